@@ -1,0 +1,138 @@
+"""`dotdo`: serve the protocol fronts on a data directory, show a demo, describe a store."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import traceback
+
+from . import plugins
+from .runtime import Runtime
+from .store import Store, resolve_path
+
+DESCRIPTION = """\
+dotdo serves the protocols of familiar databases (Redis, PostgreSQL, MongoDB, ...) from
+sharded SQLite files: no database server to install.
+
+  dotdo demo                    one call through each installed drop-in's genuine client
+  dotdo serve                   serve every installed protocol on ./.dotdo (or --data DIR)
+  dotdo serve redis --port redis=6390
+                                serve only Redis, on port 6390
+  dotdo info                    namespaces, shards and sizes in a data directory
+
+The data directory is --data, else $DOTDO_DATA, else ./.dotdo.
+"""
+
+
+def _fronts_or_exit(names: list[str]):
+    available = plugins.fronts()
+    if not available:
+        sys.exit("dotdo: no drop-in packages are installed (pip install dotdo-redis, ...)")
+    unknown = [n for n in names if n not in available]
+    if unknown:
+        sys.exit(f"dotdo: unknown protocol(s) {', '.join(unknown)}; installed: {', '.join(available)}")
+    return {n: available[n] for n in (names or available)}
+
+
+def _parse_ports(specs: list[str]) -> dict[str, int]:
+    ports = {}
+    for spec in specs:
+        name, sep, port = spec.partition("=")
+        if not sep or not port.isdigit():
+            sys.exit(f"dotdo: --port wants NAME=PORT (e.g. redis=6390), not {spec!r}")
+        ports[name] = int(port)
+    return ports
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    fronts = _fronts_or_exit(args.protocols)
+    ports = _parse_ports(args.port)
+    store = Store.shared(args.data, sync=args.sync)
+    runtime = Runtime(store)
+    runtime.start()
+    try:
+        for name, front in fronts.items():
+            path = os.path.join(args.unix_dir, f"{name}.sock") if args.unix_dir else None
+            listener = runtime.listen(front, host=args.host, port=ports.get(name), fallback_port=name not in ports)
+            note = "" if name in ports or listener.port == front.default_port else f" (port {front.default_port} was busy)"
+            print(f"{name:<14} listening on {listener.address}{note}", flush=True)
+            if path:
+                unix = runtime.listen(front, path=path)
+                print(f"{name:<14} listening on {unix.address}", flush=True)
+    except (OSError, PermissionError) as e:
+        runtime.stop()
+        print(f"dotdo: {e}", file=sys.stderr)
+        return 1
+    print(f"data directory {store.path}; Ctrl-C stops", flush=True)
+    runtime.run_forever()
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    demos = plugins.demos()
+    if not demos:
+        print("dotdo: no drop-in packages are installed", file=sys.stderr)
+        return 1
+    data = args.data or tempfile.mkdtemp(prefix="dotdo-demo-")
+    print(f"data directory: {resolve_path(data)}")
+    failed = 0
+    for name, demo in demos.items():
+        print(f"\n== {name}")
+        try:
+            for call, answer in demo(data):
+                print(f"  {call}\n    → {answer}")
+        except Exception:
+            failed += 1
+            traceback.print_exc()
+    return 1 if failed else 0
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    path = resolve_path(args.data)
+    if path != ":memory:" and not os.path.exists(os.path.join(path, "catalog.db")):
+        print(f"dotdo: no dotdo data directory at {path}", file=sys.stderr)
+        return 1
+    store = Store(path)
+    rows = store.info()
+    print(f"data directory {store.path}: {len(rows)} namespace(s)")
+    if rows:
+        print(f"  {'namespace':<30} {'kind':<12} {'shards':>6} {'bytes':>12}")
+        for r in rows:
+            print(f"  {r['name']:<30} {r['kind']:<12} {r['shards']:>6} {r['bytes']:>12}")
+    store.close()
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="dotdo", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="serve protocol fronts over TCP (and unix sockets)")
+    serve.add_argument("protocols", nargs="*", help="which to serve (default: every installed drop-in)")
+    serve.add_argument("--data", help="data directory (default $DOTDO_DATA or ./.dotdo)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    serve.add_argument("--port", action="append", default=[], metavar="NAME=PORT",
+                       help="port for one protocol; repeatable. Without it the vendor's default port is used, or a free one if that is busy")
+    serve.add_argument("--unix-dir", help="also listen on NAME.sock unix sockets in this directory")
+    serve.add_argument("--sync", choices=["normal", "full"], default="normal",
+                       help="normal: every acknowledged write survives a process crash (default); full: also power loss")
+    serve.set_defaults(func=cmd_serve)
+
+    demo = sub.add_parser("demo", help="show one call through each drop-in's genuine client")
+    demo.add_argument("--data", help="data directory (default: a new temporary one)")
+    demo.set_defaults(func=cmd_demo)
+
+    info = sub.add_parser("info", help="namespaces, shards and sizes in a data directory")
+    info.add_argument("--data", help="data directory (default $DOTDO_DATA or ./.dotdo)")
+    info.set_defaults(func=cmd_info)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

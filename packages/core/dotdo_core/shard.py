@@ -1,0 +1,207 @@
+"""A shard: one SQLite database with exactly one writer at a time.
+
+Like a Durable Object, a shard serialises its writes — in this process through one
+lock, across processes through SQLite's own write lock (BEGIN IMMEDIATE with a busy
+timeout) — so the engines above never lock anything themselves. Readers run
+concurrently on per-thread connections (WAL mode); an in-memory shard has a single
+connection and so reads under the writer's lock.
+"""
+from __future__ import annotations
+
+import os
+import threading
+from typing import Any, Callable, Iterable
+
+from . import sqlite
+from .changes import SCHEMA as CHANGES_SCHEMA, ChangeFeed
+
+
+class Tx:
+    """The handle a write transaction hands to engine code."""
+
+    __slots__ = ("conn", "execute", "executemany", "_shard", "_emitted", "_after_commit")
+
+    def __init__(self, shard: "Shard", conn: sqlite.Connection) -> None:
+        self._shard = shard
+        self.conn = conn
+        self.execute = conn.execute
+        self.executemany = conn.executemany
+        self._emitted = False
+        self._after_commit: list[Callable[[], None]] | None = None
+
+    def emit(self, channel: str, payload: bytes | None = None) -> int:
+        """Append a change record that commits (or vanishes) with this transaction; returns its seq."""
+        self._emitted = True
+        return self._shard.changes._append(self.conn, channel, payload)
+
+    def after_commit(self, fn: Callable[[], None]) -> None:
+        """Run fn once this transaction has committed (never if it rolls back)."""
+        if self._after_commit is None:
+            self._after_commit = []
+        self._after_commit.append(fn)
+
+
+class _Write:
+    """`with shard.write() as tx:` — commits on normal exit, rolls back on any exception."""
+
+    __slots__ = ("_shard", "_tx", "_savepoint")
+
+    def __init__(self, shard: "Shard") -> None:
+        self._shard = shard
+        self._tx: Tx | None = None
+        self._savepoint: str | None = None
+
+    def __enter__(self) -> Tx:
+        shard = self._shard
+        shard._lock.acquire()
+        try:
+            outer = shard._tx
+            if outer is not None:
+                # Nested write in the same thread: a savepoint, so the inner block is atomic too.
+                shard._depth += 1
+                self._savepoint = f"sp{shard._depth}"
+                outer.conn.execute(f"SAVEPOINT {self._savepoint}")
+                self._tx = outer
+                return outer
+            shard._writer.execute("BEGIN IMMEDIATE")
+        except BaseException:
+            shard._lock.release()
+            raise
+        tx = self._tx = shard._tx = Tx(shard, shard._writer)
+        return tx
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        shard = self._shard
+        tx = self._tx
+        try:
+            if self._savepoint is not None:
+                shard._depth -= 1
+                if exc_type is None:
+                    tx.conn.execute(f"RELEASE {self._savepoint}")
+                else:
+                    tx.conn.execute(f"ROLLBACK TO {self._savepoint}")
+                    tx.conn.execute(f"RELEASE {self._savepoint}")
+                return
+            shard._tx = None
+            if exc_type is None:
+                try:
+                    tx.conn.execute("COMMIT")
+                except BaseException:
+                    _rollback(tx.conn)
+                    raise
+            else:
+                _rollback(tx.conn)
+                return
+        finally:
+            shard._lock.release()
+        if tx._emitted:
+            shard.changes._committed()
+        if tx._after_commit:
+            for fn in tx._after_commit:
+                fn()
+
+
+def _rollback(conn: sqlite.Connection) -> None:
+    if not conn.get_autocommit():
+        conn.execute("ROLLBACK")
+
+
+class _Read:
+    __slots__ = ("_shard", "_locked")
+
+    def __init__(self, shard: "Shard") -> None:
+        self._shard = shard
+        self._locked = False
+
+    def __enter__(self) -> sqlite.Connection:
+        shard = self._shard
+        if shard._tx is not None and shard._lock._is_owned():  # type: ignore[attr-defined]
+            return shard._writer  # read your own uncommitted writes
+        if shard.memory:
+            shard._lock.acquire()
+            self._locked = True
+            return shard._writer
+        return shard._reader()
+
+    def __exit__(self, *exc: Any) -> None:
+        if self._locked:
+            self._locked = False
+            self._shard._lock.release()
+
+
+class Shard:
+    def __init__(self, path: str, *, index: int = 0, sync: str = "normal", schema: Iterable[str] = ()) -> None:
+        self.path = path
+        self.index = index
+        self.sync = sync
+        self.memory = path == ":memory:"
+        self._lock = threading.RLock()
+        self._tx: Tx | None = None
+        self._depth = 0
+        self._local = threading.local()
+        self._readers: list[sqlite.Connection] = []
+        self._readers_lock = threading.Lock()
+        self._schemas: set[str] = set()
+        self._closed = False
+        if not self.memory:
+            os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+        self._writer = sqlite.connect(path, sync=sync)
+        self.changes = ChangeFeed(self)
+        self.ensure_schema("_changes", CHANGES_SCHEMA)
+        for ddl in schema:
+            self.ensure_schema(ddl, ddl)
+
+    # -- transactions ------------------------------------------------------
+    def write(self) -> _Write:
+        """A write transaction: serialised against every other writer of this shard, in any process."""
+        return _Write(self)
+
+    def reader(self) -> _Read:
+        """A connection for reads; inside this thread's write transaction it is that transaction's."""
+        return _Read(self)
+
+    def _reader(self) -> sqlite.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            if self._closed:
+                raise sqlite.Error("shard is closed")
+            conn = sqlite.connect(self.path, sync=self.sync)
+            self._local.conn = conn
+            with self._readers_lock:
+                self._readers.append(conn)
+        return conn
+
+    def ensure_schema(self, name: str, ddl: str) -> None:
+        """Run a module's idempotent DDL once per shard object (CREATE ... IF NOT EXISTS)."""
+        if name in self._schemas:
+            return
+        with self.write() as tx:
+            tx.conn.execute(ddl)
+        self._schemas.add(name)
+
+    # -- facts -------------------------------------------------------------
+    def size_bytes(self) -> int:
+        if self.memory:
+            with self.reader() as conn:
+                pages = conn.execute("PRAGMA page_count").fetchone()[0]
+                size = conn.execute("PRAGMA page_size").fetchone()[0]
+            return pages * size
+        total = 0
+        for suffix in ("", "-wal"):
+            try:
+                total += os.path.getsize(self.path + suffix)
+            except OSError:
+                pass
+        return total
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            with self._readers_lock:
+                for conn in self._readers:
+                    conn.close()
+                self._readers.clear()
+            self._writer.close()
+
+    def __repr__(self) -> str:
+        return f"<Shard {self.index} {self.path}>"

@@ -1,0 +1,230 @@
+"""The store: a data directory of namespaces, each a fixed set of shards.
+
+A namespace (a tenant, a Redis db, a Mongo database, a Kafka topic, ...) is recorded in
+the directory's catalog with its shard count and hash, chosen when it is created. Its
+shard files live under `ns/<id>/`, named by a catalog id rather than by the namespace's
+name, so no user-chosen name ever becomes a path.
+"""
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import sqlite
+from .hashing import HASHES
+from .shard import Shard
+
+MEMORY = ":memory:"
+DEFAULT_DIR = ".dotdo"
+
+CATALOG_SCHEMA = """
+CREATE TABLE IF NOT EXISTS namespaces (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    name TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL,
+    shards INTEGER NOT NULL,
+    hash TEXT NOT NULL,
+    options TEXT NOT NULL DEFAULT '{}',
+    created_ms INTEGER NOT NULL
+);
+"""
+
+
+class NamespaceError(Exception):
+    """A namespace was asked for in a way that contradicts what the catalog recorded."""
+
+
+def default_path() -> str:
+    return os.environ.get("DOTDO_DATA") or DEFAULT_DIR
+
+
+def resolve_path(path: str | None) -> str:
+    """`None` → $DOTDO_DATA or ./.dotdo; `dotdo://dir` → dir; `:memory:` stays as it is."""
+    if path is None:
+        path = default_path()
+    if path.startswith("dotdo://"):
+        path = path[len("dotdo://") :] or default_path()
+    if path == MEMORY:
+        return path
+    return os.path.abspath(os.path.expanduser(path))
+
+
+@dataclass
+class Namespace:
+    name: str
+    kind: str
+    id: int
+    hash: str
+    options: dict[str, Any]
+    shards: list[Shard] = field(repr=False)
+
+    def __post_init__(self) -> None:
+        self._hash = HASHES[self.hash]
+        self._n = len(self.shards)
+
+    @property
+    def shard_count(self) -> int:
+        return self._n
+
+    def shard_index(self, key: bytes) -> int:
+        return 0 if self._n == 1 else self._hash(key, self._n)
+
+    def shard_for(self, key: bytes) -> Shard:
+        """The shard that owns `key`; stable for the life of the namespace."""
+        return self.shards[0] if self._n == 1 else self.shards[self._hash(key, self._n)]
+
+
+class Store:
+    """A data directory (or `:memory:`) holding namespaces."""
+
+    _shared: dict[tuple[str, str], "Store"] = {}
+    _shared_lock = threading.Lock()
+
+    def __init__(self, path: str | None = None, *, sync: str = "normal") -> None:
+        self.path = resolve_path(path)
+        self.sync = sync
+        self.memory = self.path == MEMORY
+        self._lock = threading.RLock()
+        self._namespaces: dict[str, Namespace] = {}
+        if not self.memory:
+            os.makedirs(self.path, exist_ok=True)
+        self._catalog = Shard(
+            MEMORY if self.memory else os.path.join(self.path, "catalog.db"), sync=sync, schema=[CATALOG_SCHEMA]
+        )
+
+    @classmethod
+    def shared(cls, path: str | None = None, *, sync: str = "normal") -> "Store":
+        """One Store object per directory per process, so every client in a process shares shard
+        locks and in-process change wake-ups. `:memory:` always gives a new, private store."""
+        resolved = resolve_path(path)
+        if resolved == MEMORY:
+            return cls(MEMORY, sync=sync)
+        with cls._shared_lock:
+            store = cls._shared.get((resolved, sync))
+            if store is None or store._closed:
+                store = cls._shared[(resolved, sync)] = cls(resolved, sync=sync)
+            return store
+
+    _closed = False
+
+    # -- namespaces --------------------------------------------------------
+    def namespace(
+        self,
+        name: str,
+        *,
+        kind: str = "generic",
+        shards: int = 1,
+        hash: str = "crc32",
+        options: dict[str, Any] | None = None,
+        create: bool = True,
+    ) -> Namespace:
+        """Open a namespace, creating it with `shards` shards if it does not exist.
+
+        An existing namespace keeps the shard count and hash it was created with; asking
+        for different ones is an error rather than a silent re-mapping of keys."""
+        ns = self._namespaces.get(name)
+        if ns is not None:
+            return ns
+        with self._lock:
+            ns = self._namespaces.get(name)
+            if ns is not None:
+                return ns
+            row = self._catalog_row(name)
+            if row is None:
+                if not create:
+                    raise KeyError(name)
+                if hash not in HASHES:
+                    raise ValueError(f"unknown hash {hash!r}")
+                if shards < 1:
+                    raise ValueError("a namespace needs at least one shard")
+                with self._catalog.write() as tx:
+                    tx.execute(
+                        "INSERT OR IGNORE INTO namespaces(name, kind, shards, hash, options, created_ms) VALUES (?,?,?,?,?,?)",
+                        (name, kind, shards, hash, json.dumps(options or {}), int(time.time() * 1000)),
+                    )
+                row = self._catalog_row(name)
+            ns_id, kind_, n, hash_, options_ = row
+            if kind_ != kind:
+                raise NamespaceError(f"namespace {name!r} holds {kind_!r} data, not {kind!r}")
+            ns = Namespace(
+                name=name,
+                kind=kind_,
+                id=ns_id,
+                hash=hash_,
+                options=json.loads(options_),
+                shards=[self._open_shard(ns_id, i) for i in range(n)],
+            )
+            self._namespaces[name] = ns
+            return ns
+
+    def _catalog_row(self, name: str):
+        with self._catalog.reader() as conn:
+            return conn.execute(
+                "SELECT id, kind, shards, hash, options FROM namespaces WHERE name = ?", (name,)
+            ).fetchone()
+
+    def _open_shard(self, ns_id: int, index: int) -> Shard:
+        path = MEMORY if self.memory else os.path.join(self.path, "ns", str(ns_id), f"shard-{index:04d}.db")
+        return Shard(path, index=index, sync=self.sync)
+
+    def namespaces(self) -> list[dict[str, Any]]:
+        with self._catalog.reader() as conn:
+            rows = conn.execute("SELECT id, name, kind, shards, hash, options, created_ms FROM namespaces ORDER BY name").fetchall()
+        return [
+            {"id": r[0], "name": r[1], "kind": r[2], "shards": r[3], "hash": r[4], "options": json.loads(r[5]), "created_ms": r[6]}
+            for r in rows
+        ]
+
+    def exists(self, name: str) -> bool:
+        return name in self._namespaces or self._catalog_row(name) is not None
+
+    def drop_namespace(self, name: str) -> bool:
+        """Remove a namespace and its shard files. Returns whether it existed."""
+        with self._lock:
+            row = self._catalog_row(name)
+            if row is None:
+                return False
+            ns = self._namespaces.pop(name, None)
+            if ns is not None:
+                for shard in ns.shards:
+                    shard.close()
+            with self._catalog.write() as tx:
+                tx.execute("DELETE FROM namespaces WHERE name = ?", (name,))
+            if not self.memory:
+                folder = os.path.join(self.path, "ns", str(row[0]))
+                for entry in os.listdir(folder) if os.path.isdir(folder) else ():
+                    os.remove(os.path.join(folder, entry))
+                if os.path.isdir(folder):
+                    os.rmdir(folder)
+            return True
+
+    def info(self) -> list[dict[str, Any]]:
+        """Each namespace with its shards' sizes, for `dotdo info`."""
+        out = []
+        for meta in self.namespaces():
+            ns = self.namespace(meta["name"], kind=meta["kind"])
+            meta["bytes"] = sum(s.size_bytes() for s in ns.shards)
+            out.append(meta)
+        return out
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            for ns in self._namespaces.values():
+                for shard in ns.shards:
+                    shard.close()
+            self._namespaces.clear()
+            self._catalog.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<Store {self.path}>"
