@@ -36,6 +36,7 @@ class ChangeFeed:
         self._cond = threading.Condition()
         self._async_waiters: set[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = set()
         self._emitted = 0
+        self.waiters = 0  # threads/tasks in pulse(): commits notify only when someone listens
 
     # -- writer side -------------------------------------------------------
     def _append(self, conn, channel: str, payload: bytes | None) -> int:
@@ -56,6 +57,32 @@ class ChangeFeed:
                 loop.call_soon_threadsafe(event.set)
             except RuntimeError:  # the waiter's loop has closed
                 self._async_waiters.discard((loop, event))
+
+    def pulse(self, timeout: float) -> None:
+        """Sleep until a write commits on this shard in this process, or `timeout` passes.
+        Callers re-check their condition afterwards; writers in other processes are only
+        seen when the timeout lapses, so callers poll with a short timeout."""
+        with self._cond:
+            self.waiters += 1
+            try:
+                self._cond.wait(timeout)
+            finally:
+                self.waiters -= 1
+
+    async def pulse_async(self, timeout: float) -> None:
+        """`pulse` for event-loop code."""
+        loop = asyncio.get_running_loop()
+        event = asyncio.Event()
+        entry = (loop, event)
+        self._async_waiters.add(entry)
+        self.waiters += 1
+        try:
+            await asyncio.wait_for(event.wait(), timeout)
+        except asyncio.TimeoutError:
+            pass
+        finally:
+            self.waiters -= 1
+            self._async_waiters.discard(entry)
 
     # -- reader side -------------------------------------------------------
     def last_seq(self) -> int:

@@ -94,7 +94,7 @@ class _Write:
                 return
         finally:
             shard._lock.release()
-        if tx._emitted:
+        if tx._emitted or shard.changes.waiters:
             shard.changes._committed()
         if tx._after_commit:
             for fn in tx._after_commit:

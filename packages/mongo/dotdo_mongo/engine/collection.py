@@ -1,0 +1,165 @@
+"""One collection: document writes with index maintenance, and planned reads."""
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+import bson
+from bson import ObjectId
+
+from dotdo_core.primitives.documents import DuplicateId
+
+from ..storage import DbStorage, decode
+from .common import render
+from .common.keys import encode
+from .errors import MongoError
+from .indexing import IndexSpec
+from .planner import Plan, plan
+
+MAX_BSON = 16 * 1024 * 1024
+
+
+class Collection:
+    def __init__(self, db: DbStorage, name: str, uuid: bytes, options: dict, indexes: list[dict]) -> None:
+        self.db = db
+        self.name = name
+        self.uuid = uuid
+        self.options = options
+        self.index_specs = indexes
+        self.indexes = [IndexSpec(s) for s in indexes if s["name"] != "_id_"]
+        self.docs = db.docs
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.db.name}.{self.name}"
+
+    # -- writes ------------------------------------------------------------
+    def encode_body(self, doc: dict) -> bytes:
+        body = bson.encode(doc)
+        if len(body) > MAX_BSON:
+            raise MongoError(10334, f"BSONObj size: {len(body)} (0x{len(body):X}) is invalid. Size must be between 0 "
+                                    f"and 16793600(16MB) First element: _id: {render.value(doc.get('_id'))}")
+        return body
+
+    def insert(self, tx, doc: dict) -> dict:
+        doc = with_id(doc)
+        _check_id(doc["_id"])
+        body = self.encode_body(doc)
+        id_key = encode(doc["_id"])
+        try:
+            self.docs.insert(tx, self.name, id_key, body)
+        except DuplicateId:
+            raise self.dup_error("_id_", {"_id": 1}, {"_id": doc["_id"]})
+        for ix in self.indexes:
+            self._add_keys(tx, ix, doc, id_key, ix.keys(doc))
+        return doc
+
+    def remove(self, tx, doc: dict) -> None:
+        id_key = encode(doc["_id"])
+        self.docs.delete(tx, self.name, id_key)
+        for ix in self.indexes:
+            for key in ix.keys(doc)[0]:
+                self.docs.index_remove(tx, self.name, ix.name, key, id_key)
+
+    def replace(self, tx, old: dict, new: dict) -> None:
+        id_key = encode(old["_id"])
+        body = self.encode_body(new)
+        for ix in self.indexes:
+            old_keys = set(ix.keys(old)[0])
+            computed = ix.keys(new)
+            for key in old_keys - set(computed[0]):
+                self.docs.index_remove(tx, self.name, ix.name, key, id_key)
+            fresh = [(k, v) for k, v in zip(computed[0], computed[2]) if k not in old_keys]
+            self._add_keys(tx, ix, new, id_key, ([k for k, _ in fresh], computed[1], [v for _, v in fresh]))
+        self.docs.replace(tx, self.name, id_key, body)
+
+    def _add_keys(self, tx, ix: IndexSpec, doc: dict, id_key: bytes, computed) -> None:
+        keys, multikey, values = computed
+        if multikey and not ix.multikey:
+            self._mark_multikey(tx, ix)
+        for key, combo in zip(keys, values):
+            if ix.unique:
+                others = [i for i in self.docs.index_ids_for_key(tx.conn, self.name, ix.name, key) if i != id_key]
+                if others:
+                    pattern = ix.spec["key"]
+                    raise self.dup_error(ix.name, pattern, {f: v for (f, _), v in zip(ix.fields, combo)})
+            self.docs.index_add(tx, self.name, ix.name, key, id_key)
+
+    def _mark_multikey(self, tx, ix: IndexSpec) -> None:
+        ix.multikey = True
+        ix.spec["_multikey"] = True
+        self.db.put_collection(tx, self.name, self.uuid, self.options, self.index_specs)
+
+    def dup_error(self, index: str, pattern: dict, value: dict) -> MongoError:
+        shown = "{ " + ", ".join(f"{k}: {render.value(v)}" for k, v in value.items()) + " }"
+        return MongoError(
+            11000,
+            f"E11000 duplicate key error collection: {self.full_name} index: {index} dup key: {shown}",
+            keyPattern=dict(pattern),
+            keyValue=dict(value),
+        )
+
+    # -- reads -------------------------------------------------------------
+    def get(self, conn, _id: Any) -> dict | None:
+        body = self.docs.get(conn, self.name, encode(_id))
+        return None if body is None else decode(body)
+
+    def count(self, conn) -> int:
+        return self.docs.count(conn, self.name)
+
+    def index_by_hint(self, hint: Any) -> IndexSpec | None:
+        if hint is None:
+            return None
+        for s in self.index_specs:
+            if (isinstance(hint, str) and s["name"] == hint) or (isinstance(hint, dict) and dict(s["key"]) == dict(hint)):
+                if s["name"] == "_id_":
+                    return None
+                return IndexSpec(s)
+        raise MongoError(2, "hint provided does not correspond to an existing index")
+
+    def plan(self, flt: dict | None, sort: list[tuple[str, int]], hint: Any = None) -> Plan:
+        return plan(flt, sort, self.indexes, self.index_by_hint(hint))
+
+    def candidates(self, conn, p: Plan) -> Iterator[dict]:
+        if p.kind == "ids":
+            for id_key in p.ids:
+                body = self.docs.get(conn, self.name, id_key)
+                if body is not None:
+                    yield decode(body)
+            return
+        if p.kind == "scan":
+            for _, body in self.docs.scan(conn, self.name):
+                yield decode(body)
+            return
+        seen: set[bytes] = set()
+        ranges = list(reversed(p.ranges)) if p.reverse else p.ranges
+        for lo, hi in ranges:
+            # materialise ids first: fetching bodies while the range cursor is open re-enters the connection
+            ids = [i for _, i in self.docs.index_range(conn, self.name, p.index.name, lo, hi, hi_inclusive=False,
+                                                         reverse=p.reverse)]
+            for id_key in ids:
+                if id_key in seen:
+                    continue
+                seen.add(id_key)
+                body = self.docs.get(conn, self.name, id_key)
+                if body is not None:
+                    yield decode(body)
+
+
+def with_id(doc: dict) -> dict:
+    if "_id" in doc:
+        return doc
+    return {"_id": ObjectId(), **doc}
+
+
+def _check_id(v: Any) -> None:
+    if isinstance(v, list):
+        raise MongoError(2, "can't use an array for _id")
+    if isinstance(v, dict):
+        for k in v:
+            if k.startswith("$"):
+                raise MongoError(2, f"_id fields may not contain '$'-prefixed fields: {k} is not valid for storage.")
+    from bson import Regex
+    import re
+
+    if isinstance(v, (Regex, re.Pattern)):
+        raise MongoError(2, "can't use a regex for _id")

@@ -1,0 +1,179 @@
+"""Handshake, server facts, sessions and database-level commands."""
+from __future__ import annotations
+
+import datetime
+import os
+import platform
+import time
+
+from bson import Int64
+
+from ..engine import Ctx, command
+from ..errors import MongoError
+
+MAX_WIRE_VERSION = 21  # MongoDB 7.0
+VERSION = "7.0.0"
+STARTED = time.time()
+LOGICAL_SESSION_TIMEOUT_MINUTES = 30
+
+
+@command("hello", "isMaster")
+def hello(ctx: Ctx) -> dict:
+    reply = {
+        "isWritablePrimary" if ctx.name == "hello" else "ismaster": True,
+        "maxBsonObjectSize": 16 * 1024 * 1024,
+        "maxMessageSizeBytes": 48_000_000,
+        "maxWriteBatchSize": 100_000,
+        "localTime": datetime.datetime.now(datetime.timezone.utc),
+        "logicalSessionTimeoutMinutes": LOGICAL_SESSION_TIMEOUT_MINUTES,
+        "connectionId": getattr(ctx.connection, "id", 0),
+        "minWireVersion": 0,
+        "maxWireVersion": MAX_WIRE_VERSION,
+        "readOnly": False,
+    }
+    if ctx.body.get("helloOk"):
+        reply["helloOk"] = True
+    if ctx.body.get("compression"):
+        pass  # no compressor is offered back: the client then sends uncompressed messages
+    if "saslSupportedMechs" in ctx.body:
+        reply["saslSupportedMechs"] = []
+    return reply
+
+
+@command("ping")
+def ping(ctx: Ctx) -> dict:
+    return {}
+
+
+@command("buildInfo")
+def build_info(ctx: Ctx) -> dict:
+    return {
+        "version": VERSION,
+        "gitVersion": "dotdo",
+        "versionArray": [int(x) for x in VERSION.split(".")] + [0],
+        "bits": 64,
+        "debug": False,
+        "maxBsonObjectSize": 16 * 1024 * 1024,
+        "storageEngines": ["dotdo-sqlite"],
+        "modules": [],
+        "javascriptEngine": "none",
+        "sysInfo": "deprecated",
+        "allocator": "system",
+        "openssl": {"running": "disabled"},
+        "buildEnvironment": {"target_os": platform.system().lower(), "target_arch": platform.machine()},
+    }
+
+
+@command("serverStatus")
+def server_status(ctx: Ctx) -> dict:
+    return {
+        "host": platform.node(),
+        "version": VERSION,
+        "process": "dotdo",
+        "pid": Int64(os.getpid()),
+        "uptime": float(int(time.time() - STARTED)),
+        "uptimeMillis": Int64(int((time.time() - STARTED) * 1000)),
+        "localTime": datetime.datetime.now(datetime.timezone.utc),
+        "storageEngine": {"name": "dotdo-sqlite", "supportsCommittedReads": True, "persistent": not ctx.engine.store.memory},
+    }
+
+
+@command("hostInfo")
+def host_info(ctx: Ctx) -> dict:
+    return {"system": {"hostname": platform.node(), "cpuArch": platform.machine(), "numCores": os.cpu_count()},
+            "os": {"type": platform.system(), "name": platform.platform()}}
+
+
+@command("connectionStatus")
+def connection_status(ctx: Ctx) -> dict:
+    return {"authInfo": {"authenticatedUsers": [], "authenticatedUserRoles": []}}
+
+
+@command("getCmdLineOpts")
+def cmd_line_opts(ctx: Ctx) -> dict:
+    return {"argv": ["dotdo", "serve", "mongo"], "parsed": {"storage": {"dbPath": ctx.engine.store.path}}}
+
+
+@command("whatsmyuri")
+def whatsmyuri(ctx: Ctx) -> dict:
+    return {"you": "127.0.0.1:0"}
+
+
+@command("getLog")
+def get_log(ctx: Ctx) -> dict:
+    if ctx.arg == "*":
+        return {"names": ["startupWarnings"]}
+    return {"totalLinesWritten": 0, "log": []}
+
+
+@command("endSessions", "refreshSessions", "killSessions", "killAllSessions")
+def end_sessions(ctx: Ctx) -> dict:
+    # Sessions hold no server state here: no transactions on a standalone, cursors are per id.
+    return {}
+
+
+@command("startSession")
+def start_session(ctx: Ctx) -> dict:
+    import uuid
+
+    from bson import Binary
+
+    return {"id": {"id": Binary(uuid.uuid4().bytes, 4)}, "timeoutMinutes": LOGICAL_SESSION_TIMEOUT_MINUTES}
+
+
+@command("listDatabases")
+def list_databases(ctx: Ctx) -> dict:
+    if ctx.db != "admin":
+        raise MongoError(13, "listDatabases may only be run against the admin database.")
+    dbs = []
+    total = 0
+    flt = ctx.body.get("filter")
+    for name in sorted(ctx.engine.database_names()):
+        dbs_ = ctx.engine.database(name)
+        size = sum(s.size_bytes() for s in dbs_.ns.shards)
+        total += size
+        entry = {"name": name, "sizeOnDisk": Int64(size), "empty": size == 0}
+        if flt:
+            from ..common.filter import compile_filter
+
+            if not compile_filter(flt)(entry):
+                continue
+        dbs.append(entry)
+    if ctx.body.get("nameOnly"):
+        return {"databases": [{"name": d["name"]} for d in dbs]}
+    return {"databases": dbs, "totalSize": Int64(total), "totalSizeMb": Int64(total >> 20)}
+
+
+@command("dropDatabase")
+def drop_database(ctx: Ctx) -> dict:
+    from ...storage import ns_name
+
+    ctx.engine.forget_database(ctx.db)
+    ctx.engine.store.drop_namespace(ns_name(ctx.db))
+    return {"dropped": ctx.db}
+
+
+@command("getParameter")
+def get_parameter(ctx: Ctx) -> dict:
+    params = {"featureCompatibilityVersion": {"version": "7.0"}, "authenticationMechanisms": [],
+              "cursorTimeoutMillis": Int64(600_000), "maxBSONDepth": 100}
+    if ctx.arg == "*" or ctx.body.get("allParameters"):
+        return dict(params)
+    out = {k: v for k, v in params.items() if k in ctx.body}
+    if not out:
+        raise MongoError(72, "no option found to get")
+    return out
+
+
+@command("dbStats")
+def db_stats(ctx: Ctx) -> dict:
+    dbs = ctx.engine.database(ctx.db)
+    if dbs is None:
+        return {"db": ctx.db, "collections": 0, "views": 0, "objects": 0, "dataSize": 0.0, "storageSize": 0.0,
+                "indexes": 0}
+    with dbs.shard.reader() as conn:
+        rows = list(dbs.collection_rows(conn))
+        objects = sum(dbs.docs.count(conn, r[0]) for r in rows)
+    size = float(sum(s.size_bytes() for s in dbs.ns.shards))
+    return {"db": ctx.db, "collections": len(rows), "views": 0, "objects": objects, "dataSize": size,
+            "storageSize": size, "indexes": sum(len(r[3]) for r in rows)}

@@ -1,0 +1,1 @@
+"""Query semantics shared by every command: BSON ordering, paths, filters, projections, updates."""

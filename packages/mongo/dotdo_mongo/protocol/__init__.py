@@ -1,0 +1,1 @@
+"""The MongoDB wire protocol: message framing (wire.py) and the connection loop (connection.py)."""

@@ -1,0 +1,83 @@
+"""How MongoDB's data model maps onto core.
+
+- A MongoDB database is a core namespace named `mongo:<db>` (kind "mongo"), one shard (a
+  standalone server's semantics); the prefix keeps database names apart from other packages'.
+- Each collection's metadata (options, UUID, index specs) is a row of `_mongo_collections` in that
+  shard, so an empty collection exists and survives restarts.
+- Documents live in core's `Documents` table: `id` is the order-preserving encoding of `_id`
+  (engine/common/keys.py), so `_id` lookups and ranges are primary-key seeks; `body` is the BSON
+  of the document exactly as stored (field order kept).
+- Secondary indexes are `Documents` index entries (idx = index name, key = encoded key).
+"""
+from __future__ import annotations
+
+from typing import Iterator
+
+import bson
+from bson.codec_options import CodecOptions
+
+from dotdo_core.primitives.documents import Documents
+from dotdo_core.shard import Shard
+from dotdo_core.store import Store
+
+PREFIX = "mongo:"
+KIND = "mongo"
+CODEC = CodecOptions()  # bodies decode to exactly what the client stored (Binary stays Binary)
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS _mongo_collections (
+    name TEXT PRIMARY KEY,
+    uuid BLOB NOT NULL,
+    options BLOB NOT NULL,
+    indexes BLOB NOT NULL
+) WITHOUT ROWID;
+"""
+
+
+def ns_name(db: str) -> str:
+    return PREFIX + db
+
+
+def database_names(store: Store) -> list[str]:
+    return [m["name"][len(PREFIX):] for m in store.namespaces() if m["kind"] == KIND and m["name"].startswith(PREFIX)]
+
+
+class DbStorage:
+    """One database's shard, its document table and its collection catalog."""
+
+    def __init__(self, store: Store, db: str) -> None:
+        self.name = db
+        self.ns = store.namespace(ns_name(db), kind=KIND)
+        self.shard: Shard = self.ns.shards[0]
+        self.docs = Documents(self.shard)
+        self.shard.ensure_schema("mongo_collections", SCHEMA)
+
+    def collection_rows(self, conn) -> Iterator[tuple[str, bytes, dict, list]]:
+        for name, uuid, options, indexes in conn.execute(
+            "SELECT name, uuid, options, indexes FROM _mongo_collections ORDER BY name"
+        ):
+            yield name, uuid, decode(options), decode(indexes)["v"]
+
+    def collection_row(self, conn, name: str):
+        row = conn.execute("SELECT uuid, options, indexes FROM _mongo_collections WHERE name = ?", (name,)).fetchone()
+        if row is None:
+            return None
+        return row[0], decode(row[1]), decode(row[2])["v"]
+
+    def put_collection(self, tx, name: str, uuid: bytes, options: dict, indexes: list) -> None:
+        tx.execute(
+            "INSERT OR REPLACE INTO _mongo_collections(name, uuid, options, indexes) VALUES (?, ?, ?, ?)",
+            (name, uuid, bson.encode(options), bson.encode({"v": indexes})),
+        )
+
+    def delete_collection(self, tx, name: str) -> None:
+        tx.execute("DELETE FROM _mongo_collections WHERE name = ?", (name,))
+        self.docs.drop_collection(tx, name)
+
+    def rename_collection_rows(self, tx, old: str, new: str) -> None:
+        tx.execute("UPDATE _docs SET coll = ? WHERE coll = ?", (new, old))
+        tx.execute("UPDATE _doc_index SET coll = ? WHERE coll = ?", (new, old))
+
+
+def decode(body: bytes) -> dict:
+    return bson.decode(body, CODEC)

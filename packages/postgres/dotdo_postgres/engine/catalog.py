@@ -1,0 +1,147 @@
+"""The PostgreSQL catalog of one database: tables with their declared types, constraints,
+indexes and sequences, kept in the shard beside the data (so DDL is transactional with it)
+and mirrored in memory for the translator."""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+
+from .types import ColType
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS _pg_tables (name TEXT PRIMARY KEY, def TEXT NOT NULL, oid INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS _pg_sequences (
+    name TEXT PRIMARY KEY, last_value INTEGER NOT NULL, start INTEGER NOT NULL, increment INTEGER NOT NULL,
+    min_value INTEGER NOT NULL, max_value INTEGER NOT NULL, is_called INTEGER NOT NULL, owner TEXT,
+    type TEXT NOT NULL DEFAULT 'int8', cycle INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS _pg_oids (next INTEGER NOT NULL);
+"""
+
+FIRST_USER_OID = 16384
+
+
+@dataclass
+class Column:
+    name: str
+    type: ColType
+    not_null: bool = False
+    default: str | None = None   # the PostgreSQL expression text, as information_schema shows it
+    identity: str | None = None  # 'ALWAYS' / 'BY DEFAULT' for identity columns
+    sequence: str | None = None  # owned sequence feeding serial/identity
+
+
+@dataclass
+class Constraint:
+    name: str
+    kind: str                    # 'p' primary key, 'u' unique, 'c' check, 'f' foreign key
+    columns: list[str]
+    ref_table: str | None = None
+    ref_columns: list[str] = field(default_factory=list)
+    on_delete: str = "NO ACTION"
+    on_update: str = "NO ACTION"
+    check: str | None = None     # the PostgreSQL expression text
+
+
+@dataclass
+class Index:
+    name: str
+    columns: list[str]
+    unique: bool
+    where: str | None = None
+
+
+@dataclass
+class Table:
+    name: str
+    columns: list[Column]
+    constraints: list[Constraint] = field(default_factory=list)
+    indexes: list[Index] = field(default_factory=list)
+    oid: int = 0
+
+    def column(self, name: str) -> Column | None:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        return None
+
+    def col_types(self) -> list[tuple[str, ColType]]:
+        return [(c.name, c.type) for c in self.columns]
+
+    def primary_key(self) -> Constraint | None:
+        for c in self.constraints:
+            if c.kind == "p":
+                return c
+        return None
+
+    def unique_named(self, columns: list[str]) -> str | None:
+        """The constraint or unique index whose columns are exactly `columns` (SQLite reports only columns)."""
+        for c in self.constraints:
+            if c.kind in ("p", "u") and c.columns == columns:
+                return c.name
+        for ix in self.indexes:
+            if ix.unique and ix.columns == columns:
+                return ix.name
+        return None
+
+    def to_json(self) -> str:
+        d = asdict(self)
+        for c in d["columns"]:
+            c["type"] = c["type"]["key"], list(c["type"]["mods"])
+        return json.dumps(d)
+
+    @classmethod
+    def from_json(cls, text: str) -> "Table":
+        d = json.loads(text)
+        cols = []
+        for c in d["columns"]:
+            key, mods = c.pop("type")
+            cols.append(Column(type=ColType(key, tuple(mods)), **c))
+        return cls(name=d["name"], columns=cols, constraints=[Constraint(**c) for c in d["constraints"]],
+                   indexes=[Index(**i) for i in d["indexes"]], oid=d.get("oid", 0))
+
+
+class Catalog:
+    def __init__(self) -> None:
+        self.tables: dict[str, Table] = {}
+        self.sequences: set[str] = set()
+        self.version = 0
+
+    def load(self, conn) -> None:
+        self.tables = {name: Table.from_json(d) for name, d in conn.execute("SELECT name, def FROM _pg_tables")}
+        self.sequences = {r[0] for r in conn.execute("SELECT name FROM _pg_sequences")}
+        self.version += 1
+
+    def save(self, conn, table: Table) -> None:
+        if not table.oid:
+            table.oid = self.new_oid(conn)
+        conn.execute("INSERT OR REPLACE INTO _pg_tables(name, def, oid) VALUES (?, ?, ?)",
+                     (table.name, table.to_json(), table.oid))
+        self.tables[table.name] = table
+        self.version += 1
+
+    def forget(self, conn, name: str) -> None:
+        conn.execute("DELETE FROM _pg_tables WHERE name = ?", (name,))
+        self.tables.pop(name, None)
+        self.version += 1
+
+    def new_oid(self, conn) -> int:
+        row = conn.execute("SELECT next FROM _pg_oids").fetchone()
+        if row is None:
+            conn.execute("INSERT INTO _pg_oids(next) VALUES (?)", (FIRST_USER_OID + 1,))
+            return FIRST_USER_OID
+        conn.execute("UPDATE _pg_oids SET next = next + 1")
+        return row[0]
+
+    def referencing(self, name: str) -> list[tuple[Table, Constraint]]:
+        return [(t, c) for t in self.tables.values() for c in t.constraints if c.kind == "f" and c.ref_table == name
+                and t.name != name]
+
+    def index_owner(self, index: str) -> Table | None:
+        for t in self.tables.values():
+            if any(ix.name == index for ix in t.indexes):
+                return t
+        return None
+
+    def relation_exists(self, name: str) -> bool:
+        return name in self.tables or name in self.sequences or self.index_owner(name) is not None

@@ -1,0 +1,532 @@
+"""PostgreSQL types: OIDs, how each is stored in SQLite, and its text/binary wire formats.
+
+Storage choices (the catalog remembers the declared type, SQLite only sees these):
+integers → INTEGER; numeric → canonical decimal TEXT under the PGNUM collation (exact, and
+compared/sorted/unique by value); float → REAL; bool → 0/1; text family → TEXT; bytea → BLOB;
+date/time/timestamp → ISO TEXT (sorts chronologically); timestamptz → UTC ISO TEXT with '+00';
+uuid → lower-case TEXT; json → its text; jsonb → normalised text (key order and spacing as
+PostgreSQL prints them).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import re
+import struct
+import uuid
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from .errors import PgError, invalid_text
+
+
+@dataclass(frozen=True)
+class PgType:
+    key: str          # internal name, as pg_type.typname
+    oid: int
+    array_oid: int
+    size: int         # pg_type.typlen (-1 variable)
+    sql_name: str     # the name PostgreSQL prints in messages ("integer", "character varying")
+    storage: str      # the SQLite column type
+
+
+TYPES: dict[str, PgType] = {t.key: t for t in [
+    PgType("bool", 16, 1000, 1, "boolean", "BOOL"),
+    PgType("bytea", 17, 1001, -1, "bytea", "BLOB"),
+    PgType("name", 19, 1003, 64, "name", "TEXT"),
+    PgType("int8", 20, 1016, 8, "bigint", "INTEGER"),
+    PgType("int2", 21, 1005, 2, "smallint", "INTEGER"),
+    PgType("int4", 23, 1007, 4, "integer", "INTEGER"),
+    PgType("regproc", 24, 1008, 4, "regproc", "INTEGER"),
+    PgType("text", 25, 1009, -1, "text", "TEXT"),
+    PgType("oid", 26, 1028, 4, "oid", "INTEGER"),
+    PgType("json", 114, 199, -1, "json", "TEXT"),
+    PgType("float4", 700, 1021, 4, "real", "REAL"),
+    PgType("float8", 701, 1022, 8, "double precision", "REAL"),
+    PgType("unknown", 705, 0, -2, "unknown", "TEXT"),
+    PgType("bpchar", 1042, 1014, -1, "character", "TEXT"),
+    PgType("varchar", 1043, 1015, -1, "character varying", "TEXT"),
+    PgType("date", 1082, 1182, 4, "date", "TEXT"),
+    PgType("time", 1083, 1183, 8, "time without time zone", "TEXT"),
+    PgType("timestamp", 1114, 1115, 8, "timestamp without time zone", "TEXT"),
+    PgType("timestamptz", 1184, 1185, 8, "timestamp with time zone", "TEXT"),
+    PgType("interval", 1186, 1187, 16, "interval", "TEXT"),
+    PgType("numeric", 1700, 1231, -1, "numeric", "TEXT COLLATE PGNUM"),
+    PgType("regtype", 2206, 2211, 4, "regtype", "INTEGER"),
+    PgType("uuid", 2950, 2951, 16, "uuid", "TEXT"),
+    PgType("jsonb", 3802, 3807, -1, "jsonb", "TEXT"),
+]}
+BY_OID: dict[int, PgType] = {t.oid: t for t in TYPES.values()}
+INTEGERS = ("int2", "int4", "int8")
+FLOATS = ("float4", "float8")
+NUMBERS = INTEGERS + FLOATS + ("numeric",)
+TEXTS = ("text", "varchar", "bpchar", "name", "unknown")
+INT_RANGE = {"int2": (-(2**15), 2**15 - 1), "int4": (-(2**31), 2**31 - 1), "int8": (-(2**63), 2**63 - 1)}
+
+# names a user may write → type key
+ALIASES = {
+    "int": "int4", "integer": "int4", "int4": "int4", "smallint": "int2", "int2": "int2", "bigint": "int8",
+    "int8": "int8", "serial": "int4", "serial4": "int4", "bigserial": "int8", "serial8": "int8",
+    "smallserial": "int2", "serial2": "int2", "numeric": "numeric", "decimal": "numeric", "real": "float4",
+    "float4": "float4", "double precision": "float8", "float8": "float8", "float": "float8", "boolean": "bool",
+    "bool": "bool", "text": "text", "varchar": "varchar", "character varying": "varchar", "char": "bpchar",
+    "character": "bpchar", "bpchar": "bpchar", "bytea": "bytea", "date": "date", "time": "time",
+    "timestamp": "timestamp", "timestamptz": "timestamptz", "uuid": "uuid", "json": "json", "jsonb": "jsonb",
+    "name": "name", "oid": "oid", "regtype": "regtype", "interval": "interval",
+}
+
+
+@dataclass(frozen=True)
+class ColType:
+    """A declared type with its modifier: varchar(20), numeric(10,2), char(3)."""
+    key: str
+    mods: tuple[int, ...] = ()
+
+    @property
+    def pg(self) -> PgType:
+        return TYPES[self.key]
+
+    @property
+    def typmod(self) -> int:
+        if not self.mods:
+            return -1
+        if self.key == "numeric":
+            p, s = (self.mods + (0,))[:2]
+            return ((p << 16) | s) + 4
+        if self.key in ("varchar", "bpchar"):
+            return self.mods[0] + 4
+        return -1
+
+    def spec(self) -> str:
+        return f"{self.key}({','.join(map(str, self.mods))})" if self.mods else self.key
+
+    def display(self) -> str:
+        name = self.pg.sql_name
+        if self.mods:
+            return f"{name}({','.join(map(str, self.mods))})"
+        return name
+
+
+_SPEC = re.compile(r"^(\w+)(?:\(([\d,]+)\))?$")
+_spec_cache: dict[str, ColType] = {}
+
+
+def parse_spec(spec: str) -> ColType:
+    ct = _spec_cache.get(spec)
+    if ct is None:
+        m = _SPEC.match(spec)
+        if m is None:
+            raise PgError("42704", f'type "{spec}" does not exist')
+        mods = tuple(int(x) for x in m.group(2).split(",")) if m.group(2) else ()
+        ct = _spec_cache[spec] = ColType(m.group(1), mods)
+    return ct
+
+
+# -- values: coercion into storage ---------------------------------------------------------
+
+_TRUE = {"t", "true", "y", "yes", "on", "1"}
+_FALSE = {"f", "false", "n", "no", "off", "0"}
+
+
+def num_text(d: Decimal) -> str:
+    if d.is_nan():
+        return "NaN"
+    if d.is_infinite():
+        return "Infinity" if d > 0 else "-Infinity"
+    s = format(d, "f")
+    return "0" if s in ("-0",) else s
+
+
+def to_decimal(v, type_name: str = "numeric") -> Decimal:
+    if isinstance(v, Decimal):
+        return v
+    if isinstance(v, bool):
+        return Decimal(int(v))
+    if isinstance(v, int):
+        return Decimal(v)
+    if isinstance(v, float):
+        if math.isnan(v):
+            return Decimal("NaN")
+        return Decimal(repr(v))
+    if isinstance(v, str):
+        s = v.strip()
+        low = s.lower()
+        if low in ("nan",):
+            return Decimal("NaN")
+        if low in ("infinity", "+infinity", "inf"):
+            return Decimal("Infinity")
+        if low in ("-infinity", "-inf"):
+            return Decimal("-Infinity")
+        try:
+            if not re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", s):
+                raise InvalidOperation
+            return Decimal(s)
+        except InvalidOperation:
+            raise invalid_text(type_name, v) from None
+    raise invalid_text(type_name, str(v))
+
+
+def fit_numeric(d: Decimal, mods: tuple[int, ...]) -> Decimal:
+    if not mods or not d.is_finite():
+        return d
+    p, s = (mods + (0,))[:2]
+    q = d.quantize(Decimal(1).scaleb(-s), rounding=ROUND_HALF_UP) if s >= 0 else d
+    digits_before = len(str(abs(q.to_integral_value(rounding="ROUND_DOWN")))) if abs(q) >= 1 else 0
+    if digits_before > p - s:
+        raise PgError("22003", "numeric field overflow",
+                      detail=f"A field with precision {p}, scale {s} must round to an absolute value less than 10^{p - s}.")
+    return q
+
+
+def _int_in(key: str, v) -> int:
+    if isinstance(v, bool):
+        n = int(v)
+    elif isinstance(v, int):
+        n = v
+    elif isinstance(v, float):
+        if math.isnan(v) or math.isinf(v):
+            raise PgError("22003", f"{TYPES[key].sql_name} out of range")
+        n = int(round(v))  # PostgreSQL uses rint(): ties to even
+    elif isinstance(v, Decimal):
+        n = int(v.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    elif isinstance(v, str):
+        s = v.strip()
+        if not re.fullmatch(r"[+-]?\d+", s):
+            raise invalid_text(TYPES[key].sql_name, v)
+        n = int(s)
+    else:
+        raise invalid_text(TYPES[key].sql_name, str(v))
+    lo, hi = INT_RANGE[key]
+    if not lo <= n <= hi:
+        raise PgError("22003", f"{TYPES[key].sql_name} out of range")
+    return n
+
+
+def _float_in(key: str, v) -> float:
+    if isinstance(v, (int, float)):
+        return float(v)
+    if isinstance(v, Decimal):
+        return float(v)
+    if isinstance(v, str):
+        s = v.strip().lower()
+        table = {"infinity": math.inf, "+infinity": math.inf, "inf": math.inf, "-infinity": -math.inf,
+                 "-inf": -math.inf, "nan": math.nan}
+        if s in table:
+            return table[s]
+        try:
+            if not re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([e][+-]?\d+)?", s):
+                raise ValueError
+            return float(s)
+        except ValueError:
+            raise invalid_text(TYPES[key].sql_name, v) from None
+    raise invalid_text(TYPES[key].sql_name, str(v))
+
+
+def _parse_date(v: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(v.strip())
+    except ValueError:
+        pass
+    try:
+        return dt.datetime.fromisoformat(v.strip()).date()
+    except ValueError:
+        raise PgError("22007", f'invalid input syntax for type date: "{v}"') from None
+
+
+_TZ_SHORT = re.compile(r"([+-]\d\d)$")
+
+
+def _parse_ts(v: str, type_name: str) -> dt.datetime:
+    s = v.strip()
+    low = s.lower()
+    if low in ("now",):
+        return dt.datetime.now(dt.timezone.utc)
+    s = _TZ_SHORT.sub(r"\1:00", s)
+    if s.endswith(" UTC") or s.endswith(" utc"):
+        s = s[:-4] + "+00:00"
+    if s.endswith("Z"):
+        s = s[:-1] + "+00:00"
+    try:
+        return dt.datetime.fromisoformat(s)
+    except ValueError:
+        raise PgError("22007", f'invalid input syntax for type {type_name}: "{v}"') from None
+
+
+def fmt_time(t: dt.time | dt.datetime) -> str:
+    base = f"{t.hour:02d}:{t.minute:02d}:{t.second:02d}"
+    if t.microsecond:
+        base += f".{t.microsecond:06d}".rstrip("0")
+    return base
+
+
+def fmt_timestamp(d: dt.datetime) -> str:
+    return f"{d.year:04d}-{d.month:02d}-{d.day:02d} {fmt_time(d)}"
+
+
+def fmt_timestamptz(d: dt.datetime) -> str:
+    if d.tzinfo is not None:
+        d = d.astimezone(dt.timezone.utc)
+    return fmt_timestamp(d) + "+00"
+
+
+def jsonb_normal(obj) -> str:
+    """jsonb's canonical text: keys deduplicated (last wins) and ordered by length then bytes."""
+    return json.dumps(_jsonb_sort(obj), ensure_ascii=False, separators=(", ", ": "), allow_nan=False)
+
+
+def _jsonb_sort(obj):
+    if isinstance(obj, dict):
+        return {k: _jsonb_sort(obj[k]) for k in sorted(obj, key=lambda k: (len(k.encode()), k.encode()))}
+    if isinstance(obj, list):
+        return [_jsonb_sort(x) for x in obj]
+    return obj
+
+
+def _json_parse(v, key: str):
+    if not isinstance(v, str):
+        if isinstance(v, bytes):
+            v = v.decode()
+        else:
+            v = json.dumps(v)
+    try:
+        return v, json.loads(v, parse_float=Decimal)
+    except ValueError:
+        raise PgError("22P02", f"invalid input syntax for type {key}", detail="Token is invalid.") from None
+
+
+def coerce(ct: ColType, v):
+    """A value assigned to a column of type `ct` (INSERT/UPDATE, typed literals) → its storage form."""
+    if v is None:
+        return None
+    key = ct.key
+    if key in INTEGERS:
+        return _int_in(key, v)
+    if key == "numeric":
+        return num_text(fit_numeric(to_decimal(v), ct.mods))
+    if key in FLOATS:
+        return _float_in(key, v)
+    if key == "bool":
+        if isinstance(v, int):
+            return 1 if v else 0
+        s = str(v).strip().lower()
+        if s in _TRUE:
+            return 1
+        if s in _FALSE:
+            return 0
+        raise invalid_text("boolean", str(v))
+    if key in ("text", "name", "unknown"):
+        return v if isinstance(v, str) else text_out(_guess_key(v), v)
+    if key in ("varchar", "bpchar"):
+        s = v if isinstance(v, str) else text_out(_guess_key(v), v)
+        if ct.mods:
+            n = ct.mods[0]
+            if len(s) > n:
+                if s[n:].strip(" ") == "":
+                    s = s[:n]
+                else:
+                    raise PgError("22001", f"value too long for type {ct.pg.sql_name}({n})")
+            if key == "bpchar":
+                s = s.ljust(n)
+        return s
+    if key == "bytea":
+        if isinstance(v, bytes):
+            return v
+        s = str(v)
+        if s.startswith("\\x"):
+            try:
+                return bytes.fromhex(s[2:])
+            except ValueError:
+                raise invalid_text("bytea", s) from None
+        return s.encode()
+    if key == "date":
+        return _parse_date(str(v)).isoformat()
+    if key == "time":
+        try:
+            return fmt_time(dt.time.fromisoformat(str(v).strip()))
+        except ValueError:
+            raise PgError("22007", f'invalid input syntax for type time: "{v}"') from None
+    if key == "timestamp":
+        return fmt_timestamp(_parse_ts(str(v), "timestamp without time zone").replace(tzinfo=None))
+    if key == "timestamptz":
+        d = _parse_ts(str(v), "timestamp with time zone")
+        if d.tzinfo is None:
+            d = d.replace(tzinfo=dt.timezone.utc)
+        return fmt_timestamptz(d)
+    if key == "uuid":
+        if isinstance(v, bytes) and len(v) == 16:
+            return str(uuid.UUID(bytes=v))
+        s = str(v).strip()
+        try:
+            if not re.fullmatch(r"\{?[0-9a-fA-F]{8}-?([0-9a-fA-F]{4}-?){3}[0-9a-fA-F]{12}\}?", s):
+                raise ValueError
+            return str(uuid.UUID(s))
+        except ValueError:
+            raise invalid_text("uuid", s) from None
+    if key == "json":
+        text, _ = _json_parse(v, "json")
+        return text
+    if key == "jsonb":
+        _, obj = _json_parse(v, "json")
+        return jsonb_normal(obj)
+    if key == "interval":
+        raise PgError("0A000", "interval values are not supported by dotdo")
+    if key in ("oid", "regtype", "regproc"):
+        return _int_in("int8", v)
+    raise PgError("0A000", f"type {key} is not supported by dotdo")
+
+
+def _guess_key(v) -> str:
+    if isinstance(v, bool):
+        return "bool"
+    if isinstance(v, int):
+        return "int8"
+    if isinstance(v, float):
+        return "float8"
+    if isinstance(v, bytes):
+        return "bytea"
+    return "text"
+
+
+# -- values: storage → wire ----------------------------------------------------------------
+
+def fmt_float(v: float, key: str = "float8") -> str:
+    if math.isnan(v):
+        return "NaN"
+    if math.isinf(v):
+        return "Infinity" if v > 0 else "-Infinity"
+    if key == "float4":
+        r = repr(struct.unpack("f", struct.pack("f", v))[0])
+        # shortest repr that round-trips through float4
+        for digits in range(1, 10):
+            cand = f"{v:.{digits}g}"
+            if struct.pack("f", float(cand)) == struct.pack("f", v):
+                r = cand
+                break
+    else:
+        r = repr(v)
+    if "e" in r or "E" in r:
+        mant, exp = r.lower().split("e")
+        e = int(exp)
+        if -5 < e < 16:
+            r = format(float(r), "f")
+            if "." in r:
+                r = r.rstrip("0").rstrip(".")
+        else:
+            return f"{mant}e{'+' if e >= 0 else '-'}{abs(e):02d}"
+    if r.endswith(".0"):
+        r = r[:-2]
+    return r
+
+
+def text_out(key: str, v) -> str:
+    """A stored value as PostgreSQL's text output for type `key`."""
+    if key == "bool":
+        if isinstance(v, str):
+            return "t" if v.lower() in _TRUE else "f"
+        return "t" if v else "f"
+    if isinstance(v, str):
+        return v
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        if key == "numeric":
+            return num_text(to_decimal(v))
+        if key in INTEGERS:
+            return str(int(v))
+        return fmt_float(v, key)
+    if isinstance(v, bytes):
+        if key in TEXTS:
+            return v.decode("utf-8", "replace")
+        return "\\x" + v.hex()
+    if isinstance(v, Decimal):
+        return num_text(v)
+    return str(v)
+
+
+def binary_out(key: str, v) -> bytes:
+    if key == "int4":
+        return struct.pack("!i", int(v))
+    if key == "int8":
+        return struct.pack("!q", int(v))
+    if key == "int2":
+        return struct.pack("!h", int(v))
+    if key == "float8":
+        return struct.pack("!d", float(v))
+    if key == "float4":
+        return struct.pack("!f", float(v))
+    if key == "bool":
+        return b"\x01" if (v if not isinstance(v, str) else v == "t") else b"\x00"
+    if key == "bytea":
+        return v if isinstance(v, bytes) else str(v).encode()
+    if key in TEXTS or key == "json":
+        return text_out(key, v).encode()
+    if key == "jsonb":
+        return b"\x01" + text_out(key, v).encode()
+    if key == "uuid":
+        return uuid.UUID(v).bytes
+    raise PgError("0A000", f"binary output of type {key} is not supported by dotdo")
+
+
+# -- parameters: wire → storage ------------------------------------------------------------
+
+_PG_EPOCH = dt.datetime(2000, 1, 1)
+
+
+def _numeric_bin(b: bytes) -> str:
+    ndigits, weight, sign, dscale = struct.unpack("!hhHH", b[:8])
+    if sign == 0xC000:
+        return "NaN"
+    digits = struct.unpack(f"!{ndigits}h", b[8:8 + 2 * ndigits])
+    value = Decimal(0)
+    for i, d in enumerate(digits):
+        value += Decimal(d) * (Decimal(10000) ** (weight - i))
+    if sign == 0x4000:
+        value = -value
+    return num_text(value.quantize(Decimal(1).scaleb(-dscale)) if dscale else value.quantize(Decimal(1)))
+
+
+def param_in(oid: int, fmt: int, raw: bytes | None):
+    """A Bind parameter → the value the SQL sees (storage form; untyped text stays text)."""
+    if raw is None:
+        return None
+    if fmt == 1:
+        if oid == 23:
+            return struct.unpack("!i", raw)[0]
+        if oid == 20:
+            return struct.unpack("!q", raw)[0]
+        if oid == 21:
+            return struct.unpack("!h", raw)[0]
+        if oid == 701:
+            return struct.unpack("!d", raw)[0]
+        if oid == 700:
+            return struct.unpack("!f", raw)[0]
+        if oid == 16:
+            return 1 if raw != b"\x00" else 0
+        if oid == 17:
+            return bytes(raw)
+        if oid == 1700:
+            return _numeric_bin(raw)
+        if oid == 2950:
+            return str(uuid.UUID(bytes=bytes(raw)))
+        if oid == 3802:
+            return coerce(ColType("jsonb"), raw[1:].decode())
+        if oid == 1082:
+            return (dt.date(2000, 1, 1) + dt.timedelta(days=struct.unpack("!i", raw)[0])).isoformat()
+        if oid == 1114:
+            return fmt_timestamp(_PG_EPOCH + dt.timedelta(microseconds=struct.unpack("!q", raw)[0]))
+        if oid == 1184:
+            return fmt_timestamp(_PG_EPOCH + dt.timedelta(microseconds=struct.unpack("!q", raw)[0])) + "+00"
+        if oid in (0, 25, 1043, 1042, 19, 705, 114):
+            return bytes(raw).decode()
+        raise PgError("0A000", f"binary input of type oid {oid} is not supported by dotdo")
+    try:
+        text = bytes(raw).decode()
+    except UnicodeDecodeError:
+        raise PgError("22021", "invalid byte sequence for encoding \"UTF8\"") from None
+    pg = BY_OID.get(oid)
+    if pg is None or pg.key in ("text", "varchar", "bpchar", "unknown", "name"):
+        return text
+    return coerce(ColType(pg.key), text)

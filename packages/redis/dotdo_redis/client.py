@@ -1,0 +1,234 @@
+"""Binding the genuine redis-py client to the engine, in-process: no socket, no RESP.
+
+`InProcessConnection` is a redis-py Connection whose "socket" is an engine session:
+`pack_command` keeps the argument list, `send_packed_command` runs it (a pipeline as one
+batch, one commit per shard), and `read_response` hands back what redis-py's parser would
+have produced. Everything above the connection — commands, callbacks, pipelines, pub/sub,
+locks, exceptions — is redis-py's own code.
+"""
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections import deque
+from typing import Any
+from urllib.parse import urlparse
+
+import redis
+from redis._parsers.base import BaseParser
+from redis.exceptions import ConnectionError as RedisConnectionError, DataError, ResponseError, TimeoutError as RedisTimeoutError
+from redis.maint_notifications import MaintNotificationsConfig
+from redis.utils import SENTINEL
+
+from dotdo_core.store import MEMORY, Store
+
+from .convert import to_python
+from .engine import Blocked, Engine
+from .engine.replies import NO_REPLY
+
+
+class _EngineSocket:
+    """Stands where redis-py keeps its socket, so its connect/disconnect bookkeeping holds."""
+
+    def shutdown(self, how: int) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+class _InProcessParser(BaseParser):
+    """Never parses bytes: replies arrive as values. Kept so redis-py's parser hooks have a target."""
+
+    def __init__(self, socket_read_size: int = 65536) -> None:
+        self.encoder = None
+
+    def on_connect(self, connection: "InProcessConnection") -> None:
+        self.encoder = connection.encoder
+
+    def on_disconnect(self) -> None:
+        self.encoder = None
+
+    def can_read(self, timeout: float) -> bool:
+        return False
+
+
+class InProcessConnection(redis.Connection):
+    def __init__(self, *, engine: Engine, **kwargs: Any) -> None:
+        kwargs["parser_class"] = _InProcessParser
+        super().__init__(**kwargs)
+        self._engine = engine
+        self._session = None
+        self._replies: deque = deque()
+
+    # -- redis-py's connection seams ---------------------------------------------
+    def set_parser(self, parser_class: type) -> None:
+        self._parser = _InProcessParser()
+
+    def _connect(self) -> _EngineSocket:
+        self._session = self._engine.session(addr=f"inproc:{os.getpid()}:{threading.get_ident()}")
+        return _EngineSocket()
+
+    def _host_error(self) -> str:
+        return f"dotdo in-process engine {self._engine.store.path}"
+
+    def repr_pieces(self) -> list[tuple[str, Any]]:
+        pieces = [("data", self._engine.store.path), ("db", self.db)]
+        if self.client_name:
+            pieces.append(("client_name", self.client_name))
+        return pieces
+
+    def disconnect(self, *args: Any, **kwargs: Any) -> None:
+        session = self._session
+        self._session = None
+        self._replies.clear()
+        super().disconnect(*args, **kwargs)
+        if session is not None:
+            session.close()
+
+    def _encode_argv(self, args: tuple) -> list[bytes]:
+        first = args[0]
+        if isinstance(first, str):
+            args = tuple(first.encode().split()) + tuple(args[1:])
+        elif b" " in first:
+            args = tuple(first.split()) + tuple(args[1:])
+        encode = self.encoder.encode
+        out = []
+        for arg in args:
+            value = encode(arg)
+            out.append(value if type(value) is bytes else bytes(value))
+        return out
+
+    def pack_command(self, *args: Any) -> list[list[bytes]]:
+        return [self._encode_argv(args)]
+
+    def pack_commands(self, commands: Any) -> list[list[bytes]]:
+        return [self._encode_argv(tuple(cmd)) for cmd in commands]
+
+    def send_packed_command(self, command: Any, check_health: bool = True) -> None:
+        if not self._sock:
+            self.connect_check_health(check_health=False)
+        if check_health:
+            self.check_health()
+        if isinstance(command, (str, bytes)):
+            raise DataError("the in-process connection takes argument lists, not raw RESP")
+        engine, session = self._engine, self._session
+        if len(command) == 1:
+            self._push(engine.execute_blocking(session, command[0]))
+        else:
+            for reply in engine.execute_batch(session, command):
+                self._push(reply)
+        if session.quitting:
+            self.disconnect()
+
+    def send_command(self, *args: Any, **kwargs: Any) -> None:
+        self.send_packed_command([self._encode_argv(args)], check_health=kwargs.get("check_health", True))
+
+    def _push(self, reply: Any) -> None:
+        if reply is not NO_REPLY:
+            self._replies.append(reply)
+
+    def can_read(self, timeout: float = 0) -> bool:
+        if not self._sock:
+            self.connect()
+        if self._replies:
+            return True
+        session = self._session
+        if session.inbox:
+            return True
+        if not timeout:
+            return False
+        with session.inbox_cond:
+            return session.inbox_cond.wait_for(lambda: bool(session.inbox), timeout)
+
+    def read_response(
+        self, disable_decoding: bool = False, *, timeout: Any = SENTINEL, disconnect_on_error: bool = True,
+        push_request: bool = False,
+    ) -> Any:
+        if self._replies:
+            reply = self._replies.popleft()
+        else:
+            reply = self._next_message(timeout)
+        decode = None if disable_decoding or not self.encoder.decode_responses else self.encoder.decode
+        response = to_python(reply, self._session is not None and self._session.protocol == 3, decode) \
+            if self._session is not None else to_python(reply, False, decode)
+        if isinstance(response, ResponseError):
+            raise response
+        if isinstance(response, RedisConnectionError):
+            raise response
+        return response
+
+    def _next_message(self, timeout: Any) -> Any:
+        """A pub/sub message from the session inbox, waiting as a socket read would."""
+        session = self._session
+        if session is None:
+            raise RedisConnectionError("Connection closed by server.")
+        if timeout is SENTINEL:
+            timeout = self.socket_timeout
+        with session.inbox_cond:
+            if not session.inbox_cond.wait_for(lambda: bool(session.inbox) or session.closed, timeout):
+                raise RedisTimeoutError(f"Timeout reading from {self._host_error()}")
+            if not session.inbox:
+                raise RedisConnectionError("Connection closed by server.")
+            return session.inbox.popleft()
+
+
+# -- building clients ----------------------------------------------------------------
+
+def data_path_from(url: str | None, data: str | None) -> str | None:
+    """`data=` wins; a dotdo://path URL names the directory; redis://, rediss:// and unix:// URLs
+    use the default directory ($DOTDO_DATA or ./.dotdo): the host and port have no server to reach."""
+    if data is not None:
+        return data
+    if url and url.startswith("dotdo://"):
+        return urlparse(url).netloc + urlparse(url).path or None
+    return None
+
+
+def engine_for(data: str | None) -> Engine:
+    return Engine.for_store(Store.shared(data))
+
+
+class InProcessPool(redis.ConnectionPool):
+    def __init__(self, engine: Engine, **kwargs: Any) -> None:
+        for key in ("host", "port", "path", "socket_connect_timeout", "socket_keepalive", "socket_keepalive_options"):
+            kwargs.pop(key, None)
+        kwargs["connection_class"] = InProcessConnection
+        kwargs["engine"] = engine
+        # Maintenance notifications announce cluster node moves; an in-process engine never moves.
+        kwargs["maint_notifications_config"] = MaintNotificationsConfig(enabled=False)
+        super().__init__(**kwargs)
+        self.engine = engine
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__module__}.{type(self).__name__}(<dotdo in-process {self.engine.store.path}>)>"
+
+
+def make_client(cls: type, data: str | None, args: tuple, kwargs: dict) -> Any:
+    """A genuine `cls` (redis.Redis) whose pool is in-process, configured by redis-py's own constructor."""
+    engine = engine_for(data)
+    pool = kwargs.pop("connection_pool", None)
+    single = kwargs.pop("single_connection_client", False)
+    client = cls(*args, **kwargs)
+    stock = client.connection_pool
+    client.connection_pool = InProcessPool(engine, **(pool or stock).connection_kwargs)
+    client.auto_close_connection_pool = True
+    stock.disconnect()
+    if single:
+        client._single_connection_client = True
+        client.connection = client.connection_pool.get_connection()
+    return client
+
+
+def from_url_client(cls: type, url: str, data: str | None, kwargs: dict) -> Any:
+    engine = engine_for(data_path_from(url, data))
+    if url.startswith("dotdo://"):
+        parsed = urlparse(url)
+        url = "redis://localhost" + (f"?{parsed.query}" if parsed.query else "")
+    single = kwargs.pop("single_connection_client", False)
+    stock = redis.ConnectionPool.from_url(url, **kwargs)
+    pool = InProcessPool(engine, **stock.connection_kwargs)
+    client = cls(connection_pool=pool, single_connection_client=single)
+    client.auto_close_connection_pool = True
+    return client

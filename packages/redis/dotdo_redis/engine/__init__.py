@@ -1,0 +1,272 @@
+"""The Redis engine: sessions, dispatch, transactions and batches over the shards.
+
+`Engine.execute(session, argv)` runs one command and returns its reply (an error reply is
+returned as a RedisError instance, not raised). `execute_batch` runs a pipeline with one
+commit per shard touched. A command that must wait (BLPOP ...) returns `Blocked`; the
+caller waits — a thread in-process (`execute_blocking`), a task in the server — and retries.
+Command rule: validate everything before writing anything, so a command that errors has
+changed nothing even inside a batch (batches do not use a savepoint per command; measured
+too costly for pipelines).
+"""
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import threading
+import time
+import weakref
+from typing import Any
+
+from dotdo_core.hashing import redis_slot
+from dotdo_core.store import Store
+
+from ..storage import Keyspace, ShardTables, purge_expired
+from . import commands as _commands_pkg
+from .context import Ctx
+from .errors import (
+    CROSSSLOT, EXECABORT, RedisError, unknown_command, wrong_arity,
+)
+from .registry import COMMANDS, Command
+from .replies import NULL_ARRAY, QUEUED
+from .session import Session
+
+for _mod in pkgutil.iter_modules(_commands_pkg.__path__):
+    importlib.import_module(f"{_commands_pkg.__name__}.{_mod.name}")
+
+POLL_MAX = 0.02  # cross-process wake-up latency bound for blocked clients
+EXPIRY_INTERVAL = 0.1
+
+# Commands a RESP2 client may send while subscribed.
+SUBSCRIBED_ALLOWED = {b"subscribe", b"psubscribe", b"ssubscribe", b"unsubscribe", b"punsubscribe", b"sunsubscribe", b"ping", b"quit", b"reset"}
+# Commands that run immediately even inside MULTI.
+MULTI_IMMEDIATE = {b"exec", b"discard", b"multi", b"watch", b"quit", b"reset"}
+
+
+class Blocked:
+    """A blocking command found nothing yet. `timeout` is seconds (None or 0: forever)."""
+
+    __slots__ = ("shard_index", "timeout", "timeout_reply")
+
+    def __init__(self, shard_index: int, timeout: float | None, timeout_reply: Any = NULL_ARRAY) -> None:
+        self.shard_index = shard_index
+        self.timeout = timeout or None
+        self.timeout_reply = timeout_reply
+
+
+class _Batch:
+    """Write transactions opened lazily per shard for a pipeline, committed together at the end."""
+
+    def __init__(self, engine: "Engine") -> None:
+        self.engine = engine
+        self.open: dict[int, tuple[Any, Any]] = {}
+
+    def tx(self, index: int):
+        entry = self.open.get(index)
+        if entry is None:
+            ctx = self.engine.ns.shards[index].write()
+            entry = self.open[index] = (ctx, ctx.__enter__())
+        return entry[1]
+
+    def close(self, exc: BaseException | None) -> None:
+        first_error = None
+        for ctx, _ in self.open.values():
+            try:
+                if exc is None:
+                    ctx.__exit__(None, None, None)
+                else:
+                    ctx.__exit__(type(exc), exc, exc.__traceback__)
+            except BaseException as e:  # keep closing the others
+                first_error = first_error or e
+        self.open.clear()
+        if first_error is not None:
+            raise first_error
+
+
+class Engine:
+    _by_store: "weakref.WeakKeyDictionary[Store, dict[str, Engine]]" = weakref.WeakKeyDictionary()
+    _by_store_lock = threading.Lock()
+
+    def __init__(self, store: Store, name: str = "redis", shards: int = 1) -> None:
+        self.store = store
+        self.name = name
+        self.ns = store.namespace(name, kind="redis", shards=shards, hash="redis-slot")
+        self.tables = [ShardTables(s) for s in self.ns.shards]
+        self.cluster = self.ns.shard_count > 1
+        self.sessions: "weakref.WeakSet[Session]" = weakref.WeakSet()
+        self.started = time.time()
+        self.extensions: dict[str, Any] = {}  # per-engine state of command families (pubsub hub, scripts ...)
+        self._stop = threading.Event()
+        self._expirer = threading.Thread(target=self._expire_loop, name="dotdo-redis-expiry", daemon=True)
+        self._expirer.start()
+
+    @classmethod
+    def for_store(cls, store: Store, name: str = "redis", shards: int = 1) -> "Engine":
+        """One engine per store and name in a process: every in-process client shares it."""
+        with cls._by_store_lock:
+            engines = cls._by_store.setdefault(store, {})
+            engine = engines.get(name)
+            if engine is None:
+                engine = engines[name] = cls(store, name, shards)
+            return engine
+
+    def session(self, addr: str = "inproc", fd: int = -1) -> Session:
+        s = Session(self, addr, fd)
+        self.sessions.add(s)
+        return s
+
+    def session_closed(self, session: Session) -> None:
+        for hook in self.extensions.values():
+            closed = getattr(hook, "session_closed", None)
+            if closed is not None:
+                closed(session)
+        self.sessions.discard(session)
+
+    # -- running commands ----------------------------------------------------
+    def execute(self, session: Session, argv: list[bytes]) -> Any:
+        """Run one command; returns its reply, a RedisError, or Blocked."""
+        try:
+            return self._dispatch(session, argv, None)
+        except RedisError as e:
+            return e
+
+    def execute_blocking(self, session: Session, argv: list[bytes]) -> Any:
+        """`execute`, waiting in this thread while the command is Blocked."""
+        reply = self.execute(session, argv)
+        if not isinstance(reply, Blocked):
+            return reply
+        deadline = None if reply.timeout is None else time.monotonic() + reply.timeout
+        feed = self.ns.shards[reply.shard_index].changes
+        poll = 0.001
+        while isinstance(reply, Blocked):
+            remaining = None if deadline is None else deadline - time.monotonic()
+            if remaining is not None and remaining <= 0:
+                return reply.timeout_reply
+            feed.pulse(poll if remaining is None else min(poll, remaining))
+            poll = min(poll * 2, POLL_MAX)
+            timeout_reply = reply.timeout_reply
+            reply = self.execute(session, argv)
+            if isinstance(reply, Blocked):
+                reply.timeout_reply = timeout_reply
+        return reply
+
+    def execute_batch(self, session: Session, argvs: list[list[bytes]]) -> list[Any]:
+        """A pipeline: every command in order, one commit per shard touched. A blocking command
+        (outside MULTI) commits what came before it, then blocks, as it would on a socket."""
+        batch = _Batch(self)
+        replies: list[Any] = []
+        try:
+            for argv in argvs:
+                reply = self.execute_in(batch, session, argv)
+                if isinstance(reply, Blocked):
+                    batch.close(None)
+                    reply = self.execute_blocking(session, argv)
+                replies.append(reply)
+        except BaseException as e:
+            batch.close(e)
+            raise
+        batch.close(None)
+        return replies
+
+    def batch(self) -> _Batch:
+        """A group commit: `execute_in` commands of any sessions, then `close(None)` commits them all."""
+        return _Batch(self)
+
+    def execute_in(self, batch: _Batch, session: Session, argv: list[bytes]) -> Any:
+        try:
+            return self._dispatch(session, argv, batch)
+        except RedisError as e:
+            return e
+
+    def _dispatch(self, session: Session, argv: list[bytes], batch: _Batch | None) -> Any:
+        name = argv[0].lower()
+        cmd = COMMANDS.get(name)
+        if cmd is None:
+            if session.multi is not None:
+                session.multi_error = True
+            raise unknown_command(argv[0], argv[1:])
+        n = len(argv)
+        if (cmd.arity > 0 and n != cmd.arity) or (cmd.arity < 0 and n < -cmd.arity):
+            if session.multi is not None:
+                session.multi_error = True
+            raise wrong_arity(cmd.name)
+        if session.multi is not None and name not in MULTI_IMMEDIATE:
+            if "no-multi" in cmd.flags:
+                session.multi_error = True
+                raise RedisError(f"ERR Command not allowed inside a transaction")
+            session.multi.append(argv)
+            return QUEUED
+        if session.subscribed and session.protocol == 2 and name not in SUBSCRIBED_ALLOWED:
+            raise RedisError(
+                f"ERR Can't execute '{cmd.name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context"
+            )
+        session.last_cmd = name
+        return self.run(cmd, session, argv, batch, in_batch=batch is not None)
+
+    def shard_index_for(self, keys: list[bytes]) -> int:
+        """The one shard `keys` live on; CROSSSLOT if a cluster-mode db would need several slots."""
+        if not keys:
+            return 0
+        if not self.cluster:
+            return 0
+        slot = redis_slot(keys[0])
+        for key in keys[1:]:
+            if redis_slot(key) != slot:
+                raise RedisError(CROSSSLOT)
+        return self.ns.shard_index(keys[0])
+
+    def run(self, cmd: Command, session: Session, argv: list[bytes], batch: _Batch | None, in_batch: bool) -> Any:
+        """Run an already-admitted command (also used by EXEC and scripts)."""
+        now = int(time.time() * 1000)
+        keys = cmd.key_args(argv)
+        if not keys and cmd.keys is not None and not callable(cmd.keys):
+            keys = []
+        if cmd.keys is None:
+            return cmd.fn(Ctx(self, session, None, now, argv, in_batch), *argv[1:])
+        index = self.shard_index_for(keys)
+        tables = self.tables[index]
+        if cmd.write:
+            if batch is not None:
+                tx = batch.tx(index)
+                return cmd.fn(Ctx(self, session, Keyspace(tables, tx.conn, tx, session.db, now), now, argv, in_batch), *argv[1:])
+            with tables.shard.write() as tx:
+                return cmd.fn(Ctx(self, session, Keyspace(tables, tx.conn, tx, session.db, now), now, argv, in_batch), *argv[1:])
+        with tables.shard.reader() as conn:
+            return cmd.fn(Ctx(self, session, Keyspace(tables, conn, None, session.db, now), now, argv, in_batch), *argv[1:])
+
+    # -- shards, for keyless commands -----------------------------------------------
+    def keyspaces(self, session: Session, *, write: bool, db: int | None = None):
+        """Yield a Keyspace per shard (inside a write transaction per shard when `write`)."""
+        now = int(time.time() * 1000)
+        db = session.db if db is None else db
+        for tables in self.tables:
+            if write:
+                with tables.shard.write() as tx:
+                    yield Keyspace(tables, tx.conn, tx, db, now)
+            else:
+                with tables.shard.reader() as conn:
+                    yield Keyspace(tables, conn, None, db, now)
+
+    # -- active expiry ----------------------------------------------------------------
+    def _expire_loop(self) -> None:
+        while not self._stop.wait(EXPIRY_INTERVAL):
+            try:
+                self.purge_expired()
+            except Exception:  # a closed store or a busy file: try again next tick
+                if self._stop.is_set():
+                    return
+
+    def purge_expired(self) -> int:
+        now = int(time.time() * 1000)
+        total = 0
+        for tables in self.tables:
+            with tables.shard.reader() as conn:
+                due = conn.execute(
+                    f"SELECT 1 FROM {tables.kv.table} WHERE expires_ms <= ? LIMIT 1", (now,)
+                ).fetchone()
+            if due:
+                with tables.shard.write() as tx:
+                    total += purge_expired(tables, tx, now)
+        return total
+
+    def close(self) -> None:
+        self._stop.set()

@@ -1,0 +1,60 @@
+"""A client connection's server-side state: db, protocol, MULTI queue, WATCHed keys, subscriptions."""
+from __future__ import annotations
+
+import itertools
+import os
+import threading
+import time
+from collections import deque
+from typing import Any
+
+_ids = itertools.count(1)
+
+
+class Session:
+    def __init__(self, engine: Any, addr: str = "inproc", fd: int = -1) -> None:
+        self.engine = engine
+        self.id = next(_ids)
+        self.addr = addr
+        self.fd = fd
+        self.db = 0
+        self.protocol = 2
+        self.name: bytes | None = None
+        self.lib_name: bytes | None = None
+        self.lib_ver: bytes | None = None
+        self.created = time.time()
+        self.last_cmd = b"NULL"
+        self.last_active = self.created
+        self.authenticated = True
+        self.user = b"default"
+        # MULTI: None when not in a transaction, else the queued argvs.
+        self.multi: list[list[bytes]] | None = None
+        self.multi_error = False
+        # WATCH: (db, key) -> version stamp at WATCH time (None: absent).
+        self.watched: dict[tuple[int, bytes], int | None] = {}
+        # Pub/sub: subscribed channels/patterns (bytes), and the inbox of messages to deliver.
+        self.channels: set[bytes] = set()
+        self.patterns: set[bytes] = set()
+        self.shard_channels: set[bytes] = set()
+        self.inbox: deque = deque()
+        self.inbox_cond = threading.Condition()
+        self.closed = False
+        self.quitting = False  # QUIT answered: the front closes the connection after the reply
+        self.waker = None  # set by a front that must be told when the inbox gets a message
+        self.pid = os.getpid()
+
+    @property
+    def subscribed(self) -> int:
+        return len(self.channels) + len(self.patterns) + len(self.shard_channels)
+
+    def deliver(self, message: Any) -> None:
+        """Queue a pub/sub message for this client (called from any thread)."""
+        with self.inbox_cond:
+            self.inbox.append(message)
+            self.inbox_cond.notify_all()
+        if self.waker is not None:
+            self.waker()
+
+    def close(self) -> None:
+        self.closed = True
+        self.engine.session_closed(self)

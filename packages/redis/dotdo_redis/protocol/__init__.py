@@ -1,0 +1,1 @@
+"""RESP on the wire: request parsing, reply encoding and the connection loop."""

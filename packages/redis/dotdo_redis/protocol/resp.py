@@ -1,0 +1,218 @@
+"""RESP request parsing and reply encoding (RESP2 and RESP3).
+
+The request parser enforces Redis's own limits with Redis's own messages, before any
+allocation a hostile length could force: at most 1M arguments per request, 512 MB per
+bulk string, 64 KB per inline request or header line.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from ..engine.errors import RedisError
+from ..engine.replies import Bool, Double, Map, NullArray, Push, SetReply, Simple, Verbatim, format_double
+
+MAX_MULTIBULK = 1024 * 1024
+MAX_BULK = 512 * 1024 * 1024
+MAX_INLINE = 64 * 1024
+
+
+class ProtocolError(Exception):
+    """The client broke RESP: reply with this message, then close the connection (as Redis does)."""
+
+
+class RequestParser:
+    """Incremental: feed bytes, take complete argument lists."""
+
+    def __init__(self) -> None:
+        self._buf = bytearray()
+        self._pos = 0
+
+    def feed(self, data: bytes) -> None:
+        if self._pos > 65536 and self._pos > len(self._buf) // 2:
+            del self._buf[: self._pos]
+            self._pos = 0
+        self._buf += data
+
+    @property
+    def pending(self) -> int:
+        return len(self._buf) - self._pos
+
+    def requests(self) -> list[list[bytes]]:
+        """Every complete request buffered; raises ProtocolError on malformed input."""
+        out = []
+        while True:
+            req = self._one()
+            if req is None:
+                return out
+            if req:  # an empty inline line is skipped, as Redis does
+                out.append(req)
+
+    def _line(self, start: int) -> int:
+        end = self._buf.find(b"\r\n", start)
+        if end == -1 and len(self._buf) - start > MAX_INLINE:
+            raise ProtocolError("ERR Protocol error: too big mbulk count string")
+        return end
+
+    def _one(self) -> list[bytes] | None:
+        buf, pos = self._buf, self._pos
+        if pos >= len(buf):
+            return None
+        if buf[pos] != 0x2A:  # '*'
+            return self._inline()
+        end = self._line(pos)
+        if end == -1:
+            return None
+        try:
+            count = int(buf[pos + 1 : end])
+        except ValueError:
+            raise ProtocolError("ERR Protocol error: invalid multibulk length") from None
+        if count > MAX_MULTIBULK:
+            raise ProtocolError("ERR Protocol error: invalid multibulk length")
+        p = end + 2
+        args = []
+        for _ in range(max(count, 0)):
+            if p >= len(buf):
+                return None
+            if buf[p] != 0x24:  # '$'
+                got = chr(buf[p]) if 32 <= buf[p] < 127 else "?"
+                raise ProtocolError(f"ERR Protocol error: expected '$', got '{got}'")
+            end = self._line(p)
+            if end == -1:
+                return None
+            try:
+                size = int(buf[p + 1 : end])
+            except ValueError:
+                raise ProtocolError("ERR Protocol error: invalid bulk length") from None
+            if size < 0 or size > MAX_BULK:
+                raise ProtocolError("ERR Protocol error: invalid bulk length")
+            start = end + 2
+            if len(buf) < start + size + 2:
+                return None
+            args.append(bytes(buf[start : start + size]))
+            p = start + size + 2
+        self._pos = p
+        return args
+
+    def _inline(self) -> list[bytes] | None:
+        buf, pos = self._buf, self._pos
+        end = buf.find(b"\n", pos)
+        if end == -1:
+            if len(buf) - pos > MAX_INLINE:
+                raise ProtocolError("ERR Protocol error: too big inline request")
+            return None
+        line = bytes(buf[pos:end]).rstrip(b"\r")
+        self._pos = end + 1
+        return split_inline(line)
+
+
+def split_inline(line: bytes) -> list[bytes]:
+    """Split an inline command like Redis's sdssplitargs: spaces, "double" and 'single' quotes."""
+    args: list[bytes] = []
+    i, n = 0, len(line)
+    while True:
+        while i < n and line[i] in b" \t\n\r\v\f":
+            i += 1
+        if i >= n:
+            return args
+        cur = bytearray()
+        quote = 0
+        while True:
+            if i >= n:
+                if quote:
+                    raise ProtocolError("ERR Protocol error: unbalanced quotes in request")
+                break
+            c = line[i]
+            if quote == 0x22:  # inside "..."
+                if c == 0x5C and i + 1 < n:  # backslash escapes
+                    nxt = line[i + 1]
+                    if nxt == 0x78 and i + 3 < n and all(chr(h) in "0123456789abcdefABCDEF" for h in line[i + 2 : i + 4]):
+                        cur.append(int(line[i + 2 : i + 4], 16))
+                        i += 3
+                    else:
+                        cur.append({0x6E: 10, 0x72: 13, 0x74: 9, 0x62: 8, 0x61: 7}.get(nxt, nxt))
+                        i += 1
+                elif c == 0x22:
+                    if i + 1 < n and line[i + 1] not in b" \t\n\r\v\f":
+                        raise ProtocolError("ERR Protocol error: unbalanced quotes in request")
+                    i += 1
+                    break
+                else:
+                    cur.append(c)
+            elif quote == 0x27:  # inside '...'
+                if c == 0x5C and i + 1 < n and line[i + 1] == 0x27:
+                    cur.append(0x27)
+                    i += 1
+                elif c == 0x27:
+                    if i + 1 < n and line[i + 1] not in b" \t\n\r\v\f":
+                        raise ProtocolError("ERR Protocol error: unbalanced quotes in request")
+                    i += 1
+                    break
+                else:
+                    cur.append(c)
+            else:
+                if c in b" \t\n\r\v\f":
+                    break
+                if c in (0x22, 0x27):
+                    quote = c
+                else:
+                    cur.append(c)
+            i += 1
+        args.append(bytes(cur))
+
+
+# -- replies ------------------------------------------------------------------------
+
+def encode(reply: Any, resp3: bool, out: bytearray) -> None:
+    """Append the RESP encoding of an engine reply to `out`."""
+    t = type(reply)
+    if t is bytes:
+        out += b"$%d\r\n" % len(reply)
+        out += reply
+        out += b"\r\n"
+    elif t is int:
+        out += b":%d\r\n" % reply
+    elif reply is None:
+        out += b"_\r\n" if resp3 else b"$-1\r\n"
+    elif t is Simple:
+        out += b"+" + reply.encode() + b"\r\n"
+    elif isinstance(reply, RedisError):
+        msg = reply.message.replace("\r", " ").replace("\n", " ")
+        out += b"-" + msg.encode("utf-8", "replace") + b"\r\n"
+    elif t is list or t is tuple:
+        out += b"*%d\r\n" % len(reply)
+        for item in reply:
+            encode(item, resp3, out)
+    elif t is Map:
+        out += (b"%%%d\r\n" % len(reply)) if resp3 else (b"*%d\r\n" % (2 * len(reply)))
+        for k, v in reply.items():
+            encode(k, resp3, out)
+            encode(v, resp3, out)
+    elif t is SetReply:
+        out += (b"~%d\r\n" if resp3 else b"*%d\r\n") % len(reply)
+        for item in reply:
+            encode(item, resp3, out)
+    elif t is Push:
+        out += (b">%d\r\n" if resp3 else b"*%d\r\n") % len(reply)
+        for item in reply:
+            encode(item, resp3, out)
+    elif t is Double or t is float:
+        text = format_double(reply)
+        if resp3:
+            out += b"," + text + b"\r\n"
+        else:
+            out += b"$%d\r\n%s\r\n" % (len(text), text)
+    elif t is NullArray:
+        out += b"_\r\n" if resp3 else b"*-1\r\n"
+    elif t is Bool:
+        out += (b"#t\r\n" if reply else b"#f\r\n") if resp3 else (b":%d\r\n" % int(reply))
+    elif t is Verbatim:
+        data = reply.encode("utf-8", "replace")
+        if resp3:
+            out += b"=%d\r\ntxt:%s\r\n" % (len(data) + 4, data)
+        else:
+            out += b"$%d\r\n%s\r\n" % (len(data), data)
+    elif isinstance(reply, str):
+        data = reply.encode()
+        out += b"$%d\r\n%s\r\n" % (len(data), data)
+    else:
+        raise TypeError(f"engine returned an unencodable reply {reply!r}")

@@ -1,0 +1,206 @@
+"""How Redis data maps onto the core store.
+
+One namespace per Redis server (kind "redis"), sharded by hash slot (CRC16, {tags}
+honoured). The 16 databases live inside it: a stored key is one byte of db number
+followed by the user's key, so MOVE, SWAPDB and FLUSHALL stay single-shard transactions.
+
+Every key has a row in the core key-value primitive (type tag, expiry, modification
+stamp; strings keep their value inline). Collection elements live in companion tables
+keyed by the same stored key. Any change to a collection must call `touch` (the WATCH
+stamp) and `drop_if_empty` (Redis deletes empty collections).
+"""
+from __future__ import annotations
+
+from typing import Iterator
+
+from dotdo_core.primitives.kv import KeyValue
+from dotdo_core.shard import Shard, Tx
+
+from .engine.errors import WRONGTYPE, RedisError
+
+# Companion tables by type; every one has `key` as the first column of its primary key.
+COMPANION_SCHEMA = """
+CREATE TABLE IF NOT EXISTS r_hash (key BLOB NOT NULL, field BLOB NOT NULL, value BLOB NOT NULL, PRIMARY KEY (key, field)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS r_set (key BLOB NOT NULL, member BLOB NOT NULL, PRIMARY KEY (key, member)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS r_zset (key BLOB NOT NULL, member BLOB NOT NULL, score REAL NOT NULL, PRIMARY KEY (key, member)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS r_zset_by_score ON r_zset(key, score, member);
+CREATE TABLE IF NOT EXISTS r_list (key BLOB NOT NULL, pos INTEGER NOT NULL, value BLOB NOT NULL, PRIMARY KEY (key, pos)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS r_stream (key BLOB NOT NULL, ms INTEGER NOT NULL, seq INTEGER NOT NULL, fields BLOB NOT NULL, PRIMARY KEY (key, ms, seq)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS r_stream_group (key BLOB NOT NULL, grp BLOB NOT NULL, last_ms INTEGER NOT NULL, last_seq INTEGER NOT NULL, entries_read INTEGER, PRIMARY KEY (key, grp)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS r_stream_consumer (key BLOB NOT NULL, grp BLOB NOT NULL, consumer BLOB NOT NULL, seen_ms INTEGER NOT NULL, active_ms INTEGER, PRIMARY KEY (key, grp, consumer)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS r_stream_pel (key BLOB NOT NULL, grp BLOB NOT NULL, ms INTEGER NOT NULL, seq INTEGER NOT NULL, consumer BLOB NOT NULL, delivered_ms INTEGER NOT NULL, deliveries INTEGER NOT NULL, PRIMARY KEY (key, grp, ms, seq)) WITHOUT ROWID;
+"""
+
+COMPANIONS: dict[str, tuple[str, ...]] = {
+    "string": (),
+    "hash": ("r_hash",),
+    "set": ("r_set",),
+    "zset": ("r_zset",),
+    "list": ("r_list",),
+    "stream": ("r_stream", "r_stream_group", "r_stream_consumer", "r_stream_pel"),
+}
+
+DB_COUNT = 16
+
+
+def prefix(db: int) -> bytes:
+    return bytes((db,))
+
+
+class ShardTables:
+    """Per-shard objects made once: the key-value primitive and the companion schema."""
+
+    def __init__(self, shard: Shard) -> None:
+        self.shard = shard
+        self.kv = KeyValue(shard, "r_keys")
+        shard.ensure_schema("redis-companions", COMPANION_SCHEMA)
+
+
+class Keyspace:
+    """One database's keys on one shard, seen through one connection (a Tx when writing).
+
+    Methods take and return user keys; the db prefix is added here and nowhere else."""
+
+    __slots__ = ("tables", "kv", "conn", "tx", "db", "p", "now_ms")
+
+    def __init__(self, tables: ShardTables, conn, tx: Tx | None, db: int, now_ms: int) -> None:
+        self.tables = tables
+        self.kv = tables.kv
+        self.conn = conn
+        self.tx = tx
+        self.db = db
+        self.p = prefix(db)
+        self.now_ms = now_ms
+
+    def sk(self, key: bytes) -> bytes:
+        """The stored key (db byte + key)."""
+        return self.p + key
+
+    # -- key rows ------------------------------------------------------------
+    def entry(self, key: bytes) -> tuple[str, bytes | None, int | None] | None:
+        """(type, inline value, expires_ms) of a live key, or None."""
+        return self.kv.get(self.conn, self.p + key, self.now_ms)
+
+    def type_of(self, key: bytes) -> str | None:
+        e = self.kv.get(self.conn, self.p + key, self.now_ms)
+        return None if e is None else e[0]
+
+    def typed(self, key: bytes, type: str) -> tuple[str, bytes | None, int | None] | None:
+        """The key's entry if it holds `type`, None if absent; WRONGTYPE otherwise."""
+        e = self.kv.get(self.conn, self.p + key, self.now_ms)
+        if e is not None and e[0] != type:
+            raise RedisError(WRONGTYPE)
+        return e
+
+    def exists(self, key: bytes) -> bool:
+        return self.kv.get(self.conn, self.p + key, self.now_ms) is not None
+
+    def version(self, key: bytes) -> int | None:
+        return self.kv.version(self.conn, self.p + key, self.now_ms)
+
+    def get_string(self, key: bytes) -> bytes | None:
+        e = self.kv.get(self.conn, self.p + key, self.now_ms)
+        if e is None:
+            return None
+        if e[0] != "string":
+            raise RedisError(WRONGTYPE)
+        return e[1]
+
+    # -- writes (self.tx must be set) -------------------------------------------
+    def set_string(self, key: bytes, value: bytes, expires_ms: int | None = None) -> None:
+        """Create or overwrite `key` as a string (whatever it held before), with this expiry."""
+        sk = self.p + key
+        self._clear_companions_if_any(sk)
+        self.kv.put(self.tx, sk, "string", value, expires_ms)
+
+    def set_value(self, key: bytes, value: bytes | None) -> None:
+        """Replace an existing key's inline value, keeping its type and TTL."""
+        self.kv.set_value(self.tx, self.p + key, value)
+
+    def create(self, key: bytes, type: str, value: bytes | None = None, expires_ms: int | None = None) -> None:
+        """Make a new key of `type` (the caller checked it is absent); clears remnants of an expired one."""
+        sk = self.p + key
+        self._clear_companions_if_any(sk)
+        self.kv.put(self.tx, sk, type, value, expires_ms)
+
+    def touch(self, key: bytes) -> None:
+        """Record that the key changed (for WATCH) when only companion rows were written."""
+        self.kv.touch(self.tx, self.p + key)
+
+    def delete(self, key: bytes) -> bool:
+        """Delete a live key and everything hanging off it. True if it existed."""
+        sk = self.p + key
+        row = self.conn.execute(f"SELECT type, expires_ms FROM {self.kv.table} WHERE key = ?", (sk,)).fetchone()
+        if row is None:
+            return False
+        self._delete_stored(sk, row[0])
+        return row[1] is None or row[1] > self.now_ms
+
+    def drop_if_empty(self, key: bytes, type: str) -> bool:
+        """Delete a collection key whose last element went; True if it was deleted."""
+        table = COMPANIONS[type][0]
+        sk = self.p + key
+        if self.conn.execute(f"SELECT 1 FROM {table} WHERE key = ? LIMIT 1", (sk,)).fetchone() is None:
+            self._delete_stored(sk, type)
+            return True
+        return False
+
+    def set_expiry(self, key: bytes, expires_ms: int | None) -> bool:
+        return self.kv.set_expiry(self.tx, self.p + key, expires_ms, self.now_ms)
+
+    def _clear_companions_if_any(self, sk: bytes) -> None:
+        row = self.conn.execute(f"SELECT type FROM {self.kv.table} WHERE key = ?", (sk,)).fetchone()
+        if row is not None and COMPANIONS.get(row[0]):
+            for table in COMPANIONS[row[0]]:
+                self.tx.execute(f"DELETE FROM {table} WHERE key = ?", (sk,))
+
+    def _delete_stored(self, sk: bytes, type: str) -> None:
+        self.tx.execute(f"DELETE FROM {self.kv.table} WHERE key = ?", (sk,))
+        for table in COMPANIONS.get(type, ()):
+            self.tx.execute(f"DELETE FROM {table} WHERE key = ?", (sk,))
+
+    # -- whole-database operations --------------------------------------------
+    def keys(self) -> Iterator[bytes]:
+        """Every live user key of this db on this shard, in byte order."""
+        lo, hi = self.p, bytes((self.db + 1,))
+        for (sk,) in self.conn.execute(
+            f"SELECT key FROM {self.kv.table} WHERE key >= ? AND key < ? AND (expires_ms IS NULL OR expires_ms > ?) ORDER BY key",
+            (lo, hi, self.now_ms),
+        ):
+            yield sk[1:]
+
+    def scan(self, after: bytes | None, count: int) -> list[tuple[bytes, str]]:
+        """Up to `count` live (key, type) pairs after user key `after` (None: from the start)."""
+        lo = self.p if after is None else self.p + after
+        op = ">=" if after is None else ">"
+        hi = bytes((self.db + 1,))
+        return [
+            (sk[1:], t)
+            for sk, t in self.conn.execute(
+                f"SELECT key, type FROM {self.kv.table} WHERE key {op} ? AND key < ? AND (expires_ms IS NULL OR expires_ms > ?) ORDER BY key LIMIT ?",
+                (lo, hi, self.now_ms, count),
+            )
+        ]
+
+    def count(self) -> int:
+        lo, hi = self.p, bytes((self.db + 1,))
+        return self.conn.execute(
+            f"SELECT count(*) FROM {self.kv.table} WHERE key >= ? AND key < ? AND (expires_ms IS NULL OR expires_ms > ?)",
+            (lo, hi, self.now_ms),
+        ).fetchone()[0]
+
+    def flush(self) -> None:
+        lo, hi = self.p, bytes((self.db + 1,))
+        self.tx.execute(f"DELETE FROM {self.kv.table} WHERE key >= ? AND key < ?", (lo, hi))
+        for tables in COMPANIONS.values():
+            for table in tables:
+                self.tx.execute(f"DELETE FROM {table} WHERE key >= ? AND key < ?", (lo, hi))
+
+
+def purge_expired(tables: ShardTables, tx: Tx, now_ms: int, limit: int = 500) -> int:
+    """Active expiry: delete up to `limit` expired keys and their companion rows."""
+    gone = tables.kv.purge_expired(tx, now_ms, limit)
+    for sk, type in gone:
+        for table in COMPANIONS.get(type, ()):
+            tx.execute(f"DELETE FROM {table} WHERE key = ?", (sk,))
+    return len(gone)
