@@ -42,10 +42,11 @@ def default_path() -> str:
     return os.environ.get("DOTDO_DATA") or DEFAULT_DIR
 
 
-def resolve_path(path: str | None) -> str:
+def resolve_path(path: "str | os.PathLike[str] | None") -> str:
     """`None` → $DOTDO_DATA or ./.dotdo; `dotdo://dir` → dir; `:memory:` stays as it is."""
     if path is None:
         path = default_path()
+    path = os.fspath(path)
     if path.startswith("dotdo://"):
         path = path[len("dotdo://") :] or default_path()
     if path == MEMORY:
@@ -84,7 +85,7 @@ class Store:
     _shared: dict[tuple[str, str], "Store"] = {}
     _shared_lock = threading.Lock()
 
-    def __init__(self, path: str | None = None, *, sync: str = "normal") -> None:
+    def __init__(self, path: "str | os.PathLike[str] | None" = None, *, sync: str = "normal") -> None:
         self.path = resolve_path(path)
         self.sync = sync
         self.memory = self.path == MEMORY
@@ -127,8 +128,13 @@ class Store:
         An existing namespace keeps the shard count and hash it was created with; asking
         for different ones is an error rather than a silent re-mapping of keys."""
         ns = self._namespaces.get(name)
-        if ns is not None:
-            return ns
+        if ns is None:
+            ns = self._open_namespace(name, kind, shards, hash, options, create)
+        if ns.kind != kind:
+            raise NamespaceError(f"namespace {name!r} holds {ns.kind!r} data, not {kind!r}")
+        return ns
+
+    def _open_namespace(self, name: str, kind: str, shards: int, hash: str, options: dict[str, Any] | None, create: bool) -> Namespace:
         with self._lock:
             ns = self._namespaces.get(name)
             if ns is not None:
@@ -148,8 +154,6 @@ class Store:
                     )
                 row = self._catalog_row(name)
             ns_id, kind_, n, hash_, options_ = row
-            if kind_ != kind:
-                raise NamespaceError(f"namespace {name!r} holds {kind_!r} data, not {kind!r}")
             ns = Namespace(
                 name=name,
                 kind=kind_,

@@ -1,0 +1,181 @@
+"""redis-py against real Redis, fakeredis and dotdo, in one run: ops/s and ratios.
+
+    .venv/bin/python bench/redis.py [--seconds 0.5] [--redis-benchmark]
+
+Targets: redis-py → a real redis-server started here on a unix socket (and the machine's
+Redis on TCP if it answers); fakeredis; dotdo in-process (every acknowledged write committed
+to SQLite); redis-py → `dotdo serve` over TCP. With --redis-benchmark, also redis-benchmark
+against the real server and against `dotdo serve`.
+Goals (issue 3): in-process reads ≥ 3× real (unix socket), single writes ≥ 1.3×, pipelines
+≥ 1.2× real and ≥ 4× fakeredis; redis-benchmark against dotdo serve ≥ 0.5× real."""
+from __future__ import annotations
+
+import argparse
+import itertools
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+# Run as a script, this file's folder heads sys.path and its name would shadow redis-py.
+_HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != _HERE]
+sys.path.insert(0, os.path.dirname(_HERE))
+
+import redis  # noqa: E402
+
+from bench.harness import Table, ops_per_second  # noqa: E402
+
+VALUE = b"v" * 32
+
+
+def workloads(r) -> dict:
+    c = itertools.count()
+    for setup in (lambda: r.mset({f"read:{i}": VALUE for i in range(100)}), lambda: r.hset("read:h", "f", VALUE),
+                  lambda: r.zadd("read:z", {f"m{i}": i for i in range(100)})):
+        try:
+            setup()
+        except redis.ResponseError:
+            pass  # that workload will report itself skipped
+    keys100 = [f"read:{i}" for i in range(100)]
+
+    def pipeline_100_sets():
+        p = r.pipeline(transaction=False)
+        base = next(c)
+        for i in range(100):
+            p.set(f"p:{(base * 100 + i) % 10000}", VALUE)
+        p.execute()
+
+    return {
+        "SET": lambda: r.set(f"k:{next(c) % 10000}", VALUE),
+        "GET": lambda: r.get(f"read:{next(c) % 100}"),
+        "INCR": lambda: r.incr("counter"),
+        "HSET": lambda: r.hset("h", f"f{next(c) % 1000}", VALUE),
+        "HGET": lambda: r.hget("read:h", "f"),
+        "LPUSH": lambda: r.lpush(f"l:{next(c) % 100}", VALUE),
+        "ZADD": lambda: r.zadd("z", {f"m{next(c) % 10000}": 1.5}),
+        "ZRANGE 0 9": lambda: r.zrange("read:z", 0, 9),
+        "pipeline of 100 SETs": pipeline_100_sets,
+        "MGET of 100 keys": lambda: r.mget(keys100),
+    }
+
+
+READS = {"GET", "HGET", "ZRANGE 0 9", "MGET of 100 keys"}
+WRITES = {"SET", "INCR", "HSET", "LPUSH", "ZADD"}
+
+
+def start_real_redis(tmp: str) -> tuple[subprocess.Popen, str] | None:
+    if not shutil.which("redis-server"):
+        return None
+    sock = os.path.join(tmp, "redis.sock")
+    proc = subprocess.Popen(["redis-server", "--port", "0", "--unixsocket", sock, "--save", "", "--appendonly", "no",
+                             "--dir", tmp], stdout=subprocess.DEVNULL)
+    for _ in range(100):
+        if os.path.exists(sock):
+            return proc, sock
+        time.sleep(0.05)
+    proc.kill()
+    return None
+
+
+def measure(table: Table, name: str, client, seconds: float) -> None:
+    try:
+        client.flushdb()
+    except redis.ResponseError:
+        pass  # a fresh data directory is empty anyway
+    for workload, op in workloads(client).items():
+        try:
+            op()
+        except redis.ResponseError as e:  # a command dotdo does not have yet: say so, measure the rest
+            print(f"  {name}: {workload} skipped ({e})", file=sys.stderr)
+            continue
+        per_call = 100 if workload.startswith("pipeline") else 1
+        table.add(workload, name, ops_per_second(op, seconds, per_call=per_call))
+
+
+def redis_benchmark(port: int | None, sock: str | None, n: int) -> dict[str, float]:
+    args = ["redis-benchmark", "-q", "-n", str(n), "-t", "set,get,incr,lpush"]
+    args += ["-s", sock] if sock else ["-p", str(port)]
+    out = subprocess.run(args, capture_output=True, text=True, timeout=600).stdout
+    rates = {}
+    for line in out.replace("\r", "\n").splitlines():
+        m = re.match(r"^(\w+): ([\d.]+) requests per second", line.strip())
+        if m:
+            rates[m.group(1)] = float(m.group(2))
+    return rates
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=float, default=0.5)
+    parser.add_argument("--redis-benchmark", action="store_true")
+    parser.add_argument("-n", type=int, default=100_000, help="redis-benchmark requests per test")
+    args = parser.parse_args()
+    tmp = tempfile.mkdtemp(prefix="dotdo-bench-redis-")
+    table = Table("redis-py: real Redis vs fakeredis vs dotdo", baseline="real (unix)")
+
+    real = start_real_redis(tmp)
+    try:
+        if real:
+            measure(table, "real (unix)", redis.Redis(unix_socket_path=real[1]), args.seconds)
+        try:
+            tcp = redis.Redis(host="127.0.0.1", port=6379, db=15)
+            tcp.ping()
+            measure(table, "real (tcp)", tcp, args.seconds)
+        except redis.ConnectionError:
+            print("  the machine's Redis on 127.0.0.1:6379 is not up: real (tcp) skipped", file=sys.stderr)
+        try:
+            import fakeredis
+
+            measure(table, "fakeredis", fakeredis.FakeRedis(), args.seconds)
+        except ImportError:
+            print("  fakeredis is not installed: skipped", file=sys.stderr)
+
+        from dotdo_core import Runtime, Store
+        from dotdo_redis import Redis
+        from dotdo_redis.server import front
+
+        measure(table, "dotdo in-process", Redis(data=os.path.join(tmp, "inproc")), args.seconds)
+        runtime = Runtime(Store(os.path.join(tmp, "served"))).start()
+        listener = runtime.listen(front, port=0)
+        measure(table, "dotdo serve (tcp)", redis.Redis(port=listener.port), args.seconds)
+        table.print()
+
+        verdicts = []
+        if "real (unix)" in next(iter(table.rows.values()), {}):
+            for w in table.rows:
+                if "dotdo in-process" not in table.rows[w]:
+                    continue
+                ratio = table.ratio(w, "dotdo in-process")
+                goal = 3.0 if w in READS else 1.3 if w in WRITES else 1.2 if w.startswith("pipeline") else None
+                if goal:
+                    verdicts.append((w, ratio, goal))
+            if "pipeline of 100 SETs" in table.rows and "fakeredis" in table.rows["pipeline of 100 SETs"]:
+                verdicts.append(("pipeline of 100 SETs vs fakeredis",
+                                 table.ratio("pipeline of 100 SETs", "dotdo in-process", "fakeredis"), 4.0))
+        for w, ratio, goal in verdicts:
+            print(f"  {'ok  ' if ratio >= goal else 'MISS'} dotdo in-process {w}: {ratio:.2f}× (goal ≥ {goal}×)")
+
+        if args.redis_benchmark and shutil.which("redis-benchmark") and real:
+            rb = Table(f"redis-benchmark -q -n {args.n} (50 clients)", baseline="real (unix)")
+            for name, rates in (("real (unix)", redis_benchmark(None, real[1], args.n)),
+                                ("dotdo serve (tcp)", redis_benchmark(listener.port, None, args.n))):
+                for test, rate in rates.items():
+                    rb.add(test, name, rate)
+            rb.print()
+            for test in rb.rows:
+                if "dotdo serve (tcp)" in rb.rows[test]:
+                    ratio = rb.ratio(test, "dotdo serve (tcp)")
+                    print(f"  {'ok  ' if ratio >= 0.5 else 'MISS'} redis-benchmark {test} vs dotdo serve: {ratio:.2f}× (goal ≥ 0.5×)")
+        runtime.stop()
+    finally:
+        if real:
+            real[0].terminate()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,139 @@
+"""The store's promises: keys never move, failed transactions leave nothing, namespaces stay apart."""
+import pytest
+
+from dotdo_core import NamespaceError, Store
+from dotdo_core.hashing import redis_slot
+from dotdo_core.primitives.kv import KeyValue
+
+
+def put(shard, key, value):
+    with shard.write() as tx:
+        KeyValue(shard).put(tx, key, "string", value)
+
+
+def get(shard, key):
+    with shard.reader() as conn:
+        row = KeyValue(shard).get(conn, key, 0)
+    return None if row is None else row[1]
+
+
+def test_key_to_shard_mapping_is_stable_across_reopen(tmp_path):
+    keys = [f"key:{i}".encode() for i in range(500)]
+    with Store(tmp_path) as store:
+        ns = store.namespace("tenant", shards=8)
+        before = {k: ns.shard_index(k) for k in keys}
+        for k in keys:
+            put(ns.shard_for(k), k, b"v")
+    assert len(set(before.values())) == 8  # the keys really spread
+    with Store(tmp_path) as store:
+        ns = store.namespace("tenant", shards=8)
+        assert {k: ns.shard_index(k) for k in keys} == before
+        assert all(get(ns.shard_for(k), k) == b"v" for k in keys)
+
+
+def test_reopening_with_another_shard_count_keeps_the_recorded_one(tmp_path):
+    with Store(tmp_path) as store:
+        store.namespace("tenant", shards=4)
+    with Store(tmp_path) as store:
+        assert store.namespace("tenant", shards=16).shard_count == 4
+
+
+def test_namespace_kind_mismatch_is_refused(tmp_path):
+    with Store(tmp_path) as store:
+        store.namespace("db", kind="redis")
+        with pytest.raises(NamespaceError):
+            store.namespace("db", kind="mongo")
+
+
+def test_redis_slot_hash_honours_hash_tags():
+    assert redis_slot(b"{user1000}.following") == redis_slot(b"{user1000}.followers")
+    assert redis_slot(b"foo") == 12182  # CLUSTER KEYSLOT foo on a real Redis
+    assert redis_slot(b"{}foo") == redis_slot(b"{}foo")  # empty tag: the whole key is hashed
+    with Store(":memory:") as store:
+        ns = store.namespace("r", shards=4, hash="redis-slot")
+        assert ns.shard_for(b"{t}a") is ns.shard_for(b"{t}b")
+
+
+def test_transaction_that_raises_leaves_nothing_behind(tmp_path):
+    with Store(tmp_path) as store:
+        shard = store.namespace("t").shards[0]
+        put(shard, b"kept", b"1")
+        with pytest.raises(RuntimeError):
+            with shard.write() as tx:
+                KeyValue(shard).put(tx, b"new", "string", b"x")
+                KeyValue(shard).put(tx, b"kept", "string", b"changed")
+                raise RuntimeError("boom")
+        assert get(shard, b"new") is None
+        assert get(shard, b"kept") == b"1"
+
+
+def test_nested_write_that_raises_rolls_back_only_itself(tmp_path):
+    with Store(tmp_path) as store:
+        shard = store.namespace("t").shards[0]
+        with shard.write() as tx:
+            KeyValue(shard).put(tx, b"outer", "string", b"1")
+            with pytest.raises(ValueError):
+                with shard.write() as inner:
+                    KeyValue(shard).put(inner, b"inner", "string", b"2")
+                    raise ValueError
+        assert get(shard, b"outer") == b"1"
+        assert get(shard, b"inner") is None
+
+
+def test_memory_store_works_and_is_private():
+    with Store(":memory:") as a, Store(":memory:") as b:
+        put(a.namespace("n").shards[0], b"k", b"a")
+        assert get(a.namespace("n").shards[0], b"k") == b"a"
+        assert get(b.namespace("n").shards[0], b"k") is None
+
+
+def test_namespaces_do_not_see_each_other(tmp_path):
+    with Store(tmp_path) as store:
+        put(store.namespace("a").shards[0], b"k", b"from-a")
+        assert get(store.namespace("b").shards[0], b"k") is None
+
+
+def test_drop_namespace_removes_its_data(tmp_path):
+    with Store(tmp_path) as store:
+        put(store.namespace("gone").shards[0], b"k", b"v")
+        assert store.drop_namespace("gone") is True
+        assert not store.exists("gone")
+        assert get(store.namespace("gone").shards[0], b"k") is None
+
+
+def test_expired_keys_read_as_absent_and_are_purged(tmp_path):
+    with Store(tmp_path) as store:
+        shard = store.namespace("t").shards[0]
+        kv = KeyValue(shard)
+        with shard.write() as tx:
+            kv.put(tx, b"old", "string", b"v", expires_ms=1000)
+            kv.put(tx, b"new", "string", b"v", expires_ms=10**13)
+        with shard.reader() as conn:
+            assert kv.get(conn, b"old", 2000) is None
+            assert kv.get(conn, b"new", 2000) is not None
+        with shard.write() as tx:
+            assert kv.purge_expired(tx, 2000) == [(b"old", "string")]
+
+
+def test_every_write_changes_the_modification_stamp(tmp_path):
+    with Store(tmp_path) as store:
+        shard = store.namespace("t").shards[0]
+        kv = KeyValue(shard)
+        put(shard, b"k", b"v")
+        with shard.reader() as conn:
+            first = kv.version(conn, b"k", 0)
+        put(shard, b"k", b"v")  # same value: still a write
+        with shard.reader() as conn:
+            assert kv.version(conn, b"k", 0) != first
+
+
+def test_change_feed_records_commit_with_the_transaction(tmp_path):
+    with Store(tmp_path) as store:
+        shard = store.namespace("t").shards[0]
+        with shard.write() as tx:
+            tx.emit("chan", b"one")
+        with pytest.raises(RuntimeError):
+            with shard.write() as tx:
+                tx.emit("chan", b"lost")
+                raise RuntimeError
+        assert [r[1:] for r in shard.changes.read(0)] == [("chan", b"one")]
