@@ -4,6 +4,8 @@
     r = Redis(data=":memory:")       # a throwaway store
     r = Redis.from_url("dotdo:///tmp/data")
     r = from_url("redis://localhost:6379/0")   # same code as for a server; db 0 of ./.dotdo
+    r = Redis(tenant="agent-42")     # one Redis server per tenant, invisible to the others
+    r = Redis(shards=8)              # a new tenant spread over 8 shards: Redis Cluster semantics
 """
 from __future__ import annotations
 

@@ -17,7 +17,7 @@ import redis.asyncio as aioredis
 from redis._parsers.base import BaseParser
 from redis.exceptions import ConnectionError as RedisConnectionError, DataError
 
-from .client import data_path_from, engine_for
+from .client import data_path_from, encode_argv, engine_for, pop_dotdo_options
 from .convert import to_python
 from .engine import Blocked, Engine
 from .engine.replies import NO_REPLY
@@ -119,13 +119,7 @@ class AsyncInProcessConnection(aioredis.Connection):
             session.close()
 
     def _encode_argv(self, args: tuple) -> list[bytes]:
-        first = args[0]
-        if isinstance(first, str):
-            args = tuple(first.encode().split()) + tuple(args[1:])
-        elif b" " in first:
-            args = tuple(first.split()) + tuple(args[1:])
-        encode = self.encoder.encode
-        return [v if type(v) is bytes else bytes(v) for v in map(encode, args)]
+        return encode_argv(self.encoder, args)
 
     def pack_command(self, *args: Any) -> list[list[bytes]]:
         return [self._encode_argv(args)]
@@ -223,14 +217,15 @@ class _Factory:
 
     def __call__(self, *args: Any, data: str | None = None, **kwargs: Any) -> Any:
         single = kwargs.pop("single_connection_client", False)
+        engine = engine_for(data, **pop_dotdo_options(kwargs))
         # redis-py's own constructor turns the arguments into connection settings; we keep those.
         client = self._cls(*args, **kwargs)
-        _owning(client, AsyncInProcessPool(engine_for(data), **client.connection_pool.connection_kwargs))
+        _owning(client, AsyncInProcessPool(engine, **client.connection_pool.connection_kwargs))
         client.single_connection_client = single
         return client
 
     def from_url(self, url: str, *, data: str | None = None, **kwargs: Any) -> Any:
-        engine = engine_for(data_path_from(url, data))
+        engine = engine_for(data_path_from(url, data), **pop_dotdo_options(kwargs))
         if url.startswith("dotdo://"):
             parsed = urlparse(url)
             url = "redis://localhost" + (f"?{parsed.query}" if parsed.query else "")

@@ -28,16 +28,24 @@ CREATE TABLE IF NOT EXISTS r_list (key BLOB NOT NULL, pos INTEGER NOT NULL, valu
 CREATE TABLE IF NOT EXISTS r_stream (key BLOB NOT NULL, ms INTEGER NOT NULL, seq INTEGER NOT NULL, fields BLOB NOT NULL, PRIMARY KEY (key, ms, seq)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS r_stream_group (key BLOB NOT NULL, grp BLOB NOT NULL, last_ms INTEGER NOT NULL, last_seq INTEGER NOT NULL, entries_read INTEGER, PRIMARY KEY (key, grp)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS r_stream_consumer (key BLOB NOT NULL, grp BLOB NOT NULL, consumer BLOB NOT NULL, seen_ms INTEGER NOT NULL, active_ms INTEGER, PRIMARY KEY (key, grp, consumer)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS r_str_enc (key BLOB NOT NULL PRIMARY KEY, enc TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS r_stream_pel (key BLOB NOT NULL, grp BLOB NOT NULL, ms INTEGER NOT NULL, seq INTEGER NOT NULL, consumer BLOB NOT NULL, delivered_ms INTEGER NOT NULL, deliveries INTEGER NOT NULL, PRIMARY KEY (key, grp, ms, seq)) WITHOUT ROWID;
+-- Streams (engine/commands/streams_*.py): ids are unsigned 64-bit, stored biased by -2**63 so they fit
+-- SQLite's signed INTEGER and keep their order. r_stream_node mirrors Redis's listpack nodes (master id,
+-- last id, live/deleted counts, byte size, master fields) so approximate trimming and XINFO match Redis.
+CREATE TABLE IF NOT EXISTS r_stream_node (key BLOB NOT NULL, ms INTEGER NOT NULL, seq INTEGER NOT NULL, last_ms INTEGER NOT NULL, last_seq INTEGER NOT NULL, live INTEGER NOT NULL, dead INTEGER NOT NULL, bytes INTEGER NOT NULL, fields BLOB NOT NULL, PRIMARY KEY (key, ms, seq)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS r_stream_pel_by_consumer ON r_stream_pel(key, grp, consumer, ms, seq);
 """
 
 COMPANIONS: dict[str, tuple[str, ...]] = {
-    "string": (),
+    # A string's OBJECT ENCODING when it is not what its bytes imply (APPEND/SETRANGE make "raw",
+    # INCRBYFLOAT "embstr"); no row: int/embstr/raw by value, as Redis's tryObjectEncoding picks.
+    "string": ("r_str_enc",),
     "hash": ("r_hash",),
     "set": ("r_set",),
     "zset": ("r_zset",),
     "list": ("r_list",),
-    "stream": ("r_stream", "r_stream_group", "r_stream_consumer", "r_stream_pel"),
+    "stream": ("r_stream", "r_stream_group", "r_stream_consumer", "r_stream_pel", "r_stream_node"),
 }
 
 DB_COUNT = 16
@@ -110,8 +118,9 @@ class Keyspace:
     def set_string(self, key: bytes, value: bytes, expires_ms: int | None = None) -> None:
         """Create or overwrite `key` as a string (whatever it held before), with this expiry."""
         sk = self.p + key
-        self._clear_companions_if_any(sk)
-        self.kv.put(self.tx, sk, "string", value, expires_ms)
+        if not self.kv.put_if_same_type(self.tx, sk, "string", value, expires_ms):
+            self._clear_companions_if_any(sk)
+            self.kv.put(self.tx, sk, "string", value, expires_ms)
 
     def set_value(self, key: bytes, value: bytes | None) -> None:
         """Replace an existing key's inline value, keeping its type and TTL."""

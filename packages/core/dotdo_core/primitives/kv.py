@@ -27,6 +27,11 @@ class KeyValue:
         self._put = f"INSERT OR REPLACE INTO {t}(key, type, value, expires_ms, ver) VALUES (?, ?, ?, ?, ?)"
         self._set_value = f"UPDATE {t} SET value = ?, ver = ? WHERE key = ?"
         self._touch = f"UPDATE {t} SET ver = ? WHERE key = ?"
+        self._put_same_type = (
+            f"INSERT INTO {t}(key, type, value, expires_ms, ver) VALUES (?, ?, ?, ?, ?) "
+            f"ON CONFLICT(key) DO UPDATE SET value = excluded.value, expires_ms = excluded.expires_ms, "
+            f"ver = excluded.ver WHERE {t}.type = excluded.type"
+        )
         self._version = f"SELECT ver FROM {t} WHERE key = ? AND (expires_ms IS NULL OR expires_ms > ?)"
         self._delete = f"DELETE FROM {t} WHERE key = ?"
         self._expire = f"UPDATE {t} SET expires_ms = ?, ver = ? WHERE key = ? AND (expires_ms IS NULL OR expires_ms > ?)"
@@ -40,6 +45,12 @@ class KeyValue:
 
     def put(self, tx: Tx, key: bytes, type: str, value: bytes | None, expires_ms: int | None = None) -> None:
         tx.execute(self._put, (key, type, value, expires_ms, _stamp()))
+
+    def put_if_same_type(self, tx: Tx, key: bytes, type: str, value: bytes | None, expires_ms: int | None = None) -> bool:
+        """Write the key unless a row of another type holds it (live or expired): one statement
+        for the common overwrite. False means nothing was written; the caller must clear it first."""
+        tx.execute(self._put_same_type, (key, type, value, expires_ms, _stamp()))
+        return tx.conn.changes() > 0
 
     def put_many(self, tx: Tx, rows: Iterable[tuple[bytes, str, bytes | None, int | None]]) -> None:
         tx.executemany(self._put, [(*row, _stamp()) for row in rows])

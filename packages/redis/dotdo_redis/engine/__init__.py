@@ -216,13 +216,11 @@ class Engine:
 
     def run(self, cmd: Command, session: Session, argv: list[bytes], batch: _Batch | None, in_batch: bool) -> Any:
         """Run an already-admitted command (also used by EXEC and scripts)."""
-        now = int(time.time() * 1000)
-        keys = cmd.key_args(argv)
-        if not keys and cmd.keys is not None and not callable(cmd.keys):
-            keys = []
+        now = time.time_ns() // 1_000_000
         if cmd.keys is None:
             return cmd.fn(Ctx(self, session, None, now, argv, in_batch), *argv[1:])
-        index = self.shard_index_for(keys)
+        # Standalone (one shard): every key is on shard 0, no need to look at them.
+        index = self.shard_index_for(cmd.key_args(argv)) if self.cluster else 0
         tables = self.tables[index]
         if cmd.write:
             if batch is not None:

@@ -1,8 +1,8 @@
 """RESP request parsing and reply encoding (RESP2 and RESP3).
 
 The request parser enforces Redis's own limits with Redis's own messages, before any
-allocation a hostile length could force: at most 1M arguments per request, 512 MB per
-bulk string, 64 KB per inline request or header line.
+allocation a hostile length could force: an argument count up to INT_MAX (arguments are
+stored only as they arrive), 512 MB per bulk string, 64 KB per inline request or header line.
 """
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Any
 from ..engine.errors import RedisError
 from ..engine.replies import Bool, Double, Map, NullArray, Push, SetReply, Simple, Verbatim, format_double
 
-MAX_MULTIBULK = 1024 * 1024
+MAX_MULTIBULK = 2**31 - 1  # Redis refuses counts above INT_MAX; arguments are only stored as they arrive
 MAX_BULK = 512 * 1024 * 1024
 MAX_INLINE = 64 * 1024
 
