@@ -11,6 +11,7 @@ import json
 import os
 import threading
 import time
+import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -82,7 +83,8 @@ class Namespace:
 class Store:
     """A data directory (or `:memory:`) holding namespaces."""
 
-    _shared: dict[tuple[str, str], "Store"] = {}
+    # Weak: a shared store lives as long as something (an engine, a client, a server) uses it.
+    _shared: "weakref.WeakValueDictionary[tuple[str, str], Store]" = weakref.WeakValueDictionary()
     _shared_lock = threading.Lock()
 
     def __init__(self, path: "str | os.PathLike[str] | None" = None, *, sync: str = "normal") -> None:

@@ -82,9 +82,35 @@ class _Batch:
             raise first_error
 
 
+_live_engines: "weakref.WeakSet[Engine]" = weakref.WeakSet()
+_expirer_lock = threading.Lock()
+_expirer: threading.Thread | None = None
+
+
+def _expire_loop() -> None:
+    """Active expiry for every live engine in the process, from one thread that holds no engine alive."""
+    while True:
+        time.sleep(EXPIRY_INTERVAL)
+        for engine in list(_live_engines):
+            try:
+                engine.purge_expired()
+            except Exception:  # a closed store or a busy file: try again next tick
+                pass
+            del engine
+
+
+def _ensure_expirer() -> None:
+    global _expirer
+    with _expirer_lock:
+        if _expirer is None or not _expirer.is_alive():
+            _expirer = threading.Thread(target=_expire_loop, name="dotdo-redis-expiry", daemon=True)
+            _expirer.start()
+
+
 class Engine:
-    _by_store: "weakref.WeakKeyDictionary[Store, dict[str, Engine]]" = weakref.WeakKeyDictionary()
-    _by_store_lock = threading.Lock()
+    # Weak: an engine (and through it its store) lives while a client, pool or server holds it.
+    _registry: "weakref.WeakValueDictionary[tuple[int, str], Engine]" = weakref.WeakValueDictionary()
+    _registry_lock = threading.Lock()
 
     def __init__(self, store: Store, name: str = "redis", shards: int = 1) -> None:
         self.store = store
@@ -95,18 +121,16 @@ class Engine:
         self.sessions: "weakref.WeakSet[Session]" = weakref.WeakSet()
         self.started = time.time()
         self.extensions: dict[str, Any] = {}  # per-engine state of command families (pubsub hub, scripts ...)
-        self._stop = threading.Event()
-        self._expirer = threading.Thread(target=self._expire_loop, name="dotdo-redis-expiry", daemon=True)
-        self._expirer.start()
+        _live_engines.add(self)
+        _ensure_expirer()
 
     @classmethod
     def for_store(cls, store: Store, name: str = "redis", shards: int = 1) -> "Engine":
         """One engine per store and name in a process: every in-process client shares it."""
-        with cls._by_store_lock:
-            engines = cls._by_store.setdefault(store, {})
-            engine = engines.get(name)
+        with cls._registry_lock:
+            engine = cls._registry.get((id(store), name))
             if engine is None:
-                engine = engines[name] = cls(store, name, shards)
+                engine = cls._registry[(id(store), name)] = cls(store, name, shards)
             return engine
 
     def session(self, addr: str = "inproc", fd: int = -1) -> Session:
@@ -245,14 +269,6 @@ class Engine:
                     yield Keyspace(tables, conn, None, db, now)
 
     # -- active expiry ----------------------------------------------------------------
-    def _expire_loop(self) -> None:
-        while not self._stop.wait(EXPIRY_INTERVAL):
-            try:
-                self.purge_expired()
-            except Exception:  # a closed store or a busy file: try again next tick
-                if self._stop.is_set():
-                    return
-
     def purge_expired(self) -> int:
         now = int(time.time() * 1000)
         total = 0
@@ -267,4 +283,4 @@ class Engine:
         return total
 
     def close(self) -> None:
-        self._stop.set()
+        _live_engines.discard(self)
