@@ -76,7 +76,9 @@ class RespServer:
     def _rerun_singly(self, conns: list["RespConnection"]) -> None:
         for conn in conns:
             conn.out = bytearray()
-            conn.blocked = None
+            if conn.blocked is not None:  # its wait began inside the rolled-back batch: re-run decides
+                conn.blocked.cancel()
+                conn.blocked = None
             for argv in conn.taken:
                 try:
                     reply = self.engine.execute(conn.session, argv)

@@ -47,20 +47,18 @@ class RequestParser:
             if req:  # an empty inline line is skipped, as Redis does
                 out.append(req)
 
-    def _line(self, start: int) -> int:
-        end = self._buf.find(b"\r\n", start)
-        if end == -1 and len(self._buf) - start > MAX_INLINE:
-            raise ProtocolError("ERR Protocol error: too big mbulk count string")
-        return end
-
     def _one(self) -> list[bytes] | None:
         buf, pos = self._buf, self._pos
-        if pos >= len(buf):
+        size = len(buf)
+        if pos >= size:
             return None
         if buf[pos] != 0x2A:  # '*'
             return self._inline()
-        end = self._line(pos)
+        find = buf.find
+        end = find(b"\r\n", pos)
         if end == -1:
+            if size - pos > MAX_INLINE:
+                raise ProtocolError("ERR Protocol error: too big mbulk count string")
             return None
         try:
             count = int(buf[pos + 1 : end])
@@ -70,26 +68,29 @@ class RequestParser:
             raise ProtocolError("ERR Protocol error: invalid multibulk length")
         p = end + 2
         args = []
-        for _ in range(max(count, 0)):
-            if p >= len(buf):
+        append = args.append
+        for _ in range(count):
+            if p >= size:
                 return None
             if buf[p] != 0x24:  # '$'
                 got = chr(buf[p]) if 32 <= buf[p] < 127 else "?"
                 raise ProtocolError(f"ERR Protocol error: expected '$', got '{got}'")
-            end = self._line(p)
+            end = find(b"\r\n", p)
             if end == -1:
+                if size - p > MAX_INLINE:
+                    raise ProtocolError("ERR Protocol error: too big bulk count string")
                 return None
             try:
-                size = int(buf[p + 1 : end])
+                n = int(buf[p + 1 : end])
             except ValueError:
                 raise ProtocolError("ERR Protocol error: invalid bulk length") from None
-            if size < 0 or size > MAX_BULK:
+            if n < 0 or n > MAX_BULK:
                 raise ProtocolError("ERR Protocol error: invalid bulk length")
             start = end + 2
-            if len(buf) < start + size + 2:
+            p = start + n + 2
+            if size < p:
                 return None
-            args.append(bytes(buf[start : start + size]))
-            p = start + size + 2
+            append(bytes(buf[start : start + n]))
         self._pos = p
         return args
 
