@@ -11,6 +11,7 @@ too costly for pipelines).
 from __future__ import annotations
 
 import importlib
+import logging
 import pkgutil
 import threading
 import time
@@ -32,6 +33,8 @@ from .session import Session
 
 for _mod in pkgutil.iter_modules(_commands_pkg.__path__):
     importlib.import_module(f"{_commands_pkg.__name__}.{_mod.name}")
+
+log = logging.getLogger("dotdo.redis")
 
 POLL_MAX = 0.02  # cross-process wake-up latency bound for blocked clients
 EXPIRY_INTERVAL = 0.1
@@ -147,11 +150,15 @@ class Engine:
 
     # -- running commands ----------------------------------------------------
     def execute(self, session: Session, argv: list[bytes]) -> Any:
-        """Run one command; returns its reply, a RedisError, or Blocked."""
+        """Run one command; returns its reply, a RedisError, or Blocked. A bug in a command has
+        already rolled back its own transaction when it reaches here; the client gets an error reply."""
         try:
             return self._dispatch(session, argv, None)
         except RedisError as e:
             return e
+        except Exception as e:
+            log.exception("command %r failed", argv[:1])
+            return RedisError(f"ERR internal error in '{argv[0].decode('utf-8', 'replace')}': {type(e).__name__}")
 
     def execute_blocking(self, session: Session, argv: list[bytes]) -> Any:
         """`execute`, waiting in this thread while the command is Blocked."""

@@ -80,11 +80,7 @@ class RespServer:
                 conn.blocked.cancel()
                 conn.blocked = None
             for argv in conn.taken:
-                try:
-                    reply = self.engine.execute(conn.session, argv)
-                except Exception as e:  # the culprit
-                    log.exception("command %r failed", argv[:1])
-                    reply = RedisError(f"ERR internal error in '{argv[0].decode('utf-8', 'replace')}': {type(e).__name__}")
+                reply = self.engine.execute(conn.session, argv)  # a bug becomes an error reply here
                 if isinstance(reply, Blocked):
                     reply = reply.timeout_reply
                 conn.add_reply(reply)

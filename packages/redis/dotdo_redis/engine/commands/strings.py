@@ -1,12 +1,71 @@
-"""String commands."""
+"""String commands: GET/SET and their variants, counters, ranges, LCS."""
 from __future__ import annotations
 
-from ..args import to_int
+from ..args import INT64_MAX, INT64_MIN, to_int
 from ..context import Ctx
-from ..errors import INVALID_EXPIRE, SYNTAX, RedisError
+from ..errors import INVALID_EXPIRE, NOT_FLOAT, NOT_INTEGER, OVERFLOW, SYNTAX, WRONGTYPE, RedisError, wrong_arity
 from ..registry import command
-from ..replies import OK
+from ..replies import OK, Map
+from . import longdouble
+from .keys import set_string_encoding
 
+MAX_STRING = 512 * 1024 * 1024  # proto-max-bulk-len
+TOO_BIG = "ERR string exceeds maximum allowed size (proto-max-bulk-len)"
+
+# Option words of SET / GETEX and what each one may not be combined with.
+_EXPIRY_WORDS = (b"ex", b"px", b"exat", b"pxat")
+
+
+def check_length(size: int, append: int) -> None:
+    if size + append > MAX_STRING:
+        raise RedisError(TOO_BIG)
+
+
+def parse_set_options(options: tuple[bytes, ...], command_name: str) -> tuple[set[bytes], bytes | None, bytes | None]:
+    """Redis's parseExtendedStringArguments: (flags, expiry word, expiry argument); syntax error on conflicts."""
+    is_set = command_name == "set"
+    flags: set[bytes] = set()
+    unit = amount = None
+    n = len(options)
+    i = 0
+    while i < n:
+        opt = options[i].lower()
+        has_next = i + 1 < n
+        if opt == b"nx" and is_set and b"xx" not in flags:
+            flags.add(opt)
+        elif opt == b"xx" and is_set and b"nx" not in flags:
+            flags.add(opt)
+        elif opt == b"get" and is_set:
+            flags.add(opt)
+        elif opt == b"keepttl" and is_set and unit is None:
+            flags.add(opt)
+        elif opt == b"persist" and not is_set and unit is None:
+            flags.add(opt)
+        elif opt in _EXPIRY_WORDS and has_next and b"keepttl" not in flags and b"persist" not in flags and unit in (None, opt):
+            unit, amount = opt, options[i + 1]
+            i += 1
+        else:
+            raise RedisError(SYNTAX)
+        i += 1
+    return flags, unit, amount
+
+
+def expiry_ms(ctx: Ctx, command_name: str, unit: bytes, amount: bytes) -> int:
+    """The absolute expiry an EX/PX/EXAT/PXAT argument asks for, with Redis's checks."""
+    ms = to_int(amount)
+    seconds = unit in (b"ex", b"exat")
+    if ms <= 0 or (seconds and ms > INT64_MAX // 1000):
+        raise RedisError(INVALID_EXPIRE.format(command_name))
+    if seconds:
+        ms *= 1000
+    if unit in (b"ex", b"px"):
+        if ms > INT64_MAX - ctx.now_ms:
+            raise RedisError(INVALID_EXPIRE.format(command_name))
+        ms += ctx.now_ms
+    return ms
+
+
+# -- GET / SET family -----------------------------------------------------------------------
 
 @command("get", arity=2, flags="readonly fast")
 def get(ctx: Ctx, key: bytes):
@@ -15,48 +74,364 @@ def get(ctx: Ctx, key: bytes):
 
 @command("set", arity=-3, flags="write denyoom")
 def set_(ctx: Ctx, key: bytes, value: bytes, *options: bytes):
-    expires = None
-    nx = xx = keepttl = get_old = False
+    if not options:
+        ctx.ks.set_string(key, value, None)
+        return OK
+    flags, unit, amount = parse_set_options(options, "set")
+    expires = expiry_ms(ctx, "set", unit, amount) if unit is not None else None
+    ks = ctx.ks
+    entry = ks.entry(key)
+    get_old = b"get" in flags
+    old = None
+    if get_old and entry is not None:
+        if entry[0] != "string":
+            raise RedisError(WRONGTYPE)
+        old = entry[1]
+    if (b"nx" in flags and entry is not None) or (b"xx" in flags and entry is None):
+        return old if get_old else None
+    if b"keepttl" in flags and entry is not None:
+        expires = entry[2]
+    ks.set_string(key, value, expires)
+    return old if get_old else OK
+
+
+@command("setnx", arity=3, flags="write denyoom fast")
+def setnx(ctx: Ctx, key: bytes, value: bytes):
+    ks = ctx.ks
+    if ks.exists(key):
+        return 0
+    ks.set_string(key, value, None)
+    return 1
+
+
+def _setex(ctx: Ctx, name: str, unit: bytes, key: bytes, amount: bytes, value: bytes):
+    expires = expiry_ms(ctx, name, unit, amount)
+    ctx.ks.set_string(key, value, expires)
+    return OK
+
+
+@command("setex", arity=4, flags="write denyoom")
+def setex(ctx: Ctx, key: bytes, seconds: bytes, value: bytes):
+    return _setex(ctx, "setex", b"ex", key, seconds, value)
+
+
+@command("psetex", arity=4, flags="write denyoom")
+def psetex(ctx: Ctx, key: bytes, ms: bytes, value: bytes):
+    return _setex(ctx, "psetex", b"px", key, ms, value)
+
+
+@command("getset", arity=3, flags="write denyoom fast")
+def getset(ctx: Ctx, key: bytes, value: bytes):
+    ks = ctx.ks
+    old = ks.get_string(key)
+    ks.set_string(key, value, None)
+    return old
+
+
+@command("getdel", arity=2, flags="write fast")
+def getdel(ctx: Ctx, key: bytes):
+    ks = ctx.ks
+    old = ks.get_string(key)
+    if old is not None:
+        ks.delete(key)
+    return old
+
+
+@command("getex", arity=-2, flags="write fast")
+def getex(ctx: Ctx, key: bytes, *options: bytes):
+    flags, unit, amount = parse_set_options(options, "getex")
+    ks = ctx.ks
+    entry = ks.entry(key)
+    if entry is None:
+        return None
+    if entry[0] != "string":
+        raise RedisError(WRONGTYPE)
+    if unit is not None:
+        expires = expiry_ms(ctx, "getex", unit, amount)
+        if expires <= ctx.now_ms:
+            ks.delete(key)
+        else:
+            ks.set_expiry(key, expires)
+    elif b"persist" in flags and entry[2] is not None:
+        ks.set_expiry(key, None)
+    return entry[1]
+
+
+@command("mget", arity=-2, flags="readonly fast", keys=(1, -1, 1))
+def mget(ctx: Ctx, *keys: bytes):
+    ks = ctx.ks
+    out = []
+    for key in keys:
+        e = ks.entry(key)
+        out.append(e[1] if e is not None and e[0] == "string" else None)
+    return out
+
+
+@command("mset", arity=-3, flags="write denyoom", keys=(1, -1, 2))
+def mset(ctx: Ctx, *pairs: bytes):
+    if len(pairs) % 2:
+        raise wrong_arity("mset")
+    ks = ctx.ks
+    for i in range(0, len(pairs), 2):
+        ks.set_string(pairs[i], pairs[i + 1], None)
+    return OK
+
+
+@command("msetnx", arity=-3, flags="write denyoom", keys=(1, -1, 2))
+def msetnx(ctx: Ctx, *pairs: bytes):
+    if len(pairs) % 2:
+        raise wrong_arity("msetnx")
+    ks = ctx.ks
+    if any(ks.exists(pairs[i]) for i in range(0, len(pairs), 2)):
+        return 0
+    for i in range(0, len(pairs), 2):
+        ks.set_string(pairs[i], pairs[i + 1], None)
+    return 1
+
+
+# -- counters ------------------------------------------------------------------------------------
+
+def _incr(ctx: Ctx, key: bytes, delta: int) -> int:
+    ks = ctx.ks
+    entry = ks.entry(key)
+    if entry is None:
+        current = 0
+    else:
+        if entry[0] != "string":
+            raise RedisError(WRONGTYPE)
+        current = to_int(entry[1]) if entry[1] else to_int(b"")
+    result = current + delta
+    if not INT64_MIN <= result <= INT64_MAX:
+        raise RedisError(OVERFLOW)
+    text = str(result).encode()
+    if entry is None:
+        ks.set_string(key, text, None)
+    else:
+        ks.set_value(key, text)
+        set_string_encoding(ks, key, None)
+    return result
+
+
+@command("incr", arity=2, flags="write denyoom fast")
+def incr(ctx: Ctx, key: bytes):
+    return _incr(ctx, key, 1)
+
+
+@command("decr", arity=2, flags="write denyoom fast")
+def decr(ctx: Ctx, key: bytes):
+    return _incr(ctx, key, -1)
+
+
+@command("incrby", arity=3, flags="write denyoom fast")
+def incrby(ctx: Ctx, key: bytes, delta: bytes):
+    return _incr(ctx, key, to_int(delta))
+
+
+@command("decrby", arity=3, flags="write denyoom fast")
+def decrby(ctx: Ctx, key: bytes, delta: bytes):
+    amount = to_int(delta)
+    if amount == INT64_MIN:
+        raise RedisError("ERR decrement would overflow")
+    return _incr(ctx, key, -amount)
+
+
+@command("incrbyfloat", arity=3, flags="write denyoom fast")
+def incrbyfloat(ctx: Ctx, key: bytes, delta: bytes):
+    ks = ctx.ks
+    entry = ks.entry(key)
+    if entry is not None and entry[0] != "string":
+        raise RedisError(WRONGTYPE)
+    current = longdouble.parse(entry[1]) if entry is not None else 0
+    increment = longdouble.parse(delta)
+    if current is None or increment is None:
+        raise RedisError(NOT_FLOAT)
+    result = longdouble.add(current, increment)
+    if isinstance(result, float):  # inf or nan
+        raise RedisError("ERR increment would produce NaN or Infinity")
+    text = longdouble.format_human(result)
+    if entry is None:
+        ks.set_string(key, text, None)
+    else:
+        ks.set_value(key, text)
+    # Redis builds the reply object from the formatted text without integer-encoding it.
+    set_string_encoding(ks, key, "embstr" if len(text) <= 44 else "raw")
+    return text
+
+
+# -- APPEND, STRLEN, ranges ------------------------------------------------------------------------
+
+@command("append", arity=3, flags="write denyoom fast")
+def append(ctx: Ctx, key: bytes, value: bytes):
+    ks = ctx.ks
+    entry = ks.entry(key)
+    if entry is None:
+        ks.set_string(key, value, None)
+        return len(value)
+    if entry[0] != "string":
+        raise RedisError(WRONGTYPE)
+    old = entry[1] or b""
+    check_length(len(old), len(value))
+    ks.set_value(key, old + value)
+    set_string_encoding(ks, key, "raw")
+    return len(old) + len(value)
+
+
+@command("strlen", arity=2, flags="readonly fast")
+def strlen(ctx: Ctx, key: bytes):
+    value = ctx.ks.get_string(key)
+    return 0 if value is None else len(value)
+
+
+def _getrange(ctx: Ctx, key: bytes, start_arg: bytes, end_arg: bytes) -> bytes:
+    start, end = to_int(start_arg), to_int(end_arg)
+    value = ctx.ks.get_string(key)
+    if value is None:
+        return b""
+    n = len(value)
+    if start < 0 and end < 0 and start > end:
+        return b""
+    if start < 0:
+        start = max(n + start, 0)
+    if end < 0:
+        end = max(n + end, 0)
+    if end >= n:
+        end = n - 1
+    if start > end or n == 0:
+        return b""
+    return value[start : end + 1]
+
+
+@command("getrange", arity=4, flags="readonly")
+def getrange(ctx: Ctx, key: bytes, start: bytes, end: bytes):
+    return _getrange(ctx, key, start, end)
+
+
+@command("substr", arity=4, flags="readonly")
+def substr(ctx: Ctx, key: bytes, start: bytes, end: bytes):
+    return _getrange(ctx, key, start, end)
+
+
+@command("setrange", arity=4, flags="write denyoom")
+def setrange(ctx: Ctx, key: bytes, offset_arg: bytes, value: bytes):
+    offset = to_int(offset_arg)
+    if offset < 0:
+        raise RedisError("ERR offset is out of range")
+    ks = ctx.ks
+    entry = ks.entry(key)
+    if entry is None:
+        if not value:
+            return 0
+        check_length(offset, len(value))
+        ks.set_string(key, b"\x00" * offset + value, None)
+    else:
+        if entry[0] != "string":
+            raise RedisError(WRONGTYPE)
+        old = entry[1] or b""
+        if not value:
+            return len(old)
+        check_length(offset, len(value))
+        if len(old) < offset:
+            old = old + b"\x00" * (offset - len(old))
+        ks.set_value(key, old[:offset] + value + old[offset + len(value):])
+    set_string_encoding(ks, key, "raw")
+    return max(len(entry[1] or b"") if entry else 0, offset + len(value))
+
+
+# -- LCS ----------------------------------------------------------------------------------------------
+
+@command("lcs", arity=-3, flags="readonly", keys=(1, 2, 1))
+def lcs(ctx: Ctx, key_a: bytes, key_b: bytes, *options: bytes):
+    ks = ctx.ks
+    ea, eb = ks.entry(key_a), ks.entry(key_b)
+    if (ea is not None and ea[0] != "string") or (eb is not None and eb[0] != "string"):
+        raise RedisError("ERR The specified keys must contain string values")
+    get_idx = get_len = with_len = False
+    min_len = 0
     i = 0
-    n = len(options)
-    while i < n:
+    while i < len(options):
         opt = options[i].lower()
-        if opt == b"nx" and not xx:
-            nx = True
-        elif opt == b"xx" and not nx:
-            xx = True
-        elif opt == b"get":
-            get_old = True
-        elif opt == b"keepttl" and expires is None:
-            keepttl = True
-        elif opt in (b"ex", b"px", b"exat", b"pxat") and expires is None and not keepttl and i + 1 < n:
-            amount = to_int(options[i + 1])
-            if amount <= 0:
-                raise RedisError(INVALID_EXPIRE.format("set"))
-            if opt == b"ex":
-                expires = ctx.now_ms + amount * 1000
-            elif opt == b"px":
-                expires = ctx.now_ms + amount
-            elif opt == b"exat":
-                expires = amount * 1000
-            else:
-                expires = amount
-            if opt in (b"ex", b"exat") and amount > (1 << 63) // 1000:
-                raise RedisError(INVALID_EXPIRE.format("set"))
+        if opt == b"idx":
+            get_idx = True
+        elif opt == b"len":
+            get_len = True
+        elif opt == b"withmatchlen":
+            with_len = True
+        elif opt == b"minmatchlen" and i + 1 < len(options):
+            min_len = max(to_int(options[i + 1]), 0)
             i += 1
         else:
             raise RedisError(SYNTAX)
         i += 1
-    ks = ctx.ks
-    entry = ks.entry(key)
-    old = None
-    if get_old and entry is not None:
-        if entry[0] != "string":
-            raise RedisError("WRONGTYPE Operation against a key holding the wrong kind of value")
-        old = entry[1]
-    if (nx and entry is not None) or (xx and entry is None):
-        return old if get_old else None
-    if keepttl and entry is not None:
-        expires = entry[2]
-    ks.set_string(key, value, expires)
-    return old if get_old else OK
+    if get_idx and get_len:
+        raise RedisError("ERR If you want both the length and indexes, please just use IDX.")
+    a = (ea[1] or b"") if ea else b""
+    b = (eb[1] or b"") if eb else b""
+    table = _lcs_table(a, b)
+    total = table[len(a)][len(b)]
+    if get_len:
+        return total
+    return _lcs_walk(a, b, table, total, get_idx, with_len, min_len)
+
+
+def _lcs_table(a: bytes, b: bytes) -> list[list[int]]:
+    """table[i][j]: length of the LCS of a[:i] and b[:j]."""
+    rows = [[0] * (len(b) + 1)]
+    for i in range(1, len(a) + 1):
+        above = rows[-1]
+        row = [0] * (len(b) + 1)
+        ai = a[i - 1]
+        for j in range(1, len(b) + 1):
+            if ai == b[j - 1]:
+                row[j] = above[j - 1] + 1
+            else:
+                left, up = row[j - 1], above[j]
+                row[j] = left if left > up else up
+        rows.append(row)
+    return rows
+
+
+def _lcs_walk(a: bytes, b: bytes, table, total: int, get_idx: bool, with_len: bool, min_len: int):
+    """Walk back from the end as Redis does (ties step along b), collecting the common bytes and,
+    for IDX, the contiguous matching ranges from last to first."""
+    out = bytearray(total)
+    pos = total
+    i, j = len(a), len(b)
+    matches = []
+    open_range = False
+    a_start = a_end = b_start = b_end = 0
+    while i > 0 and j > 0:
+        emit = False
+        if a[i - 1] == b[j - 1]:
+            out[pos - 1] = a[i - 1]
+            if not open_range:
+                a_start = a_end = i - 1
+                b_start = b_end = j - 1
+                open_range = True
+            elif a_start == i and b_start == j:
+                a_start -= 1
+                b_start -= 1
+            else:
+                emit = True
+            if a_start == 0 or b_start == 0:
+                emit = True
+            pos -= 1
+            i -= 1
+            j -= 1
+        else:
+            if table[i - 1][j] > table[i][j - 1]:
+                i -= 1
+            else:
+                j -= 1
+            if open_range:
+                emit = True
+        if emit:
+            length = a_end - a_start + 1
+            if get_idx and (min_len == 0 or length >= min_len):
+                match = [[a_start, a_end], [b_start, b_end]]
+                if with_len:
+                    match.append(length)
+                matches.append(match)
+            open_range = False
+    if get_idx:
+        return Map({b"matches": matches, b"len": total})
+    return bytes(out)

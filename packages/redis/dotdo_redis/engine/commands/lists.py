@@ -1,0 +1,476 @@
+"""List commands over the r_list companion table (key, pos, value).
+
+A list's positions are kept contiguous (head .. tail, no gaps), so an index is one
+addition away from a primary-key lookup and the length is tail - head + 1: pushes extend
+either end, pops and LTRIM cut the ends, and the rare middle edits (LINSERT, LREM) move
+the rows on the shorter side.
+"""
+from __future__ import annotations
+
+from ..args import to_int
+from ..context import Ctx
+from ..errors import INDEX_OUT_OF_RANGE, NO_SUCH_KEY, SYNTAX, RedisError, wrong_arity
+from ..registry import command
+from ..replies import NULL_ARRAY, OK
+from .collection_helpers import key_callback, numkeys_arg, positive_count, timeout_arg
+
+_HEAD = "SELECT pos FROM r_list WHERE key = ? ORDER BY pos LIMIT 1"
+_TAIL = "SELECT pos FROM r_list WHERE key = ? ORDER BY pos DESC LIMIT 1"
+
+
+class _List:
+    """One list key seen through the keyspace: its bounds and the row operations."""
+
+    __slots__ = ("ks", "key", "sk", "head", "tail")
+
+    def __init__(self, ctx: Ctx, key: bytes) -> None:
+        self.ks = ctx.ks
+        self.key = key
+        self.sk = ctx.ks.sk(key)
+        self.head = self.tail = None
+        if self.ks.typed(key, "list") is not None:
+            conn = self.ks.conn
+            self.head = conn.execute(_HEAD, (self.sk,)).fetchone()[0]
+            self.tail = conn.execute(_TAIL, (self.sk,)).fetchone()[0]
+
+    @property
+    def exists(self) -> bool:
+        return self.head is not None
+
+    def __len__(self) -> int:
+        return 0 if self.head is None else self.tail - self.head + 1
+
+    def span(self, start: int, stop: int) -> tuple[int, int] | None:
+        """Redis's index normalisation for LRANGE / LTRIM: (first, last) or None if empty."""
+        n = len(self)
+        if start < 0:
+            start += n
+        if stop < 0:
+            stop += n
+        start = max(start, 0)
+        if start > stop or start >= n:
+            return None
+        return start, min(stop, n - 1)
+
+    def values(self, first: int = 0, last: int | None = None) -> list[bytes]:
+        if self.head is None:
+            return []
+        last = len(self) - 1 if last is None else last
+        return [
+            r[0]
+            for r in self.ks.conn.execute(
+                "SELECT value FROM r_list WHERE key = ? AND pos BETWEEN ? AND ? ORDER BY pos",
+                (self.sk, self.head + first, self.head + last),
+            )
+        ]
+
+    def push(self, values: list[bytes], left: bool) -> int:
+        ks = self.ks
+        if self.head is None:
+            ks.create(self.key, "list")
+            self.head, self.tail = 1, 0
+        if left:
+            rows = [(self.sk, self.head - 1 - i, v) for i, v in enumerate(values)]
+            self.head -= len(values)
+        else:
+            rows = [(self.sk, self.tail + 1 + i, v) for i, v in enumerate(values)]
+            self.tail += len(values)
+        ks.tx.executemany("INSERT INTO r_list(key, pos, value) VALUES (?, ?, ?)", rows)
+        ks.touch(self.key)
+        return len(self)
+
+    def pop(self, count: int, left: bool) -> list[bytes]:
+        count = min(count, len(self))
+        if count <= 0:
+            return []
+        if left:
+            lo, hi = self.head, self.head + count - 1
+        else:
+            lo, hi = self.tail - count + 1, self.tail
+        out = self.values(lo - self.head, hi - self.head)
+        if not left:
+            out.reverse()
+        self.ks.tx.execute("DELETE FROM r_list WHERE key = ? AND pos BETWEEN ? AND ?", (self.sk, lo, hi))
+        if left:
+            self.head += count
+        else:
+            self.tail -= count
+        self.finish()
+        return out
+
+    def finish(self) -> None:
+        """After a change: the WATCH stamp, and Redis's rule that an empty list is no key."""
+        self.ks.touch(self.key)
+        if self.head > self.tail:
+            self.ks.drop_if_empty(self.key, "list")
+            self.head = self.tail = None
+
+    def rewrite(self, values: list[bytes]) -> None:
+        """Replace the whole list (LREM's compaction)."""
+        ks = self.ks
+        ks.tx.execute("DELETE FROM r_list WHERE key = ?", (self.sk,))
+        base = self.head
+        ks.tx.executemany(
+            "INSERT INTO r_list(key, pos, value) VALUES (?, ?, ?)",
+            [(self.sk, base + i, v) for i, v in enumerate(values)],
+        )
+        self.tail = base + len(values) - 1
+        self.finish()
+
+    def shift(self, lo: int, hi: int, by: int) -> None:
+        """Move the rows at positions lo..hi by `by` (the target slots must be free)."""
+        rows = self.ks.conn.execute(
+            "SELECT pos, value FROM r_list WHERE key = ? AND pos BETWEEN ? AND ?", (self.sk, lo, hi)
+        ).fetchall()
+        self.ks.tx.execute("DELETE FROM r_list WHERE key = ? AND pos BETWEEN ? AND ?", (self.sk, lo, hi))
+        self.ks.tx.executemany(
+            "INSERT INTO r_list(key, pos, value) VALUES (?, ?, ?)", [(self.sk, p + by, v) for p, v in rows]
+        )
+
+
+def _side(arg: bytes) -> bool:
+    """LEFT → True, RIGHT → False."""
+    word = arg.lower()
+    if word == b"left":
+        return True
+    if word == b"right":
+        return False
+    raise RedisError(SYNTAX)
+
+
+def _blocked(ctx: Ctx, keys: list[bytes], timeout: float | None, reply):
+    from .. import Blocked  # the engine package imports this module while it loads
+
+    if ctx.in_batch:
+        return reply
+    return Blocked(ctx.engine.shard_index_for(keys), timeout, reply)
+
+
+# -- pushes ----------------------------------------------------------------------------
+
+def _push(ctx: Ctx, key: bytes, values: tuple[bytes, ...], left: bool, only_existing: bool) -> int:
+    lst = _List(ctx, key)
+    if only_existing and not lst.exists:
+        return 0
+    return lst.push(list(values), left)
+
+
+@command("lpush", arity=-3, flags="write denyoom fast")
+def lpush(ctx: Ctx, key: bytes, *values: bytes):
+    return _push(ctx, key, values, True, False)
+
+
+@command("rpush", arity=-3, flags="write denyoom fast")
+def rpush(ctx: Ctx, key: bytes, *values: bytes):
+    return _push(ctx, key, values, False, False)
+
+
+@command("lpushx", arity=-3, flags="write denyoom fast")
+def lpushx(ctx: Ctx, key: bytes, *values: bytes):
+    return _push(ctx, key, values, True, True)
+
+
+@command("rpushx", arity=-3, flags="write denyoom fast")
+def rpushx(ctx: Ctx, key: bytes, *values: bytes):
+    return _push(ctx, key, values, False, True)
+
+
+# -- pops --------------------------------------------------------------------------------
+
+def _pop(ctx: Ctx, name: str, key: bytes, count: tuple[bytes, ...], left: bool):
+    if len(count) > 1:
+        raise wrong_arity(name)
+    n = positive_count(count[0]) if count else None
+    lst = _List(ctx, key)
+    if not lst.exists:
+        return None if n is None else NULL_ARRAY
+    if n is None:
+        return lst.pop(1, left)[0]
+    return lst.pop(n, left)
+
+
+@command("lpop", arity=-2, flags="write fast")
+def lpop(ctx: Ctx, key: bytes, *count: bytes):
+    return _pop(ctx, "lpop", key, count, True)
+
+
+@command("rpop", arity=-2, flags="write fast")
+def rpop(ctx: Ctx, key: bytes, *count: bytes):
+    return _pop(ctx, "rpop", key, count, False)
+
+
+# -- reads ---------------------------------------------------------------------------------
+
+@command("llen", arity=2, flags="readonly fast")
+def llen(ctx: Ctx, key: bytes):
+    return len(_List(ctx, key))
+
+
+@command("lrange", arity=4, flags="readonly")
+def lrange(ctx: Ctx, key: bytes, start: bytes, stop: bytes):
+    first, last = to_int(start), to_int(stop)
+    lst = _List(ctx, key)
+    span = lst.span(first, last)
+    return [] if span is None else lst.values(*span)
+
+
+@command("lindex", arity=3, flags="readonly")
+def lindex(ctx: Ctx, key: bytes, index: bytes):
+    lst = _List(ctx, key)
+    if not lst.exists:
+        return None
+    i = to_int(index)
+    n = len(lst)
+    if i < 0:
+        i += n
+    if not 0 <= i < n:
+        return None
+    return lst.values(i, i)[0]
+
+
+@command("lpos", arity=-3, flags="readonly")
+def lpos(ctx: Ctx, key: bytes, element: bytes, *options: bytes):
+    rank, count, maxlen = 1, None, 0
+    i = 0
+    while i < len(options):
+        opt = options[i].lower()
+        if i + 1 >= len(options):
+            raise RedisError(SYNTAX)
+        if opt == b"rank":
+            rank = to_int(options[i + 1])
+            if rank == 0:
+                raise RedisError(
+                    "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... "
+                    "or use negative to start from the end of the list"
+                )
+        elif opt == b"count":
+            count = to_int(options[i + 1])
+            if count < 0:
+                raise RedisError("ERR COUNT can't be negative")
+        elif opt == b"maxlen":
+            maxlen = to_int(options[i + 1])
+            if maxlen < 0:
+                raise RedisError("ERR MAXLEN can't be negative")
+        else:
+            raise RedisError(SYNTAX)
+        i += 2
+    lst = _List(ctx, key)
+    if not lst.exists:
+        return [] if count is not None else None
+    order = "" if rank > 0 else " DESC"
+    rows = ctx.ks.conn.execute(
+        f"SELECT pos FROM r_list WHERE key = ? AND value = ? ORDER BY pos{order}", (lst.sk, element)
+    )
+    skip = abs(rank) - 1
+    want = 1 if count is None else count  # 0: every match
+    found: list[int] = []
+    for (pos,) in rows:
+        index = pos - lst.head
+        if maxlen and (index >= maxlen if rank > 0 else len(lst) - 1 - index >= maxlen):
+            break
+        if skip > 0:
+            skip -= 1
+            continue
+        found.append(index)
+        if want and len(found) >= want:
+            break
+    if count is None:
+        return found[0] if found else None
+    return found
+
+
+# -- edits -------------------------------------------------------------------------------------
+
+@command("lset", arity=4, flags="write denyoom")
+def lset(ctx: Ctx, key: bytes, index: bytes, value: bytes):
+    lst = _List(ctx, key)
+    if not lst.exists:
+        raise RedisError(NO_SUCH_KEY)
+    i = to_int(index)
+    n = len(lst)
+    if i < 0:
+        i += n
+    if not 0 <= i < n:
+        raise RedisError(INDEX_OUT_OF_RANGE)
+    ctx.ks.tx.execute("UPDATE r_list SET value = ? WHERE key = ? AND pos = ?", (value, lst.sk, lst.head + i))
+    ctx.ks.touch(key)
+    return OK
+
+
+@command("linsert", arity=5, flags="write denyoom")
+def linsert(ctx: Ctx, key: bytes, where: bytes, pivot: bytes, value: bytes):
+    w = where.lower()
+    if w not in (b"before", b"after"):
+        raise RedisError(SYNTAX)
+    lst = _List(ctx, key)
+    if not lst.exists:
+        return 0
+    row = ctx.ks.conn.execute(
+        "SELECT pos FROM r_list WHERE key = ? AND value = ? ORDER BY pos LIMIT 1", (lst.sk, pivot)
+    ).fetchone()
+    if row is None:
+        return -1
+    at = row[0]
+    # The new element goes between `left_of` and `left_of + 1`; move the shorter side out of the way.
+    left_of = at - 1 if w == b"before" else at
+    if left_of - lst.head + 1 <= lst.tail - left_of:
+        if left_of >= lst.head:
+            lst.shift(lst.head, left_of, -1)
+        lst.head -= 1
+        slot = left_of
+    else:
+        if left_of + 1 <= lst.tail:
+            lst.shift(left_of + 1, lst.tail, 1)
+        lst.tail += 1
+        slot = left_of + 1
+    ctx.ks.tx.execute("INSERT INTO r_list(key, pos, value) VALUES (?, ?, ?)", (lst.sk, slot, value))
+    ctx.ks.touch(key)
+    return len(lst)
+
+
+@command("lrem", arity=4, flags="write")
+def lrem(ctx: Ctx, key: bytes, count: bytes, element: bytes):
+    n = to_int(count)
+    lst = _List(ctx, key)
+    if not lst.exists:
+        return 0
+    order = "DESC" if n < 0 else ""
+    limit = abs(n) if n else -1
+    doomed = [
+        r[0]
+        for r in ctx.ks.conn.execute(
+            f"SELECT pos FROM r_list WHERE key = ? AND value = ? ORDER BY pos {order} LIMIT ?", (lst.sk, element, limit)
+        )
+    ]
+    if not doomed:
+        return 0
+    gone = set(doomed)
+    rows = ctx.ks.conn.execute("SELECT pos, value FROM r_list WHERE key = ? ORDER BY pos", (lst.sk,)).fetchall()
+    lst.rewrite([v for p, v in rows if p not in gone])
+    return len(doomed)
+
+
+@command("ltrim", arity=4, flags="write")
+def ltrim(ctx: Ctx, key: bytes, start: bytes, stop: bytes):
+    first, last = to_int(start), to_int(stop)
+    lst = _List(ctx, key)
+    if lst.exists:
+        span = lst.span(first, last)
+        if span is None:
+            ctx.ks.tx.execute("DELETE FROM r_list WHERE key = ?", (lst.sk,))
+            lst.head, lst.tail = 0, -1
+        else:
+            lo, hi = lst.head + span[0], lst.head + span[1]
+            ctx.ks.tx.execute("DELETE FROM r_list WHERE key = ? AND (pos < ? OR pos > ?)", (lst.sk, lo, hi))
+            lst.head, lst.tail = lo, hi
+        lst.finish()
+    return OK
+
+
+# -- moves -----------------------------------------------------------------------------------
+
+def _move(ctx: Ctx, source: bytes, destination: bytes, from_left: bool, to_left: bool):
+    src = _List(ctx, source)
+    if not src.exists:
+        return None
+    dst = src if destination == source else _List(ctx, destination)
+    value = src.pop(1, from_left)[0]
+    dst.push([value], to_left)
+    return value
+
+
+@command("lmove", arity=5, flags="write denyoom", keys=(1, 2, 1))
+def lmove(ctx: Ctx, source: bytes, destination: bytes, wherefrom: bytes, whereto: bytes):
+    a, b = _side(wherefrom), _side(whereto)
+    return _move(ctx, source, destination, a, b)
+
+
+@command("rpoplpush", arity=3, flags="write denyoom", keys=(1, 2, 1))
+def rpoplpush(ctx: Ctx, source: bytes, destination: bytes):
+    return _move(ctx, source, destination, False, True)
+
+
+def _mpop_args(args: tuple[bytes, ...]) -> tuple[list[bytes], bool, int]:
+    numkeys = numkeys_arg(args[0])
+    if len(args) < 1 + numkeys + 1:
+        raise RedisError(SYNTAX)
+    keys = list(args[1 : 1 + numkeys])
+    left = _side(args[1 + numkeys])
+    rest = args[2 + numkeys :]
+    count = 1
+    if rest:
+        if len(rest) != 2 or rest[0].lower() != b"count":
+            raise RedisError(SYNTAX)
+        try:
+            count = to_int(rest[1])
+        except RedisError:
+            count = 0
+        if count <= 0:
+            raise RedisError("ERR count should be greater than 0")
+    return keys, left, count
+
+
+def _mpop(ctx: Ctx, keys: list[bytes], left: bool, count: int):
+    for key in keys:
+        lst = _List(ctx, key)
+        if lst.exists:
+            return [key, lst.pop(count, left)]
+    return None
+
+
+@command("lmpop", arity=-4, flags="write", keys=key_callback(1))
+def lmpop(ctx: Ctx, *args: bytes):
+    keys, left, count = _mpop_args(args)
+    reply = _mpop(ctx, keys, left, count)
+    return NULL_ARRAY if reply is None else reply
+
+
+# -- blocking forms -----------------------------------------------------------------------------
+
+def _bpop(ctx: Ctx, args: tuple[bytes, ...], left: bool):
+    keys = list(args[:-1])
+    timeout = timeout_arg(args[-1], ctx.now_ms)
+    for key in keys:
+        lst = _List(ctx, key)
+        if lst.exists:
+            return [key, lst.pop(1, left)[0]]
+    return _blocked(ctx, keys, timeout, NULL_ARRAY)
+
+
+@command("blpop", arity=-3, flags="write blocking", keys=(1, -2, 1))
+def blpop(ctx: Ctx, *args: bytes):
+    return _bpop(ctx, args, True)
+
+
+@command("brpop", arity=-3, flags="write blocking", keys=(1, -2, 1))
+def brpop(ctx: Ctx, *args: bytes):
+    return _bpop(ctx, args, False)
+
+
+def _bmove(ctx: Ctx, source: bytes, destination: bytes, from_left: bool, to_left: bool, timeout: bytes):
+    seconds = timeout_arg(timeout, ctx.now_ms)
+    reply = _move(ctx, source, destination, from_left, to_left)
+    if reply is None:
+        return _blocked(ctx, [source, destination], seconds, None)
+    return reply
+
+
+@command("blmove", arity=6, flags="write denyoom blocking", keys=(1, 2, 1))
+def blmove(ctx: Ctx, source: bytes, destination: bytes, wherefrom: bytes, whereto: bytes, timeout: bytes):
+    a, b = _side(wherefrom), _side(whereto)
+    return _bmove(ctx, source, destination, a, b, timeout)
+
+
+@command("brpoplpush", arity=4, flags="write denyoom blocking", keys=(1, 2, 1))
+def brpoplpush(ctx: Ctx, source: bytes, destination: bytes, timeout: bytes):
+    return _bmove(ctx, source, destination, False, True, timeout)
+
+
+@command("blmpop", arity=-5, flags="write blocking", keys=key_callback(2))
+def blmpop(ctx: Ctx, timeout: bytes, *args: bytes):
+    seconds = timeout_arg(timeout, ctx.now_ms)
+    keys, left, count = _mpop_args(args)
+    reply = _mpop(ctx, keys, left, count)
+    if reply is None:
+        return _blocked(ctx, keys, seconds, NULL_ARRAY)
+    return reply

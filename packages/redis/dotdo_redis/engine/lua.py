@@ -1,0 +1,442 @@
+"""Lua scripting with lupa (Lua 5.1, as Redis embeds): the sandbox, redis.* and the
+conversions between Redis replies and Lua values.
+
+Each thread gets its own Lua state (lupa runtimes are not thread-safe, and a per-thread
+state needs no lock that could order itself against the shard locks). A script's globals
+are a read-only proxy over the state's globals: reading a missing global or assigning
+one raises Redis's own errors. Errors raised by redis.call carry Redis's message as-is;
+other Lua errors get the ERR prefix; both get Redis 7.0's "script: <sha>, on
+@user_script:<line>." suffix.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import math
+import threading
+from typing import Any, Callable
+
+import lupa.lua51 as lua51
+
+from .args import INT64_MIN
+from .errors import RedisError
+from .replies import Bool, Double, Map, NullArray, SetReply, Simple, Verbatim, format_double
+
+log = logging.getLogger("dotdo.redis.lua")
+
+REDIS_VERSION = b"7.0.15"
+REDIS_VERSION_NUM = 0x07000F
+LOG_LEVELS = {0: logging.DEBUG, 1: logging.DEBUG, 2: logging.INFO, 3: logging.WARNING}
+
+# Built once per Lua state. `py` holds the Python callbacks; the chunk returns the runner.
+SETUP = r"""
+local py = ...
+local getinfo, set_env, sethook = debug.getinfo, setfenv, debug.sethook
+local error, type, tostring, select, xpcall, rawset = error, type, tostring, select, xpcall, rawset
+local real_loadstring = loadstring
+
+-- What Redis's Lua lacks.
+os = nil; io = nil; loadfile = nil; dofile = nil; print = nil; require = nil; module = nil
+setfenv = nil; getfenv = nil; debug = nil; newproxy = nil; package = nil
+
+loadstring = function(s, name)
+  if type(s) == "string" and s:byte(1) == 27 then return nil, "binary chunks are not allowed" end
+  return real_loadstring(s, name)
+end
+
+local redis = {}
+redis.LOG_DEBUG = 0; redis.LOG_VERBOSE = 1; redis.LOG_NOTICE = 2; redis.LOG_WARNING = 3
+redis.REPL_NONE = 0; redis.REPL_SLAVE = 1; redis.REPL_REPLICA = 1; redis.REPL_AOF = 2; redis.REPL_ALL = 3
+redis.REDIS_VERSION = py.version; redis.REDIS_VERSION_NUM = py.version_num
+
+local function raise(msg) py.mark(msg); error(msg, 0) end
+local is_error, error_text = py.is_error, py.error_text
+
+-- The redis.* functions are Python callables: a C function keeps the caller's frame even
+-- in tail position (`return redis.call(...)`), so errors report the script's line as Redis does.
+redis.call = py.call
+redis.pcall = py.pcall
+redis.sha1hex = py.sha1hex
+redis.error_reply = py.error_reply
+redis.status_reply = py.status_reply
+redis.log = py.log
+redis.setresp = py.setresp
+redis.set_repl = py.set_repl
+redis.replicate_commands = function() return true end
+redis.breakpoint = function() return false end
+redis.debug = function() end
+
+-- Errors raised by redis.call reach Lua code that catches them as the message string, as in Redis.
+local real_pcall, unpack = pcall, unpack
+local function pack(...) return {n = select("#", ...), ...} end
+pcall = function(f, ...)
+  local r = pack(real_pcall(f, ...))
+  if not r[1] and is_error(r[2]) then r[2] = error_text(r[2]) end
+  return unpack(r, 1, r.n)
+end
+local real_xpcall = xpcall
+xpcall = function(f, handler)
+  return real_xpcall(f, function(e)
+    if is_error(e) then e = error_text(e) end
+    return handler(e)
+  end)
+end
+_G.redis = setmetatable({}, {
+  __index = redis,
+  __newindex = function() error("Attempt to modify a readonly table", 2) end,
+  __metatable = false,
+})
+bit = py.bit
+
+-- Scripts see the globals through a proxy: missing names and assignments are errors.
+local real = _G
+local proxy = setmetatable({}, {
+  __index = function(_, k)
+    local v = real[k]
+    if v == nil then error("Script attempted to access nonexistent global variable '" .. tostring(k) .. "'", 2) end
+    return v
+  end,
+  __newindex = function() error("Attempt to modify a readonly table", 2) end,
+  __metatable = false,
+})
+real._G = proxy
+
+local function where(e)
+  local level = 2
+  while true do
+    local info = getinfo(level, "Sl")
+    if not info then return {e, 0} end
+    if info.source == "@user_script" then return {e, info.currentline} end
+    level = level + 1
+  end
+end
+
+local runner = {}
+runner.compile = function(body)
+  local fn, err = real_loadstring(body, "@user_script")
+  if not fn then return false, err end
+  set_env(fn, proxy)
+  return true, fn
+end
+runner.run = function(fn, keys, argv, check, every)
+  rawset(real, "KEYS", keys)
+  rawset(real, "ARGV", argv)
+  sethook(function() local killed = check(); if killed then raise(killed) end end, "", every)
+  local r = {xpcall(fn, where)}
+  sethook()
+  return r[1], r[2]
+end
+return runner
+"""
+
+
+def sha1hex(body: bytes) -> str:
+    return hashlib.sha1(body).hexdigest()
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _lua_number(value: float | int) -> bytes:
+    """A number as Lua 5.1's tostring writes it (%.14g)."""
+    return b"%.14g" % float(value)
+
+
+class ScriptError(Exception):
+    """An error a redis.* function raises into the script: Redis's message, used as-is."""
+
+    def __init__(self, message: bytes) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class LuaState:
+    """One Lua interpreter with the Redis sandbox, for one thread."""
+
+    def __init__(self) -> None:
+        self.lua = lua51.LuaRuntime(encoding=None, register_eval=False, register_builtins=False, unpack_returned_tuples=True)
+        self.table_from = self.lua.table_from
+        self.functions: dict[str, Any] = {}
+        self.call: Callable[..., tuple[bool, Any]] | None = None  # set per run
+        self.marked: Any = None
+        self.resp = 2
+        py = self.lua.table_from({
+            b"version": REDIS_VERSION,
+            b"version_num": REDIS_VERSION_NUM,
+            b"call": self._call,
+            b"pcall": self._pcall,
+            b"mark": self._mark,
+            b"is_error": lambda e: isinstance(e, ScriptError),
+            b"error_text": lambda e: e.message,
+            b"sha1hex": self._sha1hex,
+            b"error_reply": self._error_reply,
+            b"status_reply": self._status_reply,
+            b"log": self._log,
+            b"setresp": self._setresp,
+            b"set_repl": self._set_repl,
+            b"bit": self.lua.table_from(_bit_functions()),
+        })
+        self.runner = self.lua.execute(SETUP, py)
+        self._compile = self.runner[b"compile"]
+        self._run = self.runner[b"run"]
+
+    def _mark(self, message: Any) -> None:
+        self.marked = message
+
+    def _error(self, message: bytes) -> "ScriptError":
+        # lupa hands the script the exception's message string; marking it lets the final
+        # error reply use it as-is, without the ERR prefix other Lua errors get.
+        self.marked = message
+        return ScriptError(message)
+
+    def _call(self, *args: Any) -> Any:
+        ok, value = self.call(*args)
+        if not ok:
+            raise self._error(value)
+        return value
+
+    def _pcall(self, *args: Any) -> Any:
+        ok, value = self.call(*args)
+        return value if ok else self.table_from({b"err": value})
+
+    def _sha1hex(self, *args: Any) -> bytes:
+        if len(args) != 1:
+            raise self._error(b"ERR wrong number of arguments")
+        value = args[0]
+        text = value if isinstance(value, bytes) else _lua_number(value) if _is_number(value) else b""
+        return hashlib.sha1(text).hexdigest().encode()
+
+    def _error_reply(self, *args: Any) -> Any:
+        if len(args) != 1 or not isinstance(args[0], bytes):
+            return self.table_from({b"err": b"ERR wrong number or type of arguments"})
+        text = args[0][1:] if args[0].startswith(b"-") else args[0]
+        if b" " not in text:
+            text = b"ERR " + text
+        return self.table_from({b"err": text})
+
+    def _status_reply(self, *args: Any) -> Any:
+        if len(args) != 1 or not isinstance(args[0], bytes):
+            return self.table_from({b"err": b"ERR wrong number or type of arguments"})
+        return self.table_from({b"ok": args[0]})
+
+    def _log(self, *args: Any) -> None:
+        if len(args) < 2:
+            raise self._error(b"ERR redis.log() requires two arguments or more.")
+        level = args[0]
+        if not _is_number(level) or int(level) not in LOG_LEVELS:
+            raise self._error(b"ERR Invalid debug level.")
+        text = b" ".join(p if isinstance(p, bytes) else _lua_number(p) if _is_number(p) else b"" for p in args[1:])
+        log.log(LOG_LEVELS[int(level)], "%s", text.decode("utf-8", "replace"))
+
+    def _setresp(self, *args: Any) -> None:
+        if len(args) != 1:
+            raise self._error(b"ERR redis.setresp() requires one argument.")
+        if args[0] not in (2, 3) or isinstance(args[0], bool):
+            raise self._error(b"ERR RESP version must be 2 or 3.")
+        self.resp = int(args[0])
+
+    def _set_repl(self, *args: Any) -> None:
+        if len(args) != 1:
+            raise self._error(b"ERR redis.set_repl() requires one argument.")
+        if not _is_number(args[0]) or not 0 <= args[0] <= 3:
+            raise self._error(b"ERR Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.")
+
+    def compile(self, sha: str, body: bytes) -> Any:
+        fn = self.functions.get(sha)
+        if fn is None:
+            ok, fn = self._compile(_strip_shebang(body))
+            if not ok:
+                msg = fn.decode("utf-8", "replace") if isinstance(fn, bytes) else str(fn)
+                raise RedisError(f"ERR Error compiling script (new function): {msg}".replace("\n", " "))
+            self.functions[sha] = fn
+        return fn
+
+    def run(self, fn: Any, sha: str, keys: list[bytes], argv: list[bytes], call: Callable[..., tuple[bool, Any]],
+            check: Callable[[], None]) -> Any:
+        """Run a compiled script; returns the reply (a RedisError instance for an error reply)."""
+        self.call = call
+        self.marked = None
+        self.resp = 2
+        try:
+            ok, value = self._run(fn, self.table_from(keys), self.table_from(argv), check, 100_000)
+        finally:
+            self.call = None
+        if ok:
+            return self.to_reply(value)
+        err, line = (value[1], value[2]) if lua51.lua_type(value) == "table" else (value, 0)
+        return RedisError(self._error_text(err, sha, line))
+
+    def _error_text(self, err: Any, sha: str, line: Any) -> str:
+        if isinstance(err, ScriptError):
+            text = err.message.decode("utf-8", "replace")
+        elif lua51.lua_type(err) == "table":
+            inner = err[b"err"]
+            text = inner.decode("utf-8", "replace") if isinstance(inner, bytes) else "ERR unknown error raised by the script"
+        elif isinstance(err, bytes):
+            text = err.decode("utf-8", "replace")
+            if err != self.marked:
+                text = "ERR " + text
+        elif err is None:
+            text = "ERR nil"
+        else:
+            text = f"ERR {err}"
+        text = text.replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
+        return f"{text} script: {sha}, on @user_script:{int(line or 0)}."
+
+    # -- Lua value → Redis reply ------------------------------------------------------
+    def to_reply(self, value: Any) -> Any:
+        if value is None or value is False:
+            return None
+        if value is True:
+            return 1
+        t = type(value)
+        if t is bytes:
+            return value
+        if t is int:
+            return value
+        if t is float:
+            if math.isnan(value) or math.isinf(value) or not -9.2e18 < value < 9.2e18:
+                return INT64_MIN
+            return int(value)
+        if lua51.lua_type(value) == "table":
+            err = value[b"err"]
+            if isinstance(err, bytes):
+                return RedisError(err.decode("utf-8", "replace").replace("\r\n", " ").replace("\n", " "))
+            ok = value[b"ok"]
+            if isinstance(ok, bytes):
+                return Simple(ok.decode("utf-8", "replace"))
+            double = value[b"double"]
+            if isinstance(double, (int, float)):
+                return Double(double)
+            mapping = value[b"map"]
+            if lua51.lua_type(mapping) == "table":
+                return Map({self.to_reply(k): self.to_reply(v) for k, v in mapping.items()})
+            members = value[b"set"]
+            if lua51.lua_type(members) == "table":
+                return SetReply([self.to_reply(k) for k, _ in members.items()])
+            out = []
+            i = 1
+            while True:
+                item = value[i]
+                if item is None:
+                    break
+                out.append(self.to_reply(item))
+                i += 1
+            return out
+        return None  # functions, userdata: Redis answers nil
+
+    # -- Redis reply → Lua value -----------------------------------------------------
+    def to_lua(self, reply: Any) -> Any:
+        t = type(reply)
+        if t is bytes or t is int:
+            return reply
+        resp3 = self.resp == 3
+        if reply is None or t is NullArray:
+            return None if resp3 else False
+        if t is Simple:
+            return self.table_from({b"ok": reply.encode()})
+        if t is Double:
+            return self.table_from({b"double": float(reply)}) if resp3 else format_double(reply)
+        if t is Bool:
+            return bool(reply) if resp3 else int(reply)
+        if t is Map:
+            if resp3:
+                inner = self.lua.table()
+                for k, v in reply.items():
+                    inner[self.to_lua(k)] = self.to_lua(v)
+                return self.table_from({b"map": inner})
+            flat = []
+            for k, v in reply.items():
+                flat += [self.to_lua(k), self.to_lua(v)]
+            return self.table_from(flat)
+        if t is SetReply and resp3:
+            inner = self.lua.table()
+            for m in reply:
+                inner[self.to_lua(m)] = True
+            return self.table_from({b"set": inner})
+        if isinstance(reply, (list, tuple)):
+            return self.table_from([self.to_lua(x) for x in reply])
+        if t is Verbatim or isinstance(reply, str):
+            return reply.encode()
+        if isinstance(reply, float):
+            return self.to_lua(Double(reply))
+        raise TypeError(f"cannot convert {reply!r} for Lua")
+
+
+def _strip_shebang(body: bytes) -> bytes:
+    # The shebang line stays as a comment so line numbers match Redis's.
+    return b"--" + body if body.startswith(b"#!") else body
+
+
+def parse_shebang(body: bytes) -> set[str]:
+    """Flags declared by `#!lua flags=a,b`; Redis's errors for anything else."""
+    if not body.startswith(b"#!"):
+        return set()
+    line = body.split(b"\n", 1)[0].decode("utf-8", "replace").rstrip("\r")
+    parts = line.split()
+    if parts[0] != "#!lua":
+        raise RedisError(f"ERR Unexpected engine in script shebang: {parts[0]}")
+    flags: set[str] = set()
+    for part in parts[1:]:
+        if not part.startswith("flags="):
+            raise RedisError(f"ERR Unknown lua shebang option: {part}")
+        for flag in filter(None, part[len("flags="):].split(",")):
+            if flag not in ("no-writes", "allow-oom", "allow-stale", "no-cluster", "allow-cross-slot-keys"):
+                raise RedisError(f"ERR Unexpected flag in script shebang: {flag}")
+            flags.add(flag)
+    return flags | {"shebang"}
+
+
+def _bit_functions() -> dict[bytes, Callable]:
+    """LuaBitOp (the `bit` library Redis ships): 32-bit two's complement results."""
+
+    def tobit(x: Any) -> int:
+        v = int(float(x)) & 0xFFFFFFFF
+        return v - (1 << 32) if v & 0x80000000 else v
+
+    def fold(op: Callable[[int, int], int], first: Any, *rest: Any) -> int:
+        acc = tobit(first)
+        for r in rest:
+            acc = op(acc, tobit(r))
+        return tobit(acc)
+
+    def rol(x: Any, n: Any) -> int:
+        v, s = tobit(x) & 0xFFFFFFFF, int(n) & 31
+        return tobit((v << s) | (v >> (32 - s)))
+
+    def ror(x: Any, n: Any) -> int:
+        v, s = tobit(x) & 0xFFFFFFFF, int(n) & 31
+        return tobit((v >> s) | (v << (32 - s)))
+
+    def tohex(x: Any, n: Any = 8) -> bytes:
+        n = int(n)
+        digits = "0123456789ABCDEF" if n < 0 else "0123456789abcdef"
+        n = min(abs(n) or 8, 8)
+        v = tobit(x) & 0xFFFFFFFF
+        return "".join(digits[(v >> (4 * i)) & 15] for i in reversed(range(n))).encode()
+
+    return {
+        b"tobit": tobit,
+        b"bnot": lambda x: tobit(~tobit(x)),
+        b"band": lambda a, *r: fold(lambda x, y: x & y, a, *r),
+        b"bor": lambda a, *r: fold(lambda x, y: x | y, a, *r),
+        b"bxor": lambda a, *r: fold(lambda x, y: x ^ y, a, *r),
+        b"lshift": lambda x, n: tobit((tobit(x) & 0xFFFFFFFF) << (int(n) & 31)),
+        b"rshift": lambda x, n: tobit((tobit(x) & 0xFFFFFFFF) >> (int(n) & 31)),
+        b"arshift": lambda x, n: tobit(tobit(x) >> (int(n) & 31)),
+        b"rol": rol,
+        b"ror": ror,
+        b"bswap": lambda x: tobit(int.from_bytes((tobit(x) & 0xFFFFFFFF).to_bytes(4, "little"), "big")),
+        b"tohex": tohex,
+    }
+
+
+_states = threading.local()
+
+
+def lua_state() -> LuaState:
+    state = getattr(_states, "state", None)
+    if state is None:
+        state = _states.state = LuaState()
+    return state

@@ -1,0 +1,45 @@
+"""dotdo serve redis: group commit across clients, and a bug in one command failing only its caller."""
+import threading
+
+import pytest
+import redis
+
+from dotdo_core import Runtime, Store
+from dotdo_redis.engine.registry import COMMANDS, Command
+from dotdo_redis.server import front
+
+
+@pytest.fixture
+def port(tmp_path):
+    runtime = Runtime(Store(tmp_path)).start()
+    yield runtime.listen(front, port=0).port
+    runtime.stop()
+
+
+def test_concurrent_clients_share_commits_without_losing_increments(port):
+    def work():
+        c = redis.Redis(port=port)
+        for _ in range(200):
+            c.incr("n")
+        c.close()
+
+    threads = [threading.Thread(target=work) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert redis.Redis(port=port).get("n") == b"1600"
+
+
+def test_a_failing_command_reaches_only_its_client_and_rolls_back_nothing_else(port, monkeypatch):
+    def broken(ctx, key):
+        ctx.ks.set_string(key, b"half-written")
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setitem(COMMANDS, b"get", Command("get", broken, 2, frozenset({"write"}), (1, 1, 1), "test"))
+    good, bad = redis.Redis(port=port), redis.Redis(port=port)
+    assert good.set("kept", "1") is True
+    with pytest.raises(redis.ResponseError, match="internal error in 'GET'"):
+        bad.get("victim")
+    assert good.exists("victim") == 0  # the bug's partial write was rolled back
+    assert good.incr("after") == 1  # and the server still serves
