@@ -57,3 +57,27 @@ def rd(client):
 def r3(client):
     """RESP3, decode_responses=True"""
     return client(protocol=3, decode_responses=True)
+
+
+@pytest.fixture
+def private_real_redis(tmp_path):
+    """A redis-server of our own (same binary as the machine's service) for cases that must touch the
+    whole server (FLUSHALL); skipped only where no redis-server is installed."""
+    import os
+    import shutil
+    import subprocess
+    import time
+
+    binary = shutil.which("redis-server")
+    if not binary:
+        pytest.skip("no redis-server binary for a private real server")
+    sock = str(tmp_path / "private-redis.sock")
+    proc = subprocess.Popen([binary, "--port", "0", "--unixsocket", sock, "--save", "", "--appendonly", "no",
+                             "--dir", str(tmp_path)], stdout=subprocess.DEVNULL)
+    for _ in range(200):
+        if os.path.exists(sock):
+            break
+        time.sleep(0.02)
+    yield f"unix://{sock}"
+    proc.terminate()
+    proc.wait(10)

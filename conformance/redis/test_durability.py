@@ -45,8 +45,8 @@ def test_acknowledged_writes_survive_sigkill_of_the_writer(r, client_code):
     """)
     proc = subprocess.Popen([sys.executable, "-c", writer], stdout=subprocess.PIPE, text=True)
     acked = []
-    deadline = time.monotonic() + 1.5
-    while time.monotonic() < deadline:
+    deadline = time.monotonic() + 30  # interpreter start-up is slow on a loaded machine
+    while time.monotonic() < deadline and len(acked) < 300:
         line = proc.stdout.readline()
         if not line:
             break

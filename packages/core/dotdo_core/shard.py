@@ -19,7 +19,7 @@ from .changes import SCHEMA as CHANGES_SCHEMA, ChangeFeed
 class Tx:
     """The handle a write transaction hands to engine code."""
 
-    __slots__ = ("conn", "execute", "executemany", "_shard", "_emitted", "_after_commit")
+    __slots__ = ("conn", "execute", "executemany", "_shard", "_emitted", "_after_commit", "_changes_at_start")
 
     def __init__(self, shard: "Shard", conn: sqlite.Connection) -> None:
         self._shard = shard
@@ -28,6 +28,11 @@ class Tx:
         self.executemany = conn.executemany
         self._emitted = False
         self._after_commit: list[Callable[[], None]] | None = None
+        self._changes_at_start = conn.total_changes()
+
+    def changed(self) -> bool:
+        """Whether this transaction wrote any row (an empty commit must not wake waiters)."""
+        return self._emitted or self.conn.total_changes() != self._changes_at_start
 
     def emit(self, channel: str, payload: bytes | None = None) -> int:
         """Append a change record that commits (or vanishes) with this transaction; returns its seq."""
@@ -83,6 +88,7 @@ class _Write:
                     tx.conn.execute(f"RELEASE {self._savepoint}")
                 return
             shard._tx = None
+            changed = tx.changed()
             if exc_type is None:
                 try:
                     tx.conn.execute("COMMIT")
@@ -94,7 +100,9 @@ class _Write:
                 return
         finally:
             shard._lock.release()
-        if tx._emitted or shard.changes.waiters:
+        # Waiters re-check after a wake-up; a retry that found nothing writes nothing, so it must
+        # not wake the others (blocked clients would otherwise wake each other in a loop).
+        if tx._emitted or (changed and shard.changes.waiters):
             shard.changes._committed()
         if tx._after_commit:
             for fn in tx._after_commit:

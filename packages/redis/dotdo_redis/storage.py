@@ -28,7 +28,9 @@ CREATE TABLE IF NOT EXISTS r_list (key BLOB NOT NULL, pos INTEGER NOT NULL, valu
 CREATE TABLE IF NOT EXISTS r_stream (key BLOB NOT NULL, ms INTEGER NOT NULL, seq INTEGER NOT NULL, fields BLOB NOT NULL, PRIMARY KEY (key, ms, seq)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS r_stream_group (key BLOB NOT NULL, grp BLOB NOT NULL, last_ms INTEGER NOT NULL, last_seq INTEGER NOT NULL, entries_read INTEGER, PRIMARY KEY (key, grp)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS r_stream_consumer (key BLOB NOT NULL, grp BLOB NOT NULL, consumer BLOB NOT NULL, seen_ms INTEGER NOT NULL, active_ms INTEGER, PRIMARY KEY (key, grp, consumer)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS r_str_enc (key BLOB NOT NULL PRIMARY KEY, enc TEXT NOT NULL) WITHOUT ROWID;
+-- OBJECT ENCODING of strings whose bytes do not say it (APPEND makes "raw", INCRBYFLOAT "embstr"), valid while
+-- the key row still has the same ver stamp: any other write to the key makes it stale (engine/commands/keys.py).
+CREATE TABLE IF NOT EXISTS r_str_encoding (key BLOB NOT NULL PRIMARY KEY, enc TEXT NOT NULL, ver INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS r_stream_pel (key BLOB NOT NULL, grp BLOB NOT NULL, ms INTEGER NOT NULL, seq INTEGER NOT NULL, consumer BLOB NOT NULL, delivered_ms INTEGER NOT NULL, deliveries INTEGER NOT NULL, PRIMARY KEY (key, grp, ms, seq)) WITHOUT ROWID;
 -- Streams (engine/commands/streams_*.py): ids are unsigned 64-bit, stored biased by -2**63 so they fit
 -- SQLite's signed INTEGER and keep their order. r_stream_node mirrors Redis's listpack nodes (master id,
@@ -38,9 +40,7 @@ CREATE INDEX IF NOT EXISTS r_stream_pel_by_consumer ON r_stream_pel(key, grp, co
 """
 
 COMPANIONS: dict[str, tuple[str, ...]] = {
-    # A string's OBJECT ENCODING when it is not what its bytes imply (APPEND/SETRANGE make "raw",
-    # INCRBYFLOAT "embstr"); no row: int/embstr/raw by value, as Redis's tryObjectEncoding picks.
-    "string": ("r_str_enc",),
+    "string": (),
     "hash": ("r_hash",),
     "set": ("r_set",),
     "zset": ("r_zset",),

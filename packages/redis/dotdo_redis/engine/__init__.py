@@ -28,6 +28,7 @@ from .errors import (
     CROSSSLOT, EXECABORT, RedisError, unknown_command, wrong_arity,
 )
 from .registry import COMMANDS, Command
+from .blocking import Blocked
 from .replies import NULL_ARRAY, QUEUED
 from .session import Session
 
@@ -43,17 +44,6 @@ EXPIRY_INTERVAL = 0.1
 SUBSCRIBED_ALLOWED = {b"subscribe", b"psubscribe", b"ssubscribe", b"unsubscribe", b"punsubscribe", b"sunsubscribe", b"ping", b"quit", b"reset"}
 # Commands that run immediately even inside MULTI.
 MULTI_IMMEDIATE = {b"exec", b"discard", b"multi", b"watch", b"quit", b"reset"}
-
-
-class Blocked:
-    """A blocking command found nothing yet. `timeout` is seconds (None or 0: forever)."""
-
-    __slots__ = ("shard_index", "timeout", "timeout_reply")
-
-    def __init__(self, shard_index: int, timeout: float | None, timeout_reply: Any = NULL_ARRAY) -> None:
-        self.shard_index = shard_index
-        self.timeout = timeout or None
-        self.timeout_reply = timeout_reply
 
 
 class _Batch:
@@ -231,7 +221,8 @@ class Engine:
                 f"ERR Can't execute '{cmd.name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context"
             )
         session.last_cmd = name
-        return self.run(cmd, session, argv, batch, in_batch=batch is not None)
+        # A pipeline or a group commit may block (as on a socket); only EXEC and scripts pass in_batch=True.
+        return self.run(cmd, session, argv, batch, in_batch=False)
 
     def shard_index_for(self, keys: list[bytes]) -> int:
         """The one shard `keys` live on; CROSSSLOT if a cluster-mode db would need several slots."""

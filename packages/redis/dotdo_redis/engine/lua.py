@@ -19,6 +19,7 @@ from typing import Any, Callable
 import lupa.lua51 as lua51
 
 from .args import INT64_MIN
+from .cjson import CJson, CJsonError
 from .errors import RedisError
 from .replies import Bool, Double, Map, NullArray, SetReply, Simple, Verbatim, format_double
 
@@ -34,6 +35,7 @@ local py = ...
 local getinfo, set_env, sethook = debug.getinfo, setfenv, debug.sethook
 local error, type, tostring, select, xpcall, rawset = error, type, tostring, select, xpcall, rawset
 local real_loadstring = loadstring
+local make_proxy = newproxy
 
 -- What Redis's Lua lacks.
 os = nil; io = nil; loadfile = nil; dofile = nil; print = nil; require = nil; module = nil
@@ -81,6 +83,10 @@ xpcall = function(f, handler)
     return handler(e)
   end)
 end
+local null = make_proxy(false)
+local cj = py.cjson(null, function(v) return v == null end)
+cjson = {null = null, encode = cj.encode, decode = cj.decode}
+
 _G.redis = setmetatable({}, {
   __index = redis,
   __newindex = function() error("Attempt to modify a readonly table", 2) end,
@@ -112,6 +118,15 @@ local function where(e)
 end
 
 local runner = {}
+runner.current_line = function()
+  local level = 2
+  while true do
+    local info = getinfo(level, "Sl")
+    if not info then return 0 end
+    if info.source == "@user_script" then return info.currentline end
+    level = level + 1
+  end
+end
 runner.compile = function(body)
   local fn, err = real_loadstring(body, "@user_script")
   if not fn then return false, err end
@@ -143,6 +158,12 @@ def _lua_number(value: float | int) -> bytes:
     return b"%.14g" % float(value)
 
 
+def _no_python_attributes(obj: Any, name: Any, is_setting: bool) -> Any:
+    # The redis.* callables are Python objects: without this a script could walk from
+    # redis.call to its module's globals and out of the sandbox.
+    raise AttributeError("access to Python attributes is not allowed from scripts")
+
+
 class ScriptError(Exception):
     """An error a redis.* function raises into the script: Redis's message, used as-is."""
 
@@ -155,7 +176,10 @@ class LuaState:
     """One Lua interpreter with the Redis sandbox, for one thread."""
 
     def __init__(self) -> None:
-        self.lua = lua51.LuaRuntime(encoding=None, register_eval=False, register_builtins=False, unpack_returned_tuples=True)
+        self.lua = lua51.LuaRuntime(
+            encoding=None, register_eval=False, register_builtins=False, unpack_returned_tuples=True,
+            attribute_filter=_no_python_attributes,
+        )
         self.table_from = self.lua.table_from
         self.functions: dict[str, Any] = {}
         self.call: Callable[..., tuple[bool, Any]] | None = None  # set per run
@@ -176,10 +200,32 @@ class LuaState:
             b"setresp": self._setresp,
             b"set_repl": self._set_repl,
             b"bit": self.lua.table_from(_bit_functions()),
+            b"cjson": self._make_cjson,
         })
         self.runner = self.lua.execute(SETUP, py)
         self._compile = self.runner[b"compile"]
         self._run = self.runner[b"run"]
+        self._current_line = self.runner[b"current_line"]
+
+    def _make_cjson(self, null: Any, is_null: Any) -> Any:
+        codec = CJson(self.lua, null, is_null)
+
+        def guarded(fn: Callable[..., Any], name: str) -> Callable[..., Any]:
+            def call(*args: Any) -> Any:
+                if len(args) != 1:
+                    raise self._positioned(f"bad argument #1 to '{name}' (expected 1 argument)")
+                try:
+                    return fn(args[0])
+                except CJsonError as e:
+                    raise self._positioned(str(e)) from None
+            return call
+
+        return self.lua.table_from({b"encode": guarded(codec.encode, "encode"), b"decode": guarded(codec.decode, "decode")})
+
+    def _positioned(self, message: str) -> "ScriptError":
+        # A Lua-library error: it carries the script position and gets the ERR prefix, as in Redis.
+        line = self._current_line()
+        return ScriptError(f"user_script:{line}: {message}".encode())
 
     def _mark(self, message: Any) -> None:
         self.marked = message

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import atexit
 import functools
+import logging
 import os
 import re
 import struct
@@ -22,6 +23,8 @@ import weakref
 from typing import Any, Callable, Iterable
 
 from .replies import Push
+
+log = logging.getLogger("dotdo.redis")
 
 REGISTRY_SCHEMA = """
 CREATE TABLE IF NOT EXISTS ps_subs (
@@ -186,6 +189,8 @@ class PubSubHub:
             try:
                 with self.shard.write() as tx:
                     tx.execute("DELETE FROM ps_subs WHERE owner = ? AND sid = ?", (self.token, session.id))
+            except Exception:  # closing must not fail (a closed store at exit); rows go when the pid dies
+                log.warning("could not remove the subscriptions of session %s", session.id, exc_info=True)
             finally:
                 for kind in (CHANNEL, PATTERN, SHARD):
                     mine = self.session_set(session, kind)

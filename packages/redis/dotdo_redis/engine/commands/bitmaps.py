@@ -3,7 +3,7 @@
 Bit 0 is the most significant bit of the first byte, as in Redis."""
 from __future__ import annotations
 
-from ..args import INT64_MAX, INT64_MIN, to_int
+from ..args import to_int
 from ..context import Ctx
 from ..errors import SYNTAX, WRONGTYPE, RedisError
 from ..registry import command

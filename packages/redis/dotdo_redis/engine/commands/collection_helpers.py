@@ -1,17 +1,18 @@
 """Shared parsing and formatting for the collection commands (hashes, lists, sets, zsets):
-Redis's strtod rules, its double formatting, blocking timeouts, random counts, glob
-patterns and the *SCAN cursors. No commands are registered here."""
+Redis's strtod rules, its double formatting, blocking timeouts, random counts and the
+*SCAN cursors. No commands are registered here."""
 from __future__ import annotations
 
 import math
 import re
 import zlib
-from fractions import Fraction
-from functools import lru_cache
-from typing import Callable, Iterable, Sequence, TypeVar
+from collections.abc import Callable, Iterable, Sequence
+from typing import TypeVar
 
 from ..args import INT64_MAX, INT64_MIN, to_int
 from ..errors import NOT_INTEGER, SYNTAX, RedisError
+from . import longdouble
+from .glob import glob_match
 
 T = TypeVar("T")
 
@@ -64,82 +65,23 @@ def d2string(value: float) -> bytes:
     return (b"%.17g" % value)
 
 
-# -- long double arithmetic (HINCRBYFLOAT) -------------------------------------------
-# Redis adds in C's 80-bit long double and prints with "%.17Lf", trailing zeros cut; an
-# exact rational rounded to a 64-bit mantissa reproduces its answers digit for digit.
-
-LD_MANTISSA = 64
-LD_MAX_EXP = 16384
-
-
-def _round_ld(x: Fraction) -> Fraction | None:
-    if x == 0:
-        return Fraction(0)
-    sign = -1 if x < 0 else 1
-    a = abs(x)
-    e = a.numerator.bit_length() - a.denominator.bit_length()
-    if Fraction(2) ** e > a:
-        e -= 1
-    shift = LD_MANTISSA - 1 - e
-    scaled = a * (Fraction(2) ** shift)
-    m = round(scaled)  # half to even, as the FPU rounds
-    result = Fraction(m) / (Fraction(2) ** shift)
-    if result >= Fraction(2) ** LD_MAX_EXP:
-        return None  # overflowed to infinity
-    return sign * result
-
-
-def parse_long_double(arg: bytes) -> Fraction | float | None:
-    """string2ld: a long double, or ±inf as a float, or None if Redis refuses the text."""
-    if not arg or len(arg) >= 5 * 1024:
-        return None
-    if _INF.fullmatch(arg):
-        return -math.inf if arg[:1] == b"-" else math.inf
-    if _DEC_FLOAT.fullmatch(arg):
-        return _round_ld(Fraction(arg.decode()))
-    if _HEX_FLOAT.fullmatch(arg):
-        value = strtod(arg, allow_overflow=True)
-        return None if value is None else (value if math.isinf(value) else Fraction(value))
-    return None
-
-
-def format_long_double_human(value: Fraction) -> bytes:
-    """printf("%.17Lf") with the trailing zeros (and a bare '.') removed; -0 prints as 0."""
-    scaled = round(value * 10**17)
-    negative = scaled < 0
-    digits = str(abs(scaled)).rjust(18, "0")
-    text = digits[:-17] + "." + digits[-17:]
-    text = text.rstrip("0").rstrip(".")
-    if negative and text != "0":
-        text = "-" + text
-    return text.encode()
-
-
-def long_double_add(a: Fraction | float, b: Fraction | float) -> Fraction | None:
-    """a + b in long double; None if the result is NaN or infinite."""
-    if isinstance(a, float) or isinstance(b, float):
-        return None  # an infinity on either side: the sum is inf or NaN
-    return _round_ld(a + b)
-
-
 # -- blocking timeouts ---------------------------------------------------------------
 
-def timeout_arg(arg: bytes, now_ms: int) -> float | None:
+def timeout_arg(arg: bytes) -> float | None:
     """A blocking command's timeout in seconds (None: wait forever), checked as Redis 7.0
-    does: the seconds are scaled to milliseconds and truncated to a 64-bit integer."""
-    value = parse_long_double(arg)
+    does: the seconds are scaled to milliseconds in long double, rounded up and cast to a
+    64-bit integer (where an overflow comes out negative)."""
+    value = longdouble.parse(arg)
     if value is None:
         raise RedisError("ERR timeout is not a float or out of range")
     if isinstance(value, float):  # ±inf: the conversion overflows to a negative number
         raise RedisError("ERR timeout is negative")
-    ms_exact = value * 1000
-    if not INT64_MIN <= ms_exact < 2**63:
+    ms_exact = longdouble.round_ext(value * 1000)  # the product is rounded to long double before the cast
+    if isinstance(ms_exact, float) or not INT64_MIN <= ms_exact < 2**63:
         raise RedisError("ERR timeout is negative")
-    ms = int(ms_exact)  # truncates toward zero, as the C cast does
+    ms = math.ceil(ms_exact)  # Redis rounds the milliseconds up (ceill) before the cast
     if ms < 0:
         raise RedisError("ERR timeout is negative")
-    if ms > INT64_MAX - now_ms:
-        raise RedisError("ERR timeout is out of range")
     return ms / 1000 if ms > 0 else None
 
 
@@ -169,68 +111,15 @@ def random_count(arg: bytes, with_values: bool) -> int:
 
 
 def pick_random(items: Sequence[T], count: int, rng) -> list[T]:
-    """Redis's random-count rule: count >= 0 gives distinct items (at most all of them),
-    count < 0 gives -count items drawn with repetition."""
+    """Redis's random-count rule: count >= 0 gives distinct items (all of them, in the order
+    given, once count reaches the size), count < 0 gives -count items drawn with repetition."""
     if not items or count == 0:
         return []
     if count > 0:
         if count >= len(items):
-            out = list(items)
-            rng.shuffle(out)
-            return out
+            return list(items)
         return rng.sample(list(items), count)
     return [items[rng.randrange(len(items))] for _ in range(-count)]
-
-
-# -- glob patterns -----------------------------------------------------------------------
-
-@lru_cache(maxsize=256)
-def glob_regex(pattern: bytes) -> "re.Pattern[bytes]":
-    """Redis's glob (stringmatchlen): * ? [set] [^set] [a-z] and backslash escapes."""
-    out = bytearray()
-    i, n = 0, len(pattern)
-    while i < n:
-        c = pattern[i : i + 1]
-        if c == b"*":
-            out += b".*"
-        elif c == b"?":
-            out += b"."
-        elif c == b"\\" and i + 1 < n:
-            i += 1
-            out += re.escape(pattern[i : i + 1])
-        elif c == b"[":
-            i += 1
-            negate = i < n and pattern[i : i + 1] == b"^"
-            if negate:
-                i += 1
-            parts: list[bytes] = []
-            while i < n and pattern[i : i + 1] != b"]":
-                ch = pattern[i : i + 1]
-                if ch == b"\\" and i + 1 < n:
-                    i += 1
-                    parts.append(re.escape(pattern[i : i + 1]))
-                elif i + 2 < n and pattern[i + 1 : i + 2] == b"-":
-                    lo, hi = pattern[i], pattern[i + 2]
-                    if lo > hi:
-                        lo, hi = hi, lo
-                    parts.append(re.escape(bytes((lo,))) + b"-" + re.escape(bytes((hi,))))
-                    i += 2
-                else:
-                    parts.append(re.escape(ch))
-                i += 1
-            body = b"".join(parts)
-            if not body:
-                out += b"[^\\s\\S]" if not negate else b"[\\s\\S]"
-            else:
-                out += b"[" + (b"^" if negate else b"") + body + b"]"
-        else:
-            out += re.escape(c)
-        i += 1
-    return re.compile(bytes(out), re.DOTALL)
-
-
-def glob_match(pattern: bytes, value: bytes) -> bool:
-    return glob_regex(pattern).fullmatch(value) is not None
 
 
 # -- *SCAN -----------------------------------------------------------------------------------
@@ -295,8 +184,7 @@ def scan_page(items: Iterable[tuple[bytes, T]], cursor: int, count: int, whole: 
 def filter_match(pairs: list[tuple[bytes, T]], pattern: bytes | None) -> list[tuple[bytes, T]]:
     if pattern is None:
         return pairs
-    rx = glob_regex(pattern)
-    return [p for p in pairs if rx.fullmatch(p[0]) is not None]
+    return [p for p in pairs if glob_match(pattern, p[0])]
 
 
 def keys_after_numkeys(argv: list[bytes], index: int, *, dest: bool = False) -> list[bytes]:
@@ -322,3 +210,27 @@ def numkeys_arg(arg: bytes, command: str | None = None) -> int:
 
 def key_callback(index: int, dest: bool = False) -> Callable[[list[bytes]], list[bytes]]:
     return lambda argv: keys_after_numkeys(argv, index, dest=dest)
+
+
+# -- blocking -----------------------------------------------------------------------------------
+
+# Commands that run others where a blocking command must answer at once (Redis's
+# CLIENT_DENY_BLOCKING): EXEC and scripts. `ctx.in_batch` alone cannot tell, since
+# pipelines and the server's group commits run inside a batch too and those must block.
+_NO_BLOCKING_CALLERS = frozenset({b"exec", b"eval", b"evalsha", b"eval_ro", b"evalsha_ro", b"fcall", b"fcall_ro"})
+
+
+def must_not_block(ctx) -> bool:
+    return ctx.in_batch and ctx.session.last_cmd in _NO_BLOCKING_CALLERS
+
+
+def blocked(ctx, keys: list[bytes], timeout: float | None, timeout_reply, immediate_reply):
+    """Nothing to pop yet: a Blocked for the engine to wait on and retry (it answers
+    `timeout_reply` if time runs out), or inside MULTI/scripts `immediate_reply` at once."""
+    from .. import (
+        Blocked,  # the engine package imports the command modules while it loads
+    )
+
+    if must_not_block(ctx):
+        return immediate_reply
+    return Blocked(ctx.engine.shard_index_for(keys), timeout, timeout_reply)

@@ -1,29 +1,72 @@
-"""Hash commands over the r_hash companion table (key, field, value)."""
+"""Hash commands over the r_hash companion table (key, field, value).
+
+Redis 7.0 keeps a small hash as a listpack, which answers HGETALL/HKEYS/HSCAN in insertion
+order, and converts it for good to a hashtable once it outgrows 128 fields or meets a field
+or value over 64 bytes. The key row's inline value holds that listpack order (field names,
+each prefixed by its length) while the hash is small, and NULL once it has converted — so
+keeping the order costs no extra write: the same UPDATE that records the change for WATCH
+carries it."""
 from __future__ import annotations
 
 import random
+from fractions import Fraction
 
 from ..args import INT64_MAX, INT64_MIN, to_int
 from ..context import Ctx
 from ..errors import OVERFLOW, SYNTAX, RedisError, wrong_arity
 from ..registry import command
 from ..replies import OK, Map
+from . import longdouble
 from .collection_helpers import (
-    filter_match, format_long_double_human, long_double_add, parse_long_double, pick_random,
-    random_count, scan_cursor, scan_options, scan_page,
+    filter_match,
+    pick_random,
+    random_count,
+    scan_cursor,
+    scan_options,
+    scan_page,
 )
 
-# A hash stays a listpack in Redis (and HSCAN answers it whole) up to these sizes.
 LISTPACK_ENTRIES = 128
 LISTPACK_VALUE = 64
 
+Entry = tuple  # (type, inline value, expires_ms) from Keyspace.typed
 
-def _fields(ctx: Ctx, key: bytes) -> list[tuple[bytes, bytes]]:
-    if ctx.ks.typed(key, "hash") is None:
-        return []
-    return ctx.ks.conn.execute(
+
+def encode_order(fields: list[bytes] | None) -> bytes | None:
+    if fields is None:
+        return None
+    return b"".join(bytes((len(f),)) + f for f in fields)
+
+
+def decode_order(blob: bytes | None) -> list[bytes] | None:
+    if blob is None:
+        return None
+    out, i = [], 0
+    while i < len(blob):
+        n = blob[i]
+        out.append(blob[i + 1 : i + 1 + n])
+        i += 1 + n
+    return out
+
+
+def _entry(ctx: Ctx, key: bytes) -> Entry | None:
+    return ctx.ks.typed(key, "hash")
+
+
+def _fields(ctx: Ctx, key: bytes, entry: Entry | None = None) -> list[tuple[bytes, bytes]]:
+    """Every (field, value), in the order Redis would list them."""
+    if entry is None:
+        entry = _entry(ctx, key)
+        if entry is None:
+            return []
+    rows = ctx.ks.conn.execute(
         "SELECT field, value FROM r_hash WHERE key = ? ORDER BY field", (ctx.ks.sk(key),)
     ).fetchall()
+    order = decode_order(entry[1])
+    if order is None or len(order) != len(rows):
+        return rows
+    values = dict(rows)
+    return [(f, values[f]) for f in order]
 
 
 def _get(ctx: Ctx, key: bytes, field: bytes) -> bytes | None:
@@ -33,50 +76,59 @@ def _get(ctx: Ctx, key: bytes, field: bytes) -> bytes | None:
     return None if row is None else row[0]
 
 
-def _write_fields(ctx: Ctx, key: bytes, exists: bool, pairs: list[tuple[bytes, bytes]]) -> int:
+def _write_fields(ctx: Ctx, key: bytes, entry: Entry | None, pairs: list[tuple[bytes, bytes]]) -> int:
     """Set fields (creating the key if needed); returns how many fields are new."""
     ks = ctx.ks
     sk = ks.sk(key)
-    if not exists:
-        ks.create(key, "hash")
-        new = len({f for f, _ in pairs})
+    distinct = list(dict.fromkeys(f for f, _ in pairs))
+    if entry is None:
+        added = distinct
+        order: list[bytes] | None = []
     else:
-        distinct = list(dict.fromkeys(f for f, _ in pairs))
         marks = ",".join("?" * len(distinct))
-        present = ks.conn.execute(
-            f"SELECT count(*) FROM r_hash WHERE key = ? AND field IN ({marks})", (sk, *distinct)
-        ).fetchone()[0]
-        new = len(distinct) - present
+        present = {
+            r[0] for r in ks.conn.execute(f"SELECT field FROM r_hash WHERE key = ? AND field IN ({marks})", (sk, *distinct))
+        }
+        added = [f for f in distinct if f not in present]
+        order = decode_order(entry[1])
+    if order is not None:
+        if any(len(f) > LISTPACK_VALUE or len(v) > LISTPACK_VALUE for f, v in pairs):
+            order = None
+        else:
+            order.extend(added)
+            if len(order) > LISTPACK_ENTRIES:
+                order = None
     ks.tx.executemany(
         "INSERT OR REPLACE INTO r_hash(key, field, value) VALUES (?, ?, ?)", [(sk, f, v) for f, v in pairs]
     )
-    ks.touch(key)
-    return new
+    if entry is None:
+        ks.create(key, "hash", encode_order(order))
+    else:
+        ks.set_value(key, encode_order(order))  # also the WATCH stamp
+    return len(added)
 
 
 @command("hset", arity=-4, flags="write denyoom fast")
 def hset(ctx: Ctx, key: bytes, *args: bytes):
     if len(args) % 2:
         raise wrong_arity("hset")
-    exists = ctx.ks.typed(key, "hash") is not None
-    return _write_fields(ctx, key, exists, list(zip(args[::2], args[1::2])))
+    return _write_fields(ctx, key, _entry(ctx, key), list(zip(args[::2], args[1::2])))
 
 
 @command("hmset", arity=-4, flags="write denyoom fast")
 def hmset(ctx: Ctx, key: bytes, *args: bytes):
     if len(args) % 2:
         raise wrong_arity("hmset")
-    exists = ctx.ks.typed(key, "hash") is not None
-    _write_fields(ctx, key, exists, list(zip(args[::2], args[1::2])))
+    _write_fields(ctx, key, _entry(ctx, key), list(zip(args[::2], args[1::2])))
     return OK
 
 
 @command("hsetnx", arity=4, flags="write denyoom fast")
 def hsetnx(ctx: Ctx, key: bytes, field: bytes, value: bytes):
-    exists = ctx.ks.typed(key, "hash") is not None
-    if exists and _get(ctx, key, field) is not None:
+    entry = _entry(ctx, key)
+    if entry is not None and _get(ctx, key, field) is not None:
         return 0
-    _write_fields(ctx, key, exists, [(field, value)])
+    _write_fields(ctx, key, entry, [(field, value)])
     return 1
 
 
@@ -97,17 +149,23 @@ def hmget(ctx: Ctx, key: bytes, *fields: bytes):
 @command("hdel", arity=-3, flags="write fast")
 def hdel(ctx: Ctx, key: bytes, *fields: bytes):
     ks = ctx.ks
-    if ks.typed(key, "hash") is None:
+    entry = _entry(ctx, key)
+    if entry is None:
         return 0
     sk = ks.sk(key)
-    removed = 0
+    gone = []
     for f in dict.fromkeys(fields):
         ks.tx.execute("DELETE FROM r_hash WHERE key = ? AND field = ?", (sk, f))
-        removed += ks.conn.changes()
-    if removed:
-        ks.touch(key)
-        ks.drop_if_empty(key, "hash")
-    return removed
+        if ks.conn.changes():
+            gone.append(f)
+    if gone:
+        order = decode_order(entry[1])
+        if order is not None:
+            dropped = set(gone)
+            order = [f for f in order if f not in dropped]
+        if not ks.drop_if_empty(key, "hash"):
+            ks.set_value(key, encode_order(order))  # also the WATCH stamp
+    return len(gone)
 
 
 @command("hlen", arity=2, flags="readonly fast")
@@ -150,37 +208,37 @@ def hgetall(ctx: Ctx, key: bytes):
 @command("hincrby", arity=4, flags="write denyoom fast")
 def hincrby(ctx: Ctx, key: bytes, field: bytes, increment: bytes):
     incr = to_int(increment)
-    exists = ctx.ks.typed(key, "hash") is not None
-    current = _get(ctx, key, field) if exists else None
+    entry = _entry(ctx, key)
+    current = _get(ctx, key, field) if entry is not None else None
     value = 0
     if current is not None:
         value = to_int(current, "ERR hash value is not an integer")
     result = value + incr
     if not INT64_MIN <= result <= INT64_MAX:
         raise RedisError(OVERFLOW)
-    _write_fields(ctx, key, exists, [(field, str(result).encode())])
+    _write_fields(ctx, key, entry, [(field, str(result).encode())])
     return result
 
 
 @command("hincrbyfloat", arity=4, flags="write denyoom fast")
 def hincrbyfloat(ctx: Ctx, key: bytes, field: bytes, increment: bytes):
-    incr = parse_long_double(increment)
+    incr = longdouble.parse(increment)
     if incr is None:
         raise RedisError("ERR value is not a valid float")
     if isinstance(incr, float):
         raise RedisError("ERR value is NaN or Infinity")
-    exists = ctx.ks.typed(key, "hash") is not None
-    current = _get(ctx, key, field) if exists else None
-    value = 0
+    entry = _entry(ctx, key)
+    current = _get(ctx, key, field) if entry is not None else None
+    value: object = Fraction(0)
     if current is not None:
-        value = parse_long_double(current)
+        value = longdouble.parse(current)
         if value is None:
             raise RedisError("ERR hash value is not a float")
-    result = long_double_add(value, incr)
-    if result is None:
+    result = longdouble.add(value, incr)
+    if isinstance(result, float):  # an infinite stored value: the sum is inf or NaN
         raise RedisError("ERR increment would produce NaN or Infinity")
-    text = format_long_double_human(result)
-    _write_fields(ctx, key, exists, [(field, text)])
+    text = longdouble.format_human(result)
+    _write_fields(ctx, key, entry, [(field, text)])
     return text
 
 
@@ -209,10 +267,9 @@ def hrandfield(ctx: Ctx, key: bytes, *args: bytes):
 def hscan(ctx: Ctx, key: bytes, cursor: bytes, *options: bytes):
     start = scan_cursor(cursor)
     pattern, count = scan_options(options)
-    pairs = _fields(ctx, key)
-    whole = len(pairs) <= LISTPACK_ENTRIES and all(
-        len(f) <= LISTPACK_VALUE and len(v) <= LISTPACK_VALUE for f, v in pairs
-    )
+    entry = _entry(ctx, key)
+    pairs = _fields(ctx, key, entry) if entry is not None else []
+    whole = entry is None or entry[1] is not None  # a listpack answers whole, whatever the cursor
     nxt, page = scan_page(pairs, start, count, whole)
     page = filter_match(page, pattern)
     return [str(nxt).encode(), [x for pair in page for x in pair]]

@@ -7,9 +7,8 @@ MurmurHash64A (seed 0xadc83b19): the low 14 bits pick the register, the position
 set bit in the remaining 50 bits (plus one) is the candidate register value. The estimate is
 Ertl's improved estimator, as in Redis 7.
 
-Redis starts small sketches in its sparse encoding; this engine reads sparse values (a sketch
-copied from a real server) but always writes dense ones, so counts are equal and only the raw
-bytes of a small sketch (GET) differ.
+Small sketches use Redis's sparse encoding (hll_sparse.py), updated exactly as Redis does, so
+the stored bytes (GET, DUMP-free copies between servers) are Redis's too.
 """
 from __future__ import annotations
 
@@ -20,6 +19,8 @@ from ..context import Ctx
 from ..errors import WRONGTYPE, RedisError
 from ..registry import command
 from ..replies import OK
+from ...storage import Keyspace
+from . import hll_sparse
 from .keys import set_string_encoding
 
 P = 14
@@ -35,7 +36,6 @@ SEED = 0xADC83B19
 M64 = (1 << 64) - 1
 
 NOT_HLL = "WRONGTYPE Key is not a valid HyperLogLog string value."
-CORRUPTED = "INVALIDOBJ Corrupted HLL object detected"
 
 def murmur64a(data: bytes, seed: int = SEED) -> int:
     m, r = 0xC6A4A7935BD1E995, 47
@@ -107,30 +107,6 @@ def pack_registers(values: list[int]) -> bytearray:
     return out
 
 
-def sparse_registers(body: bytes) -> list[int]:
-    """Decode the sparse encoding (ZERO, XZERO and VAL opcodes); CORRUPTED if it does not cover all registers."""
-    values: list[int] = []
-    i, n = 0, len(body)
-    while i < n:
-        op = body[i]
-        if op & 0x80:  # VAL: 1vvvvvxx
-            values.extend([((op >> 2) & 0x1F) + 1] * ((op & 3) + 1))
-            i += 1
-        elif op & 0x40:  # XZERO: 01xxxxxx yyyyyyyy
-            if i + 1 >= n:
-                raise RedisError(CORRUPTED)
-            values.extend([0] * ((((op & 0x3F) << 8) | body[i + 1]) + 1))
-            i += 2
-        else:  # ZERO: 00xxxxxx
-            values.extend([0] * ((op & 0x3F) + 1))
-            i += 1
-        if len(values) > REGISTERS:
-            raise RedisError(CORRUPTED)
-    if len(values) != REGISTERS:
-        raise RedisError(CORRUPTED)
-    return values
-
-
 # -- the estimator -----------------------------------------------------------------------------------
 
 def _sigma(x: float) -> float:
@@ -178,12 +154,6 @@ def estimate(registers: list[int]) -> int:
 
 # -- stored values -------------------------------------------------------------------------------------
 
-def new_sketch() -> bytearray:
-    out = bytearray(DENSE_SIZE)
-    out[:4] = b"HYLL"
-    return out
-
-
 def _check(entry) -> bytes:
     """The HLL bytes of a key's entry, or the WRONGTYPE errors Redis gives."""
     if entry[0] != "string":
@@ -197,54 +167,79 @@ def _check(entry) -> bytes:
     return value
 
 
-def as_dense(value: bytes) -> bytearray:
-    """The value in the dense encoding (header kept, encoding byte set to dense)."""
-    if value[4] == DENSE:
-        return bytearray(value)
-    out = bytearray(value[:HEADER]) + pack_registers(sparse_registers(value[HEADER:]))
-    out[4] = DENSE
-    return out
-
-
 def registers_of(value: bytes) -> list[int]:
     if value[4] == DENSE:
         return all_registers(value[HEADER:])
-    return sparse_registers(value[HEADER:])
+    return hll_sparse.registers(hll_sparse.decode(value[HEADER:]))
 
 
-def _invalidate(sketch: bytearray) -> None:
-    sketch[15] |= 0x80
+class Sketch:
+    """A stored HLL being updated: sparse opcodes until Redis would promote it, then dense registers."""
+
+    __slots__ = ("header", "sparse", "dense")
+
+    def __init__(self, value: bytes | None) -> None:
+        if value is None:  # a new sketch: sparse, every register zero, cached count 0
+            self.header = bytearray(b"HYLL" + bytes((SPARSE,)) + bytes(11))
+            self.sparse: hll_sparse.SparseBody | None = hll_sparse.SparseBody(hll_sparse.empty(), HEADER + 2)
+            self.dense: bytearray | None = None
+        elif value[4] == SPARSE:
+            self.header = bytearray(value[:HEADER])
+            self.sparse = hll_sparse.SparseBody(hll_sparse.decode(value[HEADER:]), len(value))
+            self.dense = None
+        else:
+            self.header = bytearray(value[:HEADER])
+            self.sparse = None
+            self.dense = bytearray(value[HEADER:])
+
+    def make_dense(self) -> None:
+        if self.sparse is not None:
+            self.dense = pack_registers(hll_sparse.registers(self.sparse.ops))
+            self.sparse = None
+            self.header[4] = DENSE
+
+    def raise_register(self, index: int, rank: int) -> bool:
+        if self.sparse is not None:
+            result = self.sparse.set(index, rank)
+            if result != hll_sparse.PROMOTE:
+                return result == 1
+            self.make_dense()
+        regs = self.dense
+        if get_register(regs, index) < rank:
+            set_register(regs, index, rank)
+            return True
+        return False
+
+    def to_bytes(self) -> bytes:
+        self.header[15] |= 0x80  # the cached count is stale
+        body = hll_sparse.encode(self.sparse.ops) if self.sparse is not None else self.dense
+        return bytes(self.header) + bytes(body)
+
+
+def _store(ks, key: bytes, existed: bool, value: bytes) -> None:
+    if existed:
+        ks.set_value(key, value)
+    else:
+        ks.set_string(key, value, None)
+    set_string_encoding(ks, key, "raw")
 
 
 @command("pfadd", arity=-2, flags="write denyoom fast")
 def pfadd(ctx: Ctx, key: bytes, *elements: bytes):
     ks = ctx.ks
     entry = ks.entry(key)
-    if entry is None:
-        sketch = new_sketch()
-        updated = True
-    else:
-        sketch = as_dense(_check(entry))
-        updated = False
-    regs = memoryview(sketch)[HEADER:]
+    sketch = Sketch(None if entry is None else _check(entry))
+    updated = entry is None
     for element in elements:
-        index, rank = register_and_rank(element)
-        if get_register(regs, index) < rank:
-            set_register(regs, index, rank)
+        if sketch.raise_register(*register_and_rank(element)):
             updated = True
-    del regs
     if not updated:
         return 0
-    _invalidate(sketch)
-    if entry is None:
-        ks.set_string(key, bytes(sketch), None)
-    else:
-        ks.set_value(key, bytes(sketch))
-    set_string_encoding(ks, key, "raw")
+    _store(ks, key, entry is not None, sketch.to_bytes())
     return 1
 
 
-@command("pfcount", arity=-2, flags="write", keys=(1, -1, 1))
+@command("pfcount", arity=-2, flags="readonly", keys=(1, -1, 1))
 def pfcount(ctx: Ctx, *keys: bytes):
     ks = ctx.ks
     if len(keys) > 1:
@@ -264,32 +259,51 @@ def pfcount(ctx: Ctx, *keys: bytes):
     if not value[15] & 0x80:
         return int.from_bytes(value[8:16], "little")
     count = estimate(registers_of(value))
-    # Redis caches the count in the header, so the stored bytes change (and WATCH sees it).
+    _cache_count(ks, keys[0], value, count)
+    return count
+
+
+def _cache_count(ks: Keyspace, key: bytes, value: bytes, count: int) -> None:
+    """Store the count in the header as Redis does (the bytes change and WATCH sees it), though
+    PFCOUNT is a read-only command: a short write of its own (a savepoint inside a transaction)."""
     updated = bytearray(value)
     updated[8:16] = count.to_bytes(8, "little")
-    ks.set_value(keys[0], bytes(updated))
-    return count
+    with ks.tables.shard.write() as tx:
+        wks = Keyspace(ks.tables, tx.conn, tx, ks.db, ks.now_ms)
+        current = wks.entry(key)
+        if current is None or current[1] != value:  # changed since it was read: leave it alone
+            return
+        wks.set_value(key, bytes(updated))
+        if len(updated) <= 44:  # still the raw string PFADD made, however short
+            set_string_encoding(wks, key, "raw")
 
 
 @command("pfmerge", arity=-2, flags="write denyoom", keys=(1, -1, 1))
 def pfmerge(ctx: Ctx, dest: bytes, *sources: bytes):
     ks = ctx.ks
     merged = [0] * REGISTERS
+    any_dense = False
     for key in (dest, *sources):
         entry = ks.entry(key)
         if entry is None:
             continue
-        for i, v in enumerate(registers_of(_check(entry))):
+        value = _check(entry)
+        any_dense = any_dense or value[4] == DENSE
+        for i, v in enumerate(registers_of(value)):
             if v > merged[i]:
                 merged[i] = v
     entry = ks.entry(dest)
-    header = bytearray(entry[1][:HEADER]) if entry is not None else new_sketch()[:HEADER]
-    header[4] = DENSE
-    sketch = header + pack_registers(merged)
-    _invalidate(sketch)
-    if entry is None:
-        ks.set_string(dest, bytes(sketch), None)
+    sketch = Sketch(None if entry is None else entry[1])
+    # Redis keeps the destination sparse only while every input is sparse.
+    if any_dense:
+        sketch.make_dense()
+        regs = sketch.dense
+        for i, v in enumerate(merged):
+            if v and get_register(regs, i) < v:
+                set_register(regs, i, v)
     else:
-        ks.set_value(dest, bytes(sketch))
-    set_string_encoding(ks, dest, "raw")
+        for i, v in enumerate(merged):
+            if v:
+                sketch.raise_register(i, v)
+    _store(ks, dest, entry is not None, sketch.to_bytes())
     return OK

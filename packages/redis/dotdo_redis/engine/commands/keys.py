@@ -11,7 +11,7 @@ import random
 import time
 from typing import Iterator
 
-from ..args import INT64_MAX, INT64_MIN, to_int
+from ..args import INT64_MAX, to_int
 from ..context import Ctx
 from ..errors import DB_INDEX, INVALID_EXPIRE, NO_SUCH_KEY, NOT_INTEGER, SYNTAX, RedisError, unknown_subcommand
 from ..registry import command
@@ -39,15 +39,14 @@ def _to_int32(arg: bytes, error: str = NOT_INTEGER) -> int:
 
 # -- moving and copying stored keys ---------------------------------------------------
 
-_columns_cache: dict[tuple[int, str], list[str]] = {}
+_columns_cache: dict[str, list[str]] = {}
 
 
 def _columns(conn, table: str) -> list[str]:
-    key = (id(conn), table)
-    cols = _columns_cache.get(key)
+    """A companion table's columns (every shard has the same schema)."""
+    cols = _columns_cache.get(table)
     if cols is None:
-        cols = [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
-        _columns_cache[key] = cols
+        cols = _columns_cache[table] = [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
     return cols
 
 
@@ -64,20 +63,37 @@ def _drop_stored(ks: Keyspace, sk: bytes) -> None:
             ks.tx.execute(f"DELETE FROM {table} WHERE key = ?", (sk,))
 
 
+def _ver(ks: Keyspace, sk: bytes) -> int | None:
+    row = ks.conn.execute(f"SELECT ver FROM {ks.kv.table} WHERE key = ?", (sk,)).fetchone()
+    return None if row is None else row[0]
+
+
 def rekey(ks: Keyspace, src: bytes, dst: bytes, type: str) -> None:
     """Move stored key `src` (and its companion rows) to stored key `dst`, which must be free."""
-    ks.tx.execute(f"UPDATE {ks.kv.table} SET key = ?, ver = ? WHERE key = ?", (dst, _stamp(), src))
+    old_ver = _ver(ks, src) if type == "string" else None
+    ver = _stamp()
+    ks.tx.execute(f"UPDATE {ks.kv.table} SET key = ?, ver = ? WHERE key = ?", (dst, ver, src))
     for table in COMPANIONS.get(type, ()):
         ks.tx.execute(f"UPDATE {table} SET key = ? WHERE key = ?", (dst, src))
+    if old_ver is not None:
+        ks.tx.execute(f"DELETE FROM {ENCODINGS} WHERE key = ?", (dst,))
+        ks.tx.execute(f"UPDATE {ENCODINGS} SET key = ?, ver = ? WHERE key = ? AND ver = ?", (dst, ver, src, old_ver))
 
 
 def duplicate(ks: Keyspace, src: bytes, dst: bytes, type: str) -> None:
     """Copy stored key `src` with its companion rows to stored key `dst`, which must be free."""
     t = ks.kv.table
+    ver = _stamp()
     ks.tx.execute(
         f"INSERT INTO {t}(key, type, value, expires_ms, ver) SELECT ?, type, value, expires_ms, ? FROM {t} WHERE key = ?",
-        (dst, _stamp(), src),
+        (dst, ver, src),
     )
+    if type == "string":
+        ks.tx.execute(
+            f"INSERT OR REPLACE INTO {ENCODINGS}(key, enc, ver) SELECT ?, e.enc, ? FROM {ENCODINGS} e "
+            f"JOIN {t} k ON k.key = e.key AND k.ver = e.ver WHERE e.key = ?",
+            (dst, ver, src),
+        )
     for table in COMPANIONS.get(type, ()):
         cols = [c for c in _columns(ks.conn, table) if c != "key"]
         names = ", ".join(cols)
@@ -243,7 +259,7 @@ def _expire(ctx: Ctx, name: str, key: bytes, amount: bytes, options: tuple[bytes
     if when <= ctx.now_ms:
         ks.delete(key)
     else:
-        ks.set_expiry(key, when)
+        set_expiry_keeping_encoding(ks, key, entry[0], when)
     return 1
 
 
@@ -306,7 +322,7 @@ def persist(ctx: Ctx, key: bytes):
     entry = ks.entry(key)
     if entry is None or entry[2] is None:
         return 0
-    ks.set_expiry(key, None)
+    set_expiry_keeping_encoding(ks, key, entry[0], None)
     return 1
 
 
@@ -379,6 +395,7 @@ def flushdb(ctx: Ctx, *mode: bytes):
     _flush_mode(mode)
     for ks in ctx.engine.keyspaces(ctx.session, write=True):
         ks.flush()
+        ks.tx.execute(f"DELETE FROM {ENCODINGS} WHERE key >= ? AND key < ?", (ks.p, bytes((ks.db + 1,))))
     return OK
 
 
@@ -391,6 +408,7 @@ def flushall(ctx: Ctx, *mode: bytes):
             for db in range(DB_COUNT):
                 ks.db, ks.p = db, bytes((db,))
                 ks.flush()
+            tx.execute(f"DELETE FROM {ENCODINGS}")
     return OK
 
 
@@ -407,7 +425,7 @@ def swapdb(ctx: Ctx, first: bytes, second: bytes):
     parking = 0xFF  # no database uses this prefix byte
     for tables in ctx.engine.tables:
         with tables.shard.write() as tx:
-            names = [tables.kv.table] + sorted({t for group in COMPANIONS.values() for t in group})
+            names = [tables.kv.table, ENCODINGS] + sorted({t for group in COMPANIONS.values() for t in group})
             for table in names:
                 for src, dst in ((a, parking), (b, a), (parking, b)):
                     # The db byte is rewritten through hex so the key stays a BLOB, byte for byte.
@@ -416,8 +434,8 @@ def swapdb(ctx: Ctx, first: bytes, second: bytes):
                         tx.execute(rewrite, (f"{dst:02X}", bytes((src,))))
                     else:
                         tx.execute(rewrite + " AND key < ?", (f"{dst:02X}", bytes((src,)), bytes((src + 1,))))
-            tx.execute(f"UPDATE {tables.kv.table} SET ver = abs(random()) WHERE key >= ? AND key < ? OR key >= ? AND key < ?",
-                       (bytes((a,)), bytes((a + 1,)), bytes((b,)), bytes((b + 1,))))
+            # WATCH needs no new stamps: a watched key now shows the other db's row (or is still absent
+            # in both, which Redis does not count as a change either).
     return OK
 
 
@@ -439,6 +457,8 @@ def _cursor_tables(engine) -> ShardTables:
 def _parse_cursor(arg: bytes) -> int:
     """An unsigned 64-bit number as strtoull reads it ('-1' wraps, as in Redis)."""
     text = arg.decode("ascii", "replace")
+    if not text:
+        return 0  # strtoull reads nothing and Redis accepts it as 0
     body = text[1:] if text[:1] in "+-" else text
     if not body.isdigit() or text != text.strip():
         raise RedisError(INVALID_CURSOR)
@@ -560,8 +580,17 @@ def is_int64_text(value: bytes) -> bool:
     return True
 
 
+ENCODINGS = "r_str_encoding"
+_marks = 0
+
+
 def string_encoding(ks: Keyspace, key: bytes, value: bytes) -> str:
-    row = ks.conn.execute("SELECT enc FROM r_str_enc WHERE key = ?", (ks.sk(key),)).fetchone()
+    """int/embstr/raw as Redis would report it: a mark left by the last write if it is still
+    current (same ver stamp as the key row), else what Redis's tryObjectEncoding picks for the bytes."""
+    sk = ks.sk(key)
+    row = ks.conn.execute(
+        f"SELECT e.enc FROM {ENCODINGS} e JOIN {ks.kv.table} k ON k.key = e.key AND k.ver = e.ver WHERE e.key = ?", (sk,)
+    ).fetchone()
     if row is not None:
         return row[0]
     if is_int64_text(value):
@@ -569,12 +598,32 @@ def string_encoding(ks: Keyspace, key: bytes, value: bytes) -> str:
     return "embstr" if len(value) <= 44 else "raw"
 
 
-def set_string_encoding(ks: Keyspace, key: bytes, enc: str | None) -> None:
-    """Record how Redis would hold a string just written (None: as its bytes imply)."""
-    if enc is None:
-        ks.tx.execute("DELETE FROM r_str_enc WHERE key = ?", (ks.sk(key),))
-    else:
-        ks.tx.execute("INSERT OR REPLACE INTO r_str_enc(key, enc) VALUES (?, ?)", (ks.sk(key), enc))
+def set_string_encoding(ks: Keyspace, key: bytes, enc: str) -> None:
+    """Record how Redis holds a string just written when its bytes do not say it (APPEND: raw ...).
+    Any later write through the key-value layer changes the stamp and so retires the mark."""
+    global _marks
+    sk = ks.sk(key)
+    ks.tx.execute(
+        f"INSERT OR REPLACE INTO {ENCODINGS}(key, enc, ver) SELECT key, ?, ver FROM {ks.kv.table} WHERE key = ?", (enc, sk)
+    )
+    _marks += 1
+    if _marks % 256 == 0:  # sweep marks of keys deleted or rewritten since
+        ks.tx.execute(
+            f"DELETE FROM {ENCODINGS} WHERE key IN (SELECT e.key FROM {ENCODINGS} e LEFT JOIN {ks.kv.table} k "
+            f"ON k.key = e.key AND k.ver = e.ver WHERE k.key IS NULL LIMIT 1000)"
+        )
+
+
+def set_expiry_keeping_encoding(ks: Keyspace, key: bytes, type: str, expires_ms: int | None) -> None:
+    """Change a live key's expiry; a string's encoding mark stays current (the stamp changes)."""
+    sk = ks.sk(key)
+    old_ver = _ver(ks, sk) if type == "string" else None
+    ks.set_expiry(key, expires_ms)
+    if old_ver is not None:
+        ks.tx.execute(
+            f"UPDATE {ENCODINGS} SET ver = (SELECT ver FROM {ks.kv.table} WHERE key = ?) WHERE key = ? AND ver = ?",
+            (sk, sk, old_ver),
+        )
 
 
 def _encoding(ks: Keyspace, key: bytes, entry) -> str:
@@ -606,10 +655,12 @@ def _encoding(ks: Keyspace, key: bytes, entry) -> str:
 @command("object", arity=-2, flags="readonly", keys=(2, 2, 1))
 def object_(ctx: Ctx, sub: bytes, *args: bytes):
     op = sub.lower()
-    if op == b"help" and not args:
-        return OBJECT_HELP
-    if op not in (b"encoding", b"refcount", b"idletime", b"freq"):
+    if op not in (b"help", b"encoding", b"refcount", b"idletime", b"freq"):
         raise unknown_subcommand(sub, "object")
+    if op == b"help":
+        if args:
+            raise RedisError("ERR wrong number of arguments for 'object|help' command")
+        return OBJECT_HELP
     if len(args) != 1:
         raise RedisError(f"ERR wrong number of arguments for 'object|{op.decode()}' command")
     ks = ctx.ks
@@ -634,7 +685,8 @@ def object_(ctx: Ctx, sub: bytes, *args: bytes):
 class AccessClock:
     """Last-access times of keys (for OBJECT IDLETIME), kept in memory like Redis's LRU clock.
 
-    Keys this process has not seen accessed count as just accessed."""
+    The engine is meant to call `note(db, keys, now_ms)` for every keyed command it runs (one dict
+    update per key); keys with no recorded access count as just accessed."""
 
     LIMIT = 100_000
 

@@ -12,7 +12,13 @@ from ..context import Ctx
 from ..errors import INDEX_OUT_OF_RANGE, NO_SUCH_KEY, SYNTAX, RedisError, wrong_arity
 from ..registry import command
 from ..replies import NULL_ARRAY, OK
-from .collection_helpers import key_callback, numkeys_arg, positive_count, timeout_arg
+from .collection_helpers import (
+    blocked,
+    key_callback,
+    numkeys_arg,
+    positive_count,
+    timeout_arg,
+)
 
 _HEAD = "SELECT pos FROM r_list WHERE key = ? ORDER BY pos LIMIT 1"
 _TAIL = "SELECT pos FROM r_list WHERE key = ? ORDER BY pos DESC LIMIT 1"
@@ -21,7 +27,7 @@ _TAIL = "SELECT pos FROM r_list WHERE key = ? ORDER BY pos DESC LIMIT 1"
 class _List:
     """One list key seen through the keyspace: its bounds and the row operations."""
 
-    __slots__ = ("ks", "key", "sk", "head", "tail")
+    __slots__ = ("head", "key", "ks", "sk", "tail")
 
     def __init__(self, ctx: Ctx, key: bytes) -> None:
         self.ks = ctx.ks
@@ -136,14 +142,6 @@ def _side(arg: bytes) -> bool:
     if word == b"right":
         return False
     raise RedisError(SYNTAX)
-
-
-def _blocked(ctx: Ctx, keys: list[bytes], timeout: float | None, reply):
-    from .. import Blocked  # the engine package imports this module while it loads
-
-    if ctx.in_batch:
-        return reply
-    return Blocked(ctx.engine.shard_index_for(keys), timeout, reply)
 
 
 # -- pushes ----------------------------------------------------------------------------
@@ -429,48 +427,49 @@ def lmpop(ctx: Ctx, *args: bytes):
 
 def _bpop(ctx: Ctx, args: tuple[bytes, ...], left: bool):
     keys = list(args[:-1])
-    timeout = timeout_arg(args[-1], ctx.now_ms)
+    timeout = timeout_arg(args[-1])
     for key in keys:
         lst = _List(ctx, key)
         if lst.exists:
             return [key, lst.pop(1, left)[0]]
-    return _blocked(ctx, keys, timeout, NULL_ARRAY)
+    return blocked(ctx, keys, timeout, NULL_ARRAY, NULL_ARRAY)
 
 
-@command("blpop", arity=-3, flags="write blocking", keys=(1, -2, 1))
+@command("blpop", arity=-3, flags="write noscript blocking", keys=(1, -2, 1))
 def blpop(ctx: Ctx, *args: bytes):
     return _bpop(ctx, args, True)
 
 
-@command("brpop", arity=-3, flags="write blocking", keys=(1, -2, 1))
+@command("brpop", arity=-3, flags="write noscript blocking", keys=(1, -2, 1))
 def brpop(ctx: Ctx, *args: bytes):
     return _bpop(ctx, args, False)
 
 
 def _bmove(ctx: Ctx, source: bytes, destination: bytes, from_left: bool, to_left: bool, timeout: bytes):
-    seconds = timeout_arg(timeout, ctx.now_ms)
+    seconds = timeout_arg(timeout)
     reply = _move(ctx, source, destination, from_left, to_left)
     if reply is None:
-        return _blocked(ctx, [source, destination], seconds, None)
+        # A timeout answers a null array, but the MULTI form answers a null bulk, as in Redis 7.0.
+        return blocked(ctx, [source, destination], seconds, NULL_ARRAY, None)
     return reply
 
 
-@command("blmove", arity=6, flags="write denyoom blocking", keys=(1, 2, 1))
+@command("blmove", arity=6, flags="write denyoom noscript blocking", keys=(1, 2, 1))
 def blmove(ctx: Ctx, source: bytes, destination: bytes, wherefrom: bytes, whereto: bytes, timeout: bytes):
     a, b = _side(wherefrom), _side(whereto)
     return _bmove(ctx, source, destination, a, b, timeout)
 
 
-@command("brpoplpush", arity=4, flags="write denyoom blocking", keys=(1, 2, 1))
+@command("brpoplpush", arity=4, flags="write denyoom noscript blocking", keys=(1, 2, 1))
 def brpoplpush(ctx: Ctx, source: bytes, destination: bytes, timeout: bytes):
     return _bmove(ctx, source, destination, False, True, timeout)
 
 
 @command("blmpop", arity=-5, flags="write blocking", keys=key_callback(2))
 def blmpop(ctx: Ctx, timeout: bytes, *args: bytes):
-    seconds = timeout_arg(timeout, ctx.now_ms)
+    seconds = timeout_arg(timeout)
     keys, left, count = _mpop_args(args)
     reply = _mpop(ctx, keys, left, count)
     if reply is None:
-        return _blocked(ctx, keys, seconds, NULL_ARRAY)
+        return blocked(ctx, keys, seconds, NULL_ARRAY, NULL_ARRAY)
     return reply

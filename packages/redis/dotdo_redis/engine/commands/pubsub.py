@@ -2,7 +2,9 @@
 
 Subscribe-family commands answer with one message per channel, pushed to the session's
 inbox (a Push frame in RESP3, an array in RESP2), and return NO_REPLY; the fan-out itself
-lives in engine/pubsub_hub.py."""
+lives in engine/pubsub_hub.py. They are refused inside MULTI: Redis 7.0 accepts them there
+but then writes an EXEC reply whose element count does not match what follows (a stream no
+client can parse), so dotdo answers "Command not allowed inside a transaction" instead."""
 from __future__ import annotations
 
 from dotdo_core.hashing import redis_slot
@@ -44,12 +46,12 @@ def _unsubscribe(ctx: Ctx, kind: str, verb: bytes, names: tuple[bytes, ...]):
     return NO_REPLY
 
 
-@command("subscribe", arity=-2, flags="pubsub noscript loading stale", keys=None)
+@command("subscribe", arity=-2, flags="pubsub noscript loading stale no-multi", keys=None)
 def subscribe(ctx: Ctx, *channels: bytes):
     return _subscribe(ctx, CHANNEL, b"subscribe", channels)
 
 
-@command("psubscribe", arity=-2, flags="pubsub noscript loading stale", keys=None)
+@command("psubscribe", arity=-2, flags="pubsub noscript loading stale no-multi", keys=None)
 def psubscribe(ctx: Ctx, *patterns: bytes):
     return _subscribe(ctx, PATTERN, b"psubscribe", patterns)
 
@@ -61,23 +63,23 @@ def _same_slot(ctx: Ctx, channels: tuple[bytes, ...]) -> None:
             raise RedisError(CROSSSLOT)
 
 
-@command("ssubscribe", arity=-2, flags="pubsub noscript loading stale", keys=None)
+@command("ssubscribe", arity=-2, flags="pubsub noscript loading stale no-multi", keys=None)
 def ssubscribe(ctx: Ctx, *channels: bytes):
     _same_slot(ctx, channels)
     return _subscribe(ctx, SHARD, b"ssubscribe", channels)
 
 
-@command("unsubscribe", arity=-1, flags="pubsub noscript loading stale", keys=None)
+@command("unsubscribe", arity=-1, flags="pubsub noscript loading stale no-multi", keys=None)
 def unsubscribe(ctx: Ctx, *channels: bytes):
     return _unsubscribe(ctx, CHANNEL, b"unsubscribe", channels)
 
 
-@command("punsubscribe", arity=-1, flags="pubsub noscript loading stale", keys=None)
+@command("punsubscribe", arity=-1, flags="pubsub noscript loading stale no-multi", keys=None)
 def punsubscribe(ctx: Ctx, *patterns: bytes):
     return _unsubscribe(ctx, PATTERN, b"punsubscribe", patterns)
 
 
-@command("sunsubscribe", arity=-1, flags="pubsub noscript loading stale", keys=None)
+@command("sunsubscribe", arity=-1, flags="pubsub noscript loading stale no-multi", keys=None)
 def sunsubscribe(ctx: Ctx, *channels: bytes):
     _same_slot(ctx, channels)
     return _unsubscribe(ctx, SHARD, b"sunsubscribe", channels)

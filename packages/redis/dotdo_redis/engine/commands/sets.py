@@ -9,8 +9,15 @@ from ..errors import SYNTAX, RedisError
 from ..registry import command
 from ..replies import SetReply
 from .collection_helpers import (
-    filter_match, key_callback, numkeys_arg, pick_random, positive_count, random_count, scan_cursor,
-    scan_options, scan_page,
+    filter_match,
+    key_callback,
+    numkeys_arg,
+    pick_random,
+    positive_count,
+    random_count,
+    scan_cursor,
+    scan_options,
+    scan_page,
 )
 
 # Redis 7.0 keeps a set of integers as an intset up to this size (SSCAN answers it whole).
@@ -25,7 +32,12 @@ def _members(ctx: Ctx, key: bytes) -> list[bytes]:
     """Every member (after the type check); [] when the key is missing."""
     if not _exists(ctx, key):
         return []
-    return [r[0] for r in ctx.ks.conn.execute("SELECT member FROM r_set WHERE key = ?", (ctx.ks.sk(key),))]
+    members = [r[0] for r in ctx.ks.conn.execute("SELECT member FROM r_set WHERE key = ?", (ctx.ks.sk(key),))]
+    if len(members) <= INTSET_ENTRIES:
+        numbers = _as_integers(members)
+        if numbers is not None:  # an intset: Redis keeps and lists it in numeric order
+            return [m for _, m in sorted(zip(numbers, members))]
+    return members
 
 
 def _is_member(ctx: Ctx, key: bytes, member: bytes) -> bool:
@@ -191,7 +203,7 @@ def _diff(sets: list[list[bytes] | None]) -> list[bytes]:
     first = sets[0]
     if not first:
         return []
-    drop = set(m for s in sets[1:] if s for m in s)
+    drop = {m for s in sets[1:] if s for m in s}
     return [m for m in first if m not in drop]
 
 
@@ -252,14 +264,17 @@ def sscan(ctx: Ctx, key: bytes, cursor: bytes, *options: bytes):
     start = scan_cursor(cursor)
     pattern, count = scan_options(options)
     members = _members(ctx, key)
-    whole = len(members) <= INTSET_ENTRIES and all(_is_integer(m) for m in members)
+    whole = len(members) <= INTSET_ENTRIES and _as_integers(members) is not None
     nxt, page = scan_page([(m, None) for m in members], start, count, whole)
     return [str(nxt).encode(), [m for m, _ in filter_match(page, pattern)]]
 
 
-def _is_integer(member: bytes) -> bool:
-    try:
-        to_int(member)
-    except RedisError:
-        return False
-    return True
+def _as_integers(members: list[bytes]) -> list[int] | None:
+    """The members as integers if every one is an integer Redis would store in an intset."""
+    out = []
+    for m in members:
+        try:
+            out.append(to_int(m))
+        except RedisError:
+            return None
+    return out

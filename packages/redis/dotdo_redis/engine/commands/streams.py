@@ -3,6 +3,9 @@
 Consumer groups are in streams_groups.py, XINFO in streams_info.py, the rows in streams_store.py."""
 from __future__ import annotations
 
+import weakref
+from typing import Any
+
 from ..args import to_int
 from ..context import Ctx
 from ..errors import NO_SUCH_KEY, SYNTAX, RedisError, wrong_arity
@@ -252,7 +255,15 @@ class ReadArgs:
         self.noack = False
 
 
-def parse_read(argv: list[bytes], group: bool) -> ReadArgs:
+SCRIPT_COMMANDS = {b"eval", b"evalsha", b"eval_ro", b"evalsha_ro", b"fcall", b"fcall_ro"}
+
+
+def in_script(ctx: Ctx) -> bool:
+    """Run by a script's redis.call (scripts run their commands directly, not through dispatch)."""
+    return ctx.in_batch and ctx.session.last_cmd in SCRIPT_COMMANDS
+
+
+def parse_read(argv: list[bytes], group: bool, script: bool = False) -> ReadArgs:
     """XREAD / XREADGROUP options up to STREAMS, with Redis's checks and texts."""
     a = ReadArgs()
     argc = len(argv)
@@ -261,6 +272,8 @@ def parse_read(argv: list[bytes], group: bool) -> ReadArgs:
         more = argc - i - 1
         o = argv[i].lower()
         if o == b"block" and more:
+            if script:
+                raise RedisError(f"ERR {argv[0].decode('utf-8', 'replace')} command is not allowed with BLOCK option from scripts")
             i += 1
             a.timeout = to_int(argv[i], "ERR timeout is not an integer or out of range")
             if a.timeout < 0:
@@ -316,6 +329,15 @@ def read_keys(argv: list[bytes]) -> list[bytes]:
     return []
 
 
+def may_block(ctx: Ctx) -> bool:
+    """False inside MULTI/EXEC and scripts, where Redis answers a BLOCK as if it timed out.
+
+    The engine marks pipeline batches (and the RESP server's batches) `in_batch` too, yet both
+    handle a Blocked reply; commands there reach the engine through dispatch, which records
+    them as the session's last command, while EXEC and scripts run theirs directly."""
+    return not ctx.in_batch or ctx.session.last_cmd == ctx.argv[0].lower()
+
+
 def blocked(ctx: Ctx, timeout_ms: int):
     """The Blocked marker (imported late: the engine package imports this module while it loads)."""
     from .. import Blocked
@@ -333,17 +355,24 @@ def stream_reply(ctx: Ctx, pairs: list[tuple[bytes, list]]):
 @command("xread", arity=-4, flags="readonly blocking movablekeys", keys=read_keys)
 def xread(ctx: Ctx, *args: bytes):
     argv = ctx.argv
-    a = parse_read(argv, group=False)
+    a = parse_read(argv, group=False, script=in_script(ctx))
     ks = ctx.ks
     n = a.nstreams
     keys = argv[a.streams_at : a.streams_at + n]
+    waiting = waiting_state(ctx)
     streams: list[Stream | None] = []
     after: list[tuple[int, int]] = []
     for j in range(n):
         raw = argv[a.streams_at + n + j]
-        s = Stream.load(ks, keys[j])
+        if waiting is not None:
+            # A blocked XREAD keeps waiting through a deleted or retyped key, as Redis's does.
+            s = Stream.load(ks, keys[j]) if ks.type_of(keys[j]) == "stream" else None
+        else:
+            s = Stream.load(ks, keys[j])
         streams.append(s)
-        if raw == b"$":
+        if waiting is not None:
+            after.append(waiting[j])
+        elif raw == b"$":
             after.append(s.meta.last if s is not None else MIN_ID)
         elif raw == b">":
             raise RedisError("ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> <consumer> option.")
@@ -361,11 +390,34 @@ def xread(ctx: Ctx, *args: bytes):
             continue
         served.append((keys[j], s.range(start, MAX_ID, a.count)))
     if served:
+        stop_waiting(ctx)
         return stream_reply(ctx, served)
-    if a.timeout is None or ctx.in_batch:
+    if a.timeout is None or not may_block(ctx):
         return NULL_ARRAY
-    # Blocking: '$' means "after what was last when the command arrived", so pin it for the retries.
-    for j in range(n):
-        if argv[a.streams_at + n + j] == b"$":
-            argv[a.streams_at + n + j] = fmt(after[j])
+    # '$' means "after what was last when the command arrived": the retries keep these ids.
+    start_waiting(ctx, after)
     return blocked(ctx, a.timeout)
+
+
+# -- blocked clients' state between retries ---------------------------------------------
+# The engine re-runs a blocked command with the same argv list until it stops blocking (or
+# times out without calling it again). What a retry must remember — the ids '$' stood for,
+# that it is a retry at all — is kept per session, tied to that argv object.
+_waiting: "weakref.WeakKeyDictionary[object, tuple[list[bytes], Any]]" = weakref.WeakKeyDictionary()
+
+
+def waiting_state(ctx: Ctx) -> Any:
+    entry = _waiting.get(ctx.session)
+    if entry is not None and entry[0] is ctx.argv:
+        return entry[1]
+    return None
+
+
+def start_waiting(ctx: Ctx, state: Any) -> None:
+    _waiting[ctx.session] = (ctx.argv, state)
+
+
+def stop_waiting(ctx: Ctx) -> None:
+    entry = _waiting.get(ctx.session)
+    if entry is not None and entry[0] is ctx.argv:
+        del _waiting[ctx.session]

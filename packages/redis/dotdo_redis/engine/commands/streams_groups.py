@@ -7,7 +7,7 @@ from ..context import Ctx
 from ..errors import SYNTAX, RedisError, unknown_subcommand, wrong_arity
 from ..registry import COMMANDS, Command, command
 from ..replies import NULL_ARRAY, OK
-from .streams import blocked, parse_read, read_keys, stream_reply
+from .streams import blocked, in_script, may_block, parse_read, start_waiting, stop_waiting, waiting_state, read_keys, stream_reply
 from .streams_ids import MAX_ID, MIN_ID, StreamID, fmt, incr, parse_id, start_bound, end_bound, strict_id
 from .streams_store import Group, Stream, text
 
@@ -100,6 +100,14 @@ def xgroup(ctx: Ctx, subcommand: bytes, *args: bytes):
                 i += 2
             else:
                 raise subcommand_syntax(argv)
+    elif sub == b"setid":
+        i = 5
+        while i < argc:
+            if argv[i].lower() == b"entriesread" and i + 1 < argc:
+                entries_read = _entries_read(argv[i + 1])
+                i += 2
+            else:
+                raise subcommand_syntax(argv)
     ks = ctx.ks
     key, name = argv[2], argv[3]
     s = Stream.load(ks, key)
@@ -125,10 +133,6 @@ def xgroup(ctx: Ctx, subcommand: bytes, *args: bytes):
         if argc not in (5, 7):
             raise subcommand_syntax(argv)
         last = s.meta.last if argv[4] == b"$" else parse_id(argv[4])[0]
-        if argc == 7:
-            if argv[5].lower() != b"entriesread":
-                raise subcommand_syntax(argv)
-            entries_read = _entries_read(argv[6])
         g.last = last
         g.entries_read = None if entries_read == -1 else entries_read
         g.save()
@@ -145,6 +149,9 @@ def xgroup(ctx: Ctx, subcommand: bytes, *args: bytes):
 
 # -- XREADGROUP ----------------------------------------------------------------------
 
+READ_ONLY_SCRIPTS = {b"eval_ro", b"evalsha_ro", b"fcall_ro"}
+
+
 class _ReadFirst(Command):
     """XREADGROUP writes (PEL, group position, consumers) only when it delivers something. It runs
     on a reader and opens its own write transaction when there is something to deliver, so a
@@ -155,15 +162,23 @@ class _ReadFirst(Command):
         return False
 
 
-def _resolve(ks: Keyspace, argv: list[bytes], a) -> list[tuple[bytes, Stream, Group, StreamID | None]]:
-    """Per stream (key, stream, group, history-start-or-None for '>'), checking in Redis's order."""
+def _resolve(ks: Keyspace, argv: list[bytes], a, waiting: bool = False) -> list[tuple[bytes, Stream, Group, StreamID | None]]:
+    """Per stream (key, stream, group, history-start-or-None for '>'), checking in Redis's order.
+    `waiting`: a retry of a blocked call, which Redis ends with its own errors when the key or group went."""
     n = a.nstreams
     out = []
+    seen: dict[bytes, tuple[Stream | None, Group | None]] = {}  # a key named twice shares its state
     for j in range(n):
         key = argv[a.streams_at + j]
         raw = argv[a.streams_at + n + j]
-        s = Stream.load(ks, key)
-        g = s.group(a.group) if s is not None else None
+        if key not in seen:
+            if waiting and ks.type_of(key) != "stream":
+                raise RedisError("UNBLOCKED the stream key no longer exists")
+            s = Stream.load(ks, key)
+            seen[key] = (s, s.group(a.group) if s is not None else None)
+        s, g = seen[key]
+        if g is None and waiting:
+            raise RedisError("NOGROUP the consumer group this client was blocked on no longer exists")
         if g is None:
             raise RedisError(
                 f"NOGROUP No such key '{text(key)}' or consumer group '{text(a.group)}' in XREADGROUP with GROUP option"
@@ -211,33 +226,43 @@ def _deliver(ctx: Ctx, ks: Keyspace, a, targets) -> list:
             served.append((key, entries))
             continue
         start = incr(g.last)
-        entries = s.range(start, MAX_ID, a.count) if start is not None else []
-        for entry in entries:
-            i = tuple(int(x) for x in entry[0].split(b"-"))
-            g.advance(i)  # type: ignore[arg-type]
+        rows = s.range_with_ids(start, MAX_ID, a.count) if start is not None else []
+        for i, _entry in rows:
+            g.advance(i)
             if not a.noack:
-                g.set_pending(i, a.consumer, now, 1)  # type: ignore[arg-type]
+                g.set_pending(i, a.consumer, now, 1)
         g.save()
-        served.append((key, entries))
+        served.append((key, [entry for _, entry in rows]))
     return served
 
 
 @command("xreadgroup", arity=-7, flags="write blocking movablekeys", keys=read_keys)
 def xreadgroup(ctx: Ctx, *args: bytes):
     argv = ctx.argv
-    a = parse_read(argv, group=True)
+    script = in_script(ctx)
+    if script and ctx.session.last_cmd in READ_ONLY_SCRIPTS:
+        # The script runner sees XREADGROUP as a reader (see _ReadFirst), so refuse here as it would.
+        raise RedisError("ERR Write commands are not allowed from read-only scripts.")
+    a = parse_read(argv, group=True, script=script)
     ks = ctx.ks
-    targets = _resolve(ks, argv, a)
-    if not any(_servable(s, g, h) for _, s, g, h in targets):
-        if a.timeout is None or ctx.in_batch:
-            return NULL_ARRAY
-        return blocked(ctx, a.timeout)
-    with ks.tables.shard.write() as tx:
-        wks = Keyspace(ks.tables, tx.conn, tx, ks.db, ctx.now_ms)
-        served = _deliver(ctx, wks, a, _resolve(wks, argv, a))
+    waiting = waiting_state(ctx) is not None
+    try:
+        targets = _resolve(ks, argv, a, waiting)
+    except RedisError:
+        stop_waiting(ctx)
+        raise
+    served = []
+    if any(_servable(s, g, h) for _, s, g, h in targets):
+        with ks.tables.shard.write() as tx:
+            wks = Keyspace(ks.tables, tx.conn, tx, ks.db, ctx.now_ms)
+            served = _deliver(ctx, wks, a, _resolve(wks, argv, a, waiting))
     if served:
+        stop_waiting(ctx)
         return stream_reply(ctx, served)
-    return NULL_ARRAY
+    if a.timeout is None or not may_block(ctx):
+        return NULL_ARRAY
+    start_waiting(ctx, True)
+    return blocked(ctx, a.timeout)
 
 
 COMMANDS[b"xreadgroup"].__class__ = _ReadFirst

@@ -136,3 +136,17 @@ def xinfo(ctx: Ctx, subcommand: bytes, *args: bytes):
         }))
     info[b"groups"] = groups
     return info
+
+
+def _list_container_subcommands() -> None:
+    """COMMAND INFO/DOCS (server.py) list a container's subcommands from its SUBCOMMANDS table."""
+    from . import server
+
+    table = getattr(server, "SUBCOMMANDS", None)
+    if isinstance(table, dict):
+        # In the order Redis 7.0.15 lists them (its command dict's order).
+        table.setdefault("xgroup", ("delconsumer", "create", "setid", "createconsumer", "help", "destroy"))
+        table.setdefault("xinfo", ("groups", "help", "stream", "consumers"))
+
+
+_list_container_subcommands()

@@ -193,6 +193,9 @@ class Stream:
 
     def range(self, start: StreamID, end: StreamID, count: int = 0, rev: bool = False) -> list[list]:
         """[[id, [f, v, ...]], ...] with start <= id <= end; count 0 = all."""
+        return [entry for _, entry in self.range_with_ids(start, end, count, rev)]
+
+    def range_with_ids(self, start: StreamID, end: StreamID, count: int = 0, rev: bool = False) -> list[tuple[StreamID, list]]:
         if start > end:
             return []
         order = "DESC" if rev else "ASC"
@@ -204,7 +207,11 @@ class Stream:
         if count > 0:
             sql += " LIMIT ?"
             params += (count,)
-        return [[fmt((ub(ms), ub(seq))), unpack_fields(f)] for ms, seq, f in self.conn.execute(sql, params)]
+        out = []
+        for ms, seq, f in self.conn.execute(sql, params):
+            i = (ub(ms), ub(seq))
+            out.append((i, [fmt(i), unpack_fields(f)]))
+        return out
 
     def append(self, i: StreamID, pairs: list[bytes]) -> None:
         """Add an entry (the caller checked i > last id) and account for it in the listpack nodes."""
@@ -507,6 +514,7 @@ class Group:
         sql = "SELECT ms, seq, consumer, delivered_ms, deliveries FROM r_stream_pel WHERE key = ? AND grp = ?"
         params: tuple = self._k
         if consumer is not None:
+            sql = sql.replace("r_stream_pel WHERE", "r_stream_pel INDEXED BY r_stream_pel_by_consumer WHERE")
             sql += " AND consumer = ?"
             params += (consumer,)
         sql += " AND (ms, seq) >= (?, ?) AND (ms, seq) <= (?, ?) ORDER BY ms, seq"
@@ -524,14 +532,11 @@ class Group:
         return None if row is None else (row[0], row[1], row[2])
 
     def pending_edges(self) -> tuple[StreamID, StreamID] | None:
-        row = self.stream.conn.execute(
-            "SELECT min(ms), max(ms) FROM r_stream_pel WHERE key = ? AND grp = ?", self._k
-        ).fetchone()
-        if row is None or row[0] is None:
-            return None
         lo = self.stream.conn.execute(
             "SELECT ms, seq FROM r_stream_pel WHERE key = ? AND grp = ? ORDER BY ms, seq LIMIT 1", self._k
         ).fetchone()
+        if lo is None:
+            return None
         hi = self.stream.conn.execute(
             "SELECT ms, seq FROM r_stream_pel WHERE key = ? AND grp = ? ORDER BY ms DESC, seq DESC LIMIT 1", self._k
         ).fetchone()

@@ -3,16 +3,16 @@ from __future__ import annotations
 
 from ..args import INT64_MAX, INT64_MIN, to_int
 from ..context import Ctx
-from ..errors import INVALID_EXPIRE, NOT_FLOAT, NOT_INTEGER, OVERFLOW, SYNTAX, WRONGTYPE, RedisError, wrong_arity
+from ..errors import INVALID_EXPIRE, NOT_FLOAT, OVERFLOW, SYNTAX, WRONGTYPE, RedisError, wrong_arity
 from ..registry import command
 from ..replies import OK, Map
 from . import longdouble
-from .keys import set_string_encoding
+from .keys import set_expiry_keeping_encoding, set_string_encoding
 
 MAX_STRING = 512 * 1024 * 1024  # proto-max-bulk-len
 TOO_BIG = "ERR string exceeds maximum allowed size (proto-max-bulk-len)"
 
-# Option words of SET / GETEX and what each one may not be combined with.
+# The expiry options of SET and GETEX (one of them at most, repeated words allowed as in Redis).
 _EXPIRY_WORDS = (b"ex", b"px", b"exat", b"pxat")
 
 
@@ -151,20 +151,32 @@ def getex(ctx: Ctx, key: bytes, *options: bytes):
         if expires <= ctx.now_ms:
             ks.delete(key)
         else:
-            ks.set_expiry(key, expires)
+            set_expiry_keeping_encoding(ks, key, "string", expires)
     elif b"persist" in flags and entry[2] is not None:
-        ks.set_expiry(key, None)
+        set_expiry_keeping_encoding(ks, key, "string", None)
     return entry[1]
+
+
+_MGET_CHUNK = 500  # bound parameters per statement
 
 
 @command("mget", arity=-2, flags="readonly fast", keys=(1, -1, 1))
 def mget(ctx: Ctx, *keys: bytes):
     ks = ctx.ks
-    out = []
-    for key in keys:
-        e = ks.entry(key)
-        out.append(e[1] if e is not None and e[0] == "string" else None)
-    return out
+    p = ks.p
+    stored = [p + key for key in keys]
+    found: dict[bytes, bytes | None] = {}
+    # One statement per chunk rather than one per key: MGET of many keys is a hot path.
+    for i in range(0, len(stored), _MGET_CHUNK):
+        chunk = stored[i : i + _MGET_CHUNK]
+        marks = ",".join("?" * len(chunk))
+        for sk, type_, value in ks.conn.execute(
+            f"SELECT key, type, value FROM {ks.kv.table} WHERE key IN ({marks}) AND (expires_ms IS NULL OR expires_ms > ?)",
+            (*chunk, ks.now_ms),
+        ):
+            if type_ == "string":
+                found[sk] = value
+    return [found.get(sk) for sk in stored]
 
 
 @command("mset", arity=-3, flags="write denyoom", keys=(1, -1, 2))
@@ -199,7 +211,7 @@ def _incr(ctx: Ctx, key: bytes, delta: int) -> int:
     else:
         if entry[0] != "string":
             raise RedisError(WRONGTYPE)
-        current = to_int(entry[1]) if entry[1] else to_int(b"")
+        current = to_int(entry[1] or b"")
     result = current + delta
     if not INT64_MIN <= result <= INT64_MAX:
         raise RedisError(OVERFLOW)
@@ -207,8 +219,7 @@ def _incr(ctx: Ctx, key: bytes, delta: int) -> int:
     if entry is None:
         ks.set_string(key, text, None)
     else:
-        ks.set_value(key, text)
-        set_string_encoding(ks, key, None)
+        ks.set_value(key, text)  # a new stamp: any encoding mark retires, the value is int-encoded
     return result
 
 
@@ -366,28 +377,38 @@ def lcs(ctx: Ctx, key_a: bytes, key_b: bytes, *options: bytes):
         raise RedisError("ERR If you want both the length and indexes, please just use IDX.")
     a = (ea[1] or b"") if ea else b""
     b = (eb[1] or b"") if eb else b""
-    table = _lcs_table(a, b)
-    total = table[len(a)][len(b)]
+    # Redis refuses when its (len(a)+1) x (len(b)+1) table of uint32 would exceed proto-max-bulk-len.
+    if (len(a) + 1) * (len(b) + 1) * 4 > MAX_STRING:
+        raise RedisError("ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len")
+    table = LcsTable(a, b, keep_rows=not get_len)
     if get_len:
-        return total
-    return _lcs_walk(a, b, table, total, get_idx, with_len, min_len)
+        return table.total
+    return _lcs_walk(a, b, table, table.total, get_idx, with_len, min_len)
 
 
-def _lcs_table(a: bytes, b: bytes) -> list[list[int]]:
-    """table[i][j]: length of the LCS of a[:i] and b[:j]."""
-    rows = [[0] * (len(b) + 1)]
-    for i in range(1, len(a) + 1):
-        above = rows[-1]
-        row = [0] * (len(b) + 1)
-        ai = a[i - 1]
-        for j in range(1, len(b) + 1):
-            if ai == b[j - 1]:
-                row[j] = above[j - 1] + 1
-            else:
-                left, up = row[j - 1], above[j]
-                row[j] = left if left > up else up
-        rows.append(row)
-    return rows
+class LcsTable:
+    """LCS lengths of all prefix pairs, computed bit-parallel (Hyyro): after i bytes of `a` the
+    zero bits among the lowest j bits of row i count the LCS of a[:i] and b[:j]. One big-int row
+    per byte of `a` stands for a whole row of the dynamic-programming table."""
+
+    def __init__(self, a: bytes, b: bytes, keep_rows: bool) -> None:
+        m = len(b)
+        masks: dict[int, int] = {}
+        for j, c in enumerate(b):
+            masks[c] = masks.get(c, 0) | (1 << j)
+        full = (1 << m) - 1
+        row = full
+        rows = [row] if keep_rows else None
+        for c in a:
+            match = row & masks.get(c, 0)
+            row = ((row + match) | (row - match)) & full
+            if rows is not None:
+                rows.append(row)
+        self.rows = rows
+        self.total = m - row.bit_count()
+
+    def at(self, i: int, j: int) -> int:
+        return j - (self.rows[i] & ((1 << j) - 1)).bit_count()
 
 
 def _lcs_walk(a: bytes, b: bytes, table, total: int, get_idx: bool, with_len: bool, min_len: int):
@@ -418,7 +439,7 @@ def _lcs_walk(a: bytes, b: bytes, table, total: int, get_idx: bool, with_len: bo
             i -= 1
             j -= 1
         else:
-            if table[i - 1][j] > table[i][j - 1]:
+            if table.at(i - 1, j) > table.at(i, j - 1):
                 i -= 1
             else:
                 j -= 1

@@ -10,12 +10,30 @@ from typing import Any
 
 from ..args import to_int
 from ..context import Ctx
-from ..errors import MIN_MAX_NOT_FLOAT, MIN_MAX_NOT_STRING, SYNTAX, WRONGTYPE, RedisError
+from ..errors import (
+    MIN_MAX_NOT_FLOAT,
+    MIN_MAX_NOT_STRING,
+    SYNTAX,
+    WRONGTYPE,
+    RedisError,
+)
 from ..registry import command
 from ..replies import NULL_ARRAY, Double
 from .collection_helpers import (
-    d2string, filter_match, key_callback, numkeys_arg, pick_random, positive_count, random_count,
-    scan_cursor, scan_options, scan_page, score_arg, strtod, timeout_arg,
+    blocked,
+    d2string,
+    filter_match,
+    key_callback,
+    numkeys_arg,
+    pick_random,
+    positive_count,
+    random_count,
+    scan_cursor,
+    scan_options,
+    scan_page,
+    score_arg,
+    strtod,
+    timeout_arg,
 )
 
 NAN_SCORE = "ERR resulting score is not a number (NaN)"
@@ -55,6 +73,8 @@ def _all(ctx: Ctx, key: bytes) -> list[tuple[bytes, float]]:
 
 
 def _rank_slice(ctx: Ctx, key: bytes, start: int, stop: int, rev: bool) -> list[tuple[bytes, float]]:
+    if 0 <= start <= stop:  # no end counted from the top: no need for the cardinality
+        return _select(ctx, key, rev=rev, offset=start, limit=min(stop - start + 1, 2**62))
     n = _card(ctx, key)
     if start < 0:
         start += n
@@ -81,7 +101,7 @@ def _score_bound(arg: bytes) -> tuple[float, bool]:
 
 
 class ScoreRange:
-    __slots__ = ("lo", "lo_ex", "hi", "hi_ex")
+    __slots__ = ("hi", "hi_ex", "lo", "lo_ex")
 
     def __init__(self, lo: bytes, hi: bytes) -> None:
         self.lo, self.lo_ex = _score_bound(lo)
@@ -111,7 +131,7 @@ def _lex_bound(arg: bytes) -> tuple[str, bytes | None, bool]:
 
 
 class LexRange:
-    __slots__ = ("lo", "hi")
+    __slots__ = ("hi", "lo")
 
     def __init__(self, lo: bytes, hi: bytes) -> None:
         self.lo = _lex_bound(lo)
@@ -132,6 +152,72 @@ class LexRange:
             where += f" AND member {'<' if ex else '<='} ?"
             params.append(value)
         return where, tuple(params)
+
+    def gte_min(self, member: bytes) -> bool:
+        kind, value, ex = self.lo
+        if kind != "v":
+            return kind == "-"
+        return member > value if ex else member >= value
+
+    def lte_max(self, member: bytes) -> bool:
+        kind, value, ex = self.hi
+        if kind != "v":
+            return kind == "+"
+        return member < value if ex else member <= value
+
+    def empty(self) -> bool:
+        """sdscmplex(min, max) > 0, or equal ends with one excluded."""
+        (lk, lv, lex), (hk, hv, hex_) = self.lo, self.hi
+        rank = {"-": 0, "v": 1, "+": 2}
+        if rank[lk] != rank[hk] or lk != "v":
+            cmp = (rank[lk] > rank[hk]) - (rank[lk] < rank[hk])
+        else:
+            cmp = (lv > hv) - (lv < hv)
+        return cmp > 0 or (cmp == 0 and (lex or hex_))
+
+    def walk(self, pairs: list[tuple[bytes, float]], rev: bool) -> list[tuple[bytes, float]]:
+        """Redis's lex walk over elements in (score, member) order, which assumes equal
+        scores: start at the first element past the near end of the range, then take
+        elements until one falls outside the far end. With mixed scores this is what Redis
+        answers (for a listpack-encoded set), not a filter on the members."""
+        if not pairs or self.empty():
+            return []
+        if not self.gte_min(pairs[-1][0]) or not self.lte_max(pairs[0][0]):
+            return []
+        out = []
+        if not rev:
+            i = next((i for i, (m, _) in enumerate(pairs) if self.gte_min(m)), None)
+            if i is None:
+                return []
+            for m, sc in pairs[i:]:
+                if not self.lte_max(m):
+                    break
+                out.append((m, sc))
+        else:
+            i = next((i for i in range(len(pairs) - 1, -1, -1) if self.lte_max(pairs[i][0])), None)
+            if i is None:
+                return []
+            for m, sc in reversed(pairs[: i + 1]):
+                if not self.gte_min(m):
+                    break
+                out.append((m, sc))
+        return out
+
+
+def _single_score(ctx: Ctx, key: bytes) -> bool:
+    """Whether every element has the same score (then a lex range is a plain member range)."""
+    sk = ctx.ks.sk(key)
+    lo = ctx.ks.conn.execute("SELECT score FROM r_zset WHERE key = ? ORDER BY score LIMIT 1", (sk,)).fetchone()
+    hi = ctx.ks.conn.execute("SELECT score FROM r_zset WHERE key = ? ORDER BY score DESC LIMIT 1", (sk,)).fetchone()
+    return lo is None or lo[0] == hi[0]
+
+
+def _lex_select(ctx: Ctx, key: bytes, rng: LexRange, rev: bool, offset: int = 0, limit: int = -1) -> list[tuple[bytes, float]]:
+    if _single_score(ctx, key):
+        where, params = rng.sql()
+        return _select(ctx, key, where, params, rev, offset, limit)
+    found = rng.walk(_select(ctx, key), rev)
+    return found[offset:] if limit < 0 else found[offset : offset + limit]
 
 
 def _parse_range_options(args: tuple[bytes, ...], *, by: str | None, rev: bool | None,
@@ -182,6 +268,8 @@ def _range(ctx: Ctx, key: bytes, lo: bytes, hi: bytes, by: str, rev: bool, offse
         return []
     if offset < 0:
         return []
+    if by == "lex":
+        return _lex_select(ctx, key, rng, rev, offset, limit)
     where, params = rng.sql()
     return _select(ctx, key, where, params, rev, offset, limit)
 
@@ -394,6 +482,8 @@ def zlexcount(ctx: Ctx, key: bytes, lo: bytes, hi: bytes):
     rng = LexRange(lo, hi)
     if not _exists(ctx, key):
         return 0
+    if not _single_score(ctx, key):
+        return len(rng.walk(_select(ctx, key), False))
     where, params = rng.sql()
     return ctx.ks.conn.execute(
         f"SELECT count(*) FROM r_zset WHERE key = ?{where}", (ctx.ks.sk(key), *params)
@@ -501,30 +591,22 @@ def zpopmax(ctx: Ctx, key: bytes, *args: bytes):
     return _zpop(ctx, key, args, True)
 
 
-def _blocked(ctx: Ctx, keys: list[bytes], timeout: float | None, reply):
-    from .. import Blocked  # the engine package imports this module while it loads
-
-    if ctx.in_batch:
-        return reply
-    return Blocked(ctx.engine.shard_index_for(keys), timeout, reply)
-
-
 def _bzpop(ctx: Ctx, args: tuple[bytes, ...], highest: bool):
     keys = list(args[:-1])
-    timeout = timeout_arg(args[-1], ctx.now_ms)
+    timeout = timeout_arg(args[-1])
     for key in keys:
         if _exists(ctx, key):
             m, s = _pop(ctx, key, 1, highest)[0]
             return [key, m, Double(s)]
-    return _blocked(ctx, keys, timeout, NULL_ARRAY)
+    return blocked(ctx, keys, timeout, NULL_ARRAY, NULL_ARRAY)
 
 
-@command("bzpopmin", arity=-3, flags="write fast blocking", keys=(1, -2, 1))
+@command("bzpopmin", arity=-3, flags="write noscript fast blocking", keys=(1, -2, 1))
 def bzpopmin(ctx: Ctx, *args: bytes):
     return _bzpop(ctx, args, False)
 
 
-@command("bzpopmax", arity=-3, flags="write fast blocking", keys=(1, -2, 1))
+@command("bzpopmax", arity=-3, flags="write noscript fast blocking", keys=(1, -2, 1))
 def bzpopmax(ctx: Ctx, *args: bytes):
     return _bzpop(ctx, args, True)
 
@@ -568,11 +650,11 @@ def zmpop(ctx: Ctx, *args: bytes):
 
 @command("bzmpop", arity=-5, flags="write blocking", keys=key_callback(2))
 def bzmpop(ctx: Ctx, timeout: bytes, *args: bytes):
-    seconds = timeout_arg(timeout, ctx.now_ms)
+    seconds = timeout_arg(timeout)
     keys, highest, count = _mpop_args(args)
     reply = _mpop(ctx, keys, highest, count)
     if reply is None:
-        return _blocked(ctx, keys, seconds, NULL_ARRAY)
+        return blocked(ctx, keys, seconds, NULL_ARRAY, NULL_ARRAY)
     return reply
 
 
@@ -593,7 +675,8 @@ def zrandmember(ctx: Ctx, key: bytes, *args: bytes):
     elif len(args) > 2:
         raise RedisError(SYNTAX)
     count = random_count(args[0], withscores)
-    pairs = _all(ctx, key) if _exists(ctx, key) else []
+    # Asked for at least all of them, Redis lists the whole set from the highest rank down.
+    pairs = _select(ctx, key, rev=True) if _exists(ctx, key) else []
     return _scored(ctx, pick_random(pairs, count, random), withscores)
 
 
@@ -658,8 +741,8 @@ def _combine(acc: float, v: float, aggregate: str) -> float:
         total = acc + v
         return 0.0 if math.isnan(total) else total  # inf + -inf: Redis's convention is 0
     if aggregate == "min":
-        return v if v < acc else acc
-    return v if v > acc else acc
+        return min(acc, v)
+    return max(acc, v)
 
 
 def _compute(ctx: Ctx, op: str, keys: list[bytes], weights: list[float], aggregate: str) -> list[tuple[bytes, float]]:

@@ -1,0 +1,395 @@
+"""String commands through redis-py: SET options, GETEX/GETDEL, MGET/MSET(NX), counters (INCRBYFLOAT's
+long-double answers), APPEND/STRLEN, GETRANGE/SETRANGE, SETNX/SETEX/PSETEX, LCS."""
+import time
+
+import pytest
+import redis
+
+WRONGTYPE = "WRONGTYPE Operation against a key holding the wrong kind of value"
+
+
+def error_text(call):
+    with pytest.raises(redis.ResponseError) as e:
+        call()
+    return str(e.value)
+
+
+# -- SET options -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("options, message", [
+    (("EX", "10", "PX", "100"), "syntax error"),
+    (("KEEPTTL", "EX", "10"), "syntax error"),
+    (("NX", "XX"), "syntax error"),
+    (("EX", "abc", "NX", "XX"), "syntax error"),
+    (("EX",), "syntax error"),
+    (("FOO",), "syntax error"),
+    (("EX", "0"), "invalid expire time in 'set' command"),
+    (("PX", "-5"), "invalid expire time in 'set' command"),
+    (("EX", "9223372036854775807"), "invalid expire time in 'set' command"),
+    (("PX", "9223372036854775807"), "invalid expire time in 'set' command"),
+    (("EX", "abc"), "value is not an integer or out of range"),
+])
+def test_set_option_errors(r, options, message):
+    r.set("k", "orig")
+    assert error_text(lambda: r.execute_command("SET", "k", "v", *options)) == message
+    assert r.get("k") == b"orig"
+
+
+def test_set_same_expiry_option_twice_keeps_the_last(r):
+    assert r.execute_command("SET", "k", "v", "EX", "10", "EX", "200") is True
+    assert r.ttl("k") in (199, 200)
+
+
+def test_set_keepttl_keeps_the_ttl(r):
+    r.set("k", "v", ex=100)
+    r.set("k", "w", keepttl=True)
+    assert r.get("k") == b"w"
+    assert r.ttl("k") > 90
+
+
+@pytest.mark.parametrize("kwargs", [
+    lambda: {"exat": int(time.time()) + 100}, lambda: {"pxat": int(time.time() * 1000) + 100000},
+])
+def test_set_absolute_expiry(r, kwargs):
+    r.set("k", "v", **kwargs())
+    assert 90 < r.ttl("k") <= 100
+
+
+def test_set_get_on_wrong_type_changes_nothing(r):
+    r.rpush("k", "a")
+    assert error_text(lambda: r.set("k", "v", get=True)) == WRONGTYPE
+    assert r.type("k") == b"list"
+
+
+def test_set_nx_get_returns_old_value_without_writing(r):
+    r.set("k", "old")
+    assert r.set("k", "new", nx=True, get=True) == b"old"
+    assert r.get("k") == b"old"
+
+
+def test_set_overwrites_other_types(r):
+    r.hset("k", "f", "v")
+    assert r.set("k", "s") is True
+    assert r.get("k") == b"s"
+
+
+def test_get_on_wrong_type(r):
+    r.rpush("k", "a")
+    assert error_text(lambda: r.get("k")) == WRONGTYPE
+
+
+# -- GETEX / GETDEL / GETSET ----------------------------------------------------------------------
+
+def test_getex_sets_and_removes_ttl(r):
+    r.set("k", "v")
+    assert r.getex("k", ex=100) == b"v"
+    assert r.ttl("k") in (99, 100)
+    assert r.getex("k", persist=True) == b"v"
+    assert r.ttl("k") == -1
+
+
+def test_getex_without_options_is_get(r):
+    r.set("k", "v", ex=100)
+    assert r.getex("k") == b"v"
+    assert r.ttl("k") > 90
+
+
+def test_getex_past_exat_deletes_key(r):
+    r.set("k", "v")
+    assert r.getex("k", exat=1) == b"v"
+    assert r.exists("k") == 0
+
+
+@pytest.mark.parametrize("args, message", [
+    (("EX", "0"), "invalid expire time in 'getex' command"),
+    (("PX", "100", "EX", "10"), "syntax error"),
+    (("PERSIST", "EX", "10"), "syntax error"),
+    (("KEEPTTL",), "syntax error"),
+    (("EX", "x"), "value is not an integer or out of range"),
+])
+def test_getex_errors(r, args, message):
+    r.set("k", "v")
+    assert error_text(lambda: r.execute_command("GETEX", "k", *args)) == message
+
+
+def test_getex_missing_key_is_none_even_with_bad_ttl(r):
+    assert r.execute_command("GETEX", "nokey", "EX", "0") is None
+
+
+def test_getdel_returns_and_deletes(r):
+    r.set("k", "v")
+    assert r.getdel("k") == b"v"
+    assert r.getdel("k") is None
+    r.rpush("l", "a")
+    assert error_text(lambda: r.getdel("l")) == WRONGTYPE
+
+
+def test_getset_replaces_and_clears_ttl(r):
+    r.set("k", "old", ex=100)
+    assert r.getset("k", "new") == b"old"
+    assert r.ttl("k") == -1
+    assert r.getset("nokey", "v") is None
+
+
+# -- MGET / MSET / MSETNX -------------------------------------------------------------------------
+
+def test_mget_answers_none_for_missing_and_non_strings(r):
+    r.mset({"a": "1", "b": "2"})
+    r.rpush("l", "x")
+    assert r.mget("a", "nokey", "l", "b") == [b"1", None, None, b"2"]
+
+
+def test_mset_last_duplicate_wins(r):
+    r.execute_command("MSET", "k", "1", "k", "2")
+    assert r.get("k") == b"2"
+
+
+@pytest.mark.parametrize("command", ["MSET", "MSETNX"])
+def test_mset_odd_arguments(r, command):
+    assert error_text(lambda: r.execute_command(command, "a", "1", "b")) == f"wrong number of arguments for '{command.lower()}' command"
+
+
+def test_msetnx_is_all_or_nothing(r):
+    assert r.msetnx({"a": "1", "b": "2"}) is True
+    assert r.msetnx({"b": "3", "c": "4"}) is False
+    assert r.mget("a", "b", "c") == [b"1", b"2", None]
+
+
+# -- counters -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("initial, call, expected", [
+    (None, lambda r: r.incr("k"), 1),
+    ("10", lambda r: r.incr("k"), 11),
+    ("10", lambda r: r.decr("k"), 9),
+    ("10", lambda r: r.incrby("k", -25), -15),
+    ("-5", lambda r: r.decrby("k", 5), -10),
+    (None, lambda r: r.decrby("k", 3), -3),
+    ("9223372036854775806", lambda r: r.incr("k"), 9223372036854775807),
+])
+def test_integer_counters(r, initial, call, expected):
+    if initial is not None:
+        r.set("k", initial)
+    assert call(r) == expected
+    assert r.get("k") == str(expected).encode()
+
+
+@pytest.mark.parametrize("initial, args, message", [
+    ("9223372036854775807", ("INCR", "k"), "increment or decrement would overflow"),
+    ("-9223372036854775808", ("DECR", "k"), "increment or decrement would overflow"),
+    ("1", ("INCRBY", "k", "9223372036854775807"), "increment or decrement would overflow"),
+    ("0", ("DECRBY", "k", "-9223372036854775808"), "decrement would overflow"),
+    ("abc", ("INCR", "k"), "value is not an integer or out of range"),
+    ("1.5", ("INCR", "k"), "value is not an integer or out of range"),
+    (" 1", ("INCR", "k"), "value is not an integer or out of range"),
+    ("01", ("INCR", "k"), "value is not an integer or out of range"),
+    ("1", ("INCRBY", "k", "1.0"), "value is not an integer or out of range"),
+    ("1", ("INCRBY", "k", "9223372036854775808"), "value is not an integer or out of range"),
+])
+def test_integer_counter_errors(r, initial, args, message):
+    r.set("k", initial)
+    assert error_text(lambda: r.execute_command(*args)) == message
+    assert r.get("k") == initial.encode()
+
+
+def test_incr_keeps_ttl(r):
+    r.set("k", "1", ex=100)
+    r.incr("k")
+    assert r.ttl("k") > 90
+
+
+def test_incr_on_wrong_type(r):
+    r.rpush("k", "a")
+    assert error_text(lambda: r.incr("k")) == WRONGTYPE
+
+
+@pytest.mark.parametrize("initial, increment, expected", [
+    (None, "10.5", b"10.5"),
+    ("10.5", "0.1", b"10.6"),
+    ("0.1", "0.2", b"0.3"),
+    ("5.0e3", "2.0e2", b"5200"),
+    ("3", "-3", b"0"),
+    ("1", "-1.5", b"-0.5"),
+    (None, "1e-20", b"0"),
+    (None, "0x10", b"16"),
+    ("1.1", "1e17", b"100000000000000001.1015625"),
+    ("3.0000000000000004", "0", b"3.0000000000000004"),
+    ("1e20", "1", b"100000000000000000000"),
+    ("1e17", "1", b"100000000000000001"),
+])
+def test_incrbyfloat_answers_as_redis_long_double(r, initial, increment, expected):
+    if initial is not None:
+        r.set("k", initial)
+    assert r.execute_command("INCRBYFLOAT", "k", increment) == float(expected)  # redis-py makes it a float
+    assert r.get("k") == expected
+
+
+@pytest.mark.parametrize("initial, increment, message", [
+    ("1", "abc", "value is not a valid float"),
+    ("abc", "1", "value is not a valid float"),
+    ("1", "nan", "value is not a valid float"),
+    ("1", "inf", "increment would produce NaN or Infinity"),
+    ("1", "1e5000", "value is not a valid float"),
+    ("1", " 1", "value is not a valid float"),
+    ("1", "", "value is not a valid float"),
+])
+def test_incrbyfloat_errors(r, initial, increment, message):
+    r.set("k", initial)
+    assert error_text(lambda: r.execute_command("INCRBYFLOAT", "k", increment)) == message
+    assert r.get("k") == initial.encode()
+
+
+def test_incrbyfloat_in_resp3(r3):
+    assert r3.incrbyfloat("k", 1.5) == 1.5
+    assert r3.incrbyfloat("k", 0.25) == 1.75
+    assert r3.get("k") == "1.75"
+
+
+# -- APPEND / STRLEN / ranges ------------------------------------------------------------------------
+
+def test_append_creates_and_extends(r):
+    assert r.append("k", "Hello") == 5
+    assert r.append("k", " World") == 11
+    assert r.get("k") == b"Hello World"
+    assert r.strlen("k") == 11
+    assert r.strlen("nokey") == 0
+
+
+def test_append_keeps_ttl(r):
+    r.set("k", "a", ex=100)
+    r.append("k", "b")
+    assert r.ttl("k") > 90
+
+
+@pytest.mark.parametrize("start, end, expected", [
+    (0, 3, b"This"), (-3, -1, b"ing"), (0, -1, b"This is a string"), (10, 100, b"string"),
+    (5, 3, b""), (-1, -5, b""), (100, 200, b""), (-100, 3, b"This"), (-100, -90, b"T"),
+])
+def test_getrange_clamps_like_redis(r, start, end, expected):
+    r.set("k", "This is a string")
+    assert r.getrange("k", start, end) == expected
+    assert r.substr("k", start, end) == expected
+
+
+def test_getrange_of_missing_key_is_empty(r):
+    assert r.getrange("nokey", 0, 10) == b""
+
+
+@pytest.mark.parametrize("initial, offset, value, length, after", [
+    ("Hello World", 6, "Redis", 11, b"Hello Redis"),
+    ("Hello", 8, "!", 9, b"Hello\x00\x00\x00!"),
+    (None, 3, "ab", 5, b"\x00\x00\x00ab"),
+    ("abc", 1, "", 3, b"abc"),
+])
+def test_setrange(r, initial, offset, value, length, after):
+    if initial is not None:
+        r.set("k", initial)
+    assert r.setrange("k", offset, value) == length
+    assert r.get("k") == after
+
+
+def test_setrange_with_empty_value_does_not_create_key(r):
+    assert r.setrange("k", 5, "") == 0
+    assert r.exists("k") == 0
+
+
+@pytest.mark.parametrize("offset, message", [
+    ("-1", "offset is out of range"),
+    ("536870912", "string exceeds maximum allowed size (proto-max-bulk-len)"),
+    ("x", "value is not an integer or out of range"),
+])
+def test_setrange_errors(r, offset, message):
+    assert error_text(lambda: r.execute_command("SETRANGE", "k", offset, "a")) == message
+    assert r.exists("k") == 0
+
+
+# -- SETNX / SETEX / PSETEX -----------------------------------------------------------------------------
+
+def test_setnx_only_when_absent(r):
+    assert r.setnx("k", "1") is True
+    assert r.setnx("k", "2") is False
+    assert r.get("k") == b"1"
+
+
+def test_setex_and_psetex_set_ttl(r):
+    assert r.execute_command("SETEX", "a", 100, "v") is True
+    assert r.psetex("b", 100000, "v") is True
+    assert r.ttl("a") in (99, 100)
+    assert 99000 < r.pttl("b") <= 100000
+
+
+@pytest.mark.parametrize("args, message", [
+    (("SETEX", "k", "0", "v"), "invalid expire time in 'setex' command"),
+    (("SETEX", "k", "-1", "v"), "invalid expire time in 'setex' command"),
+    (("PSETEX", "k", "0", "v"), "invalid expire time in 'psetex' command"),
+    (("SETEX", "k", "9223372036854775", "v"), "invalid expire time in 'setex' command"),
+    (("SETEX", "k", "abc", "v"), "value is not an integer or out of range"),
+])
+def test_setex_errors(r, args, message):
+    assert error_text(lambda: r.execute_command(*args)) == message
+    assert r.exists("k") == 0
+
+
+# -- LCS --------------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def lcs_pair(r):
+    r.mset({"a": "ohmytext", "b": "mynewtext"})
+    return r
+
+
+def test_lcs_returns_the_common_subsequence(lcs_pair):
+    assert lcs_pair.lcs("a", "b") == b"mytext"
+
+
+def test_lcs_len(lcs_pair):
+    assert lcs_pair.lcs("a", "b", len=True) == 6
+
+
+def test_lcs_idx_lists_matches_from_the_end(lcs_pair):
+    assert lcs_pair.lcs("a", "b", idx=True) == [b"matches", [[[4, 7], [5, 8]], [[2, 3], [0, 1]]], b"len", 6]
+
+
+def test_lcs_idx_minmatchlen_withmatchlen(lcs_pair):
+    assert lcs_pair.lcs("a", "b", idx=True, minmatchlen=4, withmatchlen=True) == [b"matches", [[[4, 7], [5, 8], 4]], b"len", 6]
+
+
+def test_lcs_idx_is_a_map_in_resp3(r3):
+    r3.mset({"a": "ohmytext", "b": "mynewtext"})
+    assert r3.lcs("a", "b", idx=True) == {"matches": [[[4, 7], [5, 8]], [[2, 3], [0, 1]]], "len": 6}
+
+
+@pytest.mark.parametrize("a, b, expected", [
+    ("", "abc", b""), ("abc", "abc", b"abc"), ("abcd", "acbd", b"acd"), ("xyz", "abc", b""),
+    ("GAC", "AGCAT", b"AC"),
+])
+def test_lcs_table(r, a, b, expected):
+    r.mset({"a": a, "b": b})
+    assert r.lcs("a", "b") == expected
+
+
+def test_lcs_missing_keys_are_empty(r):
+    r.set("a", "abc")
+    assert r.lcs("a", "nokey") == b""
+
+
+@pytest.mark.parametrize("args, message", [
+    (("LCS", "a", "b", "LEN", "IDX"), "If you want both the length and indexes, please just use IDX."),
+    (("LCS", "a", "b", "FOO"), "syntax error"),
+    (("LCS", "a", "b", "MINMATCHLEN", "x"), "value is not an integer or out of range"),
+    (("LCS", "a", "l"), "The specified keys must contain string values"),
+])
+def test_lcs_errors(r, args, message):
+    r.mset({"a": "abc", "b": "abd"})
+    r.rpush("l", "x")
+    assert error_text(lambda: r.execute_command(*args)) == message
+
+
+def test_lcs_of_long_strings(r):
+    r.mset({"a": "ab" * 3000, "b": "ba" * 3000})
+    assert r.lcs("a", "b", len=True) == 5999
+    assert r.lcs("a", "b") == b"ba" * 2999 + b"b"
+
+
+def test_lcs_refuses_a_table_beyond_proto_max_bulk_len(r):
+    r.mset({"a": "x" * 12000, "b": "y" * 12000})
+    assert error_text(lambda: r.lcs("a", "b")) == "Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len"
