@@ -1,4 +1,6 @@
 """Hashes through redis-py: HSET/HGET family, counters, random fields, HSCAN, RESP3 shapes, errors."""
+import time
+
 import pytest
 import redis
 
@@ -354,3 +356,19 @@ def test_big_hash_still_holds_every_field(rd):
     assert rd.hlen("h") == 200
     assert rd.hdel("h", *list(data)[:150]) == 150
     assert rd.hgetall("h") == dict(list(data.items())[150:])
+
+
+@pytest.mark.parametrize("fill, refill, read, expected", [
+    (("HSET", "k", "a", "1", "b", "2"), ("HSET", "k", "c", "3"), ("HGETALL", "k"), {b"c": b"3"}),
+    (("RPUSH", "k", "a", "b"), ("RPUSH", "k", "c"), ("LRANGE", "k", "0", "-1"), [b"c"]),
+    (("SADD", "k", "a", "b"), ("SADD", "k", "c"), ("SMEMBERS", "k"), {b"c"}),
+    (("ZADD", "k", "1", "a", "2", "b"), ("ZADD", "k", "3", "c"), ("ZRANGE", "k", "0", "-1"), [b"c"]),
+])
+def test_collection_recreated_after_expiry_starts_empty(r, fill, refill, read, expected):
+    r.execute_command(*fill)
+    r.pexpire("k", 5)
+    time.sleep(0.03)
+    r.execute_command(*refill)
+    got = r.execute_command(*read)
+    assert (set(got) if isinstance(expected, set) else got) == expected
+    assert r.ttl("k") == -1

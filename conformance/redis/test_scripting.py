@@ -323,3 +323,48 @@ def test_cjson_errors(r, script, message):
     with pytest.raises(redis.ResponseError) as e:
         r.eval(script, 0)
     assert str(e.value) == message.format(sha=sha(script))
+
+
+@pytest.mark.parametrize("script, expected", [
+    ("return cmsgpack.pack(1, 'a', {1, 2}, {a=1}, true, false, nil, 1.5, -1, 300, 70000, 5000000000, -200, 0.1)",
+     b"\x01\xa1a\x92\x01\x02\x81\xa1a\x01\xc3\xc2\xc0\xca?\xc0\x00\x00\xff\xcd\x01,\xce\x00\x01\x11p\xcf\x00\x00\x00\x01*\x05\xf2\x00"
+     b"\xd1\xff8\xcb?\xb9\x99\x99\x99\x99\x99\x9a"),
+    ("return {cmsgpack.unpack(cmsgpack.pack({1, 2, {x='y'}}, 'str', 3))}", [[1, 2, []], b"str", 3]),
+    ("return cmsgpack.unpack(cmsgpack.pack({1, 2, 3}))[3]", 3),
+    ("return cmsgpack.pack(string.rep('x', 40))", b"\xd9(" + b"x" * 40),
+    ("return cmsgpack.pack({[1]=1, [3]=3})", b"\x82\x01\x01\x03\x03"),
+    ("return cmsgpack.pack({})", b"\x90"),
+    ("return type(cmsgpack.unpack_one)", b"function"),
+    ("return type(redis.call)", b"function"),
+])
+def test_cmsgpack_library(client, script, expected):
+    assert client(protocol=2).eval(script, 0) == expected
+
+
+@pytest.mark.parametrize("script, expected", [
+    ("return struct.pack('>I2', 258)", b"\x01\x02"),
+    ("return struct.pack('<i', -2)", b"\xfe\xff\xff\xff"),
+    ("return struct.pack('>bBhHlLiI', -1, 255, -2, 65535, -3, 4, -5, 6)",
+     b"\xff\xff\xff\xfe\xff\xff" + b"\xff" * 7 + b"\xfd" + b"\x00" * 7 + b"\x04\xff\xff\xff\xfb\x00\x00\x00\x06"),
+    ("return {struct.unpack('>I2', struct.pack('>I2', 258))}", [258, 3]),
+    ("return {struct.unpack('<hd', struct.pack('<hd', -7, 2.5))}", [-7, 2, 11]),
+    ("return {struct.unpack('s', 'abc\\0rest')}", [b"abc", 5]),
+    ("return struct.pack('Bc0', 3, 'xyz')", b"\x03xyz"),
+    ("return {struct.unpack('Bc0', '\\3xyz')}", [b"xyz", 5]),
+    ("return struct.size('>iI2d')", 14),
+    ("return struct.pack('!4 i', 1)", b"\x01\x00\x00\x00"),
+    ("return struct.pack('bxb', 1, 2)", b"\x01\x00\x02"),
+    ("return struct.pack('>I3', 70000)", b"\x01\x11p"),
+])
+def test_struct_library(client, script, expected):
+    assert client(protocol=2).eval(script, 0) == expected
+
+
+@pytest.mark.parametrize("script, message", [
+    ("return struct.pack('q', 1)", "user_script:1: bad argument #1 to 'pack' (invalid format option 'q') script: {sha}, on @user_script:1."),
+    ("return {struct.unpack('>I4', 'ab')}", "user_script:1: bad argument #2 to 'unpack' (data string too short) script: {sha}, on @user_script:1."),
+])
+def test_struct_errors(r, script, message):
+    with pytest.raises(redis.ResponseError) as e:
+        r.eval(script, 0)
+    assert str(e.value) == message.format(sha=sha(script))

@@ -20,6 +20,8 @@ import lupa.lua51 as lua51
 
 from .args import INT64_MIN
 from .cjson import CJson, CJsonError
+from . import luastruct
+from .cmsgpack import MsgPack, MsgPackError
 from .errors import RedisError
 from .replies import Bool, Double, Map, NullArray, SetReply, Simple, Verbatim, format_double
 
@@ -36,6 +38,7 @@ local getinfo, set_env, sethook = debug.getinfo, setfenv, debug.sethook
 local error, type, tostring, select, xpcall, rawset = error, type, tostring, select, xpcall, rawset
 local real_loadstring = loadstring
 local make_proxy = newproxy
+local raw_type = type
 
 -- What Redis's Lua lacks.
 os = nil; io = nil; loadfile = nil; dofile = nil; print = nil; require = nil; module = nil
@@ -77,7 +80,7 @@ pcall = function(f, ...)
   return unpack(r, 1, r.n)
 end
 local real_xpcall = xpcall
-xpcall = function(f, handler)
+_G.xpcall = function(f, handler)
   return real_xpcall(f, function(e)
     if is_error(e) then e = error_text(e) end
     return handler(e)
@@ -86,6 +89,14 @@ end
 local null = make_proxy(false)
 local cj = py.cjson(null, function(v) return v == null end)
 cjson = {null = null, encode = cj.encode, decode = cj.decode}
+cmsgpack = py.cmsgpack
+struct = py.struct
+-- The library functions are Python callables (userdata to Lua); scripts see functions, as in Redis.
+_G.type = function(v)
+  local t = raw_type(v)
+  if t == "userdata" and v ~= null then return "function" end
+  return t
+end
 
 _G.redis = setmetatable({}, {
   __index = redis,
@@ -137,7 +148,7 @@ runner.run = function(fn, keys, argv, check, every)
   rawset(real, "KEYS", keys)
   rawset(real, "ARGV", argv)
   sethook(function() local killed = check(); if killed then raise(killed) end end, "", every)
-  local r = {xpcall(fn, where)}
+  local r = {real_xpcall(fn, where)}
   sethook()
   return r[1], r[2]
 end
@@ -167,9 +178,10 @@ def _no_python_attributes(obj: Any, name: Any, is_setting: bool) -> Any:
 class ScriptError(Exception):
     """An error a redis.* function raises into the script: Redis's message, used as-is."""
 
-    def __init__(self, message: bytes) -> None:
+    def __init__(self, message: bytes, lua_error: bool = False) -> None:
         super().__init__(message)
         self.message = message
+        self.lua_error = lua_error  # a Lua library error: the reply gets the ERR prefix
 
 
 class LuaState:
@@ -201,6 +213,8 @@ class LuaState:
             b"set_repl": self._set_repl,
             b"bit": self.lua.table_from(_bit_functions()),
             b"cjson": self._make_cjson,
+            b"cmsgpack": self._make_cmsgpack(),
+            b"struct": self._make_struct(),
         })
         self.runner = self.lua.execute(SETUP, py)
         self._compile = self.runner[b"compile"]
@@ -222,10 +236,44 @@ class LuaState:
 
         return self.lua.table_from({b"encode": guarded(codec.encode, "encode"), b"decode": guarded(codec.decode, "decode")})
 
+    def _make_cmsgpack(self) -> Any:
+        codec = MsgPack(self.lua)
+
+        def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
+            def call(*args: Any) -> Any:
+                try:
+                    return fn(*args)
+                except MsgPackError as e:
+                    raise self._positioned(str(e)) from None
+                except (TypeError, IndexError, ValueError):
+                    raise self._positioned("Bad data format in input.") from None
+            return call
+
+        return self.lua.table_from({
+            b"pack": guarded(codec.pack), b"unpack": guarded(codec.unpack),
+            b"unpack_one": guarded(codec.unpack_one), b"unpack_limit": guarded(codec.unpack_limit),
+        })
+
+    def _make_struct(self) -> Any:
+        def guarded(fn: Callable[..., Any], name: str) -> Callable[..., Any]:
+            def call(fmt: Any = None, *args: Any) -> Any:
+                if not isinstance(fmt, bytes):
+                    raise self._positioned(f"bad argument #1 to '{name}' (string expected, got {'nil' if fmt is None else 'no value'})")
+                try:
+                    return fn(fmt, *args)
+                except luastruct.StructError as e:
+                    raise self._positioned(str(e)) from None
+            return call
+
+        return self.lua.table_from({
+            b"pack": guarded(luastruct.pack, "pack"), b"unpack": guarded(luastruct.unpack, "unpack"),
+            b"size": guarded(luastruct.size, "size"),
+        })
+
     def _positioned(self, message: str) -> "ScriptError":
         # A Lua-library error: it carries the script position and gets the ERR prefix, as in Redis.
         line = self._current_line()
-        return ScriptError(f"user_script:{line}: {message}".encode())
+        return ScriptError(f"user_script:{line}: {message}".encode(), lua_error=True)
 
     def _mark(self, message: Any) -> None:
         self.marked = message
@@ -315,7 +363,7 @@ class LuaState:
 
     def _error_text(self, err: Any, sha: str, line: Any) -> str:
         if isinstance(err, ScriptError):
-            text = err.message.decode("utf-8", "replace")
+            text = ("ERR " if err.lua_error else "") + err.message.decode("utf-8", "replace")
         elif lua51.lua_type(err) == "table":
             inner = err[b"err"]
             text = inner.decode("utf-8", "replace") if isinstance(inner, bytes) else "ERR unknown error raised by the script"

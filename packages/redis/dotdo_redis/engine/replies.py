@@ -56,17 +56,13 @@ class Bool(int):
 
 
 def format_double(value: float) -> bytes:
-    """Redis's shortest round-trip formatting: 3 not 3.0, inf/-inf, 1.5e+20 style exponents."""
+    """Redis 7.0's double replies: integers without a fraction, inf/-inf, else C's %.17g
+    (so 1.1 prints as 1.1000000000000001, exactly as ZSCORE shows it)."""
     if math.isinf(value):
         return b"inf" if value > 0 else b"-inf"
     if value == int(value) and abs(value) < 1e17:
         return str(int(value)).encode()
-    text = repr(value)
-    if "e" in text:
-        mantissa, exp = text.split("e")
-        sign = "-" if exp.startswith("-") else "+"
-        text = f"{mantissa}e{sign}{exp.lstrip('+-').zfill(2)}"
-    return text.encode()
+    return b"%.17g" % value
 
 
 class NoReply:

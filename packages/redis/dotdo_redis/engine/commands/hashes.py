@@ -98,13 +98,13 @@ def _write_fields(ctx: Ctx, key: bytes, entry: Entry | None, pairs: list[tuple[b
             order.extend(added)
             if len(order) > LISTPACK_ENTRIES:
                 order = None
+    if entry is None:
+        ks.create(key, "hash", encode_order(order))  # first: it clears rows an expired namesake left
+    else:
+        ks.set_value(key, encode_order(order))  # also the WATCH stamp
     ks.tx.executemany(
         "INSERT OR REPLACE INTO r_hash(key, field, value) VALUES (?, ?, ?)", [(sk, f, v) for f, v in pairs]
     )
-    if entry is None:
-        ks.create(key, "hash", encode_order(order))
-    else:
-        ks.set_value(key, encode_order(order))  # also the WATCH stamp
     return len(added)
 
 
@@ -266,10 +266,12 @@ def hrandfield(ctx: Ctx, key: bytes, *args: bytes):
 @command("hscan", arity=-3, flags="readonly")
 def hscan(ctx: Ctx, key: bytes, cursor: bytes, *options: bytes):
     start = scan_cursor(cursor)
-    pattern, count = scan_options(options)
     entry = _entry(ctx, key)
-    pairs = _fields(ctx, key, entry) if entry is not None else []
-    whole = entry is None or entry[1] is not None  # a listpack answers whole, whatever the cursor
+    if entry is None:
+        return [b"0", []]  # Redis answers a missing key before it reads the options
+    pattern, count = scan_options(options)
+    pairs = _fields(ctx, key, entry)
+    whole = entry[1] is not None  # a listpack answers whole, whatever the cursor
     nxt, page = scan_page(pairs, start, count, whole)
     page = filter_match(page, pattern)
     return [str(nxt).encode(), [x for pair in page for x in pair]]

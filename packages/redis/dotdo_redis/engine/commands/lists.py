@@ -7,7 +7,7 @@ the rows on the shorter side.
 """
 from __future__ import annotations
 
-from ..args import to_int
+from ..args import INT64_MIN, to_int
 from ..context import Ctx
 from ..errors import INDEX_OUT_OF_RANGE, NO_SUCH_KEY, SYNTAX, RedisError, wrong_arity
 from ..registry import command
@@ -242,13 +242,9 @@ def lpos(ctx: Ctx, key: bytes, element: bytes, *options: bytes):
                     "or use negative to start from the end of the list"
                 )
         elif opt == b"count":
-            count = to_int(options[i + 1])
-            if count < 0:
-                raise RedisError("ERR COUNT can't be negative")
+            count = _non_negative(options[i + 1], "ERR COUNT can't be negative")
         elif opt == b"maxlen":
-            maxlen = to_int(options[i + 1])
-            if maxlen < 0:
-                raise RedisError("ERR MAXLEN can't be negative")
+            maxlen = _non_negative(options[i + 1], "ERR MAXLEN can't be negative")
         else:
             raise RedisError(SYNTAX)
         i += 2
@@ -259,7 +255,8 @@ def lpos(ctx: Ctx, key: bytes, element: bytes, *options: bytes):
     rows = ctx.ks.conn.execute(
         f"SELECT pos FROM r_list WHERE key = ? AND value = ? ORDER BY pos{order}", (lst.sk, element)
     )
-    skip = abs(rank) - 1
+    # -RANK overflows for the most negative rank in Redis 7.0, which then takes the first match.
+    skip = 0 if rank == INT64_MIN else abs(rank) - 1
     want = 1 if count is None else count  # 0: every match
     found: list[int] = []
     for (pos,) in rows:
@@ -275,6 +272,17 @@ def lpos(ctx: Ctx, key: bytes, element: bytes, *options: bytes):
     if count is None:
         return found[0] if found else None
     return found
+
+
+def _non_negative(arg: bytes, error: str) -> int:
+    """Redis's getRangeLongFromObjectOrReply: one message for junk and for a negative number."""
+    try:
+        value = to_int(arg)
+    except RedisError:
+        raise RedisError(error) from None
+    if value < 0:
+        raise RedisError(error)
+    return value
 
 
 # -- edits -------------------------------------------------------------------------------------

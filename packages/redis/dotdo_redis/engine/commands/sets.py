@@ -262,6 +262,8 @@ def sintercard(ctx: Ctx, numkeys: bytes, *args: bytes):
 @command("sscan", arity=-3, flags="readonly")
 def sscan(ctx: Ctx, key: bytes, cursor: bytes, *options: bytes):
     start = scan_cursor(cursor)
+    if not _exists(ctx, key):
+        return [b"0", []]  # Redis answers a missing key before it reads the options
     pattern, count = scan_options(options)
     members = _members(ctx, key)
     whole = len(members) <= INTSET_ENTRIES and _as_integers(members) is not None

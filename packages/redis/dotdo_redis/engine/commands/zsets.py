@@ -682,14 +682,21 @@ def zrandmember(ctx: Ctx, key: bytes, *args: bytes):
 
 # -- set algebra -----------------------------------------------------------------------------------------
 
-def _aggregate_args(cmd: str, args: tuple[bytes, ...], *, store: bool, weights_ok: bool):
-    """numkeys key ... [WEIGHTS w ...] [AGGREGATE SUM|MIN|MAX] [WITHSCORES]."""
+def _input_keys(cmd: str, args: tuple[bytes, ...]) -> list[bytes]:
     setnum = to_int(args[0])
     if setnum < 1:
         raise RedisError(f"ERR at least 1 input key is needed for '{cmd}' command")
     if setnum > len(args) - 1:
         raise RedisError(SYNTAX)
-    keys = list(args[1 : 1 + setnum])
+    return list(args[1 : 1 + setnum])
+
+
+def _aggregate_args(ctx: Ctx, cmd: str, args: tuple[bytes, ...], *, store: bool, weights_ok: bool):
+    """numkeys key ... [WEIGHTS w ...] [AGGREGATE SUM|MIN|MAX] [WITHSCORES]. Redis reads the
+    input keys (so WRONGTYPE comes first) before it parses the options."""
+    keys = _input_keys(cmd, args)
+    sources = [_source(ctx, k) for k in keys]
+    setnum = len(keys)
     weights = [1.0] * setnum
     aggregate = "sum"
     withscores = False
@@ -715,7 +722,7 @@ def _aggregate_args(cmd: str, args: tuple[bytes, ...], *, store: bool, weights_o
         else:
             raise RedisError(SYNTAX)
         i += 1
-    return keys, weights, aggregate, withscores
+    return sources, weights, aggregate, withscores
 
 
 def _source(ctx: Ctx, key: bytes) -> dict[bytes, float] | None:
@@ -745,8 +752,7 @@ def _combine(acc: float, v: float, aggregate: str) -> float:
     return max(acc, v)
 
 
-def _compute(ctx: Ctx, op: str, keys: list[bytes], weights: list[float], aggregate: str) -> list[tuple[bytes, float]]:
-    sources = [_source(ctx, k) for k in keys]
+def _compute(op: str, sources: list[dict[bytes, float] | None], weights: list[float], aggregate: str) -> list[tuple[bytes, float]]:
     result: dict[bytes, float] = {}
     if op == "union":
         for src, w in zip(sources, weights):
@@ -772,13 +778,13 @@ def _compute(ctx: Ctx, op: str, keys: list[bytes], weights: list[float], aggrega
 
 
 def _algebra(ctx: Ctx, cmd: str, op: str, args: tuple[bytes, ...]):
-    keys, weights, aggregate, withscores = _aggregate_args(cmd, args, store=False, weights_ok=op != "diff")
-    return _scored(ctx, _compute(ctx, op, keys, weights, aggregate), withscores)
+    sources, weights, aggregate, withscores = _aggregate_args(ctx, cmd, args, store=False, weights_ok=op != "diff")
+    return _scored(ctx, _compute(op, sources, weights, aggregate), withscores)
 
 
 def _algebra_store(ctx: Ctx, cmd: str, op: str, dest: bytes, args: tuple[bytes, ...]):
-    keys, weights, aggregate, _ = _aggregate_args(cmd, args, store=True, weights_ok=op != "diff")
-    return _store(ctx, dest, _compute(ctx, op, keys, weights, aggregate))
+    sources, weights, aggregate, _ = _aggregate_args(ctx, cmd, args, store=True, weights_ok=op != "diff")
+    return _store(ctx, dest, _compute(op, sources, weights, aggregate))
 
 
 @command("zunion", arity=-3, flags="readonly", keys=key_callback(1))
@@ -813,13 +819,9 @@ def zdiffstore(ctx: Ctx, dest: bytes, *args: bytes):
 
 @command("zintercard", arity=-3, flags="readonly", keys=key_callback(1))
 def zintercard(ctx: Ctx, *args: bytes):
-    setnum = to_int(args[0])
-    if setnum < 1:
-        raise RedisError("ERR at least 1 input key is needed for 'zintercard' command")
-    if setnum > len(args) - 1:
-        raise RedisError(SYNTAX)
-    keys = list(args[1 : 1 + setnum])
-    rest = args[1 + setnum :]
+    keys = _input_keys("zintercard", args)
+    sources = [_source(ctx, k) for k in keys]
+    rest = args[1 + len(keys) :]
     limit = 0
     i = 0
     while i < len(rest):
@@ -833,7 +835,7 @@ def zintercard(ctx: Ctx, *args: bytes):
             i += 2
         else:
             raise RedisError(SYNTAX)
-    n = len(_compute(ctx, "inter", keys, [1.0] * len(keys), "sum"))
+    n = len(_compute("inter", sources, [1.0] * len(keys), "sum"))
     return min(n, limit) if limit else n
 
 
@@ -842,8 +844,10 @@ def zintercard(ctx: Ctx, *args: bytes):
 @command("zscan", arity=-3, flags="readonly")
 def zscan(ctx: Ctx, key: bytes, cursor: bytes, *options: bytes):
     start = scan_cursor(cursor)
+    if not _exists(ctx, key):
+        return [b"0", []]  # Redis answers a missing key before it reads the options
     pattern, count = scan_options(options)
-    pairs = _all(ctx, key) if _exists(ctx, key) else []
+    pairs = _all(ctx, key)
     whole = len(pairs) <= LISTPACK_ENTRIES and all(len(m) <= LISTPACK_VALUE for m, _ in pairs)
     nxt, page = scan_page(pairs, start, count, whole)
     return [str(nxt).encode(), [x for m, s in filter_match(page, pattern) for x in (m, d2string(s))]]
