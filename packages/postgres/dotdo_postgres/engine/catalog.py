@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 
-from .types import ColType
+from .types import ColType, define_enum, undefine_enum
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS _pg_tables (name TEXT PRIMARY KEY, def TEXT NOT NULL, oid INTEGER NOT NULL) WITHOUT ROWID;
@@ -16,6 +16,7 @@ CREATE TABLE IF NOT EXISTS _pg_sequences (
     type TEXT NOT NULL DEFAULT 'int8', cycle INTEGER NOT NULL DEFAULT 0
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS _pg_oids (next INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS _pg_enums (name TEXT PRIMARY KEY, oid INTEGER NOT NULL, labels TEXT NOT NULL) WITHOUT ROWID;
 """
 
 FIRST_USER_OID = 16384
@@ -41,6 +42,7 @@ class Constraint:
     on_delete: str = "NO ACTION"
     on_update: str = "NO ACTION"
     check: str | None = None     # the PostgreSQL expression text
+    via: str = "table"           # enforced by the SQLite table ("table"), a unique "index" or "trigger"s
 
 
 @dataclass
@@ -58,6 +60,8 @@ class Table:
     constraints: list[Constraint] = field(default_factory=list)
     indexes: list[Index] = field(default_factory=list)
     oid: int = 0
+    view: str | None = None                                 # a view's defining query (PostgreSQL text)
+    depends: list[str] = field(default_factory=list)        # tables a view reads
 
     def column(self, name: str) -> Column | None:
         for c in self.columns:
@@ -98,18 +102,39 @@ class Table:
             key, mods = c.pop("type")
             cols.append(Column(type=ColType(key, tuple(mods)), **c))
         return cls(name=d["name"], columns=cols, constraints=[Constraint(**c) for c in d["constraints"]],
-                   indexes=[Index(**i) for i in d["indexes"]], oid=d.get("oid", 0))
+                   indexes=[Index(**i) for i in d["indexes"]], oid=d.get("oid", 0), view=d.get("view"),
+                   depends=d.get("depends", []))
 
 
 class Catalog:
     def __init__(self) -> None:
         self.tables: dict[str, Table] = {}
         self.sequences: set[str] = set()
+        self.enums: dict[str, tuple[int, list[str]]] = {}
         self.version = 0
 
     def load(self, conn) -> None:
         self.tables = {name: Table.from_json(d) for name, d in conn.execute("SELECT name, def FROM _pg_tables")}
         self.sequences = {r[0] for r in conn.execute("SELECT name FROM _pg_sequences")}
+        for name in getattr(self, "enums", {}):
+            undefine_enum(name)  # a rolled-back CREATE TYPE must not stay known
+        self.enums = {name: (oid, json.loads(labels)) for name, oid, labels in
+                      conn.execute("SELECT name, oid, labels FROM _pg_enums")}
+        for name, (oid, labels) in self.enums.items():
+            define_enum(name, oid, labels)
+        self.version += 1
+
+    def save_enum(self, conn, name: str, labels: list[str]) -> None:
+        oid = self.new_oid(conn)
+        conn.execute("INSERT INTO _pg_enums(name, oid, labels) VALUES (?, ?, ?)", (name, oid, json.dumps(labels)))
+        self.enums[name] = (oid, labels)
+        define_enum(name, oid, labels)
+        self.version += 1
+
+    def forget_enum(self, conn, name: str) -> None:
+        conn.execute("DELETE FROM _pg_enums WHERE name = ?", (name,))
+        self.enums.pop(name, None)
+        undefine_enum(name)
         self.version += 1
 
     def save(self, conn, table: Table) -> None:
@@ -132,6 +157,9 @@ class Catalog:
             return FIRST_USER_OID
         conn.execute("UPDATE _pg_oids SET next = next + 1")
         return row[0]
+
+    def views_on(self, name: str) -> list[Table]:
+        return [t for t in self.tables.values() if t.view is not None and name in t.depends]
 
     def referencing(self, name: str) -> list[tuple[Table, Constraint]]:
         return [(t, c) for t in self.tables.values() for c in t.constraints if c.kind == "f" and c.ref_table == name

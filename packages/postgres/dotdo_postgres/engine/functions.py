@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from . import types as T
-from .errors import PgError, invalid_text
+from .errors import PgError
 
 if TYPE_CHECKING:
     from .database import Database
@@ -26,7 +26,9 @@ def _spec(s: str) -> T.ColType:
     return T.parse_spec(s)
 
 
-def pg_in(spec: str, v: Any) -> Any:
+def pg_in(spec: str, v: Any, src: str | None = None) -> Any:
+    if src == "numeric" and isinstance(v, str):
+        v = T.to_decimal(v)  # a numeric's text is a number (2.5 into an integer column rounds)
     return T.coerce(_spec(spec), v)
 
 
@@ -37,7 +39,7 @@ def pg_cast(spec: str, v: Any, src: str | None) -> Any:
     ct = _spec(spec)
     src_key = _spec(src).key if src else None
     key = ct.key
-    if src_key == "numeric" and isinstance(v, str):
+    if src_key == "numeric" and isinstance(v, (str, float)):
         v = T.to_decimal(v)
     if src_key == "bool" and key in T.TEXTS + ("text",):
         return "true" if v else "false"
@@ -61,6 +63,19 @@ def pg_cast(spec: str, v: Any, src: str | None) -> Any:
     if src_key == "date" and key in ("timestamp", "timestamptz"):
         return f"{v} 00:00:00" + ("+00" if key == "timestamptz" else "")
     return T.coerce(ct, v)
+
+
+_LIMITS = {"int2": (-(2**15), 2**15 - 1, "smallint"), "int4": (-(2**31), 2**31 - 1, "integer")}
+
+
+def pg_int_range(key: str, v: Any) -> Any:
+    if isinstance(v, float) and key == "int8":
+        raise PgError("22003", "bigint out of range")  # SQLite turned an overflowing integer into a REAL
+    if isinstance(v, int) and key != "int8":
+        lo, hi, name = _LIMITS[key]
+        if not lo <= v <= hi:
+            raise PgError("22003", f"{name} out of range")
+    return v
 
 
 def pg_div(a: Any, b: Any) -> Any:
@@ -142,6 +157,14 @@ def num_neg(a: Any) -> Any:
     return None if a is None else T.num_text(-T.to_decimal(a))
 
 
+def num_ceil(a: Any) -> Any:
+    return None if a is None else T.num_text(T.to_decimal(a).to_integral_value(rounding="ROUND_CEILING"))
+
+
+def num_floor(a: Any) -> Any:
+    return None if a is None else T.num_text(T.to_decimal(a).to_integral_value(rounding="ROUND_FLOOR"))
+
+
 def num_round(a: Any, n: int = 0) -> Any:
     if a is None:
         return None
@@ -159,19 +182,8 @@ def pgnum_collate(a: str, b: str) -> int:
 
 
 class NumSum:
-    def __init__(self) -> None:
-        self.total: Decimal | None = None
+    """sum() over numeric, exact; also a window function (step/inverse/value)."""
 
-    def step(self, v: Any) -> None:
-        if v is not None:
-            d = T.to_decimal(v)
-            self.total = d if self.total is None else self.total + d
-
-    def final(self) -> Any:
-        return None if self.total is None else T.num_text(self.total)
-
-
-class NumAvg:
     def __init__(self) -> None:
         self.total = Decimal(0)
         self.n = 0
@@ -181,7 +193,20 @@ class NumAvg:
             self.total += T.to_decimal(v)
             self.n += 1
 
+    def inverse(self, v: Any) -> None:
+        if v is not None:
+            self.total -= T.to_decimal(v)
+            self.n -= 1
+
+    def value(self) -> Any:
+        return None if self.n == 0 else T.num_text(self.total)
+
     def final(self) -> Any:
+        return self.value()
+
+
+class NumAvg(NumSum):
+    def value(self) -> Any:
         return None if self.n == 0 else T.num_text(div_numeric(self.total, Decimal(self.n)))
 
 
@@ -214,7 +239,7 @@ class JsonAgg:
     def final(self) -> Any:
         if not self.items:
             return None
-        return T.jsonb_normal(self.items) if self.normal else json.dumps(self.items, separators=(", ", ": "))
+        return T.jsonb_normal(self.items) if self.normal else T.json_text(self.items)
 
 
 def _to_json_value(v: Any, src: str) -> Any:
@@ -228,13 +253,6 @@ def _to_json_value(v: Any, src: str) -> Any:
     if key == "numeric":
         return T.to_decimal(v)
     return v if not isinstance(v, bytes) else T.text_out("bytea", v)
-
-
-class _DecimalEncoder(json.JSONEncoder):
-    def default(self, o: Any) -> Any:
-        if isinstance(o, Decimal):
-            return float(o)
-        return super().default(o)
 
 
 @lru_cache(maxsize=4096)
@@ -401,6 +419,28 @@ def _regex(pattern: str, icase: bool) -> re.Pattern:
         raise PgError("2201B", f"invalid regular expression: {e}") from None
 
 
+@lru_cache(maxsize=512)
+def _like_regex(pattern: str, escape: str) -> re.Pattern:
+    out = []
+    i = 0
+    while i < len(pattern):
+        c = pattern[i]
+        if escape and c == escape and i + 1 < len(pattern):
+            out.append(re.escape(pattern[i + 1]))
+            i += 2
+            continue
+        out.append(".*" if c == "%" else "." if c == "_" else re.escape(c))
+        i += 1
+    return re.compile("".join(out), re.S | re.IGNORECASE)
+
+
+def pg_ilike(s: Any, pattern: Any, escape: Any = "\\") -> Any:
+    if s is None or pattern is None:
+        return None
+    s, pattern = str(s), str(pattern)
+    return int(_like_regex(pattern, escape or "").fullmatch(s) is not None)
+
+
 def lpad(s: Any, n: int, fill: str = " ") -> Any:
     if s is None or n is None:
         return None
@@ -438,18 +478,42 @@ def initcap(s: Any) -> Any:
     return re.sub(r"[A-Za-z0-9]+", lambda m: m.group(0)[0].upper() + m.group(0)[1:].lower(), s)
 
 
+def _left(s: Any, n: Any) -> Any:
+    if s is None or n is None:
+        return None
+    return s[:n] if n >= 0 else s[:max(0, len(s) + n)]
+
+
+def _right(s: Any, n: Any) -> Any:
+    if s is None or n is None:
+        return None
+    if n >= 0:
+        return s[len(s) - n:] if n else ""
+    return s[-n:]
+
+
+def _md5(s: Any) -> Any:
+    import hashlib
+    if s is None:
+        return None
+    return hashlib.md5(s if isinstance(s, bytes) else str(s).encode()).hexdigest()
+
+
 def register(conn, db: "Database") -> None:
     """Install the PostgreSQL layer's functions on one apsw connection of database `db`."""
     conn.execute("PRAGMA case_sensitive_like=ON")
     conn.create_collation("PGNUM", pgnum_collate)
     f = conn.create_scalar_function
-    f("pg_in", pg_in, 2, deterministic=True)
+    f("pg_in", pg_in, -1, deterministic=True)
     f("pg_cast", pg_cast, 3, deterministic=True)
     f("pg_div", pg_div, 2, deterministic=True)
+    f("pg_int_range", pg_int_range, 2, deterministic=True)
     f("pg_mod", pg_mod, 2, deterministic=True)
     f("pg_num", num_op, 3, deterministic=True)
     f("pg_num_neg", num_neg, 1, deterministic=True)
     f("pg_num_round", num_round, -1, deterministic=True)
+    f("pg_num_ceil", num_ceil, 1, deterministic=True)
+    f("pg_num_floor", num_floor, 1, deterministic=True)
     f("pg_json_get", json_get, 2, deterministic=True)
     f("pg_json_text", json_get_text, 2, deterministic=True)
     f("pg_json_path", json_path, 2, deterministic=True)
@@ -465,6 +529,14 @@ def register(conn, db: "Database") -> None:
     f("rpad", rpad, -1, deterministic=True)
     f("split_part", split_part, 3, deterministic=True)
     f("initcap", initcap, 1, deterministic=True)
+    f("pg_ilike", pg_ilike, -1, deterministic=True)
+    f("upper", lambda s: s.upper() if isinstance(s, str) else s, 1, deterministic=True)
+    f("lower", lambda s: s.lower() if isinstance(s, str) else s, 1, deterministic=True)
+    f("left", _left, 2, deterministic=True)
+    f("right", _right, 2, deterministic=True)
+    f("repeat", lambda s, n: None if s is None or n is None else s * max(0, n), 2, deterministic=True)
+    f("reverse", lambda s: None if s is None else s[::-1], 1, deterministic=True)
+    f("md5", _md5, 1, deterministic=True)
     f("gen_random_uuid", lambda: str(uuid.uuid4()), 0)
     f("version", lambda: VERSION, 0)
     f("current_schema", lambda: "public", 0)
@@ -480,8 +552,18 @@ def register(conn, db: "Database") -> None:
     f("lastval", lambda: db.sequences.lastval(), 0)
     f("setval", lambda name, v, called=True: db.sequences.setval(conn, name, v, called), -1)
     f("pg_raise", _raise, -1)
-    conn.create_aggregate_function("pg_num_sum", lambda: (NumSum(), NumSum.step, NumSum.final))
-    conn.create_aggregate_function("pg_num_avg", lambda: (NumAvg(), NumAvg.step, NumAvg.final))
+    f("pg_notify", lambda ch, payload: db.session().notify(ch or "", payload or ""), 2)
+    f("pg_regtype", _regtype, 1, deterministic=True)
+    f("to_regtype", _to_regtype, 1, deterministic=True)
+    f("pg_table_is_visible", lambda oid: 1, 1, deterministic=True)
+    f("pg_get_userbyid", lambda oid: "postgres" if oid == 10 else f"unknown (OID={oid})", 1, deterministic=True)
+    f("pg_type_is_visible", lambda oid: 1, 1, deterministic=True)
+    f("pg_out", lambda key, v: None if v is None else T.text_out(key, v), 2, deterministic=True)
+    from . import arrays, datetime_ops
+    datetime_ops.register(conn)
+    arrays.register(conn)
+    conn.create_window_function("pg_num_sum", NumSum)
+    conn.create_window_function("pg_num_avg", NumAvg)
     conn.create_aggregate_function("bool_and", lambda: (BoolAnd(), BoolAnd.step, BoolAnd.final))
     conn.create_aggregate_function("bool_or", lambda: (BoolOr(), BoolOr.step, BoolOr.final))
     conn.create_aggregate_function("every", lambda: (BoolAnd(), BoolAnd.step, BoolAnd.final))
@@ -489,10 +571,18 @@ def register(conn, db: "Database") -> None:
     conn.create_aggregate_function("pg_json_agg", lambda: (JsonAgg(False), JsonAgg.step, JsonAgg.final))
 
 
+def _regtype(v: Any) -> Any:
+    from .system import regtype_oid
+    return None if v is None else regtype_oid(v)
+
+
+def _to_regtype(v: Any) -> Any:
+    try:
+        return _regtype(v)
+    except PgError:
+        return None
+
+
 def _raise(sqlstate: str, message: str, detail: str | None = None) -> None:
     raise PgError(sqlstate, message, detail=detail)
 
-
-def check_regex_text(v: Any) -> None:
-    if not isinstance(v, str):
-        raise invalid_text("text", str(v))

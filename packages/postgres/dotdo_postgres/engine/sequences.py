@@ -17,6 +17,9 @@ class Sequences:
     def __init__(self, db: "Database") -> None:
         self.db = db
         self._high: dict[str, int] = {}
+        self._gen: dict[str, int] = {}  # a dropped and re-created sequence has no currval yet
+        self.replaying = False          # re-running a failed statement to describe its error
+        self.log: list[int] = []        # values handed out by the current statement, replayed in order
 
     def create(self, conn, name: str, *, start: int = 1, increment: int = 1, min_value: int | None = None,
                max_value: int | None = None, owner: str | None = None, type_: str = "int8",
@@ -35,6 +38,7 @@ class Sequences:
             " VALUES (?,?,?,?,?,?,0,?,?)", (name, start, start, increment, min_value, max_value, owner, type_))
         self.db.catalog.sequences.add(name)
         self._high.pop(name, None)
+        self._gen[name] = self._gen.get(name, 0) + 1
 
     def drop(self, conn, name: str) -> None:
         conn.execute("DELETE FROM _pg_sequences WHERE name = ?", (name,))
@@ -50,24 +54,29 @@ class Sequences:
 
     def nextval(self, conn, name: str) -> int:
         name = _unquote(name)
+        if self.replaying and self.log:
+            return self.log.pop(0)
         last, inc, lo, hi, called = self._row(conn, name)
         value = last + inc if called else last
-        high = self._high.get(name)
+        high = None if self.replaying else self._high.get(name)
         if high is not None and (value <= high if inc > 0 else value >= high):
             value = high + inc
         if value > hi or value < lo:
             bound = "maximum" if value > hi else "minimum"
             raise PgError("2200H", f'nextval: reached {bound} value of sequence "{name}" ({hi if value > hi else lo})')
         conn.execute("UPDATE _pg_sequences SET last_value = ?, is_called = 1 WHERE name = ?", (value, name))
-        self._high[name] = value
-        self.db.session().seen_sequence(name, value)
+        if not self.replaying:
+            self.log.append(value)
+            self._high[name] = value
+            self.db.session().seen_sequence(name, value, self._gen.get(name, 0))
         return value
 
     def currval(self, name: str) -> int:
         name = _unquote(name)
         if name not in self.db.catalog.sequences:
             raise PgError("42P01", f'relation "{name}" does not exist')
-        v = self.db.session().currvals.get(name)
+        seen = self.db.session().currvals.get(name)
+        v = seen[1] if seen is not None and seen[0] == self._gen.get(name, 0) else None
         if v is None:
             raise PgError("55000", f'currval of sequence "{name}" is not yet defined in this session')
         return v

@@ -77,6 +77,36 @@ ALIASES = {
 }
 
 
+ENUM_LABELS: dict[str, list[str]] = {}
+
+
+def define_enum(name: str, oid: int, labels: list[str]) -> None:
+    """Make an enum a known type: its OID for RowDescription, its labels for input checks, and a
+    collation ordering values by declaration (stored as text, sorted as PostgreSQL sorts enums)."""
+    pg = PgType(name, oid, 0, 4, name, f'TEXT COLLATE "enum_{name}"')
+    TYPES[name] = pg
+    BY_OID[oid] = pg
+    ALIASES[name] = name
+    ENUM_LABELS[name] = list(labels)
+
+
+def undefine_enum(name: str) -> None:
+    pg = TYPES.pop(name, None)
+    if pg is not None:
+        BY_OID.pop(pg.oid, None)
+    ALIASES.pop(name, None)
+    ENUM_LABELS.pop(name, None)
+
+
+def enum_collation(name: str):
+    def compare(a: str, b: str) -> int:
+        labels = ENUM_LABELS.get(name, [])
+        ia = labels.index(a) if a in labels else len(labels)
+        ib = labels.index(b) if b in labels else len(labels)
+        return (ia > ib) - (ia < ib) or (a > b) - (a < b)
+    return compare
+
+
 @dataclass(frozen=True)
 class ColType:
     """A declared type with its modifier: varchar(20), numeric(10,2), char(3)."""
@@ -203,7 +233,12 @@ def _int_in(key: str, v) -> int:
     return n
 
 
-def _float_in(key: str, v) -> float:
+def _float_in(key: str, v) -> float | str:
+    f = _float_value(key, v)
+    return "NaN" if f != f else f  # SQLite turns a NaN REAL into NULL; keep it as text
+
+
+def _float_value(key: str, v) -> float:
     if isinstance(v, (int, float)):
         return float(v)
     if isinstance(v, Decimal):
@@ -231,6 +266,8 @@ def _parse_date(v: str) -> dt.date:
     try:
         return dt.datetime.fromisoformat(v.strip()).date()
     except ValueError:
+        if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", v.strip()):
+            raise PgError("22008", f'date/time field value out of range: "{v}"') from None
         raise PgError("22007", f'invalid input syntax for type date: "{v}"') from None
 
 
@@ -272,7 +309,28 @@ def fmt_timestamptz(d: dt.datetime) -> str:
 
 def jsonb_normal(obj) -> str:
     """jsonb's canonical text: keys deduplicated (last wins) and ordered by length then bytes."""
-    return json.dumps(_jsonb_sort(obj), ensure_ascii=False, separators=(", ", ": "), allow_nan=False)
+    return json_text(_jsonb_sort(obj))
+
+
+def json_text(o) -> str:
+    """JSON as PostgreSQL prints jsonb (", " and ": " separators); Decimals keep their digits."""
+    if o is None:
+        return "null"
+    if o is True:
+        return "true"
+    if o is False:
+        return "false"
+    if isinstance(o, str):
+        return json.dumps(o, ensure_ascii=False)
+    if isinstance(o, Decimal):
+        return num_text(o)
+    if isinstance(o, (int, float)):
+        return repr(o)
+    if isinstance(o, dict):
+        return "{" + ", ".join(f"{json.dumps(str(k), ensure_ascii=False)}: {json_text(v)}" for k, v in o.items()) + "}"
+    if isinstance(o, (list, tuple)):
+        return "[" + ", ".join(json_text(x) for x in o) + "]"
+    return json.dumps(o)
 
 
 def _jsonb_sort(obj):
@@ -291,8 +349,11 @@ def _json_parse(v, key: str):
             v = json.dumps(v)
     try:
         return v, json.loads(v, parse_float=Decimal)
-    except ValueError:
-        raise PgError("22P02", f"invalid input syntax for type {key}", detail="Token is invalid.") from None
+    except json.JSONDecodeError as e:
+        rest = v[e.pos:]
+        m = re.match(r"[A-Za-z0-9_]+|\S", rest)
+        detail = f'Token "{m.group(0)}" is invalid.' if m else "The input string ended unexpectedly."
+        raise PgError("22P02", f"invalid input syntax for type {key}", detail=detail) from None
 
 
 def coerce(ct: ColType, v):
@@ -370,9 +431,18 @@ def coerce(ct: ColType, v):
         _, obj = _json_parse(v, "json")
         return jsonb_normal(obj)
     if key == "interval":
-        raise PgError("0A000", "interval values are not supported by dotdo")
+        from .datetime_ops import parse_interval
+        return v if isinstance(v, str) and v.count("|") == 2 else parse_interval(str(v))
     if key in ("oid", "regtype", "regproc"):
         return _int_in("int8", v)
+    if key.startswith("_"):
+        from .arrays import coerce_array
+        return coerce_array(ct, v)
+    if key in ENUM_LABELS:
+        s = v if isinstance(v, str) else str(v)
+        if s not in ENUM_LABELS[key]:
+            raise PgError("22P02", f'invalid input value for enum {key}: "{s}"')
+        return s
     raise PgError("0A000", f"type {key} is not supported by dotdo")
 
 
@@ -421,6 +491,15 @@ def fmt_float(v: float, key: str = "float8") -> str:
 
 def text_out(key: str, v) -> str:
     """A stored value as PostgreSQL's text output for type `key`."""
+    if key == "interval" and isinstance(v, str):
+        from .datetime_ops import interval_text
+        return interval_text(v)
+    if key.startswith("_") and key[1:] in TYPES:
+        from .arrays import array_text
+        return array_text(key, v)
+    if key == "regtype" and isinstance(v, int):
+        from .system import regtype_name
+        return regtype_name(v)
     if key == "bool":
         if isinstance(v, str):
             return "t" if v.lower() in _TRUE else "f"
@@ -467,7 +546,58 @@ def binary_out(key: str, v) -> bytes:
         return b"\x01" + text_out(key, v).encode()
     if key == "uuid":
         return uuid.UUID(v).bytes
+    if key == "numeric":
+        return _numeric_binary(to_decimal(v))
+    if key.startswith("_") and key[1:] in TYPES:
+        from .arrays import array_binary
+        return array_binary(key, v)
+    if key == "date":
+        return struct.pack("!i", (dt.date.fromisoformat(v) - dt.date(2000, 1, 1)).days)
+    if key in ("timestamp", "timestamptz"):
+        d = dt.datetime.fromisoformat(v[:-3] if key == "timestamptz" else v)
+        delta = d - _PG_EPOCH
+        return struct.pack("!q", (delta.days * 86400 + delta.seconds) * 10**6 + delta.microseconds)
+    if key == "time":
+        t = dt.time.fromisoformat(v)
+        return struct.pack("!q", ((t.hour * 60 + t.minute) * 60 + t.second) * 10**6 + t.microsecond)
+    if key == "interval":
+        months, days, micros = (int(x) for x in v.split("|"))
+        return struct.pack("!qii", micros, days, months)
+    if key in ("oid", "regtype"):
+        return struct.pack("!I", int(v))
     raise PgError("0A000", f"binary output of type {key} is not supported by dotdo")
+
+
+def _numeric_binary(d: Decimal) -> bytes:
+    if d.is_nan():
+        return struct.pack("!hhHH", 0, 0, 0xC000, 0)
+    sign = 0x4000 if d < 0 else 0
+    t = abs(d).as_tuple()
+    dscale = max(0, -t.exponent)
+    digits = "".join(map(str, t.digits))
+    exp10 = t.exponent
+    # split the decimal digits into base-10000 groups aligned on the decimal point
+    int_part = digits[:len(digits) + exp10] if exp10 < 0 else digits + "0" * exp10
+    frac_part = digits[len(digits) + exp10:] if exp10 < 0 else ""
+    if len(int_part) < 0:
+        int_part = ""
+    int_part = int_part.lstrip("0")
+    int_groups = []
+    while int_part:
+        int_groups.insert(0, int(int_part[-4:]))
+        int_part = int_part[:-4]
+    frac_part = frac_part.rjust(-exp10, "0") if exp10 < 0 else ""
+    frac_groups = [int(frac_part[i:i + 4].ljust(4, "0")) for i in range(0, len(frac_part), 4)]
+    groups = int_groups + frac_groups
+    weight = len(int_groups) - 1
+    while groups and groups[0] == 0:
+        groups.pop(0)
+        weight -= 1
+    while groups and groups[-1] == 0:
+        groups.pop()
+    if not groups:
+        weight = 0
+    return struct.pack(f"!hhHH{len(groups)}h", len(groups), weight, sign, dscale, *groups)
 
 
 # -- parameters: wire → storage ------------------------------------------------------------
@@ -513,6 +643,13 @@ def param_in(oid: int, fmt: int, raw: bytes | None):
             return str(uuid.UUID(bytes=bytes(raw)))
         if oid == 3802:
             return coerce(ColType("jsonb"), raw[1:].decode())
+        pg_arr = BY_OID.get(oid)
+        if pg_arr is not None and pg_arr.key.startswith("_"):
+            from .arrays import binary_in
+            return binary_in(oid, raw)
+        if oid == 1186:
+            micros, days, months = struct.unpack("!qii", raw)
+            return f"{months}|{days}|{micros}"
         if oid == 1082:
             return (dt.date(2000, 1, 1) + dt.timedelta(days=struct.unpack("!i", raw)[0])).isoformat()
         if oid == 1114:

@@ -1,0 +1,139 @@
+"""psycopg → real PostgreSQL (unix socket) vs psycopg → dotdo embedded, side by side.
+
+    .venv/bin/python bench/postgres.py [--seconds 1.0] [--real postgresql://postgres@/postgres?host=/var/run/postgresql]
+
+Ops: SELECT 1, insert one row (autocommit), select by primary key, update by primary key, and a
+10k-row bulk load by executemany (one transaction) and by COPY FROM STDIN.
+Both sides commit durably per statement: PostgreSQL's default fsync'd WAL, dotdo's SQLite WAL
+(synchronous=NORMAL, which survives kill -9; `--sync full` for power-loss durability per commit).
+Absolute numbers on shared machines are noise: read the ratios."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+import uuid
+
+import psycopg
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "packages", "postgres"))
+sys.path.insert(0, os.path.join(ROOT, "packages", "core"))
+
+ROWS = 1000
+
+
+def setup(conn: psycopg.Connection) -> None:
+    conn.execute("DROP TABLE IF EXISTS bench_items")
+    conn.execute("CREATE TABLE bench_items (id serial PRIMARY KEY, name text NOT NULL, qty int NOT NULL)")
+    with conn.cursor() as cur:
+        cur.executemany("INSERT INTO bench_items (name, qty) VALUES (%s, %s)", [(f"item{i}", i) for i in range(ROWS)])
+
+
+def ops(conn: psycopg.Connection):
+    counter = iter(range(10**9))
+    return {
+        "SELECT 1": lambda: conn.execute("SELECT 1").fetchone(),
+        "insert one row (autocommit)": lambda: conn.execute(
+            "INSERT INTO bench_items (name, qty) VALUES (%s, %s)", ("new", next(counter))),
+        "select by pk": lambda: conn.execute(
+            "SELECT id, name, qty FROM bench_items WHERE id = %s", (next(counter) % ROWS + 1,)).fetchone(),
+        "update by pk": lambda: conn.execute(
+            "UPDATE bench_items SET qty = qty + 1 WHERE id = %s", (next(counter) % ROWS + 1,)),
+    }
+
+
+def rate(fn, seconds: float) -> float:
+    for _ in range(50):  # warm up: statement preparation, caches
+        fn()
+    n = 0
+    start = time.perf_counter()
+    deadline = start + seconds
+    while True:
+        for _ in range(50):
+            fn()
+        n += 50
+        now = time.perf_counter()
+        if now >= deadline:
+            return n / (now - start)
+
+
+BULK = 10_000
+
+
+def bulk(conn: psycopg.Connection) -> dict[str, float]:
+    """Rows per second for a 10k-row load, by executemany (one transaction) and by COPY."""
+    rows = [(f"bulk{i}", i) for i in range(BULK)]
+    out = {}
+    conn.execute("DROP TABLE IF EXISTS bench_bulk")
+    conn.execute("CREATE TABLE bench_bulk (id serial PRIMARY KEY, name text NOT NULL, qty int NOT NULL)")
+    start = time.perf_counter()
+    with conn.transaction():
+        with conn.cursor() as cur:
+            cur.executemany("INSERT INTO bench_bulk (name, qty) VALUES (%s, %s)", rows)
+    out["bulk insert 10k rows: executemany (rows/s)"] = BULK / (time.perf_counter() - start)
+    start = time.perf_counter()
+    with conn.cursor().copy("COPY bench_bulk (name, qty) FROM STDIN") as copy:
+        for r in rows:
+            copy.write_row(r)
+    out["bulk insert 10k rows: COPY (rows/s)"] = BULK / (time.perf_counter() - start)
+    return out
+
+
+def run(conn: psycopg.Connection, seconds: float) -> dict[str, float]:
+    setup(conn)
+    result = {name: rate(fn, seconds) for name, fn in ops(conn).items()}
+    result.update(bulk(conn))
+    return result
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--seconds", type=float, default=1.0)
+    ap.add_argument("--real", default=os.environ.get("DOTDO_BENCH_POSTGRES_URL",
+                                                     "postgresql://postgres@/postgres?host=/var/run/postgresql"))
+    args = ap.parse_args()
+
+    results: dict[str, dict[str, float]] = {}
+    try:
+        base = psycopg.connect(args.real, autocommit=True)
+        name = f"dotdo_bench_{uuid.uuid4().hex[:8]}"
+        base.execute(f'CREATE DATABASE "{name}"')
+        try:
+            with psycopg.connect(args.real.replace("/postgres?", f"/{name}?"), autocommit=True) as conn:
+                results["real PostgreSQL"] = run(conn, args.seconds)
+        finally:
+            base.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            base.close()
+    except psycopg.OperationalError as e:
+        print(f"real PostgreSQL unavailable ({e}); showing dotdo only")
+
+    import dotdo_postgres
+    for sync in ("normal", "full"):
+        data = tempfile.mkdtemp(prefix="dotdo-bench-pg-")
+        with dotdo_postgres.connect(data=data, autocommit=True, sync=sync) as conn:
+            results[f"dotdo sync={sync}"] = run(conn, args.seconds)
+
+    names = list(next(iter(results.values())).keys())
+    real = results.get("real PostgreSQL")
+    header = f"{'op':44}" + "".join(f"{k:>22}" for k in results)
+    if real:
+        header += "".join(f"{'  ratio ' + k.split()[-1]:>20}" for k in results if k != "real PostgreSQL")
+    print(header)
+    for op in names:
+        line = f"{op:44}" + "".join(f"{results[k][op]:>16,.0f} ops/s" for k in results)
+        if real:
+            line += "".join(f"{results[k][op] / real[op]:>19.2f}x" for k in results if k != "real PostgreSQL")
+        print(line)
+    import gc  # the embedded servers' databases hold the translation-cache counters
+    dbs = [o for o in gc.get_objects() if type(o).__name__ == "Database" and hasattr(o, "cache_hits")]
+    hits = sum(d.cache_hits for d in dbs)
+    misses = sum(d.cache_misses for d in dbs)
+    if hits + misses:
+        print(f"translation cache: {hits:,} hits, {misses:,} misses ({hits / (hits + misses):.2%} hit rate)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,35 @@
+"""The PostgreSQL section of docs/conformance.md: what is implemented and what is refused."""
+from __future__ import annotations
+
+
+def extra_markdown() -> str:
+    return """### PostgreSQL: scope
+
+Implemented (each exercised by the cases above against real PostgreSQL and dotdo): DDL with
+PRIMARY KEY / UNIQUE / NOT NULL / CHECK / DEFAULT / FOREIGN KEY (with actions) and PostgreSQL's
+constraint names, serial / identity sequences (`nextval`, `currval`, `setval`, `lastval`),
+indexes (unique, partial), ALTER TABLE ADD/DROP/RENAME COLUMN, TRUNCATE; INSERT/UPDATE/DELETE
+... RETURNING, ON CONFLICT DO NOTHING / DO UPDATE with `excluded`, UPDATE ... FROM; joins,
+GROUP BY/HAVING, aggregates (exact numeric sum/avg), window functions, subqueries, CTEs
+(recursive), set operations, `generate_series`; types with PostgreSQL OIDs (int2/4/8, numeric
+exact, float4/8, bool, text/varchar/char with length checks, bytea, date/time/timestamp/
+timestamptz, uuid, json/jsonb with `->`, `->>`, `#>`, `#>>`, `@>`, `?`); transactions with the
+failed-transaction state, savepoints and implicit multi-statement transactions; errors with
+PostgreSQL's SQLSTATE, message and DETAIL; psycopg (sync/async, binary, prepared), psycopg2 and
+SQLAlchemy 2.0 ORM, asyncpg.
+
+Also: intervals and date/time arithmetic, `extract`, `date_trunc`, views, `CREATE TABLE AS`,
+`DELETE ... USING`, ALTER TABLE ADD/DROP CONSTRAINT, DISTINCT ON, COPY FROM STDIN / TO STDOUT
+(text, CSV), pipeline-mode implicit transactions, LISTEN/NOTIFY within one server, enums,
+one-dimensional arrays (ANY/ALL, @>, <@, &&, subscripts, array_agg, unnest in FROM).
+
+Refused with `0A000 feature_not_supported` naming the feature: `unnest` in the select list,
+multi-dimensional arrays, interval columns, `age`,
+`to_char`, composite types, materialized views, writing through views, non-public schemas, `DISTINCT ON *`,
+`LATERAL`, GROUPING SETS, COPY with server files or binary format, EXPLAIN, temporary tables, data-modifying CTEs,
+expression indexes, time zones other than UTC.
+
+Known differences not covered by a case: a second writer waits for another connection's whole
+transaction (one writer per database); CancelRequest interrupts nothing; trust authentication
+only; see docs/postgres.md.
+"""

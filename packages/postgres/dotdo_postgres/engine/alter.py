@@ -1,0 +1,178 @@
+"""ALTER TABLE: columns added, dropped and renamed; constraints added to tables that already hold
+rows (validated first) and dropped. SQLite cannot alter a table's own constraints, so constraints
+added later live in a unique index or in triggers."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import sqlglot
+from sqlglot import exp
+
+from .catalog import Table
+from .ddl import (_sqlstr, add_constraint, build_table, check_sql, column_sql, drop_fk_triggers, fk_triggers, q)
+from .errors import PgError, undefined_column, undefined_table, unsupported
+from .types import text_out
+
+if TYPE_CHECKING:
+    from .translate import Translator
+
+
+def alter_runner(tr: "Translator", stmt: exp.Alter):
+    tname = stmt.this.name
+    actions = stmt.args.get("actions") or []
+
+    def run(session, conn, params) -> None:
+        db = session.db
+        cat = db.catalog
+        table = cat.tables.get(tname)
+        if table is None:
+            if stmt.args.get("exists"):
+                session.notice("00000", f'relation "{tname}" does not exist, skipping')
+                return None
+            raise undefined_table(tname)
+        trn = db.translator()
+        for action in actions:
+            if isinstance(action, exp.ColumnDef):
+                if table.column(action.name) is not None:
+                    if action.args.get("exists"):
+                        session.notice("42701", f'column "{action.name}" of relation "{tname}" already exists, skipping')
+                        continue
+                    raise PgError("42701", f'column "{action.name}" of relation "{tname}" already exists')
+                fake = exp.Create(this=exp.Schema(this=exp.to_table(tname), expressions=[action]), kind="TABLE")
+                new_def, seqs = build_table(trn, fake)
+                col = new_def.columns[0]
+                if new_def.constraints:
+                    raise unsupported("constraints in ALTER TABLE ADD COLUMN")
+                for seq, c, key in seqs:
+                    db.sequences.create(conn, seq, owner=f"{tname}.{c}", type_=key)
+                if col.not_null and col.default is None and col.sequence is None:
+                    if conn.execute(f"SELECT 1 FROM {q(tname)} LIMIT 1").fetchone():
+                        raise PgError("23502", f'column "{col.name}" of relation "{tname}" contains null values')
+                    raise unsupported("ADD COLUMN ... NOT NULL without a default")
+                if col.sequence is not None or (col.default is not None and not _constant(col.default)):
+                    raise unsupported("ADD COLUMN with a non-constant default")
+                table.columns.append(col)
+                conn.execute(f"ALTER TABLE {q(tname)} ADD COLUMN {column_sql(trn, table, col)}")
+            elif isinstance(action, exp.Drop) and (action.args.get("kind") or "").upper() == "COLUMN":
+                for t in action.args.get("tables") or []:
+                    col = table.column(t.name)
+                    if col is None:
+                        if action.args.get("exists"):
+                            session.notice("00000", f'column "{t.name}" of relation "{tname}" does not exist, skipping')
+                            continue
+                        raise undefined_column(t.name, tname)
+                    if any(t.name in c.columns for c in table.constraints) or any(t.name in ix.columns for ix in table.indexes):
+                        raise unsupported("dropping a column used by a constraint or index")
+                    conn.execute(f"ALTER TABLE {q(tname)} DROP COLUMN {q(t.name)}")
+                    table.columns.remove(col)
+                    if col.sequence:
+                        db.sequences.drop(conn, col.sequence)
+            elif isinstance(action, exp.RenameColumn):
+                old, new = action.this.name, action.args["to"].name
+                col = table.column(old)
+                if col is None:
+                    raise undefined_column(old)
+                if table.column(new) is not None:
+                    raise PgError("42701", f'column "{new}" of relation "{tname}" already exists')
+                if any(c.kind == "f" for c in table.constraints) or cat.referencing(tname) or \
+                        any(c.kind == "c" for c in table.constraints):
+                    raise unsupported("renaming a column of a table with foreign keys or checks")
+                conn.execute(f"ALTER TABLE {q(tname)} RENAME COLUMN {q(old)} TO {q(new)}")
+                col.name = new
+                for c in table.constraints:
+                    c.columns = [new if x == old else x for x in c.columns]
+                for ix in table.indexes:
+                    ix.columns = [new if x == old else x for x in ix.columns]
+            elif isinstance(action, exp.AddConstraint):
+                for cons in action.expressions:
+                    items = cons.expressions if isinstance(cons, exp.Constraint) else [cons]
+                    for item in items:
+                        _add_constraint_later(trn, session, conn, table,
+                                              cons.name if isinstance(cons, exp.Constraint) else None, item)
+            elif isinstance(action, exp.Drop) and (action.args.get("kind") or "").upper() == "CONSTRAINT":
+                for t in action.args.get("tables") or []:
+                    _drop_constraint(conn, table, t.name, bool(action.args.get("exists")), session)
+            elif isinstance(action, exp.AlterRename):
+                raise unsupported("ALTER TABLE ... RENAME TO")
+            else:
+                raise unsupported(f"ALTER TABLE {action.sql('postgres')}")
+        cat.save(conn, table)
+        return None
+    return run
+
+
+def _add_constraint_later(tr: "Translator", session, conn, table: Table, name: str | None, node: exp.Expression) -> None:
+    """ALTER TABLE ADD CONSTRAINT: SQLite cannot alter a table's constraints, so a unique constraint
+    becomes a unique index of that name and a check or foreign key becomes triggers; existing rows
+    are validated first, as PostgreSQL does."""
+    if isinstance(node, exp.PrimaryKey):
+        raise unsupported("ALTER TABLE ... ADD PRIMARY KEY")
+    taken = {ix.name for t in tr.catalog.tables.values() for ix in t.indexes} | {
+        c.name for t in tr.catalog.tables.values() for c in t.constraints}
+    c = add_constraint(tr, table, name, node, taken)
+    if c.kind == "u":
+        c.via = "index"
+        try:
+            conn.execute(f"CREATE UNIQUE INDEX {q(c.name)} ON {q(table.name)} ({', '.join(map(q, c.columns))})")
+        except Exception:
+            table.constraints.remove(c)
+            cols = ", ".join(map(q, c.columns))
+            dup = conn.execute(f"SELECT {cols} FROM {q(table.name)} WHERE {' AND '.join(f'{q(x)} IS NOT NULL' for x in c.columns)} "
+                               f"GROUP BY {cols} HAVING count(*) > 1 LIMIT 1").fetchone()
+            detail = None
+            if dup is not None:
+                shown = ", ".join(text_out(table.column(x).type.key, v) for x, v in zip(c.columns, dup))  # type: ignore[union-attr]
+                detail = f"Key ({', '.join(c.columns)})=({shown}) is duplicated."
+            raise PgError("23505", f'could not create unique index "{c.name}"', detail=detail, constraint=c.name) from None
+    elif c.kind == "f":
+        c.via = "trigger"
+        match = " AND ".join(f"p.{q(pc)} = ch.{q(cc)}" for cc, pc in zip(c.columns, c.ref_columns))
+        notnull = " AND ".join(f"ch.{q(cc)} IS NOT NULL" for cc in c.columns)
+        bad = conn.execute(f"SELECT {', '.join('ch.' + q(cc) for cc in c.columns)} FROM {q(table.name)} AS ch "
+                           f"WHERE {notnull} AND NOT EXISTS (SELECT 1 FROM {q(c.ref_table)} AS p WHERE {match}) LIMIT 1").fetchone()
+        if bad is not None:
+            table.constraints.remove(c)
+            raise PgError("23503", f'insert or update on table "{table.name}" violates foreign key constraint "{c.name}"',
+                          detail=f"Key ({', '.join(c.columns)})=({', '.join(str(v) for v in bad)}) is not present in "
+                                 f'table "{c.ref_table}".', constraint=c.name)
+        for sql in fk_triggers(tr, table, c):
+            conn.execute(sql)
+    elif c.kind == "c":
+        c.via = "trigger"
+        cond = check_sql(tr, table, c)
+        if conn.execute(f"SELECT 1 FROM {q(table.name)} WHERE NOT ({cond}) LIMIT 1").fetchone():
+            table.constraints.remove(c)
+            raise PgError("23514", f'check constraint "{c.name}" of relation "{table.name}" is violated by some row',
+                          constraint=c.name)
+        row = " || ', ' || ".join(f"coalesce(pg_out('{col.type.key}', NEW.{q(col.name)}), 'null')" for col in table.columns)
+        msg = _sqlstr(f'new row for relation "{table.name}" violates check constraint "{c.name}"')
+        body = (f"SELECT pg_raise('23514', {msg}, 'Failing row contains (' || {row} || ').') "
+                f"WHERE NOT ({check_sql(tr, table, c, row='NEW')});")
+        for event in ("INSERT", "UPDATE"):
+            conn.execute(f"CREATE TRIGGER {q(f'_ck_{table.name}_{c.name}_{event[:3].lower()}')} BEFORE {event} "
+                         f"ON {q(table.name)} BEGIN {body} END")
+
+
+def _drop_constraint(conn, table: Table, name: str, if_exists: bool, session) -> None:
+    c = next((x for x in table.constraints if x.name == name), None)
+    if c is None:
+        if if_exists:
+            session.notice("00000", f'constraint "{name}" of relation "{table.name}" does not exist, skipping')
+            return
+        raise PgError("42704", f'constraint "{name}" of relation "{table.name}" does not exist')
+    if c.kind == "f":
+        drop_fk_triggers(conn, table, c)
+    elif c.via == "index":
+        conn.execute(f"DROP INDEX {q(c.name)}")
+    elif c.via == "trigger" and c.kind == "c":
+        for event in ("ins", "upd"):
+            conn.execute(f"DROP TRIGGER IF EXISTS {q(f'_ck_{table.name}_{c.name}_{event}')}")
+    else:
+        raise unsupported(f"dropping the {c.name} constraint declared in CREATE TABLE")
+    table.constraints.remove(c)
+
+
+def _constant(default: str) -> bool:
+    node = sqlglot.parse_one(default, read="postgres")
+    return all(isinstance(n, (exp.Literal, exp.Neg, exp.Paren, exp.Boolean, exp.Null, exp.Cast, exp.DataType,
+                              exp.DataTypeParam)) for n in node.walk())

@@ -1,0 +1,249 @@
+"""One-dimensional arrays of the scalar types: stored as JSON arrays of the elements' storage
+values, printed in PostgreSQL's array text format ('{1,2,NULL}', '{a,"b c"}'), decoded from
+binary and text parameters, with ARRAY[...], = ANY / <> ALL, @>, <@, &&, array_length,
+cardinality, subscripts and array_agg."""
+from __future__ import annotations
+
+import json
+import re
+import struct
+from typing import Any
+
+from .errors import PgError, unsupported
+from .types import BY_OID, TYPES, ColType, PgType, coerce, text_out
+
+ELEMENTS = ("bool", "int2", "int4", "int8", "numeric", "float4", "float8", "text", "varchar", "bpchar", "uuid",
+            "date", "timestamp", "timestamptz", "jsonb", "json", "bytea")
+
+
+def _define() -> None:
+    for key in ELEMENTS:
+        base = TYPES[key]
+        pg = PgType("_" + key, base.array_oid, 0, -1, base.sql_name + "[]", "TEXT")
+        TYPES[pg.key] = pg
+        BY_OID[pg.oid] = pg
+
+
+_define()
+
+
+def array_type(elem: ColType) -> ColType:
+    if elem.key not in ELEMENTS:
+        raise unsupported(f"arrays of {elem.pg.sql_name}")
+    return ColType("_" + elem.key)
+
+
+def element(t: ColType) -> ColType:
+    return ColType(t.key[1:])
+
+
+def is_array(t: ColType | None) -> bool:
+    return t is not None and t.key.startswith("_") and t.key[1:] in ELEMENTS
+
+
+def _load(v: Any) -> list:
+    if isinstance(v, str):
+        # an untyped parameter arrives as an array literal ('{a,b}'); stored arrays are JSON
+        return parse_literal(v, "text") if v.startswith("{") else json.loads(v)
+    return v
+
+
+def _store(values: list) -> str:
+    return json.dumps(values, ensure_ascii=False, separators=(",", ":"))
+
+
+_LITERAL_TOKEN = re.compile(r'\s*(?:"((?:[^"\\]|\\.)*)"|([^,{}"]*))\s*(,|})')
+
+
+def parse_literal(text: str, elem_key: str) -> list:
+    """'{1,2,NULL}' / '{"a b",c}' → element storage values (one dimension)."""
+    s = text.strip()
+    if not s.startswith("{"):
+        raise PgError("22P02", f'malformed array literal: "{text}"',
+                      detail='Array value must start with "{" or dimension information.')
+    if not s.endswith("}"):
+        raise PgError("22P02", f'malformed array literal: "{text}"', detail="Unexpected end of input.")
+    out: list = []
+    if s == "{}":
+        return out
+    pos = 1
+    while pos < len(s):
+        m = _LITERAL_TOKEN.match(s, pos)
+        if m is None or (m.group(2) is not None and "{" in (m.group(2) or "")):
+            raise PgError("22P02", f'malformed array literal: "{text}"')
+        if m.group(1) is not None:
+            raw = re.sub(r"\\(.)", r"\1", m.group(1))
+            out.append(coerce(ColType(elem_key), raw))
+        else:
+            raw = m.group(2).strip()
+            if raw == "" and m.group(3) == "}" and not out:
+                raise PgError("22P02", f'malformed array literal: "{text}"')
+            out.append(None if raw.upper() == "NULL" else coerce(ColType(elem_key), raw))
+        pos = m.end()
+        if m.group(3) == "}":
+            break
+    return out
+
+
+def coerce_array(t: ColType, v: Any) -> str | None:
+    if v is None:
+        return None
+    elem = t.key[1:]
+    if isinstance(v, (list, tuple)):
+        values = [None if x is None else coerce(ColType(elem), x) for x in v]
+    elif isinstance(v, str) and v.startswith("["):
+        values = [None if x is None else coerce(ColType(elem), x) for x in json.loads(v)]
+    elif isinstance(v, str):
+        values = parse_literal(v, elem)
+    else:
+        raise PgError("22P02", f'malformed array literal: "{v}"')
+    if elem == "bytea":
+        raise unsupported("bytea arrays")
+    return _store(values)
+
+
+_NEEDS_QUOTES = re.compile(r'[\s{},"\\]|^$|^null$', re.I)
+
+
+def array_text(key: str, v: Any) -> str:
+    elem = key[1:]
+    parts = []
+    for x in _load(v):
+        if x is None:
+            parts.append("NULL")
+            continue
+        s = text_out(elem, x)
+        if _NEEDS_QUOTES.search(s):
+            s = '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        parts.append(s)
+    return "{" + ",".join(parts) + "}"
+
+
+def array_binary(key: str, v: Any) -> bytes:
+    """The binary array format (one dimension, lower bound 1)."""
+    from .types import binary_out
+    elem = key[1:]
+    values = _load(v)
+    parts = [struct.pack("!iii", 1 if values else 0, int(None in values), TYPES[elem].oid)]
+    if values:
+        parts.append(struct.pack("!ii", len(values), 1))
+    for x in values:
+        if x is None:
+            parts.append(struct.pack("!i", -1))
+        else:
+            b = binary_out(elem, x)
+            parts.append(struct.pack("!i", len(b)) + b)
+    return b"".join(parts)
+
+
+def binary_in(oid: int, raw: bytes) -> str:
+    """The binary array format psycopg sends for a Python list."""
+    from .types import param_in
+    ndim, _flags, elem_oid = struct.unpack_from("!iii", raw, 0)
+    if ndim == 0:
+        return "[]"
+    if ndim > 1:
+        raise unsupported("multi-dimensional arrays")
+    n, _lower = struct.unpack_from("!ii", raw, 12)
+    pos = 20
+    out = []
+    for _ in range(n):
+        length = struct.unpack_from("!i", raw, pos)[0]
+        pos += 4
+        if length == -1:
+            out.append(None)
+            continue
+        out.append(param_in(elem_oid, 1, raw[pos:pos + length]))
+        pos += length
+    return _store(out)
+
+
+# -- SQL functions ---------------------------------------------------------------------
+
+def pg_array(spec: str, *items: Any) -> str:
+    elem = spec
+    return _store([None if x is None else coerce(ColType(elem), x) for x in items])
+
+
+def any_eq(x: Any, arr: Any) -> Any:
+    if x is None or arr is None:
+        return None
+    values = _load(arr)
+    if x in values or (isinstance(x, str) and _num_in(x, values)):
+        return 1
+    return None if None in values else 0
+
+
+def _num_in(x: str, values: list) -> bool:
+    try:
+        from decimal import Decimal
+        d = Decimal(x)
+        return any(v is not None and not isinstance(v, bool) and Decimal(str(v)) == d for v in values)
+    except Exception:
+        return False
+
+
+def all_ne(x: Any, arr: Any) -> Any:
+    r = any_eq(x, arr)
+    return None if r is None else 1 - r
+
+
+def contains(a: Any, b: Any) -> Any:
+    if a is None or b is None:
+        return None
+    left = _load(a)
+    return int(all(x in left for x in _load(b) if x is not None) and None not in _load(b))
+
+
+def overlaps(a: Any, b: Any) -> Any:
+    if a is None or b is None:
+        return None
+    left = _load(a)
+    return int(any(x in left for x in _load(b) if x is not None))
+
+
+def length(a: Any, dim: Any = 1) -> Any:
+    if a is None:
+        return None
+    values = _load(a)
+    return len(values) if values and dim == 1 else None
+
+
+def cardinality(a: Any) -> Any:
+    return None if a is None else len(_load(a))
+
+
+def subscript(a: Any, i: Any) -> Any:
+    if a is None or i is None:
+        return None
+    values = _load(a)
+    return values[i - 1] if 1 <= i <= len(values) else None
+
+
+def append(a: Any, x: Any) -> Any:
+    return _store((_load(a) if a is not None else []) + [x])
+
+
+class ArrayAgg:
+    def __init__(self) -> None:
+        self.values: list = []
+
+    def step(self, x: Any) -> None:
+        self.values.append(x)
+
+    def final(self) -> Any:
+        return _store(self.values) if self.values else None
+
+
+def register(conn) -> None:
+    f = conn.create_scalar_function
+    f("pg_array", pg_array, -1, deterministic=True)
+    f("pg_any_eq", any_eq, 2, deterministic=True)
+    f("pg_all_ne", all_ne, 2, deterministic=True)
+    f("pg_arr_contains", contains, 2, deterministic=True)
+    f("pg_arr_overlaps", overlaps, 2, deterministic=True)
+    f("array_length", length, -1, deterministic=True)
+    f("cardinality", cardinality, 1, deterministic=True)
+    f("pg_arr_get", subscript, 2, deterministic=True)
+    f("array_append", append, 2, deterministic=True)
+    conn.create_aggregate_function("pg_array_agg", lambda: (ArrayAgg(), ArrayAgg.step, ArrayAgg.final))

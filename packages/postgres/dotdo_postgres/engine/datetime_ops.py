@@ -1,0 +1,267 @@
+"""Intervals and date/time arithmetic as PostgreSQL does them.
+
+An interval travels through SQLite as text 'months|days|microseconds' (PostgreSQL keeps the
+three apart: '1 month' is not '30 days'); RowDescription announces it as interval and the
+encoder prints PostgreSQL's own format ('1 year 2 mons 3 days 04:05:06')."""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from decimal import Decimal
+from typing import Any
+
+from .errors import PgError
+from .types import fmt_timestamp, num_text
+
+_UNITS = {
+    "microsecond": ("us", 1), "microseconds": ("us", 1), "us": ("us", 1), "usec": ("us", 1), "usecs": ("us", 1),
+    "millisecond": ("us", 1000), "milliseconds": ("us", 1000), "ms": ("us", 1000), "msec": ("us", 1000),
+    "msecs": ("us", 1000), "second": ("us", 10**6), "seconds": ("us", 10**6), "sec": ("us", 10**6),
+    "secs": ("us", 10**6), "s": ("us", 10**6), "minute": ("us", 60 * 10**6), "minutes": ("us", 60 * 10**6),
+    "min": ("us", 60 * 10**6), "mins": ("us", 60 * 10**6), "m": ("us", 60 * 10**6),
+    "hour": ("us", 3600 * 10**6), "hours": ("us", 3600 * 10**6), "h": ("us", 3600 * 10**6),
+    "hr": ("us", 3600 * 10**6), "hrs": ("us", 3600 * 10**6), "day": ("d", 1), "days": ("d", 1), "d": ("d", 1),
+    "week": ("d", 7), "weeks": ("d", 7), "w": ("d", 7), "month": ("m", 1), "months": ("m", 1), "mon": ("m", 1),
+    "mons": ("m", 1), "year": ("m", 12), "years": ("m", 12), "y": ("m", 12), "yr": ("m", 12), "yrs": ("m", 12),
+    "decade": ("m", 120), "decades": ("m", 120), "century": ("m", 1200), "centuries": ("m", 1200),
+}
+_PART = re.compile(r"([+-]?\d+(?:\.\d+)?)\s*([a-z]+)")
+_CLOCK = re.compile(r"([+-])?(\d+):(\d{1,2})(?::(\d{1,2}(?:\.\d+)?))?")
+
+
+def parse_interval(text: str, unit: str | None = None) -> str:
+    """PostgreSQL interval input ('1 day 02:00', '2 hours 30 minutes', '1' with a unit) → internal text."""
+    s = text.strip().lower()
+    if unit:
+        s = f"{s} {unit.lower()}"
+    elif re.fullmatch(r"[+-]?\d+(\.\d+)?", s):
+        s += " seconds"  # a bare number is seconds
+    months = days = micros = 0
+    rest = s.replace("@", " ").replace(" ago", "")
+    for m in _CLOCK.finditer(rest):
+        sign = -1 if m.group(1) == "-" else 1
+        secs = Decimal(m.group(4) or 0)
+        micros += sign * (int(m.group(2)) * 3600 * 10**6 + int(m.group(3)) * 60 * 10**6 + int(secs * 10**6))
+    rest = _CLOCK.sub(" ", rest)
+    consumed = _PART.sub(" ", rest).strip()
+    if consumed or not (rest.strip() or micros or _CLOCK.search(s)):
+        raise PgError("22007", f'invalid input syntax for type interval: "{text}"')
+    for m in _PART.finditer(rest):
+        qty, name = Decimal(m.group(1)), m.group(2)
+        if name not in _UNITS:
+            raise PgError("22007", f'invalid input syntax for type interval: "{text}"')
+        kind, factor = _UNITS[name]
+        if kind == "m":
+            whole = int(qty * factor)
+            months += whole
+            days += int((qty * factor - whole) * 30)
+        elif kind == "d":
+            whole = int(qty * factor)
+            days += whole
+            micros += int((qty * factor - whole) * 86400 * 10**6)
+        else:
+            micros += int(qty * factor)
+    if " ago" in s:
+        months, days, micros = -months, -days, -micros
+    return f"{months}|{days}|{micros}"
+
+
+def split(iv: str) -> tuple[int, int, int]:
+    m, d, us = iv.split("|")
+    return int(m), int(d), int(us)
+
+
+def interval_text(iv: str) -> str:
+    """IntervalStyle postgres output."""
+    months, days, micros = split(iv)
+    parts = []
+    years, mons = int(months / 12), months - int(months / 12) * 12
+    if years:
+        parts.append(f"{years} year{'s' if years != 1 else ''}")
+    if mons:
+        parts.append(f"{mons} mon{'s' if mons != 1 else ''}")
+    if days:
+        parts.append(f"{days} day{'s' if days != 1 else ''}")
+    if micros or not parts:
+        sign = "-" if micros < 0 else ("+" if parts and (months < 0 or days < 0) else "")
+        us = abs(micros)
+        h, rem = divmod(us, 3600 * 10**6)
+        mi, rem = divmod(rem, 60 * 10**6)
+        sec, frac = divmod(rem, 10**6)
+        clock = f"{sign}{h:02d}:{mi:02d}:{sec:02d}"
+        if frac:
+            clock += f".{frac:06d}".rstrip("0")
+        parts.append(clock)
+    return " ".join(parts)
+
+
+def _parse_ts(v: str) -> tuple[dt.datetime, bool]:
+    s = v.strip()
+    tz = s.endswith("+00")
+    if tz:
+        s = s[:-3]
+    try:
+        return dt.datetime.fromisoformat(s), tz
+    except ValueError:
+        raise PgError("22007", f'invalid input syntax for type timestamp: "{v}"') from None
+
+
+def _add_months(d: dt.datetime, months: int) -> dt.datetime:
+    if not months:
+        return d
+    y, m = divmod(d.month - 1 + months, 12)
+    year, month = d.year + y, m + 1
+    day = min(d.day, calendar.monthrange(year, month)[1])
+    return d.replace(year=year, month=month, day=day)
+
+
+def ts_add(ts: Any, iv: Any, sign: int) -> Any:
+    """timestamp[tz] ± interval (a date is midnight of that day)."""
+    if ts is None or iv is None:
+        return None
+    d, tz = _parse_ts(ts if len(ts) > 10 else ts + " 00:00:00")
+    months, days, micros = split(iv)
+    d = _add_months(d, sign * months) + dt.timedelta(days=sign * days, microseconds=sign * micros)
+    return fmt_timestamp(d) + ("+00" if tz else "")
+
+
+def ts_diff(a: Any, b: Any) -> Any:
+    if a is None or b is None:
+        return None
+    da, _ = _parse_ts(a if len(a) > 10 else a + " 00:00:00")
+    db_, _ = _parse_ts(b if len(b) > 10 else b + " 00:00:00")
+    delta = da - db_
+    return f"0|{delta.days}|{delta.seconds * 10**6 + delta.microseconds}"
+
+
+def date_add(d: Any, n: Any) -> Any:
+    if d is None or n is None:
+        return None
+    return (dt.date.fromisoformat(d) + dt.timedelta(days=int(n))).isoformat()
+
+
+def date_diff(a: Any, b: Any) -> Any:
+    if a is None or b is None:
+        return None
+    return (dt.date.fromisoformat(a) - dt.date.fromisoformat(b)).days
+
+
+def interval_add(a: Any, b: Any, sign: int) -> Any:
+    if a is None or b is None:
+        return None
+    x, y = split(a), split(b)
+    return "|".join(str(p + sign * q) for p, q in zip(x, y))
+
+
+def interval_mul(a: Any, n: Any) -> Any:
+    if a is None or n is None:
+        return None
+    m, d, us = split(a)
+    f = Decimal(str(n))
+    return f"{int(m * f)}|{int(d * f)}|{int(us * f)}"
+
+
+def interval_cmp_key(a: Any) -> Any:
+    """An interval's comparison key: PostgreSQL compares with 30-day months and 24-hour days."""
+    if a is None:
+        return None
+    m, d, us = split(a)
+    return (m * 30 + d) * 86400 * 10**6 + us
+
+
+_TRUNC = ["microseconds", "milliseconds", "second", "minute", "hour", "day", "week", "month", "quarter", "year",
+          "decade", "century", "millennium"]
+
+
+def date_trunc(unit: Any, ts: Any) -> Any:
+    if unit is None or ts is None:
+        return None
+    u = str(unit).lower()
+    if u not in _TRUNC:
+        raise PgError("22023", f'unit "{unit}" not recognized for type timestamp without time zone')
+    d, tz = _parse_ts(ts if len(ts) > 10 else ts + " 00:00:00")
+    if u == "milliseconds":
+        d = d.replace(microsecond=d.microsecond // 1000 * 1000)
+    elif u != "microseconds":
+        d = d.replace(microsecond=0)
+        if u in ("minute", "hour", "day", "week", "month", "quarter", "year", "decade", "century", "millennium"):
+            d = d.replace(second=0)
+        if u in ("hour", "day", "week", "month", "quarter", "year", "decade", "century", "millennium"):
+            d = d.replace(minute=0)
+        if u in ("day", "week", "month", "quarter", "year", "decade", "century", "millennium"):
+            d = d.replace(hour=0)
+        if u == "week":
+            d = d - dt.timedelta(days=d.weekday())
+        if u in ("month", "quarter", "year", "decade", "century", "millennium"):
+            d = d.replace(day=1)
+        if u == "quarter":
+            d = d.replace(month=(d.month - 1) // 3 * 3 + 1)
+        if u in ("year", "decade", "century", "millennium"):
+            d = d.replace(month=1)
+        if u == "decade":
+            d = d.replace(year=d.year // 10 * 10)
+        if u == "century":
+            d = d.replace(year=(d.year - 1) // 100 * 100 + 1)
+        if u == "millennium":
+            d = d.replace(year=(d.year - 1) // 1000 * 1000 + 1)
+    return fmt_timestamp(d) + ("+00" if tz else "")
+
+
+def extract(field: Any, v: Any, kind: str) -> Any:
+    """EXTRACT(field FROM v) as numeric text; `kind` is the source type key."""
+    if field is None or v is None:
+        return None
+    f = str(field).lower()
+    if kind == "interval":
+        m, d, us = split(v)
+        table = {"year": Decimal(int(m / 12)), "month": Decimal(m - int(m / 12) * 12), "day": Decimal(d),
+                 "hour": Decimal(int(us / 3600e6)), "minute": Decimal(int(us % (3600 * 10**6) / 60e6)),
+                 "second": Decimal(us % (60 * 10**6)) / Decimal(10**6),
+                 "epoch": (Decimal(m) * 30 * 86400 + Decimal(d) * 86400) + Decimal(us) / Decimal(10**6)}
+        if f not in table:
+            raise PgError("0A000", f'unit "{field}" not supported for type interval')
+        exact = f in ("second", "epoch")
+        return num_text(table[f].quantize(Decimal("0.000001")) if exact else table[f])
+    if kind == "date":
+        d = dt.datetime.fromisoformat(v)
+    else:
+        d, _ = _parse_ts(v)
+    us = Decimal(d.second * 10**6 + d.microsecond)
+    table = {
+        "year": d.year, "month": d.month, "day": d.day, "hour": d.hour, "minute": d.minute,
+        "quarter": (d.month - 1) // 3 + 1, "dow": (d.weekday() + 1) % 7, "isodow": d.weekday() + 1,
+        "doy": d.timetuple().tm_yday, "week": d.isocalendar()[1], "isoyear": d.isocalendar()[0],
+        "decade": d.year // 10, "century": (d.year - 1) // 100 + 1, "millennium": (d.year - 1) // 1000 + 1,
+    }
+    if f in table:
+        if kind == "date" and f in ("hour", "minute"):
+            raise PgError("0A000", f'unit "{field}" not supported for type date')
+        return str(table[f])
+    if f == "second":
+        return num_text((us / Decimal(10**6)).quantize(Decimal("0.000001")))
+    if f == "milliseconds":
+        return num_text((us / Decimal(1000)).quantize(Decimal("0.001")))
+    if f == "microseconds":
+        return str(int(us))
+    if f == "epoch":
+        base = d.replace(tzinfo=dt.timezone.utc) if d.tzinfo is None else d
+        seconds = Decimal(int(base.timestamp())) + Decimal(d.microsecond) / Decimal(10**6)
+        return num_text(seconds.quantize(Decimal("0.000001")) if kind != "date" else Decimal(int(seconds)))
+    raise PgError("22023", f'unit "{field}" not recognized for type {kind}')
+
+
+def register(conn) -> None:
+    f = conn.create_scalar_function
+    f("pg_ts_add", ts_add, 3, deterministic=True)
+    f("pg_ts_diff", ts_diff, 2, deterministic=True)
+    f("pg_date_add", date_add, 2, deterministic=True)
+    f("pg_date_diff", date_diff, 2, deterministic=True)
+    f("pg_interval", lambda text, unit=None: None if text is None else parse_interval(str(text), unit), -1,
+      deterministic=True)
+    f("pg_interval_add", interval_add, 3, deterministic=True)
+    f("pg_interval_mul", interval_mul, 2, deterministic=True)
+    f("pg_interval_key", interval_cmp_key, 1, deterministic=True)
+    f("date_trunc", date_trunc, 2, deterministic=True)
+    f("pg_extract", extract, 3, deterministic=True)
+

@@ -1,0 +1,786 @@
+"""Typed rewriting of PostgreSQL expressions into SQLite expressions.
+
+Each rule sees its children's PostgreSQL types (inferred bottom-up) and rewrites what SQLite
+would answer differently: casts, numeric arithmetic, division by zero, JSON operators, regex,
+comparisons of typed columns with untyped literals. The inferred type of every output column
+is what RowDescription announces, so the client decodes values as PostgreSQL's own would be.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Callable
+
+from sqlglot import exp
+
+from .errors import PgError, unsupported
+from .types import ALIASES, FLOATS, INTEGERS, TEXTS, ColType
+
+if TYPE_CHECKING:
+    from .translate import Scope, Translator
+
+BOOL = ColType("bool")
+TEXT = ColType("text")
+INT4 = ColType("int4")
+INT8 = ColType("int8")
+NUMERIC = ColType("numeric")
+FLOAT8 = ColType("float8")
+UNKNOWN = ColType("unknown")
+JSONB = ColType("jsonb")
+TIMESTAMPTZ = ColType("timestamptz")
+
+_DTYPES = {
+    "SMALLINT": "int2", "INT": "int4", "BIGINT": "int8", "SERIAL": "int4", "BIGSERIAL": "int8",
+    "SMALLSERIAL": "int2", "DECIMAL": "numeric", "FLOAT": "float4", "DOUBLE": "float8", "BOOLEAN": "bool",
+    "TEXT": "text", "VARCHAR": "varchar", "CHAR": "bpchar", "NCHAR": "bpchar", "NVARCHAR": "varchar",
+    "VARBINARY": "bytea", "BINARY": "bytea", "BLOB": "bytea", "DATE": "date", "TIME": "time",
+    "TIMESTAMP": "timestamp", "TIMESTAMPTZ": "timestamptz", "UUID": "uuid", "JSON": "json", "JSONB": "jsonb",
+    "INTERVAL": "interval", "NAME": "name", "OID": "oid", "REGTYPE": "regtype", "BPCHAR": "bpchar",
+    "MONEY": None, "ARRAY": None,
+}
+
+
+def coltype_of(dt: exp.DataType) -> ColType:
+    """A sqlglot DataType → the declared PostgreSQL type."""
+    name = dt.this.name if hasattr(dt.this, "name") else str(dt.this)
+    if name == "USERDEFINED":
+        kind = _kind(dt)
+        key = ALIASES.get(kind)
+        if key is None:
+            raise PgError("42704", f'type "{kind}" does not exist')
+        return ColType(key)
+    if name == "ARRAY" and len(dt.expressions) == 1 and isinstance(dt.expressions[0], exp.DataType):
+        from .arrays import array_type
+        return array_type(coltype_of(dt.expressions[0]))
+    key = _DTYPES.get(name)
+    if key is None or name == "ARRAY" or dt.args.get("nested"):
+        raise unsupported(f"type {dt.sql('postgres')}")
+    mods = tuple(int(p.this.name) if isinstance(p.this, exp.Literal) else int(p.name) for p in dt.expressions)
+    if key in ("bpchar",) and not mods:
+        mods = (1,)
+    return ColType(key, mods)
+
+
+def _kind(dt: exp.DataType) -> str:
+    kind = dt.args.get("kind")
+    if isinstance(kind, exp.Expression):
+        return kind.name if isinstance(kind, exp.Identifier) and kind.quoted else kind.name.lower()
+    return (kind or "").lower()
+
+
+def arith_type(a: ColType | None, b: ColType | None) -> ColType | None:
+    keys = {t.key for t in (a, b) if t is not None and t.key != "unknown"}
+    if not keys:
+        return a or b
+    if "numeric" in keys:
+        return NUMERIC if not keys & set(FLOATS) else FLOAT8
+    if keys & set(FLOATS):
+        return FLOAT8
+    for k in ("int8", "int4", "int2"):
+        if k in keys:
+            return ColType(k)
+    return a if a is not None and a.key != "unknown" else b
+
+
+def fn(name: str, *args: exp.Expression) -> exp.Anonymous:
+    return exp.Anonymous(this=name, expressions=list(args))
+
+
+def lit(v: str | int) -> exp.Literal:
+    return exp.Literal.string(v) if isinstance(v, str) else exp.Literal.number(v)
+
+
+# Types whose stored text would not compare correctly with an untyped literal unless it is
+# first brought into the stored form ('2024-01-01 10:00+02' into UTC, 'TRUE' into 1, ...).
+_COERCE_CMP = {"date", "time", "timestamp", "timestamptz", "uuid", "bool", "json", "jsonb", "bytea", "bpchar",
+               "int2", "int4", "int8", "float4", "float8"}
+
+_FUNC_TYPES: dict[str, ColType] = {
+    "version": TEXT, "current_schema": ColType("name"), "current_database": ColType("name"),
+    "gen_random_uuid": ColType("uuid"), "nextval": INT8, "currval": INT8, "setval": INT8, "lastval": INT8,
+    "jsonb_build_object": JSONB, "json_build_object": ColType("json"), "jsonb_typeof": TEXT,
+    "jsonb_array_length": INT4, "split_part": TEXT, "lpad": TEXT, "rpad": TEXT, "initcap": TEXT,
+    "current_setting": TEXT, "pg_backend_pid": INT4, "md5": TEXT, "concat": TEXT, "concat_ws": TEXT,
+    "replace": TEXT, "reverse": TEXT, "repeat": TEXT, "left": TEXT, "right": TEXT, "btrim": TEXT,
+    "ltrim": TEXT, "rtrim": TEXT, "char_length": INT4, "octet_length": INT4, "strpos": INT4, "abs": None,
+    "random": FLOAT8, "pi": FLOAT8, "sqrt": FLOAT8, "power": FLOAT8, "ln": FLOAT8, "exp": FLOAT8,
+    "log": FLOAT8, "sign": None, "clock_timestamp": TIMESTAMPTZ, "statement_timestamp": TIMESTAMPTZ,
+    "transaction_timestamp": TIMESTAMPTZ, "to_jsonb": JSONB, "pg_typeof": ColType("regtype"),
+    "to_regtype": ColType("regtype"), "pg_table_is_visible": BOOL, "pg_type_is_visible": BOOL,
+    "pg_get_userbyid": ColType("name"), "pg_notify": ColType("text"), "cardinality": INT4,
+}
+_RENAMED = {"clock_timestamp": "pg_clock", "statement_timestamp": "pg_now", "transaction_timestamp": "pg_now",
+            "now": "pg_now", "strpos": "instr", "btrim": "trim", "char_length": "length",
+            "character_length": "length"}
+_UNSUPPORTED_FUNCS = {
+    "unnest": "unnest (arrays)",
+    "age": "age", "to_char": "to_char", "jsonb_set": "jsonb_set",
+    "jsonb_each": "jsonb_each", "jsonb_array_elements": "jsonb_array_elements", "regexp_replace": "regexp_replace",
+    "to_timestamp": "to_timestamp", "make_interval": "interval values", "generate_subscripts": "arrays",
+    "pg_sleep": "pg_sleep", "set_config": "set_config", "row_to_json": "row_to_json",
+}
+
+
+class Rewriter:
+    """Rewrites one expression tree in place context (a scope) and reports its type."""
+
+    def __init__(self, tr: "Translator") -> None:
+        self.tr = tr
+
+    # -- entry -----------------------------------------------------------------
+    def rx(self, e: exp.Expression, scope: "Scope") -> tuple[exp.Expression, ColType | None]:
+        if isinstance(e, (exp.Select, exp.Union, exp.Intersect, exp.Except)):
+            cols = self.tr.query(e, scope)
+            return e, cols[0][1] if cols else None
+        if isinstance(e, exp.Subquery):
+            cols = self.tr.query(e.this, scope)
+            if len(cols) > 1 and not isinstance(e.parent, (exp.In, exp.Exists, exp.Any, exp.All)):
+                raise PgError("42601", "subquery must return only one column")
+            t = cols[0][1] if cols else None
+            if isinstance(e.parent, (exp.In, exp.Exists, exp.Any, exp.All)) or _one_row(e.this):
+                return e, t
+            # PostgreSQL refuses a scalar subquery that yields two rows; SQLite would take the first
+            count = exp.select(exp.Count(this=exp.Star())).from_(
+                exp.Subquery(this=e.this.copy().limit(2), alias=exp.TableAlias(this=exp.to_identifier("_card"))))
+            check = exp.Case(ifs=[exp.If(this=exp.GT(this=exp.Subquery(this=count), expression=exp.Literal.number(1)),
+                                         true=fn("pg_raise", lit("21000"), lit("more than one row returned by a subquery used as an expression")))],
+                             default=e)
+            return exp.Paren(this=check), t
+        if isinstance(e, exp.Exists):
+            self.tr.query(e.this, scope)
+            return e, BOOL
+        if isinstance(e, exp.NEQ) and isinstance(e.expression, exp.Anonymous) and e.expression.name.lower() == "all":
+            e.set("expression", exp.All(this=exp.Paren(this=e.expression.expressions[0])))
+        if isinstance(e, (exp.EQ, exp.NEQ)) and isinstance(e.expression, (exp.Any, exp.All)):
+            items = _array_items(e.expression)
+            if items is None:
+                from .arrays import is_array
+                left, _ = self.rx(e.this, scope)
+                inner = e.expression.this
+                while isinstance(inner, exp.Paren):
+                    inner = inner.this
+                arr, at = self.rx(inner, scope)
+                if self.tr.is_param(arr) and at is None:
+                    at = ColType("_text")  # an untyped parameter here holds an array
+                if is_array(at) or self.tr.is_param(arr):
+                    if isinstance(e, exp.EQ) and isinstance(e.expression, exp.Any):
+                        return fn("pg_any_eq", left, arr), BOOL
+                    if isinstance(e, exp.NEQ) and isinstance(e.expression, exp.All):
+                        return fn("pg_all_ne", left, arr), BOOL
+                raise unsupported("this ANY/ALL form")
+            if items is not None:
+                # x = ANY(ARRAY[a, b]) is x IN (a, b); x <> ALL(ARRAY[...]) is x NOT IN (...)
+                if isinstance(e, exp.EQ) and isinstance(e.expression, exp.Any):
+                    return self.rx(exp.In(this=e.this, expressions=items), scope)
+                if isinstance(e, exp.NEQ) and isinstance(e.expression, exp.All):
+                    return self.rx(exp.Not(this=exp.In(this=e.this, expressions=items)), scope)
+        handler = _PRE.get(type(e))
+        if handler is not None:
+            return handler(self, e, scope)
+        types: dict[str, ColType | None] = {}
+        for key, value in list(e.args.items()):
+            if isinstance(value, exp.Expression):
+                if isinstance(value, (exp.DataType, exp.Identifier)):
+                    continue
+                node, t = self.rx(value, scope)
+                if node is not value:
+                    e.set(key, node)
+                types[key] = t
+            elif isinstance(value, list) and value and isinstance(value[0], exp.Expression):
+                out, ts = [], []
+                for item in value:
+                    node, t = self.rx(item, scope)
+                    out.append(node)
+                    ts.append(t)
+                e.set(key, out)
+                types[key] = ts[0] if ts else None
+                types[key + "[]"] = ts  # type: ignore[assignment]
+        rule = _RULES.get(type(e))
+        if rule is not None:
+            return rule(self, e, types, scope)
+        for cls, r in _BASE_RULES:
+            if isinstance(e, cls):
+                return r(self, e, types, scope)
+        return e, None
+
+    # -- helpers ---------------------------------------------------------------
+    def untyped(self, node: exp.Expression, t: ColType | None) -> bool:
+        return (t is None or t.key == "unknown") and (
+            (isinstance(node, exp.Literal) and node.is_string) or self.tr.is_param(node))
+
+
+def _one_row(q: exp.Expression) -> bool:
+    """A query that cannot return two rows: an aggregate without GROUP BY, or LIMIT 1."""
+    if not isinstance(q, exp.Select):
+        return False
+    limit = q.args.get("limit")
+    if limit is not None and isinstance(limit.expression, exp.Literal) and limit.expression.this in ("0", "1"):
+        return True
+    if q.args.get("group") is not None or q.args.get("having") is not None:
+        return False
+    return bool(q.expressions) and all(isinstance(x.this if isinstance(x, exp.Alias) else x, exp.AggFunc)
+                                       for x in q.expressions) or not (q.args.get("from_") or q.args.get("from"))
+
+
+def _array_items(node: exp.Expression) -> list[exp.Expression] | None:
+    inner = node.this
+    while isinstance(inner, exp.Paren):
+        inner = inner.this
+    if isinstance(inner, exp.Cast):
+        inner = inner.this
+    if isinstance(inner, exp.Array) and inner.expressions:
+        return [x.this if isinstance(x, exp.Cast) and isinstance(x.this, exp.Literal) else x for x in inner.expressions]
+    return None
+
+
+# -- rules: (rewriter, node, child types, scope) → (node, type) ------------------
+
+def _column(rw: Rewriter, e: exp.Column, scope: "Scope") -> tuple[exp.Expression, ColType | None]:
+    if e.args.get("db") is not None:
+        e.set("db", None)  # schema.table.column: the schema is public or a catalog schema, both in scope by name
+    if isinstance(e.this, exp.Star):
+        return e, None
+    return e, scope.lookup(e.name, e.table or None)
+
+
+def _parameter(rw: Rewriter, e: exp.Parameter, scope: "Scope"):
+    n = int(e.this.name if isinstance(e.this, exp.Literal) else e.name)
+    return rw.tr.param(n), rw.tr.param_types.get(n)
+
+
+def _placeholder(rw: Rewriter, e: exp.Placeholder, scope: "Scope"):
+    raise PgError("42601", 'syntax error at or near "%"')
+
+
+def _literal(rw: Rewriter, e: exp.Literal, scope: "Scope"):
+    if e.is_string:
+        return e, UNKNOWN
+    text = e.this
+    if any(c in text for c in ".eE"):
+        # as text: a REAL literal would lose the scale PostgreSQL keeps (2.50 stays 2.50)
+        return exp.Literal.string(text), NUMERIC
+    n = int(text)
+    return e, INT4 if -(2**31) <= n < 2**31 else INT8 if -(2**63) <= n < 2**63 else NUMERIC
+
+
+def _boolean(rw, e, scope):
+    return exp.Literal.number(1 if e.this else 0), BOOL
+
+
+def _null(rw, e, scope):
+    return e, None
+
+
+def _cast(rw: Rewriter, e: exp.Cast, scope: "Scope"):
+    to = e.args["to"]
+    kind = to.this.name if hasattr(to.this, "name") else str(to.this)
+    if kind == "USERDEFINED" and _kind(to) in ("regclass", "regproc"):
+        raise unsupported(f"casts to {_kind(to)}")
+    if kind == "USERDEFINED" and _kind(to) == "regtype":
+        inner, src = rw.rx(e.this, scope)
+        return fn("pg_regtype", inner), ColType("regtype")
+    target = coltype_of(to)
+    inner, src = rw.rx(e.this, scope)
+    if src is not None and src == target and src.key != "unknown":
+        return inner, target
+    if isinstance(inner, exp.Literal) and not inner.is_string and src is not None and target.key == src.key:
+        return inner, target
+    spec = lit(target.spec())
+    return fn("pg_cast", spec, inner, lit(src.spec()) if src else exp.Null()), target
+
+
+def _arith(op: str):
+    def rule(rw: Rewriter, e, t, scope):
+        a, b = t.get("this"), t.get("expression")
+        timed = _datetime_arith(op, e, a, b)
+        if timed is not None:
+            return timed
+        rt = arith_type(a, b)
+        if rt is not None and rt.key == "numeric":
+            return fn("pg_num", lit(op), e.this, e.expression), rt
+        if op == "/":
+            right = e.expression
+            if not (isinstance(right, exp.Literal) and not right.is_string and float(right.this) != 0):
+                return fn("pg_div", e.this, e.expression), rt
+        if op == "%":
+            return fn("pg_mod", e.this, e.expression), rt
+        if rt is not None and rt.key in ("date", "timestamp", "timestamptz", "time"):
+            raise unsupported(f"date/time arithmetic ({e.sql('postgres')})")
+        if rt is not None and rt.key in ("int2", "int4", "int8") and op in "+-*":
+            # PostgreSQL's int4/int2 arithmetic raises on overflow; SQLite would widen silently
+            return fn("pg_int_range", lit(rt.key), e), rt
+        return e, rt
+    return rule
+
+
+def _neg(rw, e, t, scope):
+    rt = t.get("this")
+    if isinstance(e.this, exp.Literal) and e.this.is_string and rt is not None and rt.key == "numeric":
+        return exp.Literal.string("-" + e.this.this), rt
+    if rt is not None and rt.key == "numeric" and not isinstance(e.this, exp.Literal):
+        return fn("pg_num_neg", e.this), rt
+    return e, rt
+
+
+def _compare(rw: Rewriter, e, t, scope):
+    a, b = t.get("this"), t.get("expression")
+    left, right = e.this, e.expression
+    # an untyped parameter compared with a typed expression takes its type (ParameterDescription)
+    for node, other in ((left, b), (right, a)):
+        n = rw.tr._param_no(node)
+        if n is not None and other is not None and other.key != "unknown":
+            rw.tr.param_types.setdefault(n, ColType(other.key))
+    if isinstance(right, exp.Any) or isinstance(right, exp.All):
+        raise unsupported("ANY/ALL over arrays")
+    if (a is not None and a.key == "interval") or (b is not None and b.key == "interval"):
+        for key, node, nt in (("this", left, a), ("expression", right, b)):
+            if nt is None or nt.key != "interval":
+                node = fn("pg_interval", node)
+            e.set(key, fn("pg_interval_key", node))
+        return e, BOOL
+    if a is not None and a.key in _COERCE_CMP and rw.untyped(right, b):
+        e.set("expression", fn("pg_in", lit(ColType(a.key).spec()), right))
+    elif b is not None and b.key in _COERCE_CMP and rw.untyped(left, a):
+        e.set("this", fn("pg_in", lit(ColType(b.key).spec()), left))
+    elif (a is not None and a.key == "numeric") or (b is not None and b.key == "numeric"):
+        if not (isinstance(left, exp.Column) or isinstance(right, exp.Column)) or \
+                (a and b and a.key == "numeric" and b.key == "numeric"):
+            e.set("this", _numkey(left))
+            e.set("expression", _numkey(right))
+    elif a is not None and b is not None and a.key in TEXTS and b.key in INTEGERS and isinstance(left, exp.Column):
+        raise PgError("42883", f"operator does not exist: {a.display()} {_OPS.get(type(e), '=')} {b.display()}",
+                      hint="No operator matches the given name and argument types. You might need to add explicit type casts.")
+    return e, BOOL
+
+
+_OPS = {exp.EQ: "=", exp.NEQ: "<>", exp.GT: ">", exp.GTE: ">=", exp.LT: "<", exp.LTE: "<="}
+
+
+def _numkey(node: exp.Expression) -> exp.Expression:
+    return exp.Collate(this=exp.Cast(this=node, to=exp.DataType.build("TEXT")), expression=exp.var("PGNUM"))
+
+
+def _bool(rw, e, t, scope):
+    return e, BOOL
+
+
+def _in(rw: Rewriter, e: exp.In, t, scope):
+    a = t.get("this")
+    if e.args.get("query") is not None or e.args.get("unnest") is not None:
+        return e, BOOL
+    if a is not None and a.key in _COERCE_CMP | {"numeric"}:
+        items = []
+        for item, it in zip(e.expressions, t.get("expressions[]") or []):  # type: ignore[arg-type]
+            items.append(fn("pg_in", lit(ColType(a.key).spec()), item) if rw.untyped(item, it) or a.key == "numeric" else item)
+        e.set("expressions", items)
+    return e, BOOL
+
+
+def _dpipe(rw, e, t, scope):
+    return e, TEXT
+
+
+def _text(rw, e, t, scope):
+    return e, TEXT
+
+
+def _int4(rw, e, t, scope):
+    return e, INT4
+
+
+def _same(rw, e, t, scope):
+    return e, t.get("this")
+
+
+def _count(rw, e, t, scope):
+    return e, INT8
+
+
+def _sum(rw, e, t, scope):
+    a = t.get("this")
+    if a is not None and a.key in ("numeric", "int8"):
+        return fn("pg_num_sum", e.this), NUMERIC
+    if a is not None and a.key in FLOATS:
+        return e, FLOAT8
+    return e, INT8 if a is None or a.key in INTEGERS else a
+
+
+def _avg(rw, e, t, scope):
+    a = t.get("this")
+    if a is not None and a.key in FLOATS:
+        return e, FLOAT8
+    return fn("pg_num_avg", e.this), NUMERIC
+
+
+def _minmax(rw, e, t, scope):
+    return e, t.get("this")
+
+
+def _round(rw, e, t, scope):
+    a = t.get("this")
+    if a is not None and a.key in FLOATS and e.args.get("decimals") is None:
+        return e, FLOAT8
+    args = [e.this] + ([e.args["decimals"]] if e.args.get("decimals") is not None else [])
+    return fn("pg_num_round", *args), NUMERIC
+
+
+def _ceil_floor(rw, e, t, scope):
+    a = t.get("this")
+    if a is not None and a.key in INTEGERS:
+        return e.this, a
+    if a is not None and a.key in FLOATS:
+        return e, FLOAT8
+    return fn("pg_num_ceil" if isinstance(e, exp.Ceil) else "pg_num_floor", e.this), NUMERIC
+
+
+def _abs(rw, e, t, scope):
+    a = t.get("this")
+    if a is not None and a.key == "numeric":
+        return fn("pg_cast", lit("numeric"), fn("ltrim", e.this, lit("-")), lit("text")), a
+    return e, a
+
+
+def _coalesce(rw, e, t, scope):
+    ts = [t.get("this")] + list(t.get("expressions[]") or [])  # type: ignore[operator]
+    for x in ts:
+        if x is not None and x.key != "unknown":
+            return e, x
+    return e, ts[0] if ts else None
+
+
+def _case(rw, e, t, scope):
+    for branch in e.args.get("ifs") or []:
+        r = branch.args.get("true")
+        if r is not None:
+            _, bt = rw.rx(r.copy(), scope)
+            if bt is not None and bt.key != "unknown":
+                return e, bt
+    d = t.get("default")
+    return e, d if d is not None and d.key != "unknown" else TEXT
+
+
+def _now(rw, e, t, scope):
+    return fn("pg_now"), TIMESTAMPTZ
+
+
+def _current_date(rw, e, t, scope):
+    return fn("pg_current_date"), ColType("date")
+
+
+def _current_user(rw, e, t, scope):
+    return fn("pg_current_user"), ColType("name")
+
+
+def _json_key(path: exp.Expression) -> exp.Expression:
+    if isinstance(path, exp.JSONPath):
+        parts = [p for p in path.expressions if not isinstance(p, exp.JSONPathRoot)]
+        if len(parts) == 1:
+            p = parts[0]
+            if isinstance(p, exp.JSONPathKey):
+                return lit(p.this)
+            if isinstance(p, exp.JSONPathSubscript):
+                return lit(int(p.this))
+        raise unsupported("this JSON path")
+    return path
+
+
+def _json_get(rw, e, t, scope):
+    return fn("pg_json_get", e.this, _json_key(e.expression)), t.get("this") if t.get("this") and t["this"].key == "json" else JSONB
+
+
+def _json_text(rw, e, t, scope):
+    return fn("pg_json_text", e.this, _json_key(e.expression)), TEXT
+
+
+def _json_path(rw, e, t, scope):
+    return fn("pg_json_path", e.this, e.expression), JSONB
+
+
+def _json_path_text(rw, e, t, scope):
+    return fn("pg_json_path_text", e.this, e.expression), TEXT
+
+
+def _contains(rw, e, t, scope):
+    a = t.get("this")
+    if a is not None and a.key in ("json", "jsonb"):
+        return fn("pg_json_contains", e.this, e.expression), BOOL
+    raise unsupported("the @> operator on this type")
+
+
+def _has_key(rw, e, t, scope):
+    return fn("pg_json_has_key", e.this, e.expression), BOOL
+
+
+def _regex(flags: str):
+    def rule(rw, e, t, scope):
+        return fn("pg_regex", e.this, e.expression, lit(flags)), BOOL
+    return rule
+
+
+def _group_concat(rw, e, t, scope):
+    return e, TEXT
+
+
+def _anonymous(rw: Rewriter, e: exp.Anonymous, t, scope):
+    name = e.name.lower()
+    if name in _UNSUPPORTED_FUNCS:
+        raise unsupported(f"the function {_UNSUPPORTED_FUNCS[name]}")
+    if name in ("jsonb_agg", "json_agg"):
+        src = t.get("expressions")
+        return fn("pg_" + name, *e.expressions, lit(src.spec() if src else "text")), JSONB if name == "jsonb_agg" else ColType("json")
+    if name == "pg_typeof":
+        arg = t.get("expressions")
+        oid = arg.pg.oid if arg is not None and arg.key != "unknown" else 705
+        return exp.Literal.number(oid), ColType("regtype")
+    if name not in rw.tr.db.function_names and name not in _RENAMED:
+        ts = t.get("expressions[]") or []
+        from .errors import undefined_function
+        raise undefined_function(name, ", ".join((x.display() if x is not None and x.key != "unknown" else "unknown") for x in ts))
+    if name in _RENAMED:
+        e.set("this", _RENAMED[name])
+    if name == "now":
+        return e, TIMESTAMPTZ
+    return e, _FUNC_TYPES.get(name, t.get("expressions") if name in ("abs", "sign", "greatest", "least") else None)
+
+
+def _window(rw, e, t, scope):
+    return e, t.get("this")
+
+
+def _ranking(rw, e, t, scope):
+    return e, INT8
+
+
+def _refuse(what: str) -> Callable:
+    """A rule for a construct dotdo does not run: 0A000 naming it."""
+    def rule(rw, e, t, scope):
+        raise unsupported(what)
+    return rule
+
+
+INTERVAL = ColType("interval")
+_TIMES = ("timestamp", "timestamptz", "date")
+
+
+def _interval(rw, e, scope):
+    from .datetime_ops import parse_interval
+    unit = e.args.get("unit")
+    unit_name = unit.name if unit is not None else None
+    if isinstance(e.this, exp.Literal):
+        return lit(parse_interval(e.this.this, unit_name)), INTERVAL
+    node, _ = rw.rx(e.this, scope)
+    args = [node] + ([lit(unit_name)] if unit_name else [])
+    return fn("pg_interval", *args), INTERVAL
+
+
+def _datetime_arith(op: str, e, a: ColType | None, b: ColType | None):
+    """date/time arithmetic PostgreSQL defines, or None when the operands are not date/time."""
+    ka, kb = (a.key if a else None), (b.key if b else None)
+    if ka not in _TIMES + ("interval",) and kb not in _TIMES + ("interval",):
+        return None
+    x, y = e.this, e.expression
+    if ka in _TIMES and kb == "interval" and op in "+-":
+        rt = TIMESTAMPTZ if ka == "timestamptz" else ColType("timestamp")
+        return fn("pg_ts_add", x, y, exp.Literal.number(1 if op == "+" else -1)), rt
+    if ka == "interval" and kb in _TIMES and op == "+":
+        rt = TIMESTAMPTZ if kb == "timestamptz" else ColType("timestamp")
+        return fn("pg_ts_add", y, x, exp.Literal.number(1)), rt
+    if ka == "date" and kb in INTEGERS and op in "+-":
+        return fn("pg_date_add", x, y if op == "+" else exp.Neg(this=exp.Paren(this=y))), ColType("date")
+    if ka in INTEGERS and kb == "date" and op == "+":
+        return fn("pg_date_add", y, x), ColType("date")
+    if ka == "date" and kb == "date" and op == "-":
+        return fn("pg_date_diff", x, y), INT4
+    if ka in ("timestamp", "timestamptz") and kb in ("timestamp", "timestamptz") and op == "-":
+        return fn("pg_ts_diff", x, y), INTERVAL
+    if ka == "interval" and kb == "interval" and op in "+-":
+        return fn("pg_interval_add", x, y, exp.Literal.number(1 if op == "+" else -1)), INTERVAL
+    if ka == "interval" and kb in INTEGERS + FLOATS + ("numeric",) and op == "*":
+        return fn("pg_interval_mul", x, y), INTERVAL
+    if kb == "interval" and ka in INTEGERS + FLOATS + ("numeric",) and op == "*":
+        return fn("pg_interval_mul", y, x), INTERVAL
+    raise unsupported(f"this date/time arithmetic ({e.sql('postgres')})")
+
+
+def _extract(rw, e, t, scope):
+    src = t.get("expression")
+    kind = src.key if src is not None else "timestamp"
+    if kind not in _TIMES + ("interval", "time"):
+        raise PgError("42883", f"function extract(unknown, {src.display() if src else 'unknown'}) does not exist")
+    field = e.this.name.lower() if isinstance(e.this, (exp.Var, exp.Identifier, exp.Column)) else e.this.sql()
+    return fn("pg_extract", lit(field), e.expression, lit(kind)), NUMERIC
+
+
+def _trunc(rw, e, t, scope):
+    src = t.get("this")
+    unit = e.args.get("unit")
+    unit_node = lit(unit.name.lower()) if isinstance(unit, (exp.Var, exp.Identifier)) else unit
+    value = e.this
+    rt = src if src is not None and src.key in ("timestamp", "timestamptz") else TIMESTAMPTZ
+    if src is not None and src.key == "date":
+        value = fn("pg_cast", lit("timestamptz"), value, lit("date"))
+    elif src is None or src.key == "unknown":
+        value = fn("pg_in", lit("timestamptz"), value)
+    return fn("date_trunc", unit_node, value), rt
+
+
+def _array(rw, e, scope):
+    from .arrays import array_type
+    items, elem = [], None
+    for x in e.expressions:
+        node, t = rw.rx(x, scope)
+        items.append(node)
+        if elem is None and t is not None and t.key != "unknown":
+            elem = t
+    if not items:
+        raise PgError("42P18", "cannot determine type of empty array",
+                      hint="Explicitly cast to the desired type, for example ARRAY[]::integer[].")
+    elem = elem or TEXT
+    return fn("pg_array", lit(ColType(elem.key).spec()), *items), array_type(ColType(elem.key))
+
+
+def _array_op(name: str, swap: bool = False):
+    def rule(rw, e, t, scope):
+        from .arrays import is_array
+        a, b = t.get("this"), t.get("expression")
+        if not (is_array(a) or is_array(b)):
+            if name == "pg_arr_contains" and a is not None and a.key in ("json", "jsonb"):
+                return fn("pg_json_contains", e.this, e.expression), BOOL
+            raise unsupported(f"this operator on {(a or b or TEXT).display()}")
+        args = (e.expression, e.this) if swap else (e.this, e.expression)
+        return fn(name, *args), BOOL
+    return rule
+
+
+def _bracket(rw, e, t, scope):
+    from .arrays import element, is_array
+    a = t.get("this")
+    if not is_array(a) or len(e.expressions) != 1 or isinstance(e.expressions[0], exp.Slice):
+        raise unsupported("array slices and subscripts other than one index of an array")
+    return fn("pg_arr_get", e.this, exp.Add(this=e.expressions[0], expression=exp.Literal.number(1))), element(a)
+
+
+def _array_agg(rw, e, t, scope):
+    from .arrays import array_type
+    if isinstance(e.this, exp.Order) or e.find(exp.Order):
+        raise unsupported("array_agg(... ORDER BY ...)")
+    a = t.get("this")
+    return fn("pg_array_agg", e.this), array_type(ColType(a.key) if a is not None and a.key != "unknown" else TEXT)
+
+
+def _array_size(rw, e, t, scope):
+    return fn("array_length", e.this, e.expression or exp.Literal.number(1)), INT4
+
+
+def _length(rw, e, t, scope):
+    a = t.get("this")
+    if a is not None and a.key == "bpchar":  # character(n) ignores its padding
+        return exp.Length(this=fn("rtrim", e.this)), INT4
+    return e, INT4
+
+
+def _paren(rw, e, t, scope):
+    return e, t.get("this")
+
+
+def _alias(rw, e, t, scope):
+    return e, t.get("this")
+
+
+def _distinct(rw, e, t, scope):
+    return e, t.get("expressions")
+
+
+def _ordered(rw, e, t, scope):
+    return e, t.get("this")
+
+
+def _like(rw, e, t, scope):
+    if isinstance(e.parent, exp.Escape):
+        return e, BOOL
+    # PostgreSQL's LIKE escapes with a backslash unless told otherwise; SQLite has no default
+    return exp.Escape(this=e, expression=lit("\\")), BOOL
+
+
+def _ilike(rw, e, t, scope):
+    escape = e.parent.expression if isinstance(e.parent, exp.Escape) else lit("\\")
+    return fn("pg_ilike", e.this, e.expression, escape), BOOL
+
+
+def _escape(rw, e, t, scope):
+    if isinstance(e.this, exp.Anonymous) and e.this.name == "pg_ilike":
+        return e.this, BOOL
+    return e, BOOL
+
+
+def _substring(rw, e, t, scope):
+    return e, TEXT
+
+
+_PRE: dict[type, Callable] = {
+    exp.Column: _column,
+    exp.Parameter: _parameter,
+    exp.Placeholder: _placeholder,
+    exp.Literal: _literal,
+    exp.Boolean: _boolean,
+    exp.Null: _null,
+    exp.Cast: _cast,
+    exp.Interval: _interval,
+    exp.Array: _array,
+}
+if hasattr(exp, "TryCast"):
+    _PRE[exp.TryCast] = _cast
+
+_RULES: dict[type, Callable] = {
+    exp.Add: _arith("+"), exp.Sub: _arith("-"), exp.Mul: _arith("*"), exp.Div: _arith("/"), exp.Mod: _arith("%"),
+    exp.Neg: _neg,
+    exp.EQ: _compare, exp.NEQ: _compare, exp.GT: _compare, exp.GTE: _compare, exp.LT: _compare,
+    exp.LTE: _compare, exp.NullSafeEQ: _compare, exp.NullSafeNEQ: _compare,
+    exp.And: _bool, exp.Or: _bool, exp.Not: _bool, exp.Like: _like, exp.ILike: _ilike, exp.Escape: _escape, exp.Is: _bool,
+    exp.Between: _bool, exp.In: _in,
+    exp.DPipe: _dpipe, exp.Upper: _text, exp.Lower: _text, exp.Trim: _text, exp.Substring: _substring,
+    exp.Concat: _text, exp.Length: _length, exp.Initcap: _text,
+    exp.Count: _count, exp.Sum: _sum, exp.Avg: _avg, exp.Min: _minmax, exp.Max: _minmax,
+    exp.Round: _round, exp.Ceil: _ceil_floor, exp.Floor: _ceil_floor, exp.Abs: _abs,
+    exp.Coalesce: _coalesce, exp.Case: _case, exp.If: _case,
+    exp.CurrentTimestamp: _now, exp.CurrentDate: _current_date, exp.CurrentUser: _current_user,
+    exp.JSONExtract: _json_get, exp.JSONExtractScalar: _json_text, exp.JSONBExtract: _json_path,
+    exp.JSONBExtractScalar: _json_path_text, exp.ArrayContainsAll: _array_op("pg_arr_contains"),
+    exp.ArrayContainedBy: _array_op("pg_arr_contains", swap=True), exp.ArrayOverlaps: _array_op("pg_arr_overlaps"),
+    exp.Bracket: _bracket, exp.ArrayAgg: _array_agg, exp.ArraySize: _array_size, exp.JSONBContains: _contains,
+    exp.JSONBContainsTopKey: _has_key,
+    exp.RegexpLike: _regex(""), exp.RegexpILike: _regex("i"),
+    exp.GroupConcat: _group_concat, exp.Anonymous: _anonymous, exp.Window: _window,
+    exp.RowNumber: _ranking, exp.Extract: _extract, exp.Paren: _paren, exp.Alias: _alias,
+    exp.Distinct: _distinct, exp.Ordered: _ordered,
+}
+for _name in ("Rank", "DenseRank", "Ntile", "PercentRank", "CumeDist"):
+    if hasattr(exp, _name):
+        _RULES[getattr(exp, _name)] = _ranking if _name in ("Rank", "DenseRank", "Ntile") else (lambda rw, e, t, s: (e, FLOAT8))
+for _name in ("Lag", "Lead", "FirstValue", "LastValue", "NthValue"):
+    if hasattr(exp, _name):
+        _RULES[getattr(exp, _name)] = _same
+for _name, _target, _type in (("CurrentVersion", "version", TEXT), ("CurrentSchema", "current_schema", ColType("name")),
+                              ("CurrentDatabase", "current_database", ColType("name")),
+                              ("Uuid", "gen_random_uuid", ColType("uuid"))):
+    if hasattr(exp, _name):
+        _RULES[getattr(exp, _name)] = (lambda target, typ: (lambda rw, e, t, s: (fn(target), typ)))(_target, _type)
+for _name in ("SessionUser",):
+    if hasattr(exp, _name):
+        _RULES[getattr(exp, _name)] = _current_user
+for _name, _rule in (("StrPosition", _int4), ("Left", _text), ("Right", _text), ("Replace", _text),
+                     ("Repeat", _text), ("Reverse", _text), ("MD5", _text), ("ConcatWs", _text),
+                     ("Sqrt", lambda rw, e, t, s: (e, FLOAT8)), ("Pow", lambda rw, e, t, s: (e, FLOAT8)),
+                     ("Ln", lambda rw, e, t, s: (e, FLOAT8)), ("Exp", lambda rw, e, t, s: (e, FLOAT8)),
+                     ("Greatest", _coalesce), ("Least", _coalesce), ("Nullif", _same),
+                     ("LogicalAnd", lambda rw, e, t, s: (fn("bool_and", e.this), BOOL)),
+                     ("LogicalOr", lambda rw, e, t, s: (fn("bool_or", e.this), BOOL)),
+                     ("TimestampTrunc", _trunc), ("DateTrunc", _trunc),
+                     ("Explode", _refuse("unnest in the select list")),
+                     ("RegexpReplace", _refuse("regexp_replace")), ("ToChar", _refuse("to_char")),
+                     ):
+    if hasattr(exp, _name):
+        _RULES[getattr(exp, _name)] = _rule
+
+_BASE_RULES: list[tuple[type, Callable]] = [
+    (exp.Predicate, _bool),
+    (exp.AggFunc, lambda rw, e, t, s: (e, t.get("this"))),
+]

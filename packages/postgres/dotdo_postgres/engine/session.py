@@ -1,0 +1,552 @@
+"""A session: one client connection's state — transaction block, failed state, savepoints,
+settings, currval — and the execution of plans against the database's connections."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import apsw
+
+from .errors import FAILED_TRANSACTION, PgError
+from .translate import Plan
+from .types import ColType, fmt_timestamptz
+from .utility import REPORTED, SETTINGS, check_setting
+
+
+class WouldBlock(Exception):
+    """Another session's transaction holds the single writer; retry once it ends."""
+
+
+@dataclass
+class Result:
+    tag: str
+    columns: list[tuple[str, ColType | None]] | None = None
+    rows: list[tuple] = field(default_factory=list)
+
+
+class Session:
+    def __init__(self, db, user: str, pid: int, settings: dict[str, str] | None = None) -> None:
+        self.db = db
+        self.user = user
+        self.pid = pid
+        self.settings: dict[str, str] = {}
+        self.in_tx = False
+        self.implicit = False
+        self.failed = False
+        self.write_cm = None
+        self.savepoints: list[str] = []
+        self.did_ddl = False
+        self.tx_time: str | None = None
+        self.currvals: dict[str, tuple[int, int]] = {}
+        self.lastval: int | None = None
+        self.notices: list[tuple[str, str, str]] = []   # (severity, sqlstate, message)
+        self.on_deallocate: Callable[[str | None], None] | None = None
+        self.on_notify: Callable[[int, str, str], None] | None = None
+        self.pending_notifies: list[tuple[str, str]] = []
+        self.changed_settings: list[str] = []
+        for k, v in (settings or {}).items():
+            try:
+                self.set(k, v)
+            except PgError:
+                if k.lower() in SETTINGS or "." in k:
+                    raise
+        self.changed_settings.clear()
+
+    # -- settings --------------------------------------------------------------
+    def setting(self, name: str, missing_ok: Any = False) -> str | None:
+        low = name.lower()
+        if low in self.settings:
+            return self.settings[low]
+        if low == "session_authorization" or low == "session_user":
+            return self.user
+        if low in SETTINGS:
+            return SETTINGS[low][1]
+        if missing_ok:
+            return None
+        raise PgError("42704", f'unrecognized configuration parameter "{name}"')
+
+    def set(self, name: str, value: str, local: bool = False) -> None:
+        stored = check_setting(name, value)
+        low = name.lower()
+        if low in ("transaction_isolation",) and not self.in_tx:
+            return  # SET TRANSACTION outside a block has no effect, as in PostgreSQL (with a warning)
+        self.settings[low] = stored
+        canonical = SETTINGS.get(low, (name, ""))[0]
+        if canonical in REPORTED:
+            self.changed_settings.append(canonical)
+
+    def reset(self, name: str) -> None:
+        if name.lower() == "all":
+            self.settings.clear()
+            return
+        if name.lower() not in SETTINGS and "." not in name:
+            raise PgError("42704", f'unrecognized configuration parameter "{name}"')
+        self.settings.pop(name.lower(), None)
+
+    def discard(self) -> None:
+        if self.in_tx:
+            raise PgError("25001", "DISCARD ALL cannot run inside a transaction block")
+        self.settings.clear()
+        self.currvals.clear()
+        self.lastval = None
+        self.deallocate(None)
+
+    def deallocate(self, name: str | None) -> None:
+        if self.on_deallocate is not None:
+            self.on_deallocate(name)
+
+    def notice(self, sqlstate: str, message: str, severity: str = "NOTICE") -> None:
+        self.notices.append((severity, sqlstate, message))
+
+    # -- time and sequences (read by SQL functions) ------------------------------
+    def now(self) -> str:
+        """now(): the start of the transaction (of the statement, outside a block), formatted on demand."""
+        if self.tx_time is None:
+            self.tx_time = fmt_timestamptz(dt.datetime.now(dt.timezone.utc))
+        return self.tx_time
+
+    def seen_sequence(self, name: str, value: int, generation: int) -> None:
+        self.currvals[name] = (generation, value)
+        self.lastval = value
+
+    # -- execution -------------------------------------------------------------
+    def execute(self, plan: Plan, params: list | tuple = ()) -> Result:
+        db = self.db
+        if plan.tx is not None:
+            return self._tx_control(plan)
+        if self.failed:
+            raise PgError(*FAILED_TRANSACTION)
+        if plan.kind == "empty":
+            return Result("")
+        if plan.kind == "utility":
+            try:
+                rows = plan.run(self, None, params)
+            except PgError:
+                self._fail()
+                raise
+            return Result(plan.tag, plan.columns, rows or [])
+        if len(params) != plan.nparams:
+            raise PgError("08P01", f"bind message supplies {len(params)} parameters, but prepared statement "
+                                   f'"" requires {plan.nparams}')
+        if plan.writes and db.owner is not None and db.owner is not self:
+            raise WouldBlock()
+        db._current = self
+        if not self.in_tx:
+            self.tx_time = None
+        try:
+            if plan.writes:
+                if self.in_tx:
+                    if self.write_cm is None:
+                        self._acquire()
+                    return self._run(plan, db.wconn, params)
+                try:
+                    with db.shard.write() as tx:
+                        db.owner = self
+                        return self._run(plan, tx.conn, params)
+                finally:
+                    db.release_writer()
+            conn = db.wconn if self.write_cm is not None else db.rconn
+            return self._run(plan, conn, params)
+        except PgError:
+            self._after_error(plan)
+            raise
+        except apsw.Error as e:
+            err = map_sqlite_error(e, plan)
+            self._after_error(plan)
+            raise err from None
+        except (TypeError, ValueError, AttributeError, KeyError, IndexError, ArithmeticError) as e:
+            self._after_error(plan)
+            raise PgError("XX000", f"dotdo internal error: {type(e).__name__}: {e}") from None
+        finally:
+            db._current = None
+
+    def _after_error(self, plan: Plan) -> None:
+        if plan.kind == "ddl" and not self.in_tx:
+            self.db.reload_catalog()
+        self._fail()
+
+    def _fail(self) -> None:
+        if self.in_tx:
+            self.failed = True
+
+    def _run(self, plan: Plan, conn, params) -> Result:
+        if plan.kind == "ddl":
+            self.did_ddl = True
+            try:
+                count = plan.run(self, conn, params)
+            except BaseException:
+                if self.in_tx:
+                    self.db.reload_catalog()
+                raise
+            self.db._cache.clear()
+            return Result(f"{plan.tag} {count or 0}" if plan.tag == "SELECT" else plan.tag)
+        self.db.sequences.log = []
+        try:
+            rows = conn.execute(plan.sql, params).fetchall()
+        except apsw.ConstraintError as e:
+            if plan.kind == "dml":
+                text = str(e)
+                if "UNIQUE constraint failed" in text:
+                    raise self._unique_violation(plan, conn, params, text) from None
+                err = map_sqlite_error(e, plan)
+                self._failing_row(plan, conn, params, err)
+                raise err from None
+            raise
+        if plan.kind == "query":
+            return Result(f"SELECT {len(rows)}", plan.columns, rows)
+        n = len(rows) if plan.returning else conn.changes()
+        tag = f"INSERT 0 {n}" if plan.tag == "INSERT" else f"{plan.tag} {n}"
+        return Result(tag, plan.columns, rows)
+
+    def _failing_row(self, plan: Plan, conn, params, err: PgError) -> None:
+        """Fill in PostgreSQL's "Failing row contains (...)" for a NOT NULL or CHECK violation."""
+        from .ddl import check_sql
+        table = self.db.catalog.tables.get(plan.table or "")
+        if table is None:
+            return
+        if err.sqlstate == "23502" and err.column:
+            cond = f'NEW."{err.column}" IS NULL'
+        elif err.sqlstate == "23514" and err.constraint:
+            c = next((c for c in table.constraints if c.name == err.constraint), None)
+            if c is None:
+                return
+            cond = f"NOT ({check_sql(self.db.translator(), table, c, row='NEW')})"
+        else:
+            return
+        row = " || ', ' || ".join(f"coalesce(pg_out('{c.type.key}', NEW.\"{c.name}\"), 'null')" for c in table.columns)
+        found = self._replay(plan, conn, params, table.name, cond, f"'Failing row contains (' || {row} || ').'")
+        if found is not None:
+            err.detail = found.detail
+
+    def _replay(self, plan: Plan, conn, params, table: str, cond: str, detail_sql: str) -> PgError | None:
+        """Re-run a failed statement in a savepoint with a trigger that raises at the first row
+        matching `cond`, reporting `detail_sql` — only on the error path, never on success."""
+        body = f"SELECT pg_raise('XX000', 'replay', {detail_sql});"
+        found = None
+        seqs = self.db.sequences
+        try:
+            conn.execute("SAVEPOINT _dotdo_replay")
+            seqs.replaying = True
+            try:
+                for event in ("INSERT", "UPDATE"):
+                    when = cond.replace("NEW.rowid", "OLD.rowid") if event == "UPDATE" else \
+                        cond.replace(" AND x.rowid IS NOT NEW.rowid", "")
+                    conn.execute(f'CREATE TEMP TRIGGER _dotdo_replay_{event[0]} BEFORE {event} ON main."{table}" '
+                                 f"WHEN {when} BEGIN {body} END")
+                conn.execute(plan.sql, params).fetchall()
+            except PgError as e:
+                found = e
+            except apsw.Error:
+                pass
+            finally:
+                seqs.replaying = False
+                conn.execute("ROLLBACK TO _dotdo_replay")
+                conn.execute("RELEASE _dotdo_replay")
+        except apsw.Error:
+            pass
+        return found
+
+    def _unique_violation(self, plan: Plan, conn, params, message: str) -> PgError:
+        """23505 with PostgreSQL's detail: re-run the statement in a savepoint with a trigger that
+        reports the first conflicting key (only on this error path)."""
+        table = self.db.catalog.tables.get(plan.table or "")
+        cols = [c.split(".", 1)[1] for c in message.split(":", 1)[1].strip().split(", ")] if ":" in message else []
+        name = table.unique_named(cols) if table else None
+        err = PgError("23505", f'duplicate key value violates unique constraint "{name or "?"}"',
+                      constraint=name, table=plan.table)
+        if table is None or not cols:
+            return err
+        keys = ", ".join(cols)
+        vals = " || ', ' || ".join(f"coalesce(pg_out('{table.column(c).type.key}', NEW.\"{c}\"), 'null')" for c in cols)
+        match = " AND ".join(f'x."{c}" = NEW."{c}"' for c in cols)
+        cond = f'EXISTS (SELECT 1 FROM main."{table.name}" AS x WHERE {match} AND x.rowid IS NOT NEW.rowid)'
+        found = self._replay(plan, conn, params, table.name, cond, f"'Key ({keys})=(' || {vals} || ') already exists.'")
+        if found is not None:
+            err.detail = found.detail
+        return err
+
+    # -- LISTEN / NOTIFY ---------------------------------------------------------------
+    def listen(self, channel: str) -> None:
+        self.db.listeners.setdefault(channel, set()).add(self)
+
+    def unlisten(self, channel: str) -> None:
+        for ch, sessions in list(self.db.listeners.items()):
+            if channel in ("*", ch):
+                sessions.discard(self)
+
+    def notify(self, channel: str, payload: str) -> None:
+        """Queue a notification; it is delivered when this transaction commits (at once outside one)."""
+        if not channel:
+            raise PgError("22023", "channel name cannot be empty")
+        if len(payload.encode()) >= 8000:
+            raise PgError("22023", "payload string too long")
+        if (channel, payload) not in self.pending_notifies:  # PostgreSQL folds duplicates in a transaction
+            self.pending_notifies.append((channel, payload))
+        if not self.in_tx:
+            self._deliver()
+
+    def _deliver(self) -> None:
+        pending, self.pending_notifies = self.pending_notifies, []
+        for channel, payload in pending:
+            for session in list(self.db.listeners.get(channel, ())):
+                if session.on_notify is not None:
+                    session.on_notify(self.pid, channel, payload)
+
+    # -- COPY ----------------------------------------------------------------------
+    def copy_columns(self, plan: Plan) -> list[str]:
+        spec = plan.copy
+        if spec.table is None:
+            return [n for n, _ in self.db.plans(spec.query)[0].columns or []]
+        table = self.db.catalog.tables.get(spec.table)
+        if table is None:
+            raise PgError("42P01", f'relation "{spec.table}" does not exist')
+        return spec.columns or [c.name for c in table.columns]
+
+    def copy_in(self, plan: Plan, data: bytes) -> int:
+        """Rows of a COPY FROM STDIN, inserted in one transaction; returns the row count."""
+        from .copy import parse_rows
+        if self.failed:
+            raise PgError(*FAILED_TRANSACTION)
+        if self.db.owner is not None and self.db.owner is not self:
+            raise WouldBlock()
+        spec = plan.copy
+        cols = self.copy_columns(plan)
+        names = ", ".join(f'"{c}"' for c in cols)
+        marks = ", ".join(f"${i}" for i in range(1, len(cols) + 1))
+        insert = self.db.plans(f'INSERT INTO "{spec.table}" ({names}) VALUES ({marks})')[0]
+        rows = parse_rows(spec, data)
+        implicit = not self.in_tx
+        if implicit:
+            self.begin_implicit()
+        try:
+            if self._copy_fast(insert, rows, len(cols)):
+                if implicit:
+                    self.end_implicit(commit=True)
+                return len(rows)
+            for line, row in enumerate(rows, start=1 + int(spec.header)):
+                if len(row) > len(cols):
+                    raise PgError("22P04", "extra data after last expected column",
+                                  detail=f"COPY {spec.table}, line {line}")
+                if len(row) < len(cols):
+                    raise PgError("22P04", f'missing data for column "{cols[len(row)]}"',
+                                  detail=f"COPY {spec.table}, line {line}")
+                self.execute(insert, row)
+        except BaseException:
+            if implicit:
+                self.end_implicit(commit=False)
+            raise
+        if implicit:
+            self.end_implicit(commit=True)
+        return len(rows)
+
+    def _copy_fast(self, insert: Plan, rows: list, width: int) -> bool:
+        """All rows in one executemany inside a savepoint; False (nothing applied) if any row fails,
+        so the row-by-row path can report the exact PostgreSQL error."""
+        if not rows or any(len(r) != width for r in rows):
+            return not rows
+        if self.write_cm is None:
+            self._acquire()
+        conn = self.db.wconn
+        self.db._current = self
+        self.db.sequences.log = []
+        conn.execute("SAVEPOINT _dotdo_copy")
+        try:
+            conn.executemany(insert.sql, rows)
+        except (apsw.Error, PgError):
+            conn.execute("ROLLBACK TO _dotdo_copy")
+            conn.execute("RELEASE _dotdo_copy")
+            return False
+        finally:
+            self.db._current = None
+        conn.execute("RELEASE _dotdo_copy")
+        return True
+
+    def copy_out(self, plan: Plan) -> tuple[int, list[bytes]]:
+        from .copy import format_rows
+        from .types import text_out
+        spec = plan.copy
+        if spec.query is not None:
+            query = spec.query
+        else:
+            cols = self.copy_columns(plan)
+            query = f'SELECT {", ".join(chr(34) + c + chr(34) for c in cols)} FROM "{spec.table}"'
+        select = self.db.plans(query)[0]
+        result = self.execute(select, ())
+        from ..protocol.messages import resolve_types
+        types = resolve_types(result.columns or [], result.rows)
+        text_rows = [[None if v is None else text_out(t.key, v) for v, t in zip(r, types)] for r in result.rows]
+        lines = format_rows(spec, text_rows)
+        if spec.header:
+            header = format_rows(spec, [[n for n, _ in result.columns or []]])
+            lines = header + lines
+        return len(types), lines
+
+    # -- transactions ------------------------------------------------------------
+    def begin_implicit(self) -> None:
+        self.in_tx = True
+        self.implicit = True
+        self.failed = False
+
+    def end_implicit(self, commit: bool) -> None:
+        self.implicit = False
+        if self.in_tx:
+            try:
+                self._end(commit=commit and not self.failed)
+            except apsw.Error as e:
+                raise map_sqlite_error(e, Plan("utility", "COMMIT")) from None
+
+    def _acquire(self) -> None:
+        db = self.db
+        cm = db.shard.write()
+        cm.__enter__()
+        self.write_cm = cm
+        db.owner = self
+        for sp in self.savepoints:
+            db.wconn.execute(f'SAVEPOINT "{sp}"')
+
+    def _end(self, commit: bool) -> None:
+        cm, self.write_cm = self.write_cm, None
+        reload = self.did_ddl and not commit
+        if not commit:
+            self.pending_notifies = []
+        try:
+            if cm is not None:
+                if commit:
+                    cm.__exit__(None, None, None)
+                else:
+                    cm.__exit__(PgError, PgError("00000", "rollback"), None)
+        finally:
+            self.in_tx = False
+            self.implicit = False
+            self.failed = False
+            self.savepoints = []
+            self.did_ddl = False
+            self.tx_time = None
+            self.settings.pop("transaction_isolation", None)
+            if cm is not None:
+                self.db.release_writer()
+            if reload:
+                self.db.reload_catalog()
+        if commit and self.pending_notifies:
+            self._deliver()
+
+    def _tx_control(self, plan: Plan) -> Result:
+        verb = plan.tx
+        if verb == "begin":
+            if self.implicit:  # BEGIN inside an implicit block makes it an explicit one
+                self.implicit = False
+                if plan.table:
+                    self.settings["transaction_isolation"] = plan.table
+                return Result("BEGIN")
+            if self.in_tx:
+                self.notice("25001", "there is already a transaction in progress", "WARNING")
+            else:
+                self.in_tx = True
+                self.failed = False
+                self.tx_time = fmt_timestamptz(dt.datetime.now(dt.timezone.utc))
+                if plan.table:
+                    self.settings["transaction_isolation"] = plan.table
+            return Result("BEGIN")
+        if verb == "commit":
+            if not self.in_tx:
+                self.notice("25P01", "there is no transaction in progress", "WARNING")
+                return Result("COMMIT")
+            failed = self.failed
+            try:
+                self._end(commit=not failed)
+            except apsw.Error as e:
+                raise map_sqlite_error(e, plan) from None
+            return Result("ROLLBACK" if failed else "COMMIT")
+        if verb == "rollback":
+            if not self.in_tx:
+                self.notice("25P01", "there is no transaction in progress", "WARNING")
+            self._end(commit=False)
+            return Result("ROLLBACK")
+        name = plan.table or ""
+        if verb == "savepoint":
+            if not self.in_tx:
+                raise PgError("25P01", "SAVEPOINT can only be used in transaction blocks")
+            if self.failed:
+                raise PgError(*FAILED_TRANSACTION)
+            if self.db.owner is not None and self.db.owner is not self:
+                raise WouldBlock()
+            if self.write_cm is None:
+                self._acquire()
+            self.db.wconn.execute(f'SAVEPOINT "{name}"')
+            self.savepoints.append(name)
+            return Result("SAVEPOINT")
+        if verb in ("release", "rollback_to"):
+            if not self.in_tx:
+                word = "RELEASE SAVEPOINT" if verb == "release" else "ROLLBACK TO SAVEPOINT"
+                raise PgError("25P01", f"{word} can only be used in transaction blocks")
+            if verb == "release" and self.failed:
+                raise PgError(*FAILED_TRANSACTION)
+            if name not in self.savepoints:
+                self.failed = True
+                raise PgError("3B001", f'savepoint "{name}" does not exist')
+            idx = len(self.savepoints) - 1 - self.savepoints[::-1].index(name)
+            if verb == "release":
+                self.db.wconn.execute(f'RELEASE "{name}"')
+                self.savepoints = self.savepoints[:idx]
+                return Result("RELEASE")
+            self.db.wconn.execute(f'ROLLBACK TO "{name}"')
+            self.savepoints = self.savepoints[: idx + 1]
+            self.failed = False
+            if self.did_ddl:
+                self.db.reload_catalog()
+            return Result("ROLLBACK")
+        raise PgError("XX000", f"unknown transaction verb {verb}")
+
+    def close(self) -> None:
+        self.unlisten("*")
+        if self.write_cm is not None:
+            self._end(commit=False)
+
+
+_SQLITE_ERRORS: list[tuple[re.Pattern, Callable[[re.Match, Plan], PgError]]] = [
+    (re.compile(r"NOT NULL constraint failed: (\w+)\.(\w+)"),
+     lambda m, p: PgError("23502", f'null value in column "{m.group(2)}" of relation "{m.group(1)}" violates '
+                                   f"not-null constraint", table=m.group(1), column=m.group(2))),
+    (re.compile(r"CHECK constraint failed: (\w+)"),
+     lambda m, p: PgError("23514", f'new row for relation "{p.table}" violates check constraint "{m.group(1)}"',
+                          constraint=m.group(1), table=p.table)),
+    (re.compile(r"no such table: (?:main\.)?(\w+)"), lambda m, p: PgError("42P01", f'relation "{m.group(1)}" does not exist')),
+    (re.compile(r"no such column: (?:\w+\.)?([\w\"]+)"),
+     lambda m, p: PgError("42703", f'column "{m.group(1)}" does not exist')),
+    (re.compile(r"no such function: (\w+)"),
+     lambda m, p: PgError("42883", f"function {m.group(1).lower()}() does not exist",
+                          hint="No function matches the given name and argument types. You might need to add "
+                               "explicit type casts.")),
+    (re.compile(r"wrong number of arguments to function (\w+)"),
+     lambda m, p: PgError("42883", f"function {m.group(1).lower()} does not exist with these arguments")),
+    (re.compile(r"ambiguous column name: (?:\w+\.)?(\w+)"),
+     lambda m, p: PgError("42702", f'column reference "{m.group(1)}" is ambiguous')),
+    (re.compile(r"misuse of (aggregate|window) function (\w+)"),
+     lambda m, p: PgError("42803", f"aggregate functions are not allowed here")),
+    (re.compile(r"(\d+) values for (\d+) columns"),
+     lambda m, p: PgError("42601", "INSERT has more expressions than target columns")),
+    (re.compile(r"sub-select returns (\d+) columns"),
+     lambda m, p: PgError("42601", "subquery must return only one column")),
+    (re.compile(r"integer overflow"), lambda m, p: PgError("22003", "bigint out of range")),
+    (re.compile(r"near \"([^\"]*)\": syntax error"), lambda m, p: PgError("42601", f'syntax error at or near "{m.group(1)}"')),
+    (re.compile(r"unrecognized token: \"(.*)\""), lambda m, p: PgError("42601", f'syntax error at or near "{m.group(1)}"')),
+    (re.compile(r"incomplete input"), lambda m, p: PgError("42601", "syntax error at end of input")),
+    (re.compile(r"row value misused"), lambda m, p: PgError("42601", "row expressions are not supported here")),
+    (re.compile(r"no such window: (\w+)"), lambda m, p: PgError("42704", f'window "{m.group(1)}" does not exist')),
+    (re.compile(r"UNIQUE constraint failed"), lambda m, p: PgError("23505", "duplicate key value violates unique constraint")),
+]
+
+
+def map_sqlite_error(e: apsw.Error, plan: Plan) -> PgError:
+    text = str(e)
+    for pattern, make in _SQLITE_ERRORS:
+        m = pattern.search(text)
+        if m:
+            return make(m, plan)
+    if isinstance(e, apsw.BusyError):
+        return PgError("40001", "could not serialize access due to concurrent update")
+    if isinstance(e, apsw.TooBigError):
+        return PgError("54000", "value too large")
+    return PgError("XX000", f"dotdo internal error: {text}")

@@ -1,0 +1,171 @@
+"""The catalog relations clients read (information_schema, pg_catalog), computed from the
+catalog as a VALUES list at translation time; the plan cache drops them on any DDL."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .errors import undefined_table
+from .types import BY_OID, TYPES, ColType
+
+if TYPE_CHECKING:
+    from .translate import Translator
+
+TEXT, INT4, OID, NAME, BOOL = ColType("text"), ColType("int4"), ColType("oid"), ColType("name"), ColType("bool")
+CHAR = ColType("bpchar", (1,))
+PUBLIC_OID, PG_CATALOG_OID, INFO_OID = 2200, 11, 13000
+
+
+def _sql_value(v: Any) -> str:
+    if v is None:
+        return "NULL"
+    if isinstance(v, bool):
+        return "1" if v else "0"
+    if isinstance(v, (int, float)):
+        return repr(v)
+    return "'" + str(v).replace("'", "''") + "'"
+
+
+def _relation(cols: list[tuple[str, ColType]], rows: list[tuple]) -> tuple[list[tuple[str, ColType]], str]:
+    names = ", ".join(f'column{i + 1} AS "{n}"' for i, (n, _) in enumerate(cols))
+    if not rows:
+        nulls = ", ".join('NULL AS "' + n + '"' for n, _ in cols)
+        return cols, f"SELECT {nulls} WHERE 0"
+    values = ", ".join("(" + ", ".join(_sql_value(v) for v in r) + ")" for r in rows)
+    return cols, f"SELECT {names} FROM (VALUES {values})"
+
+
+def _data_type(ct: ColType) -> str:
+    return ct.pg.sql_name
+
+
+def system_relation(tr: "Translator", schema: str, name: str) -> tuple[list[tuple[str, ColType]], str]:
+    cat = tr.catalog
+    dbname = tr.db.name
+    tables = sorted(cat.tables.values(), key=lambda t: t.name)
+    if schema == "information_schema":
+        if name == "tables":
+            cols = [("table_catalog", NAME), ("table_schema", NAME), ("table_name", NAME), ("table_type", TEXT)]
+            return _relation(cols, [(dbname, "public", t.name, "VIEW" if t.view is not None else "BASE TABLE")
+                                    for t in tables])
+        if name == "columns":
+            cols = [("table_catalog", NAME), ("table_schema", NAME), ("table_name", NAME), ("column_name", NAME),
+                    ("ordinal_position", INT4), ("column_default", TEXT), ("is_nullable", TEXT),
+                    ("data_type", TEXT), ("character_maximum_length", INT4), ("numeric_precision", INT4),
+                    ("numeric_scale", INT4), ("udt_name", NAME), ("is_identity", TEXT), ("identity_generation", TEXT)]
+            rows = []
+            for t in tables:
+                for i, c in enumerate(t.columns, start=1):
+                    ct = c.type
+                    prec = {"int2": 16, "int4": 32, "int8": 64, "float4": 24, "float8": 53}.get(ct.key)
+                    scale = 0 if ct.key in ("int2", "int4", "int8") else None
+                    if ct.key == "numeric" and ct.mods:
+                        prec, scale = ct.mods[0], (ct.mods + (0,))[1]
+                    rows.append((dbname, "public", t.name, c.name, i, c.default, "NO" if c.not_null else "YES",
+                                 _data_type(ct), ct.mods[0] if ct.key in ("varchar", "bpchar") and ct.mods else None,
+                                 prec, scale, ct.key, "YES" if c.identity else "NO", c.identity))
+            return _relation(cols, rows)
+        if name == "schemata":
+            cols = [("catalog_name", NAME), ("schema_name", NAME), ("schema_owner", NAME)]
+            return _relation(cols, [(dbname, s, "postgres") for s in ("information_schema", "pg_catalog", "public")])
+        if name == "table_constraints":
+            cols = [("constraint_catalog", NAME), ("constraint_schema", NAME), ("constraint_name", NAME),
+                    ("table_catalog", NAME), ("table_schema", NAME), ("table_name", NAME), ("constraint_type", TEXT)]
+            kinds = {"p": "PRIMARY KEY", "u": "UNIQUE", "c": "CHECK", "f": "FOREIGN KEY"}
+            return _relation(cols, [(dbname, "public", c.name, dbname, "public", t.name, kinds[c.kind])
+                                    for t in tables for c in t.constraints])
+        if name == "key_column_usage":
+            cols = [("constraint_catalog", NAME), ("constraint_schema", NAME), ("constraint_name", NAME),
+                    ("table_catalog", NAME), ("table_schema", NAME), ("table_name", NAME), ("column_name", NAME),
+                    ("ordinal_position", INT4)]
+            return _relation(cols, [(dbname, "public", c.name, dbname, "public", t.name, col, i)
+                                    for t in tables for c in t.constraints if c.kind in "puf"
+                                    for i, col in enumerate(c.columns, start=1)])
+        if name == "sequences":
+            cols = [("sequence_catalog", NAME), ("sequence_schema", NAME), ("sequence_name", NAME)]
+            return _relation(cols, [(dbname, "public", s) for s in sorted(cat.sequences)])
+        raise undefined_table(f"information_schema.{name}")
+    if name == "pg_type":
+        cols = [("oid", OID), ("typname", NAME), ("typnamespace", OID), ("typlen", ColType("int2")),
+                ("typtype", CHAR), ("typcategory", CHAR), ("typdelim", CHAR), ("typelem", OID), ("typarray", OID),
+                ("typbasetype", OID), ("typnotnull", BOOL)]
+        rows = []
+        for t in TYPES.values():
+            if t.key == "unknown" or t.key in cat.enums:
+                continue
+            rows.append((t.oid, t.key, PG_CATALOG_OID, t.size, "b", "U", ",", 0, t.array_oid, 0, False))
+            if t.array_oid:
+                rows.append((t.array_oid, "_" + t.key, PG_CATALOG_OID, -1, "b", "A", ",", t.oid, 0, 0, False))
+        for name, (oid, _) in sorted(cat.enums.items()):
+            rows.append((oid, name, PUBLIC_OID, 4, "e", "E", ",", 0, 0, 0, False))
+        return _relation(cols, rows)
+    if name == "pg_enum":
+        cols = [("oid", OID), ("enumtypid", OID), ("enumsortorder", ColType("float4")), ("enumlabel", NAME)]
+        return _relation(cols, [(oid * 1000 + i, oid, float(i + 1), label) for _, (oid, labels) in sorted(cat.enums.items())
+                                for i, label in enumerate(labels)])
+    if name == "pg_namespace":
+        cols = [("oid", OID), ("nspname", NAME), ("nspowner", OID)]
+        return _relation(cols, [(PG_CATALOG_OID, "pg_catalog", 10), (PUBLIC_OID, "public", 10),
+                                (INFO_OID, "information_schema", 10)])
+    if name == "pg_database":
+        cols = [("oid", OID), ("datname", NAME), ("encoding", INT4), ("datcollate", NAME), ("datctype", NAME)]
+        names = [n["name"] for n in tr.db.store.namespaces() if n["kind"] == "postgres"]
+        return _relation(cols, [(16384 + i, n, 6, "C", "C") for i, n in enumerate(sorted(names))])
+    if name == "pg_tables":
+        cols = [("schemaname", NAME), ("tablename", NAME), ("tableowner", NAME), ("hasindexes", BOOL)]
+        return _relation(cols, [("public", t.name, "postgres", bool(t.indexes or t.constraints)) for t in tables
+                                if t.view is None])
+    if name == "pg_views":
+        cols = [("schemaname", NAME), ("viewname", NAME), ("viewowner", NAME), ("definition", TEXT)]
+        return _relation(cols, [("public", t.name, "postgres", t.view) for t in tables if t.view is not None])
+    if name == "pg_class":
+        cols = [("oid", OID), ("relname", NAME), ("relnamespace", OID), ("relkind", CHAR), ("relowner", OID),
+                ("relam", OID), ("relpersistence", CHAR), ("relhasindex", BOOL), ("relchecks", ColType("int2"))]
+        rows = [(t.oid, t.name, PUBLIC_OID, "v" if t.view is not None else "r", 10, 2, "p", bool(t.indexes or any(c.kind in "pu" for c in t.constraints)),
+                 sum(1 for c in t.constraints if c.kind == "c")) for t in tables]
+        rows += [(0, s, PUBLIC_OID, "S", 10, 0, "p", False, 0) for s in sorted(cat.sequences)]
+        return _relation(cols, rows)
+    if name == "pg_am":
+        return _relation([("oid", OID), ("amname", NAME), ("amtype", CHAR)], [(2, "heap", "t"), (403, "btree", "i")])
+    if name == "pg_roles" or name == "pg_user":
+        key = "rolname" if name == "pg_roles" else "usename"
+        return _relation([("oid", OID), (key, NAME), ("rolsuper" if name == "pg_roles" else "usesuper", BOOL)],
+                         [(10, "postgres", True)])
+    if name == "pg_settings":
+        from .utility import SETTINGS
+        cols = [("name", TEXT), ("setting", TEXT)]
+        s = tr.db.session()
+        return _relation(cols, [(canon, s.setting(canon)) for low, (canon, _) in sorted(SETTINGS.items())
+                                if low != "datestyle" or canon == "DateStyle"])
+    from .errors import unsupported
+    raise unsupported(f"the catalog relation pg_catalog.{name}")
+
+
+def regtype_oid(name: Any) -> int:
+    from .errors import PgError
+    from .types import ALIASES
+    if isinstance(name, int):
+        return name
+    n = str(name).strip().lower()
+    if n.startswith("pg_catalog."):
+        n = n[11:]
+    array = n.endswith("[]")
+    base = n[:-2] if array else n
+    key = ALIASES.get(base, base)
+    t = TYPES.get(key)
+    if t is None:
+        for candidate in TYPES.values():
+            if candidate.sql_name == base:
+                t = candidate
+        if t is None:
+            raise PgError("42704", f'type "{name}" does not exist')
+    return t.array_oid if array else t.oid
+
+
+def regtype_name(oid: int) -> str:
+    t = BY_OID.get(oid)
+    if t is not None:
+        return t.sql_name
+    for t in TYPES.values():
+        if t.array_oid == oid:
+            return t.sql_name + "[]"
+    return str(oid)

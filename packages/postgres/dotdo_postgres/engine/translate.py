@@ -1,0 +1,934 @@
+"""PostgreSQL statement → Plan: SQLite SQL plus everything the wire needs to answer like PostgreSQL
+(output column names and types, parameter types, command tag, whether it writes).
+
+sqlglot parses (postgres dialect); the rewriting is ours (expressions.py) because a plain
+transpile answers differently for half of everyday statements. Plans are cached by statement
+text in the database, so this runs once per distinct statement."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable
+
+import sqlglot
+from sqlglot import exp
+from sqlglot.errors import ParseError, TokenError
+
+from .catalog import Table
+from .errors import PgError, syntax_error, undefined_column, undefined_table, unsupported
+from .expressions import INT4, INT8, Rewriter, fn, lit
+from .types import ColType
+
+if TYPE_CHECKING:
+    from .database import Database
+
+
+@dataclass
+class Plan:
+    kind: str                                   # 'query' | 'dml' | 'ddl' | 'utility' | 'empty'
+    tag: str
+    sql: str | None = None
+    columns: list[tuple[str, ColType | None]] | None = None
+    nparams: int = 0
+    param_types: dict[int, ColType] = field(default_factory=dict)
+    writes: bool = False
+    run: Callable[..., Any] | None = None       # DDL / utility: run(session, conn, params) -> rows or None
+    table: str | None = None
+    returning: bool = False
+    tx: str | None = None                       # transaction control verb
+    copy: Any = None                            # a COPY statement's CopySpec
+    catalog_version: int = 0
+
+
+class Scope:
+    """The relations visible at one query level: alias → [(column, type)]."""
+
+    def __init__(self, parent: "Scope | None" = None) -> None:
+        self.parent = parent
+        self.sources: dict[str, list[tuple[str, ColType | None]]] = {}
+        self.hidden: set[str] = set()           # sources a * does not expand (excluded)
+        self.using: dict[str, set[str]] = {}    # alias → columns merged away by JOIN ... USING
+        self.tables: dict[str, str] = {}        # alias → catalog table it names
+        self.ctes: dict[str, list[tuple[str, ColType | None]]] = dict(parent.ctes) if parent else {}
+
+    def add(self, alias: str, cols: list[tuple[str, ColType | None]]) -> None:
+        self.sources[alias] = cols
+
+    def lookup(self, name: str, table: str | None) -> ColType | None:
+        scope: Scope | None = self
+        while scope is not None:
+            if table:
+                cols = scope.sources.get(table)
+                if cols is not None:
+                    for c, t in cols:
+                        if c == name:
+                            return t
+                    raise PgError("42703", f"column {table}.{name} does not exist")
+            else:
+                for alias, cols in scope.sources.items():
+                    for c, t in cols:
+                        if c == name:
+                            return t
+            scope = scope.parent
+        return None
+
+    def star(self, table: str | None) -> list[tuple[str, ColType | None]]:
+        if table:
+            if table not in self.sources:
+                raise PgError("42P01", f'missing FROM-clause entry for table "{table}"')
+            return list(self.sources[table])
+        out: list[tuple[str, ColType | None]] = []
+        for alias, cols in self.sources.items():
+            if alias in self.hidden:
+                continue
+            skip = self.using.get(alias, set())
+            out.extend(c for c in cols if c[0] not in skip)
+        return out
+
+
+def column_name(e: exp.Expression) -> str:
+    """The name PostgreSQL gives an unaliased output column (its FigureColname): a cast keeps the
+    name of what it casts when that is a column or function, else takes the type's name."""
+    if isinstance(e, (exp.Cast, exp.TryCast)):
+        inner = e.this
+        while isinstance(inner, exp.Paren):
+            inner = inner.this
+        name = column_name(inner)
+        weak = name == "?column?" or isinstance(inner, (exp.Literal, exp.Boolean, exp.Null)) or \
+            (isinstance(inner, (exp.Cast, exp.TryCast)) and _cast_is_weak(inner))
+        if weak:
+            from .expressions import coltype_of
+            try:
+                return coltype_of(e.args["to"]).key
+            except PgError:
+                return "?column?"
+        return name
+    return _column_name(e)
+
+
+def _cast_is_weak(e: exp.Expression) -> bool:
+    inner = e.this
+    while isinstance(inner, exp.Paren):
+        inner = inner.this
+    if isinstance(inner, (exp.Cast, exp.TryCast)):
+        return _cast_is_weak(inner)
+    return isinstance(inner, (exp.Literal, exp.Boolean, exp.Null)) or _column_name(inner) == "?column?"
+
+
+def _column_name(e: exp.Expression) -> str:
+    if isinstance(e, exp.Alias):
+        return e.alias
+    if isinstance(e, exp.Column):
+        return e.name
+    if isinstance(e, (exp.Binary, exp.Connector, exp.Not, exp.Neg, exp.Predicate, exp.RegexpLike,
+                      exp.RegexpILike)) and not isinstance(e, (exp.Func,)) or isinstance(e, (exp.And, exp.Or, exp.RegexpLike, exp.RegexpILike, exp.JSONBContains, exp.ArrayContainsAll, exp.JSONBContainsTopKey, exp.ArrayOverlaps, exp.ArrayContainedBy)):
+        return "?column?"
+    if isinstance(e, exp.Trim):
+        pos = str(e.args.get("position") or "").upper()
+        return "ltrim" if pos == "LEADING" else "rtrim" if pos == "TRAILING" else "btrim"
+    if type(e).__name__ == "Pad":
+        return "lpad" if e.args.get("is_left") else "rpad"
+    if isinstance(e, (exp.Cast, exp.TryCast)):
+        return column_name(e)
+    if isinstance(e, exp.Paren):
+        return column_name(e.this)
+    if isinstance(e, exp.Boolean):
+        return "bool"
+    if isinstance(e, exp.Case):
+        return "case"
+    if isinstance(e, exp.Exists):
+        return "exists"
+    if isinstance(e, exp.Subquery):
+        q = e.this
+        if isinstance(q, exp.Select) and q.expressions:
+            return column_name(q.expressions[0])
+        return "?column?"
+    if isinstance(e, exp.Window):
+        return column_name(e.this)
+    if isinstance(e, exp.CurrentTimestamp):
+        return "now" if e.meta.get("pg_name") != "current_timestamp" else "current_timestamp"
+    if isinstance(e, exp.CurrentDate):
+        return "current_date"
+    if isinstance(e, exp.CurrentUser):
+        return "current_user"
+    if isinstance(e, exp.Anonymous):
+        return e.name.lower()
+    if isinstance(e, exp.Coalesce):
+        return "coalesce"
+    if isinstance(e, exp.GroupConcat):
+        return "string_agg"
+    if isinstance(e, exp.Count):
+        return "count"
+    if type(e).__name__ in ("TimestampTrunc", "DateTrunc"):
+        return "date_trunc"
+    if isinstance(e, exp.Bracket):
+        return _column_name(e.this)
+    if isinstance(e, exp.ArraySize):
+        return "array_length"
+    if isinstance(e, exp.Array):
+        return "array"
+    if isinstance(e, exp.Extract):
+        return "extract"
+    names = {"CurrentVersion": "version", "CurrentSchema": "current_schema", "CurrentDatabase": "current_database",
+             "Uuid": "gen_random_uuid", "SessionUser": "session_user"}
+    if type(e).__name__ in names:
+        return names[type(e).__name__]
+    if isinstance(e, (exp.JSONExtract, exp.JSONExtractScalar, exp.JSONBExtract, exp.JSONBExtractScalar)):
+        return "?column?"
+    if isinstance(e, exp.Func):
+        name = {"StrPosition": "position", "Pow": "power", "Substring": "substring", "Ceil": "ceil",
+                "LogicalAnd": "bool_and", "LogicalOr": "bool_or"}.get(type(e).__name__)
+        return name or e.sql_name().lower()
+    return "?column?"
+
+
+class Translator:
+    def __init__(self, db: "Database") -> None:
+        self.db = db
+        self.catalog = db.catalog
+        self.rw = Rewriter(self)
+        self.param_types: dict[int, ColType] = {}
+        self.nparams = 0
+        self.writes = False
+        self.read_tables: set[str] = set()
+
+    # -- parameters ------------------------------------------------------------
+    def param(self, n: int) -> exp.Expression:
+        self.nparams = max(self.nparams, n)
+        return exp.var(f"?{n}")
+
+    @staticmethod
+    def is_param(node: exp.Expression) -> bool:
+        return isinstance(node, exp.Var) and node.name.startswith("?")
+
+    def _param_no(self, node: exp.Expression) -> int | None:
+        return int(node.name[1:]) if self.is_param(node) else None
+
+    # -- entry -----------------------------------------------------------------
+    def translate(self, stmt: exp.Expression, param_oids: tuple[int, ...] = ()) -> Plan:
+        from .types import BY_OID
+        self.param_types, self.nparams, self.writes = {}, 0, False
+        for i, oid in enumerate(param_oids, start=1):
+            pg = BY_OID.get(oid)
+            if pg is not None and pg.key != "unknown":
+                self.param_types[i] = ColType(pg.key)
+        if isinstance(stmt, (exp.Select, exp.Union, exp.Intersect, exp.Except)):
+            cols = self.query(stmt, None, top=True)
+            if stmt.args.get("locks"):
+                stmt.set("locks", None)
+                self.writes = True  # FOR UPDATE: take the single writer, which serialises like a row lock
+            return Plan("query", "SELECT", sql=stmt.sql("sqlite"), columns=cols, nparams=self.nparams,
+                        param_types=self.param_types, writes=self.writes)
+        if isinstance(stmt, exp.Insert):
+            return self.insert(stmt)
+        if isinstance(stmt, exp.Update):
+            return self.update(stmt)
+        if isinstance(stmt, exp.Delete):
+            return self.delete(stmt)
+        if isinstance(stmt, exp.Command):
+            raise unsupported(f"the {stmt.name.upper()} statement")
+        from . import ddl
+        return ddl.translate(self, stmt)
+
+    # -- queries ---------------------------------------------------------------
+    def query(self, q: exp.Expression, outer: Scope | None, top: bool = False) -> list[tuple[str, ColType | None]]:
+        if isinstance(q, exp.Subquery):
+            return self.query(q.this, outer, top)
+        if isinstance(q, exp.Paren):
+            return self.query(q.this, outer, top)
+        if isinstance(q, (exp.Union, exp.Intersect, exp.Except)):
+            scope = Scope(outer)
+            self._with(q, scope)
+            left = self.query(q.this, scope, top)
+            right = self.query(q.expression, scope)
+            if len(left) != len(right):
+                raise PgError("42601", f"each {type(q).__name__.upper()} query must have the same number of columns")
+            self._unify(q, left, right)
+            out = []
+            for (name, lt), (_, rt) in zip(left, right):
+                out.append((name, lt if lt is not None and lt.key != "unknown" else rt))
+            self._order_limit(q, scope, out)
+            return [(n, t if t is None or t.key != "unknown" else ColType("text")) for n, t in out]
+        if isinstance(q, exp.Values):
+            return self._values(q, outer)
+        if not isinstance(q, exp.Select):
+            raise unsupported(f"{type(q).__name__} as a query")
+        return self.select(q, outer, top)
+
+    def _unify(self, q: exp.Expression, left, right) -> None:
+        """Bring the right branch's text values to the left branch's type (PostgreSQL resolves a set
+        operation's column types and rejects values that do not convert)."""
+        branch = q.expression
+        while isinstance(branch, exp.Subquery):
+            branch = branch.this
+        if not isinstance(branch, exp.Select):
+            return
+        exprs = list(branch.expressions)
+        for i, ((_, lt), (_, rt)) in enumerate(zip(left, right)):
+            if lt is None or rt is None or lt.key == rt.key or i >= len(exprs):
+                continue
+            if rt.key in ("text", "unknown") and lt.key not in ("text", "varchar", "bpchar", "name"):
+                e = exprs[i]
+                inner = e.this if isinstance(e, exp.Alias) else e
+                wrapped = fn("pg_in", lit(ColType(lt.key).spec()), inner.copy())
+                exprs[i] = exp.alias_(wrapped, e.alias, quoted=True) if isinstance(e, exp.Alias) else wrapped
+        branch.set("expressions", exprs)
+
+    def _with(self, q: exp.Expression, scope: Scope) -> None:
+        w = q.args.get("with_") or q.args.get("with")
+        if not w:
+            return
+        for cte in w.expressions:
+            inner = cte.this
+            name = cte.alias
+            if isinstance(inner, (exp.Insert, exp.Update, exp.Delete)):
+                raise unsupported("data-modifying statements in WITH")
+            if w.args.get("recursive") and isinstance(inner, exp.Union):
+                anchor = self.query(inner.this, scope)
+                names = [c.name for c in cte.args["alias"].columns] if cte.args["alias"].columns else [n for n, _ in anchor]
+                scope.ctes[name] = list(zip(names, [t for _, t in anchor]))
+                self.query(inner.expression, scope)
+                cols = scope.ctes[name]
+            else:
+                cols = self.query(inner, scope)
+                if cte.args["alias"].columns:
+                    cols = list(zip([c.name for c in cte.args["alias"].columns], [t for _, t in cols]))
+            scope.ctes[name] = cols
+
+    def _values(self, q: exp.Values, outer: Scope | None) -> list[tuple[str, ColType | None]]:
+        scope = Scope(outer)
+        types: list[ColType | None] = []
+        for row in q.expressions:
+            new = []
+            for i, item in enumerate(row.expressions):
+                node, t = self.rw.rx(item, scope)
+                new.append(node)
+                if i >= len(types):
+                    types.append(t)
+                elif types[i] is None or types[i].key == "unknown":
+                    types[i] = t
+            row.set("expressions", new)
+        alias = q.args.get("alias")
+        names = [c.name for c in alias.columns] if alias is not None and alias.columns else \
+            [f"column{i + 1}" for i in range(len(types))]
+        return [(n, t if t is None or t.key != "unknown" else ColType("text")) for n, t in zip(names, types)]
+
+    def _source(self, node: exp.Expression, scope: Scope) -> exp.Expression:
+        """Register one FROM/JOIN item in `scope`; returns the (possibly rewritten) node."""
+        if isinstance(node, exp.Table):
+            if isinstance(node.this, exp.ExplodingGenerateSeries) or isinstance(node.this, exp.GenerateSeries):
+                return self._generate_series(node, scope)
+            if isinstance(node.this, exp.Anonymous) or isinstance(node.this, exp.Func):
+                raise unsupported(f"the set-returning function {node.this.sql('postgres')} in FROM")
+            name = node.name
+            db = node.db
+            alias = node.alias or name
+            if db in ("information_schema", "pg_catalog") or (not db and name.startswith("pg_")):
+                from .system import system_relation
+                cols, sub = system_relation(self, db or "pg_catalog", name)
+                sub_node = exp.Subquery(this=sqlglot.parse_one(sub, read="sqlite"), alias=exp.TableAlias(this=exp.to_identifier(alias)))
+                scope.add(alias, cols)
+                return sub_node
+            if db and db != "public":
+                raise PgError("3F000", f'schema "{db}" does not exist')
+            if name in scope.ctes:
+                cols = scope.ctes[name]
+            else:
+                table = self.catalog.tables.get(name)
+                if table is None:
+                    raise undefined_table(name)
+                cols = table.col_types()
+                scope.tables[alias] = name
+                self.read_tables.add(name)
+                node.set("db", None)
+            alias_cols = node.args.get("alias").columns if node.args.get("alias") is not None else None
+            if alias_cols:
+                cols = [(a.name, t) for a, (_, t) in zip(alias_cols, cols)] + cols[len(alias_cols):]
+            scope.add(alias, cols)
+            return node
+        if isinstance(node, exp.Subquery):
+            if node.args.get("lateral") or isinstance(node.parent, exp.Lateral):
+                raise unsupported("LATERAL")
+            cols = self.query(node.this, scope.parent)
+            alias = node.alias
+            if not alias:
+                raise PgError("42601", "subquery in FROM must have an alias")
+            ta = node.args.get("alias")
+            if ta is not None and ta.columns:
+                cols = [(a.name, t) for a, (_, t) in zip(ta.columns, cols)]
+                node.set("this", exp.select(*[exp.alias_(exp.column(o), n.name, quoted=True) for o, n in zip([c for c, _ in self._raw_cols(node.this)], ta.columns)]).from_(exp.Subquery(this=node.this, alias=exp.TableAlias(this=exp.to_identifier("_v")))))
+                ta.set("columns", None)
+            scope.add(alias, cols)
+            return node
+        if isinstance(node, exp.Values):
+            cols = self._values(node, scope.parent)
+            alias = node.alias or "*VALUES*"
+            ta = node.args.get("alias")
+            inner = exp.select(*[exp.alias_(exp.column(f"column{i + 1}"), n, quoted=True) for i, (n, _) in enumerate(cols)])
+            values = node.copy()
+            values.set("alias", None)
+            inner = inner.from_(exp.Subquery(this=values))
+            scope.add(alias, cols)
+            return exp.Subquery(this=inner, alias=exp.TableAlias(this=exp.to_identifier(alias)))
+        if isinstance(node, exp.Unnest):
+            return self._unnest(node, scope)
+        if isinstance(node, exp.Lateral):
+            raise unsupported("LATERAL")
+        raise unsupported(f"{node.sql('postgres')} in FROM")
+
+    def _unnest(self, node: exp.Unnest, scope: Scope) -> exp.Expression:
+        """unnest(array) in FROM: the array's elements, one row each, via SQLite's json_each."""
+        from .arrays import element, is_array
+        if len(node.expressions) != 1 or node.args.get("offset"):
+            raise unsupported("unnest of several arrays or WITH ORDINALITY")
+        arr, t = self.rw.rx(node.expressions[0], scope)
+        if t is None and self.is_param(arr):
+            raise PgError("42725", "function unnest(unknown) is not unique",
+                          hint="Could not choose a best candidate function. You might need to add explicit type casts.")
+        if not is_array(t):
+            raise PgError("42883", f"function unnest({(t or ColType('unknown')).display()}) does not exist")
+        ta = node.args.get("alias")
+        alias = ta.name if ta is not None and ta.name else "unnest"
+        col = ta.columns[0].name if ta is not None and ta.columns else (ta.name if ta is not None and ta.name else "unnest")
+        sub = sqlglot.parse_one(f'SELECT value AS "{col}" FROM json_each(?)', read="sqlite")
+        sub.find(exp.Placeholder).replace(arr)
+        scope.add(alias, [(col, element(t))])
+        return exp.Subquery(this=sub, alias=exp.TableAlias(this=exp.to_identifier(alias)))
+
+    def _raw_cols(self, q: exp.Expression) -> list[tuple[str, Any]]:
+        if isinstance(q, exp.Select):
+            return [(e.alias_or_name, None) for e in q.expressions]
+        return self._raw_cols(q.this)
+
+    def _generate_series(self, node: exp.Table, scope: Scope) -> exp.Expression:
+        gs = node.this
+        start, end, step = gs.args.get("start"), gs.args.get("end"), gs.args.get("step")
+        s, st = self.rw.rx(start, scope)
+        e, et = self.rw.rx(end, scope)
+        stp = self.rw.rx(step, scope)[0] if step is not None else lit(1)
+        kinds = {t.key for t in (st, et) if t is not None}
+        if kinds - {"int2", "int4", "int8"}:
+            raise unsupported("generate_series over non-integer types")
+        t = INT8 if "int8" in kinds else INT4
+        alias = node.alias or "generate_series"
+        ta = node.args.get("alias")
+        col = ta.columns[0].name if ta is not None and ta.columns else alias
+        sql = (f"SELECT x AS \"{col}\" FROM (WITH RECURSIVE _gs(x) AS (SELECT {s.sql('sqlite')} UNION ALL "
+               f"SELECT x + ({stp.sql('sqlite')}) FROM _gs WHERE CASE WHEN ({stp.sql('sqlite')}) > 0 THEN "
+               f"x + ({stp.sql('sqlite')}) <= ({e.sql('sqlite')}) ELSE x + ({stp.sql('sqlite')}) >= ({e.sql('sqlite')}) END) "
+               f"SELECT x FROM _gs)")
+        scope.add(alias, [(col, t)])
+        return exp.Subquery(this=sqlglot.parse_one(sql, read="sqlite"), alias=exp.TableAlias(this=exp.to_identifier(alias)))
+
+    def select(self, q: exp.Select, outer: Scope | None, top: bool = False) -> list[tuple[str, ColType | None]]:
+        scope = Scope(outer)
+        self._with(q, scope)
+        distinct = q.args.get("distinct")
+        distinct_on = None
+        if distinct is not None and distinct.args.get("on") is not None:
+            on = distinct.args["on"]
+            distinct_on = list(on.expressions) if isinstance(on, exp.Tuple) else [on]
+            q.set("distinct", None)
+        if q.args.get("into") is not None:
+            raise unsupported("SELECT INTO")
+        grp = q.args.get("group")
+        if grp is not None and (grp.args.get("grouping_sets") or grp.args.get("cube") or grp.args.get("rollup") or any(
+                isinstance(x, (exp.Rollup, exp.Cube, exp.GroupingSets)) for x in grp.expressions)):
+            raise unsupported("GROUPING SETS / ROLLUP / CUBE")
+        from_ = q.args.get("from_") or q.args.get("from")
+        if from_ is not None:
+            from_.set("this", self._source(from_.this, scope))
+            if from_.expressions:
+                from_.set("expressions", [self._source(x, scope) for x in from_.expressions])
+        for join in q.args.get("joins") or []:
+            join.set("this", self._source(join.this, scope))
+            using = join.args.get("using")
+            if using:
+                alias = join.this.alias_or_name
+                scope.using.setdefault(alias, set()).update(u.name for u in using)
+        self._check_grouping(q, scope)
+        for join in q.args.get("joins") or []:
+            on = join.args.get("on")
+            if on is not None:
+                join.set("on", self.rw.rx(on, scope)[0])
+        for key in ("where", "having", "qualify"):
+            clause = q.args.get(key)
+            if clause is not None:
+                clause.set("this", self.rw.rx(clause.this, scope)[0])
+        group = q.args.get("group")
+        if group is not None:
+            if group.args.get("grouping_sets") or group.args.get("cube") or group.args.get("rollup"):
+                raise unsupported("GROUPING SETS / ROLLUP / CUBE")
+            width = sum(1 for x in q.expressions)
+            group.set("expressions", [self._ordinal_or(x, scope, width) for x in group.expressions])
+        out: list[tuple[str, ColType | None]] = []
+        new_exprs = []
+        for e in q.expressions:
+            if isinstance(e, exp.Star) or (isinstance(e, exp.Column) and isinstance(e.this, exp.Star)):
+                out.extend(scope.star(e.table if isinstance(e, exp.Column) else None))
+                new_exprs.append(e)
+                continue
+            name = column_name(e)
+            inner = e.this if isinstance(e, exp.Alias) else e
+            node, t = self.rw.rx(inner, scope)
+            if t is not None and t.key == "unknown":
+                t = ColType("text")
+            out.append((name, t))
+            new_exprs.append(exp.alias_(node, name, quoted=True))
+        q.set("expressions", new_exprs)
+        original_projections = [x.this if isinstance(x, exp.Alias) else x for x in q.expressions]
+        self._order_limit(q, scope, out)
+        for w in (q.args.get("windows") or []):
+            self.rw.rx(w, scope)
+        if distinct_on is not None:
+            self._distinct_on(q, scope, out, distinct_on, original_projections)
+        return out
+
+    def _distinct_on(self, q: exp.Select, scope: Scope, out, on_exprs, projections) -> None:
+        """SELECT DISTINCT ON (k) ... ORDER BY k, o  →  the first row of each k partition (ordered by
+        k, o) found with row_number(), then ordered and limited as asked."""
+        if any(isinstance(p, exp.Star) or (isinstance(p, exp.Column) and isinstance(p.this, exp.Star))
+               for p in q.expressions):
+            raise unsupported("SELECT DISTINCT ON with *")
+        names = [n for n, _ in out]
+
+        def resolve(e: exp.Expression) -> exp.Expression:
+            if isinstance(e, exp.Literal) and not e.is_string and e.this.isdigit():
+                return q.expressions[int(e.this) - 1].this.copy()
+            if isinstance(e, exp.Column) and not e.table and e.name in names and scope.lookup(e.name, None) is None:
+                return q.expressions[names.index(e.name)].this.copy()
+            return self.rw.rx(e, scope)[0]
+
+        keys = [resolve(k) for k in on_exprs]
+        order = q.args.get("order")
+        ordered = [o.copy() for o in (order.expressions if order is not None else [])]
+        for o in ordered:
+            o.set("this", resolve(o.this) if isinstance(o.this, exp.Literal) or (
+                isinstance(o.this, exp.Column) and o.this.name in names and not o.this.table) else o.this)
+        inner = q.copy()
+        for key in ("order", "limit", "offset"):
+            inner.set(key, None)
+        cols = [exp.alias_(x.this, f"_c{i}", quoted=True) for i, x in enumerate(q.expressions)]
+        cols += [exp.alias_(o.this.copy(), f"_o{i}", quoted=True) for i, o in enumerate(ordered)]
+        window = exp.Window(this=exp.RowNumber(), partition_by=keys,
+                            order=exp.Order(expressions=ordered) if ordered else None)
+        cols.append(exp.alias_(window, "_rn", quoted=True))
+        inner.set("expressions", cols)
+        outer = exp.select(*[exp.alias_(exp.column(f"_c{i}", quoted=True), n, quoted=True) for i, n in enumerate(names)])
+        outer = outer.from_(exp.Subquery(this=inner, alias=exp.TableAlias(this=exp.to_identifier("_d"))))
+        outer = outer.where(exp.EQ(this=exp.column("_rn", quoted=True), expression=exp.Literal.number(1)))
+        if ordered:
+            outer.set("order", exp.Order(expressions=[
+                exp.Ordered(this=exp.column(f"_o{i}", quoted=True), desc=o.args.get("desc"), nulls_first=o.args.get("nulls_first"))
+                for i, o in enumerate(ordered)]))
+        for key in ("limit", "offset"):
+            outer.set(key, q.args.get(key))
+        for key in list(q.args):
+            q.set(key, None)
+        for key, value in outer.args.items():
+            q.set(key, value)
+
+    def _check_grouping(self, q: exp.Select, scope: Scope) -> None:
+        """PostgreSQL's 42803: an output column neither grouped, aggregated, nor determined by a
+        grouped primary key. Conservative: a column it cannot place is let through."""
+        group = q.args.get("group")
+        projections = list(q.expressions)
+        aggregated = any(_outside(x, exp.AggFunc) for x in projections)
+        if group is None and not aggregated:
+            return
+        keys: set[str] = set()
+        grouped: set[tuple[str, str]] = set()
+        outputs = {x.alias: x.this for x in projections if isinstance(x, exp.Alias)}
+        for g in (group.expressions if group is not None else []):
+            if isinstance(g, exp.Literal) and g.this.isdigit() and 1 <= int(g.this) <= len(projections):
+                g = projections[int(g.this) - 1]
+                g = g.this if isinstance(g, exp.Alias) else g
+            elif isinstance(g, exp.Column) and not g.table and g.name in outputs and self._place(g, scope) is None:
+                g = outputs[g.name]
+            keys.add(g.sql())
+            if isinstance(g, exp.Column):
+                src = self._place(g, scope)
+                if src is not None:
+                    grouped.add((src, g.name))
+        determined = set()
+        for alias, table_name in scope.tables.items():
+            table = self.catalog.tables.get(table_name)
+            pk = table.primary_key() if table else None
+            if pk and all((alias, c) in grouped for c in pk.columns):
+                determined.add(alias)
+        for x in projections:
+            inner = x.this if isinstance(x, exp.Alias) else x
+            if isinstance(inner, exp.Star) or inner.sql() in keys:
+                continue
+            for col in _bare_columns(inner):
+                if isinstance(col.this, exp.Star) or col.sql() in keys:
+                    continue
+                src = self._place(col, scope)
+                if src is None or (src, col.name) in grouped or src in determined:
+                    continue
+                raise PgError("42803", f'column "{src}.{col.name}" must appear in the GROUP BY clause or be used '
+                                       f"in an aggregate function")
+
+    @staticmethod
+    def _place(col: exp.Column, scope: Scope) -> str | None:
+        """The alias of the FROM item at this level that holds `col`, if exactly one does."""
+        if col.table:
+            return col.table if col.table in scope.sources else None
+        found = [a for a, cols in scope.sources.items() if any(c == col.name for c, _ in cols)]
+        return found[0] if len(found) == 1 else None
+
+    def _ordinal_or(self, e: exp.Expression, scope: Scope, width: int = 0, clause: str = "GROUP BY") -> exp.Expression:
+        if isinstance(e, exp.Literal) and not e.is_string:
+            if e.this.isdigit() and not 1 <= int(e.this) <= width:
+                raise PgError("42P10", f"{clause} position {e.this} is not in select list")
+            return e
+        return self.rw.rx(e, scope)[0]
+
+    def _order_limit(self, q: exp.Expression, scope: Scope, out: list[tuple[str, ColType | None]]) -> None:
+        order = q.args.get("order")
+        if order is not None:
+            names = {n for n, _ in out}
+            items = []
+            for o in order.expressions:
+                target = o.this
+                if isinstance(target, exp.Column) and not target.table and target.name in names:
+                    pass  # an output column name: SQLite resolves the alias itself
+                elif isinstance(target, exp.Literal) and not target.is_string and target.this.isdigit():
+                    if not 1 <= int(target.this) <= len(out):
+                        raise PgError("42P10", f"ORDER BY position {target.this} is not in select list")
+                elif not (isinstance(target, exp.Literal) and not target.is_string):
+                    o.set("this", self.rw.rx(target, scope)[0])
+                # PostgreSQL sorts NULLs as larger than any value; SQLite as smaller.
+                desc = bool(o.args.get("desc"))
+                nf = o.args.get("nulls_first")
+                o.set("nulls_first", (desc if nf is None else nf))
+                items.append(o)
+            order.set("expressions", items)
+        for key in ("limit", "offset"):
+            clause = q.args.get(key)
+            if clause is not None:
+                inner = clause.args.get("expression")
+                if inner is not None:
+                    node = self.rw.rx(inner, scope)[0]
+                    n = self._param_no(node)
+                    if n is not None:
+                        self.param_types.setdefault(n, ColType("int8"))
+                    clause.set("expression", node)
+
+    # -- writes ----------------------------------------------------------------
+    def _table(self, node: exp.Expression) -> Table:
+        if isinstance(node, exp.Schema):
+            node = node.this
+        name = node.name
+        if node.db and node.db != "public":
+            raise PgError("3F000", f'schema "{node.db}" does not exist')
+        node.set("db", None)
+        table = self.catalog.tables.get(name)
+        if table is None:
+            raise undefined_table(name)
+        if table.view is not None:
+            raise unsupported(f'writing through the view "{name}"')
+        return table
+
+    def _assign(self, table: Table, col: str, node: exp.Expression, t: ColType | None) -> exp.Expression:
+        column = table.column(col)
+        if column is None:
+            raise undefined_column(col, table.name)
+        ct = column.type
+        n = self._param_no(node)
+        if n is not None:
+            self.param_types.setdefault(n, ct)
+        if t is not None and t == ct and isinstance(node, exp.Column):
+            return node
+        if isinstance(node, exp.Literal) and not node.is_string and ct.key in ("int8", "int4", "int2", "float8") \
+                and t is not None and t.key in ("int4", "int2") and ct.key != "int2":
+            return node
+        if isinstance(node, exp.Null):
+            return node
+        if t is not None and t.key == "numeric" and ct.key != "numeric":
+            return fn("pg_in", lit(ct.spec()), node, lit("numeric"))
+        return fn("pg_in", lit(ct.spec()), node)
+
+    def _returning(self, stmt: exp.Expression, scope: Scope) -> list[tuple[str, ColType | None]] | None:
+        ret = stmt.args.get("returning")
+        if ret is None:
+            return None
+        out: list[tuple[str, ColType | None]] = []
+        new = []
+        for e in ret.expressions:
+            if isinstance(e, exp.Star) or (isinstance(e, exp.Column) and isinstance(e.this, exp.Star)):
+                out.extend(scope.star(None))
+                new.append(e)
+                continue
+            name = column_name(e)
+            node, t = self.rw.rx(e.this if isinstance(e, exp.Alias) else e, scope)
+            out.append((name, t if t is None or t.key != "unknown" else ColType("text")))
+            new.append(exp.alias_(node, name, quoted=True))
+        target = stmt.this.this if isinstance(stmt.this, exp.Schema) else stmt.this
+        own = {target.name, target.alias} - {""}
+        for col in [c for x in new for c in x.find_all(exp.Column)]:
+            if col.table in own:
+                col.set("table", None)  # SQLite's RETURNING names the target's columns unqualified
+        ret.set("expressions", new)
+        return out
+
+    def insert(self, stmt: exp.Insert) -> Plan:
+        self.writes = True
+        target = stmt.this
+        table = self._table(target)
+        scope = Scope()
+        self._with(stmt, scope)
+        if isinstance(target, exp.Schema):
+            cols = [i.name for i in target.expressions]
+        else:
+            cols = [c.name for c in table.columns]
+        for c in cols:
+            col = table.column(c)
+            if col is None:
+                raise undefined_column(c, table.name)
+            if col.identity == "ALWAYS" and isinstance(target, exp.Schema) and not stmt.args.get("overriding"):
+                raise PgError("428C9", f'cannot insert a non-DEFAULT value into column "{c}"',
+                              detail=f'Column "{c}" is an identity column defined as GENERATED ALWAYS.',
+                              hint="Use OVERRIDING SYSTEM VALUE to override.")
+        if len(set(cols)) != len(cols):
+            dup = next(c for c in cols if cols.count(c) > 1)
+            raise PgError("42701", f'column "{dup}" specified more than once')
+        src = stmt.expression
+        if isinstance(src, exp.Values):
+            rows = src.expressions
+            width = max(len(r.expressions) for r in rows)
+            if width > len(cols):
+                raise PgError("42601", "INSERT has more expressions than target columns")
+            if any(len(r.expressions) != width for r in rows):
+                raise PgError("42601", "VALUES lists must all be the same length")
+            defaults = [all(_is_default(r.expressions[i]) for r in rows) for i in range(width)]
+            if any(_is_default(r.expressions[i]) and not defaults[i] for r in rows for i in range(width)):
+                raise unsupported("DEFAULT mixed with values in one column of a multi-row VALUES")
+            keep = [i for i in range(width) if not defaults[i]]
+            cols_used = [cols[i] for i in keep]
+            serials = self._serials(table, cols_used)
+            if serials:
+                for r in rows:
+                    pass
+            if not keep and not serials:
+                stmt.set("expression", None)
+                stmt.set("this", exp.Table(this=exp.to_identifier(table.name, quoted=True)))
+                stmt.set("default", True)
+            else:
+                for r in rows:
+                    new = []
+                    for i in keep:
+                        node, t = self.rw.rx(r.expressions[i], scope)
+                        new.append(self._assign(table, cols[i], node, t))
+                    new.extend(fn("nextval", lit(seq)) for _, seq in serials)
+                    r.set("expressions", new)
+                stmt.set("this", exp.Schema(this=exp.Table(this=exp.to_identifier(table.name, quoted=True)),
+                                            expressions=[exp.to_identifier(c, quoted=True)
+                                                         for c in cols_used + [c for c, _ in serials]]))
+        elif isinstance(src, (exp.Select, exp.Union, exp.Intersect, exp.Except, exp.Subquery)):
+            q = src.this if isinstance(src, exp.Subquery) else src
+            out = self.query(q, scope)
+            if len(out) > len(cols):
+                raise PgError("42601", "INSERT has more expressions than target columns")
+            if isinstance(q, exp.Select) and not any(isinstance(e, exp.Star) for e in q.expressions):
+                q.set("expressions", [
+                    exp.alias_(self._assign(table, cols[i], e.this if isinstance(e, exp.Alias) else e, out[i][1]), f"c{i}")
+                    for i, e in enumerate(q.expressions)])
+                if stmt.args.get("conflict") is not None and q.args.get("where") is None:
+                    q.set("where", exp.Where(this=exp.true()))  # SQLite's upsert parsing needs a WHERE here
+            stmt.set("this", exp.Schema(this=exp.Table(this=exp.to_identifier(table.name, quoted=True)),
+                                        expressions=[exp.to_identifier(c, quoted=True) for c in cols[:len(out)]]))
+        elif src is None and stmt.args.get("default"):
+            serials = self._serials(table, [])
+            if serials:
+                stmt.set("default", False)
+                stmt.set("expression", exp.Values(expressions=[exp.Tuple(expressions=[fn("nextval", lit(s)) for _, s in serials])]))
+                stmt.set("this", exp.Schema(this=exp.Table(this=exp.to_identifier(table.name, quoted=True)),
+                                            expressions=[exp.to_identifier(c, quoted=True) for c, _ in serials]))
+        else:
+            raise unsupported(f"INSERT from {type(src).__name__}")
+        conflict = stmt.args.get("conflict")
+        if conflict is not None:
+            self._conflict(conflict, table)
+        rscope = Scope()
+        rscope.add(table.name, table.col_types())
+        alias = target.this.alias if isinstance(target, exp.Schema) else target.alias
+        if alias:
+            rscope.add(alias, table.col_types())
+        cols_out = self._returning(stmt, rscope)
+        return Plan("dml", "INSERT", sql=stmt.sql("sqlite"), columns=cols_out, nparams=self.nparams,
+                    param_types=self.param_types, writes=True, table=table.name, returning=cols_out is not None)
+
+    @staticmethod
+    def _serials(table: Table, given: list[str]) -> list[tuple[str, str]]:
+        """Serial/identity columns the statement leaves out: their nextval is written explicitly,
+        since SQLite ignores a DEFAULT on an INTEGER PRIMARY KEY."""
+        return [(c.name, c.sequence) for c in table.columns if c.sequence and c.name not in given]
+
+    def _conflict(self, conflict: exp.OnConflict, table: Table) -> None:
+        if conflict.args.get("constraint") is not None:
+            cname = conflict.args["constraint"].name
+            for c in table.constraints:
+                if c.name == cname and c.kind in ("p", "u"):
+                    conflict.set("constraint", None)
+                    conflict.set("conflict_keys", [exp.to_identifier(x, quoted=True) for x in c.columns])
+                    break
+            else:
+                raise PgError("42704", f'constraint "{cname}" for table "{table.name}" does not exist')
+        keys = conflict.args.get("conflict_keys")
+        if keys:
+            names = []
+            for k in keys:
+                k = k.this if isinstance(k, exp.Ordered) else k
+                names.append(k.name)
+            if table.unique_named(names) is None and not any(
+                    sorted(names) == sorted(c.columns) for c in table.constraints if c.kind in ("p", "u")):
+                raise PgError("42P10", "there is no unique or exclusion constraint matching the ON CONFLICT specification")
+            conflict.set("conflict_keys", [exp.to_identifier(n, quoted=True) for n in names])
+        action = conflict.args.get("action")
+        if action is not None and "UPDATE" in action.name.upper():
+            if not keys:
+                raise PgError("42601", "ON CONFLICT DO UPDATE requires inference specification or constraint name",
+                              hint="For example, ON CONFLICT (column_name).")
+            scope = Scope()
+            scope.add(table.name, table.col_types())
+            scope.add("excluded", table.col_types())
+            scope.hidden.add("excluded")
+            sets = []
+            for e in conflict.expressions:
+                col = e.this.name
+                node, t = self.rw.rx(e.expression, scope)
+                sets.append(exp.EQ(this=exp.column(col, quoted=True), expression=self._assign(table, col, node, t)))
+            conflict.set("expressions", sets)
+            where = conflict.args.get("where")
+            if where is not None:
+                conflict.set("where", exp.Where(this=self.rw.rx(where.this, scope)[0]))
+
+    def update(self, stmt: exp.Update) -> Plan:
+        self.writes = True
+        table = self._table(stmt.this)
+        scope = Scope()
+        self._with(stmt, scope)
+        scope.add(stmt.this.alias or table.name, table.col_types())
+        from_ = stmt.args.get("from_") or stmt.args.get("from")
+        if from_ is not None:
+            from_.set("this", self._source(from_.this, scope))
+        sets = []
+        for e in stmt.expressions:
+            target = e.this
+            if not isinstance(target, exp.Column):
+                raise unsupported("multi-column UPDATE SET")
+            node, t = self.rw.rx(e.expression, scope)
+            if _is_default(e.expression):
+                col = table.column(target.name)
+                if col is None:
+                    raise undefined_column(target.name, table.name)
+                node = self._default_expr(table, target.name)
+                sets.append(exp.EQ(this=exp.column(target.name, quoted=True), expression=node))
+                continue
+            sets.append(exp.EQ(this=exp.column(target.name, quoted=True),
+                               expression=self._assign(table, target.name, node, t)))
+        stmt.set("expressions", sets)
+        where = stmt.args.get("where")
+        if where is not None:
+            where.set("this", self.rw.rx(where.this, scope)[0])
+        cols_out = self._returning(stmt, scope)
+        return Plan("dml", "UPDATE", sql=stmt.sql("sqlite"), columns=cols_out, nparams=self.nparams,
+                    param_types=self.param_types, writes=True, table=table.name, returning=cols_out is not None)
+
+    def _default_expr(self, table: Table, col: str) -> exp.Expression:
+        c = table.column(col)
+        if c is None or c.default is None:
+            return exp.Null()
+        node = sqlglot.parse_one(c.default, read="postgres")
+        node, t = self.rw.rx(node, Scope())
+        return self._assign(table, col, node, t)
+
+    def delete(self, stmt: exp.Delete) -> Plan:
+        self.writes = True
+        table = self._table(stmt.this)
+        scope = Scope()
+        self._with(stmt, scope)
+        scope.add(stmt.this.alias or table.name, table.col_types())
+        using = stmt.args.get("using")
+        where = stmt.args.get("where")
+        if using:
+            # DELETE ... USING u WHERE c  is  DELETE ... WHERE EXISTS (SELECT 1 FROM u WHERE c)
+            inner = exp.select(exp.Literal.number(1)).from_(using[0])
+            for extra in using[1:]:
+                inner = inner.join(extra, join_type="CROSS")
+            if where is not None:
+                inner = inner.where(where.this)
+            ret = stmt.args.get("returning")
+            if ret is not None:
+                named = {u.alias_or_name for u in using}
+                if any(c.table in named for c in ret.find_all(exp.Column)):
+                    raise unsupported("RETURNING columns of a DELETE ... USING table")
+            stmt.set("using", None)
+            where = exp.Where(this=exp.Exists(this=inner))
+            stmt.set("where", where)
+        if where is not None:
+            where.set("this", self.rw.rx(where.this, scope)[0])
+        cols_out = self._returning(stmt, scope)
+        return Plan("dml", "DELETE", sql=stmt.sql("sqlite"), columns=cols_out, nparams=self.nparams,
+                    param_types=self.param_types, writes=True, table=table.name, returning=cols_out is not None)
+
+
+def _outside(e: exp.Expression, kind: type) -> bool:
+    """Whether `e` contains a `kind` node outside subqueries and window clauses."""
+    if isinstance(e, kind) and not isinstance(e.parent, exp.Window):
+        return True
+    if isinstance(e, (exp.Subquery, exp.Select, exp.Window)):
+        return False
+    return any(_outside(c, kind) for c in e.iter_expressions())
+
+
+def _bare_columns(e: exp.Expression) -> list[exp.Column]:
+    """Column references not inside an aggregate, window function or subquery."""
+    if isinstance(e, exp.Column):
+        return [e]
+    if isinstance(e, (exp.AggFunc, exp.Window, exp.Subquery, exp.Select, exp.Exists, exp.Filter)):
+        return []
+    out: list[exp.Column] = []
+    for c in e.iter_expressions():
+        out.extend(_bare_columns(c))
+    return out
+
+
+def _is_default(e: exp.Expression) -> bool:
+    return isinstance(e, exp.Var) and e.name.upper() == "DEFAULT" or \
+        (isinstance(e, exp.Column) and not e.table and e.name.upper() == "DEFAULT" and not e.this.quoted)
+
+
+_STATEMENT_WORDS = {"SELECT", "INSERT", "UPDATE", "DELETE", "WITH", "CREATE", "DROP", "ALTER", "TRUNCATE", "VALUES",
+                    "TABLE", "BEGIN", "COMMIT", "ROLLBACK", "SET", "SHOW", "EXPLAIN", "COPY", "GRANT", "REVOKE",
+                    "COMMENT", "ANALYZE", "VACUUM", "LOCK", "MERGE", "CALL", "DO", "PREPARE", "EXECUTE", "DECLARE",
+                    "FETCH", "CLOSE", "LISTEN", "NOTIFY", "RESET", "DISCARD", "SAVEPOINT", "RELEASE", "START", "END"}
+
+
+_INTERVAL_LITERAL = re.compile(
+    r"\binterval\s+'((?:[^']|'')*)'(?:\s+(years?|months?|days?|hours?|minutes?|seconds?)\b(?!\s+to\b))?", re.I)
+_PG_CATALOG_CALL = re.compile(r"\bpg_catalog\.(?=\w+\s*\()", re.I)
+
+
+def parse(sql: str) -> list[exp.Expression]:
+    """sqlglot's postgres parse, with its errors as PostgreSQL's 42601."""
+    sql = _PG_CATALOG_CALL.sub("", sql)  # pg_catalog.version() is version(): the catalog schema is always searched
+    # interval 'text' [unit] as a cast: sqlglot splits the literal and can drop parts of it
+    sql = _INTERVAL_LITERAL.sub(lambda m: f"CAST('{m.group(1)}{(' ' + m.group(2)) if m.group(2) else ''}' AS INTERVAL)", sql)
+    try:
+        stmts = sqlglot.parse(sql, read="postgres")
+    except (ParseError, TokenError) as e:
+        near = None
+        pos = None
+        errs = getattr(e, "errors", None)
+        if errs:
+            near = errs[0].get("highlight") or None
+            line, col = errs[0].get("line") or 1, errs[0].get("col") or 1
+            lines = sql.split("\n")
+            pos = sum(len(x) + 1 for x in lines[: line - 1]) + col - (len(near) if near else 0) + 1
+        first = sql.split(None, 1)[0] if sql.split() else ""
+        if first.upper() not in _STATEMENT_WORDS and first[:1].isalpha():
+            near, pos = first, sql.index(first) + 1
+        raise syntax_error(near, pos) from None
+    return [s for s in stmts if s is not None]

@@ -1,0 +1,629 @@
+"""The pgwire v3 connection: startup, simple and extended query protocol, on asyncio/uvloop.
+
+Replies are buffered and written once per Sync (or per simple Query), so a client's whole
+Parse/Bind/Describe/Execute/Sync batch costs one write. A statement that needs the writer
+while another connection's transaction holds it parks this connection until that ends."""
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+import re
+import os
+import struct
+from typing import Any
+
+from ..engine import Database, PgError, Session, WouldBlock
+from ..engine.errors import unsupported
+from ..engine.translate import Plan
+from ..engine.split import split_statements
+from ..engine.types import param_in
+from ..engine.utility import REPORTED
+from . import messages as M
+
+log = logging.getLogger("dotdo.postgres")
+_TX_CONTROL = re.compile(r"^\s*(BEGIN|START|COMMIT|END|ROLLBACK|ABORT|SAVEPOINT|RELEASE|PREPARE\s+TRANSACTION)\b", re.I)
+MAX_MESSAGE = 64 * 1024 * 1024   # larger lengths are treated as garbage, not allocated
+MAX_STARTUP = 10_000
+SSL_REQUEST, GSSENC_REQUEST, CANCEL_REQUEST, PROTOCOL_3 = 80877103, 80877104, 80877102, 196608
+_pids = itertools.count(os.getpid() % 10000 * 1000 + 1)
+_I = struct.Struct("!i")
+_H = struct.Struct("!h")
+
+
+class Prepared:
+    __slots__ = ("plan", "param_oids", "row_desc_cache", "sql", "encoders", "described_plan")
+
+    def __init__(self, plan: Plan, param_oids: list[int], sql: str) -> None:
+        self.sql = sql
+        self.plan = plan
+        self.param_oids = param_oids
+        self.row_desc_cache: dict[tuple, bytes] = {}
+        self.encoders: dict[tuple, list] = {}
+        self.described_plan: Plan | None = None  # the plan the cached descriptions were made for
+
+
+class Portal:
+    __slots__ = ("prepared", "params", "formats", "result", "types", "sent", "described")
+
+    def __init__(self, prepared: Prepared, params: list, formats: list[int]) -> None:
+        self.prepared = prepared
+        self.params = params
+        self.formats = formats
+        self.result = None
+        self.types = None
+        self.sent = 0
+        self.described = False
+
+
+class Databases:
+    """The databases one server (one store) serves, opened on first connection."""
+
+    def __init__(self, store) -> None:
+        self.store = store
+        self._dbs: dict[str, Database] = {}
+
+    def get(self, name: str) -> Database:
+        db = self._dbs.get(name)
+        if db is None:
+            db = self._dbs[name] = Database(self.store, name)
+        return db
+
+
+class PgConnection(asyncio.Protocol):
+    def __init__(self, databases: Databases) -> None:
+        self.databases = databases
+        self.transport: asyncio.Transport | None = None
+        self.buf = bytearray()
+        self.pos = 0
+        self.started = False
+        self.session: Session | None = None
+        self.db: Database | None = None
+        self.out: list[bytes] = []
+        self.prepared: dict[str, Prepared] = {}
+        self.portals: dict[str, Portal] = {}
+        self.skip_to_sync = False
+        self.batch_failed = False
+        self.parked = False
+        self.closed = False
+        self.simple_done = 0   # statements of the current simple Query already run (resume after parking)
+        self.processing = False
+        self.copy_plan: Plan | None = None
+        self.copy_data: list[bytes] = []
+
+    # -- asyncio ---------------------------------------------------------------
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.closed = True
+        if self.session is not None:
+            try:
+                self.session.close()
+            except Exception:
+                pass
+
+    def data_received(self, data: bytes) -> None:
+        self.buf += data
+        if not self.parked:
+            self.process()
+
+    def eof_received(self) -> bool | None:
+        return None
+
+    # -- framing -----------------------------------------------------------------
+    def process(self) -> None:
+        self.processing = True
+        try:
+            self._process()
+        finally:
+            self.processing = False
+
+    def _process(self) -> None:
+        try:
+            while not self.closed and not self.parked:
+                buf = self.buf
+                avail = len(buf) - self.pos
+                if not self.started:
+                    if avail < 4:
+                        break
+                    length = _I.unpack_from(buf, self.pos)[0]
+                    if length < 8 or length > MAX_STARTUP:
+                        self.fatal(PgError("08P01", "invalid length of startup packet"))
+                        return
+                    if avail < length:
+                        break
+                    body = bytes(buf[self.pos + 4:self.pos + length])
+                    self.pos += length
+                    self.startup(body)
+                    continue
+                if avail < 5:
+                    break
+                kind = buf[self.pos]
+                length = _I.unpack_from(buf, self.pos + 1)[0]
+                if length < 4 or length > MAX_MESSAGE:
+                    self.fatal(PgError("08P01", f"invalid message length {length}"))
+                    return
+                if avail < length + 1:
+                    break
+                body = bytes(buf[self.pos + 5:self.pos + 1 + length])
+                try:
+                    self.dispatch(kind, body)
+                except WouldBlock:
+                    self.park()
+                    break
+                self.pos += length + 1
+            if self.pos and (self.pos > 65536 or self.pos == len(self.buf)):
+                del self.buf[: self.pos]
+                self.pos = 0
+        except _Fatal:
+            return
+        except (struct.error, IndexError, ValueError, UnicodeDecodeError):
+            self.fatal(PgError("08P01", "invalid message format"))
+        self.flush()
+
+    def park(self) -> None:
+        self.parked = True
+
+        def wake() -> None:
+            self.parked = False
+            if not self.closed:
+                asyncio.get_event_loop().call_soon(self.process)
+        self.db.wait_for_writer(wake)  # type: ignore[union-attr]
+
+    def flush(self) -> None:
+        if self.out and self.transport is not None and not self.closed:
+            data = b"".join(self.out)
+            self.out.clear()
+            self.transport.write(data)
+
+    def fatal(self, e: PgError) -> None:
+        e.severity = "FATAL"
+        self.out.append(M.error_response(e))
+        self.flush()
+        self.closed = True
+        if self.transport is not None:
+            self.transport.close()
+
+    # -- startup -----------------------------------------------------------------
+    def startup(self, body: bytes) -> None:
+        code = _I.unpack_from(body, 0)[0]
+        if code in (SSL_REQUEST, GSSENC_REQUEST):
+            self.transport.write(b"N")  # type: ignore[union-attr]
+            return
+        if code == CANCEL_REQUEST:
+            # Statements run to completion on the loop; there is nothing in flight to cancel.
+            self.closed = True
+            self.transport.close()  # type: ignore[union-attr]
+            raise _Fatal()
+        if code != PROTOCOL_3:
+            self.fatal(PgError("0A000", f"unsupported frontend protocol {code >> 16}.{code & 0xFFFF}: server supports 3.0 to 3.0"))
+            raise _Fatal()
+        fields = body[4:].split(b"\x00")
+        params: dict[str, str] = {}
+        for k, v in zip(fields[0::2], fields[1::2]):
+            if k:
+                params[k.decode()] = v.decode()
+        user = params.get("user")
+        if not user:
+            self.fatal(PgError("28000", "no PostgreSQL user name specified in startup packet"))
+            raise _Fatal()
+        dbname = params.get("database") or user
+        settings = {k: v for k, v in params.items() if k not in ("user", "database", "options", "replication")}
+        if params.get("options"):
+            self.fatal(unsupported("startup options"))
+            raise _Fatal()
+        try:
+            self.db = self.databases.get(dbname)
+            pid = next(_pids)
+            self.session = Session(self.db, user, pid, settings)
+        except PgError as e:
+            self.fatal(e)
+            raise _Fatal() from None
+        self.session.on_deallocate = self.deallocate
+        self.session.on_notify = self.notification
+        self.started = True
+        out = [M.AUTH_OK]
+        for name in REPORTED:
+            out.append(M.parameter_status(name, self.session.setting(name) or ""))
+        out.append(M.backend_key(pid, int.from_bytes(os.urandom(4), "big") >> 1))
+        out.append(M.READY["I"])
+        self.out.extend(out)
+
+    def status(self) -> bytes:
+        s = self.session
+        if s is None or not s.in_tx:
+            return M.READY["I"]
+        return M.READY["E" if s.failed else "T"]
+
+    # -- messages ----------------------------------------------------------------
+    def dispatch(self, kind: int, body: bytes) -> None:
+        try:
+            self._dispatch(kind, body)
+        except (WouldBlock, _Fatal):
+            raise
+        except PgError as e:
+            self._failed_message(kind, e)
+        except Exception as e:  # a bug must cost one statement, never the connection
+            log.exception("internal error")
+            self._failed_message(kind, PgError("XX000", f"dotdo internal error: {type(e).__name__}: {e}"))
+
+    def _failed_message(self, kind: int, e: PgError) -> None:
+        self.error(e)
+        if kind == 0x51:  # a simple Query ends with ReadyForQuery; extended messages wait for Sync
+            session = self.session
+            if session is not None and session.implicit:
+                session.end_implicit(commit=False)
+            self.simple_done = 0
+            self.batch_failed = False
+            self.out.append(self.status())
+        else:
+            self.skip_to_sync = True
+
+    def _dispatch(self, kind: int, body: bytes) -> None:
+        if self.copy_plan is not None:
+            self.copy_message(kind, body)
+            return
+        if kind == 0x51:  # Q
+            self.simple_query(body)
+            return
+        if kind == 0x58:  # X
+            self.closed = True
+            self.flush()
+            self.transport.close()  # type: ignore[union-attr]
+            raise _Fatal()
+        if kind == 0x53:  # S
+            self.skip_to_sync = False
+            session = self.session
+            if session is not None and session.implicit:
+                # Sync ends the implicit transaction of the statements since the last Sync
+                try:
+                    session.end_implicit(commit=not self.batch_failed)
+                except PgError as e:
+                    self.out.append(M.error_response(e))
+            self.batch_failed = False
+            self.out.append(self.status())
+            self.flush()
+            return
+        if kind == 0x48:  # H
+            self.flush()
+            return
+        if self.skip_to_sync:
+            return
+        try:
+            if kind == 0x50:
+                self.parse(body)
+            elif kind == 0x42:
+                self.bind(body)
+            elif kind == 0x44:
+                self.describe(body)
+            elif kind == 0x45:
+                self.execute(body)
+            elif kind == 0x43:
+                self.close_message(body)
+            elif kind in (0x64, 0x63, 0x66):  # CopyData / CopyDone / CopyFail outside COPY
+                raise PgError("08P01", "unexpected COPY message outside COPY")
+            else:
+                self.fatal(PgError("08P01", f"invalid frontend message type {kind}"))
+                raise _Fatal()
+        except PgError as e:
+            self.error(e)
+            self.skip_to_sync = True
+
+    def error(self, e: PgError) -> None:
+        self.batch_failed = True
+        s = self.session
+        if s is not None and s.in_tx:
+            s.failed = True
+        self.send_notices()
+        self.out.append(M.error_response(e))
+
+    def send_notices(self) -> None:
+        s = self.session
+        if s is None:
+            return
+        if s.notices:
+            for severity, code, text in s.notices:
+                self.out.append(M.notice_response(severity, code, text))
+            s.notices.clear()
+        if s.changed_settings:
+            for name in s.changed_settings:
+                self.out.append(M.parameter_status(name, s.setting(name) or ""))
+            s.changed_settings.clear()
+
+    @staticmethod
+    def _cstr(body: bytes, pos: int) -> tuple[str, int]:
+        end = body.find(b"\x00", pos)
+        if end < 0:
+            raise PgError("08P01", "invalid string in message")
+        return body[pos:end].decode(), end + 1
+
+    # simple query ---------------------------------------------------------------
+    def simple_query(self, body: bytes) -> None:
+        sql, _ = self._cstr(body, 0)
+        session = self.session
+        texts = split_statements(sql)
+        if not texts:
+            self.out.append(M.EMPTY_QUERY)
+        if self.simple_done == 0 and len(texts) > 1 and not session.in_tx and \
+                not any(_TX_CONTROL.match(t) for t in texts):
+            # Several statements in one Query run as one implicit transaction, as in PostgreSQL.
+            session.begin_implicit()  # type: ignore[union-attr]
+        failed = False
+        for i, text in enumerate(texts):
+            if i < self.simple_done:
+                continue
+            try:
+                # planned one at a time: a statement may use a table the one before it created
+                plan = self.db.plans(text)[0]  # type: ignore[union-attr]
+                if plan.kind == "copy":
+                    if self.start_copy(plan):
+                        self.simple_done = 0
+                        return  # CopyData follows; ReadyForQuery comes after CopyDone
+                    self.send_notices()
+                    continue
+                result = session.execute(plan, ())  # type: ignore[union-attr]
+            except WouldBlock:
+                self.simple_done = i
+                raise
+            except PgError as e:
+                self.error(e)
+                failed = True
+                break
+            except Exception as e:  # noqa: BLE001 - reported to the client, the connection lives on
+                log.exception("internal error")
+                self.error(PgError("XX000", f"dotdo internal error: {type(e).__name__}: {e}"))
+                failed = True
+                break
+            self.send_notices()
+            if plan.kind == "empty":
+                self.out.append(M.EMPTY_QUERY)
+                continue
+            if plan.kind == "copy":
+                if self.start_copy(plan):
+                    self.simple_done = 0
+                    return  # CopyData follows; ReadyForQuery comes after CopyDone
+                continue
+            if result.columns is not None:
+                types = M.resolve_types(result.columns, result.rows)
+                self.out.append(M.row_description(result.columns, types, []))
+                self.out.append(M.data_rows(result.rows, M.encoders(types, [])))
+            self.out.append(M.command_complete(result.tag))
+        self.simple_done = 0
+        if session.implicit:  # type: ignore[union-attr]
+            try:
+                session.end_implicit(commit=not failed)  # type: ignore[union-attr]
+            except PgError as e:
+                self.error(e)
+        self.batch_failed = False  # a simple Query is its own batch
+        self.out.append(self.status())
+
+    # extended query --------------------------------------------------------------
+    def parse(self, body: bytes) -> None:
+        name, pos = self._cstr(body, 0)
+        sql, pos = self._cstr(body, pos)
+        n = _H.unpack_from(body, pos)[0]
+        oids = list(struct.unpack_from(f"!{n}i", body, pos + 2)) if n else []
+        if name and name in self.prepared:
+            raise PgError("42P05", f'prepared statement "{name}" already exists')
+        plans = self.db.plans(sql, tuple(oids))  # type: ignore[union-attr]
+        if len(plans) > 1:
+            raise PgError("42601", "cannot insert multiple commands into a prepared statement")
+        plan = plans[0] if plans else Plan("empty", "")
+        self.prepared[name] = Prepared(plan, oids, sql)
+        self.out.append(M.PARSE_COMPLETE)
+
+    def bind(self, body: bytes) -> None:
+        portal, pos = self._cstr(body, 0)
+        stmt, pos = self._cstr(body, pos)
+        prepared = self.prepared.get(stmt)
+        if prepared is None:
+            raise PgError("26000", f'prepared statement "{stmt}" does not exist')
+        plan = prepared.plan
+        if plan.kind != "empty" and plan.catalog_version != self.db.catalog.version:  # type: ignore[union-attr]
+            # DDL since it was prepared: plan again, as PostgreSQL re-plans an invalidated statement
+            fresh = self.db.plans(prepared.sql, tuple(prepared.param_oids))[0]  # type: ignore[union-attr]
+            if plan.columns is not None and fresh.columns != plan.columns:
+                raise PgError("0A000", "cached plan must not change result type")
+            prepared.plan = fresh
+        nf = _H.unpack_from(body, pos)[0]
+        pos += 2
+        fmts = struct.unpack_from(f"!{nf}h", body, pos) if nf else ()
+        pos += 2 * nf
+        n = _H.unpack_from(body, pos)[0]
+        pos += 2
+        if n != prepared.plan.nparams and prepared.plan.kind not in ("utility", "empty"):
+            raise PgError("08P01", f"bind message supplies {n} parameters, but prepared statement \"{stmt}\" "
+                                   f"requires {prepared.plan.nparams}")
+        oids = prepared.param_oids
+        params: list[Any] = []
+        for i in range(n):
+            length = _I.unpack_from(body, pos)[0]
+            pos += 4
+            if length == -1:
+                params.append(None)
+                continue
+            if length < 0 or pos + length > len(body):
+                raise PgError("08P01", "insufficient data left in message")
+            raw = body[pos:pos + length]
+            pos += length
+            fmt = fmts[i] if nf > 1 else (fmts[0] if nf == 1 else 0)
+            oid = oids[i] if i < len(oids) else 0
+            if not oid and fmt == 1:
+                # binary needs a type: the one ParameterDescription announced (asyncpg relies on it)
+                t = prepared.plan.param_types.get(i + 1)
+                oid = t.pg.oid if t is not None else 0
+            params.append(param_in(oid, fmt, raw))
+        nr = _H.unpack_from(body, pos)[0]
+        rfmts = list(struct.unpack_from(f"!{nr}h", body, pos + 2)) if nr else []
+        self.portals[portal] = Portal(prepared, params, rfmts)
+        self.out.append(M.BIND_COMPLETE)
+
+    def describe(self, body: bytes) -> None:
+        what = chr(body[0])
+        name, _ = self._cstr(body, 1)
+        if what == "S":
+            prepared = self.prepared.get(name)
+            if prepared is None:
+                raise PgError("26000", f'prepared statement "{name}" does not exist')
+            plan = prepared.plan
+            oids = [prepared.param_oids[i] if i < len(prepared.param_oids) and prepared.param_oids[i]
+                    else M.oid_of(plan.param_types.get(i + 1)) for i in range(plan.nparams)]
+            self.out.append(M.parameter_description(oids))
+            if plan.columns is None:
+                self.out.append(M.NO_DATA)
+            else:
+                types = M.resolve_types(plan.columns, [])
+                self.out.append(M.row_description(plan.columns, types, []))
+            return
+        portal = self.portals.get(name)
+        if portal is None:
+            raise PgError("34000", f'portal "{name}" does not exist')
+        plan = portal.prepared.plan
+        if plan.columns is None:
+            self.out.append(M.NO_DATA)
+            return
+        if all(t is not None and t.key != "unknown" for _, t in plan.columns):
+            key = tuple(portal.formats)
+            prepared = portal.prepared
+            if prepared.described_plan is not plan:
+                prepared.row_desc_cache.clear()
+                prepared.encoders.clear()
+                prepared.described_plan = plan
+            cached = prepared.row_desc_cache.get(key)
+            if cached is None:
+                types = M.resolve_types(plan.columns, [])
+                cached = prepared.row_desc_cache[key] = M.row_description(plan.columns, types, portal.formats)
+                prepared.encoders[key] = M.encoders(types, portal.formats)
+            portal.types = [t for _, t in plan.columns]
+            self.out.append(cached)
+        else:
+            # The value types decide the unknown ones, so run it now; Execute sends the rows.
+            self.run_portal(portal)
+            self.out.append(M.row_description(portal.result.columns, portal.types, portal.formats))
+        portal.described = True
+
+    def run_portal(self, portal: Portal) -> None:
+        if portal.result is None:
+            portal.result = self.session.execute(portal.prepared.plan, portal.params)  # type: ignore[union-attr]
+            if portal.types is None and portal.result.columns is not None:
+                portal.types = M.resolve_types(portal.result.columns, portal.result.rows)
+            self.send_notices()
+
+    def execute(self, body: bytes) -> None:
+        name, pos = self._cstr(body, 0)
+        max_rows = _I.unpack_from(body, pos)[0]
+        portal = self.portals.get(name)
+        if portal is None:
+            raise PgError("34000", f'portal "{name}" does not exist')
+        plan = portal.prepared.plan
+        if plan.kind == "empty":
+            self.out.append(M.EMPTY_QUERY)
+            return
+        if plan.kind == "copy":
+            raise PgError("0A000", "COPY through the extended query protocol is not supported by dotdo")
+        session = self.session
+        if plan.writes and not session.in_tx and plan.tx is None:  # type: ignore[union-attr]
+            # reads need no block: each sees committed data, and a later write's block covers
+            # them only in what they return, which READ COMMITTED allows
+            session.begin_implicit()  # type: ignore[union-attr]
+        self.run_portal(portal)
+        result = portal.result
+        if result.columns is not None:
+            rows = result.rows
+            start = portal.sent
+            encs = portal.prepared.encoders.get(tuple(portal.formats)) if portal.described else None
+            if encs is None:
+                encs = M.encoders(portal.types, portal.formats)
+            if max_rows > 0 and len(rows) - start > max_rows:
+                chunk = rows[start:start + max_rows]
+                portal.sent += max_rows
+                self.out.append(M.data_rows(chunk, encs))
+                self.out.append(M.PORTAL_SUSPENDED)
+                return
+            chunk = rows[start:] if start else rows
+            portal.sent = len(rows)
+            self.out.append(M.data_rows(chunk, encs))
+        self.out.append(M.command_complete(result.tag))
+        if not name:
+            self.portals.pop("", None)
+
+    def close_message(self, body: bytes) -> None:
+        what = chr(body[0])
+        name, _ = self._cstr(body, 1)
+        if what == "S":
+            self.prepared.pop(name, None)
+        else:
+            self.portals.pop(name, None)
+        self.out.append(M.CLOSE_COMPLETE)
+
+    # COPY -------------------------------------------------------------------------------
+    def start_copy(self, plan: Plan) -> bool:
+        """Begin a COPY; True when the client now sends CopyData (FROM STDIN)."""
+        session = self.session
+        if session.failed:  # type: ignore[union-attr]
+            from ..engine.errors import FAILED_TRANSACTION
+            raise PgError(*FAILED_TRANSACTION)
+        ncols = len(session.copy_columns(plan))  # type: ignore[union-attr]
+        if plan.copy.direction == "in":
+            self.copy_plan = plan
+            self.copy_data = []
+            self.out.append(M.message(b"G", struct.pack("!bh", 0, ncols) + b"\x00\x00" * ncols))
+            self.flush()
+            return True
+        n, lines = session.copy_out(plan)  # type: ignore[union-attr]
+        self.out.append(M.message(b"H", struct.pack("!bh", 0, n) + b"\x00\x00" * n))
+        self.out.extend(M.message(b"d", line) for line in lines)
+        self.out.append(M.message(b"c", b""))
+        self.out.append(M.command_complete(f"COPY {len(lines) - int(plan.copy.header)}"))
+        return False
+
+    def copy_message(self, kind: int, body: bytes) -> None:
+        if kind == 0x64:  # CopyData
+            self.copy_data.append(body)
+            return
+        if kind in (0x48, 0x53):  # Flush / Sync are allowed and ignored during COPY IN
+            return
+        plan, self.copy_plan = self.copy_plan, None
+        data, self.copy_data = b"".join(self.copy_data), []
+        if kind == 0x63:  # CopyDone
+            try:
+                n = self.session.copy_in(plan, data)  # type: ignore[union-attr]
+            except WouldBlock:
+                self.copy_plan, self.copy_data = plan, [data]
+                raise
+            except PgError as e:
+                self.error(e)
+            else:
+                self.send_notices()
+                self.out.append(M.command_complete(f"COPY {n}"))
+        elif kind == 0x66:  # CopyFail
+            msg = body.split(b"\x00", 1)[0].decode(errors="replace")
+            self.error(PgError("57014", f"COPY from stdin failed: {msg}"))
+        else:
+            self.error(PgError("08P01", f"unexpected message type 0x{kind:02x} during COPY from stdin"))
+        self.batch_failed = False
+        self.out.append(self.status())
+
+    def notification(self, pid: int, channel: str, payload: str) -> None:
+        """NotificationResponse: buffered with this connection's replies, or written now when idle."""
+        self.out.append(M.message(b"A", struct.pack("!i", pid) + M.cstr(channel) + M.cstr(payload)))
+        if not self.processing:
+            self.flush()
+
+    def deallocate(self, name: str | None) -> None:
+        if name is None:
+            self.prepared.clear()
+        elif name in self.prepared:
+            del self.prepared[name]
+        else:
+            raise PgError("26000", f'prepared statement "{name}" does not exist')
+
+
+class _Fatal(Exception):
+    """The connection is closed; stop processing its input."""
+
+
+def protocol_factory(store) -> Any:
+    databases = Databases(store)
+    return lambda: PgConnection(databases)

@@ -1,0 +1,100 @@
+"""The drop-in entry points: genuine client objects, URLs mapped onto namespaces, one embedded
+server per data directory, and a writer waiting for another connection's transaction."""
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+
+import psycopg
+import pytest
+
+import dotdo_postgres
+from dotdo_core.store import Store
+
+
+def test_connect_returns_genuine_psycopg_connection(tmp_path):
+    with dotdo_postgres.connect(data=str(tmp_path)) as conn:
+        assert type(conn) is psycopg.Connection
+        assert conn.execute("SELECT current_database()").fetchone() == ("postgres",)
+
+
+def test_url_database_name_is_a_namespace(tmp_path):
+    data = str(tmp_path)
+    with dotdo_postgres.connect("postgresql://alice@db.example.com:6543/shop", data=data, autocommit=True) as a:
+        a.execute("CREATE TABLE t (x int)")
+        assert a.execute("SELECT current_database(), current_user").fetchone() == ("shop", "alice")
+    with dotdo_postgres.connect("postgresql://bob@localhost/other", data=data, autocommit=True) as b:
+        with pytest.raises(psycopg.errors.UndefinedTable):
+            b.execute("SELECT * FROM t")
+    assert {"shop", "other"} <= {n["name"] for n in Store.shared(data).namespaces() if n["kind"] == "postgres"}
+
+
+def test_dotdo_url_chooses_directory(tmp_path):
+    with dotdo_postgres.connect(f"dotdo://{tmp_path}/d", autocommit=True) as c:
+        c.execute("CREATE TABLE t (x int)")
+    assert (tmp_path / "d" / "catalog.db").exists()
+
+
+def test_one_server_per_directory(tmp_path):
+    assert dotdo_postgres.endpoint(str(tmp_path)) is dotdo_postgres.endpoint(str(tmp_path))
+
+
+def test_async_connection_is_genuine(tmp_path):
+    async def main():
+        conn = await dotdo_postgres.AsyncConnection.connect(data=str(tmp_path), autocommit=True)
+        async with conn:
+            assert isinstance(conn, psycopg.AsyncConnection)
+            cur = await conn.execute("SELECT 40 + %s", (2,))
+            return await cur.fetchone()
+    assert asyncio.run(main()) == (42,)
+
+
+def test_psycopg2_connection_is_genuine(tmp_path):
+    import psycopg2.extensions
+    import dotdo_postgres.psycopg2
+    conn = dotdo_postgres.psycopg2.connect(data=str(tmp_path))
+    try:
+        assert isinstance(conn, psycopg2.extensions.connection)
+        cur = conn.cursor()
+        cur.execute("SELECT %s::int * 2", (21,))
+        assert cur.fetchone() == (42,)
+    finally:
+        conn.close()
+
+
+def test_writer_waits_for_other_transaction_then_proceeds(tmp_path):
+    data = str(tmp_path)
+    with dotdo_postgres.connect(data=data, autocommit=True) as setup:
+        setup.execute("CREATE TABLE t (x int)")
+    holder = dotdo_postgres.connect(data=data)
+    holder.execute("INSERT INTO t VALUES (1)")  # holds the writer until commit
+    done = threading.Event()
+
+    def second() -> None:
+        with dotdo_postgres.connect(data=data, autocommit=True) as c:
+            c.execute("INSERT INTO t VALUES (2)")
+        done.set()
+
+    th = threading.Thread(target=second)
+    th.start()
+    time.sleep(0.3)
+    assert not done.is_set()
+    holder.commit()
+    th.join(5)
+    assert done.is_set()
+    with dotdo_postgres.connect(data=data) as c:
+        assert c.execute("SELECT x FROM t ORDER BY x").fetchall() == [(1,), (2,)]
+    holder.close()
+
+
+def test_demo_runs_through_the_genuine_client(tmp_path):
+    from dotdo_postgres.demo import demo
+    pairs = demo(str(tmp_path))
+    assert pairs[0][1] == "(1,)"
+    assert "UniqueViolation" in pairs[-1][1]
+
+
+def test_front_entry_point():
+    from dotdo_postgres.server import front
+    assert (front.name, front.default_port) == ("postgres", 5432)
