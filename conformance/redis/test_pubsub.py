@@ -405,3 +405,16 @@ def test_asyncio_pubsub_round_trip(r, ch):
     assert (first["type"], first["data"]) == ("subscribe", 1)
     assert receivers == 1
     assert (second["type"], second["data"]) == ("message", b"async-hello")
+
+
+def test_resp3_push_handler_receives_messages(client):
+    received = []
+    sub = client(protocol=3, decode_responses=True).pubsub(push_handler_func=received.append)
+    sub.subscribe("ph")
+    sub.get_message(timeout=1)
+    client(protocol=3).publish("ph", "hello")
+    deadline = __import__("time").monotonic() + 3
+    while not any(m[0] == "message" for m in received) and __import__("time").monotonic() < deadline:
+        sub.get_message(timeout=0.2)
+    assert ["message", "ph", "hello"] in received
+    sub.close()

@@ -20,7 +20,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError, DataError
 from .client import data_path_from, encode_argv, engine_for, pop_dotdo_options
 from .convert import to_python
 from .engine import Blocked, Engine
-from .engine.replies import NO_REPLY
+from .engine.replies import NO_REPLY, Push
 
 POLL_MAX = 0.02
 
@@ -41,6 +41,10 @@ class _AsyncInProcessParser(BaseParser):
     def __init__(self, socket_read_size: int = 65536) -> None:
         self.conn: "AsyncInProcessConnection | None" = None
         self.encoder = None
+        self.pubsub_push_handler_func = None
+
+    def set_pubsub_push_handler(self, func: Any) -> None:
+        self.pubsub_push_handler_func = func
 
     def on_connect(self, connection: "AsyncInProcessConnection") -> None:
         self.conn = connection
@@ -68,6 +72,9 @@ class _AsyncInProcessParser(BaseParser):
         response = to_python(reply, conn._session is not None and conn._session.protocol == 3, decode)
         if isinstance(response, RedisConnectionError):
             raise response
+        if type(reply) is Push and self.pubsub_push_handler_func is not None:
+            result = self.pubsub_push_handler_func(response)
+            return await result if asyncio.iscoroutine(result) else result
         return response
 
 

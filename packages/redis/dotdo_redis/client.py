@@ -25,7 +25,7 @@ from dotdo_core.store import MEMORY, Store
 
 from .convert import to_python
 from .engine import Blocked, Engine
-from .engine.replies import NO_REPLY
+from .engine.replies import NO_REPLY, Push
 
 
 class _EngineSocket:
@@ -43,6 +43,11 @@ class _InProcessParser(BaseParser):
 
     def __init__(self, socket_read_size: int = 65536) -> None:
         self.encoder = None
+        self.pubsub_push_handler_func = None
+
+    def set_pubsub_push_handler(self, func: Any) -> None:
+        """PubSub(push_handler_func=...): RESP3 pushes go through it, as redis-py's RESP3 parser does."""
+        self.pubsub_push_handler_func = func
 
     def on_connect(self, connection: "InProcessConnection") -> None:
         self.encoder = connection.encoder
@@ -147,6 +152,8 @@ class InProcessConnection(redis.Connection):
             raise response
         if isinstance(response, RedisConnectionError):
             raise response
+        if type(reply) is Push and self._parser.pubsub_push_handler_func is not None:
+            return self._parser.pubsub_push_handler_func(response)
         return response
 
     def _next_message(self, timeout: Any) -> Any:
