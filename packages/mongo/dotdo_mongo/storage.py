@@ -64,6 +64,10 @@ class DbStorage:
             return None
         return row[0], decode(row[1]), decode(row[2])["v"]
 
+    def collection_raw(self, conn, name: str):
+        """The catalog row's raw bytes: callers cache what they build from it, keyed by these bytes."""
+        return conn.execute("SELECT uuid, options, indexes FROM _mongo_collections WHERE name = ?", (name,)).fetchone()
+
     def put_collection(self, tx, name: str, uuid: bytes, options: dict, indexes: list) -> None:
         tx.execute(
             "INSERT OR REPLACE INTO _mongo_collections(name, uuid, options, indexes) VALUES (?, ?, ?, ?)",

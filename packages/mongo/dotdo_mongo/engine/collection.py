@@ -9,10 +9,13 @@ from bson import ObjectId
 from dotdo_core.primitives.documents import DuplicateId
 
 from ..storage import DbStorage, decode
+from . import capped
+from .change_streams import diff, emit
 from .common import render
 from .common.keys import encode
 from .errors import MongoError
 from .indexing import IndexSpec
+from .validation import for_options
 from .planner import Plan, plan
 
 MAX_BSON = 16 * 1024 * 1024
@@ -27,6 +30,10 @@ class Collection:
         self.index_specs = indexes
         self.indexes = [IndexSpec(s) for s in indexes if s["name"] != "_id_"]
         self.docs = db.docs
+        self.view_on: str | None = options.get("viewOn")
+        self.resolve_view = None  # set by the engine for views: () -> the view's documents
+        self.validator = for_options(options)
+        self.capped = bool(options.get("capped"))
 
     @property
     def full_name(self) -> str:
@@ -43,6 +50,8 @@ class Collection:
     def insert(self, tx, doc: dict) -> dict:
         doc = with_id(doc)
         _check_id(doc["_id"])
+        if self.validator is not None:
+            self.validator.check(doc)
         body = self.encode_body(doc)
         id_key = encode(doc["_id"])
         try:
@@ -51,6 +60,9 @@ class Collection:
             raise self.dup_error("_id_", {"_id": 1}, {"_id": doc["_id"]})
         for ix in self.indexes:
             self._add_keys(tx, ix, doc, id_key, ix.keys(doc))
+        if self.capped:
+            capped.appended(self, tx, id_key)
+        emit(tx, self.name, "insert", doc["_id"], doc)
         return doc
 
     def remove(self, tx, doc: dict) -> None:
@@ -59,8 +71,14 @@ class Collection:
         for ix in self.indexes:
             for key in ix.keys(doc)[0]:
                 self.docs.index_remove(tx, self.name, ix.name, key, id_key)
+        if self.capped:
+            capped.removed(self, tx, id_key)
+        emit(tx, self.name, "delete", doc["_id"])
 
-    def replace(self, tx, old: dict, new: dict) -> None:
+    def replace(self, tx, old: dict, new: dict, op: str = "update") -> None:
+        """Store `new` in place of `old`; `op` ("update" or "replace") is what change streams report."""
+        if self.validator is not None:
+            self.validator.check(new, old)
         id_key = encode(old["_id"])
         body = self.encode_body(new)
         for ix in self.indexes:
@@ -71,6 +89,10 @@ class Collection:
             fresh = [(k, v) for k, v in zip(computed[0], computed[2]) if k not in old_keys]
             self._add_keys(tx, ix, new, id_key, ([k for k, _ in fresh], computed[1], [v for _, v in fresh]))
         self.docs.replace(tx, self.name, id_key, body)
+        if op == "update":
+            emit(tx, self.name, "update", old["_id"], desc=diff(old, new))
+        else:
+            emit(tx, self.name, "replace", old["_id"], new)
 
     def _add_keys(self, tx, ix: IndexSpec, doc: dict, id_key: bytes, computed) -> None:
         keys, multikey, values = computed
@@ -104,6 +126,8 @@ class Collection:
         return None if body is None else decode(body)
 
     def count(self, conn) -> int:
+        if self.view_on is not None:
+            return sum(1 for _ in self.resolve_view())
         return self.docs.count(conn, self.name)
 
     def index_by_hint(self, hint: Any) -> IndexSpec | None:
@@ -117,32 +141,92 @@ class Collection:
         raise MongoError(2, "hint provided does not correspond to an existing index")
 
     def plan(self, flt: dict | None, sort: list[tuple[str, int]], hint: Any = None) -> Plan:
+        if self.view_on is not None:
+            return Plan("scan", sorted=not sort)
+        natural = [d for f, d in sort if f == "$natural"]
+        if natural or isinstance(hint, dict) and "$natural" in hint:
+            direction = natural[0] if natural else hint["$natural"]
+            return Plan("natural", reverse=direction < 0, sorted=True)
+        if self.capped and not sort and not (flt and "_id" in flt):
+            return Plan("natural", sorted=True)  # a capped collection reads in insertion order
         return plan(flt, sort, self.indexes, self.index_by_hint(hint))
 
     def candidates(self, conn, p: Plan) -> Iterator[dict]:
+        if self.view_on is not None:
+            yield from self.resolve_view()
+            return
         if p.kind == "ids":
             for id_key in p.ids:
                 body = self.docs.get(conn, self.name, id_key)
                 if body is not None:
                     yield decode(body)
             return
-        if p.kind == "scan":
-            for _, body in self.docs.scan(conn, self.name):
+        if p.kind == "natural" and self.capped:
+            for id_key in capped.natural_ids(self, conn, p.reverse):
+                body = self.docs.get(conn, self.name, id_key)
+                if body is not None:
+                    yield decode(body)
+            return
+        if p.kind == "natural":  # $natural on an ordinary collection: storage order, which is _id order
+            rows = self.docs.scan(conn, self.name)
+            for _, body in (reversed(list(rows)) if p.reverse else rows):
                 yield decode(body)
             return
+        if p.kind == "scan":
+            after = None
+            chunk = FIRST_CHUNK
+            while True:
+                rows = list(self.docs.scan(conn, self.name, after=after, limit=chunk))
+                for _, body in rows:
+                    yield decode(body)
+                if len(rows) < chunk:
+                    return
+                after = rows[-1][0]
+                chunk = min(chunk * 2, MAX_CHUNK)
         seen: set[bytes] = set()
         ranges = list(reversed(p.ranges)) if p.reverse else p.ranges
         for lo, hi in ranges:
-            # materialise ids first: fetching bodies while the range cursor is open re-enters the connection
-            ids = [i for _, i in self.docs.index_range(conn, self.name, p.index.name, lo, hi, hi_inclusive=False,
-                                                         reverse=p.reverse)]
-            for id_key in ids:
+            for id_key in self._index_ids(conn, p.index.name, lo, hi, p.reverse):
                 if id_key in seen:
                     continue
                 seen.add(id_key)
                 body = self.docs.get(conn, self.name, id_key)
                 if body is not None:
                     yield decode(body)
+
+    def _index_ids(self, conn, idx: str, lo: bytes | None, hi: bytes | None, reverse: bool) -> Iterator[bytes]:
+        """Ids from an index range in (key, id) order, read in chunks: no statement stays open while
+        the caller works (or while a cursor waits for its next getMore), so this connection never
+        pins an old snapshot that other commands would then read."""
+        lo_inc, hi_inc = True, False
+        last: tuple[bytes, bytes] | None = None
+        chunk = FIRST_CHUNK
+        while True:
+            rows = list(self.docs.index_range(conn, self.name, idx, lo, hi, lo_inclusive=lo_inc,
+                                              hi_inclusive=hi_inc, reverse=reverse, limit=chunk))
+            fresh = [r for r in rows if last is None or not _at_or_before(r, last, reverse)]
+            for _, id_key in fresh:
+                yield id_key
+            if len(rows) < chunk:
+                return
+            if not fresh:  # a whole chunk of one key already seen: read a bigger one past it
+                chunk *= 2
+                continue
+            last = fresh[-1]
+            if reverse:
+                hi, hi_inc = last[0], True
+            else:
+                lo, lo_inc = last[0], True
+            chunk = min(chunk * 2, MAX_CHUNK)
+
+
+FIRST_CHUNK = 64
+MAX_CHUNK = 1024
+
+
+def _at_or_before(row: tuple[bytes, bytes], last: tuple[bytes, bytes], reverse: bool) -> bool:
+    """Whether index entry `row` was already produced, reading up to `last`."""
+    return row <= last if not reverse else row >= last
 
 
 def with_id(doc: dict) -> dict:

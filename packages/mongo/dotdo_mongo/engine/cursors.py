@@ -4,9 +4,9 @@ from __future__ import annotations
 import random
 import threading
 import time
-from collections import deque
 from typing import Any, Iterator
 
+import bson
 from bson import Int64
 
 from .errors import MongoError
@@ -15,15 +15,15 @@ IDLE_TIMEOUT_S = 600  # MongoDB's cursorTimeoutMillis default
 
 
 class Cursor:
-    __slots__ = ("id", "ns", "source", "buffer", "touched", "owner")
+    __slots__ = ("id", "ns", "source", "touched", "stream", "no_timeout")
 
-    def __init__(self, cid: int, ns: str, source: Iterator[Any], owner: Any) -> None:
+    def __init__(self, cid: int, ns: str, source: Iterator[Any]) -> None:
         self.id = cid
         self.ns = ns
         self.source = source
-        self.buffer: deque = deque()
         self.touched = time.monotonic()
-        self.owner = owner
+        self.stream: Any = None
+        self.no_timeout = False
 
 
 class Cursors:
@@ -32,20 +32,38 @@ class Cursors:
         self._lock = threading.Lock()
 
     def first_batch(self, ns: str, results: Iterator[Any], batch_size: int | None, single_batch: bool = False,
-                    owner: Any = None) -> dict:
+                    no_timeout: bool = False) -> dict:
         batch = _take(results, batch_size)
         more = not single_batch and _peek(results)
         cid = 0
         if more is not None and more is not False:
-            cid = self._register(ns, more, owner)
+            cid = self._register(ns, more)
+            self._open[cid].no_timeout = no_timeout
         return {"cursor": {"firstBatch": batch, "id": Int64(cid), "ns": ns}, "ok": 1.0}
 
-    def _register(self, ns: str, source: Iterator[Any], owner: Any) -> int:
+    def _register(self, ns: str, source: Iterator[Any]) -> int:
         with self._lock:
             self._expire()
             cid = random.getrandbits(62) or 1
-            self._open[cid] = Cursor(cid, ns, source, owner)
+            self._open[cid] = Cursor(cid, ns, source)
             return cid
+
+    def register_stream(self, ns: str, stream: Any) -> int:
+        """A change stream cursor: it stays open until killed, invalidated or idle too long."""
+        cid = self._register(ns, iter(()))
+        self._open[cid].stream = stream
+        return cid
+
+    def stream(self, cid: int, ns: str) -> Any:
+        """The change stream behind cursor `cid`, or None for an ordinary cursor."""
+        with self._lock:
+            cur = self._open.get(cid)
+        if cur is None or cur.stream is None:
+            return None
+        if cur.ns != ns:
+            raise MongoError(13, f"Requested getMore on namespace '{ns}', but cursor belongs to a different namespace {cur.ns}")
+        cur.touched = time.monotonic()
+        return cur.stream
 
     def get_more(self, cid: int, ns: str, batch_size: int | None) -> dict:
         with self._lock:
@@ -71,20 +89,28 @@ class Cursors:
 
     def _expire(self) -> None:
         now = time.monotonic()
-        for cid in [c.id for c in self._open.values() if now - c.touched > IDLE_TIMEOUT_S]:
+        for cid in [c.id for c in self._open.values() if not c.no_timeout and now - c.touched > IDLE_TIMEOUT_S]:
             del self._open[cid]
 
 
+MAX_BATCH_BYTES = 16 * 1024 * 1024  # as MongoDB: a batch stops once it holds 16 MB
+
+
 def _take(it: Iterator[Any], n: int | None) -> list:
-    out = []
+    out: list = []
     if n is None:
         n = 101
     if n == 0:
         return out
+    size = 0
     for x in it:
         out.append(x)
         if len(out) >= n:
             break
+        if len(out) >= 101:  # small batches cannot reach the cap; count bytes only for big ones
+            size += len(bson.encode(x)) if isinstance(x, dict) else 0
+            if size >= MAX_BATCH_BYTES:
+                break
     return out
 
 

@@ -1,6 +1,8 @@
 """The engine: databases, collections and live cursors for one Store; dispatches commands."""
 from __future__ import annotations
 
+import asyncio
+import logging
 import os
 import threading
 import uuid as uuidlib
@@ -8,11 +10,14 @@ from typing import Any, Callable
 
 from dotdo_core.store import Store
 
-from ..storage import DbStorage, database_names, ns_name
+from ..storage import DbStorage, database_names, decode, ns_name
 from .collection import Collection
+from . import deadline, validation
 from .cursors import Cursors
+from .sessions import Sessions
 from .errors import MongoError
 
+log = logging.getLogger("dotdo.mongo")
 Handler = Callable[["Ctx"], dict]
 COMMANDS: dict[str, Handler] = {}
 # Commands that read and write under their own names but are case-insensitive in MongoDB.
@@ -52,7 +57,9 @@ class Engine:
     def __init__(self, store: Store) -> None:
         self.store = store
         self.cursors = Cursors()
+        self.sessions = Sessions()
         self._dbs: dict[str, DbStorage] = {}
+        self._colls: dict[tuple[str, str], tuple[tuple, Collection]] = {}
         self._lock = threading.Lock()
         self.started_pid = os.getpid()
 
@@ -76,6 +83,8 @@ class Engine:
     def forget_database(self, name: str) -> None:
         with self._lock:
             self._dbs.pop(name, None)
+            for key in [k for k in self._colls if k[0] == name]:
+                del self._colls[key]
 
     def collection(self, db: str, name: str, conn=None) -> Collection | None:
         dbs = self.database(db)
@@ -83,23 +92,52 @@ class Engine:
             return None
         if conn is None:
             with dbs.shard.reader() as c:
-                row = dbs.collection_row(c, name)
+                raw = dbs.collection_raw(c, name)
         else:
-            row = dbs.collection_row(conn, name)
-        if row is None:
+            raw = dbs.collection_raw(conn, name)
+        if raw is None:
             return None
-        return Collection(dbs, name, *row)
+        # The catalog row is re-read every command (another process may have changed it); what is
+        # built from it is reused while its bytes are unchanged.
+        key = (db, name)
+        cached = self._colls.get(key)
+        if cached is not None and cached[0] == raw and cached[1].db is dbs:
+            return cached[1]
+        coll = Collection(dbs, name, raw[0], decode(raw[1]), decode(raw[2])["v"])
+        if coll.view_on is not None:
+            coll.resolve_view = lambda: self._view_docs(db, coll)
+        self._colls[key] = (raw, coll)
+        return coll
+
+    def _view_docs(self, db: str, view: Collection, depth: int = 0) -> list:
+        """A view's documents: its pipeline over its source (which may itself be a view)."""
+        from .query import matching
+        from .stages import Env, compile_pipeline
+
+        if depth > 20:
+            raise MongoError(166, "View depth too deep or view cycle detected; maximum depth is 20")
+        src = self.collection(db, view.view_on)
+        if src is None:
+            docs: list = []
+        elif src.view_on is not None:
+            docs = self._view_docs(db, src, depth + 1)
+        else:
+            with src.db.shard.reader() as conn:
+                docs = list(matching(src, conn, None))
+        return list(compile_pipeline(view.options.get("pipeline", []), Env(self, db))(iter(docs)))
 
     def collection_for_write(self, tx, dbs: DbStorage, name: str) -> Collection:
         """The collection, created implicitly (as MongoDB does on first write) inside `tx`."""
-        row = dbs.collection_row(tx.conn, name)
-        if row is None:
-            check_collection_name(name)
-            uuid = uuidlib.uuid4().bytes
-            indexes = [{"v": 2, "key": {"_id": 1}, "name": "_id_"}]
-            dbs.put_collection(tx, name, uuid, {}, indexes)
-            row = (uuid, {}, indexes)
-        return Collection(dbs, name, *row)
+        existing = self.collection(dbs.name, name, tx.conn)
+        if existing is not None:
+            if existing.view_on is not None:
+                raise MongoError(166, f"Namespace {dbs.name}.{name} is a view, not a collection")
+            return existing
+        check_collection_name(name)
+        uuid = uuidlib.uuid4().bytes
+        indexes = [{"v": 2, "key": {"_id": 1}, "name": "_id_"}]
+        dbs.put_collection(tx, name, uuid, {}, indexes)
+        return Collection(dbs, name, uuid, {}, indexes)
 
     # -- dispatch ------------------------------------------------------------
     def run(self, body: dict, connection: Any = None) -> dict:
@@ -109,6 +147,11 @@ class Engine:
             return e.reply()
         except RecursionError:
             return MongoError(15, "document or expression nested too deeply").reply()
+        except (TypeError, ValueError, KeyError, IndexError, AttributeError, OverflowError) as e:
+            # Input the handlers did not anticipate: answer it (the write, if any, rolled back) and
+            # keep the connection, as mongod answers a malformed command.
+            log.warning("mongo: %s failed on unexpected input: %r", next(iter(body), "?"), e)
+            return MongoError(2, f"dotdo could not process this command: {type(e).__name__}: {e}").reply()
 
     def _run(self, body: dict, connection: Any) -> dict:
         if not body:
@@ -121,11 +164,44 @@ class Engine:
         db = body.get("$db", "test")
         if not isinstance(db, str):
             raise MongoError(73, "$db must be a string")
+        lsid = body.get("lsid")
+        if lsid is not None:
+            self.sessions.touch(lsid)
         if "txnNumber" in body or "startTransaction" in body or "autocommit" in body:
             raise MongoError(20, "Transaction numbers are only allowed on a replica set member or mongos")
-        reply = handler(Ctx(self, db, body, name, connection))
+        ctx = Ctx(self, db, body, name, connection)
+        if "maxTimeMS" in body and name != "getMore":  # a change stream getMore's maxTimeMS is its wait
+            with deadline.limit(body["maxTimeMS"]):
+                reply = self._collated(handler, ctx)
+        else:
+            reply = self._collated(handler, ctx)
+        if asyncio.iscoroutine(reply):
+            return self._finish(reply)
         if "ok" not in reply:
             reply["ok"] = 1.0
+        return reply
+
+    def _collated(self, handler: Handler, ctx: Ctx) -> Any:
+        """Run the handler with the command's collation (find, aggregate, count, ...) and
+        bypassDocumentValidation in effect."""
+        token = validation.BYPASS.set(ctx.body.get("bypassDocumentValidation") is True)
+        try:
+            if ctx.body.get("collation") is None:
+                return handler(ctx)
+            from .common.collation import use
+
+            with use(ctx.body["collation"]):
+                return handler(ctx)
+        finally:
+            validation.BYPASS.reset(token)
+
+    async def _finish(self, pending) -> dict:
+        """The reply of a command that waits (a change stream getMore)."""
+        try:
+            reply = await pending
+        except MongoError as e:
+            return e.reply()
+        reply.setdefault("ok", 1.0)
         return reply
 
 

@@ -22,6 +22,7 @@ CODE_NAMES = {
     40: "ConflictingUpdateOperators",
     43: "CursorNotFound",
     48: "NamespaceExists",
+    50: "MaxTimeMSExpired",
     51: "DollarPrefixedFieldName",
     52: "DollarPrefixedFieldName",
     54: "NotSingleValueField",

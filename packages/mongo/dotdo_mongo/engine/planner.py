@@ -79,6 +79,10 @@ def _value_range(cond: Any) -> tuple[bytes, bytes] | None:
 
 def plan(flt: dict | None, sort: list[tuple[str, int]], indexes: list[IndexSpec], hint: IndexSpec | None = None) -> Plan:
     flt = flt or {}
+    from .common.collation import ACTIVE
+
+    if ACTIVE.get() is not None:  # index keys are binary-ordered: a collated query scans (or walks a hint)
+        return Plan("index", index=hint, ranges=[(None, None)]) if hint is not None else Plan("scan", sorted=not sort)
     if "_id" in flt and hint is None:
         vals = _eq_values(flt["_id"])
         if vals is not None:

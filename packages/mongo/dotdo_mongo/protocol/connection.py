@@ -6,9 +6,11 @@ connection only; a message whose BSON is invalid gets MongoDB's error reply."""
 from __future__ import annotations
 
 import asyncio
+import inspect
 import itertools
 import logging
 
+from ..engine import ttl
 from ..engine.engine import Engine
 from ..engine.errors import MongoError
 from . import wire
@@ -23,18 +25,28 @@ class MongoConnection(asyncio.Protocol):
         self.buf = bytearray()
         self.transport: asyncio.Transport | None = None
         self.id = next(_ids)
+        self.waiting = False
+        self.task: asyncio.Task | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]
+        ttl.schedule(self.engine, asyncio.get_running_loop())
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.transport = None
         self.buf.clear()
+        if self.task is not None and not self.task.done():
+            self.task.cancel()
 
     def data_received(self, data: bytes) -> None:
+        self.buf += data
+        if not self.waiting:
+            self._drain()
+
+    def _drain(self) -> None:
+        """Answer every complete frame in the buffer, in order; stop while a reply is pending."""
         buf = self.buf
-        buf += data
-        while len(buf) >= 16:
+        while len(buf) >= 16 and not self.waiting and self.transport is not None:
             length, request_id, _, opcode = wire.HEADER.unpack_from(buf, 0)
             if length < 16 or length > wire.MAX_MESSAGE:
                 self._abort(f"invalid message length {length}")
@@ -65,6 +77,9 @@ class MongoConnection(asyncio.Protocol):
             except wire.InvalidBSONError as e:
                 return wire.reply_msg(rid, request_id, MongoError(22, f"invalid BSON in message: {e}").reply())
             reply = self.engine.run(body, self)
+            if inspect.isawaitable(reply):
+                self._pending(reply, rid, request_id, not flags & wire.MORE_TO_COME)
+                return None
             if flags & wire.MORE_TO_COME:
                 return None
             return wire.reply_msg(rid, request_id, reply)
@@ -84,6 +99,26 @@ class MongoConnection(asyncio.Protocol):
         if opcode == wire.OP_COMPRESSED:
             raise wire.ProtocolError("OP_COMPRESSED received but no compressor was negotiated")
         raise wire.ProtocolError(f"unsupported opcode {opcode}")
+
+    def _pending(self, reply, rid: int, request_id: int, answer: bool) -> None:
+        """A command that waits (a change stream getMore): later frames wait behind it, so replies
+        keep their order."""
+        self.waiting = True
+
+        async def finish() -> None:
+            try:
+                out = await reply
+                if answer and self.transport is not None:
+                    self.transport.write(wire.reply_msg(rid, request_id, out))
+            except Exception:
+                log.exception("mongo: waiting command failed unexpectedly")
+                self._abort("internal error")
+                return
+            finally:
+                self.waiting = False
+            self._drain()
+
+        self.task = asyncio.get_running_loop().create_task(finish())
 
     def _abort(self, why: str) -> None:
         log.info("mongo: closing connection %s: %s", self.id, why)

@@ -216,7 +216,8 @@ class Engine:
                 raise RedisError(f"ERR Command not allowed inside a transaction")
             session.multi.append(argv)
             return QUEUED
-        if session.subscribed and session.protocol == 2 and name not in SUBSCRIBED_ALLOWED:
+        if (session.channels or session.patterns or session.shard_channels) and session.protocol == 2 \
+                and name not in SUBSCRIBED_ALLOWED:
             raise RedisError(
                 f"ERR Can't execute '{cmd.name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context"
             )
@@ -244,7 +245,7 @@ class Engine:
         # Standalone (one shard): every key is on shard 0, no need to look at them.
         index = self.shard_index_for(cmd.key_args(argv)) if self.cluster else 0
         tables = self.tables[index]
-        if cmd.write:
+        if cmd.writes:
             if batch is not None:
                 tx = batch.tx(index)
                 return cmd.fn(Ctx(self, session, Keyspace(tables, tx.conn, tx, session.db, now), now, argv, in_batch), *argv[1:])

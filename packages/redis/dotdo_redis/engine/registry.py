@@ -33,6 +33,10 @@ class Command:
     keys: KeySpec
     group: str
 
+    def __post_init__(self) -> None:
+        # Read once: the executor checks it on every command (subclasses may override `write`).
+        self.writes = self.write
+
     @property
     def write(self) -> bool:
         return "write" in self.flags

@@ -106,9 +106,20 @@ def get_log(ctx: Ctx) -> dict:
     return {"totalLinesWritten": 0, "log": []}
 
 
-@command("endSessions", "refreshSessions", "killSessions", "killAllSessions")
+@command("endSessions", "killSessions")
 def end_sessions(ctx: Ctx) -> dict:
-    # Sessions hold no server state here: no transactions on a standalone, cursors are per id.
+    if not isinstance(ctx.arg, list):
+        raise MongoError(14, f"BSON field '{ctx.name}.{ctx.name}' is the wrong type, expected type 'array'")
+    ctx.engine.sessions.end(ctx.arg)
+    return {}
+
+
+@command("refreshSessions")
+def refresh_sessions(ctx: Ctx) -> dict:
+    if not isinstance(ctx.arg, list):
+        raise MongoError(14, "BSON field 'refreshSessions.refreshSessions' is the wrong type, expected type 'array'")
+    for lsid in ctx.arg:
+        ctx.engine.sessions.touch(lsid)
     return {}
 
 
@@ -177,3 +188,25 @@ def db_stats(ctx: Ctx) -> dict:
     size = float(sum(s.size_bytes() for s in dbs.ns.shards))
     return {"db": ctx.db, "collections": len(rows), "views": 0, "objects": objects, "dataSize": size,
             "storageSize": size, "indexes": sum(len(r[3]) for r in rows)}
+
+
+@command("collStats")
+def coll_stats(ctx: Ctx) -> dict:
+    name = ctx.collection_name()
+    coll = ctx.engine.collection(ctx.db, name)
+    ns = f"{ctx.db}.{name}"
+    if coll is None:
+        raise MongoError(26, f"Collection [{ns}] not found.")
+    if coll.view_on is not None:
+        raise MongoError(166, f"Namespace {ns} is a view, not a collection")
+    with coll.db.shard.reader() as conn:
+        count, size = conn.execute("SELECT count(*), coalesce(sum(length(body)), 0) FROM _docs WHERE coll = ?",
+                                   (name,)).fetchone()
+    scale = ctx.body.get("scale", 1)
+    if isinstance(scale, bool) or not isinstance(scale, (int, float)) or scale < 1:
+        raise MongoError(2, "scale has to be >= 1")
+    out = {"ns": ns, "count": count, "size": int(size // scale), "storageSize": int(size // scale),
+           "nindexes": len(coll.index_specs), "capped": coll.capped}
+    if count:
+        out["avgObjSize"] = int(size // count)
+    return out

@@ -5,14 +5,19 @@ import uuid as uuidlib
 
 from bson import Binary
 
+from .. import capped
+from ..change_streams import emit
+from ..validation import check_options
 from ..common.filter import compile_filter
 from ..engine import Ctx, check_collection_name, command
 from ..errors import MongoError
 
 CREATE_OPTIONS = {"create", "$db", "lsid", "$readPreference", "writeConcern", "comment", "$clusterTime",
                   "apiVersion", "apiStrict", "apiDeprecationErrors"}
-UNSUPPORTED_CREATE = {"capped", "size", "max", "validator", "validationLevel", "validationAction", "viewOn",
-                      "pipeline", "timeseries", "clusteredIndex", "changeStreamPreAndPostImages",
+VIEW_OPTIONS = {"viewOn", "pipeline"}
+VALIDATION_OPTIONS = {"validator", "validationLevel", "validationAction"}
+CAPPED_OPTIONS = {"capped", "size", "max"}
+UNSUPPORTED_CREATE = {"timeseries", "clusteredIndex", "changeStreamPreAndPostImages",
                       "encryptedFields", "expireAfterSeconds", "collation", "storageEngine", "indexOptionDefaults"}
 
 
@@ -21,16 +26,35 @@ def create(ctx: Ctx) -> dict:
     name = ctx.collection_name()
     for opt in ctx.body:
         if opt in UNSUPPORTED_CREATE:
-            if opt == "capped" and not ctx.body[opt]:
-                continue
             raise MongoError(238, f"create option '{opt}' is not supported by dotdo")
-        if opt not in CREATE_OPTIONS:
+        if opt not in CREATE_OPTIONS | VIEW_OPTIONS | VALIDATION_OPTIONS | CAPPED_OPTIONS:
             raise MongoError(40415, f"BSON field 'create.{opt}' is an unknown field.")
+    options: dict = {}
+    if "viewOn" in ctx.body:
+        view_on, pipeline = ctx.body["viewOn"], ctx.body.get("pipeline", [])
+        if not isinstance(view_on, str) or not view_on:
+            raise MongoError(14, "BSON field 'create.viewOn' is the wrong type, expected type 'string'")
+        if not isinstance(pipeline, list):
+            raise MongoError(14, "BSON field 'create.pipeline' is the wrong type, expected type 'array'")
+        from ..stages import compile_pipeline
+
+        compile_pipeline(pipeline, None)  # a bad pipeline fails at create, as in MongoDB
+        options = {"viewOn": view_on, "pipeline": pipeline}
+    elif "pipeline" in ctx.body:
+        raise MongoError(9, "'pipeline' requires 'viewOn' to also be specified")
+    else:
+        options = {k: ctx.body[k] for k in ("validator", "validationLevel", "validationAction") if k in ctx.body}
+        check_options(options)
+        if ctx.body.get("capped"):
+            options.update(capped.check_options(ctx.body))
+        elif "size" in ctx.body or "max" in ctx.body:
+            raise MongoError(72, "the 'size' and 'max' fields are only allowed when 'capped' is true")
     dbs = ctx.engine.database(ctx.db, create=True)
     with dbs.shard.write() as tx:
         if dbs.collection_row(tx.conn, name) is not None:
             raise MongoError(48, f"Collection {ctx.db}.{name} already exists.")
-        dbs.put_collection(tx, name, uuidlib.uuid4().bytes, {}, [{"v": 2, "key": {"_id": 1}, "name": "_id_"}])
+        indexes = [] if "viewOn" in options else [{"v": 2, "key": {"_id": 1}, "name": "_id_"}]
+        dbs.put_collection(tx, name, uuidlib.uuid4().bytes, options, indexes)
     return {}
 
 
@@ -45,6 +69,7 @@ def drop(ctx: Ctx) -> dict:
         if row is None:
             return {}
         dbs.delete_collection(tx, name)
+        emit(tx, name, "drop", None)
     return {"nIndexesWas": len(row[2]), "ns": f"{ctx.db}.{name}"}
 
 
@@ -58,13 +83,16 @@ def list_collections(ctx: Ctx) -> dict:
         with dbs.shard.reader() as conn:
             rows = list(dbs.collection_rows(conn))
         for name, uuid, options, _ in rows:
-            entry = {"name": name, "type": "collection", "options": options,
-                     "info": {"readOnly": False, "uuid": Binary(uuid, 4)},
-                     "idIndex": {"v": 2, "key": {"_id": 1}, "name": "_id_"}}
+            if "viewOn" in options:
+                entry = {"name": name, "type": "view", "options": options, "info": {"readOnly": True}}
+            else:
+                entry = {"name": name, "type": "collection", "options": options,
+                         "info": {"readOnly": False, "uuid": Binary(uuid, 4)},
+                         "idIndex": {"v": 2, "key": {"_id": 1}, "name": "_id_"}}
             if flt(entry):
-                out.append({"name": name, "type": "collection"} if ctx.body.get("nameOnly") else entry)
+                out.append({"name": name, "type": entry["type"]} if ctx.body.get("nameOnly") else entry)
     batch = (ctx.body.get("cursor") or {}).get("batchSize")
-    return ctx.engine.cursors.first_batch(ns, iter(out), batch if batch is not None else 10**9, owner=ctx.connection)
+    return ctx.engine.cursors.first_batch(ns, iter(out), batch if batch is not None else 10**9)
 
 
 @command("renameCollection")
@@ -95,4 +123,30 @@ def rename_collection(ctx: Ctx) -> dict:
         dbs.put_collection(tx, dname, row[0], row[1], row[2])
         tx.execute("DELETE FROM _mongo_collections WHERE name = ?", (sname,))
         dbs.rename_collection_rows(tx, sname, dname)
+    return {}
+
+
+@command("collMod")
+def coll_mod(ctx: Ctx) -> dict:
+    """Changing a collection's validation settings (the other collMod options answer 238)."""
+    name = ctx.collection_name()
+    changes = {k: v for k, v in ctx.body.items() if k not in ("collMod",) and k not in CREATE_OPTIONS}
+    for k in changes:
+        if k not in VALIDATION_OPTIONS:
+            raise MongoError(238, f"collMod option '{k}' is not supported by dotdo")
+    dbs = ctx.engine.database(ctx.db)
+    if dbs is None:
+        raise MongoError(26, f"ns does not exist: {ctx.db}.{name}")
+    with dbs.shard.write() as tx:
+        row = dbs.collection_row(tx.conn, name)
+        if row is None:
+            raise MongoError(26, f"ns does not exist: {ctx.db}.{name}")
+        uuid, options, indexes = row
+        if "viewOn" in options:
+            raise MongoError(166, f"Namespace {ctx.db}.{name} is a view, not a collection")
+        options = {**options, **changes}
+        if options.get("validator") == {}:
+            options.pop("validator")
+        check_options(options)
+        dbs.put_collection(tx, name, uuid, options, indexes)
     return {}

@@ -5,8 +5,7 @@ import datetime
 import re
 import uuid
 
-from bson import Binary, Code, DBRef, Decimal128, Int64, MaxKey, MinKey, ObjectId, Regex, Timestamp
-from bson.code import Code as _Code  # noqa: F401
+from bson import Binary, Code, Decimal128, Int64, MaxKey, MinKey, ObjectId, Regex, Timestamp
 
 # MongoDB's cross-type order: MinKey < null < numbers < strings < objects < arrays < binary
 # < ObjectId < booleans < dates < timestamps < regexes < MaxKey.
@@ -113,5 +112,3 @@ def to_pyobj(v):
         return v.to_decimal()
     return v
 
-
-__all__ = ["DBRef", "canonical", "type_name", "is_number", "TYPE_ALIASES", "TYPE_NUMBERS"]

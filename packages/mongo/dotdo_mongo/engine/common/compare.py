@@ -9,6 +9,7 @@ import re
 from bson import Binary, Decimal128, Regex
 
 from .bsontypes import ARRAY, BINARY, BOOL, NUMBER, OBJECT, REGEX, STRING, canonical
+from .collation import ACTIVE
 
 
 def _num(v):
@@ -38,6 +39,9 @@ def compare(a, b) -> int:
     if ca == NUMBER:
         return _cmp_num(a, b)
     if ca == STRING:
+        coll = ACTIVE.get()
+        if coll is not None:
+            a, b = coll.key(a), coll.key(b)
         return (a > b) - (a < b)
     if ca == OBJECT:
         ia, ib = list(a.items()), list(b.items())

@@ -54,7 +54,11 @@ def _top(key: str, value: Any, variables: dict | None) -> Pred:
             return _TRUE
         if key == "$alwaysFalse":
             return lambda doc: False
-        if key in ("$where", "$text", "$jsonSchema", "$sampleRate"):
+        if key == "$jsonSchema":
+            from .jsonschema import compile_schema
+
+            return compile_schema(value)
+        if key in ("$where", "$text", "$sampleRate"):
             raise MongoError(238, f"{key} is not supported by dotdo")
         raise MongoError(2, f"unknown top level operator: {key}. If you have a field name that starts with a '$' "
                             "symbol, consider using $getField or $setField.")

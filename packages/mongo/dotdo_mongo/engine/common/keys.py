@@ -11,7 +11,7 @@ import math
 import struct
 
 import bson
-from bson import Binary, Decimal128, Int64, ObjectId, Timestamp
+from bson import Decimal128
 
 from .bsontypes import (ARRAY, BINARY, BOOL, CODE, DATE, MAXKEY, MINKEY, NULL, NUMBER, OBJECT, OBJECTID, REGEX,
                         STRING, TIMESTAMP, canonical)
@@ -114,6 +114,3 @@ def successor(prefix: bytes) -> bytes | None:
         b.pop()
     return None
 
-
-__all__ = ["encode", "invert", "successor", "type_floor", "type_ceiling", "Binary", "Int64", "ObjectId",
-           "Timestamp"]

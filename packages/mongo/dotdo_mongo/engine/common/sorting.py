@@ -17,6 +17,11 @@ def parse_sort(spec: Any) -> list[tuple[str, int]]:
         raise MongoError(2, "Expected field sort to be of type object")
     out = []
     for k, v in spec.items():
+        if k == "$natural":
+            if v not in (1, -1):
+                raise MongoError(2, "$natural sort cannot be set to a value other than -1 or 1")
+            out.append((k, int(v)))
+            continue
         if isinstance(v, dict):
             if v.get("$meta") == "textScore":
                 raise MongoError(238, "$meta textScore sort is not supported by dotdo (no text indexes)")

@@ -1,0 +1,487 @@
+"""Our runner for MongoDB's unified test format (CRUD subset), driving the genuine pymongo.
+
+Written from the format's specification (github.com/mongodb/specifications,
+source/unified-test-format): entities, initialData, operations with expectResult/expectError,
+expectEvents (command monitoring) and outcome. Operations the CRUD files use are mapped onto
+pymongo's public API; anything the runner does not implement raises NotApplicable."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pymongo
+from bson import Decimal128, Int64, ObjectId, json_util
+from bson.json_util import JSONOptions
+from pymongo import (DeleteMany, DeleteOne, InsertOne, ReplaceOne, ReturnDocument, UpdateMany, UpdateOne,
+                     monitoring)
+from pymongo.errors import BulkWriteError, OperationFailure, PyMongoError
+from pymongo.read_concern import ReadConcern
+from pymongo.write_concern import WriteConcern
+
+VERSION = (7, 0, 0)
+VECTORS = Path(__file__).resolve().parent.parent / "vectors" / "mongodb" / "crud" / "unified"
+_JSON = JSONOptions(document_class=dict)
+
+
+class NotApplicable(Exception):
+    """The test needs something a standalone server of our version, or this runner, does not have."""
+
+
+def load(path: Path) -> dict:
+    return json_util.loads(path.read_text(), json_options=_JSON)
+
+
+def _version(s: str) -> tuple:
+    parts = [int(x) for x in s.split(".")]
+    return tuple(parts + [0] * (3 - len(parts)))
+
+
+def requirements_met(reqs: list | None) -> str | None:
+    """None when some alternative fits a standalone 7.0 server, else why not."""
+    if not reqs:
+        return None
+    reasons = []
+    for r in reqs:
+        why = None
+        if "minServerVersion" in r and _version(r["minServerVersion"]) > VERSION:
+            why = f"needs server >= {r['minServerVersion']}"
+        elif "maxServerVersion" in r and _version(r["maxServerVersion"]) < VERSION:
+            why = f"needs server <= {r['maxServerVersion']}"
+        elif "topologies" in r and "single" not in r["topologies"]:
+            why = f"needs topology {r['topologies']}"
+        elif r.get("serverless") == "require":
+            why = "needs serverless"
+        elif r.get("auth") is True or r.get("csfle") is True:
+            why = "needs auth/csfle"
+        elif "serverParameters" in r:
+            why = "needs serverParameters"
+        if why is None:
+            return None
+        reasons.append(why)
+    return "; ".join(reasons)
+
+
+class Listener(monitoring.CommandListener):
+    def __init__(self, observe: list[str], ignore: list[str]) -> None:
+        self.observe = set(observe)
+        self.ignore = set(ignore) | {"configureFailPoint"}
+        self.events: list[tuple[str, Any]] = []
+
+    def started(self, event):
+        if "commandStartedEvent" in self.observe and event.command_name not in self.ignore:
+            self.events.append(("commandStartedEvent", event))
+
+    def succeeded(self, event):
+        if "commandSucceededEvent" in self.observe and event.command_name not in self.ignore:
+            self.events.append(("commandSucceededEvent", event))
+
+    def failed(self, event):
+        if "commandFailedEvent" in self.observe and event.command_name not in self.ignore:
+            self.events.append(("commandFailedEvent", event))
+
+
+# -- matching (spec: "Evaluating Matches") ---------------------------------------------
+
+_TYPES = {
+    "double": (float,), "string": (str,), "object": (dict,), "array": (list,), "objectId": (ObjectId,),
+    "bool": (bool,), "date": (__import__("datetime").datetime,), "null": (type(None),), "int": (int,),
+    "long": (Int64, int), "decimal": (Decimal128,),
+}
+
+
+class Mismatch(AssertionError):
+    pass
+
+
+def match(expected: Any, actual: Any, entities: dict, root: bool = True, path: str = "") -> None:
+    if isinstance(expected, dict) and len(expected) == 1 and next(iter(expected)).startswith("$$"):
+        op, arg = next(iter(expected.items()))
+        if op == "$$exists":
+            return  # handled by the parent for keys; at value level presence is given
+        if op == "$$type":
+            names = arg if isinstance(arg, list) else [arg]
+            types = tuple(t for n in names for t in _TYPES.get(n, ()))
+            if isinstance(actual, bool) and bool not in types:
+                raise Mismatch(f"{path}: expected type {names}, got bool")
+            if not isinstance(actual, types):
+                raise Mismatch(f"{path}: expected type {names}, got {type(actual).__name__}")
+            if "int" in names and "long" not in names and isinstance(actual, Int64):
+                raise Mismatch(f"{path}: expected int, got long")
+            return
+        if op == "$$unsetOrMatches":
+            if actual is _UNSET:
+                return
+            return match(arg, actual, entities, root, path)
+        if op == "$$matchesEntity":
+            return match(entities[arg], actual, entities, root, path)
+        if op == "$$lte":
+            if not actual <= arg:
+                raise Mismatch(f"{path}: {actual!r} > {arg!r}")
+            return
+        if op == "$$matchAsDocument":
+            return match(arg, json_util.loads(actual) if isinstance(actual, str) else actual, entities, True, path)
+        if op == "$$matchAsRoot":
+            return match(arg, actual, entities, True, path)
+        raise NotApplicable(f"match operator {op}")
+    if isinstance(expected, dict):
+        if not isinstance(actual, dict):
+            raise Mismatch(f"{path}: expected a document, got {actual!r}")
+        for k, v in expected.items():
+            if isinstance(v, dict) and list(v) == ["$$exists"]:
+                if (k in actual) != v["$$exists"]:
+                    raise Mismatch(f"{path}.{k}: $$exists {v['$$exists']} but actual is {actual!r}")
+                continue
+            if isinstance(v, dict) and list(v) == ["$$unsetOrMatches"] and k not in actual:
+                continue
+            if k not in actual:
+                raise Mismatch(f"{path}.{k}: missing in {actual!r}")
+            match(v, actual[k], entities, False, f"{path}.{k}")
+        if not root:
+            extra = set(actual) - set(expected)
+            if extra:
+                raise Mismatch(f"{path}: unexpected fields {sorted(extra)} in {actual!r}")
+        return
+    if isinstance(expected, list):
+        if not isinstance(actual, list) or len(actual) != len(expected):
+            raise Mismatch(f"{path}: expected {expected!r}, got {actual!r}")
+        for i, (e, a) in enumerate(zip(expected, actual)):
+            match(e, a, entities, isinstance(e, dict) and root, f"{path}[{i}]")
+        return
+    if isinstance(expected, (int, float)) and not isinstance(expected, bool):
+        if isinstance(actual, bool) or not isinstance(actual, (int, float, Decimal128)) or expected != actual:
+            raise Mismatch(f"{path}: expected {expected!r}, got {actual!r}")
+        return
+    if type(expected) is not type(actual) and not (isinstance(actual, type(expected))):
+        raise Mismatch(f"{path}: expected {expected!r} ({type(expected).__name__}), got {actual!r}")
+    if expected != actual:
+        raise Mismatch(f"{path}: expected {expected!r}, got {actual!r}")
+
+
+class _Unset:
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+_UNSET = _Unset()
+
+
+# -- operations -------------------------------------------------------------------------
+
+_RENAME = {"batchSize": "batch_size", "arrayFilters": "array_filters", "maxTimeMS": "maxTimeMS",
+           "allowDiskUse": "allowDiskUse", "returnDocument": "return_document"}
+
+
+def _kw(args: dict, drop: tuple = (), cursor: bool = False, bypass: bool = True) -> dict:
+    out = {}
+    for k, v in args.items():
+        if k in drop:
+            continue
+        if k == "session":
+            raise NotApplicable("sessions entity")
+        if k == "returnDocument":
+            v = ReturnDocument.AFTER if v == "After" else ReturnDocument.BEFORE
+        if k == "bypassDocumentValidation" and bypass:
+            k = "bypass_document_validation"
+        if cursor and k == "allowDiskUse":
+            k = "allow_disk_use"
+        out[_RENAME.get(k, k) if cursor or k != "batchSize" else k] = v
+    return out
+
+
+def _update_result(r) -> dict:
+    if not r.acknowledged:
+        return {"acknowledged": False}
+    out = {"matchedCount": r.matched_count, "modifiedCount": r.modified_count,
+           "upsertedCount": 0 if r.upserted_id is None else 1}
+    if r.upserted_id is not None:
+        out["upsertedId"] = r.upserted_id
+    return out
+
+
+def _bulk_result(r) -> dict:
+    if not r.acknowledged:
+        return {"acknowledged": False}
+    return {"deletedCount": r.deleted_count, "insertedCount": r.inserted_count, "matchedCount": r.matched_count,
+            "modifiedCount": r.modified_count, "upsertedCount": r.upserted_count,
+            "upsertedIds": {str(k): v for k, v in r.upserted_ids.items()}, "insertedIds": _UNSET}
+
+
+def _request(req: dict):
+    (name, a), = req.items()
+    a = dict(a)
+    if name == "insertOne":
+        return InsertOne(a["document"])
+    kw = {}
+    for k in ("upsert", "collation", "hint", "sort"):
+        if k in a:
+            kw[k] = a[k] if k != "sort" else a[k]
+    if "arrayFilters" in a:
+        kw["array_filters"] = a["arrayFilters"]
+    if name == "updateOne":
+        return UpdateOne(a["filter"], a["update"], **kw)
+    if name == "updateMany":
+        return UpdateMany(a["filter"], a["update"], **kw)
+    if name == "replaceOne":
+        return ReplaceOne(a["filter"], a["replacement"], **kw)
+    if name == "deleteOne":
+        return DeleteOne(a["filter"], **kw)
+    if name == "deleteMany":
+        return DeleteMany(a["filter"], **kw)
+    raise NotApplicable(f"bulk request {name}")
+
+
+def run_collection_op(coll, name: str, args: dict) -> Any:
+    a = dict(args)
+    if name == "aggregate":
+        return list(coll.aggregate(a.pop("pipeline"), **_kw(a, bypass=False)))
+    if name == "find":
+        return list(coll.find(a.pop("filter", {}), **_kw(a, cursor=True)))
+    if name == "findOne":
+        return coll.find_one(a.pop("filter", {}), **_kw(a, cursor=True))
+    if name == "countDocuments":
+        return coll.count_documents(a.pop("filter"), **_kw(a))
+    if name == "estimatedDocumentCount":
+        return coll.estimated_document_count(**_kw(a))
+    if name == "distinct":
+        return coll.distinct(a.pop("fieldName"), a.pop("filter", None), **_kw(a))
+    if name == "insertOne":
+        return {"insertedId": coll.insert_one(a.pop("document"), **_kw(a)).inserted_id}
+    if name == "insertMany":
+        r = coll.insert_many(a.pop("documents"), **_kw(a))
+        return {"insertedIds": {str(i): v for i, v in enumerate(r.inserted_ids)}}
+    if name in ("updateOne", "updateMany"):
+        fn = coll.update_one if name == "updateOne" else coll.update_many
+        return _update_result(fn(a.pop("filter"), a.pop("update"), **_kw(a)))
+    if name == "replaceOne":
+        return _update_result(coll.replace_one(a.pop("filter"), a.pop("replacement"), **_kw(a)))
+    if name in ("deleteOne", "deleteMany"):
+        fn = coll.delete_one if name == "deleteOne" else coll.delete_many
+        r = fn(a.pop("filter"), **_kw(a))
+        return {"deletedCount": r.deleted_count} if r.acknowledged else {"acknowledged": False}
+    if name == "findOneAndUpdate":
+        return coll.find_one_and_update(a.pop("filter"), a.pop("update"), **_kw(a, bypass=False))
+    if name == "findOneAndReplace":
+        return coll.find_one_and_replace(a.pop("filter"), a.pop("replacement"), **_kw(a, bypass=False))
+    if name == "findOneAndDelete":
+        return coll.find_one_and_delete(a.pop("filter"), **_kw(a))
+    if name == "bulkWrite":
+        reqs = [_request(r) for r in a.pop("requests")]
+        return _bulk_result(coll.bulk_write(reqs, **_kw(a)))
+    if name == "createIndex":
+        keys = list(a.pop("keys").items())
+        return coll.create_index(keys, **_kw(a))
+    raise NotApplicable(f"operation {name}")
+
+
+def _collection_options(opts: dict) -> dict:
+    out = {}
+    for k, v in (opts or {}).items():
+        if k == "writeConcern":
+            out["write_concern"] = WriteConcern(**v)
+        elif k == "readConcern":
+            out["read_concern"] = ReadConcern(v.get("level"))
+        elif k == "readPreference":
+            from pymongo.read_preferences import read_pref_mode_from_name, make_read_preference
+
+            out["read_preference"] = make_read_preference(read_pref_mode_from_name(v["mode"]), None)
+        else:
+            raise NotApplicable(f"collection option {k}")
+    return out
+
+
+class UnifiedTest:
+    def __init__(self, spec: dict, test: dict, make_client) -> None:
+        self.spec = spec
+        self.test = test
+        self.make_client = make_client
+        self.entities: dict[str, Any] = {}
+        self.listeners: dict[str, Listener] = {}
+        self.clients: list = []
+
+    def run(self) -> None:
+        if "skipReason" in self.test:
+            raise NotApplicable(self.test["skipReason"])
+        for reqs in (self.spec.get("runOnRequirements"), self.test.get("runOnRequirements")):
+            why = requirements_met(reqs)
+            if why:
+                raise NotApplicable(why)
+        try:
+            self._entities()
+            self._initial_data()
+            for ln in self.listeners.values():
+                ln.events.clear()
+            for op in self.test["operations"]:
+                self._operation(op)
+            self._events()
+            self._outcome()
+        finally:
+            for c in self.clients:
+                c.close()
+
+    def _entities(self) -> None:
+        for ent in self.spec.get("createEntities", []):
+            (kind, e), = ent.items()
+            if kind == "client":
+                ln = Listener(e.get("observeEvents", []), e.get("ignoreCommandMonitoringEvents", []))
+                opts = dict(e.get("uriOptions") or {})
+                client = self.make_client(event_listeners=[ln], **opts)
+                self.clients.append(client)
+                self.listeners[e["id"]] = ln
+                self.entities[e["id"]] = client
+            elif kind == "database":
+                client = self.entities[e["client"]]
+                self.entities[e["id"]] = client.get_database(e["databaseName"],
+                                                             **_collection_options(e.get("databaseOptions")))
+            elif kind == "collection":
+                db = self.entities[e["database"]]
+                self.entities[e["id"]] = db.get_collection(e["collectionName"],
+                                                           **_collection_options(e.get("collectionOptions")))
+            else:
+                raise NotApplicable(f"entity {kind}")
+
+    def _initial_data(self) -> None:
+        if not self.spec.get("initialData"):
+            return
+        setup = self.make_client()
+        self.clients.append(setup)
+        for data in self.spec["initialData"]:
+            db = setup[data["databaseName"]]
+            db.drop_collection(data["collectionName"])
+            if data.get("createOptions"):
+                raise NotApplicable("createOptions in initialData")
+            db.create_collection(data["collectionName"])
+            if data["documents"]:
+                db[data["collectionName"]].insert_many(data["documents"])
+
+    def _operation(self, op: dict) -> None:
+        name, target, args = op["name"], op["object"], op.get("arguments", {})
+        if target == "testRunner":
+            raise NotApplicable(f"testRunner operation {name}")
+        obj = self.entities[target]
+        expect_error = op.get("expectError")
+        try:
+            if isinstance(obj, pymongo.collection.Collection):
+                result = run_collection_op(obj, name, args)
+            elif isinstance(obj, pymongo.database.Database):
+                result = self._database_op(obj, name, args)
+            else:
+                raise NotApplicable(f"operation {name} on {type(obj).__name__}")
+        except NotApplicable:
+            raise
+        except (PyMongoError, TypeError, ValueError) as e:
+            if expect_error is None:
+                if op.get("ignoreResultAndError"):
+                    return
+                raise
+            self._check_error(expect_error, e)
+            return
+        if expect_error is not None:
+            raise Mismatch(f"{name}: expected an error {expect_error}, got result {result!r}")
+        if "expectResult" in op:
+            match(op["expectResult"], result, self.entities, True, name)
+        if "saveResultAsEntity" in op:
+            self.entities[op["saveResultAsEntity"]] = result
+
+    def _database_op(self, db, name: str, args: dict) -> Any:
+        a = dict(args)
+        if name == "aggregate":
+            return list(db.aggregate(a.pop("pipeline"), **_kw(a)))
+        if name == "dropCollection":
+            return db.drop_collection(a.pop("collection"))
+        if name == "createCollection":
+            return db.create_collection(a.pop("collection"), check_exists=False, **a)
+        if name == "modifyCollection":
+            return db.command("collMod", a.pop("collection"), **a)
+        raise NotApplicable(f"database operation {name}")
+
+    def _check_error(self, exp: dict, e: Exception) -> None:
+        server = isinstance(e, OperationFailure)
+        if exp.get("isClientError") is True and server:
+            raise Mismatch(f"expected a client error, got server error {e}")
+        if exp.get("isClientError") is False and not server:
+            raise Mismatch(f"expected a server error, got {e!r}")
+        if "errorContains" in exp and exp["errorContains"].lower() not in str(e).lower():
+            raise Mismatch(f"error {e} does not contain {exp['errorContains']!r}")
+        if "errorCode" in exp:
+            code = getattr(e, "code", None)
+            if code != exp["errorCode"]:
+                raise Mismatch(f"expected error code {exp['errorCode']}, got {code} ({e})")
+        if "errorCodeName" in exp:
+            name = (getattr(e, "details", None) or {}).get("codeName")
+            if name != exp["errorCodeName"]:
+                raise Mismatch(f"expected codeName {exp['errorCodeName']}, got {name}")
+        if "expectResult" in exp:
+            if not isinstance(e, BulkWriteError):
+                raise Mismatch(f"expected a bulk write error with a partial result, got {e!r}")
+            from pymongo.results import BulkWriteResult
+
+            match(exp["expectResult"], _bulk_result(BulkWriteResult(e.details, True)), self.entities)
+        if "errorResponse" in exp:
+            match(exp["errorResponse"], getattr(e, "details", None) or {}, self.entities)
+        if "writeErrors" in exp or "writeConcernErrors" in exp:
+            raise NotApplicable("writeErrors expectations (client bulk write)")
+
+    def _events(self) -> None:
+        for spec in self.test.get("expectEvents", []):
+            if spec.get("eventType", "command") != "command":
+                raise NotApplicable(f"{spec['eventType']} events")
+            actual = self.listeners[spec["client"]].events
+            expected = spec["events"]
+            if spec.get("ignoreExtraEvents"):
+                actual = actual[:len(expected)]
+            if len(actual) != len(expected):
+                raise Mismatch(f"expected {len(expected)} events {[list(e.values())[0].get('commandName') for e in expected]}, "
+                               f"got {[(k, ev.command_name) for k, ev in actual]}")
+            for (kind, ev), exp in zip(actual, expected):
+                (ekind, body), = exp.items()
+                if ekind != kind:
+                    raise Mismatch(f"expected {ekind}, got {kind} {ev.command_name}")
+                if "commandName" in body and body["commandName"] != ev.command_name:
+                    raise Mismatch(f"expected command {body['commandName']}, got {ev.command_name}")
+                if "databaseName" in body and body["databaseName"] != ev.database_name:
+                    raise Mismatch(f"expected database {body['databaseName']}, got {ev.database_name}")
+                if "command" in body:
+                    match(body["command"], _plain(ev.command), self.entities, True, ev.command_name)
+                if "reply" in body:
+                    match(body["reply"], _plain(ev.reply), self.entities, True, ev.command_name)
+
+    def _outcome(self) -> None:
+        if not self.test.get("outcome"):
+            return
+        check = self.make_client()
+        self.clients.append(check)
+        for data in self.test["outcome"]:
+            coll = check[data["databaseName"]][data["collectionName"]]
+            actual = list(coll.find({}, sort=[("_id", 1)]))
+            expected = data["documents"]
+            if len(actual) != len(expected):
+                raise Mismatch(f"outcome: expected {expected!r}, got {actual!r}")
+            for e, a in zip(expected, actual):
+                match(e, a, self.entities, False, "outcome")
+
+
+def _plain(doc: Any) -> Any:
+    """SON and RawBSON from the monitoring events as plain dicts."""
+    if isinstance(doc, dict) or hasattr(doc, "items"):
+        return {k: _plain(v) for k, v in doc.items()}
+    if isinstance(doc, list):
+        return [_plain(x) for x in doc]
+    return doc
+
+
+def all_tests() -> list[tuple[str, str, dict, dict]]:
+    out = []
+    for path in sorted(VECTORS.glob("*.json")):
+        spec = load(path)
+        for test in spec["tests"]:
+            out.append((path.name, test["description"], spec, test))
+    return out
+
+
+def case_id(file: str, description: str) -> str:
+    return f"{file[:-5]}::{re.sub(r'[^A-Za-z0-9_.$-]+', '_', description)}"
+
+
+__all__ = ["UnifiedTest", "NotApplicable", "Mismatch", "all_tests", "case_id", "json"]

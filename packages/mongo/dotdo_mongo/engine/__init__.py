@@ -1,0 +1,1 @@
+"""The MongoDB engine: commands (commands/), query semantics (common/), stages (stages/)."""

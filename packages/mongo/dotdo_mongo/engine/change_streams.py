@@ -1,0 +1,194 @@
+"""Change streams: every committed write appends a change record to its shard's change sequence
+(core's `tx.emit`, committed with the write); a `$changeStream` cursor reads the records after its
+resume token and turns them into MongoDB change events. A getMore with no new events waits for
+a commit (up to maxTimeMS, 1 s by default) without blocking the server's loop.
+
+Resume tokens are `{_data: <16 hex digits of the shard sequence>}`; database-wide streams read
+every collection's channel of that database. Cluster-wide streams (`watch()` on a client) are
+refused: each database is its own shard with its own sequence."""
+from __future__ import annotations
+
+import datetime
+import time
+from typing import Any
+
+import bson
+from bson import Int64, Timestamp
+
+from .errors import MongoError
+
+DEFAULT_AWAIT_MS = 1000
+STREAM_OPTIONS = {"fullDocument", "resumeAfter", "startAfter", "startAtOperationTime", "allChangesForCluster",
+                  "fullDocumentBeforeChange", "showExpandedEvents"}
+
+
+# -- writer side --------------------------------------------------------------------------------
+
+def emit(tx, coll: str, op: str, doc_id: Any, doc: dict | None = None, desc: dict | None = None) -> None:
+    payload: dict = {"op": op, "k": doc_id, "t": int(time.time() * 1000)}
+    if doc is not None:
+        payload["d"] = doc
+    if desc is not None:
+        payload["u"] = desc
+    tx.emit(coll, bson.encode({"v": payload}))
+
+
+def diff(old: dict, new: dict, prefix: str = "") -> dict:
+    """updateDescription: changed fields by dotted path (descending into sub-documents), removed fields."""
+    updated: dict = {}
+    removed: list = []
+    for k, v in new.items():
+        path = prefix + k
+        if k not in old:
+            updated[path] = v
+        elif isinstance(v, dict) and isinstance(old[k], dict):
+            sub = diff(old[k], v, path + ".")
+            updated.update(sub["updatedFields"])
+            removed.extend(sub["removedFields"])
+        elif bson.encode({"v": v}) != bson.encode({"v": old[k]}):
+            updated[path] = v
+    removed.extend(prefix + k for k in old if k not in new)
+    return {"updatedFields": updated, "removedFields": removed, "truncatedArrays": []}
+
+
+# -- reader side --------------------------------------------------------------------------------
+
+def token(seq: int) -> dict:
+    return {"_data": f"{seq:016x}"}
+
+
+def _parse_token(t: Any) -> int:
+    try:
+        return int(t["_data"], 16)
+    except (TypeError, KeyError, ValueError):
+        raise MongoError(260, "invalid resume token: it was not produced by this server")
+
+
+class ChangeStream:
+    """The server-side state of a change stream cursor."""
+
+    def __init__(self, engine, db: str, coll: str | None, options: dict, pipeline: list) -> None:
+        from .stages import Env, compile_pipeline
+
+        for k in options:
+            if k not in STREAM_OPTIONS:
+                raise MongoError(40415, f"BSON field '$changeStream.{k}' is an unknown field.")
+        if options.get("allChangesForCluster"):
+            raise MongoError(238, "cluster-wide change streams are not supported by dotdo; watch a database or a "
+                                  "collection")
+        if options.get("fullDocumentBeforeChange", "off") != "off":
+            raise MongoError(238, "fullDocumentBeforeChange (pre-images) is not supported by dotdo")
+        self.full_document = options.get("fullDocument", "default")
+        if self.full_document not in ("default", "updateLookup"):
+            raise MongoError(238, f"fullDocument: '{self.full_document}' (post-images) is not supported by dotdo")
+        self.engine = engine
+        self.db = db
+        self.coll = coll
+        self.dbs = engine.database(db, create=True)
+        self.feed = self.dbs.shard.changes
+        resume = options.get("resumeAfter") or options.get("startAfter")
+        if resume is not None:
+            self.after = _parse_token(resume)
+            oldest = self._oldest()
+            if oldest is not None and self.after < oldest - 1:
+                raise MongoError(286, "Resume of change stream was not possible, as the resume point may no longer "
+                                      "be in the oplog.")
+        elif options.get("startAtOperationTime") is not None:
+            self.after = self._seq_at_or_after_time(options["startAtOperationTime"]) - 1
+        else:
+            self.after = self.feed.last_seq()
+        self.run = compile_pipeline(pipeline, Env(engine, db))
+        self.invalidated = False
+
+    def _oldest(self) -> int | None:
+        with self.dbs.shard.reader() as conn:
+            row = conn.execute("SELECT min(seq) FROM _changes").fetchone()
+        return row[0]
+
+    def _seq_at_or_after_time(self, ts: Any) -> int:
+        ms = ts.time * 1000 if isinstance(ts, Timestamp) else 0
+        with self.dbs.shard.reader() as conn:
+            row = conn.execute("SELECT min(seq) FROM _changes WHERE at_ms >= ?", (ms,)).fetchone()
+        return row[0] if row[0] is not None else self.feed.last_seq() + 1
+
+    @property
+    def resume_token(self) -> dict:
+        return token(self.after)
+
+    def ready(self, limit: int) -> list[dict]:
+        """Events committed after the cursor's position (advancing it), through the user's stages."""
+        if self.invalidated:
+            return []
+        channels = [self.coll] if self.coll is not None else None
+        records = self.feed.read(self.after, channels, limit=limit)
+        events = []
+        for seq, channel, payload in records:
+            self.after = seq
+            if payload is None:
+                continue
+            p = bson.decode(payload)["v"]
+            events.extend(self._events(seq, channel, p))
+            if self.invalidated:
+                break
+        return list(self.run(iter(events)))
+
+    def _events(self, seq: int, coll: str, p: dict) -> list[dict]:
+        wall = datetime.datetime.fromtimestamp(p["t"] / 1000, datetime.timezone.utc)
+        ev: dict = {"_id": token(seq), "operationType": p["op"],
+                    "clusterTime": Timestamp(p["t"] // 1000, seq & 0xFFFFFFFF), "wallTime": wall,
+                    "ns": {"db": self.db, "coll": coll}}
+        if p["op"] == "drop":
+            out = [ev]
+            if self.coll is not None:
+                self.invalidated = True
+                out.append({"_id": token(seq), "operationType": "invalidate",
+                            "clusterTime": ev["clusterTime"], "wallTime": wall})
+            return out
+        ev["documentKey"] = {"_id": p["k"]}
+        if p["op"] in ("insert", "replace"):
+            ev["fullDocument"] = p.get("d")
+        elif p["op"] == "update":
+            if self.full_document == "updateLookup":
+                current = self.engine.collection(self.db, coll)
+                with self.dbs.shard.reader() as conn:
+                    ev["fullDocument"] = current.get(conn, p["k"]) if current is not None else None
+            ev["updateDescription"] = p.get("u", {"updatedFields": {}, "removedFields": [], "truncatedArrays": []})
+        return [ev]
+
+    async def wait(self, max_ms: float) -> None:
+        await self.feed.wait_async(self.after, max_ms / 1000)
+
+
+def open_stream(ctx, coll: str | None, pipeline: list, batch_size: int | None) -> dict:
+    spec = pipeline[0]["$changeStream"]
+    if not isinstance(spec, dict):
+        raise MongoError(14, "the $changeStream stage must be an object")
+    for stage in pipeline[1:]:
+        name = next(iter(stage)) if isinstance(stage, dict) and stage else ""
+        if name not in ("$match", "$project", "$addFields", "$set", "$unset", "$replaceRoot", "$replaceWith",
+                        "$redact"):
+            raise MongoError(2, f"{name} is not permitted in a $changeStream pipeline")
+    stream = ChangeStream(ctx.engine, ctx.db, coll, spec, pipeline[1:])
+    ns = f"{ctx.db}.{coll if coll is not None else '$cmd.aggregate'}"
+    first = stream.ready(batch_size if batch_size is not None else 101) if batch_size != 0 else []
+    cid = ctx.engine.cursors.register_stream(ns, stream)
+    return {"cursor": {"firstBatch": first, "postBatchResumeToken": stream.resume_token, "id": Int64(cid),
+                       "ns": ns}, "ok": 1.0}
+
+
+async def get_more(engine, cid: int, ns: str, stream: ChangeStream, batch_size: int | None,
+                   max_ms: float | None) -> dict:
+    limit = batch_size or 1000
+    events = stream.ready(limit)
+    if not events and not stream.invalidated:
+        await stream.wait(max_ms if max_ms is not None else DEFAULT_AWAIT_MS)
+        events = stream.ready(limit)
+    out_id = cid
+    if stream.invalidated:
+        engine.cursors.kill(cid)
+        out_id = 0
+    return {"cursor": {"nextBatch": events, "postBatchResumeToken": stream.resume_token, "id": Int64(out_id),
+                       "ns": ns}, "ok": 1.0}
+
+
+__all__ = ["emit", "diff", "ChangeStream", "open_stream", "get_more"]

@@ -1,0 +1,48 @@
+"""Running a filter + sort + skip + limit against a collection through its plan."""
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from .collection import Collection
+from .common.filter import compile_filter
+from .common.sorting import parse_sort, sort_docs
+from .deadline import check
+from .errors import MongoError
+
+
+def matching(coll: Collection, conn, flt: dict | None, *, sort: Any = None, skip: int = 0, limit: int = 0,
+             hint: Any = None, variables: dict | None = None) -> Iterator[dict]:
+    """Documents matching `flt` in `sort` order, `skip` skipped, at most `limit` (0: no limit)."""
+    if flt is not None and not isinstance(flt, dict):
+        raise MongoError(14, "filter must be an object")
+    spec = parse_sort(sort)
+    pred = compile_filter(flt, variables)
+    p = coll.plan(flt, spec, hint)
+    source = (d for d in coll.candidates(conn, p) if (check() or pred(d)))
+    if spec and not p.sorted:
+        docs = sort_docs(list(source), spec)
+        end = skip + limit if limit else None
+        yield from docs[skip:end]
+        return
+    n = 0
+    for d in source:
+        if skip:
+            skip -= 1
+            continue
+        yield d
+        n += 1
+        if limit and n >= limit:
+            return
+
+
+def check_int(name: str, v: Any, *, minimum: int = 0) -> int:
+    if v is None:
+        return 0
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        raise MongoError(14, f"BSON field '{name}' is the wrong type '{type(v).__name__}', expected types '[long, int, "
+                             "decimal, double']")
+    if v != int(v):
+        raise MongoError(2, f"{name} must be a whole number")
+    if int(v) < minimum:
+        raise MongoError(51024, f"BSON field '{name}' value must be >= {minimum}, actual value '{int(v)}'")
+    return int(v)

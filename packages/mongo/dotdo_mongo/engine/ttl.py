@@ -1,0 +1,79 @@
+"""TTL indexes: documents whose indexed date is older than `expireAfterSeconds` are deleted by a
+monitor that runs every `TTL_MONITOR_SLEEP_SECS` (MongoDB's ttlMonitorSleepSecs, 60 by default),
+so — as in MongoDB — an expired document can linger until the next pass."""
+from __future__ import annotations
+
+import datetime
+import logging
+from typing import Any
+
+from .common.bsontypes import DATE
+from .common.keys import encode, type_floor
+from ..storage import decode
+
+log = logging.getLogger("dotdo.mongo")
+TTL_MONITOR_SLEEP_SECS = 60.0
+
+
+def _expired(value: Any, cutoff: datetime.datetime) -> bool:
+    """MongoDB expires on the earliest date in the field (a date or an array holding dates)."""
+    dates = [v for v in (value if isinstance(value, list) else [value]) if isinstance(v, datetime.datetime)]
+    if not dates:
+        return False
+    earliest = min(d if d.tzinfo else d.replace(tzinfo=datetime.timezone.utc) for d in dates)
+    return earliest < cutoff
+
+
+def purge_expired(engine, now: datetime.datetime | None = None) -> int:
+    """One monitor pass over every database; returns how many documents were deleted."""
+    from .common.paths import get_value
+
+    now = now or datetime.datetime.now(datetime.timezone.utc)
+    deleted = 0
+    for db in engine.database_names():
+        dbs = engine.database(db)
+        if dbs is None:
+            continue
+        with dbs.shard.reader() as conn:
+            rows = list(dbs.collection_rows(conn))
+        for name, _, options, specs in rows:
+            ttl = [s for s in specs if "expireAfterSeconds" in s]
+            if not ttl or "viewOn" in options:
+                continue
+            with dbs.shard.write() as tx:
+                coll = engine.collection(db, name, tx.conn)
+                if coll is None:
+                    continue
+                for spec in ttl:
+                    (field, direction), = spec["key"].items()
+                    cutoff = now - datetime.timedelta(seconds=spec["expireAfterSeconds"])
+                    naive_cutoff = cutoff.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+                    ascending = float(direction) > 0
+                    lo, hi = (type_floor(DATE), encode(naive_cutoff)) if ascending else (None, None)
+                    ids = {i for _, i in coll.docs.index_range(tx.conn, name, spec["name"], lo, hi,
+                                                                hi_inclusive=False)}
+                    for id_key in ids:
+                        body = coll.docs.get(tx.conn, name, id_key)
+                        if body is None:
+                            continue
+                        doc = decode(body)
+                        if _expired(get_value(doc, field), cutoff):
+                            coll.remove(tx, doc)
+                            deleted += 1
+    return deleted
+
+
+def schedule(engine, loop) -> None:
+    """Start the monitor on `loop` once per engine."""
+    if getattr(engine, "_ttl_loop", None) is loop:
+        return
+    engine._ttl_loop = loop
+
+    def tick() -> None:
+        try:
+            purge_expired(engine)
+        except Exception:  # a failed pass must not stop the monitor; the next pass retries
+            log.exception("mongo: TTL monitor pass failed")
+        loop.call_later(TTL_MONITOR_SLEEP_SECS, tick)
+
+    loop.call_later(TTL_MONITOR_SLEEP_SECS, tick)
