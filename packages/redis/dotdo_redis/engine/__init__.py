@@ -52,6 +52,17 @@ class _Batch:
     def __init__(self, engine: "Engine") -> None:
         self.engine = engine
         self.open: dict[int, tuple[Any, Any]] = {}
+        # One clock reading and one write Keyspace per (shard, db) for the whole batch: a pipeline
+        # of small commands spends measurable time re-making them.
+        self.now = time.time_ns() // 1_000_000
+        self.keyspaces: dict[tuple[int, int], Keyspace] = {}
+
+    def keyspace(self, index: int, db: int) -> Keyspace:
+        ks = self.keyspaces.get((index, db))
+        if ks is None:
+            tx = self.tx(index)
+            ks = self.keyspaces[(index, db)] = Keyspace(self.engine.tables[index], tx.conn, tx, db, self.now)
+        return ks
 
     def tx(self, index: int):
         entry = self.open.get(index)
@@ -71,6 +82,7 @@ class _Batch:
             except BaseException as e:  # keep closing the others
                 first_error = first_error or e
         self.open.clear()
+        self.keyspaces.clear()
         if first_error is not None:
             raise first_error
 
@@ -239,7 +251,7 @@ class Engine:
 
     def run(self, cmd: Command, session: Session, argv: list[bytes], batch: _Batch | None, in_batch: bool) -> Any:
         """Run an already-admitted command (also used by EXEC and scripts)."""
-        now = time.time_ns() // 1_000_000
+        now = time.time_ns() // 1_000_000 if batch is None else batch.now
         if cmd.keys is None:
             return cmd.fn(Ctx(self, session, None, now, argv, in_batch), *argv[1:])
         # Standalone (one shard): every key is on shard 0, no need to look at them.
@@ -247,8 +259,7 @@ class Engine:
         tables = self.tables[index]
         if cmd.writes:
             if batch is not None:
-                tx = batch.tx(index)
-                return cmd.fn(Ctx(self, session, Keyspace(tables, tx.conn, tx, session.db, now), now, argv, in_batch), *argv[1:])
+                return cmd.fn(Ctx(self, session, batch.keyspace(index, session.db), now, argv, in_batch), *argv[1:])
             with tables.shard.write() as tx:
                 return cmd.fn(Ctx(self, session, Keyspace(tables, tx.conn, tx, session.db, now), now, argv, in_batch), *argv[1:])
         with tables.shard.reader() as conn:

@@ -16,6 +16,7 @@ from ..args import to_int
 from ..context import Ctx
 from ..errors import RedisError, unknown_subcommand, wrong_arity
 from ..lua import lua_state, parse_shebang, sha1hex
+from ...storage import Keyspace
 from ..registry import COMMANDS, command
 from ..replies import OK
 
@@ -76,16 +77,23 @@ def scripts_for(engine: Any) -> ScriptStore:
 class _ScriptBatch:
     """Hands the script's own transaction to the commands it calls (no savepoint per call)."""
 
-    __slots__ = ("index", "tx_")
+    __slots__ = ("index", "tx_", "tables", "now")
 
-    def __init__(self, index: int, tx: Any) -> None:
+    def __init__(self, index: int, tx: Any, tables: Any) -> None:
         self.index = index
         self.tx_ = tx
+        self.tables = tables
+        # Redis freezes the clock for the length of a script: every command in it sees one time.
+        self.now = time.time_ns() // 1_000_000
 
     def tx(self, index: int) -> Any:
         if index != self.index:
             raise RedisError(NOT_LOCAL)
         return self.tx_
+
+    def keyspace(self, index: int, db: int) -> Keyspace:
+        tx = self.tx(index)
+        return Keyspace(self.tables, tx.conn, tx, db, self.now)
 
 
 def _parse_numkeys(numkeys: bytes, args: tuple[bytes, ...]) -> int:
@@ -166,7 +174,7 @@ def run_script(ctx: Ctx, sha: str, body: bytes, numkeys: bytes, args: tuple[byte
         store.running[session.id] = running
     try:
         with engine.tables[index].shard.write() as tx:
-            batch = _ScriptBatch(index, tx)
+            batch = _ScriptBatch(index, tx, engine.tables[index])
             reply = state.run(fn, sha, keys, argv, call, check)
     finally:
         session.db = db  # SELECT inside a script does not change the caller's database
