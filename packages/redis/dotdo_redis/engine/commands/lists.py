@@ -20,8 +20,10 @@ from .collection_helpers import (
     timeout_arg,
 )
 
-_HEAD = "SELECT pos FROM r_list WHERE key = ? ORDER BY pos LIMIT 1"
-_TAIL = "SELECT pos FROM r_list WHERE key = ? ORDER BY pos DESC LIMIT 1"
+_BOUNDS = (
+    "SELECT (SELECT pos FROM r_list WHERE key = ?1 ORDER BY pos LIMIT 1), "
+    "(SELECT pos FROM r_list WHERE key = ?1 ORDER BY pos DESC LIMIT 1)"
+)
 
 
 class _List:
@@ -35,9 +37,8 @@ class _List:
         self.sk = ctx.ks.sk(key)
         self.head = self.tail = None
         if self.ks.typed(key, "list") is not None:
-            conn = self.ks.conn
-            self.head = conn.execute(_HEAD, (self.sk,)).fetchone()[0]
-            self.tail = conn.execute(_TAIL, (self.sk,)).fetchone()[0]
+            # Both ends in one statement: two seeks of the primary key index.
+            self.head, self.tail = self.ks.conn.execute(_BOUNDS, (self.sk,)).fetchone()
 
     @property
     def exists(self) -> bool:
