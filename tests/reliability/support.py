@@ -1,0 +1,172 @@
+"""What the reliability suites share: starting `dotdo serve` as a real subprocess, reading a
+process's memory and open files from /proc, latency percentiles, and the real Redis on this machine."""
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from typing import Iterator
+
+import pytest
+import redis
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+# The real Redis these suites may write to: db 9 is theirs; only keys under REAL_PREFIX are touched.
+REAL_REDIS_URL = os.environ.get("DOTDO_RELIABILITY_REDIS_URL", "redis://127.0.0.1:6379/9")
+REAL_PREFIX = "dotdo-reliability:"
+
+
+@contextlib.contextmanager
+def dotdo_serve(data: str, protocol: str = "redis", *extra: str) -> Iterator[tuple[subprocess.Popen, int]]:
+    """`dotdo serve PROTOCOL` on `data` in its own process; yields (process, port). Its first stdout
+    line says where it listens. The process is killed (SIGKILL) on exit if it is still running."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "dotdo_core.cli", "serve", protocol, "--data", data, "--port", f"{protocol}=0", *extra],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=REPO, text=True)
+    try:
+        line = proc.stdout.readline()
+        if "listening on" not in line:
+            proc.kill()
+            raise RuntimeError(f"dotdo serve did not start: {line!r} {proc.stderr.read()!r}")
+        port = int(line.rsplit(":", 1)[1].split()[0])
+        yield proc, port
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+        proc.wait(10)
+        proc.stdout.close()
+        proc.stderr.close()
+
+
+def proc_status(pid: int, field: str) -> int:
+    """A numeric field of /proc/PID/status in kB (VmRSS, VmHWM) or units (Threads)."""
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    raise KeyError(field)
+
+
+def rss_mb(pid: int | str = "self") -> float:
+    return proc_status(pid, "VmRSS") / 1024  # type: ignore[arg-type]
+
+
+def open_files(pid: int | str = "self") -> int:
+    return len(os.listdir(f"/proc/{pid}/fd"))
+
+
+def percentile(sorted_values: list[float], p: float) -> float:
+    if not sorted_values:
+        return float("nan")
+    return sorted_values[min(len(sorted_values) - 1, int(len(sorted_values) * p))]
+
+
+def real_redis() -> redis.Redis:
+    """The real Redis (db 9 here), or skip when it does not answer."""
+    client = redis.Redis.from_url(REAL_REDIS_URL)
+    try:
+        client.ping()
+    except redis.ConnectionError as e:
+        pytest.skip(f"real Redis at {REAL_REDIS_URL} not reachable: {e}")
+    return client
+
+
+def clear_real(client: redis.Redis) -> None:
+    for key in client.scan_iter(match=REAL_PREFIX + "*", count=1000):
+        client.delete(key)
+
+
+def wait_gone(pid: int, timeout: float = 10.0) -> None:
+    """Until a process that is not our child has disappeared."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.005)
+    raise TimeoutError(f"process {pid} still alive")
+
+
+LOAD_CLIENT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "load_client.py")
+
+
+PG_LOAD_CLIENT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "pg_load_client.py")
+REAL_POSTGRES_URL = os.environ.get("DOTDO_RELIABILITY_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+def run_load_client(url: str, *args: str, timeout: float = 600, script: str = LOAD_CLIENT) -> dict:
+    """A load client (load_client.py, or pg_load_client.py) in its own process; its JSON results."""
+    import json
+    done = subprocess.run([sys.executable, script, url, *args], capture_output=True, text=True, timeout=timeout, cwd=REPO)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+class RssSampler:
+    """Samples a process's VmRSS every `every` seconds on a thread; `.peak_mb`, `.samples_mb`."""
+
+    def __init__(self, pid: int, every: float = 0.1) -> None:
+        import threading
+        self.pid = pid
+        self.every = every
+        self.samples_mb: list[float] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.samples_mb.append(rss_mb(self.pid))
+            except (FileNotFoundError, ProcessLookupError):
+                return
+            self._stop.wait(self.every)
+
+    def __enter__(self) -> "RssSampler":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    @property
+    def peak_mb(self) -> float:
+        return max(self.samples_mb, default=0.0)
+
+
+def record(name: str, line: str) -> None:
+    """Print a figure and append it to $DOTDO_RELIABILITY_FIGURES (if set), for docs/reliability.md."""
+    print(f"{name}: {line}")
+    path = os.environ.get("DOTDO_RELIABILITY_FIGURES")
+    if path:
+        with open(path, "a") as f:
+            f.write(f"{time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())} {name}: {line}\n")
+
+
+@contextlib.contextmanager
+def real_postgres_database() -> Iterator[str]:
+    """A fresh database on the real PostgreSQL (dropped afterwards), or skip when it does not answer."""
+    import uuid
+
+    import psycopg
+    name = f"dotdo_reliability_{uuid.uuid4().hex[:12]}"
+    try:
+        admin = psycopg.connect(REAL_POSTGRES_URL, autocommit=True, connect_timeout=5)
+    except psycopg.OperationalError as e:
+        pytest.skip(f"real PostgreSQL at {REAL_POSTGRES_URL} not reachable: {e}")
+    try:
+        admin.execute(f'CREATE DATABASE "{name}"')
+        yield REAL_POSTGRES_URL.rsplit("/", 1)[0] + "/" + name
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+def max_connections(conninfo: str) -> int:
+    import psycopg
+    with psycopg.connect(conninfo, autocommit=True) as c:
+        return int(c.execute("SHOW max_connections").fetchone()[0])
