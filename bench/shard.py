@@ -31,61 +31,41 @@ VALUE = b"x" * 32
 KEYS = 10_000
 
 
+def raw_workloads(conn):
+    """The workloads straight on a connection (apsw's and sqlite3's `execute` take the same calls)."""
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute(TABLE)
+    counter = itertools.count()
+
+    def write():
+        i = next(counter) % KEYS
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute(PUT, (b"k%d" % i, "string", VALUE, None, i))
+        conn.execute("COMMIT")
+
+    def batch():
+        conn.execute("BEGIN IMMEDIATE")
+        for _ in range(100):
+            i = next(counter) % KEYS
+            conn.execute(PUT, (b"k%d" % i, "string", VALUE, None, i))
+        conn.execute("COMMIT")
+
+    def read():
+        i = next(counter) % KEYS
+        conn.execute(GET, (b"k%d" % i, 0)).fetchone()
+
+    return write, batch, read
+
+
 def raw_apsw(path: str):
     conn = apsw.Connection(path)
     conn.set_busy_timeout(30_000)  # as the core sets: a second process's writer waits, never fails
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=NORMAL")
-    conn.execute(TABLE)
-    counter = itertools.count()
-
-    def write():
-        i = next(counter) % KEYS
-        conn.execute("BEGIN IMMEDIATE")
-        conn.execute(PUT, (b"k%d" % i, "string", VALUE, None, i))
-        conn.execute("COMMIT")
-
-    def batch():
-        conn.execute("BEGIN IMMEDIATE")
-        for _ in range(100):
-            i = next(counter) % KEYS
-            conn.execute(PUT, (b"k%d" % i, "string", VALUE, None, i))
-        conn.execute("COMMIT")
-        return 100
-
-    def read():
-        i = next(counter) % KEYS
-        conn.execute(GET, (b"k%d" % i, 0)).fetchone()
-
-    return write, batch, read
+    return raw_workloads(conn)
 
 
 def raw_sqlite3(path: str):
-    conn = sqlite3.connect(path, isolation_level=None, timeout=30)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=NORMAL")
-    conn.execute(TABLE)
-    counter = itertools.count()
-
-    def write():
-        i = next(counter) % KEYS
-        conn.execute("BEGIN IMMEDIATE")
-        conn.execute(PUT, (b"k%d" % i, "string", VALUE, None, i))
-        conn.execute("COMMIT")
-
-    def batch():
-        conn.execute("BEGIN IMMEDIATE")
-        for _ in range(100):
-            i = next(counter) % KEYS
-            conn.execute(PUT, (b"k%d" % i, "string", VALUE, None, i))
-        conn.execute("COMMIT")
-        return 100
-
-    def read():
-        i = next(counter) % KEYS
-        conn.execute(GET, (b"k%d" % i, 0)).fetchone()
-
-    return write, batch, read
+    return raw_workloads(sqlite3.connect(path, isolation_level=None, timeout=30))
 
 
 def core(path: str):
@@ -104,7 +84,6 @@ def core(path: str):
             for _ in range(100):
                 i = next(counter) % KEYS
                 kv.put(tx, b"k%d" % i, "string", VALUE)
-        return 100
 
     def read():
         i = next(counter) % KEYS
