@@ -113,9 +113,6 @@ def test_a_lock_held_past_the_busy_timeout_raises_a_response_error_in_process(tm
 
 @pytest.mark.slow
 @pytest.mark.timeout(120)
-@pytest.mark.xfail(strict=True, raises=redis.TimeoutError,
-                   reason="dotdo serve gives no reply at all within 45 s to a write blocked past SQLite's 30 s busy "
-                          "timeout (in-process the same write gets an error after 30 s)")
 def test_a_lock_held_past_the_busy_timeout_gives_an_error_reply_over_resp(tmp_path):
     with dotdo_serve(str(tmp_path / "data")) as (proc, port):
         r = redis.Redis(port=port, socket_timeout=45, retry=Retry(NoBackoff(), 0))

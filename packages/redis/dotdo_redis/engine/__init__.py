@@ -25,7 +25,7 @@ from ..storage import Keyspace, ShardTables, purge_expired
 from . import commands as _commands_pkg
 from .context import Ctx
 from .errors import (
-    CROSSSLOT, EXECABORT, RedisError, unknown_command, wrong_arity,
+    CROSSSLOT, EXECABORT, RedisError, storage_error, unknown_command, wrong_arity,
 )
 from .registry import COMMANDS, Command
 from .blocking import Blocked
@@ -159,6 +159,9 @@ class Engine:
         except RedisError as e:
             return e
         except Exception as e:
+            reply = storage_error(e)
+            if reply is not None:
+                return reply
             log.exception("command %r failed", argv[:1])
             return RedisError(f"ERR internal error in '{argv[0].decode('utf-8', 'replace')}': {type(e).__name__}")
 

@@ -46,3 +46,19 @@ def unknown_subcommand(sub: bytes, container: str) -> RedisError:
     return RedisError(
         f"ERR unknown subcommand '{sub.decode('utf-8', 'replace')[:128]}'. Try {container.upper()} HELP."
     )
+
+
+def storage_error(exc: BaseException) -> RedisError | None:
+    """The reply for a failure of the storage itself (not of a command), or None for anything else.
+    Redis answers persistence failures with MISCONF; a data directory locked by another process
+    past the busy timeout has no Redis equivalent, so it is an ERR that says so."""
+    import apsw
+
+    if isinstance(exc, apsw.FullError):
+        return RedisError("MISCONF Errors writing to the data directory: database or disk is full. "
+                          "Commands that may modify the data set are disabled until space is freed.")
+    if isinstance(exc, apsw.BusyError):
+        return RedisError("ERR the data directory is locked by another process (SQLite busy timeout); the write was not applied")
+    if isinstance(exc, (apsw.IOError, apsw.CantOpenError, apsw.ReadOnlyError)):
+        return RedisError(f"MISCONF Errors writing to the data directory: {exc}")
+    return None

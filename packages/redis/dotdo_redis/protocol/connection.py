@@ -15,7 +15,7 @@ from collections import deque
 from typing import Any
 
 from ..engine import Blocked, Engine
-from ..engine.errors import RedisError
+from ..engine.errors import RedisError, storage_error
 from ..engine.replies import NO_REPLY
 from .resp import ProtocolError, RequestParser, encode
 
@@ -49,26 +49,34 @@ class RespServer:
         conns, self.ready = self.ready, []
         for conn in conns:
             conn.in_ready = False
-        runs: list[tuple[RespConnection, list[list[bytes]]]] = []
+        ran: list[RespConnection] = []
         batch = self.engine.batch()
         try:
             for conn in conns:
-                runs.append((conn, conn.run_queue(batch)))
-        except Exception:
-            log.exception("command failed; rolling back this batch and re-running it command by command")
+                ran.append(conn)
+                conn.run_queue(batch)
+        except Exception as e:
             try:
                 batch.close(RuntimeError("rollback"))
             except Exception:
                 log.exception("rollback failed")
-            self._rerun_singly(conns)
+            for conn in conns[len(ran):]:  # never started: their requests are still queued
+                self.schedule(conn)
+            error = storage_error(e)
+            if error is not None:  # the storage failed, not a command: every request in the batch failed
+                for conn in ran:
+                    conn.fail_taken(error)
+                return
+            log.exception("command failed; rolling back this batch and re-running it command by command")
+            self._rerun_singly(ran)
             return
         try:
             batch.close(None)
         except Exception as e:
             log.exception("commit failed")
-            for conn, _ in runs:
-                conn.out = bytearray()
-                conn.write_error(RedisError(f"ERR commit failed: {e}"))
+            error = storage_error(e) or RedisError(f"ERR commit failed: {e}")
+            for conn in ran:
+                conn.fail_taken(error)
             return
         for conn in conns:
             conn.flush()
@@ -162,8 +170,14 @@ class RespConnection(asyncio.Protocol):
         while inbox:
             encode(inbox.popleft(), resp3, self.out)
 
-    def write_error(self, error: RedisError) -> None:
-        encode(error, False, self.out)
+    def fail_taken(self, error: RedisError) -> None:
+        """Every request of the rolled-back batch gets the error: one reply per request, as the client counts."""
+        self.out = bytearray()
+        if self.blocked is not None:
+            self.blocked.cancel()
+            self.blocked = None
+        for _ in self.taken:
+            encode(error, self.session.protocol == 3, self.out)
         self.flush()
 
     def flush(self) -> None:
