@@ -234,3 +234,36 @@ def blocked(ctx, keys: list[bytes], timeout: float | None, timeout_reply, immedi
     if must_not_block(ctx):
         return immediate_reply
     return Blocked(ctx.engine.shard_index_for(keys), timeout, timeout_reply)
+
+
+def intercard_limit(rest: tuple[bytes, ...]) -> int:
+    """SINTERCARD / ZINTERCARD's trailing `[LIMIT n]` (0: no limit), with Redis's errors."""
+    limit = 0
+    i = 0
+    while i < len(rest):
+        if rest[i].lower() == b"limit" and i + 1 < len(rest):
+            try:
+                limit = to_int(rest[i + 1])
+            except RedisError:
+                limit = -1
+            if limit < 0:
+                raise RedisError("ERR LIMIT can't be negative")
+            i += 2
+        else:
+            raise RedisError(SYNTAX)
+    return limit
+
+
+def mpop_count(rest: tuple[bytes, ...]) -> int:
+    """LMPOP / ZMPOP's trailing `[COUNT n]` (default 1), with Redis's errors."""
+    if not rest:
+        return 1
+    if len(rest) != 2 or rest[0].lower() != b"count":
+        raise RedisError(SYNTAX)
+    try:
+        count = to_int(rest[1])
+    except RedisError:
+        count = 0
+    if count <= 0:
+        raise RedisError("ERR count should be greater than 0")
+    return count

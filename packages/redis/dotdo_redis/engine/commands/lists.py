@@ -13,6 +13,7 @@ from ..errors import INDEX_OUT_OF_RANGE, NO_SUCH_KEY, SYNTAX, RedisError, wrong_
 from ..registry import command
 from ..replies import NULL_ARRAY, OK
 from .collection_helpers import (
+    mpop_count,
     blocked,
     key_callback,
     numkeys_arg,
@@ -404,16 +405,7 @@ def _mpop_args(args: tuple[bytes, ...]) -> tuple[list[bytes], bool, int]:
     keys = list(args[1 : 1 + numkeys])
     left = _side(args[1 + numkeys])
     rest = args[2 + numkeys :]
-    count = 1
-    if rest:
-        if len(rest) != 2 or rest[0].lower() != b"count":
-            raise RedisError(SYNTAX)
-        try:
-            count = to_int(rest[1])
-        except RedisError:
-            count = 0
-        if count <= 0:
-            raise RedisError("ERR count should be greater than 0")
+    count = mpop_count(rest)
     return keys, left, count
 
 

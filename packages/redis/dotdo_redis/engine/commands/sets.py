@@ -9,6 +9,7 @@ from ..errors import SYNTAX, RedisError
 from ..registry import command
 from ..replies import SetReply
 from .collection_helpers import (
+    intercard_limit,
     filter_match,
     key_callback,
     numkeys_arg,
@@ -243,19 +244,7 @@ def sintercard(ctx: Ctx, numkeys: bytes, *args: bytes):
     if n > len(args):
         raise RedisError("ERR Number of keys can't be greater than number of args")
     keys, rest = args[:n], args[n:]
-    limit = 0
-    i = 0
-    while i < len(rest):
-        if rest[i].lower() == b"limit" and i + 1 < len(rest):
-            try:
-                limit = to_int(rest[i + 1])
-            except RedisError:
-                limit = -1
-            if limit < 0:
-                raise RedisError("ERR LIMIT can't be negative")
-            i += 2
-        else:
-            raise RedisError(SYNTAX)
+    limit = intercard_limit(rest)
     return len(_inter(_load_all(ctx, keys), limit))
 
 

@@ -20,6 +20,8 @@ from ..errors import (
 from ..registry import command
 from ..replies import NULL_ARRAY, Double
 from .collection_helpers import (
+    mpop_count,
+    intercard_limit,
     blocked,
     d2string,
     filter_match,
@@ -620,16 +622,7 @@ def _mpop_args(args: tuple[bytes, ...]) -> tuple[list[bytes], bool, int]:
     if where not in (b"min", b"max"):
         raise RedisError(SYNTAX)
     rest = args[2 + numkeys :]
-    count = 1
-    if rest:
-        if len(rest) != 2 or rest[0].lower() != b"count":
-            raise RedisError(SYNTAX)
-        try:
-            count = to_int(rest[1])
-        except RedisError:
-            count = 0
-        if count <= 0:
-            raise RedisError("ERR count should be greater than 0")
+    count = mpop_count(rest)
     return keys, where == b"max", count
 
 
@@ -822,19 +815,7 @@ def zintercard(ctx: Ctx, *args: bytes):
     keys = _input_keys("zintercard", args)
     sources = [_source(ctx, k) for k in keys]
     rest = args[1 + len(keys) :]
-    limit = 0
-    i = 0
-    while i < len(rest):
-        if rest[i].lower() == b"limit" and i + 1 < len(rest):
-            try:
-                limit = to_int(rest[i + 1])
-            except RedisError:
-                limit = -1
-            if limit < 0:
-                raise RedisError("ERR LIMIT can't be negative")
-            i += 2
-        else:
-            raise RedisError(SYNTAX)
+    limit = intercard_limit(rest)
     n = len(_compute("inter", sources, [1.0] * len(keys), "sum"))
     return min(n, limit) if limit else n
 
