@@ -2,88 +2,11 @@
 the dotdo side is `dotdo serve redis` on the test's data directory."""
 from __future__ import annotations
 
-import socket
 import threading
 import time
-from urllib.parse import urlparse
 
 import pytest
 
-from conformance import harness
-from dotdo_core import Runtime, Store
-from dotdo_redis.server import front
-
-
-def _frame(args) -> bytes:
-    out = b"*%d\r\n" % len(args)
-    for a in args:
-        a = a if isinstance(a, bytes) else str(a).encode()
-        out += b"$%d\r\n%s\r\n" % (len(a), a)
-    return out
-
-
-class Wire:
-    """A bare RESP connection: send a command, get back the exact bytes of one reply."""
-
-    def __init__(self, host: str, port: int, db: int) -> None:
-        self.sock = socket.create_connection((host, port), timeout=10)
-        self.buf = b""
-        assert self.call("SELECT", db) == b"+OK\r\n"
-
-    def _fill(self, n: int) -> None:
-        while len(self.buf) < n:
-            chunk = self.sock.recv(65536)
-            if not chunk:
-                raise ConnectionError("closed")
-            self.buf += chunk
-
-    def _end(self, pos: int) -> int:
-        while (nl := self.buf.find(b"\r\n", pos)) == -1:
-            self._fill(len(self.buf) + 1)
-        kind, head, after = self.buf[pos:pos + 1], self.buf[pos + 1:nl], nl + 2
-        if kind in b"$=!" and head != b"-1":
-            self._fill(after + int(head) + 2)
-            return after + int(head) + 2
-        if kind in b"*~>%|" and head != b"-1":
-            for _ in range(int(head) * (2 if kind in b"%|" else 1)):
-                after = self._end(after)
-        return after
-
-    def call(self, *args) -> bytes:
-        self.sock.sendall(_frame(args))
-        end = self._end(0)
-        reply, self.buf = self.buf[:end], self.buf[end:]
-        return reply
-
-    def close(self) -> None:
-        self.sock.close()
-
-
-@pytest.fixture
-def wire(target, client):
-    first = client()  # flushes the real db; on dotdo it opens the data directory
-    made: list[Wire] = []
-    runtime = None
-    if target == "real":
-        url = urlparse(harness.real_url("redis"))
-        host, port, db = url.hostname or "127.0.0.1", url.port or 6379, int((url.path or "/0").lstrip("/") or 0)
-    else:
-        runtime = Runtime(Store.shared(first.connection_pool.engine.store.path)).start()
-        listener = runtime.listen(front, host="127.0.0.1", port=0)
-        host, port, db = listener.host, listener.port, 0
-
-    def make(protocol: int = 2) -> Wire:
-        w = Wire(host, port, db)
-        made.append(w)
-        if protocol == 3:
-            w.call("HELLO", 3)
-        return w
-
-    yield make
-    for w in made:
-        w.close()
-    if runtime is not None:
-        runtime.stop()
 
 
 SETUP = [
