@@ -18,6 +18,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from .auth import has_users
 from .store import Store
 
 log = logging.getLogger("dotdo.runtime")
@@ -33,7 +34,8 @@ class Front:
     default_port: int
     build: Callable[[Store], ProtocolFactory]
     description: str = ""
-    has_credentials: Callable[[Store], bool] = lambda store: False
+    # Whether a client must authenticate before this front serves it: users in the catalog (dotdo user add).
+    has_credentials: Callable[[Store], bool] = has_users
 
 
 @dataclass

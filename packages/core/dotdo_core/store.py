@@ -15,7 +15,7 @@ import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import sqlite
+from . import names, sqlite
 from .hashing import HASHES
 from .shard import Shard
 
@@ -145,6 +145,7 @@ class Store:
             if row is None:
                 if not create:
                     raise KeyError(name)
+                names.check_namespace(name)
                 if hash not in HASHES:
                     raise ValueError(f"unknown hash {hash!r}")
                 if shards < 1:
