@@ -33,6 +33,7 @@ class Database:
         self.name = name
         self.ns = store.namespace(name, kind="postgres")
         self.shard = self.ns.shards[0]
+        self.shard.pin()  # wconn below is the shard's writer, kept with PostgreSQL's functions registered on it
         self.shard.ensure_schema("postgres_catalog", SCHEMA)
         self.catalog = Catalog()
         self.sequences = Sequences(self)

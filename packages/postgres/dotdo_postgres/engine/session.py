@@ -3,6 +3,7 @@ settings, currval — and the execution of plans against the database's connecti
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -156,6 +157,10 @@ class Session:
             err = map_sqlite_error(e, plan)
             self._after_error(plan)
             raise err from None
+        except decimal.InvalidOperation:
+            # decimal's context refuses an exponent beyond its range where PostgreSQL's numeric would overflow
+            self._after_error(plan)
+            raise PgError("22003", "value overflows numeric format") from None
         except (TypeError, ValueError, AttributeError, KeyError, IndexError, ArithmeticError) as e:
             self._after_error(plan)
             raise PgError("XX000", f"dotdo internal error: {type(e).__name__}: {e}") from None
@@ -513,7 +518,7 @@ _SQLITE_ERRORS: list[tuple[re.Pattern, Callable[[re.Match, Plan], PgError]]] = [
      lambda m, p: PgError("23514", f'new row for relation "{p.table}" violates check constraint "{m.group(1)}"',
                           constraint=m.group(1), table=p.table)),
     (re.compile(r"no such table: (?:main\.)?(\w+)"), lambda m, p: PgError("42P01", f'relation "{m.group(1)}" does not exist')),
-    (re.compile(r"no such column: (?:\w+\.)?([\w\"]+)"),
+    (re.compile(r"no such column: (?:\w+\.)?(\S+)"),
      lambda m, p: PgError("42703", f'column "{m.group(1)}" does not exist')),
     (re.compile(r"no such function: (\w+)"),
      lambda m, p: PgError("42883", f"function {m.group(1).lower()}() does not exist",
@@ -530,10 +535,11 @@ _SQLITE_ERRORS: list[tuple[re.Pattern, Callable[[re.Match, Plan], PgError]]] = [
     (re.compile(r"sub-select returns (\d+) columns"),
      lambda m, p: PgError("42601", "subquery must return only one column")),
     (re.compile(r"integer overflow"), lambda m, p: PgError("22003", "bigint out of range")),
-    (re.compile(r"near \"([^\"]*)\": syntax error"), lambda m, p: PgError("42601", f'syntax error at or near "{m.group(1)}"')),
+    (re.compile(r"near \"(.*)\": syntax error"), lambda m, p: PgError("42601", f'syntax error at or near "{m.group(1)}"')),
     (re.compile(r"unrecognized token: \"(.*)\""), lambda m, p: PgError("42601", f'syntax error at or near "{m.group(1)}"')),
     (re.compile(r"incomplete input"), lambda m, p: PgError("42601", "syntax error at end of input")),
     (re.compile(r"row value misused"), lambda m, p: PgError("42601", "row expressions are not supported here")),
+    (re.compile(r"no tables specified"), lambda m, p: PgError("42601", "SELECT * with no tables specified is not valid")),
     (re.compile(r"no such window: (\w+)"), lambda m, p: PgError("42704", f'window "{m.group(1)}" does not exist')),
     (re.compile(r"UNIQUE constraint failed"), lambda m, p: PgError("23505", "duplicate key value violates unique constraint")),
 ]

@@ -619,6 +619,9 @@ class Translator:
     def _table(self, node: exp.Expression) -> Table:
         if isinstance(node, exp.Schema):
             node = node.this
+        if not isinstance(node, exp.Table) or not isinstance(node.this, exp.Identifier):
+            # sqlglot accepts a few shapes PostgreSQL's grammar does not (`DELETE t`, `INSERT (a) ...`)
+            raise syntax_error(node.sql("postgres")[:40] if isinstance(node, exp.Expression) else None, None)
         name = node.name
         if node.db and node.db != "public":
             raise PgError("3F000", f'schema "{node.db}" does not exist')

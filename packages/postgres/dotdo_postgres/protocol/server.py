@@ -244,6 +244,8 @@ class PgConnection(asyncio.Protocol):
             raise
         except PgError as e:
             self._failed_message(kind, e)
+        except struct.error:  # a field runs past the end of its message
+            self._failed_message(kind, PgError("08P01", "insufficient data left in message"))
         except Exception as e:  # a bug must cost one statement, never the connection
             log.exception("internal error")
             self._failed_message(kind, PgError("XX000", f"dotdo internal error: {type(e).__name__}: {e}"))
@@ -336,7 +338,14 @@ class PgConnection(asyncio.Protocol):
         end = body.find(b"\x00", pos)
         if end < 0:
             raise PgError("08P01", "invalid string in message")
-        return body[pos:end].decode(), end + 1
+        return _utf8(body[pos:end]), end + 1
+
+    @staticmethod
+    def _target(body: bytes, message: str) -> str:
+        """The 'S'tatement or 'P'ortal byte that opens Describe and Close."""
+        if not body or body[0] not in b"SP":
+            raise PgError("08P01", f"invalid {message} message subtype {body[0] if body else 0}")
+        return chr(body[0])
 
     # simple query ---------------------------------------------------------------
     def simple_query(self, body: bytes) -> None:
@@ -453,14 +462,14 @@ class PgConnection(asyncio.Protocol):
                 # binary needs a type: the one ParameterDescription announced (asyncpg relies on it)
                 t = prepared.plan.param_types.get(i + 1)
                 oid = t.pg.oid if t is not None else 0
-            params.append(param_in(oid, fmt, raw))
+            params.append(_param(oid, fmt, raw, i + 1))
         nr = _H.unpack_from(body, pos)[0]
         rfmts = list(struct.unpack_from(f"!{nr}h", body, pos + 2)) if nr else []
         self.portals[portal] = Portal(prepared, params, rfmts)
         self.out.append(M.BIND_COMPLETE)
 
     def describe(self, body: bytes) -> None:
-        what = chr(body[0])
+        what = self._target(body, "DESCRIBE")
         name, _ = self._cstr(body, 1)
         if what == "S":
             prepared = self.prepared.get(name)
@@ -549,7 +558,7 @@ class PgConnection(asyncio.Protocol):
             self.portals.pop("", None)
 
     def close_message(self, body: bytes) -> None:
-        what = chr(body[0])
+        what = self._target(body, "CLOSE")
         name, _ = self._cstr(body, 1)
         if what == "S":
             self.prepared.pop(name, None)
@@ -622,6 +631,26 @@ class PgConnection(asyncio.Protocol):
 
 class _Fatal(Exception):
     """The connection is closed; stop processing its input."""
+
+
+def _utf8(raw: bytes) -> str:
+    try:
+        return raw.decode()
+    except UnicodeDecodeError as e:
+        bad = " ".join(f"0x{b:02x}" for b in raw[e.start:min(e.end, e.start + 2)])
+        raise PgError("22021", f'invalid byte sequence for encoding "UTF8": {bad}') from None
+
+
+def _param(oid: int, fmt: int, raw: bytes, n: int) -> Any:
+    """One Bind parameter; bytes that cannot be its type are the client's error, not ours."""
+    try:
+        return param_in(oid, fmt, raw)
+    except UnicodeDecodeError:
+        return _utf8(raw)  # raises 22021 naming the bad bytes
+    except (struct.error, ValueError, IndexError):
+        if fmt == 1:
+            raise PgError("22P03", f"incorrect binary data format in bind parameter {n}") from None
+        raise
 
 
 def protocol_factory(store) -> Any:
