@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import os
 import sys
 import tempfile
 import traceback
 
-from . import plugins
+from . import auth, plugins, tls
 from .runtime import Runtime
 from .store import Store, resolve_path
 
@@ -20,6 +21,10 @@ sharded SQLite files: no database server to install.
   dotdo serve redis --port redis=6390
                                 serve only Redis, on port 6390
   dotdo info                    namespaces, shards and sizes in a data directory
+  dotdo user add NAME --tenant T
+                                a user who may connect (SCRAM-SHA-256 / AUTH), seeing tenant T only
+  dotdo serve --host 0.0.0.0 --tls-cert cert.pem --tls-key key.pem
+                                serve beyond this machine: needs a user, TLS recommended
 
 The data directory is --data, else $DOTDO_DATA, else ./.dotdo.
 """
@@ -49,7 +54,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
     fronts = _fronts_or_exit(args.protocols)
     ports = _parse_ports(args.port)
     store = Store.shared(args.data, sync=args.sync)
-    runtime = Runtime(store)
+    if args.tls_key and not args.tls_cert:
+        print("dotdo: --tls-key needs --tls-cert", file=sys.stderr)
+        return 1
+    try:
+        context = tls.server_context(args.tls_cert, args.tls_key) if args.tls_cert else None
+    except (OSError, ValueError) as e:
+        print(f"dotdo: cannot load the TLS certificate/key: {e}", file=sys.stderr)
+        return 1
+    runtime = Runtime(store, tls=context, max_connections=args.max_connections)
     runtime.start()
     try:
         for name, front in fronts.items():
@@ -64,7 +77,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         runtime.stop()
         print(f"dotdo: {e}", file=sys.stderr)
         return 1
-    print(f"data directory {store.path}; Ctrl-C stops", flush=True)
+    users = len(auth.list_users(store))
+    access = f"{users} user(s), authentication required" if users else "no users: no authentication (loopback only)"
+    print(f"data directory {store.path}; {access}; {'TLS' if context else 'no TLS'}; Ctrl-C stops", flush=True)
     runtime.run_forever()
     return 0
 
@@ -104,6 +119,42 @@ def cmd_info(args: argparse.Namespace) -> int:
     return 0
 
 
+def _password(args: argparse.Namespace) -> str:
+    if args.password is not None:
+        return args.password
+    if sys.stdin.isatty():
+        first = getpass.getpass("password: ")
+        if first != getpass.getpass("again: "):
+            sys.exit("dotdo: the passwords differ")
+        return first
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def cmd_user(args: argparse.Namespace) -> int:
+    store = Store(args.data)
+    try:
+        if args.action == "add":
+            user = auth.add_user(store, args.name, _password(args), tenant=args.tenant, replace=args.replace)
+            print(f"user {user.name} (tenant {user.tenant or '(unprefixed)'}) added")
+        elif args.action == "remove":
+            if not auth.remove_user(store, args.name):
+                print(f"dotdo: no user {args.name!r}", file=sys.stderr)
+                return 1
+            print(f"user {args.name} removed")
+        else:
+            users = auth.list_users(store)
+            for user in users:
+                print(f"{user.name}\ttenant={user.tenant or '(unprefixed)'}\t{'on' if user.enabled else 'off'}")
+            if not users:
+                print("no users: served protocols ask for no authentication and bind loopback only")
+    except auth.AuthError as e:
+        print(f"dotdo: {e}", file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="dotdo", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -117,6 +168,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--unix-dir", help="also listen on NAME.sock unix sockets in this directory")
     serve.add_argument("--sync", choices=["normal", "full"], default="normal",
                        help="normal: every acknowledged write survives a process crash (default); full: also power loss")
+    serve.add_argument("--tls-cert", metavar="FILE", help="PEM certificate (chain): serve every TCP listener over TLS")
+    serve.add_argument("--tls-key", metavar="FILE", help="PEM private key for --tls-cert (if not in the same file)")
+    serve.add_argument("--max-connections", type=int, default=10_000, metavar="N",
+                       help="connections served at once per protocol; more are refused with the protocol's error (default 10000)")
     serve.set_defaults(func=cmd_serve)
 
     demo = sub.add_parser("demo", help="show one call through each drop-in's genuine client")
@@ -126,6 +181,20 @@ def build_parser() -> argparse.ArgumentParser:
     info = sub.add_parser("info", help="namespaces, shards and sizes in a data directory")
     info.add_argument("--data", help="data directory (default $DOTDO_DATA or ./.dotdo)")
     info.set_defaults(func=cmd_info)
+
+    user = sub.add_parser("user", help="users who may connect to the served protocols, each seeing one tenant")
+    user_sub = user.add_subparsers(dest="action", required=True)
+    add = user_sub.add_parser("add", help="add a user (password from --password, else asked, else one line of stdin)")
+    add.add_argument("name")
+    add.add_argument("--tenant", help="namespace prefix the user sees (default: the user's name; '' = the unprefixed namespaces)")
+    add.add_argument("--password", help="the password (visible in the process list; prefer stdin)")
+    add.add_argument("--replace", action="store_true", help="replace an existing user of that name")
+    remove = user_sub.add_parser("remove", help="remove a user (the tenant's data stays)")
+    remove.add_argument("name")
+    user_sub.add_parser("list", help="list the users and their tenants")
+    for p in (add, remove, user_sub.choices["list"]):
+        p.add_argument("--data", help="data directory (default $DOTDO_DATA or ./.dotdo)")
+    user.set_defaults(func=cmd_user)
     return parser
 
 

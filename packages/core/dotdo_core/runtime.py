@@ -14,6 +14,7 @@ import logging
 import os
 import signal
 import socket
+import ssl
 import threading
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -36,6 +37,12 @@ class Front:
     description: str = ""
     # Whether a client must authenticate before this front serves it: users in the catalog (dotdo user add).
     has_credentials: Callable[[Store], bool] = has_users
+    # True for a protocol that negotiates TLS in-band (pgwire's SSLRequest): the runtime does not wrap
+    # its listener but calls `build(store, tls_context_or_None)`, and the front upgrades with tls.start_tls.
+    starttls: bool = False
+    # Written to a connection over the runtime's max_connections before closing it: the vendor's own
+    # refusal (Redis: "-ERR max number of clients reached"). None closes without a word.
+    busy_reply: bytes | None = None
 
 
 @dataclass
@@ -72,9 +79,10 @@ class _Tracked(asyncio.Protocol):
     """Wraps a front's protocol so the runtime can close every live connection on shutdown.
     The hot callbacks are bound straight to the inner protocol: no extra call per packet."""
 
-    def __init__(self, inner: asyncio.Protocol, live: set) -> None:
+    def __init__(self, inner: asyncio.Protocol, live: set, mine: set) -> None:
         self._inner = inner
         self._live = live
+        self._mine = mine
         self.data_received = inner.data_received  # type: ignore[method-assign]
         self.eof_received = inner.eof_received  # type: ignore[method-assign]
         self.pause_writing = inner.pause_writing  # type: ignore[method-assign]
@@ -83,16 +91,34 @@ class _Tracked(asyncio.Protocol):
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self._transport = transport
         self._live.add(transport)
+        self._mine.add(self)
         self._inner.connection_made(transport)
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._live.discard(self._transport)
+        self._mine.discard(self)
         self._inner.connection_lost(exc)
 
 
+class _Refused(asyncio.Protocol):
+    """A connection beyond the limit: gets the front's refusal and is closed; the front never sees it."""
+
+    def __init__(self, reply: bytes | None) -> None:
+        self._reply = reply
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        if self._reply:
+            transport.write(self._reply)  # type: ignore[attr-defined]
+        transport.close()
+
+
 class Runtime:
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, *, tls: ssl.SSLContext | None = None, max_connections: int | None = None) -> None:
+        """`tls`: serve every TCP listener over TLS (see dotdo_core.tls). `max_connections`: per listener,
+        the connections served at once; one more gets the front's busy_reply and is closed."""
         self.store = store
+        self.tls = tls
+        self.max_connections = max_connections
         self.listeners: list[Listener] = []
         self.loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
@@ -112,11 +138,16 @@ class Runtime:
                 f"refusing to serve {front.name} on {host}: binding a non-loopback address requires "
                 f"credentials configured for {front.name}; bind 127.0.0.1 or configure authentication"
             )
-        factory = front.build(self.store)
+        factory = front.build(self.store, self.tls) if front.starttls else front.build(self.store)
         live = self._live
+        mine: set = set()  # this listener's connections, for max_connections
+        limit = self.max_connections
+        wrap = self.tls if path is None and not front.starttls else None
 
         def tracked() -> asyncio.Protocol:
-            return _Tracked(factory(), live)
+            if limit is not None and len(mine) >= limit:
+                return _Refused(front.busy_reply)
+            return _Tracked(factory(), live, mine)
 
         async def start() -> Listener:
             if path is not None:
@@ -126,11 +157,11 @@ class Runtime:
                 return Listener(front.name, None, None, path, server)
             want = front.default_port if port is None else port
             try:
-                server = await self.loop.create_server(tracked, host, want, reuse_address=True)
+                server = await self.loop.create_server(tracked, host, want, reuse_address=True, ssl=wrap)
             except OSError as e:
                 if not (fallback_port and e.errno == errno.EADDRINUSE):
                     raise
-                server = await self.loop.create_server(tracked, host, 0, reuse_address=True)
+                server = await self.loop.create_server(tracked, host, 0, reuse_address=True, ssl=wrap)
             bound = server.sockets[0].getsockname()
             for sock in server.sockets:
                 if sock.family in (socket.AF_INET, socket.AF_INET6):

@@ -1,0 +1,190 @@
+"""Security of the server runtime every front shares: who may bind beyond loopback, TLS on the wire
+(from the first byte, and in-band for protocols that negotiate it), connection limits, and names
+that must never become namespaces. Each test fails if its protection is removed."""
+from __future__ import annotations
+
+import asyncio
+import socket
+import ssl
+import subprocess
+import sys
+
+import pytest
+import redis
+
+from dotdo_core import Front, Runtime, Store, auth, names, tls
+from tests.reliability.support import dotdo_serve
+
+
+class Echo(asyncio.Protocol):
+    def connection_made(self, transport):
+        self.transport = transport
+
+    def data_received(self, data):
+        self.transport.write(data)
+
+
+class StartTlsEcho(asyncio.Protocol):
+    """A toy in-band protocol shaped like pgwire's SSLRequest: b'TLS?' → 'S' and a handshake, or 'N'."""
+
+    def __init__(self, context):
+        self.context = context
+
+    def connection_made(self, transport):
+        self.transport = transport
+
+    def data_received(self, data):
+        if data == b"TLS?":
+            if self.context is None:
+                self.transport.write(b"N")
+                return
+            self.transport.write(b"S")
+            tls.start_tls(self.transport, self.context, self.upgraded)
+        else:
+            self.transport.write(b"echo:" + data)
+
+    def upgraded(self, transport):
+        self.transport = transport
+
+
+ECHO = Front(name="echo", default_port=0, build=lambda store: Echo, busy_reply=b"BUSY\n")
+STARTTLS = Front(name="starttls", default_port=0, starttls=True, build=lambda store, ctx: lambda: StartTlsEcho(ctx))
+
+
+@pytest.fixture(scope="module")
+def cert(tmp_path_factory):
+    """A self-signed certificate for localhost/127.0.0.1, made for this run."""
+    d = tmp_path_factory.mktemp("tls")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(d / "key.pem"),
+                    "-out", str(d / "cert.pem"), "-days", "2", "-subj", "/CN=localhost",
+                    "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"], check=True, capture_output=True)
+    return str(d / "cert.pem"), str(d / "key.pem")
+
+
+def client_context(cafile):
+    ctx = ssl.create_default_context(cafile=cafile)
+    return ctx
+
+
+@pytest.fixture
+def runtime_factory():
+    made = []
+
+    def make(store=None, **kw):
+        rt = Runtime(store or Store(":memory:"), **kw).start()
+        made.append(rt)
+        return rt
+    yield make
+    for rt in made:
+        rt.stop()
+
+
+# -- binding beyond loopback -------------------------------------------------------
+def test_binding_a_public_address_without_users_is_refused(runtime_factory):
+    rt = runtime_factory()
+    with pytest.raises(PermissionError, match="requires credentials"):
+        rt.listen(ECHO, host="0.0.0.0", port=0)
+
+
+def test_binding_a_public_address_is_allowed_once_a_user_exists(runtime_factory):
+    store = Store(":memory:")
+    auth.add_user(store, "ada", "pw")
+    rt = runtime_factory(store)
+    assert rt.listen(ECHO, host="0.0.0.0", port=0).port > 0
+
+
+def test_dotdo_serve_on_a_public_address_without_users_exits_with_the_reason(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "dotdo_core.cli", "serve", "redis", "--data", str(tmp_path),
+                           "--host", "0.0.0.0", "--port", "redis=0"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert "requires credentials" in done.stderr and "0.0.0.0" in done.stderr
+
+
+# -- TLS -----------------------------------------------------------------------------
+def test_tls_listener_speaks_only_tls(runtime_factory, cert):
+    rt = runtime_factory(tls=tls.server_context(*cert))
+    port = rt.listen(ECHO, port=0).port
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as raw:
+        with client_context(cert[0]).wrap_socket(raw, server_hostname="localhost") as s:
+            s.sendall(b"secret")
+            assert s.recv(10) == b"secret"
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as plain:
+        plain.sendall(b"secret\r\n")
+        assert b"secret" not in plain.recv(100)  # a plain-text client never gets an answer in clear
+
+
+def test_in_band_starttls_upgrades_the_same_connection(runtime_factory, cert):
+    rt = runtime_factory(tls=tls.server_context(*cert))
+    port = rt.listen(STARTTLS, port=0).port
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as raw:
+        raw.sendall(b"TLS?")
+        assert raw.recv(1) == b"S"
+        with client_context(cert[0]).wrap_socket(raw, server_hostname="localhost") as s:
+            s.sendall(b"hello")
+            assert s.recv(20) == b"echo:hello"
+
+
+def test_in_band_starttls_says_no_without_a_certificate(runtime_factory):
+    rt = runtime_factory()
+    port = rt.listen(STARTTLS, port=0).port
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as raw:
+        raw.sendall(b"TLS?")
+        assert raw.recv(1) == b"N"
+
+
+def test_redis_py_with_ssl_talks_to_dotdo_serve_with_a_certificate(tmp_path, cert):
+    with dotdo_serve(str(tmp_path), "redis", "--tls-cert", cert[0], "--tls-key", cert[1]) as (_, port):
+        r = redis.Redis(port=port, ssl=True, ssl_ca_certs=cert[0], ssl_check_hostname=True)
+        assert r.set("k", "v") and r.get("k") == b"v"
+        r.close()
+        with pytest.raises(redis.ConnectionError):
+            redis.Redis(port=port, socket_timeout=5).ping()
+
+
+def test_dotdo_serve_with_an_unreadable_certificate_refuses_to_start(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "dotdo_core.cli", "serve", "redis", "--data", str(tmp_path),
+                           "--port", "redis=0", "--tls-cert", str(tmp_path / "missing.pem")],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1 and "TLS certificate" in done.stderr
+
+
+# -- connection limit ----------------------------------------------------------------
+def test_connections_beyond_the_limit_get_the_fronts_refusal(runtime_factory):
+    rt = runtime_factory(max_connections=2)
+    port = rt.listen(ECHO, port=0).port
+    kept = [socket.create_connection(("127.0.0.1", port), timeout=5) for _ in range(2)]
+    for s in kept:
+        s.sendall(b"x")
+        assert s.recv(1) == b"x"
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as third:
+        assert third.recv(100) == b"BUSY\n"
+        assert third.recv(100) == b""
+    kept.pop().close()
+    for _ in range(50):  # the server sees the close asynchronously
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as again:
+            again.sendall(b"y")
+            if again.recv(5) == b"y":
+                break
+    else:
+        pytest.fail("a freed connection slot was never reused")
+    for s in kept:
+        s.close()
+
+
+# -- names -----------------------------------------------------------------------------
+@pytest.mark.parametrize("name", ["../escape", "..", "a/../../b", "nul\x00byte", "line\nbreak", "x" * 256, "CON"])
+def test_namespace_names_that_could_escape_or_confuse_are_refused(tmp_path, name):
+    data = tmp_path / "data"
+    with Store(data) as store:
+        with pytest.raises(names.InvalidName):
+            store.namespace(name)
+        assert store.namespaces() == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data"]
+    assert not (data / "ns").exists() or list((data / "ns").iterdir()) == []
+
+
+def test_a_tenant_named_like_a_path_cannot_be_configured(tmp_path):
+    with Store(tmp_path) as store:
+        with pytest.raises(auth.AuthError):
+            auth.add_user(store, "mallory", "pw", tenant="../x")
+        assert auth.list_users(store) == []
