@@ -14,7 +14,7 @@ import time
 
 
 def raise_file_limit() -> int:
-    """As many open files as we may have: every tenant's shard keeps its SQLite files open."""
+    """As many open files as we may have (core sizes its open-shard budget from the limit)."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     for want in (1 << 18, hard):
         try:
@@ -50,6 +50,7 @@ def main() -> None:
     parser.add_argument("--ops", type=int, default=5)
     args = parser.parse_args()
     limit = raise_file_limit()
+    from dotdo_core.open_shards import POOL
     from dotdo_redis import Redis
 
     out: dict = {"tenants": args.tenants, "file_limit": limit, "errors": 0, "error_samples": []}
@@ -110,6 +111,7 @@ def main() -> None:
         "p50_ms": pick(0.5), "p99_ms": pick(0.99), "max_ms": pick(1.0), "wrong_tenants": wrong,
         "open_files": open_files(limit), "rss_mb": round(status_kb("VmRSS") / 1024, 1),
         "rss_peak_mb": round(status_kb("VmHWM") / 1024, 1),
+        "open_shards": POOL.count(), "shard_budget": POOL.budget, "shard_closes": POOL.evictions,
     })
     print(json.dumps(out), flush=True)
     # Exit without unwinding thousands of open shards (with no descriptor left even a thread's exit can abort).

@@ -9,7 +9,7 @@ genuine client, and tenant isolation.
   PostgreSQL, which refuses every connection past max_connections (the wall agents hit).
 - Isolation: tenant B cannot read, list, count, guess or flush tenant A's keys, nor hear its pub/sub.
 
-Fast tier: 1,000 tenants and 1,000 Redis connections, 500 PostgreSQL connections.
+Fast tier: 1,000 tenants (200 open shards at a time) and 1,000 Redis connections, 500 PostgreSQL connections.
 Long tier (--long): 10,000 tenants and 10,000 Redis connections, 2,000 PostgreSQL connections."""
 from __future__ import annotations
 
@@ -30,24 +30,32 @@ from .support import (PG_LOAD_CLIENT, REAL_PREFIX, REAL_REDIS_URL, REPO, RssSamp
 TENANT_AGENTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "tenant_agents.py")
 
 
-def run_tenants(data: str, tenants: int, ops: int = 5) -> dict:
+def run_tenants(data: str, tenants: int, ops: int = 5, max_open_shards: int | None = None) -> dict:
+    env = dict(os.environ)
+    if max_open_shards is not None:
+        env["DOTDO_MAX_OPEN_SHARDS"] = str(max_open_shards)
     done = subprocess.run([sys.executable, TENANT_AGENTS, data, "--tenants", str(tenants), "--ops", str(ops)],
-                          capture_output=True, text=True, timeout=3600, cwd=REPO)
+                          capture_output=True, text=True, timeout=3600, cwd=REPO, env=env)
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def tenants_in_process(tmp_path, tier: str, tenants: int) -> None:
-    res = run_tenants(str(tmp_path / "data"), tenants)
+def tenants_in_process(tmp_path, tier: str, tenants: int, max_open_shards: int | None = None) -> None:
+    res = run_tenants(str(tmp_path / "data"), tenants, max_open_shards=max_open_shards)
     record(f"tenants in-process {tier}",
            f"{res['created']}/{tenants} tenants created in {res['create_s']} s ({res['create_per_s']}/s); "
            f"{res['ops']} small ops at {res['ops_per_s']}/s, p50 {res['p50_ms']} ms p99 {res['p99_ms']} ms; "
-           f"open files {res['open_files']} (limit {res['file_limit']}), RSS {res['rss_mb']} MB"
+           f"open files {res['open_files']} (limit {res['file_limit']}), RSS {res['rss_mb']} MB "
+           f"(peak {res['rss_peak_mb']} MB); open shards {res['open_shards']} of budget {res['shard_budget']}, "
+           f"{res['shard_closes']} idle-shard closes"
            + (f"; stopped by {res['create_error']}" if "create_error" in res else "")
            + (f"; {res['errors']} failed ops, e.g. {res['error_samples'][:2]}" if res["errors"] else ""))
     assert res["created"] == tenants, res.get("create_error")
     assert res["errors"] == 0, res["error_samples"]
     assert res["wrong_tenants"] == 0
+    # Idle shards past the budget are closed: descriptors stay bounded by the budget, not the tenant count.
+    assert res["open_shards"] <= res["shard_budget"]
+    assert res["open_files"] < res["shard_budget"] * 8 + 100
 
 
 def agents_over_the_wire(tmp_path, tier: str, agents: int, ops: int = 10) -> None:
@@ -78,8 +86,9 @@ def agents_over_the_wire(tmp_path, tier: str, agents: int, ops: int = 10) -> Non
     assert served_keys == agents * min(ops, 3)  # note, steps, memory per agent
 
 
-def test_1000_tenants_in_process(tmp_path):
-    tenants_in_process(tmp_path, "fast", 1000)
+def test_1000_tenants_in_process_with_200_open_shards(tmp_path):
+    # A budget below the tenant count, so the fast tier closes and reopens shards as 10,000 tenants do.
+    tenants_in_process(tmp_path, "fast", 1000, max_open_shards=200)
 
 
 def test_1000_agents_over_one_dotdo_serve_and_the_real_redis(tmp_path):

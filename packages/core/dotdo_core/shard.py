@@ -5,6 +5,9 @@ lock, across processes through SQLite's own write lock (BEGIN IMMEDIATE with a b
 timeout) — so the engines above never lock anything themselves. Readers run
 concurrently on per-thread connections (WAL mode); an in-memory shard has a single
 connection and so reads under the writer's lock.
+
+A file shard's connections open on first use and are closed again when the process has more
+open shards than its budget and this one is idle (open_shards.py); a later use reopens them.
 """
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ from typing import Any, Callable, Iterable
 
 from . import sqlite
 from .changes import SCHEMA as CHANGES_SCHEMA, ChangeFeed
+from .open_shards import POOL, clock
 
 
 class Tx:
@@ -68,7 +72,11 @@ class _Write:
                 outer.conn.execute(f"SAVEPOINT {self._savepoint}")
                 self._tx = outer
                 return outer
-            shard._writer.execute("BEGIN IMMEDIATE")
+            shard._used = clock()
+            writer = shard._writer
+            if writer is None:
+                writer = shard._open_writer()
+            writer.execute("BEGIN IMMEDIATE")
         except BaseException:
             shard._lock.release()
             raise
@@ -115,11 +123,12 @@ def _rollback(conn: sqlite.Connection) -> None:
 
 
 class _Read:
-    __slots__ = ("_shard", "_locked")
+    __slots__ = ("_shard", "_locked", "_counted")
 
     def __init__(self, shard: "Shard") -> None:
         self._shard = shard
         self._locked = False
+        self._counted = False
 
     def __enter__(self) -> sqlite.Connection:
         shard = self._shard
@@ -129,12 +138,29 @@ class _Read:
             shard._lock.acquire()
             self._locked = True
             return shard._writer
-        return shard._reader()
+        # Counted while in use, so the shard's readers are not closed under this read.
+        with shard._state:
+            shard._reading += 1
+        self._counted = True
+        shard._used = clock()
+        try:
+            return shard._reader()
+        except BaseException:
+            self._uncount()
+            raise
 
     def __exit__(self, *exc: Any) -> None:
         if self._locked:
             self._locked = False
             self._shard._lock.release()
+        elif self._counted:
+            self._uncount()
+
+    def _uncount(self) -> None:
+        self._counted = False
+        shard = self._shard
+        with shard._state:
+            shard._reading -= 1
 
 
 class Shard:
@@ -151,9 +177,17 @@ class Shard:
         self._readers_lock = threading.Lock()
         self._schemas: set[str] = set()
         self._closed = False
+        # Open/closed state of the connections: `_reading` counts reads in progress, `_generation`
+        # tells each thread whether its reader predates a close.
+        self._state = threading.Lock()
+        self._reading = 0
+        self._generation = 0
+        self._pinned = False
+        self._used = clock()
+        self._writer: sqlite.Connection | None = None
         if not self.memory:
             os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-        self._writer = sqlite.connect(path, sync=sync)
+        self._open_writer()
         self.changes = ChangeFeed(self)
         self.ensure_schema("_changes", CHANGES_SCHEMA)
         for ddl in schema:
@@ -169,15 +203,64 @@ class Shard:
         return _Read(self)
 
     def _reader(self) -> sqlite.Connection:
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
+        local = self._local
+        conn = getattr(local, "conn", None)
+        if conn is None or local.generation != self._generation:
             if self._closed:
                 raise sqlite.Error("shard is closed")
             conn = sqlite.connect(self.path, sync=self.sync)
-            self._local.conn = conn
             with self._readers_lock:
                 self._readers.append(conn)
+            local.conn = conn
+            local.generation = self._generation
+            POOL.opened(self)
         return conn
+
+    def _open_writer(self) -> sqlite.Connection:
+        """Open the writer (under `_lock`, or in __init__)."""
+        if self._closed:
+            raise sqlite.Error("shard is closed")
+        self._writer = writer = sqlite.connect(self.path, sync=self.sync)
+        if not self.memory:
+            POOL.opened(self)
+        return writer
+
+    # -- open connections ----------------------------------------------------------
+    @property
+    def is_open(self) -> bool:
+        """Whether this shard has connections open now (background sweeps skip closed shards:
+        their data waits on disk for the next real use)."""
+        return self._writer is not None or bool(self._readers)
+
+    def pin(self) -> None:
+        """Never close this shard's connections while it lives: for engines that keep a connection
+        beyond a transaction (with functions registered on it, say)."""
+        self._pinned = True
+
+    def _close_if_idle(self) -> bool:
+        """Close the connections if nothing uses them; returns whether it did. Called by the
+        open-shard budget, possibly from another thread, never blocking on this shard."""
+        if self._pinned or self.memory or self.changes.waiters or self.changes._async_waiters:
+            return False
+        if not self._lock.acquire(blocking=False):
+            return False  # a writer holds it
+        try:
+            if self._tx is not None:  # this very thread is inside a write transaction of ours
+                return False
+            with self._state:
+                if self._reading:
+                    return False
+                self._generation += 1
+                with self._readers_lock:
+                    readers, self._readers = self._readers, []
+                for conn in readers:
+                    sqlite.close_keeping_wal(conn)
+                writer, self._writer = self._writer, None
+            if writer is not None:
+                sqlite.close_keeping_wal(writer)
+            return True
+        finally:
+            self._lock.release()
 
     def ensure_schema(self, name: str, ddl: str) -> None:
         """Run a module's idempotent DDL once per shard object (CREATE ... IF NOT EXISTS)."""
@@ -209,7 +292,10 @@ class Shard:
                 for conn in self._readers:
                     conn.close()
                 self._readers.clear()
-            self._writer.close()
+            if self._writer is not None:
+                self._writer.close()
+                self._writer = None
+        POOL.closed(self)
 
     def __repr__(self) -> str:
         return f"<Shard {self.index} {self.path}>"

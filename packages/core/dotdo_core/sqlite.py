@@ -25,11 +25,21 @@ def connect(path: str, *, sync: str = "normal", readonly: bool = False) -> apsw.
     conn = apsw.Connection(path, flags=flags)
     conn.set_busy_timeout(BUSY_TIMEOUT_MS)
     if path != ":memory:":
+        # synchronous first: switching a new file to WAL then syncs as the shard will, not as FULL.
+        conn.execute(f"PRAGMA synchronous={SYNC_LEVELS[sync]}")
         if not readonly:
             conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute(f"PRAGMA synchronous={SYNC_LEVELS[sync]}")
     # Large caches and memory temp stores pay off for the point reads every engine does.
     conn.execute("PRAGMA cache_size=-16000")
     conn.execute("PRAGMA temp_store=MEMORY")
     conn.execute("PRAGMA foreign_keys=OFF")
     return conn
+
+
+def close_keeping_wal(conn: apsw.Connection) -> None:
+    """Close without the checkpoint SQLite runs when the last connection to a file closes: that
+    checkpoint (fsyncs, deleting the WAL) cost 1-2 ms per shard here, against 0.08 ms without, and an
+    idle shard closed by the open-shard budget loses nothing by it — the WAL is part of the database
+    and the next open reads it."""
+    conn.config(apsw.SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1)
+    conn.close()

@@ -98,6 +98,7 @@ class Store:
         self._catalog = Shard(
             MEMORY if self.memory else os.path.join(self.path, "catalog.db"), sync=sync, schema=[CATALOG_SCHEMA]
         )
+        self._catalog.pin()  # every namespace lookup reads it
 
     @classmethod
     def shared(cls, path: str | None = None, *, sync: str = "normal") -> "Store":
