@@ -25,6 +25,8 @@ def make_client(tmp_path_factory):
     data = str(tmp_path_factory.mktemp("unified"))
 
     def make(**kw):
+        # Not a direct connection: pymongo discovers the one-member replica set as it would a real one.
+        kw.setdefault("directConnection", False)
         return MongoClient(data=data, **kw)
 
     return make

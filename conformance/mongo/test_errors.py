@@ -117,18 +117,6 @@ def test_get_more_unknown_cursor(db):
     assert e.value.code == 43
 
 
-def test_transactions_refused_on_standalone(client, coll):
-    from pymongo.errors import PyMongoError
-
-    coll.insert_one({"_id": 0})
-    with client.start_session() as s:
-        with pytest.raises(PyMongoError) as e:
-            with s.start_transaction():
-                coll.insert_one({"_id": 1}, session=s)
-    assert "replica set" in str(e.value) or getattr(e.value, "code", None) == 20
-    assert coll.count_documents({}) == 1
-
-
 def test_max_time_ms_expires_long_queries(coll):
     from pymongo.errors import ExecutionTimeout
 

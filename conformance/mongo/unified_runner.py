@@ -21,6 +21,9 @@ from pymongo.read_concern import ReadConcern
 from pymongo.write_concern import WriteConcern
 
 VERSION = (7, 0, 0)
+# dotdo answers hello as the primary of a one-member replica set (what pymongo needs for
+# transactions and retryable writes); a single-node deployment also fits "single" requirements.
+TOPOLOGIES = {"single", "replicaset"}
 VECTORS = Path(__file__).resolve().parent.parent / "vectors" / "mongodb" / "crud" / "unified"
 _JSON = JSONOptions(document_class=dict)
 
@@ -49,7 +52,7 @@ def requirements_met(reqs: list | None) -> str | None:
             why = f"needs server >= {r['minServerVersion']}"
         elif "maxServerVersion" in r and _version(r["maxServerVersion"]) < VERSION:
             why = f"needs server <= {r['maxServerVersion']}"
-        elif "topologies" in r and "single" not in r["topologies"]:
+        elif "topologies" in r and not TOPOLOGIES & set(r["topologies"]):
             why = f"needs topology {r['topologies']}"
         elif r.get("serverless") == "require":
             why = "needs serverless"
@@ -285,7 +288,8 @@ def _collection_options(opts: dict) -> dict:
         elif k == "readPreference":
             from pymongo.read_preferences import read_pref_mode_from_name, make_read_preference
 
-            out["read_preference"] = make_read_preference(read_pref_mode_from_name(v["mode"]), None)
+            out["read_preference"] = make_read_preference(read_pref_mode_from_name(v["mode"]), v.get("tagSets"),
+                                                          v.get("maxStalenessSeconds", -1))
         else:
             raise NotApplicable(f"collection option {k}")
     return out

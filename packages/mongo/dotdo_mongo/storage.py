@@ -8,14 +8,18 @@
   (engine/common/keys.py), so `_id` lookups and ranges are primary-key seeks; `body` is the BSON
   of the document exactly as stored (field order kept).
 - Secondary indexes are `Documents` index entries (idx = index name, key = encoded key).
+- Retryable writes are recorded in `_mongo_retry` (one row per session: its last txnNumber and the
+  reply), in the same transaction as the write, so a retry after a crash is answered, not re-run.
 """
 from __future__ import annotations
 
-from typing import Iterator
+from contextvars import ContextVar
+from typing import Any, Iterator
 
 import bson
 from bson.codec_options import CodecOptions
 
+from dotdo_core import sqlite
 from dotdo_core.primitives.documents import Documents
 from dotdo_core.shard import Shard
 from dotdo_core.store import Store
@@ -31,7 +35,16 @@ CREATE TABLE IF NOT EXISTS _mongo_collections (
     options BLOB NOT NULL,
     indexes BLOB NOT NULL
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS _mongo_retry (
+    lsid BLOB PRIMARY KEY,
+    txn INTEGER NOT NULL,
+    reply BLOB NOT NULL,
+    at REAL NOT NULL
+) WITHOUT ROWID;
 """
+# The transaction of the command running now (engine/transactions.py): while it is set,
+# `DbStorage.shard` is that transaction's view of the shard.
+TXN: ContextVar[Any] = ContextVar("mongo_txn", default=None)
 
 
 def ns_name(db: str) -> str:
@@ -48,9 +61,23 @@ class DbStorage:
     def __init__(self, store: Store, db: str) -> None:
         self.name = db
         self.ns = store.namespace(ns_name(db), kind=KIND)
-        self.shard: Shard = self.ns.shards[0]
-        self.docs = Documents(self.shard)
-        self.shard.ensure_schema("mongo_collections", SCHEMA)
+        self.base_shard: Shard = self.ns.shards[0]
+        self.docs = Documents(self.base_shard)
+        self.base_shard.ensure_schema("mongo_collections", SCHEMA)
+        self._txn_conn: sqlite.Connection | None = None
+
+    @property
+    def shard(self) -> Shard:
+        """The shard as the running command sees it: inside a transaction, the transaction's."""
+        txn = TXN.get()
+        return self.base_shard if txn is None else txn.view(self)
+
+    def txn_connection(self) -> sqlite.Connection:
+        """The connection a transaction holding this shard writes on (one transaction at a time)."""
+        if self._txn_conn is None:
+            shard = self.base_shard
+            self._txn_conn = sqlite.connect(shard.path, sync=shard.sync)
+        return self._txn_conn
 
     def collection_rows(self, conn) -> Iterator[tuple[str, bytes, dict, list]]:
         for name, uuid, options, indexes in conn.execute(

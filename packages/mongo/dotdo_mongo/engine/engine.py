@@ -5,16 +5,20 @@ import asyncio
 import logging
 import os
 import threading
+import time
 import uuid as uuidlib
+
+import bson
 from typing import Any, Callable
 
 from dotdo_core.store import Store
 
-from ..storage import DbStorage, database_names, decode, ns_name
+from ..storage import TXN, DbStorage, database_names, decode, ns_name
 from .collection import Collection
 from . import deadline, validation
 from .cursors import Cursors
-from .sessions import Sessions
+from .sessions import TIMEOUT_S, Sessions
+from .transactions import Transactions, state_error
 from .errors import MongoError
 
 log = logging.getLogger("dotdo.mongo")
@@ -22,6 +26,11 @@ Handler = Callable[["Ctx"], dict]
 COMMANDS: dict[str, Handler] = {}
 # Commands that read and write under their own names but are case-insensitive in MongoDB.
 ALIASES = {"ismaster": "isMaster", "buildinfo": "buildInfo"}
+RETRYABLE = {"insert", "update", "delete", "findAndModify", "findandmodify"}
+# Commands outside a transaction that write to their database's shard (they wait while a
+# transaction holds it), and those that may write to any database.
+WRITES_DB = RETRYABLE | {"create", "drop", "createIndexes", "dropIndexes", "deleteIndexes", "collMod", "dropDatabase"}
+WRITES_ANY = {"renameCollection", "bulkWrite"}
 
 
 def command(*names: str) -> Callable[[Handler], Handler]:
@@ -58,6 +67,8 @@ class Engine:
         self.store = store
         self.cursors = Cursors()
         self.sessions = Sessions()
+        self.transactions = Transactions()
+        self._retry_writes = 0
         self._dbs: dict[str, DbStorage] = {}
         self._colls: dict[tuple[str, str], tuple[tuple, Collection]] = {}
         self._lock = threading.Lock()
@@ -167,11 +178,18 @@ class Engine:
         lsid = body.get("lsid")
         if lsid is not None:
             self.sessions.touch(lsid)
-        if "txnNumber" in body or "startTransaction" in body or "autocommit" in body:
-            raise MongoError(20, "Transaction numbers are only allowed on a replica set member or mongos")
         ctx = Ctx(self, db, body, name, connection)
-        if "maxTimeMS" in body and name != "getMore":  # a change stream getMore's maxTimeMS is its wait
-            with deadline.limit(body["maxTimeMS"]):
+        if "autocommit" in body or "startTransaction" in body:
+            return self._in_transaction(handler, ctx)
+        if self._blocked(ctx):
+            return self._after_release(ctx)
+        if "txnNumber" in body:
+            return self._retryable(handler, ctx)
+        return self._execute(handler, ctx)
+
+    def _execute(self, handler: Handler, ctx: Ctx) -> Any:
+        if "maxTimeMS" in ctx.body and ctx.name != "getMore":  # a change stream getMore's maxTimeMS is its wait
+            with deadline.limit(ctx.body["maxTimeMS"]):
                 reply = self._collated(handler, ctx)
         else:
             reply = self._collated(handler, ctx)
@@ -179,6 +197,96 @@ class Engine:
             return self._finish(reply)
         if "ok" not in reply:
             reply["ok"] = 1.0
+        return reply
+
+    # -- transactions and retryable writes ----------------------------------------------
+    def _in_transaction(self, handler: Handler, ctx: Ctx) -> dict:
+        txn = self.transactions.for_command(ctx.name, ctx.body)
+        err = state_error(txn, ctx.name)
+        if err is not None:
+            raise err
+        token = TXN.set(txn)
+        try:
+            reply = self._execute(handler, ctx)
+        except BaseException as e:
+            # A failed statement aborts its transaction, as in MongoDB.
+            txn.abort(f"{ctx.name} failed: {getattr(e, 'errmsg', type(e).__name__)}")
+            raise
+        finally:
+            TXN.reset(token)
+        if not isinstance(reply, dict):  # a command that would wait (a change stream) cannot run here
+            reply.close()
+            txn.abort(f"{ctx.name} cannot wait inside a transaction")
+            raise MongoError(263, f"Cannot run '{ctx.name}' in a multi-document transaction.")
+        if reply.get("writeErrors"):
+            txn.abort(f"{ctx.name} failed")
+        return reply
+
+    def _retryable(self, handler: Handler, ctx: Ctx) -> dict:
+        """A retryable write: executed once per (lsid, txnNumber); a retry gets the recorded reply."""
+        if ctx.name not in RETRYABLE:
+            raise MongoError(50768, f"txnNumber may only be provided for multi-document transactions and retryable "
+                                    f"write commands. autocommit:false was not provided, and {ctx.name} is not a "
+                                    f"retryable write command.")
+        lsid = ctx.body.get("lsid")
+        sid = lsid.get("id") if isinstance(lsid, dict) else None
+        number = ctx.body["txnNumber"]
+        if sid is None:
+            raise MongoError(72, "Transaction number requires a session ID")
+        if not isinstance(number, int) or isinstance(number, bool):
+            raise MongoError(14, "BSON field 'txnNumber' is the wrong type, expected type 'long'")
+        dbs = self.database(ctx.db, create=ctx.name != "delete")
+        if dbs is None:  # a delete on a database that does not exist deletes nothing, retried or not
+            return self._execute(handler, ctx)
+        with dbs.shard.write() as tx:
+            row = tx.execute("SELECT txn, reply FROM _mongo_retry WHERE lsid = ?", (bytes(sid),)).fetchone()
+            if row is not None and row[0] == number:
+                return decode(row[1])
+            if row is not None and row[0] > number:
+                raise MongoError(225, f"Retryable write with txnNumber {number} is prohibited on session because a "
+                                      f"newer retryable write with txnNumber {row[0]} has already started on this "
+                                      f"session.")
+            reply = self._execute(handler, ctx)
+            now = time.time()
+            tx.execute("INSERT OR REPLACE INTO _mongo_retry(lsid, txn, reply, at) VALUES (?, ?, ?, ?)",
+                       (bytes(sid), int(number), bson.encode(reply), now))
+            self._retry_writes += 1
+            if self._retry_writes % 1000 == 0:  # records of sessions that have expired
+                tx.execute("DELETE FROM _mongo_retry WHERE at < ?", (now - TIMEOUT_S,))
+        return reply
+
+    def _blocked(self, ctx: Ctx) -> bool:
+        """Whether this command (outside any transaction) must wait for a transaction holding the
+        shard it writes to."""
+        held = self.transactions.holders
+        if not held:
+            return False
+        if ctx.name in WRITES_DB:
+            return ctx.db in held
+        if ctx.name in WRITES_ANY:
+            return True
+        if ctx.name == "aggregate":
+            pipeline = ctx.body.get("pipeline")
+            return bool(pipeline) and isinstance(pipeline, list) and isinstance(pipeline[-1], dict) and (
+                "$out" in pipeline[-1] or "$merge" in pipeline[-1])
+        return False
+
+    async def _after_release(self, ctx: Ctx) -> dict:
+        """Run the command once no transaction holds its shard (waiting on the loop, not blocking it)."""
+        limit = ctx.body.get("maxTimeMS")
+        budget = limit / 1000 if isinstance(limit, (int, float)) and limit > 0 else None
+        started = time.monotonic()
+        while self._blocked(ctx):
+            left = None if budget is None else budget - (time.monotonic() - started)
+            if left is not None and left <= 0:
+                return MongoError(50, "operation exceeded time limit").reply()
+            try:
+                await asyncio.wait_for(self.transactions.released(), left)
+            except asyncio.TimeoutError:
+                pass
+        reply = self.run(ctx.body, ctx.connection)
+        if asyncio.iscoroutine(reply):
+            reply = await reply
         return reply
 
     def _collated(self, handler: Handler, ctx: Ctx) -> Any:

@@ -15,6 +15,7 @@ MAX_WIRE_VERSION = 21  # MongoDB 7.0
 VERSION = "7.0.0"
 STARTED = time.time()
 LOGICAL_SESSION_TIMEOUT_MINUTES = 30
+SET_NAME = "dotdo"
 
 
 @command("hello", "isMaster")
@@ -31,6 +32,12 @@ def hello(ctx: Ctx) -> dict:
         "maxWireVersion": MAX_WIRE_VERSION,
         "readOnly": False,
     }
+    # A one-member replica set (its own primary): what pymongo needs to send retryable-write
+    # txnNumbers and to run transactions. `me` is the address this client reached.
+    me = _address(ctx.connection)
+    if me is not None:
+        reply.update({"setName": SET_NAME, "setVersion": 1, "hosts": [me], "primary": me, "me": me,
+                      "secondary": False})
     if ctx.body.get("helloOk"):
         reply["helloOk"] = True
     if ctx.body.get("compression"):
@@ -38,6 +45,15 @@ def hello(ctx: Ctx) -> dict:
     if "saslSupportedMechs" in ctx.body:
         reply["saslSupportedMechs"] = []
     return reply
+
+
+def _address(connection) -> str | None:
+    transport = getattr(connection, "transport", None)
+    sock = transport.get_extra_info("sockname") if transport is not None else None
+    if not isinstance(sock, tuple) or len(sock) < 2:
+        return None  # a unix socket: no replica-set identity to advertise
+    host = sock[0]
+    return f"[{host}]:{sock[1]}" if ":" in host else f"{host}:{sock[1]}"
 
 
 @command("ping")
@@ -111,6 +127,8 @@ def end_sessions(ctx: Ctx) -> dict:
     if not isinstance(ctx.arg, list):
         raise MongoError(14, f"BSON field '{ctx.name}.{ctx.name}' is the wrong type, expected type 'array'")
     ctx.engine.sessions.end(ctx.arg)
+    ctx.engine.transactions.end_sessions(
+        [bytes(s["id"]) for s in ctx.arg if isinstance(s, dict) and s.get("id") is not None])
     return {}
 
 

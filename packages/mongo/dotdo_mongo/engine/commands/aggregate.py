@@ -8,7 +8,7 @@ from ..stages import Env, compile_pipeline, terminal
 
 ALLOWED = {"pipeline", "cursor", "explain", "allowDiskUse", "let", "hint", "collation", "comment", "maxTimeMS",
            "bypassDocumentValidation", "readConcern", "writeConcern", "lsid", "$db", "$readPreference",
-           "$clusterTime", "apiVersion", "apiStrict", "apiDeprecationErrors", "txnNumber"}
+           "$clusterTime", "apiVersion", "apiStrict", "apiDeprecationErrors", "txnNumber", "autocommit", "startTransaction"}
 
 
 def _leading(pipeline: list) -> tuple[dict | None, dict | None, int, int, int]:
@@ -45,6 +45,11 @@ def aggregate(ctx: Ctx) -> dict:
     pipeline = b.get("pipeline")
     if not isinstance(pipeline, list):
         raise MongoError(14, "'pipeline' option must be specified as an array")
+    level = (b.get("readConcern") or {}).get("level") if isinstance(b.get("readConcern"), dict) else None
+    if level == "linearizable" and pipeline and isinstance(pipeline[-1], dict) and (
+            "$out" in pipeline[-1] or "$merge" in pipeline[-1]):
+        stage = next(iter(pipeline[-1]))
+        raise MongoError(72, f"{stage} cannot be used with a 'linearizable' read concern level")
     from .write import let_variables
 
     env = Env(ctx.engine, ctx.db, let_variables(b.get("let")))

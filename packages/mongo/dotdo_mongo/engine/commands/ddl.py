@@ -13,7 +13,8 @@ from ..engine import Ctx, check_collection_name, command
 from ..errors import MongoError
 
 CREATE_OPTIONS = {"create", "$db", "lsid", "$readPreference", "writeConcern", "comment", "$clusterTime",
-                  "apiVersion", "apiStrict", "apiDeprecationErrors"}
+                  "apiVersion", "apiStrict", "apiDeprecationErrors", "txnNumber", "autocommit", "startTransaction",
+                  "readConcern"}
 VIEW_OPTIONS = {"viewOn", "pipeline"}
 VALIDATION_OPTIONS = {"validator", "validationLevel", "validationAction"}
 CAPPED_OPTIONS = {"capped", "size", "max"}

@@ -17,7 +17,7 @@ FIND_FIELDS = {"filter", "sort", "projection", "hint", "skip", "limit", "batchSi
                "maxTimeMS", "readConcern", "collation", "allowDiskUse", "let", "noCursorTimeout",
                "allowPartialResults", "max", "min", "returnKey", "showRecordId", "tailable", "awaitData",
                "oplogReplay", "lsid", "$db", "$readPreference", "$clusterTime", "apiVersion", "apiStrict",
-               "apiDeprecationErrors", "readOnce", "txnNumber"}
+               "apiDeprecationErrors", "readOnce", "txnNumber", "autocommit", "startTransaction"}
 REFUSED_WHEN_SET = ("tailable", "awaitData", "returnKey", "showRecordId", "oplogReplay")
 
 

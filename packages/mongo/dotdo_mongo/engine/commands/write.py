@@ -13,6 +13,7 @@ from ..errors import MongoError
 from ..query import matching
 
 WRITE_OPTIONS = {"ordered", "writeConcern", "bypassDocumentValidation", "comment", "let", "lsid", "$db",
+                 "txnNumber", "autocommit", "startTransaction", "readConcern",
                  "$readPreference", "$clusterTime", "maxTimeMS", "apiVersion", "apiStrict", "apiDeprecationErrors"}
 
 
