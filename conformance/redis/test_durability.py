@@ -63,3 +63,49 @@ def test_two_processes_incrementing_one_counter_lose_no_update(r, client_code):
              for _ in range(2)]
     assert [p.wait(timeout=60) for p in procs] == [0, 0]
     assert r.get("shared:n") == b"400"
+
+
+def test_reads_after_another_process_writes_see_the_new_values(r, client_code):
+    # The same keys read just before (dotdo keeps recently read rows in memory) must not answer stale.
+    r.mset({"seen:a": "1", "seen:b": "1"})
+    r.hset("seen:h", "f", "1")
+    assert r.get("seen:a") == b"1" and r.mget(["seen:a", "seen:b"]) == [b"1", b"1"]
+    done = run_process(client_code + "r.set('seen:a', '2'); r.delete('seen:b'); r.set('seen:h', 'now a string')\n")
+    assert done.returncode == 0, done.stderr
+    assert r.get("seen:a") == b"2"
+    assert r.mget(["seen:a", "seen:b", "seen:h"]) == [b"2", None, b"now a string"]
+    assert r.type("seen:h") == b"string"
+    assert r.exists("seen:b") == 0
+
+
+def test_reads_from_other_threads_and_clients_see_each_write(r, client):
+    import threading
+
+    other = client()
+    errors = []
+
+    def reader():
+        try:
+            for i in range(200):
+                seen = other.get("thread:n")
+                assert seen is None or int(seen) <= 199
+        except AssertionError as e:  # pragma: no cover - reported below
+            errors.append(e)
+
+    t = threading.Thread(target=reader)
+    t.start()
+    for i in range(200):
+        r.set("thread:n", i)
+        assert other.get("thread:n") == str(i).encode()
+        assert r.mget(["thread:n"]) == [str(i).encode()]
+    t.join()
+    assert not errors
+
+
+def test_a_key_read_before_it_expires_reads_as_missing_after(r):
+    r.set("soon:k", "v", px=150)
+    assert r.get("soon:k") == b"v" and r.mget(["soon:k"]) == [b"v"]
+    time.sleep(0.3)
+    assert r.get("soon:k") is None
+    assert r.mget(["soon:k", "soon:other"]) == [None, None]
+    assert r.exists("soon:k") == 0

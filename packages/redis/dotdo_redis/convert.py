@@ -27,6 +27,8 @@ def to_python(reply: Any, resp3: bool, decode: Callable[[Any], Any] | None) -> A
         raw = reply.encode()
         return decode(raw) if decode else raw
     if isinstance(reply, list):  # list, SetReply, Push
+        if decode is None:  # bulk strings and nils (MGET, LRANGE ...) pass through as they are
+            return [x if x is None or type(x) is bytes else to_python(x, resp3, None) for x in reply]
         return [to_python(x, resp3, decode) for x in reply]
     if t is Map:
         if resp3:

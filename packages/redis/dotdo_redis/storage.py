@@ -11,10 +11,12 @@ stamp) and `drop_if_empty` (Redis deletes empty collections).
 """
 from __future__ import annotations
 
+import threading
 from typing import Iterator
 
 from dotdo_core.primitives.kv import KeyValue
 from dotdo_core.shard import Shard, Tx
+from dotdo_core.walstamp import WalStamp
 
 from .engine.errors import WRONGTYPE, RedisError
 
@@ -55,6 +57,23 @@ def prefix(db: int) -> bytes:
     return bytes((db,))
 
 
+# The read cache (below) keeps at most this many key rows per thread and shard, and no value longer
+# than this: it is for the hot small keys that GET/MGET read again and again.
+CACHE_ROWS = 50_000
+CACHE_VALUE_BYTES = 4096
+_MISS = object()
+
+
+class _ThreadCache:
+    __slots__ = ("conn", "stamp", "label", "rows")
+
+    def __init__(self, conn, stamp: WalStamp | None) -> None:
+        self.conn = conn
+        self.stamp = stamp
+        self.label: object = None
+        self.rows: dict[int, dict[bytes, tuple | None]] = {}  # db → user key → row
+
+
 class ShardTables:
     """Per-shard objects made once: the key-value primitive and the companion schema."""
 
@@ -62,6 +81,39 @@ class ShardTables:
         self.shard = shard
         self.kv = KeyValue(shard, "r_keys")
         shard.ensure_schema("redis-companions", COMPANION_SCHEMA)
+        self.raw_get = f"SELECT type, value, expires_ms FROM {self.kv.table} WHERE key = ?"
+        self._local = threading.local()
+
+    def read_cache(self, conn, db: int) -> dict | None:
+        """This thread's cache of db's key rows (user key → (type, inline value, expires_ms) or None,
+        expired rows included), for reads through `conn`; emptied whenever anything committed to
+        the shard since it was last used — a write of this process or of any other — so a cached
+        row is exactly what a read would return. None where no cheap change check exists, and
+        inside a write transaction (its rows are not committed yet)."""
+        shard = self.shard
+        if conn is shard._writer and (not shard.memory or shard._tx is not None):
+            return None
+        local = self._local
+        c = getattr(local, "cache", None)
+        if c is None or c.conn is not conn:
+            if c is not None and c.stamp is not None:
+                c.stamp.close()
+            if shard.memory:
+                c = _ThreadCache(conn, None)  # one connection does every write: its change count is exact
+            else:
+                stamp = WalStamp(shard.path)
+                if not stamp.usable:
+                    return None
+                c = _ThreadCache(conn, stamp)
+            local.cache = c
+        label = conn.total_changes() if c.stamp is None else c.stamp.read()
+        if label != c.label:
+            c.rows.clear()
+            c.label = label
+        rows = c.rows.get(db)
+        if rows is None or len(rows) >= CACHE_ROWS:
+            rows = c.rows[db] = {}
+        return rows
 
 
 class Keyspace:
@@ -69,9 +121,9 @@ class Keyspace:
 
     Methods take and return user keys; the db prefix is added here and nowhere else."""
 
-    __slots__ = ("tables", "kv", "conn", "tx", "db", "p", "now_ms")
+    __slots__ = ("tables", "kv", "conn", "tx", "db", "p", "now_ms", "cache")
 
-    def __init__(self, tables: ShardTables, conn, tx: Tx | None, db: int, now_ms: int) -> None:
+    def __init__(self, tables: ShardTables, conn, tx: Tx | None, db: int, now_ms: int, cache: dict | None = None) -> None:
         self.tables = tables
         self.kv = tables.kv
         self.conn = conn
@@ -79,35 +131,82 @@ class Keyspace:
         self.db = db
         self.p = prefix(db)
         self.now_ms = now_ms
+        self.cache = cache  # ShardTables.read_cache, for read-only keyspaces
 
     def sk(self, key: bytes) -> bytes:
         """The stored key (db byte + key)."""
         return self.p + key
 
     # -- key rows ------------------------------------------------------------
+    def _live(self, key: bytes) -> tuple[str, bytes | None, int | None] | None:
+        cache = self.cache
+        if cache is None:
+            return self.kv.get(self.conn, self.p + key, self.now_ms)
+        row = cache.get(key, _MISS)
+        if row is _MISS:
+            row = self.conn.execute(self.tables.raw_get, (self.p + key,)).fetchone()
+            if row is None or row[1] is None or len(row[1]) <= CACHE_VALUE_BYTES:
+                cache[key] = row
+        if row is not None and row[2] is not None and row[2] <= self.now_ms:
+            return None
+        return row
+
+    def strings(self, keys: tuple[bytes, ...]) -> list[bytes | None]:
+        """MGET: each key's string value, None for a missing key or one of another type."""
+        cache = self.cache if self.cache is not None else {}
+        get = cache.get
+        rows = [get(key, _MISS) for key in keys]
+        if _MISS in rows:
+            self._fill(cache, [key for key, row in zip(keys, rows) if row is _MISS])
+            rows = [get(key) for key in keys]
+        now = self.now_ms
+        return [
+            None if row is None or row[0] != "string" or (row[2] is not None and row[2] <= now) else row[1]
+            for row in rows
+        ]
+
+    def _fill(self, cache: dict, keys: list[bytes]) -> None:
+        """Read the rows of `keys` into `cache` (None for absent keys), a few statements for all."""
+        p = self.p
+        for key in keys:
+            cache[key] = None
+        for i in range(0, len(keys), 500):
+            chunk = [p + key for key in keys[i : i + 500]]
+            marks = ",".join("?" * len(chunk))
+            for sk, *row in self.conn.execute(
+                f"SELECT key, type, value, expires_ms FROM {self.kv.table} WHERE key IN ({marks})", chunk
+            ):
+                cache[sk[1:]] = tuple(row)
+        if cache is not self.cache:
+            return
+        for key in keys:  # the cache keeps small values only
+            row = cache[key]
+            if row is not None and row[1] is not None and len(row[1]) > CACHE_VALUE_BYTES:
+                del cache[key]
+
     def entry(self, key: bytes) -> tuple[str, bytes | None, int | None] | None:
         """(type, inline value, expires_ms) of a live key, or None."""
-        return self.kv.get(self.conn, self.p + key, self.now_ms)
+        return self._live(key)
 
     def type_of(self, key: bytes) -> str | None:
-        e = self.kv.get(self.conn, self.p + key, self.now_ms)
+        e = self._live(key)
         return None if e is None else e[0]
 
     def typed(self, key: bytes, type: str) -> tuple[str, bytes | None, int | None] | None:
         """The key's entry if it holds `type`, None if absent; WRONGTYPE otherwise."""
-        e = self.kv.get(self.conn, self.p + key, self.now_ms)
+        e = self._live(key)
         if e is not None and e[0] != type:
             raise RedisError(WRONGTYPE)
         return e
 
     def exists(self, key: bytes) -> bool:
-        return self.kv.get(self.conn, self.p + key, self.now_ms) is not None
+        return self._live(key) is not None
 
     def version(self, key: bytes) -> int | None:
         return self.kv.version(self.conn, self.p + key, self.now_ms)
 
     def get_string(self, key: bytes) -> bytes | None:
-        e = self.kv.get(self.conn, self.p + key, self.now_ms)
+        e = self._live(key)
         if e is None:
             return None
         if e[0] != "string":

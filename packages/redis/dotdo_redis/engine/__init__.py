@@ -266,7 +266,9 @@ class Engine:
             with tables.shard.write() as tx:
                 return cmd.fn(Ctx(self, session, Keyspace(tables, tx.conn, tx, session.db, now), now, argv, in_batch), *argv[1:])
         with tables.shard.reader() as conn:
-            return cmd.fn(Ctx(self, session, Keyspace(tables, conn, None, session.db, now), now, argv, in_batch), *argv[1:])
+            db = session.db
+            ks = Keyspace(tables, conn, None, db, now, tables.read_cache(conn, db))
+            return cmd.fn(Ctx(self, session, ks, now, argv, in_batch), *argv[1:])
 
     # -- shards, for keyless commands -----------------------------------------------
     def keyspaces(self, session: Session, *, write: bool, db: int | None = None):

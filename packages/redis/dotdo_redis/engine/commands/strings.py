@@ -157,26 +157,9 @@ def getex(ctx: Ctx, key: bytes, *options: bytes):
     return entry[1]
 
 
-_MGET_CHUNK = 500  # bound parameters per statement
-
-
 @command("mget", arity=-2, flags="readonly fast", keys=(1, -1, 1))
 def mget(ctx: Ctx, *keys: bytes):
-    ks = ctx.ks
-    p = ks.p
-    stored = [p + key for key in keys]
-    found: dict[bytes, bytes | None] = {}
-    # One statement per chunk rather than one per key: MGET of many keys is a hot path.
-    for i in range(0, len(stored), _MGET_CHUNK):
-        chunk = stored[i : i + _MGET_CHUNK]
-        marks = ",".join("?" * len(chunk))
-        for sk, type_, value in ks.conn.execute(
-            f"SELECT key, type, value FROM {ks.kv.table} WHERE key IN ({marks}) AND (expires_ms IS NULL OR expires_ms > ?)",
-            (*chunk, ks.now_ms),
-        ):
-            if type_ == "string":
-                found[sk] = value
-    return [found.get(sk) for sk in stored]
+    return ctx.ks.strings(keys)
 
 
 @command("mset", arity=-3, flags="write denyoom", keys=(1, -1, 2))
