@@ -146,6 +146,13 @@ def mongo_writer(data: str, ack_path: str, rnd: int, seed: int) -> None:
             if op < 0.4:
                 coll.insert_one({"_id": f"{rnd}:{i}", "rnd": rnd, "i": i})
                 ack(f"insert {i}")
+            elif op < 0.55:
+                # A multi-document transaction: its documents are all stored or none is.
+                with client.start_session() as s:
+                    with s.start_transaction():
+                        for k in range(1, MULTI_KEYS + 1):
+                            client.crash.tx.insert_one({"_id": f"{rnd}:{i}:{k}", "rnd": rnd, "i": i}, session=s)
+                ack(f"txn {i}")
             elif op < 0.7:
                 # One document's update is atomic in MongoDB: all five fields move together.
                 doc = client.crash.state.find_one_and_update(

@@ -257,6 +257,13 @@ def verify_mongo(tally: Tally) -> Callable:
                 # insert_many is ordered: an interrupted batch can only have stored a prefix.
                 assert ks == want or (i == last + 1 and ks == set(range(1, len(ks) + 1))), f"insert_many {i} stored {sorted(ks)}"
             in_flight_only(set(many), acked_many, last, "insert_many batches")
+            txns: dict[int, set[int]] = {}
+            for d in client.crash.tx.find({"rnd": rnd}, {"_id": 1}):
+                _, i, k = d["_id"].split(":")
+                txns.setdefault(int(i), set()).add(int(k))
+            for i, ks in txns.items():
+                assert ks == set(range(1, writers.MULTI_KEYS + 1)), f"transaction {i} half-applied: {sorted(ks)}"
+            in_flight_only(set(txns), {i for i, a in acks.items() if a[0] == "txn"}, last, "transactions")
             state = client.crash.state.find_one({"_id": "multi"}) or {"n": 0}
             values = {state.get(f) for f in writers.MONGO_FIELDS}
             assert len(values) == 1, f"one document's update half-applied: {state}"

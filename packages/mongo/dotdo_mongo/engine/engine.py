@@ -18,7 +18,7 @@ from .collection import Collection
 from . import deadline, validation
 from .cursors import Cursors
 from .sessions import TIMEOUT_S, Sessions
-from .transactions import Transactions, state_error
+from .transactions import TransactionFailed, Transactions, state_error
 from .errors import MongoError
 
 log = logging.getLogger("dotdo.mongo")
@@ -208,6 +208,9 @@ class Engine:
         token = TXN.set(txn)
         try:
             reply = self._execute(handler, ctx)
+        except TransactionFailed as e:
+            txn.abort(e.error.errmsg)
+            raise e.error
         except BaseException as e:
             # A failed statement aborts its transaction, as in MongoDB.
             txn.abort(f"{ctx.name} failed: {getattr(e, 'errmsg', type(e).__name__)}")

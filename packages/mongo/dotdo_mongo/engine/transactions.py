@@ -38,6 +38,21 @@ ALLOWED = {"find", "getMore", "killCursors", "insert", "update", "delete", "find
            "aggregate", "distinct", "create", "createIndexes", "commitTransaction", "abortTransaction"}
 
 
+class TransactionFailed(Exception):
+    """A failure of the whole transaction (a conflict, a second shard): it ends the command with
+    `error` as a command error, past the per-statement error handling of write commands."""
+
+    def __init__(self, error: MongoError) -> None:
+        super().__init__(error.errmsg)
+        self.error = error
+
+
+def _conflict() -> TransactionFailed:
+    return TransactionFailed(MongoError(
+        112, "WriteConflict error: this operation conflicted with another operation. Please retry your operation "
+             "or multi-document transaction.", **TRANSIENT))
+
+
 class Txn:
     """One session's transaction (lsid, txnNumber)."""
 
@@ -67,22 +82,22 @@ class Txn:
         if self.dbs is dbs:
             return
         if self.dbs is not None:
-            raise MongoError(263, f"dotdo runs a transaction on one database (one shard): this transaction writes "
-                                  f"to '{self.dbs.name}' and cannot also write to '{dbs.name}'")
+            raise TransactionFailed(MongoError(
+                263, f"dotdo runs a transaction on one database (one shard): this transaction writes to "
+                     f"'{self.dbs.name}' and cannot also write to '{dbs.name}'"))
         if dbs.base_shard.memory:
-            raise MongoError(20, "dotdo keeps transactions on a data directory; this store is ':memory:'")
+            raise TransactionFailed(MongoError(
+                20, "dotdo keeps transactions on a data directory; this store is ':memory:'"))
         holder = self.owner.holders.get(dbs.name)
         if holder is not None and holder is not self:
-            raise MongoError(112, "WriteConflict error: this operation conflicted with another operation. "
-                                  "Please retry your operation or multi-document transaction.", **TRANSIENT)
+            raise _conflict()
         self.saw(dbs)
         conn = dbs.txn_connection()
         conn.execute("BEGIN IMMEDIATE")
         seq = conn.execute("SELECT max(seq) FROM _changes").fetchone()[0] or 0
         if seq != self.first_seq[dbs.name]:
             conn.execute("ROLLBACK")
-            raise MongoError(112, "WriteConflict error: this operation conflicted with another operation. "
-                                  "Please retry your operation or multi-document transaction.", **TRANSIENT)
+            raise _conflict()
         self.dbs, self.conn = dbs, conn
         self.tx = Tx(dbs.base_shard, conn)
         self.owner.holders[dbs.name] = self
