@@ -50,19 +50,44 @@ class Tx:
         self._after_commit.append(fn)
 
 
+class ShardBusy(sqlite.BusyError):
+    """A write that was asked not to wait found the shard's write lock taken (by another thread of
+    this process or by another process). Nothing was written; try again later. Callers that do not
+    handle it see SQLite's BusyError, as after the busy timeout."""
+
+
+_no_wait = threading.local()
+
+
+class without_lock_wait:
+    """`with without_lock_wait():` — writes begun in this thread raise ShardBusy at once instead of
+    waiting up to the busy timeout for a lock another process holds: for event-loop threads, where
+    a wait would stall every other client of the loop."""
+
+    def __enter__(self) -> None:
+        self._before = getattr(_no_wait, "on", False)
+        _no_wait.on = True
+
+    def __exit__(self, *exc: Any) -> None:
+        _no_wait.on = self._before
+
+
 class _Write:
     """`with shard.write() as tx:` — commits on normal exit, rolls back on any exception."""
 
-    __slots__ = ("_shard", "_tx", "_savepoint")
+    __slots__ = ("_shard", "_tx", "_savepoint", "_wait")
 
-    def __init__(self, shard: "Shard") -> None:
+    def __init__(self, shard: "Shard", wait: bool = True) -> None:
         self._shard = shard
         self._tx: Tx | None = None
         self._savepoint: str | None = None
+        self._wait = wait
 
     def __enter__(self) -> Tx:
         shard = self._shard
-        shard._lock.acquire()
+        wait = self._wait and not getattr(_no_wait, "on", False)
+        if not shard._lock.acquire(blocking=wait):
+            raise ShardBusy("the shard's write lock is held by another thread")
         try:
             outer = shard._tx
             if outer is not None:
@@ -76,7 +101,10 @@ class _Write:
             writer = shard._writer
             if writer is None:
                 writer = shard._open_writer()
-            writer.execute("BEGIN IMMEDIATE")
+            if wait:
+                writer.execute("BEGIN IMMEDIATE")
+            else:
+                _begin_now(writer)
         except BaseException:
             shard._lock.release()
             raise
@@ -115,6 +143,17 @@ class _Write:
         if tx._after_commit:
             for fn in tx._after_commit:
                 fn()
+
+
+def _begin_now(conn: sqlite.Connection) -> None:
+    """BEGIN IMMEDIATE without the busy wait: ShardBusy if another process holds the write lock."""
+    conn.set_busy_timeout(0)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite.BusyError:
+        raise ShardBusy("the data directory is locked by another process") from None
+    finally:
+        conn.set_busy_timeout(sqlite.BUSY_TIMEOUT_MS)
 
 
 def _rollback(conn: sqlite.Connection) -> None:
@@ -194,9 +233,11 @@ class Shard:
             self.ensure_schema(ddl, ddl)
 
     # -- transactions ------------------------------------------------------
-    def write(self) -> _Write:
-        """A write transaction: serialised against every other writer of this shard, in any process."""
-        return _Write(self)
+    def write(self, wait: bool = True) -> _Write:
+        """A write transaction: serialised against every other writer of this shard, in any process.
+        With wait=False (or inside `without_lock_wait()`) a lock held elsewhere raises ShardBusy at
+        once rather than waiting up to the busy timeout (sqlite.BUSY_TIMEOUT_MS)."""
+        return _Write(self, wait)
 
     def reader(self) -> _Read:
         """A connection for reads; inside this thread's write transaction it is that transaction's."""
