@@ -235,8 +235,16 @@ class ArrayAgg:
         return _store(self.values) if self.values else None
 
 
+def array_to_string(v: Any, sep: Any, null_text: Any = None) -> str | None:
+    if v is None or sep is None:
+        return None
+    items = ["t" if x is True else "f" if x is False else str(x) if x is not None else null_text for x in _load(v)]
+    return sep.join(x for x in items if x is not None)
+
+
 def register(conn) -> None:
     f = conn.create_scalar_function
+    f("array_to_string", array_to_string, -1, deterministic=True)
     f("pg_array", pg_array, -1, deterministic=True)
     f("pg_any_eq", any_eq, 2, deterministic=True)
     f("pg_all_ne", all_ne, 2, deterministic=True)

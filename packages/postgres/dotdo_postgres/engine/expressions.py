@@ -91,7 +91,7 @@ def lit(v: str | int) -> exp.Literal:
 # Types whose stored text would not compare correctly with an untyped literal unless it is
 # first brought into the stored form ('2024-01-01 10:00+02' into UTC, 'TRUE' into 1, ...).
 _COERCE_CMP = {"date", "time", "timestamp", "timestamptz", "uuid", "bool", "json", "jsonb", "bytea", "bpchar",
-               "int2", "int4", "int8", "float4", "float8"}
+               "int2", "int4", "int8", "float4", "float8", "oid"}
 
 _FUNC_TYPES: dict[str, ColType] = {
     "version": TEXT, "current_schema": ColType("name"), "current_database": ColType("name"),
@@ -106,6 +106,8 @@ _FUNC_TYPES: dict[str, ColType] = {
     "transaction_timestamp": TIMESTAMPTZ, "to_jsonb": JSONB, "pg_typeof": ColType("regtype"),
     "to_regtype": ColType("regtype"), "pg_table_is_visible": BOOL, "pg_type_is_visible": BOOL,
     "pg_get_userbyid": ColType("name"), "pg_notify": ColType("text"), "cardinality": INT4,
+    "format_type": TEXT, "pg_get_expr": TEXT, "pg_get_indexdef": TEXT, "pg_get_constraintdef": TEXT,
+    "pg_encoding_to_char": ColType("name"), "pg_relname": TEXT,
 }
 _RENAMED = {"clock_timestamp": "pg_clock", "statement_timestamp": "pg_now", "transaction_timestamp": "pg_now",
             "now": "pg_now", "strpos": "instr", "btrim": "trim", "char_length": "length",
@@ -272,7 +274,9 @@ def _null(rw, e, scope):
 def _cast(rw: Rewriter, e: exp.Cast, scope: "Scope"):
     to = e.args["to"]
     kind = to.this.name if hasattr(to.this, "name") else str(to.this)
-    if kind == "USERDEFINED" and _kind(to) in ("regclass", "regproc"):
+    if kind == "USERDEFINED" and _kind(to) == "regclass":
+        return _regclass(rw, e, scope)
+    if kind == "USERDEFINED" and _kind(to) == "regproc":
         raise unsupported(f"casts to {_kind(to)}")
     if kind == "USERDEFINED" and _kind(to) == "regtype":
         inner, src = rw.rx(e.this, scope)
@@ -285,6 +289,16 @@ def _cast(rw: Rewriter, e: exp.Cast, scope: "Scope"):
         return inner, target
     spec = lit(target.spec())
     return fn("pg_cast", spec, inner, lit(src.spec()) if src else exp.Null()), target
+
+
+def _regclass(rw: Rewriter, e: exp.Cast, scope: "Scope"):
+    """'name'::regclass is the relation's OID (resolved now, as PostgreSQL resolves the literal);
+    an OID expression cast to regclass prints as the relation's name."""
+    from .describe import relation_oid
+    if isinstance(e.this, exp.Literal) and e.this.is_string:
+        return exp.Literal.number(relation_oid(rw.tr.catalog, e.this.this)), ColType("oid")
+    inner, _ = rw.rx(e.this, scope)
+    return fn("pg_relname", inner), TEXT
 
 
 def _arith(op: str):
@@ -715,7 +729,12 @@ def _substring(rw, e, t, scope):
     return e, TEXT
 
 
+def _escape_string(rw, e: exp.ByteString, scope):
+    return exp.Literal.string(e.this), UNKNOWN  # E'...': sqlglot has already applied its escapes
+
+
 _PRE: dict[type, Callable] = {
+    exp.ByteString: _escape_string,
     exp.Column: _column,
     exp.Parameter: _parameter,
     exp.Placeholder: _placeholder,

@@ -559,7 +559,8 @@ def register(conn, db: "Database") -> None:
     f("pg_get_userbyid", lambda oid: "postgres" if oid == 10 else f"unknown (OID={oid})", 1, deterministic=True)
     f("pg_type_is_visible", lambda oid: 1, 1, deterministic=True)
     f("pg_out", lambda key, v: None if v is None else T.text_out(key, v), 2, deterministic=True)
-    from . import arrays, datetime_ops
+    from . import arrays, datetime_ops, describe
+    describe.register(conn, db)
     datetime_ops.register(conn)
     arrays.register(conn)
     conn.create_window_function("pg_num_sum", NumSum)

@@ -2,6 +2,7 @@
 catalog as a VALUES list at translation time; the plan cache drops them on any DDL."""
 from __future__ import annotations
 
+import zlib
 from typing import TYPE_CHECKING, Any
 
 from .errors import undefined_table
@@ -87,16 +88,17 @@ def system_relation(tr: "Translator", schema: str, name: str) -> tuple[list[tupl
     if name == "pg_type":
         cols = [("oid", OID), ("typname", NAME), ("typnamespace", OID), ("typlen", ColType("int2")),
                 ("typtype", CHAR), ("typcategory", CHAR), ("typdelim", CHAR), ("typelem", OID), ("typarray", OID),
-                ("typbasetype", OID), ("typnotnull", BOOL)]
+                ("typbasetype", OID), ("typnotnull", BOOL), ("typcollation", OID)]
         rows = []
         for t in TYPES.values():
             if t.key == "unknown" or t.key in cat.enums:
                 continue
-            rows.append((t.oid, t.key, PG_CATALOG_OID, t.size, "b", "U", ",", 0, t.array_oid, 0, False))
+            coll = 100 if t.key in ("text", "varchar", "bpchar") else 0
+            rows.append((t.oid, t.key, PG_CATALOG_OID, t.size, "b", "U", ",", 0, t.array_oid, 0, False, coll))
             if t.array_oid:
-                rows.append((t.array_oid, "_" + t.key, PG_CATALOG_OID, -1, "b", "A", ",", t.oid, 0, 0, False))
+                rows.append((t.array_oid, "_" + t.key, PG_CATALOG_OID, -1, "b", "A", ",", t.oid, 0, 0, False, coll))
         for name, (oid, _) in sorted(cat.enums.items()):
-            rows.append((oid, name, PUBLIC_OID, 4, "e", "E", ",", 0, 0, 0, False))
+            rows.append((oid, name, PUBLIC_OID, 4, "e", "E", ",", 0, 0, 0, False, 0))
         return _relation(cols, rows)
     if name == "pg_enum":
         cols = [("oid", OID), ("enumtypid", OID), ("enumsortorder", ColType("float4")), ("enumlabel", NAME)]
@@ -107,9 +109,12 @@ def system_relation(tr: "Translator", schema: str, name: str) -> tuple[list[tupl
         return _relation(cols, [(PG_CATALOG_OID, "pg_catalog", 10), (PUBLIC_OID, "public", 10),
                                 (INFO_OID, "information_schema", 10)])
     if name == "pg_database":
-        cols = [("oid", OID), ("datname", NAME), ("encoding", INT4), ("datcollate", NAME), ("datctype", NAME)]
+        cols = [("oid", OID), ("datname", NAME), ("datdba", OID), ("encoding", INT4), ("datlocprovider", CHAR),
+                ("datistemplate", BOOL), ("datallowconn", BOOL), ("datconnlimit", INT4), ("dattablespace", OID),
+                ("datcollate", TEXT), ("datctype", TEXT), ("daticulocale", TEXT), ("datacl", TEXT)]
         names = [n["name"] for n in tr.db.store.namespaces() if n["kind"] == "postgres"]
-        return _relation(cols, [(16384 + i, n, 6, "C", "C") for i, n in enumerate(sorted(names))])
+        return _relation(cols, [(16384 + i, n, 10, 6, "c", False, True, -1, 1663, "C", "C", None, None)
+                                for i, n in enumerate(sorted(names))])
     if name == "pg_tables":
         cols = [("schemaname", NAME), ("tablename", NAME), ("tableowner", NAME), ("hasindexes", BOOL)]
         return _relation(cols, [("public", t.name, "postgres", bool(t.indexes or t.constraints)) for t in tables
@@ -118,11 +123,24 @@ def system_relation(tr: "Translator", schema: str, name: str) -> tuple[list[tupl
         cols = [("schemaname", NAME), ("viewname", NAME), ("viewowner", NAME), ("definition", TEXT)]
         return _relation(cols, [("public", t.name, "postgres", t.view) for t in tables if t.view is not None])
     if name == "pg_class":
+        from .describe import index_class_rows
         cols = [("oid", OID), ("relname", NAME), ("relnamespace", OID), ("relkind", CHAR), ("relowner", OID),
-                ("relam", OID), ("relpersistence", CHAR), ("relhasindex", BOOL), ("relchecks", ColType("int2"))]
-        rows = [(t.oid, t.name, PUBLIC_OID, "v" if t.view is not None else "r", 10, 2, "p", bool(t.indexes or any(c.kind in "pu" for c in t.constraints)),
-                 sum(1 for c in t.constraints if c.kind == "c")) for t in tables]
-        rows += [(0, s, PUBLIC_OID, "S", 10, 0, "p", False, 0) for s in sorted(cat.sequences)]
+                ("relam", OID), ("relpersistence", CHAR), ("relhasindex", BOOL), ("relchecks", ColType("int2")),
+                ("relhasrules", BOOL), ("relhastriggers", BOOL), ("relrowsecurity", BOOL),
+                ("relforcerowsecurity", BOOL), ("relispartition", BOOL), ("reltablespace", OID),
+                ("reloftype", OID), ("relreplident", CHAR), ("reltoastrelid", OID), ("relpartbound", TEXT),
+                ("relnatts", ColType("int2"))]
+        rest = (False, False, False, 0, 0, "d", 0, None)
+        rows = [(t.oid, t.name, PUBLIC_OID, "v" if t.view is not None else "r", 10, 2 if t.view is None else 0, "p",
+                 bool(t.indexes or any(c.kind in "pu" for c in t.constraints)),
+                 sum(1 for c in t.constraints if c.kind == "c"), t.view is not None,
+                 any(c.kind == "f" for c in t.constraints) or any(c.kind == "f" and c.ref_table == t.name
+                                                                  for o in tables for c in o.constraints))
+                + rest + (len(t.columns),) for t in tables]
+        rows += [(oid, ix, PUBLIC_OID, "i", 10, 403, "p", False, 0, False, False) + rest + (0,)
+                 for oid, ix in index_class_rows(cat)]
+        rows += [(sequence_oid(s), s, PUBLIC_OID, "S", 10, 0, "p", False, 0, False, False) + rest + (3,)
+                 for s in sorted(cat.sequences)]
         return _relation(cols, rows)
     if name == "pg_am":
         return _relation([("oid", OID), ("amname", NAME), ("amtype", CHAR)], [(2, "heap", "t"), (403, "btree", "i")])
@@ -136,8 +154,17 @@ def system_relation(tr: "Translator", schema: str, name: str) -> tuple[list[tupl
         s = tr.db.session()
         return _relation(cols, [(canon, s.setting(canon)) for low, (canon, _) in sorted(SETTINGS.items())
                                 if low != "datestyle" or canon == "DateStyle"])
+    from .describe import relation
+    found = relation(cat, name)
+    if found is not None:
+        return _relation(*found)
     from .errors import unsupported
     raise unsupported(f"the catalog relation pg_catalog.{name}")
+
+
+def sequence_oid(name: str) -> int:
+    """Sequences have no OID in dotdo's catalog: a stable one from the name, above table and index OIDs."""
+    return 0x40000000 + zlib.crc32(name.encode()) % 0x3FFFFFFF
 
 
 def regtype_oid(name: Any) -> int:

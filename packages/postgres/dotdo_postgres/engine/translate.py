@@ -182,6 +182,37 @@ def _column_name(e: exp.Expression) -> str:
     return "?column?"
 
 
+def _reads_nothing(q: exp.Select) -> bool:
+    """A SELECT that inner-joins a catalog relation dotdo always has empty (pg_policy, pg_trigger, ...)
+    or calls a set-returning function with no rows here returns no rows, whatever else it says."""
+    from .describe import EMPTY_FUNCTIONS, EMPTY_RELATIONS
+    if q.args.get("group") is not None or any(a.find_ancestor(exp.Select) is q for e in q.expressions
+                                               for a in e.find_all(exp.AggFunc)):
+        return False  # an aggregate over no rows is still one row
+
+    def empty(node: exp.Expression) -> bool:
+        return isinstance(node, exp.Table) and node.db in ("pg_catalog", "") and node.name in EMPTY_RELATIONS
+
+    from_ = q.args.get("from_") or q.args.get("from")
+    if from_ is None:
+        return len(q.expressions) == 1 and isinstance(q.expressions[0], exp.Anonymous) and \
+            q.expressions[0].name.lower() in EMPTY_FUNCTIONS
+    joins = q.args.get("joins") or []
+    if empty(from_.this) and not any(j.side in ("RIGHT", "FULL") for j in joins):
+        return True
+    return any(empty(j.this) and j.side not in ("LEFT", "FULL") for j in joins)
+
+
+def _empty_select(q: exp.Select) -> list[tuple[str, ColType | None]]:
+    names = [column_name(e) for e in q.expressions]
+    for key in ("with", "from_", "from", "joins", "group", "having", "order", "limit", "offset", "windows",
+                "distinct", "qualify"):
+        q.set(key, None)
+    q.set("expressions", [exp.alias_(exp.Null(), n, quoted=True) for n in names])
+    q.set("where", exp.Where(this=exp.Literal.number(0)))
+    return [(n, ColType("text")) for n in names]
+
+
 class Translator:
     def __init__(self, db: "Database") -> None:
         self.db = db
@@ -421,6 +452,8 @@ class Translator:
         return exp.Subquery(this=sqlglot.parse_one(sql, read="sqlite"), alias=exp.TableAlias(this=exp.to_identifier(alias)))
 
     def select(self, q: exp.Select, outer: Scope | None, top: bool = False) -> list[tuple[str, ColType | None]]:
+        if _reads_nothing(q):
+            return _empty_select(q)
         scope = Scope(outer)
         self._with(q, scope)
         distinct = q.args.get("distinct")
@@ -912,11 +945,17 @@ _STATEMENT_WORDS = {"SELECT", "INSERT", "UPDATE", "DELETE", "WITH", "CREATE", "D
 _INTERVAL_LITERAL = re.compile(
     r"\binterval\s+'((?:[^']|'')*)'(?:\s+(years?|months?|days?|hours?|minutes?|seconds?)\b(?!\s+to\b))?", re.I)
 _PG_CATALOG_CALL = re.compile(r"\bpg_catalog\.(?=\w+\s*\()", re.I)
+_OPERATOR_CALL = re.compile(r"\bOPERATOR\s*\(\s*(?:pg_catalog\s*\.\s*)?([~!@#%^&|`?+\-*/<>=]+)\s*\)", re.I)
+_DEFAULT_COLLATE = re.compile(r"\s+COLLATE\s+(?:pg_catalog\.)?\"?default\"?", re.I)
 
 
 def parse(sql: str) -> list[exp.Expression]:
     """sqlglot's postgres parse, with its errors as PostgreSQL's 42601."""
     sql = _PG_CATALOG_CALL.sub("", sql)  # pg_catalog.version() is version(): the catalog schema is always searched
+    if "OPERATOR" in sql or "operator" in sql:
+        sql = _OPERATOR_CALL.sub(r" \1 ", sql)  # OPERATOR(pg_catalog.~) is ~: there is only one schema of operators
+    if "COLLATE" in sql or "collate" in sql:
+        sql = _DEFAULT_COLLATE.sub("", sql)  # the database's default collation is the one every text value has
     # interval 'text' [unit] as a cast: sqlglot splits the literal and can drop parts of it
     sql = _INTERVAL_LITERAL.sub(lambda m: f"CAST('{m.group(1)}{(' ' + m.group(2)) if m.group(2) else ''}' AS INTERVAL)", sql)
     try:

@@ -1,0 +1,128 @@
+"""psql (postgresql-client) against both targets: connect, \\dt, \\d table, \\l, a query, \\copy.
+psql builds these from pg_catalog queries, so its output is the test of what dotdo's catalog answers."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+
+import pytest
+
+pytestmark = pytest.mark.skipif(shutil.which("psql") is None, reason="psql (postgresql-client) is not installed")
+
+SCHEMA = [
+    "CREATE TABLE authors (id serial PRIMARY KEY, name text NOT NULL, email varchar(40) UNIQUE, "
+    "rating numeric(4,1) DEFAULT 0, CHECK (length(name) > 0))",
+    "CREATE TABLE books (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, "
+    "author_id int REFERENCES authors(id) ON DELETE CASCADE, title text, published date)",
+    "CREATE INDEX books_title ON books (title)",
+]
+
+
+def psql(dsn: str, *commands: str, stdin: str | None = None) -> str:
+    args = ["psql", dsn, "-X", "-v", "ON_ERROR_STOP=1"]
+    for c in commands:
+        args += ["-c", c]
+    env = dict(os.environ, PGSSLMODE="disable", PAGER="", PGTZ="UTC")
+    done = subprocess.run(args, input=stdin, capture_output=True, text=True, env=env, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+@pytest.fixture
+def library(conn):
+    for sql in SCHEMA:
+        conn.execute(sql)
+    return conn
+
+
+def test_psql_describes_a_table_with_keys_checks_and_referencing_tables(library, dsn):
+    assert psql(dsn, r"\d authors") == '''\
+                                   Table "public.authors"
+ Column |         Type          | Collation | Nullable |               Default               
+--------+-----------------------+-----------+----------+-------------------------------------
+ id     | integer               |           | not null | nextval('authors_id_seq'::regclass)
+ name   | text                  |           | not null | 
+ email  | character varying(40) |           |          | 
+ rating | numeric(4,1)          |           |          | 0
+Indexes:
+    "authors_pkey" PRIMARY KEY, btree (id)
+    "authors_email_key" UNIQUE CONSTRAINT, btree (email)
+Check constraints:
+    "authors_name_check" CHECK (length(name) > 0)
+Referenced by:
+    TABLE "books" CONSTRAINT "books_author_id_fkey" FOREIGN KEY (author_id) REFERENCES authors(id) ON DELETE CASCADE
+
+'''
+
+
+def test_psql_describes_identity_columns_indexes_and_foreign_keys(library, dsn):
+    assert psql(dsn, r"\d books") == '''\
+                           Table "public.books"
+  Column   |  Type   | Collation | Nullable |           Default            
+-----------+---------+-----------+----------+------------------------------
+ id        | bigint  |           | not null | generated always as identity
+ author_id | integer |           |          | 
+ title     | text    |           |          | 
+ published | date    |           |          | 
+Indexes:
+    "books_pkey" PRIMARY KEY, btree (id)
+    "books_title" btree (title)
+Foreign-key constraints:
+    "books_author_id_fkey" FOREIGN KEY (author_id) REFERENCES authors(id) ON DELETE CASCADE
+
+'''
+
+
+def test_psql_describes_a_view(library, dsn):
+    library.execute("CREATE VIEW named AS SELECT id, name FROM authors")
+    assert psql(dsn, r"\d named") == '''\
+                View "public.named"
+ Column |  Type   | Collation | Nullable | Default 
+--------+---------+-----------+----------+---------
+ id     | integer |           |          | 
+ name   | text    |           |          | 
+
+'''
+
+
+def test_psql_lists_tables_and_an_unknown_table_is_reported(library, dsn):
+    assert psql(dsn, r"\dt") == '''\
+          List of relations
+ Schema |  Name   | Type  |  Owner   
+--------+---------+-------+----------
+ public | authors | table | postgres
+ public | books   | table | postgres
+(2 rows)
+
+'''
+    args = ["psql", dsn, "-X", "-c", r"\d nosuch"]
+    done = subprocess.run(args, capture_output=True, text=True, env=dict(os.environ, PGSSLMODE="disable"), timeout=60)
+    assert done.stderr == 'Did not find any relation named "nosuch".\n'
+
+
+def test_psql_lists_databases_with_owner_and_encoding(library, dsn):
+    out = psql(dsn, r"\l")
+    lines = out.splitlines()
+    assert lines[0].strip() == "List of databases"
+    assert [c.strip() for c in lines[1].split("|")] == ["Name", "Owner", "Encoding", "Collate", "Ctype", "ICU Locale",
+                                                       "Locale Provider", "Access privileges"]
+    current = library.info.dbname
+    row = next(line for line in lines if line.split("|")[0].strip() == current)
+    assert [c.strip() for c in row.split("|")][1:3] == ["postgres", "UTF8"]
+
+
+def test_psql_query_and_copy_round_trip(library, dsn, tmp_path):
+    source = tmp_path / "authors.csv"
+    source.write_text("Ada,ada@example.com\nGrace,\n")
+    psql(dsn, rf"\copy authors (name, email) FROM '{source}' WITH (FORMAT csv)")
+    assert psql(dsn, "SELECT id, name, email, rating FROM authors ORDER BY id") == '''\
+ id | name  |      email      | rating 
+----+-------+-----------------+--------
+  1 | Ada   | ada@example.com |    0.0
+  2 | Grace |                 |    0.0
+(2 rows)
+
+'''
+    assert psql(dsn, r"\copy (SELECT name, email FROM authors ORDER BY id) TO STDOUT WITH (FORMAT csv, HEADER)") == \
+        "name,email\nAda,ada@example.com\nGrace,\n"

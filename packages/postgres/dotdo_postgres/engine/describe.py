@@ -1,0 +1,251 @@
+"""The pg_catalog relations and deparse functions behind psql's `\\d table` (pg_attribute,
+pg_attrdef, pg_index, pg_constraint, pg_collation; format_type, pg_get_expr, pg_get_indexdef,
+pg_get_constraintdef), computed from dotdo's catalog.
+
+Indexes and constraints have no OIDs in dotdo's catalog; they get stable ones derived from their
+table's OID and position (table OID × 256 + n), which stay apart from table OIDs and from each other."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import sqlglot
+
+from .catalog import Catalog, Constraint, Table
+from .types import BY_OID, TYPES, ColType
+
+if TYPE_CHECKING:
+    from .database import Database
+
+DEFAULT_COLLATION = 100
+COLLATED = ("text", "varchar", "bpchar")
+# Catalog relations that are always empty in dotdo: no row security, extended statistics,
+# publications, inheritance or user triggers (foreign keys are enforced by internal triggers).
+EMPTY_RELATIONS = frozenset({"pg_policy", "pg_statistic_ext", "pg_publication", "pg_publication_namespace",
+                             "pg_publication_rel", "pg_inherits", "pg_trigger", "pg_rewrite",
+                             "pg_partitioned_table", "pg_foreign_table", "pg_auth_members"})
+# Set-returning functions that return no rows for every relation dotdo has (nothing is partitioned).
+EMPTY_FUNCTIONS = frozenset({"pg_partition_ancestors", "pg_partition_tree"})
+
+
+@dataclass
+class IndexInfo:
+    oid: int
+    table: Table
+    name: str
+    columns: list[str]
+    unique: bool
+    primary: bool
+    where: str | None
+    constraint: Constraint | None
+
+
+def indexes(t: Table) -> list[IndexInfo]:
+    """The PostgreSQL indexes of a table: one per primary key / unique constraint, then CREATE INDEX ones."""
+    out: list[IndexInfo] = []
+    seen = set()
+    for c in t.constraints:
+        if c.kind in "pu":
+            out.append(IndexInfo(t.oid * 256 + 1 + len(out), t, c.name, c.columns, True, c.kind == "p", None, c))
+            seen.add(c.name)
+    for ix in t.indexes:
+        if ix.name not in seen:
+            out.append(IndexInfo(t.oid * 256 + 1 + len(out), t, ix.name, ix.columns, ix.unique, False, ix.where, None))
+    return out
+
+
+def constraint_oid(t: Table, i: int) -> int:
+    return t.oid * 256 + 128 + i
+
+
+def _tables(cat: Catalog) -> list[Table]:
+    return sorted(cat.tables.values(), key=lambda t: t.name)
+
+
+def _attnum(t: Table, name: str) -> int:
+    return next((i for i, c in enumerate(t.columns, start=1) if c.name == name), 0)
+
+
+def index_class_rows(cat: Catalog) -> list[tuple]:
+    """pg_class rows (oid, relname, relkind, relam) of the indexes."""
+    return [(ix.oid, ix.name) for t in _tables(cat) if t.view is None for ix in indexes(t)]
+
+
+def relation(cat: Catalog, name: str) -> tuple[list[tuple[str, ColType]], list[tuple]] | None:
+    oid, name_t, text, int2, int4, bool_ = (ColType("oid"), ColType("name"), ColType("text"), ColType("int2"),
+                                           ColType("int4"), ColType("bool"))
+    char = ColType("bpchar", (1,))
+    tables = _tables(cat)
+    if name == "pg_attribute":
+        cols = [("attrelid", oid), ("attname", name_t), ("atttypid", oid), ("attlen", int2), ("attnum", int2),
+                ("atttypmod", int4), ("attnotnull", bool_), ("atthasdef", bool_), ("attisdropped", bool_),
+                ("attidentity", char), ("attgenerated", char), ("attcollation", oid)]
+        rows = []
+        for t in tables:
+            pk = t.primary_key()
+            for i, c in enumerate(t.columns, start=1):
+                pgt = _pgtype(cat, c.type)
+                rows.append((t.oid, c.name, pgt[0], pgt[1], i, c.type.typmod,
+                             bool(c.not_null or (pk is not None and c.name in pk.columns)),
+                             bool(c.default is not None and not c.identity), False,
+                             {"ALWAYS": "a", "BY DEFAULT": "d"}.get(c.identity or "", ""), "",
+                             DEFAULT_COLLATION if c.type.key in COLLATED else 0))
+        return cols, rows
+    if name == "pg_attrdef":
+        cols = [("oid", oid), ("adrelid", oid), ("adnum", int2), ("adbin", text)]
+        return cols, [(t.oid * 256 + 64 + i, t.oid, i, c.default) for t in tables
+                      for i, c in enumerate(t.columns, start=1) if c.default is not None and not c.identity]
+    if name == "pg_collation":
+        cols = [("oid", oid), ("collname", name_t), ("collnamespace", oid), ("collprovider", char)]
+        return cols, [(DEFAULT_COLLATION, "default", 11, "d"), (950, "C", 11, "c"), (951, "POSIX", 11, "c")]
+    if name == "pg_index":
+        cols = [("indexrelid", oid), ("indrelid", oid), ("indnatts", int2), ("indnkeyatts", int2),
+                ("indisunique", bool_), ("indisprimary", bool_), ("indisexclusion", bool_), ("indimmediate", bool_),
+                ("indisclustered", bool_), ("indisvalid", bool_), ("indisready", bool_), ("indislive", bool_),
+                ("indisreplident", bool_), ("indkey", text), ("indpred", text), ("indexprs", text)]
+        rows = []
+        for t in tables:
+            for ix in indexes(t):
+                rows.append((ix.oid, t.oid, len(ix.columns), len(ix.columns), ix.unique, ix.primary, False, True,
+                             False, True, True, True, False, " ".join(str(_attnum(t, c)) for c in ix.columns),
+                             ix.where, None))
+        return cols, rows
+    if name == "pg_constraint":
+        cols = [("oid", oid), ("conname", name_t), ("connamespace", oid), ("contype", char),
+                ("condeferrable", bool_), ("condeferred", bool_), ("convalidated", bool_), ("conrelid", oid),
+                ("contypid", oid), ("conindid", oid), ("conparentid", oid), ("confrelid", oid),
+                ("confupdtype", char), ("confdeltype", char), ("confmatchtype", char), ("conislocal", bool_)]
+        rows = []
+        for t in tables:
+            by_name = {ix.name: ix.oid for ix in indexes(t)}
+            for i, c in enumerate(t.constraints):
+                ref = cat.tables.get(c.ref_table or "")
+                rows.append((constraint_oid(t, i), c.name, 2200, c.kind, False, False, True, t.oid, 0,
+                             by_name.get(c.name, 0), 0, ref.oid if ref is not None else 0,
+                             _ACTION_CODES[c.on_update] if c.kind == "f" else " ",
+                             _ACTION_CODES[c.on_delete] if c.kind == "f" else " ", "s" if c.kind == "f" else " ", True))
+        return cols, rows
+    return None
+
+
+_ACTION_CODES = {"NO ACTION": "a", "RESTRICT": "r", "CASCADE": "c", "SET NULL": "n", "SET DEFAULT": "d"}
+
+
+def _pgtype(cat: Catalog, ct: ColType) -> tuple[int, int]:
+    """(type OID, attlen) of a declared column type; enums are the catalog's own types."""
+    if ct.key in cat.enums:
+        return cat.enums[ct.key][0], 4
+    pg = TYPES.get(ct.key)
+    return (pg.oid, pg.size) if pg is not None else (0, -1)
+
+
+def _find_index(cat: Catalog, oid: int) -> IndexInfo | None:
+    t = _table_of(cat, oid // 256)
+    return next((ix for ix in indexes(t) if ix.oid == oid), None) if t is not None else None
+
+
+def _table_of(cat: Catalog, oid: int) -> Table | None:
+    return next((t for t in cat.tables.values() if t.oid == oid), None)
+
+
+def format_type(cat: Catalog, oid: Any, typmod: Any) -> str | None:
+    if oid is None:
+        return None
+    for name, (enum_oid, _) in cat.enums.items():
+        if enum_oid == oid:
+            return name
+    pg = BY_OID.get(oid)
+    if pg is None:
+        base = next((t for t in TYPES.values() if t.array_oid == oid), None)
+        return base.sql_name + "[]" if base is not None else "???"
+    if typmod is None or typmod < 0:
+        return pg.sql_name
+    if pg.key == "numeric":
+        return f"numeric({(typmod - 4) >> 16},{(typmod - 4) & 0xFFFF})"
+    if pg.key in ("varchar", "bpchar"):
+        return f"{pg.sql_name}({typmod - 4})"
+    return pg.sql_name
+
+
+def indexdef(cat: Catalog, oid: Any) -> str | None:
+    ix = _find_index(cat, oid) if isinstance(oid, int) else None
+    if ix is None:
+        return None
+    cols = ", ".join(_ident(c) for c in ix.columns)
+    where = f" WHERE ({ix.where})" if ix.where else ""
+    return f"CREATE {'UNIQUE ' if ix.unique else ''}INDEX {_ident(ix.name)} ON public.{_ident(ix.table.name)} " \
+           f"USING btree ({cols}){where}"
+
+
+def constraintdef(cat: Catalog, oid: Any) -> str | None:
+    if not isinstance(oid, int):
+        return None
+    t = _table_of(cat, oid // 256)
+    i = oid - (oid // 256) * 256 - 128
+    if t is None or not 0 <= i < len(t.constraints):
+        return None
+    c = t.constraints[i]
+    cols = ", ".join(_ident(x) for x in c.columns)
+    if c.kind == "p":
+        return f"PRIMARY KEY ({cols})"
+    if c.kind == "u":
+        return f"UNIQUE ({cols})"
+    if c.kind == "c":
+        return f"CHECK ({deparse(c.check or '')})"
+    text = f"FOREIGN KEY ({cols}) REFERENCES {_ident(c.ref_table or '')}({', '.join(_ident(x) for x in c.ref_columns)})"
+    if c.on_update != "NO ACTION":
+        text += f" ON UPDATE {c.on_update}"
+    if c.on_delete != "NO ACTION":
+        text += f" ON DELETE {c.on_delete}"
+    return text
+
+
+def relname(cat: Catalog, oid: Any) -> Any:
+    """regclass output: the relation's name, or the number for an OID that names nothing."""
+    if not isinstance(oid, int):
+        return oid
+    t = _table_of(cat, oid)
+    if t is not None:
+        return t.name
+    ix = _find_index(cat, oid)
+    return ix.name if ix is not None else str(oid)
+
+
+def relation_oid(cat: Catalog, text: str) -> int:
+    """regclass input: a number, or a (possibly schema-qualified, quoted) relation name."""
+    from .errors import undefined_table
+    s = text.strip()
+    if s.isdigit():
+        return int(s)
+    name = s.split(".", 1)[1] if s.lower().startswith(("public.", "pg_catalog.")) else s
+    name = name[1:-1].replace('""', '"') if name.startswith('"') and name.endswith('"') else name.lower()
+    t = cat.tables.get(name)
+    if t is not None:
+        return t.oid
+    for t in cat.tables.values():
+        for ix in indexes(t):
+            if ix.name == name:
+                return ix.oid
+    raise undefined_table(s)
+
+
+def deparse(text: str) -> str:
+    """An expression as PostgreSQL prints it back: function names in lower case (sqlglot upper-cases them)."""
+    try:
+        return sqlglot.parse_one(text, read="postgres").sql("postgres", normalize_functions="lower")
+    except sqlglot.errors.SqlglotError:
+        return text
+
+
+def _ident(name: str) -> str:
+    return name if name.isidentifier() and name == name.lower() else '"' + name.replace('"', '""') + '"'
+
+
+def register(conn, db: "Database") -> None:
+    f = conn.create_scalar_function
+    f("format_type", lambda oid, typmod: format_type(db.catalog, oid, typmod), 2)
+    f("pg_get_expr", lambda expr, relid, pretty=False: expr, -1, deterministic=True)
+    f("pg_get_indexdef", lambda oid, col=0, pretty=False: indexdef(db.catalog, oid), -1)
+    f("pg_get_constraintdef", lambda oid, pretty=False: constraintdef(db.catalog, oid), -1)
+    f("pg_relname", lambda oid: relname(db.catalog, oid), 1)
+    f("pg_encoding_to_char", lambda enc: "UTF8" if enc == 6 else "", 1, deterministic=True)
