@@ -19,6 +19,19 @@ from .validation import for_options
 from .planner import Plan, plan
 
 MAX_BSON = 16 * 1024 * 1024
+MAX_DEPTH = 180  # MongoDB's depth limit for stored documents (200 less 20 for system use)
+# Each level of nesting costs at least 7 bytes of BSON: smaller documents need no depth walk.
+MIN_BYTES_TOO_DEEP = 7 * MAX_DEPTH
+
+
+def _depth(value: Any, level: int = 0) -> int:
+    if level > MAX_DEPTH:
+        return level
+    if isinstance(value, dict):
+        return max((_depth(v, level + 1) for v in value.values()), default=level + 1)
+    if isinstance(value, list):
+        return max((_depth(v, level + 1) for v in value), default=level + 1)
+    return level
 
 
 class Collection:
@@ -45,6 +58,8 @@ class Collection:
         if len(body) > MAX_BSON:
             raise MongoError(10334, f"BSONObj size: {len(body)} (0x{len(body):X}) is invalid. Size must be between 0 "
                                     f"and 16793600(16MB) First element: _id: {render.value(doc.get('_id'))}")
+        if len(body) > MIN_BYTES_TOO_DEEP and _depth(doc) > MAX_DEPTH:
+            raise MongoError(15, f"cannot insert document because it exceeds {MAX_DEPTH} levels of nesting")
         return body
 
     def insert(self, tx, doc: dict) -> dict:
