@@ -63,6 +63,8 @@ def resolve(dsn: str | None, data: str | None, kwargs: dict[str, Any]) -> tuple[
                 dbname = unquote(u.path.lstrip("/"))
             if u.username:
                 user = unquote(u.username)
+            if u.password:
+                extra["password"] = unquote(u.password)  # needed once the data directory has users
         else:
             from psycopg.conninfo import conninfo_to_dict
             d = conninfo_to_dict(dsn)
@@ -70,10 +72,11 @@ def resolve(dsn: str | None, data: str | None, kwargs: dict[str, Any]) -> tuple[
             user = d.pop("user", user)
             d.pop("host", None)
             d.pop("port", None)
-            d.pop("password", None)
             extra.update(d)
     dbname = kwargs.pop("dbname", None) or kwargs.pop("database", None) or dbname
     user = kwargs.pop("user", None) or user
+    if kwargs.get("password") is not None:
+        extra["password"] = kwargs.pop("password")
     for k in ("host", "port", "password", "hostaddr"):
         kwargs.pop(k, None)
     ep = endpoint(data, kwargs.pop("sync", "normal"))

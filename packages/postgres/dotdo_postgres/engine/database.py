@@ -12,6 +12,7 @@ from collections import OrderedDict
 from typing import Any, Callable
 
 from dotdo_core import sqlite
+from dotdo_core.auth import scoped
 from dotdo_core.store import Store
 
 from . import functions
@@ -28,10 +29,11 @@ CACHE_SIZE = 2048
 
 
 class Database:
-    def __init__(self, store: Store, name: str) -> None:
+    def __init__(self, store: Store, name: str, tenant: str = "") -> None:
         self.store = store
-        self.name = name
-        self.ns = store.namespace(name, kind="postgres")
+        self.name = name      # as the client names it; the namespace is the tenant's (auth.scoped)
+        self.tenant = tenant
+        self.ns = store.namespace(scoped(tenant, name), kind="postgres")
         self.shard = self.ns.shards[0]
         self.shard.pin()  # wconn below is the shard's writer, kept with PostgreSQL's functions registered on it
         self.shard.ensure_schema("postgres_catalog", SCHEMA)

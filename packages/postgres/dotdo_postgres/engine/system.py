@@ -112,7 +112,9 @@ def system_relation(tr: "Translator", schema: str, name: str) -> tuple[list[tupl
         cols = [("oid", OID), ("datname", NAME), ("datdba", OID), ("encoding", INT4), ("datlocprovider", CHAR),
                 ("datistemplate", BOOL), ("datallowconn", BOOL), ("datconnlimit", INT4), ("dattablespace", OID),
                 ("datcollate", TEXT), ("datctype", TEXT), ("daticulocale", TEXT), ("datacl", TEXT)]
-        names = [n["name"] for n in tr.db.store.namespaces() if n["kind"] == "postgres"]
+        from dotdo_core.auth import unscoped
+        names = [unscoped(tr.db.tenant, n["name"]) for n in tr.db.store.namespaces() if n["kind"] == "postgres"]
+        names = [n for n in names if n is not None]  # another tenant's databases do not exist for this one
         return _relation(cols, [(16384 + i, n, 10, 6, "c", False, True, -1, 1663, "C", "C", None, None)
                                 for i, n in enumerate(sorted(names))])
     if name == "pg_tables":

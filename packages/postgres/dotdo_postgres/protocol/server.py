@@ -13,6 +13,11 @@ import os
 import struct
 from typing import Any
 
+from dotdo_core.auth import has_users
+from dotdo_core.names import InvalidName
+from dotdo_core.scram import MECHANISM, ScramError, ScramServer
+from dotdo_core.tls import start_tls
+
 from ..engine import Database, PgError, Session, WouldBlock
 from ..engine.errors import unsupported
 from ..engine.translate import Plan
@@ -57,16 +62,21 @@ class Portal:
 
 
 class Databases:
-    """The databases one server (one store) serves, opened on first connection."""
+    """The databases one server (one store) serves, opened on first connection; a tenant's
+    database `name` is the namespace `tenant/name` (dotdo_core.auth.scoped)."""
 
-    def __init__(self, store) -> None:
+    def __init__(self, store, tls=None) -> None:
         self.store = store
-        self._dbs: dict[str, Database] = {}
+        self.tls = tls
+        self._dbs: dict[tuple[str, str], Database] = {}
 
-    def get(self, name: str) -> Database:
-        db = self._dbs.get(name)
+    def get(self, name: str, tenant: str = "") -> Database:
+        db = self._dbs.get((tenant, name))
         if db is None:
-            db = self._dbs[name] = Database(self.store, name)
+            try:
+                db = self._dbs[(tenant, name)] = Database(self.store, name, tenant)
+            except InvalidName as e:
+                raise PgError("42602", f'invalid database name "{name}": {e.reason}') from None
         return db
 
 
@@ -90,6 +100,10 @@ class PgConnection(asyncio.Protocol):
         self.processing = False
         self.copy_plan: Plan | None = None
         self.copy_data: list[bytes] = []
+        self.tls_started = False
+        self.sasl_first_done = False
+        self.sasl: ScramServer | None = None  # the SCRAM exchange under way, before the session exists
+        self.login: tuple[str, str, dict[str, str]] | None = None  # user, database, settings
 
     # -- asyncio ---------------------------------------------------------------
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -188,6 +202,11 @@ class PgConnection(asyncio.Protocol):
     # -- startup -----------------------------------------------------------------
     def startup(self, body: bytes) -> None:
         code = _I.unpack_from(body, 0)[0]
+        if code == SSL_REQUEST and self.databases.tls is not None and not self.tls_started:
+            self.tls_started = True
+            self.transport.write(b"S")  # type: ignore[union-attr]
+            start_tls(self.transport, self.databases.tls, self._upgraded)  # type: ignore[arg-type]
+            return
         if code in (SSL_REQUEST, GSSENC_REQUEST):
             self.transport.write(b"N")  # type: ignore[union-attr]
             return
@@ -213,8 +232,18 @@ class PgConnection(asyncio.Protocol):
         if params.get("options"):
             self.fatal(unsupported("startup options"))
             raise _Fatal()
+        self.login = (user, dbname, settings)
+        self.started = True  # typed messages from here on
+        if has_users(self.databases.store):
+            self.sasl = ScramServer(self.databases.store, username=user)
+            self.out.append(M.message(b"R", _I.pack(10) + MECHANISM.encode() + b"\x00\x00"))
+            return
+        self._open_session("")
+
+    def _open_session(self, tenant: str) -> None:
+        user, dbname, settings = self.login  # type: ignore[misc]
         try:
-            self.db = self.databases.get(dbname)
+            self.db = self.databases.get(dbname, tenant)
             pid = next(_pids)
             self.session = Session(self.db, user, pid, settings)
         except PgError as e:
@@ -222,13 +251,46 @@ class PgConnection(asyncio.Protocol):
             raise _Fatal() from None
         self.session.on_deallocate = self.deallocate
         self.session.on_notify = self.notification
-        self.started = True
         out = [M.AUTH_OK]
         for name in REPORTED:
             out.append(M.parameter_status(name, self.session.setting(name) or ""))
         out.append(M.backend_key(pid, int.from_bytes(os.urandom(4), "big") >> 1))
         out.append(M.READY["I"])
         self.out.extend(out)
+
+    def _upgraded(self, transport: asyncio.Transport) -> None:
+        self.transport = transport
+
+    def sasl_message(self, kind: int, body: bytes) -> None:
+        """SASLInitialResponse, then SASLResponse: the two client messages of SCRAM-SHA-256."""
+        sasl = self.sasl
+        user = self.login[0]  # type: ignore[index]
+        if kind != 0x70:  # p
+            self.fatal(PgError("08P01", f"expected SASL response, got message type {kind}"))
+            raise _Fatal()
+        try:
+            if not self.sasl_first_done:
+                mechanism, pos = self._cstr(body, 0)
+                if mechanism != MECHANISM:
+                    raise PgError("08P01", "client selected an invalid SASL authentication mechanism")
+                length = _I.unpack_from(body, pos)[0]
+                reply = sasl.first(body[pos + 4:pos + 4 + length] if length >= 0 else b"")  # type: ignore[union-attr]
+                self.sasl_first_done = True
+                self.out.append(M.message(b"R", _I.pack(11) + reply))
+                return
+            final = sasl.final(body)  # type: ignore[union-attr]
+        except PgError as e:
+            self.fatal(e)
+            raise _Fatal() from None
+        except ScramError as e:
+            if self.sasl_first_done:
+                self.fatal(PgError("28P01", f'password authentication failed for user "{user}"'))
+            else:
+                self.fatal(PgError("08P01", f"malformed SCRAM message ({e.detail})"))
+            raise _Fatal() from None
+        self.sasl = None
+        self.out.append(M.message(b"R", _I.pack(12) + final))
+        self._open_session(sasl.user.tenant)  # type: ignore[union-attr]
 
     def status(self) -> bytes:
         s = self.session
@@ -263,6 +325,9 @@ class PgConnection(asyncio.Protocol):
             self.skip_to_sync = True
 
     def _dispatch(self, kind: int, body: bytes) -> None:
+        if self.session is None:
+            self.sasl_message(kind, body)
+            return
         if self.copy_plan is not None:
             self.copy_message(kind, body)
             return
@@ -653,6 +718,6 @@ def _param(oid: int, fmt: int, raw: bytes, n: int) -> Any:
         raise
 
 
-def protocol_factory(store) -> Any:
-    databases = Databases(store)
+def protocol_factory(store, tls=None) -> Any:
+    databases = Databases(store, tls)
     return lambda: PgConnection(databases)

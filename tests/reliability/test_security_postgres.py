@@ -1,0 +1,102 @@
+"""Security of `dotdo serve postgres`: SCRAM-SHA-256 authentication against the data directory's
+users, tenant isolation between users, and the limits a client cannot push past. Each test fails
+if its protection is removed."""
+from __future__ import annotations
+
+import socket
+import struct
+
+import psycopg
+import pytest
+
+from dotdo_core import Runtime, Store, auth
+from dotdo_postgres.server import front
+
+
+@pytest.fixture
+def served(tmp_path):
+    """`dotdo serve postgres` in this process on a data directory with two tenants' users."""
+    store = Store(tmp_path / "data")
+    auth.add_user(store, "alice", "pw-a", tenant="tenant-a")
+    auth.add_user(store, "bob", "pw-b", tenant="tenant-b")
+    runtime = Runtime(store, max_connections=5).start()
+    port = runtime.listen(front, port=0).port
+    made = []
+
+    def connect(user: str, password: str | None, dbname: str = "app", **kw) -> psycopg.Connection:
+        c = psycopg.connect(host="127.0.0.1", port=port, user=user, dbname=dbname, sslmode="disable",
+                            autocommit=True, connect_timeout=10, **({"password": password} if password else {}), **kw)
+        made.append(c)
+        return c
+    connect.port = port
+    yield connect
+    for c in made:
+        c.close()
+    runtime.stop()
+    store.close()
+
+
+def test_a_user_with_the_right_password_connects_through_scram(served):
+    with served("alice", "pw-a") as c:
+        assert c.execute("SELECT current_user, current_database()").fetchone() == ("alice", "app")
+        assert c.pgconn.used_password
+
+
+def test_a_wrong_password_gets_28P01_naming_the_user(served):
+    with pytest.raises(psycopg.OperationalError) as err:
+        served("alice", "wrong")
+    assert 'password authentication failed for user "alice"' in str(err.value)
+
+
+def test_an_unknown_user_fails_exactly_like_a_wrong_password(served):
+    with pytest.raises(psycopg.OperationalError) as err:
+        served("mallory", "pw-a")
+    assert 'password authentication failed for user "mallory"' in str(err.value)
+
+
+def test_no_password_is_refused_before_any_query(served):
+    with pytest.raises(psycopg.OperationalError) as err:
+        served("alice", None)
+    assert "no password supplied" in str(err.value)
+
+
+def test_the_server_asks_for_scram_sha_256_and_nothing_else(served):
+    body = struct.pack("!i", 196608) + b"user\x00alice\x00database\x00app\x00\x00"
+    with socket.create_connection(("127.0.0.1", served.port), timeout=10) as s:
+        s.sendall(struct.pack("!i", len(body) + 4) + body)
+        reply = s.recv(4096)
+    assert reply == b"R" + struct.pack("!ii", 23, 10) + b"SCRAM-SHA-256\x00\x00"
+
+
+def test_a_query_before_authentication_closes_the_connection(served):
+    body = struct.pack("!i", 196608) + b"user\x00alice\x00database\x00app\x00\x00"
+    query = b"SELECT 1\x00"
+    with socket.create_connection(("127.0.0.1", served.port), timeout=10) as s:
+        s.sendall(struct.pack("!i", len(body) + 4) + body + b"Q" + struct.pack("!i", len(query) + 4) + query)
+        reply = b""
+        while chunk := s.recv(4096):
+            reply += chunk
+    assert b"C08P01" in reply and b"Z" not in reply.split(b"SCRAM-SHA-256", 1)[1]
+
+
+def test_tenants_do_not_see_each_others_databases_or_tables(served):
+    alice = served("alice", "pw-a")
+    alice.execute("CREATE TABLE secrets (v text)")
+    alice.execute("INSERT INTO secrets VALUES ('alice only')")
+    bob = served("bob", "pw-b")
+    with pytest.raises(psycopg.errors.UndefinedTable):
+        bob.execute("SELECT * FROM secrets")
+    bob.execute("CREATE TABLE secrets (v text)")
+    assert bob.execute("SELECT count(*) FROM secrets").fetchone() == (0,)
+    assert alice.execute("SELECT v FROM secrets").fetchall() == [("alice only",)]
+    served("bob", "pw-b", dbname="bobs_other")
+    assert sorted(r[0] for r in bob.execute("SELECT datname FROM pg_database")) == ["app", "bobs_other"]
+    assert [r[0] for r in alice.execute("SELECT datname FROM pg_database")] == ["app"]
+
+
+def test_connections_past_the_limit_get_53300(served):
+    for _ in range(5):
+        served("alice", "pw-a")
+    with pytest.raises(psycopg.OperationalError) as err:
+        served("alice", "pw-a")
+    assert "sorry, too many clients already" in str(err.value)
