@@ -3,9 +3,12 @@
 A list's positions are kept contiguous (head .. tail, no gaps), so an index is one
 addition away from a primary-key lookup and the length is tail - head + 1: pushes extend
 either end, pops and LTRIM cut the ends, and the rare middle edits (LINSERT, LREM) move
-the rows on the shorter side.
+the rows on the shorter side. The key row's inline value holds (head, tail), so a push is
+one read of the key row, the inserts and one update of it.
 """
 from __future__ import annotations
+
+import struct
 
 from ..args import INT64_MIN, to_int
 from ..context import Ctx
@@ -21,6 +24,8 @@ from .collection_helpers import (
     timeout_arg,
 )
 
+_ENDS = struct.Struct("<qq")  # (head, tail) in the key row's value
+# Lists written before the key row held the ends: read them off the rows.
 _BOUNDS = (
     "SELECT (SELECT pos FROM r_list WHERE key = ?1 ORDER BY pos LIMIT 1), "
     "(SELECT pos FROM r_list WHERE key = ?1 ORDER BY pos DESC LIMIT 1)"
@@ -37,9 +42,13 @@ class _List:
         self.key = key
         self.sk = ctx.ks.sk(key)
         self.head = self.tail = None
-        if self.ks.typed(key, "list") is not None:
-            # Both ends in one statement: two seeks of the primary key index.
-            self.head, self.tail = self.ks.conn.execute(_BOUNDS, (self.sk,)).fetchone()
+        entry = self.ks.typed(key, "list")
+        if entry is not None:
+            ends = entry[1]
+            if ends is not None and len(ends) == _ENDS.size:
+                self.head, self.tail = _ENDS.unpack(ends)
+            else:
+                self.head, self.tail = self.ks.conn.execute(_BOUNDS, (self.sk,)).fetchone()
 
     @property
     def exists(self) -> bool:
@@ -74,8 +83,8 @@ class _List:
 
     def push(self, values: list[bytes], left: bool) -> int:
         ks = self.ks
-        if self.head is None:
-            ks.create(self.key, "list")
+        new = self.head is None
+        if new:
             self.head, self.tail = 1, 0
         if left:
             rows = [(self.sk, self.head - 1 - i, v) for i, v in enumerate(values)]
@@ -83,9 +92,19 @@ class _List:
         else:
             rows = [(self.sk, self.tail + 1 + i, v) for i, v in enumerate(values)]
             self.tail += len(values)
-        ks.tx.executemany("INSERT INTO r_list(key, pos, value) VALUES (?, ?, ?)", rows)
-        ks.touch(self.key)
+        if new:
+            ks.create(self.key, "list", _ENDS.pack(self.head, self.tail))
+        else:
+            self.save()
+        if len(rows) == 1:
+            ks.tx.execute("INSERT INTO r_list(key, pos, value) VALUES (?, ?, ?)", rows[0])
+        else:
+            ks.tx.executemany("INSERT INTO r_list(key, pos, value) VALUES (?, ?, ?)", rows)
         return len(self)
+
+    def save(self) -> None:
+        """Record the ends in the key row (which also stamps it for WATCH)."""
+        self.ks.set_value(self.key, _ENDS.pack(self.head, self.tail))
 
     def pop(self, count: int, left: bool) -> list[bytes]:
         count = min(count, len(self))
@@ -107,11 +126,12 @@ class _List:
         return out
 
     def finish(self) -> None:
-        """After a change: the WATCH stamp, and Redis's rule that an empty list is no key."""
-        self.ks.touch(self.key)
+        """After a change: the ends and WATCH stamp, and Redis's rule that an empty list is no key."""
         if self.head > self.tail:
             self.ks.drop_if_empty(self.key, "list")
             self.head = self.tail = None
+        else:
+            self.save()
 
     def rewrite(self, values: list[bytes]) -> None:
         """Replace the whole list (LREM's compaction)."""
@@ -332,7 +352,7 @@ def linsert(ctx: Ctx, key: bytes, where: bytes, pivot: bytes, value: bytes):
         lst.tail += 1
         slot = left_of + 1
     ctx.ks.tx.execute("INSERT INTO r_list(key, pos, value) VALUES (?, ?, ?)", (lst.sk, slot, value))
-    ctx.ks.touch(key)
+    lst.save()
     return len(lst)
 
 

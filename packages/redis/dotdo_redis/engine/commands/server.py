@@ -710,7 +710,8 @@ def _usage(ctx: Ctx, key: bytes) -> int | None:
         entry = ks.entry(key)
         if entry is None:
             return None
-        size = 56 + len(key) + len(entry[1] or b"")
+        # A list's key row holds only its ends (bookkeeping Redis has no counterpart for).
+        size = 56 + len(key) + (len(entry[1] or b"") if entry[0] != "list" else 0)
         sk = ks.sk(key)
         for table in storage.COMPANIONS.get(entry[0], ()):
             cols = [r[1] for r in conn.execute(f"PRAGMA table_info({table})") if r[1] != "key"]
