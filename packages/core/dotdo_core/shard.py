@@ -15,7 +15,7 @@ import os
 import threading
 from typing import Any, Callable, Iterable
 
-from . import sqlite
+from . import sqlite, walstamp
 from .changes import SCHEMA as CHANGES_SCHEMA, ChangeFeed
 from .open_shards import POOL, clock
 
@@ -299,6 +299,7 @@ class Shard:
                 writer, self._writer = self._writer, None
             if writer is not None:
                 sqlite.close_keeping_wal(writer)
+            walstamp.release(self.path)
             return True
         finally:
             self._lock.release()
@@ -336,6 +337,8 @@ class Shard:
             if self._writer is not None:
                 self._writer.close()
                 self._writer = None
+            if not self.memory:
+                walstamp.release(self.path)
         POOL.closed(self)
 
     def __repr__(self) -> str:

@@ -3,48 +3,68 @@
 `PRAGMA data_version` answers it exactly but costs a statement (≈ 4 µs here, as much as the
 point read a cache would save). In WAL mode every commit, from any connection in any process,
 rewrites the WAL-index header at the start of the `-shm` file (SQLite's documented WAL-index
-format, https://www.sqlite.org/walformat.html): reading its first 48 bytes through a mapping
-costs ≈ 0.2 µs. A cache labelled with the header it was filled under is valid while the header
+format, https://www.sqlite.org/walformat.html): reading its first 48 bytes with pread costs
+≈ 0.5 µs. A cache labelled with the header it was filled under is valid while the header
 is unchanged.
 
 The mapping is only trusted while the caller keeps a connection to the shard open (SQLite
 never deletes or truncates a `-shm` that another connection still uses): callers make a new
 WalStamp whenever they open a new connection.
+
+The `-shm` descriptor is opened once per file and kept until the shard's own connections are all
+closed (`release`): closing a descriptor of a file drops every POSIX lock this process holds on it,
+SQLite's included — its lock on the `-shm` that tells other processes the WAL index is in use, so one
+of them could re-initialise the index under our readers.
 """
 from __future__ import annotations
 
-import mmap
 import os
+import threading
 
 HEADER_BYTES = 48
 
+_fds: dict[str, int] = {}
+_fds_lock = threading.Lock()
+
+
+def _shm_fd(db_path: str) -> int:
+    with _fds_lock:
+        fd = _fds.get(db_path)
+        if fd is None:
+            fd = _fds[db_path] = os.open(db_path + "-shm", os.O_RDONLY)
+        return fd
+
+
+def release(db_path: str) -> None:
+    """Close the file's `-shm` descriptor: only once no SQLite connection of this process has the file
+    open (a shard calls it after closing its connections), since the close drops the process's locks."""
+    with _fds_lock:
+        fd = _fds.pop(db_path, None)
+    if fd is not None:
+        os.close(fd)
+
 
 class WalStamp:
-    __slots__ = ("_map",)
+    __slots__ = ("_fd",)
 
     def __init__(self, db_path: str) -> None:
-        self._map: mmap.mmap | None = None
+        # pread, not mmap: Python's mmap duplicates the descriptor and closes the duplicate with the
+        # mapping, which drops this process's locks on the file just as closing our own would.
+        self._fd: int | None = None
         try:
-            fd = os.open(db_path + "-shm", os.O_RDONLY)
-        except OSError:
-            return
-        try:
+            fd = _shm_fd(db_path)
             if os.fstat(fd).st_size >= HEADER_BYTES:
-                self._map = mmap.mmap(fd, HEADER_BYTES, mmap.MAP_SHARED, mmap.PROT_READ)
-        except (OSError, ValueError):
-            self._map = None
-        finally:
-            os.close(fd)
+                self._fd = fd
+        except OSError:
+            pass
 
     @property
     def usable(self) -> bool:
-        return self._map is not None
+        return self._fd is not None
 
     def read(self) -> bytes:
         """The current WAL-index header: different bytes mean some commit happened since."""
-        return self._map[:HEADER_BYTES]  # type: ignore[index]
+        return os.pread(self._fd, HEADER_BYTES, 0)  # type: ignore[arg-type]
 
     def close(self) -> None:
-        if self._map is not None:
-            self._map.close()
-            self._map = None
+        self._fd = None  # the descriptor is the file's, closed by `release`
