@@ -235,3 +235,48 @@ def test_pipeline_statements_until_sync_are_one_implicit_transaction(conn):
             conn.execute("INSERT INTO pp VALUES (1)")
             conn.execute("INSERT INTO pp VALUES (4)")
     assert conn.execute("SELECT id FROM pp ORDER BY id").fetchall() == [(1,), (2,)]
+
+
+# -- statement_timeout ------------------------------------------------------------------------
+
+def test_statement_timeout_cancels_a_long_query_with_57014(connect):
+    conn = connect(autocommit=True)
+    conn.execute("SET statement_timeout = 50")
+    with pytest.raises(errors.QueryCanceled) as err:
+        conn.execute("SELECT count(*) FROM generate_series(1, 500000000)")
+    assert err.value.sqlstate == "57014"
+    assert str(err.value) == "canceling statement due to statement timeout"
+    conn.execute("SET statement_timeout = 0")
+    assert conn.execute("SELECT 1").fetchone() == (1,)
+
+
+def test_a_write_cancelled_by_statement_timeout_leaves_no_rows(table, connect):
+    c = connect(autocommit=True)
+    c.execute("SET statement_timeout = '50ms'")
+    with pytest.raises(errors.QueryCanceled):
+        c.execute("INSERT INTO acct SELECT g + 10, 1 FROM generate_series(1, 500000000) g")
+    assert balances(table) == [(1, 100), (2, 50)]
+
+
+def test_statement_timeout_in_a_transaction_fails_the_block(table, connect):
+    c = connect()
+    c.execute("SET statement_timeout = 50")
+    c.execute("UPDATE acct SET balance = 0 WHERE id = 1")
+    with pytest.raises(errors.QueryCanceled):
+        c.execute("SELECT count(*) FROM generate_series(1, 500000000)")
+    with pytest.raises(errors.InFailedSqlTransaction):
+        c.execute("SELECT 1")
+    c.rollback()
+    assert balances(table) == [(1, 100), (2, 50)]
+
+
+@pytest.mark.parametrize("value, shown", [("1500", "1500ms"), ("'2s'", "2s"), ("'1min'", "1min"), ("0", "0")])
+def test_statement_timeout_is_shown_in_its_largest_unit(connect, value, shown):
+    conn = connect(autocommit=True)
+    conn.execute(f"SET statement_timeout = {value}")
+    assert conn.execute("SHOW statement_timeout").fetchone() == (shown,)
+
+
+def test_an_invalid_statement_timeout_is_22023(conn):
+    with pytest.raises(errors.InvalidParameterValue):
+        conn.execute("SET statement_timeout = 'soon'")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import re
+import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -13,7 +14,7 @@ import apsw
 from .errors import FAILED_TRANSACTION, PgError
 from .translate import Plan
 from .types import ColType, fmt_timestamptz
-from .utility import REPORTED, SETTINGS, check_setting
+from .utility import REPORTED, SETTINGS, check_setting, parse_ms
 
 
 class WouldBlock(Exception):
@@ -188,6 +189,24 @@ class Session:
             self.db._cache.clear()
             return Result(f"{plan.tag} {count or 0}" if plan.tag == "SELECT" else plan.tag)
         self.db.sequences.log = []
+        timeout = self.settings.get("statement_timeout")
+        if timeout is not None and timeout != "0":
+            return self._run_with_budget(plan, conn, params, parse_ms("statement_timeout", timeout))
+        return self._run_sql(plan, conn, params)
+
+    def _run_with_budget(self, plan: Plan, conn, params, ms: int) -> Result:
+        """statement_timeout: SQLite's progress handler checks the clock every few thousand VM steps
+        and interrupts the statement once its budget is spent (its changes roll back with it)."""
+        deadline = time.monotonic() + ms / 1000
+        conn.set_progress_handler(lambda: time.monotonic() > deadline, 2000)
+        try:
+            return self._run_sql(plan, conn, params)
+        except apsw.InterruptError:
+            raise PgError("57014", "canceling statement due to statement timeout") from None
+        finally:
+            conn.set_progress_handler(None)
+
+    def _run_sql(self, plan: Plan, conn, params) -> Result:
         try:
             rows = conn.execute(plan.sql, params).fetchall()
         except apsw.ConstraintError as e:
@@ -551,6 +570,8 @@ def map_sqlite_error(e: apsw.Error, plan: Plan) -> PgError:
         m = pattern.search(text)
         if m:
             return make(m, plan)
+    if isinstance(e, apsw.FullError) or "database or disk is full" in text:
+        return PgError("53100", "could not extend file: No space left on device", hint="Check free disk space.")
     if isinstance(e, apsw.BusyError):
         return PgError("40001", "could not serialize access due to concurrent update")
     if isinstance(e, apsw.TooBigError):

@@ -35,6 +35,32 @@ _UTC = {"utc", "gmt", "etc/utc", "etc/gmt", "z", "zulu", "+00", "+00:00", "0", "
 _LEVELS = {"read uncommitted", "read committed", "repeatable read", "serializable"}
 
 
+_UNITS = {"us": 0.001, "ms": 1, "s": 1000, "min": 60_000, "h": 3_600_000, "d": 86_400_000}
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(us|ms|s|min|h|d)?\s*$")
+
+
+def parse_ms(name: str, text: str) -> int:
+    """A time setting in milliseconds: a bare number is milliseconds, or a number with a unit."""
+    m = _DURATION.match(text)
+    if m is None:
+        raise PgError("22023", f'invalid value for parameter "{name}": "{text}"',
+                      hint='Valid units for this parameter are "us", "ms", "s", "min", "h", and "d".')
+    ms = round(float(m.group(1)) * _UNITS[m.group(2) or "ms"])
+    if ms > 2**31 - 1:
+        raise PgError("22023", f"{ms} ms is outside the valid range for parameter \"{name}\" (0 .. 2147483647)")
+    return ms
+
+
+def format_ms(ms: int) -> str:
+    """SHOW's form: the largest unit that divides the value (5000 → 5s, 90000 → 90s, 60000 → 1min)."""
+    if ms == 0:
+        return "0"
+    for unit, size in (("d", 86_400_000), ("h", 3_600_000), ("min", 60_000), ("s", 1000)):
+        if ms % size == 0:
+            return f"{ms // size}{unit}"
+    return f"{ms}ms"
+
+
 def check_setting(name: str, value: str) -> str:
     """The value a SET stores, or a PostgreSQL error; values dotdo cannot honour are refused."""
     low = name.lower()
@@ -64,7 +90,9 @@ def check_setting(name: str, value: str) -> str:
         if lv not in _LEVELS:
             raise PgError("22023", f'invalid value for parameter "{name}": "{v}"')
         return lv
-    if low in ("statement_timeout", "lock_timeout", "idle_in_transaction_session_timeout"):
+    if low == "statement_timeout":
+        return format_ms(parse_ms(name, lv.strip("'")))
+    if low in ("lock_timeout", "idle_in_transaction_session_timeout"):
         if lv not in ("0", "'0'"):
             raise unsupported(f"{name} other than 0")
         return "0"
