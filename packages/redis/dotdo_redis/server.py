@@ -17,4 +17,5 @@ front = Front(
     default_port=6379,
     build=_build,
     description="Redis 7.0 over RESP2/RESP3 (redis-cli, redis-benchmark, any Redis client)",
+    busy_reply=b"-ERR max number of clients reached\r\n",
 )

@@ -14,9 +14,14 @@ import time
 from collections import deque
 from typing import Any
 
+from dotdo_core import auth
+
+from dotdo_core.shard import without_lock_wait
+
 from ..engine import Blocked, Engine
 from ..engine.errors import RedisError, storage_error
 from ..engine.replies import NO_REPLY
+from .lock_waits import LockWaits
 from .resp import ProtocolError, RequestParser, encode
 
 log = logging.getLogger("dotdo.redis")
@@ -24,14 +29,29 @@ log = logging.getLogger("dotdo.redis")
 POLL_MAX = 0.02
 MAX_PENDING_INPUT = 1024 * 1024 * 1024  # Redis's client-query-buffer-limit default (1 GB)
 
+# What a connection may send before it has authenticated (Redis 7.0's no-auth commands).
+NO_AUTH = {b"auth", b"hello", b"quit", b"reset"}
+NOAUTH = RedisError("NOAUTH Authentication required.")
+NOAUTH_HELLO = RedisError(
+    "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH "
+    "<user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time")
+
 
 class RespServer:
     """Shared by every connection of one listener: the engine and the group-commit queue."""
 
     def __init__(self, engine: Engine) -> None:
-        self.engine = engine
+        self.engine = engine  # the unprefixed tenant's; an authenticated connection moves to its tenant's
         self.ready: list["RespConnection"] = []
         self.scheduled = False
+        self.lock_waits = LockWaits(self)
+
+    def engine_for(self, tenant: str) -> Engine:
+        """The engine of a tenant's namespace (`tenant/redis`), with this server's shard count."""
+        if not tenant:
+            return self.engine
+        base = self.engine
+        return Engine.for_store(base.store, auth.scoped(tenant, base.name), base.ns.shard_count)
 
     def protocol_factory(self) -> "RespConnection":
         return RespConnection(self)
@@ -49,8 +69,31 @@ class RespServer:
         conns, self.ready = self.ready, []
         for conn in conns:
             conn.in_ready = False
+        engine = conns[0].engine
+        if all(conn.engine is engine for conn in conns):
+            self._process(engine, conns)
+        else:  # tenants' connections: one batch (one commit) per tenant's engine
+            by_engine: dict[int, list[RespConnection]] = {}
+            for conn in conns:
+                by_engine.setdefault(id(conn.engine), []).append(conn)
+            for group in by_engine.values():
+                self._process(group[0].engine, group)
+        for conn in conns:
+            if conn.moved:  # requests after an AUTH that changed tenant run in the new tenant's batch
+                conn.moved = False
+                if conn.queue and conn.blocked is None and not conn.closing:
+                    self.schedule(conn)
+
+    def run_without_lock_wait(self, engine: Engine, conn: "RespConnection") -> None:
+        """A connection that waited the whole busy timeout for another process's lock: its writes fail now."""
+        with without_lock_wait():
+            self._process(engine, [conn], admit=False)
+
+    def _process(self, engine: Engine, conns: list["RespConnection"], admit: bool = True) -> None:
         ran: list[RespConnection] = []
-        batch = self.engine.batch()
+        batch = engine.batch()
+        if admit:  # a connection whose writes need a shard another process holds waits off the loop
+            conns = self.lock_waits.admit(engine, batch, conns)
         try:
             for conn in conns:
                 ran.append(conn)
@@ -88,7 +131,7 @@ class RespServer:
                 conn.blocked.cancel()
                 conn.blocked = None
             for argv in conn.taken:
-                reply = self.engine.execute(conn.session, argv)  # a bug becomes an error reply here
+                reply = conn.engine.execute(conn.session, argv)  # a bug becomes an error reply here
                 if isinstance(reply, Blocked):
                     reply = reply.timeout_reply
                 conn.add_reply(reply)
@@ -107,6 +150,7 @@ class RespConnection(asyncio.Protocol):
         self.blocked: asyncio.Task | None = None
         self.transport: asyncio.Transport | None = None
         self.closing = False
+        self.moved = False
 
     # -- asyncio.Protocol ---------------------------------------------------------
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -117,6 +161,9 @@ class RespConnection(asyncio.Protocol):
         sock = transport.get_extra_info("socket")
         self.session = self.engine.session(addr=addr, fd=sock.fileno() if sock is not None else -1)
         self.session.waker = self._wake
+        # Users configured (dotdo user add / ACL SETUSER): every connection starts unauthenticated.
+        self.auth_required = auth.has_users(self.engine.store)
+        self.session.authenticated = not self.auth_required
 
     def data_received(self, data: bytes) -> None:
         if self.closing:
@@ -152,7 +199,22 @@ class RespConnection(asyncio.Protocol):
             argv = self.queue.popleft()
             self.taken.append(argv)
             session.last_active = time.time()
+            if not session.authenticated and self.auth_required:
+                name = argv[0].lower()
+                if name not in NO_AUTH:
+                    self.add_reply(NOAUTH)
+                    continue
+                if name == b"hello" and b"auth" not in (a.lower() for a in argv[2:]):
+                    self.add_reply(NOAUTH_HELLO)
+                    continue
             reply = engine.execute_in(batch, session, argv)
+            logged_in = getattr(session, "login", None)
+            if logged_in is not None or (self.auth_required and argv[0].lower() == b"reset"):
+                session.login = None
+                if self._move_to(logged_in):
+                    self.add_reply(reply)
+                    break
+                session = self.session
             if isinstance(reply, Blocked):
                 self.blocked = asyncio.ensure_future(self._wait_blocked(argv, reply))
                 break
@@ -161,6 +223,27 @@ class RespConnection(asyncio.Protocol):
                 self.closing_after = True
                 break
         return self.taken
+
+    def _move_to(self, user: "auth.User | None") -> bool:
+        """After AUTH (user) or RESET (None): serve this connection from the user's tenant's engine,
+        or the unprefixed one unauthenticated. Returns whether the engine changed: the rest of the
+        queue must then run in that engine's batch."""
+        old = self.session
+        engine = self.server.engine_for(user.tenant) if user is not None else self.server.engine
+        if user is None:
+            old.authenticated = False
+            old.user = b"default"
+            old.login_user = None
+        if engine is self.engine:
+            return False
+        new = engine.session(addr=old.addr, fd=old.fd)
+        for attr in ("db", "protocol", "name", "lib_name", "lib_ver", "user", "authenticated", "created", "login_user"):
+            setattr(new, attr, getattr(old, attr))
+        new.waker = self._wake
+        old.waker = None
+        old.close()
+        self.session, self.engine, self.moved = new, engine, True
+        return True
 
     def add_reply(self, reply: Any) -> None:
         resp3 = self.session.protocol == 3

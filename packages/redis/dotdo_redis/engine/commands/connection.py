@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import time
 
+from dotdo_core import auth as users
+
 from ..context import Ctx
 from ..errors import DB_INDEX, RedisError, err, unknown_subcommand
 from ..args import to_int
@@ -44,14 +46,40 @@ def quit_(ctx: Ctx, *args: bytes):
     return OK
 
 
+WRONGPASS = "WRONGPASS invalid username-password pair or user is disabled."
+
+
+def login(ctx: Ctx, username: bytes, password: bytes) -> None:
+    """Check a user's password against the data directory's users (dotdo user add, ACL SETUSER).
+    Success records the user on the session; a served connection then moves to the user's tenant."""
+    store = ctx.engine.store
+    if not users.has_users(store):
+        # Only the default user exists and it is nopass: any password logs it in, as in Redis.
+        if username != b"default":
+            raise RedisError(WRONGPASS)
+        return
+    try:
+        user = users.authenticate(store, username.decode("utf-8"), password.decode("utf-8"))
+    except UnicodeDecodeError:
+        user = None
+    if user is None:
+        raise RedisError(WRONGPASS)
+    session = ctx.session
+    session.user = username
+    session.authenticated = True
+    session.login_user = user  # its tenant decides what ACL may manage
+    session.login = user  # read once by a served connection: move to this user's tenant
+
+
 @command("auth", arity=-2, flags="fast no-auth", keys=None)
 def auth(ctx: Ctx, *args: bytes):
     if len(args) > 2:
         raise RedisError("ERR syntax error")
-    # No credentials are configured: Redis answers exactly this to AUTH without a password set.
-    if len(args) == 1:
+    if len(args) == 1 and not users.has_users(ctx.engine.store):
+        # Redis's answer to AUTH <password> when the default user has no password.
         raise RedisError("ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?")
-    raise RedisError("WRONGPASS invalid username-password pair or user is disabled.")
+    login(ctx, args[0] if len(args) == 2 else b"default", args[-1])
+    return OK
 
 
 @command("hello", arity=-1, flags="fast no-auth", keys=None)
@@ -68,16 +96,20 @@ def hello(ctx: Ctx, *args: bytes):
             raise RedisError("NOPROTO unsupported protocol version")
         i = 1
     name = None
+    credentials = None
     while i < len(args):
         opt = args[i].lower()
         if opt == b"auth" and i + 2 < len(args):
-            raise RedisError("WRONGPASS invalid username-password pair or user is disabled.")
+            credentials = args[i + 1], args[i + 2]
+            i += 3
         elif opt == b"setname" and i + 1 < len(args):
             name = args[i + 1]
             _check_name(name)
             i += 2
         else:
             raise RedisError(f"ERR Syntax error in HELLO option '{args[i].decode('utf-8', 'replace')}'")
+    if credentials is not None:
+        login(ctx, *credentials)
     session.protocol = protocol
     if name is not None:
         session.name = name or None

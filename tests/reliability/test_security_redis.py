@@ -1,0 +1,178 @@
+"""Security of `dotdo serve redis`: authentication against the data directory's users, tenant
+isolation between users, ACL management limited to the unprefixed tenant, and the limits a
+client cannot push past (connections, request size). Each test fails if its protection is removed."""
+from __future__ import annotations
+
+import socket
+
+import pytest
+import redis
+
+from dotdo_core import Runtime, Store, auth
+from dotdo_redis.server import front
+
+WRONGPASS = "invalid username-password pair or user is disabled."
+
+
+@pytest.fixture
+def served(tmp_path):
+    """`dotdo serve redis` in this process on a data directory with two tenants' users and a root user."""
+    store = Store(tmp_path / "data")
+    auth.add_user(store, "alice", "pw-a", tenant="tenant-a")
+    auth.add_user(store, "bob", "pw-b", tenant="tenant-b")
+    auth.add_user(store, "default", "root-pw", tenant="")
+    runtime = Runtime(store, max_connections=20).start()
+    port = runtime.listen(front, port=0).port
+    made = []
+
+    def connect(**kw):
+        c = redis.Redis(port=port, socket_timeout=10, **kw)
+        made.append(c)
+        return c
+    connect.port = port
+    connect.store = store
+    yield connect
+    for c in made:
+        c.close()
+    runtime.stop()
+    store.close()
+
+
+def raw(port: int, payload: bytes) -> bytes:
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+        s.sendall(payload)
+        out = b""
+        while not out.endswith(b"\r\n"):
+            chunk = s.recv(4096)
+            if not chunk:
+                break
+            out += chunk
+        return out
+
+
+# -- authentication ------------------------------------------------------------------------
+def test_commands_before_auth_get_noauth(served):
+    assert raw(served.port, b"*2\r\n$3\r\nGET\r\n$1\r\nk\r\n") == b"-NOAUTH Authentication required.\r\n"
+    assert raw(served.port, b"*1\r\n$4\r\nKEYS\r\n") == b"-NOAUTH Authentication required.\r\n"
+
+
+def test_hello_without_auth_is_refused_with_redis_text(served):
+    assert raw(served.port, b"*2\r\n$5\r\nHELLO\r\n$1\r\n3\r\n").startswith(
+        b"-NOAUTH HELLO must be called with the client already authenticated")
+
+
+def test_wrong_password_is_wrongpass_exactly(served):
+    assert raw(served.port, b"*3\r\n$4\r\nAUTH\r\n$5\r\nalice\r\n$5\r\nwrong\r\n") == b"-WRONGPASS " + WRONGPASS.encode() + b"\r\n"
+    with pytest.raises(redis.AuthenticationError, match=WRONGPASS):
+        served(username="nobody", password="pw-a").ping()
+
+
+def test_auth_with_one_argument_logs_in_the_default_user(served):
+    r = served(password="root-pw")
+    assert r.ping() and r.acl_whoami() in ("default", b"default")
+
+
+def test_hello_auth_and_acl_whoami(served):
+    r = served(username="alice", password="pw-a", protocol=3)
+    assert r.ping()
+    assert r.acl_whoami() in ("alice", b"alice")
+
+
+def test_reset_logs_the_connection_out(served):
+    with socket.create_connection(("127.0.0.1", served.port), timeout=10) as s:
+        s.sendall(b"*3\r\n$4\r\nAUTH\r\n$5\r\nalice\r\n$4\r\npw-a\r\n")
+        assert s.recv(100) == b"+OK\r\n"
+        s.sendall(b"*1\r\n$5\r\nRESET\r\n")
+        assert s.recv(100) == b"+RESET\r\n"
+        s.sendall(b"*1\r\n$4\r\nPING\r\n")
+        assert s.recv(100) == b"-NOAUTH Authentication required.\r\n"
+
+
+def test_a_user_added_while_serving_can_log_in(served):
+    auth.add_user(served.store, "carol", "pw-c")
+    assert served(username="carol", password="pw-c").ping()
+
+
+# -- tenant isolation ------------------------------------------------------------------------
+def test_tenants_cannot_read_list_count_or_infer_each_others_keys(served):
+    a = served(username="alice", password="pw-a")
+    b = served(username="bob", password="pw-b")
+    a.set("secret", "from-a")
+    a.hset("h", "f", "1")
+    assert b.get("secret") is None
+    assert b.exists("secret", "h") == 0
+    assert b.keys("*") == [] and b.dbsize() == 0
+    assert list(b.scan_iter()) == []
+    assert b.randomkey() is None
+    assert b.type("h") in (b"none", "none")
+    assert b.ttl("secret") == -2
+    assert b.set("secret", "x", nx=True)  # the name is free in b's namespace
+    assert a.get("secret") == b"from-a"
+
+
+def test_a_tenant_cannot_flush_another_tenants_data(served):
+    a = served(username="alice", password="pw-a")
+    b = served(username="bob", password="pw-b")
+    a.set("k", "v")
+    b.flushall()
+    assert a.get("k") == b"v"
+
+
+def test_root_does_not_see_tenant_keys_either(served):
+    served(username="alice", password="pw-a").set("k", "v")
+    assert served(password="root-pw").keys("*") == []
+
+
+def test_a_tenant_does_not_hear_another_tenants_pubsub(served):
+    a = served(username="alice", password="pw-a")
+    b = served(username="bob", password="pw-b")
+    p = b.pubsub(ignore_subscribe_messages=True)
+    p.subscribe("news")
+    assert p.get_message(timeout=1) is None
+    assert a.publish("news", "hello") == 0
+    assert p.get_message(timeout=0.5) is None
+    p.close()
+
+
+def test_a_tenant_cannot_list_or_manage_users(served):
+    b = served(username="bob", password="pw-b")
+    for args in (("USERS",), ("LIST",), ("GETUSER", "alice"), ("SETUSER", "eve", "on", ">x"), ("DELUSER", "alice")):
+        with pytest.raises(redis.exceptions.NoPermissionError, match="no permissions to run the .acl"):
+            b.execute_command("ACL", *args)
+    assert auth.get_user(served.store, "alice") is not None and auth.get_user(served.store, "eve") is None
+
+
+def test_root_manages_users_with_acl(served):
+    root = served(password="root-pw")
+    assert root.execute_command("ACL", "SETUSER", "dave", "on", ">pw-d", "~*", "&*", "+@all") in (b"OK", True, "OK")
+    assert served(username="dave", password="pw-d").ping()
+    with pytest.raises(redis.ResponseError, match="does not support this rule"):
+        root.execute_command("ACL", "SETUSER", "dave", "~cache:*")
+    assert root.execute_command("ACL", "DELUSER", "dave") == 1
+    with pytest.raises(redis.AuthenticationError):
+        served(username="dave", password="pw-d").ping()
+
+
+# -- limits ------------------------------------------------------------------------------------
+def test_connections_beyond_maxclients_get_redis_error(tmp_path):
+    store = Store(tmp_path)
+    runtime = Runtime(store, max_connections=2).start()
+    try:
+        port = runtime.listen(front, port=0).port
+        held = [redis.Redis(port=port) for _ in range(2)]
+        for c in held:
+            assert c.ping()
+        assert raw(port, b"*1\r\n$4\r\nPING\r\n") == b"-ERR max number of clients reached\r\n"
+        for c in held:
+            c.close()
+    finally:
+        runtime.stop()
+        store.close()
+
+
+def test_a_bulk_longer_than_proto_max_bulk_len_is_a_protocol_error(served):
+    r = served(username="alice", password="pw-a")
+    r.set("kept", "yes")
+    reply = raw(served.port, b"*2\r\n$3\r\nGET\r\n$600000000\r\n")
+    assert reply == b"-ERR Protocol error: invalid bulk length\r\n"
+    assert r.get("kept") == b"yes"  # the server and other connections carry on
