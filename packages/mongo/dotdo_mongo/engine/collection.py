@@ -90,12 +90,14 @@ class Collection:
             capped.removed(self, tx, id_key)
         emit(tx, self.name, "delete", doc["_id"])
 
-    def replace(self, tx, old: dict, new: dict, op: str = "update") -> None:
-        """Store `new` in place of `old`; `op` ("update" or "replace") is what change streams report."""
+    def replace(self, tx, old: dict, new: dict, op: str = "update", body: bytes | None = None) -> None:
+        """Store `new` (encoded: `body`, if the caller has it) in place of `old`; `op` ("update" or
+        "replace") is what change streams report."""
         if self.validator is not None:
             self.validator.check(new, old)
         id_key = encode(old["_id"])
-        body = self.encode_body(new)
+        if body is None:
+            body = self.encode_body(new)
         for ix in self.indexes:
             old_keys = set(ix.keys(old)[0])
             computed = ix.keys(new)
@@ -134,6 +136,15 @@ class Collection:
             keyPattern=dict(pattern),
             keyValue=dict(value),
         )
+
+    def store_changed(self, tx, old: dict, new: dict, op: str) -> bool:
+        """Store `new` over `old` unless the update changed nothing (byte for byte, as MongoDB
+        compares); returns whether it stored."""
+        body = self.encode_body(new)
+        if body == bson.encode(old):
+            return False
+        self.replace(tx, old, new, op, body)
+        return True
 
     # -- reads -------------------------------------------------------------
     def get(self, conn, _id: Any) -> dict | None:

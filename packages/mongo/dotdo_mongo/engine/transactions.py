@@ -27,7 +27,7 @@ from bson import Int64
 from dotdo_core import sqlite
 from dotdo_core.shard import Tx
 
-from ..storage import TXN, DbStorage
+from ..storage import DbStorage
 from .errors import MongoError
 
 log = logging.getLogger("dotdo.mongo")

@@ -3,8 +3,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import bson
-
 from ..collection import Collection, with_id
 from ..common.projection import Projection
 from ..common.update import (Updater, apply_replacement, is_operator_update, positional_finder, upsert_seed)
@@ -159,8 +157,7 @@ def _update_statement(tx, coll: Collection, spec: dict, variables: dict | None) 
     modified = 0
     for old in targets:
         new = apply(old, position=position)
-        if bson.encode(new) != bson.encode(old):
-            coll.replace(tx, old, new, "replace" if replacement else "update")
+        if coll.store_changed(tx, old, new, "replace" if replacement else "update"):
             modified += 1
     if targets or not spec.get("upsert"):
         return len(targets), modified, None
@@ -286,8 +283,7 @@ def find_and_modify(ctx: Ctx) -> dict:
         apply, replacement = updater_for(b["update"], b.get("arrayFilters"), variables)
         if old is not None:
             new = apply(old, position=positional_finder(q))
-            if bson.encode(new) != bson.encode(old):
-                coll.replace(tx, old, new, "replace" if replacement else "update")
+            coll.store_changed(tx, old, new, "replace" if replacement else "update")
             value = new if b.get("new") else old
             return {"lastErrorObject": {"n": 1, "updatedExisting": True}, "value": proj.apply(value)}
         if not b.get("upsert"):

@@ -104,7 +104,7 @@ class Updater:
         return any(".$." in p + "." or p.endswith(".$") for _, p, _ in self.ops)
 
     def apply(self, doc: dict, *, inserting: bool = False, position: Callable[[dict, str], int] | None = None) -> dict:
-        new = copy.deepcopy(doc)
+        new = _copy(doc)
         for op, path, arg in self.ops:
             if op == "$setOnInsert" and not inserting:
                 continue
@@ -193,3 +193,14 @@ def upsert_seed(flt: dict | None) -> dict:
             cur[parts[-1]] = copy.deepcopy(v)
     return seed
 
+
+def _copy(value: Any) -> Any:
+    """A copy of a document's containers (the only values an update mutates in place); scalars
+    are shared. Much cheaper than copy.deepcopy on the write path."""
+    if type(value) is dict:
+        return {k: _copy(v) for k, v in value.items()}
+    if type(value) is list:
+        return [_copy(v) for v in value]
+    if isinstance(value, (dict, list)):
+        return copy.deepcopy(value)
+    return value
