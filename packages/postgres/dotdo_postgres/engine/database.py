@@ -18,6 +18,7 @@ from dotdo_core.store import Store
 from . import functions
 from .catalog import SCHEMA, Catalog
 from .errors import PgError
+from .notify import Notifications
 from .sequences import Sequences
 from .split import split_statements
 from .translate import Plan, Translator, parse
@@ -52,7 +53,7 @@ class Database:
         for name in self.catalog.enums:
             self.register_enum(name)
         self.owner = None
-        self.listeners: dict[str, set] = {}  # channel → sessions that LISTEN (this process's server)
+        self.notifications = Notifications(self)
         self._waiters: list[Callable[[], None]] = []
         self._current = None
         self._default_session = None
@@ -78,6 +79,8 @@ class Database:
 
     def release_writer(self) -> None:
         self.owner = None
+        if self.notifications.outbox:
+            self.notifications.flush()
         waiters, self._waiters = self._waiters, []
         for wake in waiters:
             wake()

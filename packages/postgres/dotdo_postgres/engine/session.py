@@ -167,8 +167,12 @@ class Session:
             raise PgError("XX000", f"dotdo internal error: {type(e).__name__}: {e}") from None
         finally:
             db._current = None
+            if self.pending_notifies and not self.in_tx:
+                self._deliver()  # pg_notify() outside a block: its statement has committed
 
     def _after_error(self, plan: Plan) -> None:
+        if not self.in_tx:
+            self.pending_notifies = []  # pg_notify() of a statement that failed
         if plan.kind == "ddl" and not self.in_tx:
             self.db.reload_catalog()
         self._fail()
@@ -293,12 +297,10 @@ class Session:
 
     # -- LISTEN / NOTIFY ---------------------------------------------------------------
     def listen(self, channel: str) -> None:
-        self.db.listeners.setdefault(channel, set()).add(self)
+        self.db.notifications.listen(self, channel)
 
     def unlisten(self, channel: str) -> None:
-        for ch, sessions in list(self.db.listeners.items()):
-            if channel in ("*", ch):
-                sessions.discard(self)
+        self.db.notifications.unlisten(self, channel)
 
     def notify(self, channel: str, payload: str) -> None:
         """Queue a notification; it is delivered when this transaction commits (at once outside one)."""
@@ -308,15 +310,13 @@ class Session:
             raise PgError("22023", "payload string too long")
         if (channel, payload) not in self.pending_notifies:  # PostgreSQL folds duplicates in a transaction
             self.pending_notifies.append((channel, payload))
-        if not self.in_tx:
+        if not self.in_tx and self.db._current is None:  # NOTIFY itself; pg_notify() waits for its statement
             self._deliver()
 
     def _deliver(self) -> None:
         pending, self.pending_notifies = self.pending_notifies, []
-        for channel, payload in pending:
-            for session in list(self.db.listeners.get(channel, ())):
-                if session.on_notify is not None:
-                    session.on_notify(self.pid, channel, payload)
+        if pending:
+            self.db.notifications.publish(self.pid, pending)
 
     # -- COPY ----------------------------------------------------------------------
     def copy_columns(self, plan: Plan) -> list[str]:
