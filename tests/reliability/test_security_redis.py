@@ -176,3 +176,18 @@ def test_a_bulk_longer_than_proto_max_bulk_len_is_a_protocol_error(served):
     reply = raw(served.port, b"*2\r\n$3\r\nGET\r\n$600000000\r\n")
     assert reply == b"-ERR Protocol error: invalid bulk length\r\n"
     assert r.get("kept") == b"yes"  # the server and other connections carry on
+
+
+def test_a_blocking_wait_past_the_servers_cap_is_an_error_naming_it(tmp_path, monkeypatch):
+    monkeypatch.setenv("DOTDO_MAX_BLOCKING_WAIT", "0.3")
+    store = Store(tmp_path)
+    runtime = Runtime(store).start()
+    try:
+        r = redis.Redis(port=runtime.listen(front, port=0).port, socket_timeout=10)
+        with pytest.raises(redis.ResponseError, match="max-blocking-wait of 0.3 seconds"):
+            r.blpop(["empty"], timeout=0)  # "forever" is capped
+        assert r.blpop(["empty"], timeout=0.1) is None  # a shorter timeout is the client's own
+        r.close()
+    finally:
+        runtime.stop()
+        store.close()

@@ -62,6 +62,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except (OSError, ValueError) as e:
         print(f"dotdo: cannot load the TLS certificate/key: {e}", file=sys.stderr)
         return 1
+    if args.max_blocking_wait is not None:
+        # Read by the fronts that block (Redis BLPOP/XREAD/WAIT ...) when they are built below.
+        os.environ["DOTDO_MAX_BLOCKING_WAIT"] = str(args.max_blocking_wait)
     runtime = Runtime(store, tls=context, max_connections=args.max_connections)
     runtime.start()
     try:
@@ -172,6 +175,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--tls-key", metavar="FILE", help="PEM private key for --tls-cert (if not in the same file)")
     serve.add_argument("--max-connections", type=int, default=10_000, metavar="N",
                        help="connections served at once per protocol; more are refused with the protocol's error (default 10000)")
+    serve.add_argument("--max-blocking-wait", type=float, metavar="SECONDS",
+                       help="longest a blocking command (BLPOP, XREAD BLOCK ...) may wait, even with timeout 0; "
+                            "past it the client gets an error naming this limit (default: no limit, as Redis)")
     serve.set_defaults(func=cmd_serve)
 
     demo = sub.add_parser("demo", help="show one call through each drop-in's genuine client")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import time
 from collections import deque
 from typing import Any
@@ -37,6 +38,12 @@ NOAUTH_HELLO = RedisError(
     "<user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time")
 
 
+def max_blocking_wait() -> float | None:
+    """The cap on one blocking command's wait, in seconds (`dotdo serve --max-blocking-wait`)."""
+    value = os.environ.get("DOTDO_MAX_BLOCKING_WAIT")
+    return float(value) if value and float(value) > 0 else None
+
+
 class RespServer:
     """Shared by every connection of one listener: the engine and the group-commit queue."""
 
@@ -44,6 +51,9 @@ class RespServer:
         self.engine = engine  # the unprefixed tenant's; an authenticated connection moves to its tenant's
         self.ready: list["RespConnection"] = []
         self.scheduled = False
+        self.max_block = max_blocking_wait()
+        self.block_capped = RedisError(
+            f"ERR blocking wait exceeded the server's max-blocking-wait of {self.max_block:g} seconds") if self.max_block else None
         self.lock_waits = LockWaits(self)
 
     def engine_for(self, tenant: str) -> Engine:
@@ -292,6 +302,10 @@ class RespConnection(asyncio.Protocol):
 
     async def _wait_blocked(self, argv: list[bytes], first: Blocked) -> None:
         deadline = None if first.timeout is None else self.loop.time() + first.timeout
+        cap = self.server.max_block
+        capped = cap is not None and (first.timeout is None or first.timeout > cap)
+        if capped:  # a client may not hold a connection and a waiter past the server's limit
+            deadline = self.loop.time() + cap
         feed = self.engine.ns.shards[first.shard_index].changes
         poll = 0.001
         reply: Any = first
@@ -299,7 +313,7 @@ class RespConnection(asyncio.Protocol):
             while isinstance(reply, Blocked):
                 remaining = None if deadline is None else deadline - self.loop.time()
                 if remaining is not None and remaining <= 0:
-                    reply = first.timeout_reply
+                    reply = self.server.block_capped if capped else first.timeout_reply
                     break
                 await feed.pulse_async(poll if remaining is None else min(poll, remaining))
                 poll = min(poll * 2, POLL_MAX)
