@@ -13,6 +13,7 @@ import pytest
 import redis
 
 from dotdo_core import Front, Runtime, Store, auth, names, tls
+from dotdo_core.scram import ScramServer
 from tests.reliability.support import dotdo_serve
 
 
@@ -188,3 +189,124 @@ def test_a_tenant_named_like_a_path_cannot_be_configured(tmp_path):
         with pytest.raises(auth.AuthError):
             auth.add_user(store, "mallory", "pw", tenant="../x")
         assert auth.list_users(store) == []
+
+
+# -- SCRAM with a genuine client's implementation ------------------------------------------------
+class _SaslConnection:
+    """Carries pymongo's own SCRAM client (saslStart/saslContinue) straight to dotdo_core.scram, so the
+    exchange is checked against a real client's code, not only against our reading of the RFC."""
+
+    auth_ctx = None
+
+    def __init__(self, store):
+        self.exchange = ScramServer(store)
+
+    def command(self, source, cmd):
+        from dotdo_core.scram import ScramError
+        try:
+            if "saslStart" in cmd:
+                return {"conversationId": 1, "done": False, "payload": self.exchange.first(bytes(cmd["payload"]))}
+            return {"conversationId": 1, "done": True, "payload": self.exchange.final(bytes(cmd["payload"]))}
+        except ScramError as e:
+            from pymongo.errors import OperationFailure
+            raise OperationFailure("Authentication failed.", 18) from e
+
+
+def pymongo_scram_login(store, user: str, password: str):
+    from pymongo.auth_shared import _build_credentials_tuple
+    from pymongo.synchronous.auth import _authenticate_scram
+    conn = _SaslConnection(store)
+    _authenticate_scram(_build_credentials_tuple("SCRAM-SHA-256", "admin", user, password, {}, None), conn, "SCRAM-SHA-256")
+    return conn.exchange.user
+
+
+@pytest.mark.parametrize("user,password", [("ada", "s3cret"), ("a,b=c", "pässwörd"), ("ℌ", "I\u00adX")])
+def test_pymongo_scram_client_logs_in_against_the_core_exchange(user, password):
+    from pymongo.errors import OperationFailure
+    store = Store(":memory:")
+    auth.add_user(store, user, password, tenant="acme")
+    assert pymongo_scram_login(store, user, password).tenant == "acme"
+    with pytest.raises(OperationFailure, match="Authentication failed"):
+        pymongo_scram_login(store, user, password + "x")
+    with pytest.raises(OperationFailure, match="Authentication failed"):
+        pymongo_scram_login(store, "nobody", password)
+
+
+def _pg_auth_only_server(store, results):
+    """Just enough pgwire for libpq to authenticate with SCRAM-SHA-256 against dotdo_core.scram (the
+    PostgreSQL front wires the same seam); answers each connection once, in a thread."""
+    import struct
+    import threading
+
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def recv_exact(conn, n):
+        data = b""
+        while len(data) < n:
+            chunk = conn.recv(n - len(data))
+            if not chunk:
+                raise ConnectionError
+            data += chunk
+        return data
+
+    def message(conn):
+        kind = recv_exact(conn, 1)
+        (length,) = struct.unpack("!i", recv_exact(conn, 4))
+        return kind, recv_exact(conn, length - 4)
+
+    def auth_reply(code, data=b""):
+        return b"R" + struct.pack("!ii", 8 + len(data), code) + data
+
+    def serve_one(conn):
+        with conn:
+            while True:
+                (length,) = struct.unpack("!i", recv_exact(conn, 4))
+                body = recv_exact(conn, length - 4)
+                if struct.unpack("!i", body[:4])[0] in (80877103, 80877104):  # SSLRequest / GSSENCRequest
+                    conn.sendall(b"N")
+                    continue
+                break
+            params = body[4:].split(b"\0")
+            user = dict(zip(params[::2], params[1::2]))[b"user"].decode()
+            exchange = ScramServer(store, username=user)
+            conn.sendall(auth_reply(10, b"SCRAM-SHA-256\0\0"))
+            _, body = message(conn)
+            mech, _, rest = body.partition(b"\0")
+            try:
+                conn.sendall(auth_reply(11, exchange.first(rest[4:])))
+                _, body = message(conn)
+                conn.sendall(auth_reply(12, exchange.final(body)) + auth_reply(0) + b"Z\0\0\0\x05I")
+                results.append(exchange.user)
+                message(conn)  # Terminate
+            except Exception as e:
+                fields = b"SFATAL\0C28P01\0M" + f'password authentication failed for user "{user}"'.encode() + b"\0\0"
+                conn.sendall(b"E" + struct.pack("!i", 4 + len(fields)) + fields)
+                results.append(e)
+
+    def loop():
+        while True:
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            serve_one(conn)
+
+    threading.Thread(target=loop, daemon=True).start()
+    return listener
+
+
+def test_libpq_scram_client_logs_in_against_the_core_exchange():
+    import psycopg
+    store = Store(":memory:")
+    auth.add_user(store, "ada", "s3cret", tenant="acme")
+    results = []
+    listener = _pg_auth_only_server(store, results)
+    port = listener.getsockname()[1]
+    try:
+        psycopg.connect(host="127.0.0.1", port=port, user="ada", password="s3cret", dbname="x",
+                        channel_binding="disable", connect_timeout=10).close()
+        assert results[-1].tenant == "acme"
+        with pytest.raises(psycopg.OperationalError, match="password authentication failed"):
+            psycopg.connect(host="127.0.0.1", port=port, user="ada", password="wrong", dbname="x", connect_timeout=10)
+    finally:
+        listener.close()
