@@ -22,6 +22,11 @@ ORDERS = USERS + [
     "INSERT INTO orders (user_id, total, status) VALUES (1, 10.00, 'paid'), (1, 5.50, 'new'), "
     "(2, 20.00, 'paid'), (4, 1.25, 'void')",
 ]
+SALES = [
+    "CREATE TABLE sales (region text, product text, qty int, price numeric(8,2))",
+    "INSERT INTO sales VALUES ('east', 'a', 1, 2.50), ('east', 'b', 2, 3.00), ('west', 'a', 3, 2.50), "
+    "('west', 'a', 4, 1.25), (NULL, 'c', 5, 1.00)",
+]
 ITEMS = [
     "CREATE TABLE items (sku text PRIMARY KEY, qty int NOT NULL DEFAULT 0, price numeric(8,2), "
     "updated_at timestamp)",
@@ -571,6 +576,24 @@ CASES: list[Case] = [
     ("array_any_text_list_param", USERS, "SELECT id FROM users WHERE name = ANY(%s) ORDER BY id", (["Ada", "Cy", "Zed"],)),
     ("unnest_typed_param", [], "SELECT v FROM unnest(%s::int[]) AS v ORDER BY v DESC", ([5, 7],)),
     ("boolean_aggregate_in_having", USERS, "SELECT active, count(*) FROM users GROUP BY active HAVING bool_or(age > 30) ORDER BY active", None),
+    ("grouping_rollup", USERS, "SELECT active, count(*) FROM users GROUP BY ROLLUP (active) ORDER BY 1", None),
+    ("grouping_rollup_two_columns", SALES,
+     "SELECT region, product, sum(qty) FROM sales GROUP BY ROLLUP (region, product) ORDER BY 1, 2, 3", None),
+    ("grouping_cube_with_grouping_function", SALES,
+     "SELECT region, product, sum(qty), grouping(region, product) FROM sales GROUP BY CUBE (region, product) "
+     "ORDER BY 4, 1, 2", None),
+    ("grouping_sets_with_empty_set", SALES,
+     "SELECT region, product, count(*) FROM sales GROUP BY GROUPING SETS ((region), (product), ()) "
+     "ORDER BY 1 NULLS FIRST, 2 NULLS FIRST, 3", None),
+    ("grouping_rollup_having_order_by_alias", SALES,
+     "SELECT region, sum(price * qty) AS total FROM sales GROUP BY ROLLUP (region) HAVING sum(qty) > 2 "
+     "ORDER BY total DESC", None),
+    ("grouping_plain_column_and_rollup", SALES,
+     "SELECT product, region, sum(qty) FROM sales GROUP BY product, ROLLUP (region) ORDER BY product, region, 3", None),
+    ("grouping_rollup_order_by_aggregate_limit", SALES,
+     "SELECT region, sum(qty) FROM sales GROUP BY ROLLUP (region) ORDER BY sum(qty) LIMIT 2", None),
+    ("order_by_numeric_output_column_of_union", [],
+     "SELECT 'a' AS r, 2.5::numeric AS total UNION ALL SELECT 'b', 10::numeric ORDER BY total DESC", None),
 ]
 
 # Cases whose expected answer on dotdo deliberately differs: dotdo refuses with 0A000
@@ -578,11 +601,12 @@ CASES: list[Case] = [
 REFUSED: list[Case] = [
     ("refused_unnest_in_select_list", [], "SELECT unnest(ARRAY[1, 2, 3])", None),
     ("refused_multidimensional_array", [], "SELECT ARRAY[[1, 2], [3, 4]]", None),
-    ("refused_grouping_sets", USERS, "SELECT active, count(*) FROM users GROUP BY ROLLUP (active) ORDER BY 1", None),
     ("refused_materialized_view", USERS, "CREATE MATERIALIZED VIEW mv AS SELECT * FROM users", None),
     ("refused_insert_through_view", USERS + ["CREATE VIEW v AS SELECT id, email FROM users"],
      "INSERT INTO v (email) VALUES ('v@x.com') RETURNING id", None),
     ("refused_distinct_on_star", USERS, "SELECT DISTINCT ON (active) * FROM users ORDER BY active, name", None),
+    ("refused_with_modifying_and_main_on_one_table", USERS,
+     "WITH d AS (DELETE FROM users WHERE id = 2 RETURNING id) SELECT count(*) FROM users", None),
     ("refused_lateral", USERS, "SELECT * FROM users u, LATERAL (SELECT u.id) x", None),
     ("refused_age", [], "SELECT age(timestamp '2024-01-01', timestamp '2023-01-01')", None),
     ("refused_interval_column", [], "CREATE TABLE iv (d interval)", None),

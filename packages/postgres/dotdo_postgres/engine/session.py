@@ -2,6 +2,7 @@
 settings, currval — and the execution of plans against the database's connections."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import decimal
 import re
@@ -211,6 +212,8 @@ class Session:
             conn.set_progress_handler(None)
 
     def _run_sql(self, plan: Plan, conn, params) -> Result:
+        if plan.steps is not None:
+            return self._run_steps(plan, conn, params)
         try:
             rows = conn.execute(plan.sql, params).fetchall()
         except apsw.ConstraintError as e:
@@ -227,6 +230,24 @@ class Session:
         n = len(rows) if plan.returning else conn.changes()
         tag = f"INSERT 0 {n}" if plan.tag == "INSERT" else f"{plan.tag} {n}"
         return Result(tag, plan.columns, rows)
+
+    def _run_steps(self, plan: Plan, conn, params) -> Result:
+        """Data-modifying WITH queries first, their RETURNING rows in temporary tables the main
+        statement reads; all inside the caller's write transaction."""
+        steps, own = plan.steps
+        made = []
+        try:
+            for tmp, columns, sub in steps:
+                result = self._run_sql(sub, conn, params[:sub.nparams])
+                if columns:
+                    conn.execute(f'CREATE TEMP TABLE "{tmp}" ({", ".join(_quote(c) for c in columns)})')
+                    made.append(tmp)
+                    marks = ", ".join("?" * len(columns))
+                    conn.executemany(f'INSERT INTO temp."{tmp}" VALUES ({marks})', result.rows)
+            return self._run_sql(dataclasses.replace(plan, steps=None, nparams=own), conn, params[:own])
+        finally:
+            for tmp in made:
+                conn.execute(f'DROP TABLE IF EXISTS temp."{tmp}"')
 
     def _failing_row(self, plan: Plan, conn, params, err: PgError) -> None:
         """Fill in PostgreSQL's "Failing row contains (...)" for a NOT NULL or CHECK violation."""
@@ -562,6 +583,10 @@ _SQLITE_ERRORS: list[tuple[re.Pattern, Callable[[re.Match, Plan], PgError]]] = [
     (re.compile(r"no such window: (\w+)"), lambda m, p: PgError("42704", f'window "{m.group(1)}" does not exist')),
     (re.compile(r"UNIQUE constraint failed"), lambda m, p: PgError("23505", "duplicate key value violates unique constraint")),
 ]
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 def map_sqlite_error(e: apsw.Error, plan: Plan) -> PgError:

@@ -6,6 +6,7 @@ transpile answers differently for half of everyday statements. Plans are cached 
 text in the database, so this runs once per distinct statement."""
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable
@@ -37,6 +38,7 @@ class Plan:
     returning: bool = False
     tx: str | None = None                       # transaction control verb
     copy: Any = None                            # a COPY statement's CopySpec
+    steps: Any = None                           # data-modifying WITH: ([(temp table, columns, plan)], own nparams)
     catalog_version: int = 0
 
 
@@ -182,6 +184,12 @@ def _column_name(e: exp.Expression) -> str:
     return "?column?"
 
 
+def _collate_numeric(o: exp.Ordered, t: ColType | None) -> None:
+    """A numeric output column is decimal text: sort it by value (PGNUM), not as text."""
+    if t is not None and t.key == "numeric":
+        o.set("this", exp.Collate(this=o.this, expression=exp.var("PGNUM")))
+
+
 def _reads_nothing(q: exp.Select) -> bool:
     """A SELECT that inner-joins a catalog relation dotdo always has empty (pg_policy, pg_trigger, ...)
     or calls a set-returning function with no rows here returns no rows, whatever else it says."""
@@ -222,6 +230,7 @@ class Translator:
         self.nparams = 0
         self.writes = False
         self.read_tables: set[str] = set()
+        self.modifying_ctes: dict[str, tuple[str, list[tuple[str, ColType | None]]]] = {}  # name → temp table, columns
 
     # -- parameters ------------------------------------------------------------
     def param(self, n: int) -> exp.Expression:
@@ -243,6 +252,22 @@ class Translator:
             pg = BY_OID.get(oid)
             if pg is not None and pg.key != "unknown":
                 self.param_types[i] = ColType(pg.key)
+        if stmt.find(exp.Rollup, exp.Cube, exp.GroupingSets):
+            from .grouping import expand_grouping_sets
+            stmt = stmt.transform(expand_grouping_sets)
+        from . import modifying_ctes
+        if modifying_ctes.has_modifying_ctes(stmt):
+            steps = modifying_ctes.plan_steps(self, stmt, param_oids)
+            main = self.translate_main(stmt)
+            modifying_ctes.check_disjoint(steps, main, self.read_tables)
+            nparams = max([main.nparams] + [sub.nparams for _, _, sub in steps])
+            for _, _, sub in steps:
+                for n, t in sub.param_types.items():
+                    main.param_types.setdefault(n, t)
+            return dataclasses.replace(main, writes=True, nparams=nparams, steps=(steps, main.nparams))
+        return self.translate_main(stmt)
+
+    def translate_main(self, stmt: exp.Expression) -> Plan:
         if isinstance(stmt, (exp.Select, exp.Union, exp.Intersect, exp.Except)):
             cols = self.query(stmt, None, top=True)
             if stmt.args.get("locks"):
@@ -312,8 +337,15 @@ class Translator:
         for cte in w.expressions:
             inner = cte.this
             name = cte.alias
+            if name in self.modifying_ctes and isinstance(inner, (exp.Insert, exp.Update, exp.Delete)):
+                from .modifying_ctes import cte_body
+                tmp, cols = self.modifying_ctes[name]
+                cte.set("this", cte_body(tmp, [n for n, _ in cols]))
+                cte.args["alias"].set("columns", None)
+                scope.ctes[name] = cols
+                continue
             if isinstance(inner, (exp.Insert, exp.Update, exp.Delete)):
-                raise unsupported("data-modifying statements in WITH")
+                raise PgError("0A000", "WITH clause containing a data-modifying statement must be at the top level")
             if w.args.get("recursive") and isinstance(inner, exp.Union):
                 anchor = self.query(inner.this, scope)
                 names = [c.name for c in cte.args["alias"].columns] if cte.args["alias"].columns else [n for n, _ in anchor]
@@ -625,10 +657,12 @@ class Translator:
             for o in order.expressions:
                 target = o.this
                 if isinstance(target, exp.Column) and not target.table and target.name in names:
-                    pass  # an output column name: SQLite resolves the alias itself
+                    # an output column name: SQLite resolves the alias itself
+                    _collate_numeric(o, next(t for n, t in out if n == target.name))
                 elif isinstance(target, exp.Literal) and not target.is_string and target.this.isdigit():
                     if not 1 <= int(target.this) <= len(out):
                         raise PgError("42P10", f"ORDER BY position {target.this} is not in select list")
+                    _collate_numeric(o, out[int(target.this) - 1][1])
                 elif not (isinstance(target, exp.Literal) and not target.is_string):
                     o.set("this", self.rw.rx(target, scope)[0])
                 # PostgreSQL sorts NULLs as larger than any value; SQLite as smaller.
