@@ -64,7 +64,7 @@ class DbStorage:
         self.base_shard: Shard = self.ns.shards[0]
         self.docs = Documents(self.base_shard)
         self.base_shard.ensure_schema("mongo_collections", SCHEMA)
-        self._txn_conn: sqlite.Connection | None = None
+        self._spare: list[sqlite.Connection] = []  # idle transaction connections
 
     @property
     def shard(self) -> Shard:
@@ -72,12 +72,18 @@ class DbStorage:
         txn = TXN.get()
         return self.base_shard if txn is None else txn.view(self)
 
-    def txn_connection(self) -> sqlite.Connection:
-        """The connection a transaction holding this shard writes on (one transaction at a time)."""
-        if self._txn_conn is None:
-            shard = self.base_shard
-            self._txn_conn = sqlite.connect(shard.path, sync=shard.sync)
-        return self._txn_conn
+    def take_connection(self) -> sqlite.Connection:
+        """A connection of its own for a transaction (its snapshot, then its writes)."""
+        if self._spare:
+            return self._spare.pop()
+        shard = self.base_shard
+        return sqlite.connect(shard.path, sync=shard.sync)
+
+    def give_back(self, conn: sqlite.Connection) -> None:
+        if len(self._spare) < 4:
+            self._spare.append(conn)
+        else:
+            conn.close()
 
     def collection_rows(self, conn) -> Iterator[tuple[str, bytes, dict, list]]:
         for name, uuid, options, indexes in conn.execute(

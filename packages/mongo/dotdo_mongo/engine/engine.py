@@ -9,6 +9,7 @@ import time
 import uuid as uuidlib
 
 import bson
+from bson import Timestamp
 from typing import Any, Callable
 
 from dotdo_core.store import Store
@@ -31,6 +32,7 @@ RETRYABLE = {"insert", "update", "delete", "findAndModify", "findandmodify"}
 # transaction holds it), and those that may write to any database.
 WRITES_DB = RETRYABLE | {"create", "drop", "createIndexes", "dropIndexes", "deleteIndexes", "collMod", "dropDatabase"}
 WRITES_ANY = {"renameCollection", "bulkWrite"}
+WRITE_CONCERN_COMMANDS = WRITES_DB | WRITES_ANY | {"commitTransaction", "abortTransaction"}
 
 
 def command(*names: str) -> Callable[[Handler], Handler]:
@@ -69,6 +71,7 @@ class Engine:
         self.sessions = Sessions()
         self.transactions = Transactions()
         self._retry_writes = 0
+        self._last_optime = Timestamp(0, 0)
         self._dbs: dict[str, DbStorage] = {}
         self._colls: dict[tuple[str, str], tuple[tuple, Collection]] = {}
         self._lock = threading.Lock()
@@ -152,6 +155,22 @@ class Engine:
 
     # -- dispatch ------------------------------------------------------------
     def run(self, body: dict, connection: Any = None) -> dict:
+        reply = self._reply(body, connection)
+        if type(reply) is dict:
+            # A replica-set member stamps replies with the time of the operation; pymongo's causally
+            # consistent sessions send it back as readConcern.afterClusterTime, which one member
+            # always satisfies (every acknowledged write is already visible).
+            reply["operationTime"] = self._operation_time()
+        return reply
+
+    def _operation_time(self) -> Timestamp:
+        now = int(time.time())
+        last = self._last_optime
+        stamp = Timestamp(now, 1) if now > last.time else Timestamp(last.time, last.inc + 1)
+        self._last_optime = stamp
+        return stamp
+
+    def _reply(self, body: dict, connection: Any) -> dict:
         try:
             return self._run(body, connection)
         except MongoError as e:
@@ -197,6 +216,10 @@ class Engine:
             return self._finish(reply)
         if "ok" not in reply:
             reply["ok"] = 1.0
+        if "writeConcern" in ctx.body and ctx.name in WRITE_CONCERN_COMMANDS:
+            unmet = unsatisfiable(ctx.body["writeConcern"])
+            if unmet is not None:
+                reply["writeConcernError"] = unmet
         return reply
 
     # -- transactions and retryable writes ----------------------------------------------
@@ -326,3 +349,14 @@ def check_collection_name(name: str) -> None:
         raise MongoError(73, "Invalid namespace specified 'collection name cannot be empty'")
     if "$" in name or "\x00" in name:
         raise MongoError(73, f"Invalid collection name: {name}")
+
+
+def unsatisfiable(wc: Any) -> dict | None:
+    """The writeConcernError a one-member replica set answers for `wc` (the write itself is
+    applied), or None when one member satisfies it."""
+    w = wc.get("w") if isinstance(wc, dict) else None
+    if isinstance(w, int) and not isinstance(w, bool) and w > 1:
+        return {"code": 100, "codeName": "UnsatisfiableWriteConcern", "errmsg": "Not enough data-bearing nodes"}
+    if isinstance(w, str) and w != "majority":
+        return {"code": 79, "codeName": "UnknownReplWriteConcern", "errmsg": f"Unrecognized write concern mode: {w}"}
+    return None

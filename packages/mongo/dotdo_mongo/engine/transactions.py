@@ -1,8 +1,10 @@
-"""Multi-document transactions: a session's transaction holds its database's shard from its first
-write until commitTransaction/abortTransaction.
+"""Multi-document transactions: snapshot reads, and the database's shard held from the first write
+until commitTransaction/abortTransaction.
 
-A shard has one writer, so a transaction that writes keeps one SQLite transaction open (on a
-connection of its own) across the commands of its session. While it does:
+A transaction reads each database it touches through a connection of its own with a read
+transaction open since its first read there: a snapshot, as MongoDB's `snapshot` read concern
+gives. A shard has one writer, so a transaction that writes upgrades that snapshot to the shard's
+write transaction and keeps it across the commands of its session. While it does:
 - commands of that transaction read and write through it (they see their own writes);
 - another transaction that writes to the same shard gets WriteConflict (112) with the
   TransientTransactionError label (pymongo's `with_transaction` retries it);
@@ -10,9 +12,9 @@ connection of its own) across the commands of its session. While it does:
   non-transactional writes wait for a transaction's locks;
 - reads outside it read the last committed state (the shard's WAL readers).
 
-Reads before the transaction's first write read committed data; the first write then checks that
-the shard's change sequence has not moved since the transaction first read it, else WriteConflict:
-a transaction never writes on top of a state it did not see. A transaction lives at most
+The first write checks that nothing was committed to the shard since the snapshot was taken (the
+change sequence has not moved and SQLite can upgrade the snapshot), else WriteConflict: a
+transaction never writes on top of a state it did not see. A transaction lives at most
 LIFETIME_S (MongoDB's transactionLifetimeLimitSeconds) before it is aborted.
 """
 from __future__ import annotations
@@ -63,19 +65,30 @@ class Txn:
         self.state = "in_progress"  # then "committed" or "aborted"
         self.abort_reason = ""
         self.dbs: DbStorage | None = None  # the database it writes to, once it has written
-        self.conn: sqlite.Connection | None = None
+        self.conn: sqlite.Connection | None = None  # that database's snapshot, upgraded to its writer
         self.tx: Tx | None = None
         self.savepoints = 0
-        self.first_seq: dict[str, int] = {}  # per database: the change sequence when first read
+        self.snapshots: dict[str, tuple[DbStorage, sqlite.Connection, int]] = {}  # db -> (dbs, conn, seq)
         self.timer: asyncio.TimerHandle | None = None
 
     # -- the shard view commands of this transaction use ------------------------------------
     def view(self, dbs: DbStorage) -> "TxnShard":
         return TxnShard(self, dbs)
 
-    def saw(self, dbs: DbStorage) -> None:
-        if dbs.name not in self.first_seq:
-            self.first_seq[dbs.name] = dbs.base_shard.changes.last_seq()
+    def snapshot(self, dbs: DbStorage) -> sqlite.Connection:
+        """This transaction's connection to `dbs`, reading the state of its first read there."""
+        found = self.snapshots.get(dbs.name)
+        if found is not None:
+            return found[1]
+        conn = dbs.take_connection()
+        try:
+            conn.execute("BEGIN")
+            seq = conn.execute("SELECT max(seq) FROM _changes").fetchone()[0] or 0  # starts the read snapshot
+        except BaseException:
+            dbs.give_back(conn)
+            raise
+        self.snapshots[dbs.name] = (dbs, conn, seq)
+        return conn
 
     def bind(self, dbs: DbStorage) -> None:
         """Take `dbs`'s shard for this transaction's writes (first write only)."""
@@ -91,13 +104,13 @@ class Txn:
         holder = self.owner.holders.get(dbs.name)
         if holder is not None and holder is not self:
             raise _conflict()
-        self.saw(dbs)
-        conn = dbs.txn_connection()
-        conn.execute("BEGIN IMMEDIATE")
-        seq = conn.execute("SELECT max(seq) FROM _changes").fetchone()[0] or 0
-        if seq != self.first_seq[dbs.name]:
-            conn.execute("ROLLBACK")
+        conn = self.snapshot(dbs)
+        if dbs.base_shard.changes.last_seq() != self.snapshots[dbs.name][2]:
             raise _conflict()
+        try:
+            conn.execute("DELETE FROM _mongo_retry WHERE 0")  # takes the write lock now, or fails if stale
+        except sqlite.BusyError:
+            raise _conflict() from None
         self.dbs, self.conn = dbs, conn
         self.tx = Tx(dbs.base_shard, conn)
         self.owner.holders[dbs.name] = self
@@ -116,25 +129,24 @@ class Txn:
         if self.timer is not None:
             self.timer.cancel()
             self.timer = None
-        if self.conn is None:
-            return
-        conn, tx, dbs = self.conn, self.tx, self.dbs
+        writer, tx, bound = self.conn, self.tx, self.dbs
         self.conn = self.tx = None
+        snapshots, self.snapshots = self.snapshots, {}
         try:
-            if state == "committed":
+            if writer is not None and state == "committed":
                 try:
-                    conn.execute("COMMIT")
+                    writer.execute("COMMIT")
                 except BaseException:
-                    if not conn.get_autocommit():
-                        conn.execute("ROLLBACK")
                     self.state = "aborted"
                     raise
-            elif not conn.get_autocommit():
-                conn.execute("ROLLBACK")
         finally:
-            self.owner.release(dbs, self)
-        if state == "committed" and tx is not None and tx.changed():
-            dbs.base_shard.changes._committed()  # wake change streams waiting on this shard
+            for dbs, conn, _ in snapshots.values():
+                if not conn.get_autocommit():
+                    conn.execute("ROLLBACK")  # a read snapshot, or a write that did not commit
+                dbs.give_back(conn)
+            self.owner.release(bound, self)
+        if self.state == "committed" and tx is not None and tx.changed():
+            bound.base_shard.changes._committed()  # wake change streams waiting on this shard
 
 
 class TxnShard:
@@ -169,13 +181,11 @@ class TxnShard:
 
     @contextmanager
     def reader(self) -> Iterator[sqlite.Connection]:
-        txn = self._txn
-        if txn.dbs is self._dbs:
-            yield txn.conn
+        if self._base.memory:  # no second connection can see a memory database: read committed
+            with self._base.reader() as conn:
+                yield conn
             return
-        txn.saw(self._dbs)
-        with self._base.reader() as conn:
-            yield conn
+        yield self._txn.snapshot(self._dbs)
 
 
 class Transactions:
