@@ -20,6 +20,7 @@ import bson
 from bson.codec_options import CodecOptions
 
 from dotdo_core import sqlite
+from dotdo_core.auth import scoped, unscoped
 from dotdo_core.primitives.documents import Documents
 from dotdo_core.shard import Shard
 from dotdo_core.store import Store
@@ -47,20 +48,27 @@ CREATE TABLE IF NOT EXISTS _mongo_retry (
 TXN: ContextVar[Any] = ContextVar("mongo_txn", default=None)
 
 
-def ns_name(db: str) -> str:
-    return PREFIX + db
+def ns_name(db: str, tenant: str = "") -> str:
+    """The core namespace of database `db` for `tenant` (an authenticated user's namespace prefix)."""
+    return scoped(tenant, PREFIX + db)
 
 
-def database_names(store: Store) -> list[str]:
-    return [m["name"][len(PREFIX):] for m in store.namespaces() if m["kind"] == KIND and m["name"].startswith(PREFIX)]
+def database_names(store: Store, tenant: str = "") -> list[str]:
+    out = []
+    for m in store.namespaces():
+        name = unscoped(tenant, m["name"]) if m["kind"] == KIND else None
+        if name is not None and name.startswith(PREFIX):
+            out.append(name[len(PREFIX):])
+    return out
 
 
 class DbStorage:
     """One database's shard, its document table and its collection catalog."""
 
-    def __init__(self, store: Store, db: str) -> None:
+    def __init__(self, store: Store, db: str, tenant: str = "") -> None:
         self.name = db
-        self.ns = store.namespace(ns_name(db), kind=KIND)
+        self.key = ns_name(db, tenant)  # unique across tenants
+        self.ns = store.namespace(self.key, kind=KIND)
         self.base_shard: Shard = self.ns.shards[0]
         self.docs = Documents(self.base_shard)
         self.base_shard.ensure_schema("mongo_collections", SCHEMA)

@@ -12,6 +12,7 @@ import bson
 from bson import Timestamp
 from typing import Any, Callable
 
+from dotdo_core.names import InvalidName
 from dotdo_core.store import Store
 
 from ..storage import TXN, DbStorage, database_names, decode, ns_name
@@ -27,11 +28,15 @@ Handler = Callable[["Ctx"], dict]
 COMMANDS: dict[str, Handler] = {}
 # Commands that read and write under their own names but are case-insensitive in MongoDB.
 ALIASES = {"ismaster": "isMaster", "buildinfo": "buildInfo"}
+MAX_NAMESPACE = 255  # bytes of "db.collection"
 RETRYABLE = {"insert", "update", "delete", "findAndModify", "findandmodify"}
 # Commands outside a transaction that write to their database's shard (they wait while a
 # transaction holds it), and those that may write to any database.
 WRITES_DB = RETRYABLE | {"create", "drop", "createIndexes", "dropIndexes", "deleteIndexes", "collMod", "dropDatabase"}
 WRITES_ANY = {"renameCollection", "bulkWrite"}
+# What a connection may run before it authenticates (when the directory has users).
+NO_AUTH = {"hello", "isMaster", "ping", "buildInfo", "saslStart", "saslContinue", "authenticate", "logout",
+           "whatsmyuri"}
 WRITE_CONCERN_COMMANDS = WRITES_DB | WRITES_ANY | {"commitTransaction", "abortTransaction"}
 
 
@@ -61,12 +66,20 @@ class Ctx:
         if not isinstance(self.arg, str):
             raise MongoError(2, f"collection name has invalid type {type(self.arg).__name__}")
         check_collection_name(self.arg)
+        if len(self.db.encode()) + 1 + len(self.arg.encode()) > MAX_NAMESPACE:
+            raise MongoError(73, f"Fully qualified namespace is too long. Namespace: {self.db}.{self.arg} "
+                                 f"Max: {MAX_NAMESPACE}")
         return self.arg
 
 
 class Engine:
-    def __init__(self, store: Store) -> None:
+    """The databases one tenant sees in `store` (tenant "": the directory's own, unauthenticated)."""
+
+    def __init__(self, store: Store, tenant: str = "", root: "Engine | None" = None) -> None:
         self.store = store
+        self.tenant = tenant
+        self.root = root or self
+        self._tenants: dict[str, Engine] = {}
         self.cursors = Cursors()
         self.sessions = Sessions()
         self.transactions = Transactions()
@@ -83,16 +96,30 @@ class Engine:
         if dbs is not None:
             return dbs
         check_db_name(name)
-        if not create and not self.store.exists(ns_name(name)):
+        if not create and not self.store.exists(ns_name(name, self.tenant)):
             return None
         with self._lock:
             dbs = self._dbs.get(name)
             if dbs is None:
-                dbs = self._dbs[name] = DbStorage(self.store, name)
+                try:
+                    dbs = self._dbs[name] = DbStorage(self.store, name, self.tenant)
+                except InvalidName as e:
+                    raise MongoError(73, f"Invalid database name: '{name}' ({e.reason})") from None
         return dbs
 
     def database_names(self) -> list[str]:
-        return database_names(self.store)
+        return database_names(self.store, self.tenant)
+
+    def for_tenant(self, tenant: str) -> "Engine":
+        """The engine of an authenticated user's tenant (its own databases, cursors and sessions)."""
+        root = self.root
+        if tenant == root.tenant:
+            return root
+        with root._lock:
+            engine = root._tenants.get(tenant)
+            if engine is None:
+                engine = root._tenants[tenant] = Engine(root.store, tenant, root)
+        return engine
 
     def forget_database(self, name: str) -> None:
         with self._lock:
@@ -200,6 +227,8 @@ class Engine:
         ctx = Ctx(self, db, body, name, connection)
         if "autocommit" in body or "startTransaction" in body:
             return self._in_transaction(handler, ctx)
+        if getattr(connection, "auth_required", False) and connection.user is None and name not in NO_AUTH:
+            raise MongoError(13, f"Command {name} requires authentication")
         if self._blocked(ctx):
             return self._after_release(ctx)
         if "txnNumber" in body:
@@ -288,7 +317,7 @@ class Engine:
         if not held:
             return False
         if ctx.name in WRITES_DB:
-            return ctx.db in held
+            return ns_name(ctx.db, self.tenant) in held
         if ctx.name in WRITES_ANY:
             return True
         if ctx.name == "aggregate":

@@ -68,7 +68,7 @@ class Txn:
         self.conn: sqlite.Connection | None = None  # that database's snapshot, upgraded to its writer
         self.tx: Tx | None = None
         self.savepoints = 0
-        self.snapshots: dict[str, tuple[DbStorage, sqlite.Connection, int]] = {}  # db -> (dbs, conn, seq)
+        self.snapshots: dict[str, tuple[DbStorage, sqlite.Connection, int]] = {}  # dbs.key -> (dbs, conn, seq)
         self.timer: asyncio.TimerHandle | None = None
 
     # -- the shard view commands of this transaction use ------------------------------------
@@ -77,7 +77,7 @@ class Txn:
 
     def snapshot(self, dbs: DbStorage) -> sqlite.Connection:
         """This transaction's connection to `dbs`, reading the state of its first read there."""
-        found = self.snapshots.get(dbs.name)
+        found = self.snapshots.get(dbs.key)
         if found is not None:
             return found[1]
         conn = dbs.take_connection()
@@ -87,7 +87,7 @@ class Txn:
         except BaseException:
             dbs.give_back(conn)
             raise
-        self.snapshots[dbs.name] = (dbs, conn, seq)
+        self.snapshots[dbs.key] = (dbs, conn, seq)
         return conn
 
     def bind(self, dbs: DbStorage) -> None:
@@ -101,11 +101,11 @@ class Txn:
         if dbs.base_shard.memory:
             raise TransactionFailed(MongoError(
                 20, "dotdo keeps transactions on a data directory; this store is ':memory:'"))
-        holder = self.owner.holders.get(dbs.name)
+        holder = self.owner.holders.get(dbs.key)
         if holder is not None and holder is not self:
             raise _conflict()
         conn = self.snapshot(dbs)
-        if dbs.base_shard.changes.last_seq() != self.snapshots[dbs.name][2]:
+        if dbs.base_shard.changes.last_seq() != self.snapshots[dbs.key][2]:
             raise _conflict()
         try:
             conn.execute("DELETE FROM _mongo_retry WHERE 0")  # takes the write lock now, or fails if stale
@@ -113,7 +113,7 @@ class Txn:
             raise _conflict() from None
         self.dbs, self.conn = dbs, conn
         self.tx = Tx(dbs.base_shard, conn)
-        self.owner.holders[dbs.name] = self
+        self.owner.holders[dbs.key] = self
 
     # -- ending --------------------------------------------------------------------------------
     def commit(self) -> None:
@@ -197,16 +197,16 @@ class Transactions:
         self._waiters: list[asyncio.Future] = []
 
     def release(self, dbs: DbStorage | None, txn: Txn) -> None:
-        if dbs is not None and self.holders.get(dbs.name) is txn:
-            del self.holders[dbs.name]
+        if dbs is not None and self.holders.get(dbs.key) is txn:
+            del self.holders[dbs.key]
         waiters, self._waiters = self._waiters, []
         for w in waiters:
             if not w.done():
                 w.set_result(None)
 
-    def held(self, db: str | None) -> bool:
-        """Whether a transaction holds `db` (None: any database)."""
-        return bool(self.holders) if db is None else db in self.holders
+    def held(self, key: str | None) -> bool:
+        """Whether a transaction holds the database of namespace `key` (None: any database)."""
+        return bool(self.holders) if key is None else key in self.holders
 
     def released(self) -> asyncio.Future:
         """A future that resolves when some transaction ends."""

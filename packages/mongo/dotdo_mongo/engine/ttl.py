@@ -32,7 +32,7 @@ def purge_expired(engine, now: datetime.datetime | None = None) -> int:
     deleted = 0
     for db in engine.database_names():
         dbs = engine.database(db)
-        if dbs is None or engine.transactions.held(db):  # a transaction holds its shard: next pass
+        if dbs is None or engine.transactions.held(dbs.key):  # a transaction holds its shard: next pass
             continue
         with dbs.shard.reader() as conn:
             rows = list(dbs.collection_rows(conn))

@@ -10,6 +10,8 @@ import inspect
 import itertools
 import logging
 
+from dotdo_core import auth
+
 from ..engine import ttl
 from ..engine.engine import Engine
 from ..engine.errors import MongoError
@@ -27,9 +29,21 @@ class MongoConnection(asyncio.Protocol):
         self.id = next(_ids)
         self.waiting = False
         self.task: asyncio.Task | None = None
+        # Authentication (when the data directory has users): the SCRAM exchange under way, and the
+        # user once it succeeded; `engine` then becomes that user's tenant's.
+        self.auth_required = False
+        self.user = None
+        self.scram = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]
+        self.auth_required = auth.has_users(self.engine.store)
+        ttl.schedule(self.engine, asyncio.get_running_loop())
+
+    def authenticated(self, user) -> None:
+        """Switch this connection to `user`'s tenant after a successful exchange."""
+        self.user = user
+        self.engine = self.engine.for_tenant(user.tenant)
         ttl.schedule(self.engine, asyncio.get_running_loop())
 
     def connection_lost(self, exc: Exception | None) -> None:

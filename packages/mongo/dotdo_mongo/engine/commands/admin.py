@@ -8,6 +8,9 @@ import time
 
 from bson import Int64
 
+from dotdo_core.auth import has_users
+from dotdo_core.scram import MECHANISM
+
 from ..engine import Ctx, command
 from ..errors import MongoError
 
@@ -42,8 +45,9 @@ def hello(ctx: Ctx) -> dict:
         reply["helloOk"] = True
     if ctx.body.get("compression"):
         pass  # no compressor is offered back: the client then sends uncompressed messages
-    if "saslSupportedMechs" in ctx.body:
-        reply["saslSupportedMechs"] = []
+    if "saslSupportedMechs" in ctx.body and has_users(ctx.engine.store):
+        # The same answer for every name: whether a user exists is not revealed before it authenticates.
+        reply["saslSupportedMechs"] = [MECHANISM]
     return reply
 
 
@@ -178,7 +182,7 @@ def drop_database(ctx: Ctx) -> dict:
     from ...storage import ns_name
 
     ctx.engine.forget_database(ctx.db)
-    ctx.engine.store.drop_namespace(ns_name(ctx.db))
+    ctx.engine.store.drop_namespace(ns_name(ctx.db, ctx.engine.tenant))
     return {"dropped": ctx.db}
 
 
