@@ -97,3 +97,24 @@ def mongo_counters(data: str, w: int, n: int, q: Any) -> None:
         client.close()
         return os.getpid()
     _report(q, w, run)
+
+
+def mongo_transfers(data: str, w: int, n: int, q: Any) -> None:
+    """n transactions, each moving 1 from account w to account w+1 and writing a ledger entry;
+    pymongo's with_transaction retries the ones that meet another process's transaction."""
+    def run():
+        from dotdo_mongo import MongoClient
+        client = MongoClient(f"dotdo://{data}")
+        db = client.mp
+
+        def transfer(s, i):
+            db.accounts.update_one({"_id": w}, {"$inc": {"balance": -1}}, session=s)
+            db.accounts.update_one({"_id": (w + 1) % 4}, {"$inc": {"balance": 1}}, session=s)
+            db.ledger.insert_one({"_id": f"{w}:{i}"}, session=s)
+
+        with client.start_session() as s:
+            for i in range(n):
+                s.with_transaction(lambda s, i=i: transfer(s, i))
+        client.close()
+        return os.getpid()
+    _report(q, w, run)

@@ -115,6 +115,19 @@ def test_mongo_counters_from_four_processes_sum_exactly(forkserver, tmp_path):
     client.close()
 
 
+def test_mongo_transactions_from_four_processes_keep_the_total_and_apply_once(forkserver, tmp_path):
+    from dotdo_mongo import MongoClient
+    data = str(tmp_path / "data")
+    client = MongoClient(f"dotdo://{data}")
+    client.mp.accounts.insert_many([{"_id": a, "balance": 1000} for a in range(PROCESSES)])
+    n = FAST_OPS // 4
+    run_all(forkserver, mp_workers.mongo_transfers, lambda w: (data, w, n))
+    balances = [d["balance"] for d in client.mp.accounts.find().sort("_id", 1)]
+    assert balances == [1000] * PROCESSES  # each account sent n and received n: nothing lost or doubled
+    assert client.mp.ledger.count_documents({}) == PROCESSES * n
+    client.close()
+
+
 @pytest.mark.slow
 @pytest.mark.timeout(0)
 def test_multiprocess_long_tier(forkserver, tmp_path):
