@@ -191,3 +191,23 @@ def test_a_blocking_wait_past_the_servers_cap_is_an_error_naming_it(tmp_path, mo
     finally:
         runtime.stop()
         store.close()
+
+
+def test_a_script_past_the_servers_time_cap_stops_and_its_writes_roll_back(tmp_path, monkeypatch):
+    monkeypatch.setenv("DOTDO_MAX_SCRIPT_TIME", "0.3")
+    store = Store(tmp_path)
+    runtime = Runtime(store).start()
+    try:
+        port = runtime.listen(front, port=0).port
+        r = redis.Redis(port=port, socket_timeout=30)
+        with pytest.raises(redis.ResponseError, match="max-script-time of 0.3 seconds"):
+            r.eval("redis.call('SET', KEYS[1], 'partial') while true do end", 1, "k")
+        assert r.get("k") is None  # the write before the loop rolled back
+        other = redis.Redis(port=port, socket_timeout=10)
+        assert other.ping()  # the server serves others again
+        assert r.eval("return 1", 0) == 1
+        r.close()
+        other.close()
+    finally:
+        runtime.stop()
+        store.close()

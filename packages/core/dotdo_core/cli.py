@@ -65,6 +65,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.max_blocking_wait is not None:
         # Read by the fronts that block (Redis BLPOP/XREAD/WAIT ...) when they are built below.
         os.environ["DOTDO_MAX_BLOCKING_WAIT"] = str(args.max_blocking_wait)
+    if args.max_script_time is not None:
+        os.environ["DOTDO_MAX_SCRIPT_TIME"] = str(args.max_script_time)
     runtime = Runtime(store, tls=context, max_connections=args.max_connections)
     runtime.start()
     try:
@@ -178,6 +180,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--max-blocking-wait", type=float, metavar="SECONDS",
                        help="longest a blocking command (BLPOP, XREAD BLOCK ...) may wait, even with timeout 0; "
                             "past it the client gets an error naming this limit (default: no limit, as Redis)")
+    serve.add_argument("--max-script-time", type=float, metavar="SECONDS",
+                       help="longest a Redis Lua script may run; past it the script stops with an error naming this "
+                            "limit and its writes roll back (default: no limit)")
     serve.set_defaults(func=cmd_serve)
 
     demo = sub.add_parser("demo", help="show one call through each drop-in's genuine client")

@@ -8,6 +8,7 @@ SQLite so EVALSHA finds a script loaded by another process.
 """
 from __future__ import annotations
 
+import os
 import threading
 import time
 from typing import Any
@@ -30,6 +31,14 @@ NOSCRIPT = frozenset(
     b"unwatch wait watch client config script".split()
 )
 NOT_LOCAL = "ERR Script attempted to access a non local key in a cluster node"
+
+
+def max_script_time() -> float | None:
+    """The cap on one script's run time, in seconds (`dotdo serve --max-script-time`). A served script
+    runs on the event loop, so no other client could send SCRIPT KILL: past the cap it is stopped, and
+    its writes roll back with it (a script is one transaction)."""
+    value = os.environ.get("DOTDO_MAX_SCRIPT_TIME")
+    return float(value) if value and float(value) > 0 else None
 
 
 class ScriptStore:
@@ -127,7 +136,8 @@ def run_script(ctx: Ctx, sha: str, body: bytes, numkeys: bytes, args: tuple[byte
     index = engine.shard_index_for(keys)
     session = ctx.session
     store = scripts_for(engine)
-    running = {"killed": False, "wrote": False, "started": time.monotonic()}
+    running = {"killed": False, "wrote": False, "started": time.monotonic(), "over_time": False}
+    limit = max_script_time()
 
     def call(*cargs: Any) -> tuple[bool, Any]:
         if not cargs:
@@ -167,6 +177,9 @@ def run_script(ctx: Ctx, sha: str, body: bytes, numkeys: bytes, args: tuple[byte
     def check() -> bytes | None:
         if running["killed"]:
             return b"ERR Script killed by user with SCRIPT KILL..."
+        if limit is not None and time.monotonic() - running["started"] > limit:
+            running["over_time"] = True
+            return f"ERR Script exceeded the server's max-script-time of {limit:g} seconds and was stopped; its writes were rolled back".encode()
         return None
 
     db = session.db
@@ -176,6 +189,8 @@ def run_script(ctx: Ctx, sha: str, body: bytes, numkeys: bytes, args: tuple[byte
         with engine.tables[index].shard.write() as tx:
             batch = _ScriptBatch(index, tx, engine.tables[index])
             reply = state.run(fn, sha, keys, argv, call, check)
+            if running["over_time"] and isinstance(reply, RedisError):
+                raise reply  # inside the transaction: nothing the script wrote is kept
     finally:
         session.db = db  # SELECT inside a script does not change the caller's database
         with store.lock:
