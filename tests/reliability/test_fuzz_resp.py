@@ -96,6 +96,7 @@ def test_fuzzed_input_never_harms_the_server_or_other_keys(server, data):
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(0)
 def test_fuzz_long_tier(server):
     port, client = server
     tried = 0
