@@ -110,6 +110,8 @@ def test_fuzz_long_tier(server):
         tried += 1
         if tried % 1000 == 0:
             check_healthy(client)
+        if tried % 50_000 == 0:
+            print(f"RESP fuzz: {tried} inputs so far, server healthy", flush=True)
 
     run()
     check_healthy(client)
