@@ -131,6 +131,8 @@ class _Write:
                 except BaseException:
                     _rollback(tx.conn)
                     raise
+                if changed:
+                    shard.commits += 1
             else:
                 _rollback(tx.conn)
                 return
@@ -213,6 +215,8 @@ class Shard:
         self._depth = 0
         self._local = threading.local()
         self._readers: list[sqlite.Connection] = []
+        self._reader_threads: list[threading.Thread] = []  # who owns each of _readers
+        self.commits = 0  # commits through this object that changed something (for cheap "anything new?" checks)
         self._readers_lock = threading.Lock()
         self._schemas: set[str] = set()
         self._closed = False
@@ -251,11 +255,25 @@ class Shard:
                 raise sqlite.Error("shard is closed")
             conn = sqlite.connect(self.path, sync=self.sync)
             with self._readers_lock:
+                self._close_readers_of_finished_threads()
                 self._readers.append(conn)
+                self._reader_threads.append(threading.current_thread())
             local.conn = conn
             local.generation = self._generation
             POOL.opened(self)
         return conn
+
+    def _close_readers_of_finished_threads(self) -> None:
+        """A thread's reader is only ever used by that thread: once it has ended, close it (threads
+        that come and go would otherwise leave a connection each on every shard they read)."""
+        if all(t.is_alive() for t in self._reader_threads):
+            return
+        keep = [(t, c) for t, c in zip(self._reader_threads, self._readers) if t.is_alive()]
+        for t, c in zip(self._reader_threads, self._readers):
+            if not t.is_alive():
+                c.close()
+        self._reader_threads = [t for t, _ in keep]
+        self._readers = [c for _, c in keep]
 
     def _open_writer(self) -> sqlite.Connection:
         """Open the writer (under `_lock`, or in __init__)."""
@@ -294,6 +312,7 @@ class Shard:
                 self._generation += 1
                 with self._readers_lock:
                     readers, self._readers = self._readers, []
+                    self._reader_threads = []
                 for conn in readers:
                     sqlite.close_keeping_wal(conn)
                 writer, self._writer = self._writer, None
@@ -334,6 +353,7 @@ class Shard:
                 for conn in self._readers:
                     conn.close()
                 self._readers.clear()
+                self._reader_threads.clear()
             if self._writer is not None:
                 self._writer.close()
                 self._writer = None

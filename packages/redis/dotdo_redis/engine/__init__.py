@@ -39,6 +39,9 @@ log = logging.getLogger("dotdo.redis")
 
 POLL_MAX = 0.02  # cross-process wake-up latency bound for blocked clients
 EXPIRY_INTERVAL = 0.1
+# A shard whose earliest expiry is not due and that has had no commit here since is looked at again
+# only this often (TTLs set by other processes' writes are noticed then; reads hide expired keys anyway).
+EXPIRY_RECHECK_MS = 10_000
 
 # Commands a RESP2 client may send while subscribed.
 SUBSCRIBED_ALLOWED = {b"subscribe", b"psubscribe", b"ssubscribe", b"unsubscribe", b"punsubscribe", b"sunsubscribe", b"ping", b"quit", b"reset"}
@@ -96,12 +99,17 @@ def _expire_loop() -> None:
     """Active expiry for every live engine in the process, from one thread that holds no engine alive."""
     while True:
         time.sleep(EXPIRY_INTERVAL)
-        for engine in list(_live_engines):
+        try:
+            engines = list(_live_engines)
+        except RuntimeError:  # an engine was made or collected in another thread meanwhile: next tick
+            continue
+        for engine in engines:
             try:
                 engine.purge_expired()
             except Exception:  # a closed store or a busy file: try again next tick
                 pass
             del engine
+        del engines
 
 
 def _ensure_expirer() -> None:
@@ -122,6 +130,8 @@ class Engine:
         self.name = name
         self.ns = store.namespace(name, kind="redis", shards=shards, hash="redis-slot")
         self.tables = [ShardTables(s) for s in self.ns.shards]
+        # Per shard: (its commit count, when to look next) after a look that found nothing due.
+        self._expiry_seen: list[tuple[int, int] | None] = [None] * len(self.tables)
         self.cluster = self.ns.shard_count > 1
         self.sessions: "weakref.WeakSet[Session]" = weakref.WeakSet()
         self.started = time.time()
@@ -287,16 +297,23 @@ class Engine:
     def purge_expired(self) -> int:
         now = int(time.time() * 1000)
         total = 0
-        for tables in self.tables:
-            if not tables.shard.is_open:  # idle past the open-shard budget: expired keys wait for its next use
+        for i, tables in enumerate(self.tables):
+            shard = tables.shard
+            if not shard.is_open:  # idle past the open-shard budget: expired keys wait for its next use
                 continue
-            with tables.shard.reader() as conn:
-                due = conn.execute(
-                    f"SELECT 1 FROM {tables.kv.table} WHERE expires_ms <= ? LIMIT 1", (now,)
-                ).fetchone()
-            if due:
-                with tables.shard.write() as tx:
+            seen = self._expiry_seen[i]
+            if seen is not None and seen[0] == shard.commits and now < seen[1]:
+                continue  # thousands of idle tenants cost a comparison each, not a query
+            commits = shard.commits
+            with shard.reader() as conn:
+                first = conn.execute(
+                    f"SELECT min(expires_ms) FROM {tables.kv.table} WHERE expires_ms IS NOT NULL").fetchone()[0]
+            if first is not None and first <= now:
+                with shard.write() as tx:
                     total += purge_expired(tables, tx, now)
+                self._expiry_seen[i] = None  # at most a batch per tick: look again next tick
+            else:
+                self._expiry_seen[i] = (commits, now + EXPIRY_RECHECK_MS if first is None else min(first, now + EXPIRY_RECHECK_MS))
         return total
 
     def close(self) -> None:
