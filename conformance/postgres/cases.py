@@ -576,6 +576,12 @@ CASES: list[Case] = [
     ("array_any_text_list_param", USERS, "SELECT id FROM users WHERE name = ANY(%s) ORDER BY id", (["Ada", "Cy", "Zed"],)),
     ("unnest_typed_param", [], "SELECT v FROM unnest(%s::int[]) AS v ORDER BY v DESC", ([5, 7],)),
     ("boolean_aggregate_in_having", USERS, "SELECT active, count(*) FROM users GROUP BY active HAVING bool_or(age > 30) ORDER BY active", None),
+    ("unnest_in_select_list", [], "SELECT unnest(ARRAY[1, 2, 3])", None),
+    ("unnest_in_select_list_with_subscripts", ["CREATE TABLE at (id int, tags text[])",
+                                               "INSERT INTO at VALUES (1, '{a,b}'), (2, '{}'), (3, NULL), (4, '{c}')"],
+     "SELECT id, unnest(tags) AS tag, generate_subscripts(tags, 1) AS n FROM at ORDER BY id, n", None),
+    ("unnest_two_arrays_in_lockstep", [], "SELECT unnest(ARRAY[1, 2, 3]) AS a, unnest(ARRAY['x']) AS b", None),
+    ("array_agg_order_by", USERS, "SELECT array_agg(name ORDER BY age DESC) FROM users", None),
     ("grouping_rollup", USERS, "SELECT active, count(*) FROM users GROUP BY ROLLUP (active) ORDER BY 1", None),
     ("grouping_rollup_two_columns", SALES,
      "SELECT region, product, sum(qty) FROM sales GROUP BY ROLLUP (region, product) ORDER BY 1, 2, 3", None),
@@ -599,7 +605,7 @@ CASES: list[Case] = [
 # Cases whose expected answer on dotdo deliberately differs: dotdo refuses with 0A000
 # feature_not_supported where PostgreSQL runs the statement. Never a wrong answer.
 REFUSED: list[Case] = [
-    ("refused_unnest_in_select_list", [], "SELECT unnest(ARRAY[1, 2, 3])", None),
+    ("refused_unnest_with_aggregate", [], "SELECT unnest(array_agg(x)) FROM (VALUES (1), (2)) v(x)", None),
     ("refused_multidimensional_array", [], "SELECT ARRAY[[1, 2], [3, 4]]", None),
     ("refused_materialized_view", USERS, "CREATE MATERIALIZED VIEW mv AS SELECT * FROM users", None),
     ("refused_insert_through_view", USERS + ["CREATE VIEW v AS SELECT id, email FROM users"],

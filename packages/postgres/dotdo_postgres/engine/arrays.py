@@ -13,7 +13,7 @@ from .errors import PgError, unsupported
 from .types import BY_OID, TYPES, ColType, PgType, coerce, text_out
 
 ELEMENTS = ("bool", "int2", "int4", "int8", "numeric", "float4", "float8", "text", "varchar", "bpchar", "uuid",
-            "date", "timestamp", "timestamptz", "jsonb", "json", "bytea")
+            "date", "timestamp", "timestamptz", "jsonb", "json", "bytea", "oid", "name")
 
 
 def _define() -> None:
@@ -34,11 +34,11 @@ def array_type(elem: ColType) -> ColType:
 
 
 def element(t: ColType) -> ColType:
-    return ColType(t.key[1:])
+    return ColType("int2") if t.key == "int2vector" else ColType(t.key[1:])
 
 
 def is_array(t: ColType | None) -> bool:
-    return t is not None and t.key.startswith("_") and t.key[1:] in ELEMENTS
+    return t is not None and (t.key.startswith("_") and t.key[1:] in ELEMENTS or t.key == "int2vector")
 
 
 def _load(v: Any) -> list:
@@ -220,6 +220,12 @@ def subscript(a: Any, i: Any) -> Any:
     return values[i - 1] if 1 <= i <= len(values) else None
 
 
+def longest(*arrays: Any) -> Any:
+    """The longest of several arrays: the rows several unnest() calls of one select list produce."""
+    loaded = [_load(a) for a in arrays if a is not None]
+    return _store(max(loaded, key=len)) if loaded else None
+
+
 def append(a: Any, x: Any) -> Any:
     return _store((_load(a) if a is not None else []) + [x])
 
@@ -253,5 +259,6 @@ def register(conn) -> None:
     f("array_length", length, -1, deterministic=True)
     f("cardinality", cardinality, 1, deterministic=True)
     f("pg_arr_get", subscript, 2, deterministic=True)
+    f("pg_longest", longest, -1, deterministic=True)
     f("array_append", append, 2, deterministic=True)
     conn.create_aggregate_function("pg_array_agg", lambda: (ArrayAgg(), ArrayAgg.step, ArrayAgg.final))

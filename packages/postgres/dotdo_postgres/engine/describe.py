@@ -6,6 +6,7 @@ Indexes and constraints have no OIDs in dotdo's catalog; they get stable ones de
 table's OID and position (table OID × 256 + n), which stay apart from table OIDs and from each other."""
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +19,11 @@ if TYPE_CHECKING:
     from .database import Database
 
 DEFAULT_COLLATION = 100
+PG_CLASS = 1259
+# The catalog relations' own OIDs, for 'pg_class'::regclass and the like.
+CATALOG_OIDS = {"pg_type": 1247, "pg_attribute": 1249, "pg_proc": 1255, "pg_class": PG_CLASS, "pg_attrdef": 2604,
+                "pg_constraint": 2606, "pg_depend": 2608, "pg_description": 2609, "pg_index": 2610,
+                "pg_namespace": 2615, "pg_database": 1262, "pg_trigger": 2620, "pg_am": 2601}
 COLLATED = ("text", "varchar", "bpchar")
 # Catalog relations that are always empty in dotdo: no row security, extended statistics,
 # publications, inheritance or user triggers (foreign keys are enforced by internal triggers).
@@ -71,7 +77,7 @@ def index_class_rows(cat: Catalog) -> list[tuple]:
     return [(ix.oid, ix.name) for t in _tables(cat) if t.view is None for ix in indexes(t)]
 
 
-def relation(cat: Catalog, name: str) -> tuple[list[tuple[str, ColType]], list[tuple]] | None:
+def relation(cat: Catalog, name: str, conn=None) -> tuple[list[tuple[str, ColType]], list[tuple]] | None:
     oid, name_t, text, int2, int4, bool_ = (ColType("oid"), ColType("name"), ColType("text"), ColType("int2"),
                                            ColType("int4"), ColType("bool"))
     char = ColType("bpchar", (1,))
@@ -95,20 +101,50 @@ def relation(cat: Catalog, name: str) -> tuple[list[tuple[str, ColType]], list[t
         cols = [("oid", oid), ("adrelid", oid), ("adnum", int2), ("adbin", text)]
         return cols, [(t.oid * 256 + 64 + i, t.oid, i, c.default) for t in tables
                       for i, c in enumerate(t.columns, start=1) if c.default is not None and not c.identity]
+    if name == "pg_depend":  # what dotdo tracks: a serial or identity column owns its sequence
+        from .system import sequence_oid
+        cols = [("classid", oid), ("objid", oid), ("objsubid", int4), ("refclassid", oid), ("refobjid", oid),
+                ("refobjsubid", int4), ("deptype", char)]
+        return cols, [(PG_CLASS, sequence_oid(c.sequence), 0, PG_CLASS, t.oid, i, "i" if c.identity else "a")
+                      for t in tables for i, c in enumerate(t.columns, start=1)
+                      if c.sequence and c.sequence in cat.sequences]
+    if name == "pg_inherits":  # no table inherits from another
+        return [("inhrelid", oid), ("inhparent", oid), ("inhseqno", int4), ("inhdetachpending", bool_)], []
+    if name == "pg_tablespace":
+        return [("oid", oid), ("spcname", name_t), ("spcowner", oid)], [(1663, "pg_default", 10), (1664, "pg_global", 10)]
+    if name == "pg_description":  # COMMENT ON is not kept: no object has a description
+        return [("objoid", oid), ("classoid", oid), ("objsubid", int4), ("description", text)], []
+    if name == "pg_sequence":
+        from .system import sequence_oid
+        int8 = ColType("int8")
+        cols = [("seqrelid", oid), ("seqtypid", oid), ("seqstart", int8), ("seqincrement", int8), ("seqmax", int8),
+                ("seqmin", int8), ("seqcache", int8), ("seqcycle", bool_)]
+        rows = [(sequence_oid(n), TYPES.get(typ, TYPES["int8"]).oid, start, inc, hi, lo, 1, False)
+                for n, start, inc, hi, lo, typ in db_sequences(conn)]
+        return cols, rows
+    if name == "pg_opclass":  # one default btree operator class per type: the only kind dotdo has
+        cols = [("oid", oid), ("opcmethod", oid), ("opcname", name_t), ("opcnamespace", oid), ("opcintype", oid),
+                ("opcdefault", bool_)]
+        return cols, [(10000 + t.oid, 403, t.key + "_ops", 11, t.oid, True) for t in TYPES.values() if t.key != "unknown"]
     if name == "pg_collation":
         cols = [("oid", oid), ("collname", name_t), ("collnamespace", oid), ("collprovider", char)]
         return cols, [(DEFAULT_COLLATION, "default", 11, "d"), (950, "C", 11, "c"), (951, "POSIX", 11, "c")]
     if name == "pg_index":
+        from .arrays import array_type
+        int2_array = ColType("int2vector")
         cols = [("indexrelid", oid), ("indrelid", oid), ("indnatts", int2), ("indnkeyatts", int2),
                 ("indisunique", bool_), ("indisprimary", bool_), ("indisexclusion", bool_), ("indimmediate", bool_),
                 ("indisclustered", bool_), ("indisvalid", bool_), ("indisready", bool_), ("indislive", bool_),
-                ("indisreplident", bool_), ("indkey", text), ("indpred", text), ("indexprs", text)]
+                ("indisreplident", bool_), ("indnullsnotdistinct", bool_), ("indkey", int2_array),
+                ("indoption", int2_array), ("indclass", array_type(oid)), ("indpred", text), ("indexprs", text)]
         rows = []
         for t in tables:
             for ix in indexes(t):
                 rows.append((ix.oid, t.oid, len(ix.columns), len(ix.columns), ix.unique, ix.primary, False, True,
-                             False, True, True, True, False, " ".join(str(_attnum(t, c)) for c in ix.columns),
-                             ix.where, None))
+                             False, True, True, True, False, False,
+                             json.dumps([_attnum(t, c) for c in ix.columns]), json.dumps([0] * len(ix.columns)),
+                             json.dumps([10000 + _pgtype(cat, t.column(c).type)[0] if t.column(c) else 0
+                                         for c in ix.columns]), ix.where, None))
         return cols, rows
     if name == "pg_constraint":
         cols = [("oid", oid), ("conname", name_t), ("connamespace", oid), ("contype", char),
@@ -202,13 +238,16 @@ def constraintdef(cat: Catalog, oid: Any) -> str | None:
 
 def relname(cat: Catalog, oid: Any) -> Any:
     """regclass output: the relation's name, or the number for an OID that names nothing."""
+    from .system import sequence_oid
     if not isinstance(oid, int):
         return oid
     t = _table_of(cat, oid)
     if t is not None:
         return t.name
     ix = _find_index(cat, oid)
-    return ix.name if ix is not None else str(oid)
+    if ix is not None:
+        return ix.name
+    return next((s for s in cat.sequences if sequence_oid(s) == oid), str(oid))
 
 
 def relation_oid(cat: Catalog, text: str) -> int:
@@ -218,10 +257,15 @@ def relation_oid(cat: Catalog, text: str) -> int:
     if s.isdigit():
         return int(s)
     name = s.split(".", 1)[1] if s.lower().startswith(("public.", "pg_catalog.")) else s
+    if name in CATALOG_OIDS:
+        return CATALOG_OIDS[name]
     name = name[1:-1].replace('""', '"') if name.startswith('"') and name.endswith('"') else name.lower()
     t = cat.tables.get(name)
     if t is not None:
         return t.oid
+    if name in cat.sequences:
+        from .system import sequence_oid
+        return sequence_oid(name)
     for t in cat.tables.values():
         for ix in indexes(t):
             if ix.name == name:
@@ -237,6 +281,27 @@ def deparse(text: str) -> str:
         return text
 
 
+def db_sequences(conn) -> list[tuple]:
+    """(name, start, increment, max, min, type) of each sequence."""
+    return [tuple(r) for r in conn.execute(
+        "SELECT name, start, increment, max_value, min_value, type FROM _pg_sequences ORDER BY name")]
+
+
+def serial_sequence(cat: Catalog, table: Any, column: Any) -> str | None:
+    if table is None or column is None:
+        return None
+    name = str(table).split(".")[-1].strip('"')
+    t = cat.tables.get(name)
+    if t is None:
+        from .errors import undefined_table
+        raise undefined_table(str(table))
+    col = t.column(str(column))
+    if col is None:
+        from .errors import undefined_column
+        raise undefined_column(str(column), name)
+    return f"public.{col.sequence}" if col.sequence else None
+
+
 def _ident(name: str) -> str:
     return name if name.isidentifier() and name == name.lower() else '"' + name.replace('"', '""') + '"'
 
@@ -248,4 +313,7 @@ def register(conn, db: "Database") -> None:
     f("pg_get_indexdef", lambda oid, col=0, pretty=False: indexdef(db.catalog, oid), -1)
     f("pg_get_constraintdef", lambda oid, pretty=False: constraintdef(db.catalog, oid), -1)
     f("pg_relname", lambda oid: relname(db.catalog, oid), 1)
+    f("pg_regclass_in", lambda v: None if v is None else v if isinstance(v, int) else relation_oid(db.catalog, str(v)), 1)
+    f("pg_get_serial_sequence", lambda t, c: serial_sequence(db.catalog, t, c), 2)
+    f("pg_collation_is_visible", lambda oid: 1, 1, deterministic=True)
     f("pg_encoding_to_char", lambda enc: "UTF8" if enc == 6 else "", 1, deterministic=True)

@@ -107,7 +107,8 @@ _FUNC_TYPES: dict[str, ColType] = {
     "to_regtype": ColType("regtype"), "pg_table_is_visible": BOOL, "pg_type_is_visible": BOOL,
     "pg_get_userbyid": ColType("name"), "pg_notify": ColType("text"), "cardinality": INT4,
     "format_type": TEXT, "pg_get_expr": TEXT, "pg_get_indexdef": TEXT, "pg_get_constraintdef": TEXT,
-    "pg_encoding_to_char": ColType("name"), "pg_relname": TEXT,
+    "pg_encoding_to_char": ColType("name"), "pg_relname": TEXT, "pg_get_serial_sequence": TEXT,
+    "pg_collation_is_visible": BOOL,
 }
 _RENAMED = {"clock_timestamp": "pg_clock", "statement_timestamp": "pg_now", "transaction_timestamp": "pg_now",
             "now": "pg_now", "strpos": "instr", "btrim": "trim", "char_length": "length",
@@ -116,7 +117,7 @@ _UNSUPPORTED_FUNCS = {
     "unnest": "unnest (arrays)",
     "age": "age", "to_char": "to_char", "jsonb_set": "jsonb_set",
     "jsonb_each": "jsonb_each", "jsonb_array_elements": "jsonb_array_elements", "regexp_replace": "regexp_replace",
-    "to_timestamp": "to_timestamp", "make_interval": "interval values", "generate_subscripts": "arrays",
+    "to_timestamp": "to_timestamp", "make_interval": "interval values",
     "pg_sleep": "pg_sleep", "set_config": "set_config", "row_to_json": "row_to_json",
 }
 
@@ -274,7 +275,7 @@ def _null(rw, e, scope):
 def _cast(rw: Rewriter, e: exp.Cast, scope: "Scope"):
     to = e.args["to"]
     kind = to.this.name if hasattr(to.this, "name") else str(to.this)
-    if kind == "USERDEFINED" and _kind(to) == "regclass":
+    if kind == "REGCLASS" or (kind == "USERDEFINED" and _kind(to) == "regclass"):
         return _regclass(rw, e, scope)
     if kind == "USERDEFINED" and _kind(to) == "regproc":
         raise unsupported(f"casts to {_kind(to)}")
@@ -297,7 +298,9 @@ def _regclass(rw: Rewriter, e: exp.Cast, scope: "Scope"):
     from .describe import relation_oid
     if isinstance(e.this, exp.Literal) and e.this.is_string:
         return exp.Literal.number(relation_oid(rw.tr.catalog, e.this.this)), ColType("oid")
-    inner, _ = rw.rx(e.this, scope)
+    inner, src = rw.rx(e.this, scope)
+    if src is not None and src.key in TEXTS:
+        return fn("pg_regclass_in", inner), ColType("oid")  # a name (pg_get_serial_sequence's) to its OID
     return fn("pg_relname", inner), TEXT
 
 
@@ -674,10 +677,16 @@ def _bracket(rw, e, t, scope):
 
 def _array_agg(rw, e, t, scope):
     from .arrays import array_type
-    if isinstance(e.this, exp.Order) or e.find(exp.Order):
-        raise unsupported("array_agg(... ORDER BY ...)")
-    a = t.get("this")
-    return fn("pg_array_agg", e.this), array_type(ColType(a.key) if a is not None and a.key != "unknown" else TEXT)
+    arg = e.this
+    if isinstance(arg, exp.Order):
+        # SQLite orders an aggregate's input itself (3.44+); PostgreSQL puts NULLs last ascending
+        for o in arg.expressions:
+            if o.args.get("nulls_first") is None or not o.args.get("nulls_first"):
+                o.set("nulls_first", bool(o.args.get("desc")))
+        a = rw.rx(arg.this.copy(), scope)[1] if arg.this is not None else None
+    else:
+        a = t.get("this")
+    return fn("pg_array_agg", arg), array_type(ColType(a.key) if a is not None and a.key != "unknown" else TEXT)
 
 
 def _array_size(rw, e, t, scope):

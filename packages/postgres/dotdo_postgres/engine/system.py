@@ -131,17 +131,17 @@ def system_relation(tr: "Translator", schema: str, name: str) -> tuple[list[tupl
                 ("relhasrules", BOOL), ("relhastriggers", BOOL), ("relrowsecurity", BOOL),
                 ("relforcerowsecurity", BOOL), ("relispartition", BOOL), ("reltablespace", OID),
                 ("reloftype", OID), ("relreplident", CHAR), ("reltoastrelid", OID), ("relpartbound", TEXT),
-                ("relnatts", ColType("int2"))]
+                ("relnatts", ColType("int2")), ("reloptions", ColType("_text"))]
         rest = (False, False, False, 0, 0, "d", 0, None)
         rows = [(t.oid, t.name, PUBLIC_OID, "v" if t.view is not None else "r", 10, 2 if t.view is None else 0, "p",
                  bool(t.indexes or any(c.kind in "pu" for c in t.constraints)),
                  sum(1 for c in t.constraints if c.kind == "c"), t.view is not None,
                  any(c.kind == "f" for c in t.constraints) or any(c.kind == "f" and c.ref_table == t.name
                                                                   for o in tables for c in o.constraints))
-                + rest + (len(t.columns),) for t in tables]
-        rows += [(oid, ix, PUBLIC_OID, "i", 10, 403, "p", False, 0, False, False) + rest + (0,)
+                + rest + (len(t.columns), None) for t in tables]
+        rows += [(oid, ix, PUBLIC_OID, "i", 10, 403, "p", False, 0, False, False) + rest + (0, None)
                  for oid, ix in index_class_rows(cat)]
-        rows += [(sequence_oid(s), s, PUBLIC_OID, "S", 10, 0, "p", False, 0, False, False) + rest + (3,)
+        rows += [(sequence_oid(s), s, PUBLIC_OID, "S", 10, 0, "p", False, 0, False, False) + rest + (3, None)
                  for s in sorted(cat.sequences)]
         return _relation(cols, rows)
     if name == "pg_am":
@@ -157,7 +157,7 @@ def system_relation(tr: "Translator", schema: str, name: str) -> tuple[list[tupl
         return _relation(cols, [(canon, s.setting(canon)) for low, (canon, _) in sorted(SETTINGS.items())
                                 if low != "datestyle" or canon == "DateStyle"])
     from .describe import relation
-    found = relation(cat, name)
+    found = relation(cat, name, tr.db.rconn)
     if found is not None:
         return _relation(*found)
     from .errors import unsupported

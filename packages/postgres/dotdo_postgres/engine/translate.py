@@ -184,6 +184,54 @@ def _column_name(e: exp.Expression) -> str:
     return "?column?"
 
 
+_SRF = "_dotdo_unnest"
+_JSON_EACH_COLUMNS = {"key", "value", "type", "atom", "id", "parent", "fullkey", "path"}
+
+
+def _select_list_srf(q: exp.Select) -> tuple[list[exp.Expression], list[exp.Expression]] | None:
+    """Set-returning unnest(a)/generate_subscripts(a, d) calls of the select list, replaced by
+    columns of one json_each over the longest of their arrays (PostgreSQL runs several in lockstep,
+    padding the shorter ones with NULL). Returns (arrays, dimensions other than 1) or None."""
+    calls = [c for e in q.expressions for c in e.find_all(exp.Explode, exp.Anonymous)
+             if (isinstance(c, exp.Explode) or c.name.lower() == "generate_subscripts")
+             and c.find_ancestor(exp.Select) is q]
+    if not calls:
+        return None
+    if q.args.get("group") is not None or any(a.find_ancestor(exp.Select) is q for e in q.expressions
+                                               for a in e.find_all(exp.AggFunc, exp.Window)):
+        raise unsupported("unnest in the select list together with aggregates or window functions")
+    for i, e in enumerate(list(q.expressions)):
+        if not isinstance(e, exp.Alias) and any(e is c or c in e.find_all(type(c)) for c in calls):
+            name = "unnest" if isinstance(e, exp.Explode) else column_name(e)  # before the call is replaced
+            q.expressions[i].replace(exp.alias_(e.copy(), name, quoted=True))
+    calls = [c for e in q.expressions for c in e.find_all(exp.Explode, exp.Anonymous)
+             if (isinstance(c, exp.Explode) or c.name.lower() == "generate_subscripts")
+             and c.find_ancestor(exp.Select) is q]
+    arrays: dict[str, exp.Expression] = {}
+    dims = []
+    for c in calls:
+        arg = c.this if isinstance(c, exp.Explode) else c.expressions[0]
+        if isinstance(c, exp.Anonymous):
+            if len(c.expressions) != 2:
+                raise unsupported("generate_subscripts with other than two arguments")
+            if c.expressions[1].sql() != "1":
+                dims.append(c.expressions[1].copy())  # arrays are one-dimensional: another dimension has no rows
+        arrays.setdefault(arg.sql("postgres"), arg.copy())
+    key = exp.column("key", table=_SRF)
+    position = exp.Paren(this=exp.Add(this=key, expression=exp.Literal.number(1)))
+    for c in calls:
+        arg = c.this if isinstance(c, exp.Explode) else c.expressions[0]
+        if len(arrays) == 1:
+            c.replace(exp.column("value", table=_SRF) if isinstance(c, exp.Explode) else position)
+        elif isinstance(c, exp.Explode):
+            c.replace(exp.Bracket(this=arg.copy(), expressions=[key.copy()]))  # sqlglot's indexes are 0-based
+        else:
+            inside = exp.LTE(this=position.copy(), expression=exp.Anonymous(this="cardinality", expressions=[arg.copy()]))
+            case = exp.Case(ifs=[exp.If(this=inside, true=position.copy())], default=exp.Null())
+            c.replace(exp.Cast(this=case, to=exp.DataType.build("int")))
+    return list(arrays.values()), dims
+
+
 def _collate_numeric(o: exp.Ordered, t: ColType | None) -> None:
     """A numeric output column is decimal text: sort it by value (PGNUM), not as text."""
     if t is not None and t.key == "numeric":
@@ -500,6 +548,7 @@ class Translator:
         if grp is not None and (grp.args.get("grouping_sets") or grp.args.get("cube") or grp.args.get("rollup") or any(
                 isinstance(x, (exp.Rollup, exp.Cube, exp.GroupingSets)) for x in grp.expressions)):
             raise unsupported("GROUPING SETS / ROLLUP / CUBE")
+        srf_array = _select_list_srf(q)
         from_ = q.args.get("from_") or q.args.get("from")
         if from_ is not None:
             from_.set("this", self._source(from_.this, scope))
@@ -511,6 +560,8 @@ class Translator:
             if using:
                 alias = join.this.alias_or_name
                 scope.using.setdefault(alias, set()).update(u.name for u in using)
+        if srf_array is not None:
+            self._unnest_select_list(q, srf_array, scope)
         self._check_grouping(q, scope)
         for join in q.args.get("joins") or []:
             on = join.args.get("on")
@@ -547,7 +598,39 @@ class Translator:
             self.rw.rx(w, scope)
         if distinct_on is not None:
             self._distinct_on(q, scope, out, distinct_on, original_projections)
+        if srf_array is not None:
+            # json_each has columns of its own (id, key, value, type, ...): name each column's source
+            for col in list(q.find_all(exp.Column)):
+                if not col.table and col.name in _JSON_EACH_COLUMNS and col.find_ancestor(exp.Select) is q:
+                    place = self._place(col, scope)
+                    if place is not None:
+                        col.set("table", exp.to_identifier(place))
         return out
+
+    def _unnest_select_list(self, q: exp.Select, srf: tuple[list[exp.Expression], list[exp.Expression]],
+                            scope: Scope) -> None:
+        """One output row per array element: a join with SQLite's json_each over the (JSON-stored)
+        array, or over the longest of several."""
+        from .arrays import element, is_array
+        arrays, dims = srf
+        nodes = []
+        for array in arrays:
+            node, t = self.rw.rx(array, scope)
+            if t is not None and t.key != "unknown" and not is_array(t):
+                raise PgError("42883", f"function unnest({t.display()}) does not exist")
+            nodes.append((node, t))
+        node, t = nodes[0] if len(nodes) == 1 else (fn("pg_longest", *[n for n, _ in nodes]), None)
+        scope.add(_SRF, [("value", element(t) if is_array(t) else ColType("text")), ("key", INT8)])
+        each = exp.Table(this=exp.Anonymous(this="json_each", expressions=[node]),
+                         alias=exp.TableAlias(this=exp.to_identifier(_SRF)))
+        if (q.args.get("from_") or q.args.get("from")) is None:
+            q.set("from_", exp.From(this=each))
+        else:
+            q.append("joins", exp.Join(this=each, kind="CROSS"))
+        for d in dims:  # translated with the rest of WHERE, which comes next
+            cond = exp.EQ(this=d, expression=exp.Literal.number(1))
+            where = q.args.get("where")
+            q.set("where", exp.Where(this=cond if where is None else exp.And(this=where.this, expression=cond)))
 
     def _distinct_on(self, q: exp.Select, scope: Scope, out, on_exprs, projections) -> None:
         """SELECT DISTINCT ON (k) ... ORDER BY k, o  →  the first row of each k partition (ordered by

@@ -56,6 +56,7 @@ TYPES: dict[str, PgType] = {t.key: t for t in [
     PgType("regtype", 2206, 2211, 4, "regtype", "INTEGER"),
     PgType("uuid", 2950, 2951, 16, "uuid", "TEXT"),
     PgType("jsonb", 3802, 3807, -1, "jsonb", "TEXT"),
+    PgType("int2vector", 22, 1006, -1, "int2vector", "TEXT"),  # pg_index.indkey: an int2 array printed "1 2"
 ]}
 BY_OID: dict[int, PgType] = {t.oid: t for t in TYPES.values()}
 INTEGERS = ("int2", "int4", "int8")
@@ -497,6 +498,8 @@ def text_out(key: str, v) -> str:
     if key.startswith("_") and key[1:] in TYPES:
         from .arrays import array_text
         return array_text(key, v)
+    if key == "int2vector":
+        return " ".join(str(x) for x in json.loads(v)) if isinstance(v, str) else str(v)
     if key == "regtype" and isinstance(v, int):
         from .system import regtype_name
         return regtype_name(v)

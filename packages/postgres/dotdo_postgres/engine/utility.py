@@ -25,6 +25,7 @@ SETTINGS: dict[str, tuple[str, str]] = {k.lower(): (k, v) for k, v in {
     "bytea_output": "hex", "synchronous_commit": "on", "max_connections": "100", "block_size": "8192",
     "in_hot_standby": "off", "session_authorization": "postgres", "jit": "off", "row_security": "on",
     "default_text_search_config": "pg_catalog.english", "datestyle": "ISO, MDY",
+    "default_table_access_method": "heap",
 }.items()}
 SETTINGS["datestyle"] = ("DateStyle", "ISO, MDY")
 REPORTED = ["server_version", "server_encoding", "client_encoding", "DateStyle", "IntervalStyle", "TimeZone",
