@@ -57,8 +57,10 @@ def test_commands_before_auth_get_noauth(served):
 
 
 def test_hello_without_auth_is_refused_with_redis_text(served):
-    assert raw(served.port, b"*2\r\n$5\r\nHELLO\r\n$1\r\n3\r\n").startswith(
-        b"-NOAUTH HELLO must be called with the client already authenticated")
+    # The text of Redis 7.0.15 (checked against a private redis-server with requirepass).
+    assert raw(served.port, b"*2\r\n$5\r\nHELLO\r\n$1\r\n3\r\n") == (
+        b"-NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> "
+        b"<pass> option can be used to authenticate the client and select the RESP protocol version at the same time\r\n")
 
 
 def test_wrong_password_is_wrongpass_exactly(served):
@@ -211,3 +213,21 @@ def test_a_script_past_the_servers_time_cap_stops_and_its_writes_roll_back(tmp_p
     finally:
         runtime.stop()
         store.close()
+
+
+@pytest.mark.parametrize("payload,error", [
+    (b"*3000000000\r\n", b"-ERR Protocol error: invalid multibulk length\r\n"),
+    (b"x" * (70 * 1024), b"-ERR Protocol error: too big inline request\r\n"),
+])
+def test_oversized_request_headers_are_protocol_errors(served, payload, error):
+    r = served(username="alice", password="pw-a")
+    r.set("kept", "yes")
+    assert raw(served.port, payload) == error
+    assert r.get("kept") == b"yes"
+
+
+def test_an_unauthenticated_client_may_send_only_small_requests(served):
+    assert raw(served.port, b"*11\r\n") == b"-ERR Protocol error: unauthenticated multibulk length\r\n"
+    assert raw(served.port, b"*2\r\n$4\r\nAUTH\r\n$20000\r\n") == b"-ERR Protocol error: unauthenticated bulk length\r\n"
+    r = served(username="alice", password="pw-a")
+    assert r.set("big", "x" * 20000) and r.execute_command("DEL", *[f"k{i}" for i in range(20)]) == 0

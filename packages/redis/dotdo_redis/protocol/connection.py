@@ -34,7 +34,7 @@ MAX_PENDING_INPUT = 1024 * 1024 * 1024  # Redis's client-query-buffer-limit defa
 NO_AUTH = {b"auth", b"hello", b"quit", b"reset"}
 NOAUTH = RedisError("NOAUTH Authentication required.")
 NOAUTH_HELLO = RedisError(
-    "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH "
+    "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH "
     "<user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time")
 
 
@@ -174,6 +174,7 @@ class RespConnection(asyncio.Protocol):
         # Users configured (dotdo user add / ACL SETUSER): every connection starts unauthenticated.
         self.auth_required = auth.has_users(self.engine.store)
         self.session.authenticated = not self.auth_required
+        self.parser.unauthenticated = self.auth_required
 
     def data_received(self, data: bytes) -> None:
         if self.closing:
@@ -221,6 +222,7 @@ class RespConnection(asyncio.Protocol):
             logged_in = getattr(session, "login", None)
             if logged_in is not None or (self.auth_required and argv[0].lower() == b"reset"):
                 session.login = None
+                self.parser.unauthenticated = logged_in is None
                 if self._move_to(logged_in):
                     self.add_reply(reply)
                     break

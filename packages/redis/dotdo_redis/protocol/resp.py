@@ -26,6 +26,9 @@ class RequestParser:
     def __init__(self) -> None:
         self._buf = bytearray()
         self._pos = 0
+        # Redis 7.0 keeps an unauthenticated client to tiny requests (10 arguments, 16 KB each), so a
+        # stranger cannot make the server buffer gigabytes; the connection lifts this after AUTH.
+        self.unauthenticated = False
 
     def feed(self, data: bytes) -> None:
         if self._pos > 65536 and self._pos > len(self._buf) // 2:
@@ -66,6 +69,8 @@ class RequestParser:
             raise ProtocolError("ERR Protocol error: invalid multibulk length") from None
         if count > MAX_MULTIBULK:
             raise ProtocolError("ERR Protocol error: invalid multibulk length")
+        if self.unauthenticated and count > 10:
+            raise ProtocolError("ERR Protocol error: unauthenticated multibulk length")
         p = end + 2
         args = []
         append = args.append
@@ -86,6 +91,8 @@ class RequestParser:
                 raise ProtocolError("ERR Protocol error: invalid bulk length") from None
             if n < 0 or n > MAX_BULK:
                 raise ProtocolError("ERR Protocol error: invalid bulk length")
+            if self.unauthenticated and n > 16384:
+                raise ProtocolError("ERR Protocol error: unauthenticated bulk length")
             start = end + 2
             p = start + n + 2
             if size < p:
