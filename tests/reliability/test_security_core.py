@@ -310,3 +310,32 @@ def test_libpq_scram_client_logs_in_against_the_core_exchange():
             psycopg.connect(host="127.0.0.1", port=port, user="ada", password="wrong", dbname="x", connect_timeout=10)
     finally:
         listener.close()
+
+
+def test_psycopg_requires_and_gets_tls_from_served_postgres(runtime_factory, cert, tmp_path):
+    import psycopg
+    from dotdo_postgres.server import front as postgres
+    rt = runtime_factory(Store(tmp_path), tls=tls.server_context(*cert))
+    port = rt.listen(postgres, port=0).port
+    with psycopg.connect(host="127.0.0.1", port=port, user="postgres", dbname="postgres", sslmode="verify-full",
+                         sslrootcert=cert[0], autocommit=True, connect_timeout=10) as conn:
+        assert conn.info.pgconn.ssl_in_use
+        assert conn.execute("SELECT 1").fetchone() == (1,)
+
+
+def test_pymongo_with_tls_talks_to_served_mongo(runtime_factory, cert, tmp_path):
+    import pymongo
+    from dotdo_mongo.server import front as mongo
+    rt = runtime_factory(Store(tmp_path), tls=tls.server_context(*cert))
+    port = rt.listen(mongo, port=0).port
+    client = pymongo.MongoClient(f"mongodb://127.0.0.1:{port}/?tls=true&directConnection=true", tlsCAFile=cert[0],
+                                 serverSelectionTimeoutMS=10000)
+    try:
+        client.shop.items.insert_one({"_id": 1})
+        assert client.shop.items.find_one() == {"_id": 1}
+    finally:
+        client.close()
+    plain = pymongo.MongoClient(f"mongodb://127.0.0.1:{port}/?directConnection=true", serverSelectionTimeoutMS=1500)
+    with pytest.raises(pymongo.errors.PyMongoError):
+        plain.admin.command("ping")
+    plain.close()
