@@ -8,6 +8,8 @@
   (engine/common/keys.py), so `_id` lookups and ranges are primary-key seeks; `body` is the BSON
   of the document exactly as stored (field order kept).
 - Secondary indexes are `Documents` index entries (idx = index name, key = encoded key).
+- A text index's entries are rows of the FTS5 table `_mongo_text`, tied to documents by
+  `_mongo_text_map` (engine/text.py).
 - Retryable writes are recorded in `_mongo_retry` (one row per session: its last txnNumber and the
   reply), in the same transaction as the write, so a retry after a crash is answered, not re-run.
 """
@@ -36,6 +38,13 @@ CREATE TABLE IF NOT EXISTS _mongo_collections (
     options BLOB NOT NULL,
     indexes BLOB NOT NULL
 ) WITHOUT ROWID;
+CREATE VIRTUAL TABLE IF NOT EXISTS _mongo_text USING fts5(content, tokenize = 'porter unicode61 remove_diacritics 2');
+CREATE TABLE IF NOT EXISTS _mongo_text_map (
+    rid INTEGER PRIMARY KEY,
+    coll TEXT NOT NULL,
+    id_key BLOB NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS _mongo_text_map_doc ON _mongo_text_map(coll, id_key);
 CREATE TABLE IF NOT EXISTS _mongo_retry (
     lsid BLOB PRIMARY KEY,
     txn INTEGER NOT NULL,
@@ -118,10 +127,17 @@ class DbStorage:
     def delete_collection(self, tx, name: str) -> None:
         tx.execute("DELETE FROM _mongo_collections WHERE name = ?", (name,))
         self.docs.drop_collection(tx, name)
+        self.drop_text_rows(tx, name)
+
+    def drop_text_rows(self, tx, name: str) -> None:
+        """A collection's text index entries (its text index or the collection went away)."""
+        tx.execute("DELETE FROM _mongo_text WHERE rowid IN (SELECT rid FROM _mongo_text_map WHERE coll = ?)", (name,))
+        tx.execute("DELETE FROM _mongo_text_map WHERE coll = ?", (name,))
 
     def rename_collection_rows(self, tx, old: str, new: str) -> None:
         tx.execute("UPDATE _docs SET coll = ? WHERE coll = ?", (new, old))
         tx.execute("UPDATE _doc_index SET coll = ? WHERE coll = ?", (new, old))
+        tx.execute("UPDATE _mongo_text_map SET coll = ? WHERE coll = ?", (new, old))
 
 
 def decode(body: bytes) -> dict:

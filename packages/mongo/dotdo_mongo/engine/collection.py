@@ -17,6 +17,7 @@ from .errors import MongoError
 from .indexing import IndexSpec
 from .validation import for_options
 from .planner import Plan, plan
+from .text import TextIndex
 
 MAX_BSON = 16 * 1024 * 1024
 MAX_DEPTH = 180  # MongoDB's depth limit for stored documents (200 less 20 for system use)
@@ -41,7 +42,8 @@ class Collection:
         self.uuid = uuid
         self.options = options
         self.index_specs = indexes
-        self.indexes = [IndexSpec(s) for s in indexes if s["name"] != "_id_"]
+        self.indexes = [IndexSpec(s) for s in indexes if s["name"] != "_id_" and "_fts" not in s["key"]]
+        self.text = next((TextIndex(s) for s in indexes if "_fts" in s["key"]), None)
         self.docs = db.docs
         self.view_on: str | None = options.get("viewOn")
         self.resolve_view = None  # set by the engine for views: () -> the view's documents
@@ -75,6 +77,8 @@ class Collection:
             raise self.dup_error("_id_", {"_id": 1}, {"_id": doc["_id"]})
         for ix in self.indexes:
             self._add_keys(tx, ix, doc, id_key, ix.keys(doc))
+        if self.text is not None:
+            self.text.add(tx, self.name, id_key, doc)
         if self.capped:
             capped.appended(self, tx, id_key)
         emit(tx, self.name, "insert", doc["_id"], doc)
@@ -86,6 +90,8 @@ class Collection:
         for ix in self.indexes:
             for key in ix.keys(doc)[0]:
                 self.docs.index_remove(tx, self.name, ix.name, key, id_key)
+        if self.text is not None:
+            self.text.remove(tx, self.name, id_key)
         if self.capped:
             capped.removed(self, tx, id_key)
         emit(tx, self.name, "delete", doc["_id"])
@@ -106,6 +112,9 @@ class Collection:
             fresh = [(k, v) for k, v in zip(computed[0], computed[2]) if k not in old_keys]
             self._add_keys(tx, ix, new, id_key, ([k for k, _ in fresh], computed[1], [v for _, v in fresh]))
         self.docs.replace(tx, self.name, id_key, body)
+        if self.text is not None:
+            self.text.remove(tx, self.name, id_key)
+            self.text.add(tx, self.name, id_key, new)
         if op == "update":
             emit(tx, self.name, "update", old["_id"], desc=diff(old, new))
         else:
@@ -151,6 +160,13 @@ class Collection:
         body = self.docs.get(conn, self.name, encode(_id))
         return None if body is None else decode(body)
 
+    def by_keys(self, conn, id_keys: list[bytes]) -> Iterator[dict]:
+        """The documents with these encoded _ids, in that order (missing ones skipped)."""
+        for id_key in id_keys:
+            body = self.docs.get(conn, self.name, id_key)
+            if body is not None:
+                yield decode(body)
+
     def count(self, conn) -> int:
         if self.view_on is not None:
             return sum(1 for _ in self.resolve_view())
@@ -182,10 +198,7 @@ class Collection:
             yield from self.resolve_view()
             return
         if p.kind == "ids":
-            for id_key in p.ids:
-                body = self.docs.get(conn, self.name, id_key)
-                if body is not None:
-                    yield decode(body)
+            yield from self.by_keys(conn, p.ids)
             return
         if p.kind == "natural" and self.capped:
             for id_key in capped.natural_ids(self, conn, p.reverse):

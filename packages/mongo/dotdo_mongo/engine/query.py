@@ -5,22 +5,35 @@ from typing import Any, Iterator
 
 from .collection import Collection
 from .common.filter import compile_filter
-from .common.sorting import parse_sort, sort_docs
+from .common.sorting import TEXT_SCORE, parse_sort, sort_docs
 from .deadline import check
 from .errors import MongoError
 
 
 def matching(coll: Collection, conn, flt: dict | None, *, sort: Any = None, skip: int = 0, limit: int = 0,
-             hint: Any = None, variables: dict | None = None) -> Iterator[dict]:
-    """Documents matching `flt` in `sort` order, `skip` skipped, at most `limit` (0: no limit)."""
+             hint: Any = None, variables: dict | None = None, scores: dict | None = None) -> Iterator[dict]:
+    """Documents matching `flt` in `sort` order, `skip` skipped, at most `limit` (0: no limit).
+    A `$text` query's relevance scores (by encoded _id) are put in `scores` for {$meta: "textScore"}."""
     if flt is not None and not isinstance(flt, dict):
         raise MongoError(14, "filter must be an object")
     spec = parse_sort(sort)
-    pred = compile_filter(flt, variables)
-    p = coll.plan(flt, spec, hint)
-    source = (d for d in coll.candidates(conn, p) if (check() or pred(d)))
-    if spec and not p.sorted:
-        docs = sort_docs(list(source), spec)
+    found: dict = {}
+    if flt and "$text" in flt:
+        found = text_scores(coll, conn, flt["$text"])
+        if scores is not None:
+            scores.update(found)
+        flt = {k: v for k, v in flt.items() if k != "$text"}
+        pred = compile_filter(flt, variables)
+        source = (d for d in coll.by_keys(conn, list(found)) if (check() or pred(d)))
+        p = None
+    else:
+        if any(path == TEXT_SCORE for path, _ in spec):
+            raise MongoError(17311, "cannot sort by $meta textScore without a $text query")
+        pred = compile_filter(flt, variables)
+        p = coll.plan(flt, spec, hint)
+        source = (d for d in coll.candidates(conn, p) if (check() or pred(d)))
+    if spec and (p is None or not p.sorted):
+        docs = sort_docs(list(source), spec, found)
         end = skip + limit if limit else None
         yield from docs[skip:end]
         return
@@ -33,6 +46,13 @@ def matching(coll: Collection, conn, flt: dict | None, *, sort: Any = None, skip
         n += 1
         if limit and n >= limit:
             return
+
+
+def text_scores(coll: Collection, conn, spec: Any) -> dict:
+    """Encoded _id -> relevance for a $text query on `coll` (which needs a text index)."""
+    if coll.text is None:
+        raise MongoError(27, "text index required for $text query")
+    return coll.text.search(conn, coll.name, spec)
 
 
 def check_int(name: str, v: Any, *, minimum: int = 0) -> int:

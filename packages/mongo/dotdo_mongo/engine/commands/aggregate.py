@@ -51,6 +51,7 @@ def aggregate(ctx: Ctx) -> dict:
         stage = next(iter(pipeline[-1]))
         raise MongoError(72, f"{stage} cannot be used with a 'linearizable' read concern level")
     from .write import let_variables
+    from ..text import SCORE_KEY
 
     env = Env(ctx.engine, ctx.db, let_variables(b.get("let")))
     size = (b.get("cursor") or {}).get("batchSize")
@@ -90,9 +91,10 @@ def aggregate(ctx: Ctx) -> dict:
         if b.get("hint") not in (None, {"$natural": 1}):
             raise MongoError(2, "hint provided does not correspond to an existing index")
     else:
+        scores = env.variables[SCORE_KEY] = {}  # a leading $text's relevance, for {$meta: "textScore"}
         with coll.db.shard.reader() as conn:
             source = iter(list(matching(coll, conn, flt, sort=sort, skip=skip, limit=limit, hint=b.get("hint"),
-                                          variables=env.variables)))
+                                          variables=env.variables, scores=scores)))
     results = list(run(source))
     last = pipeline[-1] if pipeline else None
     if isinstance(last, dict) and ("$out" in last or "$merge" in last):

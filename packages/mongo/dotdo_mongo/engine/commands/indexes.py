@@ -7,10 +7,12 @@ from ..collection import Collection
 from ..engine import Ctx, command
 from ..errors import MongoError
 from ..indexing import IndexSpec, index_name
+from ..text import is_text_key, normalize
 from ...storage import decode
 
 SUPPORTED = {"key", "name", "unique", "sparse", "partialFilterExpression", "v", "background", "ns",
              "expireAfterSeconds"}
+TEXT_OPTIONS = {"weights", "default_language", "language_override", "textIndexVersion"}
 
 
 def _validate(spec: Any) -> dict:
@@ -22,6 +24,8 @@ def _validate(spec: Any) -> dict:
     for field, direction in key.items():
         if not field:
             raise MongoError(67, "Index key contains an illegal field name: field name starts with '$'.")
+        if direction == "text":
+            continue
         if isinstance(direction, str) or field.endswith("$**"):
             raise MongoError(238, f"{direction if isinstance(direction, str) else 'wildcard'} indexes are not "
                                   "supported by dotdo")
@@ -29,8 +33,9 @@ def _validate(spec: Any) -> dict:
             raise MongoError(67, f"Values in the index key pattern can't be 0: {field}" if direction == 0 else
                              f"Values in v:2 index key pattern cannot be of type {type(direction).__name__}. Only "
                              "numbers > 0, numbers < 0, and strings are allowed.")
+    text = is_text_key(key)
     for opt in spec:
-        if opt not in SUPPORTED:
+        if opt not in SUPPORTED and not (text and opt in TEXT_OPTIONS):
             if opt in ("collation", "hidden", "weights", "default_language", "2dsphereIndexVersion",
                        "wildcardProjection", "clustered", "storageEngine", "textIndexVersion", "language_override"):
                 raise MongoError(238, f"index option '{opt}' is not supported by dotdo")
@@ -39,6 +44,10 @@ def _validate(spec: Any) -> dict:
     out = {"v": 2, "key": dict(key), "name": spec.get("name") or index_name(key)}
     if not isinstance(out["name"], str):
         raise MongoError(14, "The field 'name' must be a string")
+    if text:
+        if spec.get("unique") or "expireAfterSeconds" in spec:
+            raise MongoError(67, "text indexes cannot be unique or TTL indexes")
+        out.update(normalize(spec))
     if spec.get("unique"):
         out["unique"] = True
     if spec.get("sparse"):
@@ -100,6 +109,10 @@ def create_indexes(ctx: Ctx) -> dict:
                                      f"Requested index: {spec}, existing index: {_public(same_name)}")
             if same_key is not None:
                 raise MongoError(85, f"Index already exists with a different name: {same_key['name']}")
+            other_text = next((e for e in existing if "_fts" in e["key"]), None)
+            if "_fts" in spec["key"] and other_text is not None:
+                raise MongoError(85, f"An equivalent index already exists with a different name and options. "
+                                     f"Requested index: {spec}, existing index: {_public(other_text)}")
             if spec["name"] == "_id_" or spec["key"] == {"_id": 1}:
                 continue
             existing.append(spec)
@@ -107,6 +120,9 @@ def create_indexes(ctx: Ctx) -> dict:
         if added:
             coll = Collection(dbs, name, coll.uuid, coll.options, existing)
             for spec in added:
+                if "_fts" in spec["key"]:
+                    _build_text(tx, coll)
+                    continue
                 _build(tx, coll, next(ix for ix in coll.indexes if ix.name == spec["name"]))
             dbs.put_collection(tx, name, coll.uuid, coll.options, coll.index_specs)
     out = {"numIndexesBefore": before, "numIndexesAfter": before + len(added),
@@ -120,6 +136,11 @@ def _build(tx, coll: Collection, ix: IndexSpec) -> None:
     for id_key, body in list(coll.docs.scan(tx.conn, coll.name)):
         doc = decode(body)
         coll._add_keys(tx, ix, doc, id_key, ix.keys(doc))
+
+
+def _build_text(tx, coll: Collection) -> None:
+    for id_key, body in list(coll.docs.scan(tx.conn, coll.name)):
+        coll.text.add(tx, coll.name, id_key, decode(body))
 
 
 @command("listIndexes")
@@ -170,6 +191,8 @@ def drop_indexes(ctx: Ctx) -> dict:
                     raise MongoError(72, "cannot drop _id index")
                 drop.extend(match)
         for s in drop:
+            if "_fts" in s["key"]:
+                dbs.drop_text_rows(tx, name)
             coll.docs.drop_index(tx, name, s["name"])
         keep = [s for s in specs if all(s["name"] != d["name"] for d in drop)]
         dbs.put_collection(tx, name, coll.uuid, coll.options, keep)

@@ -11,6 +11,7 @@ from ..common.projection import Projection
 from ..engine import Ctx, command
 from ..errors import MongoError
 from ..query import check_int, matching
+from ..text import SCORE_KEY
 from .write import let_variables
 
 FIND_FIELDS = {"filter", "sort", "projection", "hint", "skip", "limit", "batchSize", "singleBatch", "comment",
@@ -57,12 +58,13 @@ def find(ctx: Ctx) -> dict:
     hint = b.get("hint")
     if isinstance(hint, dict) and "$natural" in hint:
         hint = None
+    scores: dict = {}
     with coll.db.shard.reader() as conn:
         docs = matching(coll, conn, flt, sort=b.get("sort"), skip=skip, limit=limit, hint=hint,
-                        variables=let_variables(b.get("let")))
+                        variables=let_variables(b.get("let")), scores=scores)
         # The first batch is read here; the rest streams on later getMores, in chunks (see
         # Collection.candidates), so a big collection is never held in memory.
-        results = (proj.apply(d) for d in docs) if proj else docs
+        results = (proj.apply(d, {SCORE_KEY: scores}) for d in docs) if proj else docs
         if limit and size is not None and size > limit:
             size = limit
         return ctx.engine.cursors.first_batch(ns, results, size, bool(b.get("singleBatch")),

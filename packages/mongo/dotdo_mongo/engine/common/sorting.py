@@ -23,8 +23,9 @@ def parse_sort(spec: Any) -> list[tuple[str, int]]:
             out.append((k, int(v)))
             continue
         if isinstance(v, dict):
-            if v.get("$meta") == "textScore":
-                raise MongoError(238, "$meta textScore sort is not supported by dotdo (no text indexes)")
+            if v == {"$meta": "textScore"}:
+                out.append((TEXT_SCORE, -1))  # most relevant first, as MongoDB sorts it
+                continue
             raise MongoError(17312, "$meta is the only expression supported by $sort right now")
         try:
             d = float(str(v))
@@ -36,7 +37,15 @@ def parse_sort(spec: Any) -> list[tuple[str, int]]:
     return out
 
 
-def _sort_value(doc: Any, path: str, direction: int) -> Any:
+# The sort key of {$meta: "textScore"}; its values come from the query's scores (query.matching).
+TEXT_SCORE = "\x00textScore"
+
+
+def _sort_value(doc: Any, path: str, direction: int, scores: dict | None = None) -> Any:
+    if path == TEXT_SCORE:
+        from .keys import encode
+
+        return (scores or {}).get(encode(doc["_id"]), 0.0)
     v = get_value(doc, path)
     if v is MISSING:
         return None
@@ -61,10 +70,10 @@ def _cmp_vals(a: Any, b: Any) -> int:
     return compare(a, b)
 
 
-def sort_docs(docs: list, spec: list[tuple[str, int]]) -> list:
+def sort_docs(docs: list, spec: list[tuple[str, int]], scores: dict | None = None) -> list:
     if not spec:
         return docs
-    keyed = [([_sort_value(d, p, s) for p, s in spec], d) for d in docs]
+    keyed = [([_sort_value(d, p, s, scores) for p, s in spec], d) for d in docs]
 
     def cmp(x, y) -> int:
         for (_, s), a, b in zip(spec, x[0], y[0]):

@@ -55,3 +55,20 @@ def _rand(arg):
     if arg != {}:
         raise MongoError(3040501, "$rand does not currently accept arguments")
     return lambda doc, v: random.random()
+
+
+@op("$meta")
+def _meta(arg):
+    """{$meta: "textScore"}: the relevance of the document to the query's $text (engine/text.py)."""
+    if arg != "textScore":
+        raise MongoError(17308, f"Unsupported argument to $meta: {arg}")
+    from ..keys import encode
+    from ...text import SCORE_KEY
+
+    def f(doc, v):
+        scores = v.get(SCORE_KEY)
+        if scores is None or not isinstance(doc, dict) or "_id" not in doc:
+            raise MongoError(40218, "query requires text score metadata, but it is not available")
+        return scores.get(encode(doc["_id"]), MISSING)
+
+    return f
