@@ -95,6 +95,11 @@ LOAD_CLIENT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "load_cli
 
 
 PG_LOAD_CLIENT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "pg_load_client.py")
+MONGO_LOAD_CLIENT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "mongo_load_client.py")
+
+
+def mongo_url(port: int) -> str:
+    return f"mongodb://127.0.0.1:{port}/?directConnection=true"
 REAL_POSTGRES_URL = os.environ.get("DOTDO_RELIABILITY_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 

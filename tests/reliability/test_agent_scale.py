@@ -7,9 +7,12 @@ genuine client, and tenant isolation.
   are N connections with a key prefix each; the real Redis gets the same N connections.
 - PostgreSQL: N agents are N psycopg connections to one `dotdo serve postgres`, and to the real
   PostgreSQL, which refuses every connection past max_connections (the wall agents hit).
+- MongoDB: agent i is a task of pymongo's AsyncMongoClient using a database of its own (`agent-i`, a
+  namespace: tenants over the wire) on one `dotdo serve mongo`; no real MongoDB runs here.
 - Isolation: tenant B cannot read, list, count, guess or flush tenant A's keys, nor hear its pub/sub.
 
-Fast tier: 1,000 tenants (200 open shards at a time) and 1,000 Redis connections, 500 PostgreSQL connections.
+Fast tier: 1,000 tenants (200 open shards at a time) and 1,000 Redis connections, 500 PostgreSQL connections,
+200 Mongo agents.
 Long tier (--long): 10,000 tenants and 10,000 Redis connections, 2,000 PostgreSQL connections."""
 from __future__ import annotations
 
@@ -24,8 +27,8 @@ import redis
 
 from dotdo_redis import Redis
 
-from .support import (PG_LOAD_CLIENT, REAL_PREFIX, REAL_REDIS_URL, REPO, RssSampler, clear_real, dotdo_serve, max_connections,
-                      real_postgres_database, real_redis, record, run_load_client)
+from .support import (MONGO_LOAD_CLIENT, PG_LOAD_CLIENT, mongo_url, REAL_PREFIX, REAL_REDIS_URL, REPO, RssSampler, clear_real, dotdo_serve, max_connections,
+                      open_files, real_postgres_database, real_redis, record, run_load_client)
 
 TENANT_AGENTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "tenant_agents.py")
 
@@ -137,6 +140,32 @@ def test_2000_postgres_agents_over_one_dotdo_serve_and_the_real_postgres(tmp_pat
     # 2,000, not 10,000: at 10,000 asyncio psycopg connections the one-process load client itself is
     # CPU-bound for many minutes (measured 2026-11-22); the wall it shows is already at 100.
     postgres_agents(tmp_path, "long", 2_000)
+
+
+def mongo_agents(tmp_path, tier: str, agents: int, ops: int = 5) -> None:
+    with dotdo_serve(str(tmp_path / "mongo"), "mongo") as (proc, port):
+        with RssSampler(proc.pid, every=0.25) as rss:
+            res = run_load_client(mongo_url(port), "--agents", "--connections", str(agents), "--ops", str(ops),
+                                  script=MONGO_LOAD_CLIENT, timeout=3600)
+        files = open_files(proc.pid)
+        assert proc.poll() is None
+    record(f"mongo agents {tier}",
+           f"{agents} agents x {ops} operations, a database each: dotdo serve {res['ops']} operations "
+           f"({res['ops_per_s']}/s) p50 {res['p50_ms']} ms p99 {res['p99_ms']} ms, errors {res['errors']}, "
+           f"server RSS peak {rss.peak_mb:.1f} MB, open files at the end {files}")
+    assert res["errors"] == 0, res["error_samples"]
+    assert res["ops"] == agents * ops
+    assert res["wrong_agents"] == 0
+
+
+def test_200_mongo_agents_each_with_its_own_database_over_one_dotdo_serve(tmp_path):
+    mongo_agents(tmp_path, "fast", 200)
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(0)
+def test_10000_mongo_agents_each_with_its_own_database_over_one_dotdo_serve(tmp_path):
+    mongo_agents(tmp_path, "long", 10_000)
 
 
 # -- isolation ------------------------------------------------------------------------------

@@ -7,13 +7,16 @@ The same for PostgreSQL: psycopg AsyncConnections against `dotdo serve postgres`
 real PostgreSQL in a fresh database. The real server refuses connections beyond max_connections
 (100 here); that count is reported, and dotdo must serve every connection.
 
+MongoDB: pymongo's AsyncMongoClient with a pool of N sockets against `dotdo serve mongo` (no real MongoDB
+runs here, so there is no ratio): zero errors, every acknowledged `$inc` counted, bounded RSS.
+
 Fast tier: 200 connections for 5 s. Long tier (--long): 500 connections for 60 s."""
 from __future__ import annotations
 
 import pytest
 import redis
 
-from .support import (PG_LOAD_CLIENT, REAL_PREFIX, REAL_REDIS_URL, RssSampler, clear_real, dotdo_serve, max_connections,
+from .support import (MONGO_LOAD_CLIENT, PG_LOAD_CLIENT, REAL_PREFIX, mongo_url, REAL_REDIS_URL, RssSampler, clear_real, dotdo_serve, max_connections,
                       real_postgres_database, real_redis, record, run_load_client)
 
 # The server's peak RSS under load: generous for a Python server, tight enough to catch
@@ -113,3 +116,31 @@ def test_postgres_200_connections_mixed_workload_for_5_seconds(tmp_path):
 @pytest.mark.timeout(600)
 def test_postgres_500_connections_mixed_workload_for_60_seconds(tmp_path):
     postgres_load(tmp_path, "long", 500, 60)
+
+
+# -- MongoDB -----------------------------------------------------------------------------------
+
+def mongo_load(tmp_path, tier: str, connections: int, seconds: float) -> None:
+    with dotdo_serve(str(tmp_path / "mongo"), "mongo") as (proc, port):
+        with RssSampler(proc.pid) as rss:
+            res = run_load_client(mongo_url(port), "--connections", str(connections), "--seconds", str(seconds),
+                                  script=MONGO_LOAD_CLIENT)
+        assert proc.poll() is None, "dotdo serve mongo died under load"
+    record(f"mongo load {tier}",
+           f"{connections} connections, {res['seconds']} s: dotdo {res['ops']} operations ({res['ops_per_s']}/s) "
+           f"p50 {res['p50_ms']} ms p99 {res['p99_ms']} ms max {res['max_ms']} ms, errors {res['errors']}, "
+           f"server RSS {rss.samples_mb[0]:.1f} → peak {rss.peak_mb:.1f} MB; no real MongoDB here to compare")
+    assert res["errors"] == 0, res["error_samples"]
+    assert res["ops"] > connections, "most connections were never served"
+    assert res["counter_sum"] == res["incs"], "acknowledged $inc under load do not add up"
+    assert rss.peak_mb < RSS_LIMIT_MB
+
+
+def test_mongo_200_connections_mixed_workload_for_5_seconds(tmp_path):
+    mongo_load(tmp_path, "fast", 200, 5)
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(600)
+def test_mongo_500_connections_mixed_workload_for_60_seconds(tmp_path):
+    mongo_load(tmp_path, "long", 500, 60)
