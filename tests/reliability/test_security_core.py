@@ -339,3 +339,23 @@ def test_pymongo_with_tls_talks_to_served_mongo(runtime_factory, cert, tmp_path)
     with pytest.raises(pymongo.errors.PyMongoError):
         plain.admin.command("ping")
     plain.close()
+
+
+def test_dotdo_user_commands_then_serving_beyond_loopback_requires_the_password(tmp_path):
+    cli = [sys.executable, "-m", "dotdo_core.cli", "user"]
+    data = ["--data", str(tmp_path)]
+    added = subprocess.run(cli + ["add", "alice", "--tenant", "acme"] + data, input="s3cret\n",
+                           capture_output=True, text=True, timeout=60)
+    assert added.returncode == 0 and "tenant acme" in added.stdout
+    listed = subprocess.run(cli + ["list"] + data, capture_output=True, text=True, timeout=60).stdout
+    assert "alice" in listed and "tenant=acme" in listed and "s3cret" not in listed
+    assert b"s3cret" not in (tmp_path / "catalog.db").read_bytes()
+    with dotdo_serve(str(tmp_path), "redis", "--host", "0.0.0.0") as (_, port):
+        with pytest.raises(redis.AuthenticationError):
+            redis.Redis(port=port, socket_timeout=10).ping()
+        r = redis.Redis(port=port, username="alice", password="s3cret", socket_timeout=10)
+        assert r.ping()
+        r.close()
+    removed = subprocess.run(cli + ["remove", "alice"] + data, capture_output=True, text=True, timeout=60)
+    assert removed.returncode == 0
+    assert "no users" in subprocess.run(cli + ["list"] + data, capture_output=True, text=True, timeout=60).stdout
