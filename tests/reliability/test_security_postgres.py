@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import socket
 import struct
+import subprocess
 
 import psycopg
 import pytest
 
 from dotdo_core import Runtime, Store, auth
+from dotdo_core.tls import server_context
 from dotdo_postgres.server import front
 
 
@@ -100,3 +102,21 @@ def test_connections_past_the_limit_get_53300(served):
     with pytest.raises(psycopg.OperationalError) as err:
         served("alice", "pw-a")
     assert "sorry, too many clients already" in str(err.value)
+
+
+def test_sslrequest_upgrades_to_tls_when_the_server_has_a_certificate(tmp_path):
+    done = subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(tmp_path / "k.pem"),
+                           "-out", str(tmp_path / "c.pem"), "-days", "2", "-subj", "/CN=localhost"], capture_output=True)
+    if done.returncode != 0:
+        pytest.skip("openssl cannot make a test certificate here")
+    store = Store(tmp_path / "data")
+    runtime = Runtime(store, tls=server_context(str(tmp_path / "c.pem"), str(tmp_path / "k.pem"))).start()
+    try:
+        port = runtime.listen(front, port=0).port
+        with psycopg.connect(host="127.0.0.1", port=port, user="postgres", dbname="app", sslmode="require",
+                             autocommit=True) as c:
+            assert c.pgconn.ssl_in_use
+            assert c.execute("SELECT 1").fetchone() == (1,)
+    finally:
+        runtime.stop()
+        store.close()
