@@ -175,3 +175,23 @@ def max_connections(conninfo: str) -> int:
     import psycopg
     with psycopg.connect(conninfo, autocommit=True) as c:
         return int(c.execute("SHOW max_connections").fetchone()[0])
+
+
+def fuzz_long_tier(strategy, check_one, check_now=None, every: int = 1000) -> int:
+    """The long tier of a fuzz suite: `check_one(input)` for DOTDO_FUZZ_EXAMPLES inputs (default 1M)
+    drawn from the hypothesis `strategy`, `check_now()` after every `every` of them. Returns the count."""
+    from hypothesis import HealthCheck, given, settings
+    tried = 0
+
+    @settings(max_examples=int(os.environ.get("DOTDO_FUZZ_EXAMPLES", "1000000")), deadline=None, database=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+    @given(value=strategy)
+    def run(value) -> None:
+        nonlocal tried
+        check_one(value)
+        tried += 1
+        if check_now is not None and tried % every == 0:
+            check_now()
+
+    run()
+    return tried

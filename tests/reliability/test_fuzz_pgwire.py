@@ -6,7 +6,6 @@ closed; another connection keeps working and the seeded rows stay as they were.
 Fast tier (CI): a few hundred inputs. Long tier (--long): DOTDO_FUZZ_EXAMPLES inputs (default 1M)."""
 from __future__ import annotations
 
-import os
 import socket
 import struct
 
@@ -16,6 +15,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from dotdo_core import Runtime, Store
 from dotdo_postgres.server import front
+
+from .support import fuzz_long_tier
 
 SEEDED = [(i, f"row {i}", i * 1.5) for i in range(20)]
 SQL = [
@@ -150,10 +151,6 @@ def check_healthy(client: psycopg.Connection) -> None:
     assert client.execute("SELECT id, name, score FROM seed ORDER BY id").fetchall() == SEEDED
 
 
-def examples() -> int:
-    return int(os.environ.get("DOTDO_FUZZ_EXAMPLES", "1000000"))
-
-
 @settings(max_examples=250, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(data=inputs)
 def test_fuzzed_input_gets_a_postgres_error_or_a_close_and_never_harms_other_connections(server, data):
@@ -165,19 +162,7 @@ def test_fuzzed_input_gets_a_postgres_error_or_a_close_and_never_harms_other_con
 @pytest.mark.slow
 def test_fuzz_long_tier(server):
     port, client = server
-    tried = 0
-
-    @settings(max_examples=examples(), deadline=None, database=None,
-              suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-    @given(data=inputs)
-    def run(data):
-        nonlocal tried
-        check_reply(exchange(port, data))
-        tried += 1
-        if tried % 1000 == 0:
-            check_healthy(client)
-
-    run()
+    tried = fuzz_long_tier(inputs, lambda data: check_reply(exchange(port, data)), lambda: check_healthy(client))
     check_healthy(client)
     print(f"pgwire fuzz inputs tried: {tried}")
 

@@ -5,7 +5,6 @@ changes no stored row, and the seeded rows survive everything.
 Fast tier (CI): a few hundred statements. Long tier (--long): DOTDO_FUZZ_EXAMPLES statements (default 1M)."""
 from __future__ import annotations
 
-import os
 import re
 
 import psycopg
@@ -13,6 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 import dotdo_postgres
+
+from .support import fuzz_long_tier
 
 SEEDED = [(i, f"row {i}", i * 1.5) for i in range(10)]
 CORPUS = [
@@ -94,10 +95,6 @@ def run_one(conn: psycopg.Connection, sql: str) -> None:
     assert conn.execute("SELECT 1").fetchone() == (1,)
 
 
-def examples() -> int:
-    return int(os.environ.get("DOTDO_FUZZ_EXAMPLES", "1000000"))
-
-
 def test_every_corpus_statement_runs(conn):
     for sql in CORPUS:
         conn.execute(sql)
@@ -112,15 +109,5 @@ def test_fuzzed_sql_gets_a_sqlstate_and_a_failed_statement_changes_nothing(conn,
 
 @pytest.mark.slow
 def test_fuzz_sql_long_tier(conn):
-    tried = 0
-
-    @settings(max_examples=examples(), deadline=None, database=None,
-              suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-    @given(sql=mutated_statements())
-    def run(sql):
-        nonlocal tried
-        run_one(conn, sql)
-        tried += 1
-
-    run()
+    tried = fuzz_long_tier(mutated_statements(), lambda sql: run_one(conn, sql))
     print(f"SQL fuzz statements tried: {tried}")
