@@ -2,8 +2,9 @@
 
 - Locked: a process that holds SQLite's write lock (BEGIN IMMEDIATE through apsw on the shard
   file) makes a Redis write wait; reads go on meanwhile; the write succeeds once the lock is
-  released. Long tier: a lock held past the busy timeout (30 s) gives an error reply, not a hang.
-- Disk full (ENOSPC on a 2 MB tmpfs): writes get an error reply, the server stays up, every
+  released; over RESP other clients are served while the write waits (the wait is not on the
+  server's event loop). Long tier: a lock held past the busy timeout (30 s) gives an error reply, not a hang.
+- Disk full (ENOSPC on a 2 MB tmpfs), Redis and Mongo: writes get an error reply (Mongo: OutOfDiskSpace), the server stays up, every
   acknowledged value stays readable and intact, the SQLite files pass integrity_check, and
   writes resume once space is freed."""
 from __future__ import annotations
@@ -17,6 +18,7 @@ import time
 from pathlib import Path
 
 import apsw
+import pymongo
 import pytest
 import redis
 from redis.backoff import NoBackoff
@@ -24,7 +26,7 @@ from redis.retry import Retry
 
 from dotdo_redis import Redis
 
-from .support import dotdo_serve
+from .support import dotdo_serve, mongo_url
 
 LOCKER = """
 import sys, apsw
@@ -90,6 +92,41 @@ def test_a_write_waits_for_another_process_holding_the_lock_then_succeeds(tmp_pa
         assert r.get("during") == b"2"
     finally:
         locker.kill()
+
+
+def test_while_a_served_write_waits_for_another_processs_lock_other_clients_are_served(tmp_path):
+    # The waiting write must not hold the server's event loop: reads of the same shard, other
+    # connections' PINGs and a fresh connection are all answered while the lock is held.
+    with dotdo_serve(str(tmp_path / "data")) as (proc, port):
+        r = redis.Redis(port=port, socket_timeout=20)
+        r.set("before", "1")
+        (shard,) = shard_files(str(tmp_path / "data"))
+        locker = Locker(shard)
+        try:
+            done: dict = {}
+
+            def write():
+                waiting = redis.Redis(port=port, socket_timeout=20)
+                done["reply"] = waiting.set("during", "2")
+
+            writer = threading.Thread(target=write)
+            writer.start()
+            time.sleep(0.5)
+            assert writer.is_alive(), "the write did not wait for the other process's lock"
+            other = redis.Redis(port=port, socket_timeout=2)  # would time out behind a stalled loop
+            for _ in range(20):
+                assert other.get("before") == b"1"
+                assert other.ping() is True
+            assert other.get("during") is None
+            assert redis.Redis(port=port, socket_timeout=2).exists("before") == 1
+            assert writer.is_alive()
+            locker.release()
+            writer.join(10)
+            assert done["reply"] is True
+            assert other.get("during") == b"2"
+        finally:
+            locker.kill()
+        assert proc.poll() is None
 
 
 @pytest.mark.slow
@@ -242,3 +279,39 @@ def test_disk_full_gives_postgres_an_error_keeps_rows_and_writes_resume(small_di
             c.execute("INSERT INTO blobs VALUES (%s, %s)", (1000, b"space returned"))
             assert c.execute("SELECT count(*) FROM blobs").fetchone()[0] == len(acked) + 1
     integrity_ok(data)
+
+
+def test_mongo_disk_full_answers_out_of_disk_space_keeps_data_and_writes_resume(small_disk):
+    data = str(small_disk / "data")
+    with dotdo_serve(data, "mongo") as (proc, port):
+        client = pymongo.MongoClient(mongo_url(port), serverSelectionTimeoutMS=10_000)
+        docs = client.app.docs
+        keep = [{"_id": f"keep:{i}", "v": os.urandom(100)} for i in range(20)]
+        docs.insert_many(keep)
+        with open(small_disk / "ballast", "wb") as f:
+            f.write(b"\0" * (1024 * 1024))
+        acked = []
+        for i in range(200):
+            doc = {"_id": i, "v": os.urandom(32 * 1024)}
+            try:
+                docs.insert_one(doc)
+            except pymongo.errors.PyMongoError as e:
+                error = e
+                break
+            acked.append(doc)
+        else:
+            pytest.fail("the 2 MB disk never filled up")
+        print(f"disk full over OP_MSG: {type(error).__name__}: {error}")
+        # A command error on a live connection (not a dropped socket), with MongoDB's code for it.
+        assert isinstance(error, pymongo.errors.OperationFailure), f"not an error reply: {error!r}"
+        assert error.code == 14031 and error.details["codeName"] == "OutOfDiskSpace"
+        assert proc.poll() is None, "the server died on ENOSPC"
+        expected = {d["_id"]: d["v"] for d in keep + acked}
+        assert {d["_id"]: d["v"] for d in docs.find()} == expected
+        os.unlink(small_disk / "ballast")
+        docs.insert_one({"_id": "after", "v": b"space returned"})
+        assert docs.find_one({"_id": "after"})["v"] == b"space returned"
+    integrity_ok(data)
+    with dotdo_serve(data, "mongo") as (proc, port):
+        client = pymongo.MongoClient(mongo_url(port))
+        assert len(list(client.app.docs.find())) == len(expected) + 1

@@ -13,6 +13,7 @@ BUSY_TIMEOUT_MS = 30_000
 Connection = apsw.Connection
 Error = apsw.Error
 BusyError = apsw.BusyError
+FullError = apsw.FullError
 ConstraintError = apsw.ConstraintError
 
 

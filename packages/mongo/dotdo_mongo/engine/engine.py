@@ -12,6 +12,7 @@ import bson
 from bson import Timestamp
 from typing import Any, Callable
 
+from dotdo_core import sqlite
 from dotdo_core.names import InvalidName
 from dotdo_core.store import Store
 
@@ -209,6 +210,13 @@ class Engine:
             # keep the connection, as mongod answers a malformed command.
             log.warning("mongo: %s failed on unexpected input: %r", next(iter(body), "?"), e)
             return MongoError(2, f"dotdo could not process this command: {type(e).__name__}: {e}").reply()
+        except sqlite.FullError:
+            # The write rolled back; mongod names the condition OutOfDiskSpace. The connection stays.
+            return MongoError(14031, "Errors writing to the data directory: database or disk is full; "
+                                     "the write was not applied").reply()
+        except sqlite.BusyError:
+            return MongoError(24, "the data directory is locked by another process (SQLite busy timeout); "
+                                  "the write was not applied").reply()
 
     def _run(self, body: dict, connection: Any) -> dict:
         if not body:

@@ -19,6 +19,7 @@ CODE_NAMES = {
     20: "IllegalOperation",
     22: "InvalidBSON",
     24: "LockTimeout",
+    14031: "OutOfDiskSpace",
     26: "NamespaceNotFound",
     27: "IndexNotFound",
     28: "PathNotViable",
