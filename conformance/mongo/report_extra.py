@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-SUITES = [("CRUD", "test_crud_unified", "crud"), ("transactions", "test_transactions_unified", "transactions")]
+SUITES = [("CRUD", "test_crud_unified.py::test_unified[crud/", "crud"),
+          ("transactions", "test_crud_unified.py::test_unified[transactions/", "transactions")]
 
 
 def extra_markdown() -> str:

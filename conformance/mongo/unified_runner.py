@@ -26,6 +26,7 @@ VERSION = (7, 0, 0)
 # transactions and retryable writes); a single-node deployment also fits "single" requirements.
 TOPOLOGIES = {"single", "replicaset"}
 VECTORS = Path(__file__).resolve().parent.parent / "vectors" / "mongodb"
+SUITES = ("crud", "transactions")  # the spec suites whose unified tests we run
 _JSON = JSONOptions(document_class=dict)
 
 
@@ -633,4 +634,5 @@ def client_factory(tmp_path_factory, name: str):
     return make
 
 
-__all__ = ["UnifiedTest", "NotApplicable", "Mismatch", "all_tests", "case_id", "client_factory", "run_case", "json"]
+__all__ = ["SUITES", "UnifiedTest", "NotApplicable", "Mismatch", "all_tests", "case_id", "client_factory", "run_case",
+           "json"]

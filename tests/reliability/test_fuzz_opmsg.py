@@ -10,7 +10,6 @@ section) replaced with bad ones, element type bytes replaced, garbage inserted â
 Fast tier (CI): a few hundred inputs. Long tier (--long): DOTDO_FUZZ_EXAMPLES inputs (default 1M)."""
 from __future__ import annotations
 
-import os
 import socket
 import struct
 
@@ -21,6 +20,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from dotdo_core import Runtime, Store
 from dotdo_mongo.server import front
+
+from .support import fuzz_long_tier
 
 OP_MSG, OP_QUERY, OP_REPLY = 2013, 2004, 1
 SEEDED = [{"_id": i, "name": f"n{i}", "tags": ["a", i], "sub": {"k": i * 1.5}} for i in range(30)]
@@ -140,10 +141,6 @@ def check_healthy(client: pymongo.MongoClient) -> None:
     assert coll.find_one({"name": "n7"}, hint="name_1")["_id"] == 7  # the index is intact too
 
 
-def examples() -> int:
-    return int(os.environ.get("DOTDO_FUZZ_EXAMPLES", "1000000"))
-
-
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(data=inputs)
 def test_fuzzed_frames_never_harm_the_server_or_other_collections(server, data):
@@ -156,20 +153,12 @@ def test_fuzzed_frames_never_harm_the_server_or_other_collections(server, data):
 @pytest.mark.slow
 def test_fuzz_long_tier(server):
     port, client = server
-    tried = 0
 
-    @settings(max_examples=examples(), deadline=None, database=None,
-              suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-    @given(data=inputs)
-    def run(data):
-        nonlocal tried
+    def one(data: bytes) -> None:
         for frame in exchange(port, data):
             check_reply(frame)
-        tried += 1
-        if tried % 1000 == 0:
-            check_healthy(client)
 
-    run()
+    tried = fuzz_long_tier(inputs, one, lambda: check_healthy(client))
     check_healthy(client)
     print(f"OP_MSG fuzz inputs tried: {tried}")
 
