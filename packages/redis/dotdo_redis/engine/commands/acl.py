@@ -39,17 +39,13 @@ def _require_admin(ctx: Ctx, sub: str) -> None:
         raise RedisError(f"NOPERM this user has no permissions to run the 'acl|{sub}' command")
 
 
-def _password_rule(user) -> str:
-    # Redis prints #<sha256 of the password>; dotdo keeps only a SCRAM verifier, so no hash is shown.
-    return "" if user.options.get("has_password", True) else " resetpass"
-
-
 def _describe(store) -> list[tuple[str, bool, str]]:
     """(name, enabled, password rule) for every user, the default user included as Redis always has it."""
-    rows = [(u.name, u.enabled, _password_rule(u)) for u in users.list_users(store)]
+    # Redis prints #<sha256 of the password> per password; dotdo keeps only a SCRAM verifier, so none is shown.
+    rows = [(u.name, u.enabled, "") for u in users.list_users(store)]
     if not any(name == "default" for name, _, _ in rows):
         # Without users the default user is Redis's nopass user; with users it cannot log in.
-        rows.append(("default", not rows, " nopass" if not rows else " resetpass"))
+        rows.append(("default", not rows, " nopass" if not rows else ""))
     return sorted(rows)
 
 
