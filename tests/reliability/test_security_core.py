@@ -275,8 +275,9 @@ def _pg_auth_only_server(store, results):
             try:
                 conn.sendall(auth_reply(11, exchange.first(rest[4:])))
                 _, body = message(conn)
-                conn.sendall(auth_reply(12, exchange.final(body)) + auth_reply(0) + b"Z\0\0\0\x05I")
-                results.append(exchange.user)
+                final = exchange.final(body)
+                results.append(exchange.user)  # before the client hears it is in, so the test can look at once
+                conn.sendall(auth_reply(12, final) + auth_reply(0) + b"Z\0\0\0\x05I")
                 message(conn)  # Terminate
             except Exception as e:
                 fields = b"SFATAL\0C28P01\0M" + f'password authentication failed for user "{user}"'.encode() + b"\0\0"
