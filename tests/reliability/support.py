@@ -195,3 +195,18 @@ def fuzz_long_tier(strategy, check_one, check_now=None, every: int = 1000) -> in
 
     run()
     return tried
+
+
+GENERIC_MUTATIONS = ("flip", "truncate", "insert")
+
+
+def mutate_bytes(draw, data: bytearray, kind: str) -> None:
+    """Apply one protocol-agnostic fuzz mutation in place: flip a byte, truncate, or insert garbage."""
+    from hypothesis import strategies as st
+    at = draw(st.integers(0, len(data) - 1))
+    if kind == "flip":
+        data[at] = draw(st.integers(0, 255))
+    elif kind == "truncate":
+        del data[at:]
+    else:
+        data[at:at] = draw(st.binary(min_size=1, max_size=8))

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from dotdo_core import Runtime, Store
 from dotdo_mongo.server import front
 
-from .support import fuzz_long_tier
+from .support import GENERIC_MUTATIONS, fuzz_long_tier, mutate_bytes
 
 OP_MSG, OP_QUERY, OP_REPLY = 2013, 2004, 1
 SEEDED = [{"_id": i, "name": f"n{i}", "tags": ["a", i], "sub": {"k": i * 1.5}} for i in range(30)]
@@ -61,22 +61,17 @@ def mutated_frames(draw) -> bytes:
     frames = draw(st.lists(valid_frames(), min_size=1, max_size=3))
     data = frames[draw(st.integers(0, len(frames) - 1))]
     for _ in range(draw(st.integers(1, 4))):
-        kind = draw(st.sampled_from(["flip", "truncate", "insert", "msg_len", "bson_len", "type", "kind"]))
+        kind = draw(st.sampled_from([*GENERIC_MUTATIONS, "msg_len", "bson_len", "type", "kind"]))
         if len(data) < 22:
             break
-        at = draw(st.integers(0, len(data) - 1))
-        if kind == "flip":
-            data[at] = draw(st.integers(0, 255))
-        elif kind == "truncate":
-            del data[at:]
-        elif kind == "insert":
-            data[at:at] = draw(st.binary(min_size=1, max_size=8))
+        if kind in GENERIC_MUTATIONS:
+            mutate_bytes(draw, data, kind)
         elif kind == "msg_len":
             data[0:4] = struct.pack("<i", draw(st.sampled_from(BAD_LENGTHS + [len(data) - 1, len(data) + 1])))
         elif kind == "bson_len":  # the body document's own length
             data[21:25] = struct.pack("<i", draw(st.sampled_from(BAD_LENGTHS + [len(data) - 20])))
         elif kind == "type":  # an element type byte replaced by an undefined or mismatched one
-            data[at] = draw(st.sampled_from([0x00, 0x06, 0x0C, 0x0E, 0x14, 0x20, 0x7E, 0x80, 0xEE]))
+            data[draw(st.integers(0, len(data) - 1))] = draw(st.sampled_from([0x00, 0x06, 0x0C, 0x0E, 0x14, 0x20, 0x7E, 0x80, 0xEE]))
         else:
             data[20] = draw(st.integers(0, 255))  # section kind
     frames_bytes = b"".join(bytes(f) for f in frames if f is not data)
