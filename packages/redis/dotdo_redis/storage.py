@@ -157,32 +157,33 @@ class Keyspace:
         get = cache.get
         rows = [get(key, _MISS) for key in keys]
         if _MISS in rows:
-            self._fill(cache, [key for key, row in zip(keys, rows) if row is _MISS])
-            rows = [get(key) for key in keys]
+            read = self._fill(cache, [key for key, row in zip(keys, rows) if row is _MISS])
+            # From what was read, not from the cache: it does not keep large values.
+            rows = [read[key] if row is _MISS else row for key, row in zip(keys, rows)]
         now = self.now_ms
         return [
             None if row is None or row[0] != "string" or (row[2] is not None and row[2] <= now) else row[1]
             for row in rows
         ]
 
-    def _fill(self, cache: dict, keys: list[bytes]) -> None:
-        """Read the rows of `keys` into `cache` (None for absent keys), a few statements for all."""
+    def _fill(self, cache: dict, keys: list[bytes]) -> dict:
+        """Read the rows of `keys` into `cache` (None for absent keys), a few statements for all;
+        returns every row read (the cache keeps only the small ones)."""
         p = self.p
-        for key in keys:
-            cache[key] = None
+        read: dict = dict.fromkeys(keys)
         for i in range(0, len(keys), 500):
             chunk = [p + key for key in keys[i : i + 500]]
             marks = ",".join("?" * len(chunk))
             for sk, *row in self.conn.execute(
                 f"SELECT key, type, value, expires_ms FROM {self.kv.table} WHERE key IN ({marks})", chunk
             ):
-                cache[sk[1:]] = tuple(row)
+                read[sk[1:]] = tuple(row)
         if cache is not self.cache:
-            return
-        for key in keys:  # the cache keeps small values only
-            row = cache[key]
-            if row is not None and row[1] is not None and len(row[1]) > CACHE_VALUE_BYTES:
-                del cache[key]
+            return read
+        for key, row in read.items():
+            if row is None or row[1] is None or len(row[1]) <= CACHE_VALUE_BYTES:
+                cache[key] = row
+        return read
 
     def entry(self, key: bytes) -> tuple[str, bytes | None, int | None] | None:
         """(type, inline value, expires_ms) of a live key, or None."""
