@@ -90,8 +90,9 @@ async def agent(client: AsyncMongoClient, n: int, ops: int, res: Results) -> Non
 
 async def main(args: argparse.Namespace) -> dict:
     res = Results()
-    client = AsyncMongoClient(args.url, maxPoolSize=args.connections, minPoolSize=0, waitQueueTimeoutMS=120_000,
-                              serverSelectionTimeoutMS=30_000, socketTimeoutMS=300_000)
+    # maxConnecting: pymongo opens 2 sockets at a time by default, which starves thousands of agents.
+    client = AsyncMongoClient(args.url, maxPoolSize=args.connections, minPoolSize=0, maxConnecting=64,
+                              waitQueueTimeoutMS=900_000, serverSelectionTimeoutMS=30_000, socketTimeoutMS=900_000)
     await client.admin.command("ping")
     started = time.monotonic()
     if args.agents:
