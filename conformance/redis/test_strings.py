@@ -393,3 +393,11 @@ def test_lcs_of_long_strings(r):
 def test_lcs_refuses_a_table_beyond_proto_max_bulk_len(r):
     r.mset({"a": "x" * 12000, "b": "y" * 12000})
     assert error_text(lambda: r.lcs("a", "b")) == "Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len"
+
+
+def test_mget_and_get_return_large_values_whole(r):
+    big = b"x" * 100_000
+    r.mset({"big:a": big, "big:b": b"small"})
+    assert r.mget(["big:a", "big:b", "big:none"]) == [big, b"small", None]
+    assert r.get("big:a") == big
+    assert r.mget(["big:a"]) == [big]  # a second read, after the first has been served
