@@ -128,14 +128,22 @@ async def main(args: argparse.Namespace) -> dict:
         await asyncio.gather(*(mixed(c, n, args.prefix, deadline, res) for n, c in enumerate(clients)))
     elapsed = time.monotonic() - started
     await asyncio.gather(*(c.aclose() for c in clients), return_exceptions=True)
+    return {"connections": len(clients), "connect_errors": res.connect_errors, "connect_samples": res.connect_samples,
+            **summary(res, elapsed)}
+
+
+def summary(res: Results, elapsed: float) -> dict:
+    """Operation count, errors, throughput and latency percentiles of a run (shared by the load clients)."""
     lat = sorted(res.latencies)
     pick = lambda p: round(lat[min(len(lat) - 1, int(len(lat) * p))] * 1000, 3) if lat else None  # noqa: E731
-    return {
-        "connections": len(clients), "connect_errors": res.connect_errors, "connect_samples": res.connect_samples,
-        "ops": len(lat), "incrs": res.incrs, "errors": res.errors, "error_samples": res.error_samples, "seconds": round(elapsed, 2),
-        "ops_per_s": round(len(lat) / elapsed) if elapsed else None,
-        "p50_ms": pick(0.5), "p99_ms": pick(0.99), "max_ms": pick(1.0),
-    }
+    return {"ops": len(lat), "incrs": res.incrs, "errors": res.errors, "error_samples": res.error_samples,
+            "seconds": round(elapsed, 2), "ops_per_s": round(len(lat) / elapsed) if elapsed else None,
+            "p50_ms": pick(0.5), "p99_ms": pick(0.99), "max_ms": pick(1.0)}
+
+
+def raise_file_limit() -> None:
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
 
 def cli() -> None:
@@ -147,8 +155,7 @@ def cli() -> None:
     parser.add_argument("--agents", action="store_true")
     parser.add_argument("--ops", type=int, default=10)
     args = parser.parse_args()
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    raise_file_limit()
     print(json.dumps(asyncio.run(main(args))), flush=True)
 
 

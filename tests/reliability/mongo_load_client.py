@@ -12,34 +12,14 @@ import argparse
 import asyncio
 import json
 import random
-import resource
 import time
 
 from pymongo import AsyncMongoClient
 
+from load_client import Results, raise_file_limit, summary, timed  # this script runs from this folder
+
 DOCS_PER_TASK = 20
 COUNTERS = 8
-
-
-class Results:
-    def __init__(self) -> None:
-        self.latencies: list[float] = []
-        self.errors = 0
-        self.error_samples: list[str] = []
-        self.incs = 0
-
-
-async def timed(res: Results, fn) -> bool:
-    started = time.perf_counter()
-    try:
-        await fn()
-    except Exception as e:  # counted and reported; the other tasks go on
-        res.errors += 1
-        if len(res.error_samples) < 5:
-            res.error_samples.append(f"{type(e).__name__}: {e}")
-        return False
-    res.latencies.append(time.perf_counter() - started)
-    return True
 
 
 async def mixed(client: AsyncMongoClient, n: int, deadline: float, res: Results) -> None:
@@ -59,11 +39,11 @@ async def mixed(client: AsyncMongoClient, n: int, deadline: float, res: Results)
         elif op < 0.9:
             async def go():
                 await counters.update_one({"_id": rng.randrange(COUNTERS)}, {"$inc": {"n": 1}}, upsert=True)
-                res.incs += 1
+                res.incrs += 1
         else:
             async def go():
                 await coll.find({"_id": {"$gte": base, "$lt": base + DOCS_PER_TASK}}).to_list(None)
-        await timed(res, go)
+        await timed(res, go())
 
 
 async def agent(client: AsyncMongoClient, n: int, ops: int, res: Results) -> None:
@@ -85,7 +65,7 @@ async def agent(client: AsyncMongoClient, n: int, ops: int, res: Results) -> Non
         else:
             async def go():
                 await db.memory.find_one({"_id": "m"})
-        await timed(res, go)
+        await timed(res, go())
 
 
 async def main(args: argparse.Namespace) -> dict:
@@ -112,12 +92,7 @@ async def main(args: argparse.Namespace) -> dict:
             if await db.notes.count_documents({}) != len(range(0, args.ops, 5)):
                 wrong += 1
     await client.close()
-    lat = sorted(res.latencies)
-    pick = lambda p: round(lat[min(len(lat) - 1, int(len(lat) * p))] * 1000, 3) if lat else None  # noqa: E731
-    return {"connections": args.connections, "ops": len(lat), "errors": res.errors, "error_samples": res.error_samples,
-            "seconds": round(elapsed, 2), "ops_per_s": round(len(lat) / elapsed) if elapsed else None,
-            "p50_ms": pick(0.5), "p99_ms": pick(0.99), "max_ms": pick(1.0), "incs": res.incs,
-            "counter_sum": counter_sum, "wrong_agents": wrong}
+    return {"connections": args.connections, **summary(res, elapsed), "counter_sum": counter_sum, "wrong_agents": wrong}
 
 
 def cli() -> None:
@@ -128,8 +103,7 @@ def cli() -> None:
     parser.add_argument("--agents", action="store_true")
     parser.add_argument("--ops", type=int, default=5)
     args = parser.parse_args()
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    raise_file_limit()
     print(json.dumps(asyncio.run(main(args))), flush=True)
 
 

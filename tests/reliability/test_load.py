@@ -132,7 +132,7 @@ def mongo_load(tmp_path, tier: str, connections: int, seconds: float) -> None:
            f"server RSS {rss.samples_mb[0]:.1f} → peak {rss.peak_mb:.1f} MB; no real MongoDB here to compare")
     assert res["errors"] == 0, res["error_samples"]
     assert res["ops"] > connections, "most connections were never served"
-    assert res["counter_sum"] == res["incs"], "acknowledged $inc under load do not add up"
+    assert res["counter_sum"] == res["incrs"], "acknowledged $inc under load do not add up"
     assert rss.peak_mb < RSS_LIMIT_MB
 
 

@@ -8,7 +8,7 @@ says it may:
 - sync=normal (the default): a prefix of the acknowledged commits survives — every commit acknowledged
   before the WAL's last fsync (at a checkpoint) is there, later ones may be gone, none half-applied.
 
-Fast tier: 4 power cuts per level; long tier: 50."""
+Fast tier: 2 power cuts per level; long tier: 50."""
 from __future__ import annotations
 
 import json
@@ -69,7 +69,7 @@ def power_cuts(tmp_path, sync: str, cuts: int) -> None:
 
 @pytest.mark.parametrize("sync", ["full", "normal"])
 def test_power_loss_loses_only_what_the_sync_level_allows(tmp_path, sync):
-    power_cuts(tmp_path, sync, 4)
+    power_cuts(tmp_path, sync, 2)
 
 
 @pytest.mark.slow
