@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from typing import Any, Callable, Iterable
 
 from . import sqlite, walstamp
@@ -57,6 +58,7 @@ class ShardBusy(sqlite.BusyError):
 
 
 _no_wait = threading.local()
+CLOSE_READ_WAIT = 5.0  # seconds close() lets other threads' reads in progress finish
 
 
 class without_lock_wait:
@@ -248,11 +250,11 @@ class Shard:
         return _Read(self)
 
     def _reader(self) -> sqlite.Connection:
+        if self._closed:
+            raise sqlite.Error("shard is closed")
         local = self._local
         conn = getattr(local, "conn", None)
         if conn is None or local.generation != self._generation:
-            if self._closed:
-                raise sqlite.Error("shard is closed")
             conn = sqlite.connect(self.path, sync=self.sync)
             with self._readers_lock:
                 self._close_readers_of_finished_threads()
@@ -346,14 +348,23 @@ class Shard:
                 pass
         return total
 
-    def close(self) -> None:
+    def close(self, read_wait: float = CLOSE_READ_WAIT) -> None:
+        """Close the connections; reads already running in other threads may finish first (up to
+        `read_wait` seconds), later ones fail with "shard is closed"."""
         with self._lock:
             self._closed = True
-            with self._readers_lock:
-                for conn in self._readers:
-                    conn.close()
-                self._readers.clear()
-                self._reader_threads.clear()
+            deadline = time.monotonic() + read_wait
+            while True:
+                with self._state:
+                    if not self._reading or time.monotonic() >= deadline:
+                        self._generation += 1  # threads' readers are stale: their next read sees the close
+                        with self._readers_lock:
+                            for conn in self._readers:
+                                conn.close()
+                            self._readers.clear()
+                            self._reader_threads.clear()
+                        break
+                time.sleep(0.001)
             if self._writer is not None:
                 self._writer.close()
                 self._writer = None

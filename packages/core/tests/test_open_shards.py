@@ -159,3 +159,32 @@ def test_many_threads_over_many_shards_with_a_small_budget_lose_no_increment(tmp
             t.join()
         assert not errors
         assert sum(int(get(s, b"n")) for s in shards) == 4 * 200
+
+
+def test_closing_a_store_lets_a_read_in_another_thread_finish_and_refuses_later_reads(tmp_path):
+    store = Store(tmp_path)
+    shard = store.namespace("t").shards[0]
+    put(shard, b"a", b"1")
+    reading, finish, seen = threading.Event(), threading.Event(), []
+
+    def reader():
+        with shard.reader() as conn:
+            reading.set()
+            finish.wait(10)
+            seen.append(KeyValue(shard).get(conn, b"a", 0)[1])  # the connection is still open
+        try:
+            get(shard, b"a")
+        except Exception as e:
+            seen.append(str(e))
+
+    t = threading.Thread(target=reader)
+    t.start()
+    reading.wait(10)
+    closer = threading.Thread(target=store.close)
+    closer.start()
+    closer.join(0.2)
+    assert closer.is_alive()  # waiting for the read in progress
+    finish.set()
+    closer.join(10)
+    t.join(10)
+    assert seen == [b"1", "shard is closed"]
