@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from dotdo_core import Runtime, Store
 from dotdo_postgres.server import front
 
-from .support import fuzz_long_tier
+from .support import fuzz_long_tier, mutate_bytes
 
 SEEDED = [(i, f"row {i}", i * 1.5) for i in range(20)]
 SQL = [
@@ -65,14 +65,11 @@ def mutate(draw, data: bytearray) -> bytes:
         if not data:
             break
         kind = draw(st.sampled_from(["flip", "truncate", "insert", "length", "utf8"]))
+        if kind in ("flip", "truncate", "insert"):
+            mutate_bytes(draw, data, kind)
+            continue
         at = draw(st.integers(0, len(data) - 1))
-        if kind == "flip":
-            data[at] = draw(st.integers(0, 255))
-        elif kind == "truncate":
-            del data[at:]
-        elif kind == "insert":
-            data[at:at] = draw(st.binary(min_size=1, max_size=8))
-        elif kind == "length":
+        if kind == "length":
             data[at:at + 4] = struct.pack("!i", draw(st.sampled_from([-1, 0, 3, 4, 5, 2**31 - 1, 2**30, 65536, 10_001])))
         else:
             data[at:at] = draw(st.sampled_from([b"\xff", b"\xc3", b"\xed\xa0\x80", b"\x80\x80", b"\x00"]))

@@ -15,6 +15,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from dotdo_core import Runtime, Store
 from dotdo_redis.server import front
 
+from .support import mutate_bytes
+
 SEEDED = {f"seed:{i}".encode(): os.urandom(16) for i in range(20)}
 COMMANDS = [
     [b"SET", b"fuzz:a", b"value"], [b"GET", b"fuzz:a"], [b"INCR", b"fuzz:n"], [b"HSET", b"fuzz:h", b"f", b"v"],
@@ -37,15 +39,11 @@ def mutated_frames(draw) -> bytes:
         kind = draw(st.sampled_from(["flip", "truncate", "insert", "length"]))
         if not data:
             break
+        if kind != "length":
+            mutate_bytes(draw, data, kind)
+            continue
         at = draw(st.integers(0, len(data) - 1))
-        if kind == "flip":
-            data[at] = draw(st.integers(0, 255))
-        elif kind == "truncate":
-            del data[at:]
-        elif kind == "insert":
-            data[at:at] = draw(st.binary(min_size=1, max_size=8))
-        else:
-            data[at:at] = draw(st.sampled_from([b"$536870913\r\n", b"*-1\r\n", b"$-1\r\n", b"*2147483648\r\n", b"$99999\r\n"]))
+        data[at:at] = draw(st.sampled_from([b"$536870913\r\n", b"*-1\r\n", b"$-1\r\n", b"*2147483648\r\n", b"$99999\r\n"]))
     return bytes(data)
 
 
