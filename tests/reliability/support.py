@@ -192,6 +192,8 @@ def fuzz_long_tier(strategy, check_one, check_now=None, every: int = 1000) -> in
         tried += 1
         if check_now is not None and tried % every == 0:
             check_now()
+        if tried % 50_000 == 0:  # the long tier runs for hours: say how far it got
+            print(f"fuzz long tier: {tried} inputs so far, server healthy", flush=True)
 
     run()
     return tried
