@@ -146,6 +146,7 @@ def test_fuzzed_frames_never_harm_the_server_or_other_collections(server, data):
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(0)
 def test_fuzz_long_tier(server):
     port, client = server
 

@@ -157,6 +157,7 @@ def test_fuzzed_input_gets_a_postgres_error_or_a_close_and_never_harms_other_con
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(0)
 def test_fuzz_long_tier(server):
     port, client = server
     tried = fuzz_long_tier(inputs, lambda data: check_reply(exchange(port, data)), lambda: check_healthy(client))

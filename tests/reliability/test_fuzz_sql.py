@@ -108,6 +108,7 @@ def test_fuzzed_sql_gets_a_sqlstate_and_a_failed_statement_changes_nothing(conn,
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(0)
 def test_fuzz_sql_long_tier(conn):
     tried = fuzz_long_tier(mutated_statements(), lambda sql: run_one(conn, sql))
     print(f"SQL fuzz statements tried: {tried}")
