@@ -177,25 +177,40 @@ def max_connections(conninfo: str) -> int:
         return int(c.execute("SHOW max_connections").fetchone()[0])
 
 
+FUZZ_CHUNK = 20_000
+
+
 def fuzz_long_tier(strategy, check_one, check_now=None, every: int = 1000) -> int:
     """The long tier of a fuzz suite: `check_one(input)` for DOTDO_FUZZ_EXAMPLES inputs (default 1M)
-    drawn from the hypothesis `strategy`, `check_now()` after every `every` of them. Returns the count."""
-    from hypothesis import HealthCheck, given, settings
+    drawn from the hypothesis `strategy`, `check_now()` after every `every` of them. Returns the count.
+
+    The inputs come in runs of FUZZ_CHUNK examples, each run its own hypothesis engine with its own
+    seed: one engine asked for a million examples keeps every choice it made (1 GB of memory by
+    800k) and slows as that grows, to a standstill past 850k here."""
+    from hypothesis import HealthCheck, given, seed, settings
+    total = int(os.environ.get("DOTDO_FUZZ_EXAMPLES", "1000000"))
+    base = int(os.environ.get("DOTDO_FUZZ_SEED", "0"))
     tried = 0
 
-    @settings(max_examples=int(os.environ.get("DOTDO_FUZZ_EXAMPLES", "1000000")), deadline=None, database=None,
-              suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-    @given(value=strategy)
-    def run(value) -> None:
+    def one(value) -> None:
         nonlocal tried
         check_one(value)
         tried += 1
         if check_now is not None and tried % every == 0:
             check_now()
-        if tried % 50_000 == 0:  # the long tier runs for hours: say how far it got
+        if tried % 50_000 == 0:  # the long tier runs for an hour or more: say how far it got
             print(f"fuzz long tier: {tried} inputs so far, server healthy", flush=True)
 
-    run()
+    chunk = 0
+    while tried < total:
+        run = given(value=strategy)(one)
+        run = settings(max_examples=min(FUZZ_CHUNK, total - tried), deadline=None, database=None,
+                       suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])(run)
+        before = tried
+        seed(base + chunk)(run)()
+        chunk += 1
+        if tried == before:  # the strategy has nothing new to give
+            break
     return tried
 
 

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from dotdo_core import Runtime, Store
 from dotdo_redis.server import front
 
-from .support import mutate_bytes
+from .support import fuzz_long_tier, mutate_bytes
 
 SEEDED = {f"seed:{i}".encode(): os.urandom(16) for i in range(20)}
 COMMANDS = [
@@ -81,10 +81,6 @@ def check_healthy(client: redis.Redis) -> None:
     assert client.mget(list(SEEDED)) == list(SEEDED.values())
 
 
-def examples() -> int:
-    return int(os.environ.get("DOTDO_FUZZ_EXAMPLES", "1000000"))
-
-
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(data=inputs)
 def test_fuzzed_input_never_harms_the_server_or_other_keys(server, data):
@@ -97,21 +93,7 @@ def test_fuzzed_input_never_harms_the_server_or_other_keys(server, data):
 @pytest.mark.timeout(0)
 def test_fuzz_long_tier(server):
     port, client = server
-    tried = 0
-
-    @settings(max_examples=examples(), deadline=None, database=None,
-              suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-    @given(data=inputs)
-    def run(data):
-        nonlocal tried
-        send_raw(port, data)
-        tried += 1
-        if tried % 1000 == 0:
-            check_healthy(client)
-        if tried % 50_000 == 0:
-            print(f"RESP fuzz: {tried} inputs so far, server healthy", flush=True)
-
-    run()
+    tried = fuzz_long_tier(inputs, lambda data: send_raw(port, data), lambda: check_healthy(client))
     check_healthy(client)
     print(f"RESP fuzz inputs tried: {tried}")
 
