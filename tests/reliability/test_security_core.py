@@ -360,3 +360,11 @@ def test_dotdo_user_commands_then_serving_beyond_loopback_requires_the_password(
     removed = subprocess.run(cli + ["remove", "alice"] + data, capture_output=True, text=True, timeout=60)
     assert removed.returncode == 0
     assert "no users" in subprocess.run(cli + ["list"] + data, capture_output=True, text=True, timeout=60).stdout
+
+
+def test_dotdo_serve_reports_its_connection_limit_as_redis_maxclients(tmp_path):
+    with dotdo_serve(str(tmp_path), "redis", "--max-connections", "3") as (_, port):
+        r = redis.Redis(port=port)
+        assert r.config_get("maxclients") == {"maxclients": "3"}
+        assert r.info("clients")["maxclients"] == 3
+        r.close()

@@ -67,6 +67,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         os.environ["DOTDO_MAX_BLOCKING_WAIT"] = str(args.max_blocking_wait)
     if args.max_script_time is not None:
         os.environ["DOTDO_MAX_SCRIPT_TIME"] = str(args.max_script_time)
+    # Read by fronts that report the limit to clients (Redis's CONFIG GET maxclients, INFO clients).
+    os.environ["DOTDO_MAX_CONNECTIONS"] = str(args.max_connections)
     runtime = Runtime(store, tls=context, max_connections=args.max_connections)
     runtime.start()
     try:

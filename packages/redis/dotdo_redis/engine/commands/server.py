@@ -37,6 +37,8 @@ class ServerState:
         self.replid = os.urandom(20).hex()
         self.lastsave = int(time.time())
         self.config: dict[str, str] = {name: p.default for name, p in PARAMS.items()}
+        # `dotdo serve --max-connections N` is the limit the served front enforces.
+        self.config["maxclients"] = os.environ.get("DOTDO_MAX_CONNECTIONS", PARAMS["maxclients"].default)
         self.lock = threading.Lock()
 
 
