@@ -271,9 +271,10 @@ def test_disk_full_gives_postgres_an_error_keeps_rows_and_writes_resume(small_di
                 acked[i] = value
             else:
                 pytest.fail("the 2 MB disk never filled up")
-            # Real PostgreSQL answers SQLSTATE 53100 (disk_full) here.
+            # As real PostgreSQL: SQLSTATE 53100, which psycopg raises as DiskFull.
             print(f"disk full over pgwire: {type(error).__name__} SQLSTATE {error.sqlstate}: {error}")
-            assert error.sqlstate is not None and proc.poll() is None
+            assert isinstance(error, psycopg.errors.DiskFull) and error.sqlstate == "53100"
+            assert proc.poll() is None
             assert dict(c.execute("SELECT id, b FROM blobs").fetchall()) == acked
             os.unlink(small_disk / "ballast")
             c.execute("INSERT INTO blobs VALUES (%s, %s)", (1000, b"space returned"))
