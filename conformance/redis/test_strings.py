@@ -401,3 +401,35 @@ def test_mget_and_get_return_large_values_whole(r):
     assert r.mget(["big:a", "big:b", "big:none"]) == [big, b"small", None]
     assert r.get("big:a") == big
     assert r.mget(["big:a"]) == [big]  # a second read, after the first has been served
+
+
+def test_pipelined_sets_overwrite_keys_of_any_type_and_clear_their_ttl(r):
+    r.hset("pset:h", "f", "v")
+    r.rpush("pset:l", "a", "b")
+    r.set("pset:ttl", "old", ex=100)
+    p = r.pipeline(transaction=False)
+    for key in ("pset:a", "pset:h", "pset:l", "pset:ttl", "pset:a"):
+        p.set(key, key + "!")
+    p.get("pset:h").type("pset:l").ttl("pset:ttl")
+    assert p.execute() == [True] * 5 + [b"pset:h!", b"string", -1]
+    assert r.mget(["pset:a", "pset:h", "pset:l", "pset:ttl"]) == [b"pset:a!", b"pset:h!", b"pset:l!", b"pset:ttl!"]
+    r.rpush("pset:l2", "x")
+    assert r.lrange("pset:l2", 0, -1) == [b"x"]  # nothing of the old list lingers under another key's name
+
+
+def test_pipelined_sets_break_a_watch_and_queue_inside_multi(r, client):
+    other = client()
+    r.set("pw:k", "0")
+    with r.pipeline() as watcher:
+        watcher.watch("pw:k")
+        p = other.pipeline(transaction=False)
+        p.set("pw:k", "1").set("pw:j", "1")
+        p.execute()
+        watcher.multi()
+        watcher.set("pw:k", "2")
+        with pytest.raises(redis.WatchError):
+            watcher.execute()
+    assert r.get("pw:k") == b"1"
+    p = r.pipeline(transaction=True)
+    p.set("pw:m", "a").set("pw:n", "b").get("pw:m")
+    assert p.execute() == [True, True, b"a"]

@@ -182,10 +182,11 @@ def encode_argv(encoder: Any, args: tuple) -> list[bytes]:
     else:
         out = [first if type(first) is bytes else encoder.encode(first)]
     encoding, errors, encode = encoder.encoding, encoder.encoding_errors, encoder.encode
-    try:  # the common case, every argument a str (bytes, ints and floats have no .encode)
-        return out + [arg.encode(encoding, errors) for arg in args[1:]]
-    except AttributeError:
-        pass
+    if len(args) > 8:  # many arguments (MGET, MSET ...), usually all str: one comprehension for all
+        try:  # bytes, ints and floats have no .encode
+            return out + [arg.encode(encoding, errors) for arg in args[1:]]
+        except AttributeError:
+            pass
     for arg in args[1:]:
         t = type(arg)
         if t is bytes:

@@ -27,7 +27,7 @@ class KeyValue:
         self._put = f"INSERT OR REPLACE INTO {t}(key, type, value, expires_ms, ver) VALUES (?, ?, ?, ?, ?)"
         self._set_value = f"UPDATE {t} SET value = ?, ver = ? WHERE key = ?"
         self._touch = f"UPDATE {t} SET ver = ? WHERE key = ?"
-        self._put_same_type = (
+        self.put_same_type_sql = self._put_same_type = (
             f"INSERT INTO {t}(key, type, value, expires_ms, ver) VALUES (?, ?, ?, ?, ?) "
             f"ON CONFLICT(key) DO UPDATE SET value = excluded.value, expires_ms = excluded.expires_ms, "
             f"ver = excluded.ver WHERE {t}.type = excluded.type"
@@ -92,5 +92,9 @@ class KeyValue:
         return [(r[0], r[1]) for r in rows]
 
 
-def _stamp() -> int:
+def stamp() -> int:
+    """A fresh modification stamp for a row written outside this module (a batched statement)."""
     return random.getrandbits(63)
+
+
+_stamp = stamp

@@ -19,6 +19,7 @@ import weakref
 from typing import Any
 
 from dotdo_core.hashing import redis_slot
+from dotdo_core.primitives.kv import stamp
 from dotdo_core.store import Store
 
 from ..storage import Keyspace, ShardTables, purge_expired
@@ -29,7 +30,7 @@ from .errors import (
 )
 from .registry import COMMANDS, Command
 from .blocking import Blocked
-from .replies import NULL_ARRAY, QUEUED
+from .replies import NULL_ARRAY, OK, QUEUED
 from .session import Session
 
 for _mod in pkgutil.iter_modules(_commands_pkg.__path__):
@@ -47,6 +48,8 @@ EXPIRY_RECHECK_MS = 10_000
 SUBSCRIBED_ALLOWED = {b"subscribe", b"psubscribe", b"ssubscribe", b"unsubscribe", b"punsubscribe", b"sunsubscribe", b"ping", b"quit", b"reset"}
 # Commands that run immediately even inside MULTI.
 MULTI_IMMEDIATE = {b"exec", b"discard", b"multi", b"watch", b"quit", b"reset"}
+# How redis-py and most clients spell a plain SET (pipelines batch runs of them: execute_batch).
+_PLAIN_SET = {b"SET", b"set"}
 
 
 class _Batch:
@@ -201,17 +204,47 @@ class Engine:
         batch = _Batch(self)
         replies: list[Any] = []
         try:
-            for argv in argvs:
+            i, n = 0, len(argvs)
+            while i < n:
+                argv = argvs[i]
+                if len(argv) == 3 and argv[0] in _PLAIN_SET and i + 1 < n:
+                    j = i + 1
+                    while j < n and len(argvs[j]) == 3 and argvs[j][0] in _PLAIN_SET:
+                        j += 1
+                    if j - i > 1 and self._plain_sets_allowed(session):
+                        replies += self._plain_sets(batch, session, argvs[i:j])
+                        i = j
+                        continue
                 reply = self.execute_in(batch, session, argv)
                 if isinstance(reply, Blocked):
                     batch.close(None)
                     reply = self.execute_blocking(session, argv)
                 replies.append(reply)
+                i += 1
         except BaseException as e:
             batch.close(e)
             raise
         batch.close(None)
         return replies
+
+    def _plain_sets_allowed(self, session: Session) -> bool:
+        """Whether a run of `SET key value` may be written as one statement: nothing queues them
+        (MULTI), refuses them (RESP2 subscriber mode) or must check their slots (cluster mode)."""
+        return not self.cluster and session.multi is None and not (
+            session.protocol == 2 and (session.channels or session.patterns or session.shard_channels))
+
+    def _plain_sets(self, batch: _Batch, session: Session, argvs: list[list[bytes]]) -> list[Any]:
+        """A pipeline's run of `SET key value`: one multi-row statement, as many OKs. Should a key
+        hold another type (the statement leaves such rows alone), the run is set again one command
+        at a time, which rewrites the same values and clears the other types."""
+        ks = batch.keyspace(0, session.db)
+        p, conn = ks.p, ks.tx.conn
+        before = conn.total_changes()
+        conn.executemany(ks.kv.put_same_type_sql, [(p + a[1], "string", a[2], None, stamp()) for a in argvs])
+        session.last_cmd = b"set"
+        if conn.total_changes() - before == len(argvs):
+            return [OK] * len(argvs)
+        return [self.execute_in(batch, session, argv) for argv in argvs]
 
     def batch(self) -> _Batch:
         """A group commit: `execute_in` commands of any sessions, then `close(None)` commits them all."""
