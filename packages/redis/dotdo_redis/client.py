@@ -25,7 +25,7 @@ from dotdo_core.store import MEMORY, Store
 
 from .convert import to_python
 from .engine import Blocked, Engine
-from .engine.replies import NO_REPLY, Push
+from .engine.replies import NO_REPLY, OK, Push
 
 
 class _EngineSocket:
@@ -143,6 +143,8 @@ class InProcessConnection(redis.Connection):
     ) -> Any:
         if self._replies:
             reply = self._replies.popleft()
+            if reply is OK and not self.encoder.decode_responses:  # the commonest reply of all
+                return b"OK"
         else:
             reply = self._next_message(timeout)
         decode = None if disable_decoding or not self.encoder.decode_responses else self.encoder.decode
