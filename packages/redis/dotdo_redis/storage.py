@@ -64,6 +64,10 @@ CACHE_VALUE_BYTES = 4096
 _MISS = object()
 
 
+def _cacheable(row: tuple | None) -> bool:
+    return row is None or row[1] is None or len(row[1]) <= CACHE_VALUE_BYTES
+
+
 class _ThreadCache:
     __slots__ = ("conn", "stamp", "label", "rows")
 
@@ -145,7 +149,7 @@ class Keyspace:
         row = cache.get(key, _MISS)
         if row is _MISS:
             row = self.conn.execute(self.tables.raw_get, (self.p + key,)).fetchone()
-            if row is None or row[1] is None or len(row[1]) <= CACHE_VALUE_BYTES:
+            if _cacheable(row):
                 cache[key] = row
         if row is not None and row[2] is not None and row[2] <= self.now_ms:
             return None
@@ -181,7 +185,7 @@ class Keyspace:
         if cache is not self.cache:
             return read
         for key, row in read.items():
-            if row is None or row[1] is None or len(row[1]) <= CACHE_VALUE_BYTES:
+            if _cacheable(row):
                 cache[key] = row
         return read
 

@@ -230,8 +230,7 @@ class Engine:
     def _plain_sets_allowed(self, session: Session) -> bool:
         """Whether a run of `SET key value` may be written as one statement: nothing queues them
         (MULTI), refuses them (RESP2 subscriber mode) or must check their slots (cluster mode)."""
-        return not self.cluster and session.multi is None and not (
-            session.protocol == 2 and (session.channels or session.patterns or session.shard_channels))
+        return not self.cluster and session.multi is None and not (session.protocol == 2 and session.subscribed)
 
     def _plain_sets(self, batch: _Batch, session: Session, argvs: list[list[bytes]]) -> list[Any]:
         """A pipeline's run of `SET key value`: one multi-row statement, as many OKs. Should a key
@@ -274,7 +273,7 @@ class Engine:
                 raise RedisError(f"ERR Command not allowed inside a transaction")
             session.multi.append(argv)
             return QUEUED
-        if (session.channels or session.patterns or session.shard_channels) and session.protocol == 2 \
+        if session.protocol == 2 and session.subscribed \
                 and name not in SUBSCRIBED_ALLOWED:
             raise RedisError(
                 f"ERR Can't execute '{cmd.name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context"
