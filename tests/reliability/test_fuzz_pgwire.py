@@ -109,17 +109,20 @@ def server(tmp_path_factory):
 
 
 def exchange(port: int, data: bytes) -> bytes:
+    """Send `data`, half-close, and return everything the server sent before closing. The server
+    sees end of stream after the input, so it must answer and close: waiting past the timeout is a
+    hang, and fails."""
     out = bytearray()
-    with socket.create_connection(("127.0.0.1", port), timeout=2) as s:
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
         try:
             s.sendall(data)
+            s.shutdown(socket.SHUT_WR)
         except (BrokenPipeError, ConnectionResetError):
             return bytes(out)
-        s.settimeout(0.05)
         try:
             while chunk := s.recv(65536):
                 out += chunk
-        except (socket.timeout, ConnectionResetError):
+        except ConnectionResetError:
             pass
     return bytes(out)
 
