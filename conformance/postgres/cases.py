@@ -369,6 +369,8 @@ CASES: list[Case] = [
     ("jsonb_path_operators", DOCS, "SELECT body #> '{nested,k}', body #>> '{tags,1}' FROM docs WHERE id = 1", None),
     ("jsonb_contains", DOCS, "SELECT id FROM docs WHERE body @> '{\"name\": \"ada\"}' ORDER BY id", None),
     ("jsonb_has_key", DOCS, "SELECT id FROM docs WHERE body ? 'flag'", None),
+    ("has_key_operator_on_an_integer_does_not_exist", USERS, "SELECT id FROM users WHERE id ? 1", None),
+    ("has_key_operator_with_an_integer_key_does_not_exist", DOCS, "SELECT id FROM docs WHERE body ? 1", None),
     ("jsonb_build_object", [], "SELECT jsonb_build_object('a', 1, 'b', 'x')", None),
     ("jsonb_typeof_and_length", DOCS, "SELECT jsonb_typeof(body), jsonb_typeof(body -> 'tags') FROM docs ORDER BY id", None),
     ("jsonb_array_length", DOCS, "SELECT jsonb_array_length(body -> 'tags') FROM docs WHERE id = 1", None),

@@ -523,6 +523,12 @@ def _contains(rw, e, t, scope):
 
 
 def _has_key(rw, e, t, scope):
+    a, b = t.get("this"), t.get("expression")
+    if (a is not None and a.key != "jsonb") or (b is not None and b.key not in TEXTS and b.key != "unknown"):
+        left = a.display() if a is not None else "unknown"
+        right = b.display() if b is not None else "unknown"
+        raise PgError("42883", f"operator does not exist: {left} ? {right}",
+                      hint="No operator matches the given name and argument types. You might need to add explicit type casts.")
     return fn("pg_json_has_key", e.this, e.expression), BOOL
 
 
