@@ -351,7 +351,7 @@ class Translator:
             out = []
             for (name, lt), (_, rt) in zip(left, right):
                 out.append((name, lt if lt is not None and lt.key != "unknown" else rt))
-            self._order_limit(q, scope, out)
+            self._order_limit(q, scope, out, set_operation=True)
             return [(n, t if t is None or t.key != "unknown" else ColType("text")) for n, t in out]
         if isinstance(q, exp.Values):
             return self._values(q, outer)
@@ -732,7 +732,8 @@ class Translator:
             return e
         return self.rw.rx(e, scope)[0]
 
-    def _order_limit(self, q: exp.Expression, scope: Scope, out: list[tuple[str, ColType | None]]) -> None:
+    def _order_limit(self, q: exp.Expression, scope: Scope, out: list[tuple[str, ColType | None]],
+                     set_operation: bool = False) -> None:
         order = q.args.get("order")
         if order is not None:
             names = {n for n, _ in out}
@@ -746,6 +747,13 @@ class Translator:
                     if not 1 <= int(target.this) <= len(out):
                         raise PgError("42P10", f"ORDER BY position {target.this} is not in select list")
                     _collate_numeric(o, out[int(target.this) - 1][1])
+                elif set_operation and isinstance(target, exp.Column) and not target.table:
+                    name = target.name if target.this.args.get("quoted") else target.name.lower()
+                    raise PgError("42703", f'column "{name}" does not exist')
+                elif set_operation and not (isinstance(target, exp.Literal) and not target.is_string):
+                    # only output column names and positions can order a UNION/INTERSECT/EXCEPT
+                    raise PgError("0A000", "invalid UNION/INTERSECT/EXCEPT ORDER BY clause",
+                                  detail="Only result column names can be used, not expressions or functions.")
                 elif not (isinstance(target, exp.Literal) and not target.is_string):
                     o.set("this", self.rw.rx(target, scope)[0])
                 # PostgreSQL sorts NULLs as larger than any value; SQLite as smaller.
