@@ -194,3 +194,40 @@ def test_invalid_utf8_in_a_query_is_a_character_not_in_repertoire_error(server):
     after_ready = reply[reply.index(b"Z\x00\x00\x00\x05I") + 6:]
     assert fields_of_error(after_ready)[b"C"] == b"22021"
     check_healthy(client)
+
+
+def _bind_errors(port: int, database: bytes, bind: bytes) -> list[bytes]:
+    """SQLSTATEs of the errors for Parse(SELECT 1, 2, 3) + `bind` + Describe + Execute + Sync."""
+    session = (msg(b"P", b"\x00SELECT 1, 2, 3\x00\x00\x00") + msg(b"B", bind) + msg(b"D", b"P\x00")
+               + msg(b"E", b"\x00\x00\x00\x00\x00") + msg(b"S", b""))
+    reply = exchange(port, startup(database=database) + session)
+    reply = reply[reply.index(b"Z\x00\x00\x00\x05I") + 6:]
+    codes, i = [], 0
+    while i < len(reply):
+        length = struct.unpack_from("!i", reply, i + 1)[0]
+        if reply[i:i + 1] == b"E":
+            codes.append(fields_of_error(reply[i:i + 1 + length])[b"C"])
+        i += 1 + length
+    return codes
+
+
+BAD_BINDS = {
+    "two result formats for three columns": b"\x00\x00" + struct.pack("!hhhh", 0, 0, 2, 0) + b"\x00\x01",
+    "result format code 7": b"\x00\x00" + struct.pack("!hhhh", 0, 0, 1, 7),
+    "two parameter formats for no parameters": b"\x00\x00" + struct.pack("!hhhhh", 2, 0, 0, 0, 0),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_BINDS))
+def test_a_bind_with_inconsistent_formats_gets_the_same_error_as_postgresql(server, case):
+    import os
+    from urllib.parse import urlparse
+    port, client = server
+    ours = _bind_errors(port, b"fuzz", BAD_BINDS[case])
+    real_url = os.environ.get("DOTDO_REAL_POSTGRES_URL")
+    if real_url is None:
+        pytest.skip("DOTDO_REAL_POSTGRES_URL not set")
+    real = urlparse(real_url)
+    theirs = _bind_errors(real.port or 5432, (real.path.lstrip("/") or "postgres").encode(), BAD_BINDS[case])
+    assert ours == theirs and len(ours) == 1, (ours, theirs)
+    check_healthy(client)

@@ -245,7 +245,10 @@ def _column(rw: Rewriter, e: exp.Column, scope: "Scope") -> tuple[exp.Expression
 
 
 def _parameter(rw: Rewriter, e: exp.Parameter, scope: "Scope"):
-    n = int(e.this.name if isinstance(e.this, exp.Literal) else e.name)
+    text = e.this.name if isinstance(e.this, exp.Literal) else e.name
+    if not text.isdigit():  # `$x`: PostgreSQL's parameters are $1, $2, ...
+        raise PgError("42601", 'syntax error at or near "$"')
+    n = int(text)
     return rw.tr.param(n), rw.tr.param_types.get(n)
 
 

@@ -743,6 +743,8 @@ class Translator:
                 if isinstance(target, exp.Column) and not target.table and target.name in names:
                     # an output column name: SQLite resolves the alias itself
                     _collate_numeric(o, next(t for n, t in out if n == target.name))
+                elif isinstance(target, exp.Literal) and (target.is_string or not target.this.isdigit()):
+                    raise PgError("42601", "non-integer constant in ORDER BY")
                 elif isinstance(target, exp.Literal) and not target.is_string and target.this.isdigit():
                     if not 1 <= int(target.this) <= len(out):
                         raise PgError("42P10", f"ORDER BY position {target.this} is not in select list")

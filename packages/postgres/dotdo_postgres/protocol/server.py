@@ -506,6 +506,8 @@ class PgConnection(asyncio.Protocol):
         pos += 2 * nf
         n = _H.unpack_from(body, pos)[0]
         pos += 2
+        if nf > 1 and nf != n:
+            raise PgError("08P01", f"bind message has {nf} parameter formats but {n} parameters")
         if n != prepared.plan.nparams and prepared.plan.kind not in ("utility", "empty"):
             raise PgError("08P01", f"bind message supplies {n} parameters, but prepared statement \"{stmt}\" "
                                    f"requires {prepared.plan.nparams}")
@@ -530,6 +532,12 @@ class PgConnection(asyncio.Protocol):
             params.append(_param(oid, fmt, raw, i + 1))
         nr = _H.unpack_from(body, pos)[0]
         rfmts = list(struct.unpack_from(f"!{nr}h", body, pos + 2)) if nr else []
+        columns = prepared.plan.columns
+        if nr > 1 and columns is not None and nr != len(columns):
+            raise PgError("08P01", f"bind message has {nr} result formats but query has {len(columns)} columns")
+        for code in rfmts:
+            if code not in (0, 1):
+                raise PgError("22023", f"unsupported format code: {code}")
         self.portals[portal] = Portal(prepared, params, rfmts)
         self.out.append(M.BIND_COMPLETE)
 
