@@ -14,6 +14,8 @@ from dotdo_core import Runtime, Store, auth
 from dotdo_core.tls import server_context
 from dotdo_postgres.server import front
 
+from .support import dotdo_serve
+
 
 @pytest.fixture
 def served(tmp_path):
@@ -120,3 +122,75 @@ def test_sslrequest_upgrades_to_tls_when_the_server_has_a_certificate(tmp_path):
     finally:
         runtime.stop()
         store.close()
+
+
+# -- per-statement budgets (`dotdo serve --max-query-rows / --max-query-time`) -------------------
+RUNAWAY = "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 30000000) SELECT count(*) FROM r"
+
+
+@pytest.fixture
+def row_budgeted(tmp_path):
+    """`dotdo serve postgres --max-query-rows 2000` as its own process, with a 5000-row table filled
+    by statements under the budget."""
+    with dotdo_serve(str(tmp_path), "postgres", "--max-query-rows", "2000") as (_, port):
+        def connect() -> psycopg.Connection:
+            return psycopg.connect(host="127.0.0.1", port=port, user="postgres", dbname="app", sslmode="disable",
+                                   autocommit=True, connect_timeout=10)
+        with connect() as c:
+            c.execute("CREATE TABLE t (id int PRIMARY KEY, a int NOT NULL)")
+            for start in range(0, 5000, 250):
+                c.execute(f"INSERT INTO t SELECT g, 1 FROM generate_series({start}, {start + 249}) g")
+        yield connect
+
+
+def test_a_statement_examining_more_rows_than_max_query_rows_gets_54000_naming_the_limit(row_budgeted):
+    with row_budgeted() as c:
+        with pytest.raises(psycopg.errors.ProgramLimitExceeded) as err:
+            c.execute("SELECT id, a FROM t ORDER BY a, id DESC").fetchall()
+        assert err.value.sqlstate == "54000"
+        assert "query exceeded the server's max-query-rows of 2000" in str(err.value)
+        with pytest.raises(psycopg.errors.ProgramLimitExceeded):
+            c.execute(RUNAWAY)  # one row out, millions of rows of work
+        assert c.execute("SELECT count(*) FROM t WHERE id < 1000").fetchone() == (1000,)  # under the budget
+        assert c.execute("SELECT a FROM t WHERE id = 4321").fetchone() == (1,)
+        with row_budgeted() as other:
+            assert other.execute("SELECT 1").fetchone() == (1,)  # the server serves other clients
+
+
+def test_an_update_stopped_by_max_query_rows_leaves_the_table_unchanged(row_budgeted):
+    with row_budgeted() as c:
+        with pytest.raises(psycopg.errors.ProgramLimitExceeded):
+            c.execute("UPDATE t SET a = a + 1")
+        with pytest.raises(psycopg.errors.ProgramLimitExceeded):
+            c.execute("DELETE FROM t WHERE a = 1")
+        assert c.execute("SELECT count(*) FROM t WHERE id < 1000 AND a = 1").fetchone() == (1000,)
+        assert c.execute("SELECT count(*) FROM t WHERE id >= 3000 AND a = 1").fetchone() == (2000,)
+
+
+def test_a_statement_over_max_query_rows_in_a_transaction_aborts_it(row_budgeted):
+    with row_budgeted() as c:
+        c.autocommit = False
+        c.execute("INSERT INTO t VALUES (-1, 7)")
+        c.execute("SAVEPOINT before_update")
+        with pytest.raises(psycopg.errors.ProgramLimitExceeded):
+            c.execute("UPDATE t SET a = a + 1")
+        with pytest.raises(psycopg.errors.InFailedSqlTransaction):
+            c.execute("SELECT 1")
+        # SQLite rolled the whole transaction back (docs/postgres.md): the savepoint is gone, said cleanly.
+        with pytest.raises(psycopg.errors.InvalidSavepointSpecification):
+            c.execute("ROLLBACK TO SAVEPOINT before_update")
+        c.rollback()
+        assert c.execute("SELECT count(*) FROM t WHERE id = -1").fetchone() == (0,)
+
+
+def test_a_statement_past_max_query_time_is_canceled_with_57014(tmp_path, monkeypatch):
+    monkeypatch.setenv("DOTDO_MAX_QUERY_TIME", "0.3")  # also honoured by the embedded client
+    from dotdo_postgres import connect
+    with connect(data=str(tmp_path), autocommit=True) as c, connect(data=str(tmp_path), autocommit=True) as other:
+        c.execute("SET statement_timeout = '1h'")  # the client's larger timeout does not lift the server's
+        with pytest.raises(psycopg.errors.QueryCanceled) as err:
+            c.execute(RUNAWAY)
+        assert err.value.sqlstate == "57014"
+        assert "canceling statement due to statement timeout" in str(err.value)
+        assert c.execute("SELECT 2").fetchone() == (2,)
+        assert other.execute("SELECT 3").fetchone() == (3,)

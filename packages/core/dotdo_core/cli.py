@@ -67,6 +67,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
         os.environ["DOTDO_MAX_BLOCKING_WAIT"] = str(args.max_blocking_wait)
     if args.max_script_time is not None:
         os.environ["DOTDO_MAX_SCRIPT_TIME"] = str(args.max_script_time)
+    # Read by the SQL and MongoDB engines for every connection they serve.
+    if args.max_query_time is not None:
+        os.environ["DOTDO_MAX_QUERY_TIME"] = str(args.max_query_time)
+    if args.max_query_rows is not None:
+        os.environ["DOTDO_MAX_QUERY_ROWS"] = str(args.max_query_rows)
     # Read by fronts that report the limit to clients (Redis's CONFIG GET maxclients, INFO clients).
     os.environ["DOTDO_MAX_CONNECTIONS"] = str(args.max_connections)
     runtime = Runtime(store, tls=context, max_connections=args.max_connections)
@@ -185,6 +190,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--max-script-time", type=float, metavar="SECONDS",
                        help="longest a Redis Lua script may run; past it the script stops with an error naming this "
                             "limit and its writes roll back (default: no limit)")
+    serve.add_argument("--max-query-time", type=float, metavar="SECONDS",
+                       help="longest one SQL statement or MongoDB command may run (a server-wide statement_timeout / "
+                            "maxTimeMS; a client's smaller one still applies); its writes roll back (default: no limit)")
+    serve.add_argument("--max-query-rows", type=int, metavar="N",
+                       help="rows one SQL statement, or documents one MongoDB command, may examine (see "
+                            "docs/security.md for how each engine counts); past it the query fails with an error "
+                            "naming this limit and its writes roll back (default: no limit)")
     serve.set_defaults(func=cmd_serve)
 
     demo = sub.add_parser("demo", help="show one call through each drop-in's genuine client")

@@ -14,6 +14,7 @@ from typing import Any, Callable
 
 from dotdo_core import sqlite
 from dotdo_core.names import InvalidName
+from dotdo_core.query_limits import query_limits
 from dotdo_core.store import Store
 
 from ..storage import TXN, DbStorage, database_names, decode, ns_name
@@ -90,6 +91,7 @@ class Engine:
         self._colls: dict[tuple[str, str], tuple[tuple, Collection]] = {}
         self._lock = threading.Lock()
         self.started_pid = os.getpid()
+        self.limits = query_limits()  # `dotdo serve --max-query-time/--max-query-rows`; None: one check a command
 
     # -- databases and collections -----------------------------------------
     def database(self, name: str, create: bool = False) -> DbStorage | None:
@@ -245,7 +247,10 @@ class Engine:
 
     def _execute(self, handler: Handler, ctx: Ctx) -> Any:
         if "maxTimeMS" in ctx.body and ctx.name != "getMore":  # a change stream getMore's maxTimeMS is its wait
-            with deadline.limit(ctx.body["maxTimeMS"]):
+            with deadline.limit(ctx.body["maxTimeMS"], self.limits):
+                reply = self._collated(handler, ctx)
+        elif self.limits is not None:
+            with deadline.limit(None, self.limits):
                 reply = self._collated(handler, ctx)
         else:
             reply = self._collated(handler, ctx)

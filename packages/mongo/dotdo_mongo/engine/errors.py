@@ -44,6 +44,7 @@ CODE_NAMES = {
     112: "WriteConflict",
     115: "CommandNotSupported",
     121: "DocumentValidationFailure",
+    146: "ExceededMemoryLimit",
     166: "CommandNotSupportedOnView",
     168: "InvalidPipelineOperator",
     197: "InvalidIndexSpecificationOption",

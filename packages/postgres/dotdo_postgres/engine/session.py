@@ -12,10 +12,18 @@ from typing import Any, Callable
 
 import apsw
 
+from dotdo_core.query_limits import query_limits
+
 from .errors import FAILED_TRANSACTION, PgError
 from .translate import Plan
 from .types import ColType, fmt_timestamptz
 from .utility import REPORTED, SETTINGS, check_setting, parse_ms
+
+
+# The row budget counts SQLite VM steps, the work a statement does: examining one row costs 3 to ~20
+# steps (4 for a filtered count(*), 5 for a DELETE, 10 for an UPDATE, 12 for a nine-column SELECT *),
+# so a budget of N rows allows N x 8 steps (docs/security.md).
+STEPS_PER_ROW = 8
 
 
 class WouldBlock(Exception):
@@ -49,6 +57,7 @@ class Session:
         self.on_notify: Callable[[int, str, str], None] | None = None
         self.pending_notifies: list[tuple[str, str]] = []
         self.changed_settings: list[str] = []
+        self.limits = query_limits()  # the server's budgets; None (the default) costs one check a statement
         for k, v in (settings or {}).items():
             try:
                 self.set(k, v)
@@ -195,18 +204,45 @@ class Session:
             return Result(f"{plan.tag} {count or 0}" if plan.tag == "SELECT" else plan.tag)
         self.db.sequences.log = []
         timeout = self.settings.get("statement_timeout")
-        if timeout is not None and timeout != "0":
-            return self._run_with_budget(plan, conn, params, parse_ms("statement_timeout", timeout))
+        if (timeout is not None and timeout != "0") or self.limits is not None:
+            return self._run_with_budget(plan, conn, params, timeout)
         return self._run_sql(plan, conn, params)
 
-    def _run_with_budget(self, plan: Plan, conn, params, ms: int) -> Result:
-        """statement_timeout: SQLite's progress handler checks the clock every few thousand VM steps
-        and interrupts the statement once its budget is spent (its changes roll back with it)."""
-        deadline = time.monotonic() + ms / 1000
-        conn.set_progress_handler(lambda: time.monotonic() > deadline, 2000)
+    def _run_with_budget(self, plan: Plan, conn, params, timeout: str | None) -> Result:
+        """statement_timeout and the server's budgets (`--max-query-time`, `--max-query-rows`): SQLite's
+        progress handler counts the statement's VM steps and checks the clock, and interrupts the
+        statement once a budget is spent (its changes roll back with it)."""
+        limits = self.limits
+        seconds = parse_ms("statement_timeout", timeout) / 1000 if timeout is not None and timeout != "0" else None
+        if limits is not None and limits.seconds is not None:
+            seconds = limits.seconds if seconds is None else min(seconds, limits.seconds)
+        deadline = None if seconds is None else time.monotonic() + seconds
+        steps = None if limits is None or limits.rows is None else limits.rows * STEPS_PER_ROW
+        every = 2000 if steps is None else max(1, min(1000, steps // 16))  # the count is exact to 1/16
+        calls_left = None if steps is None else steps // every
+        over_rows = False
+
+        def spent() -> bool:
+            nonlocal calls_left, over_rows
+            if calls_left is not None:
+                calls_left -= 1
+                if calls_left < 0:
+                    over_rows = True
+                    return True
+            return deadline is not None and time.monotonic() > deadline
+
+        conn.set_progress_handler(spent, every)
         try:
             return self._run_sql(plan, conn, params)
         except apsw.InterruptError:
+            if self.in_tx and not conn.in_transaction:
+                # SQLite rolls back the whole transaction when it interrupts a write: its savepoints
+                # are gone, so ROLLBACK TO one says so (3B001) and the block stays failed until ROLLBACK.
+                self.savepoints = []
+            if over_rows:
+                raise PgError("54000", f"query exceeded the server's max-query-rows of {limits.rows}",  # type: ignore[union-attr]
+                              hint="The statement examined more rows than the server allows; narrow it with an "
+                                   "index or a WHERE clause, or ask the operator to raise --max-query-rows.") from None
             raise PgError("57014", "canceling statement due to statement timeout") from None
         finally:
             conn.set_progress_handler(None)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterator
 
+from ..deadline import BUDGET, counted
 from ..errors import MongoError
 
 Stage = Callable[[Iterator[dict]], Iterator[dict]]
@@ -62,8 +63,12 @@ def compile_pipeline(pipeline: Any, env: Env | None, for_update: bool = False) -
             raise MongoError(9, f"the {name} stage specification is not valid")
 
     def run(docs: Iterator[dict]) -> Iterator[dict]:
-        for s in stages:
-            docs = s(docs)
+        if BUDGET.get() is None:
+            for s in stages:
+                docs = s(docs)
+            return docs
+        for s in stages:  # under a row budget every document a stage produces counts
+            docs = counted(s(docs))
         return docs
 
     return run

@@ -2,6 +2,7 @@
 from ..common.compare import equal
 from ..common.expr import compile_expr
 from ..common.paths import MISSING, get_value
+from ..deadline import charge
 from ..errors import MongoError
 from . import Env, compile_pipeline, stage
 
@@ -33,6 +34,7 @@ def build(arg, env):
     def run(docs):
         others = foreign_docs()
         for d in docs:
+            charge(len(others))  # each input is compared with (or its pipeline reads) every foreign document
             matched = others
             if local is not None:
                 lv = get_value(d, local)
