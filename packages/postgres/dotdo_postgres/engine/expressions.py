@@ -502,19 +502,41 @@ def _json_key(path: exp.Expression) -> exp.Expression:
     return path
 
 
+def _json_operand(e, t, op: str) -> None:
+    """The left side of ->, ->>, #>, #>> must be json or jsonb: an untyped literal could be either
+    (42725, as PostgreSQL) and any other type has no such operator (42883)."""
+    a, b = t.get("this"), t.get("expression")
+    if a is None or a.key in ("json", "jsonb"):
+        return
+    right = b.display() if b is not None else "unknown"
+    if b is None and isinstance(e.expression, exp.JSONPath):  # sqlglot parsed the key into a path
+        parts = [p for p in e.expression.expressions if not isinstance(p, exp.JSONPathRoot)]
+        if len(parts) == 1 and isinstance(parts[0], exp.JSONPathSubscript):
+            right = "integer"
+    if a.key == "unknown":
+        raise PgError("42725", f"operator is not unique: unknown {op} {right}",
+                      hint="Could not choose a best candidate operator. You might need to add explicit type casts.")
+    raise PgError("42883", f"operator does not exist: {a.display()} {op} {right}",
+                  hint="No operator matches the given name and argument types. You might need to add explicit type casts.")
+
+
 def _json_get(rw, e, t, scope):
+    _json_operand(e, t, "->")
     return fn("pg_json_get", e.this, _json_key(e.expression)), t.get("this") if t.get("this") and t["this"].key == "json" else JSONB
 
 
 def _json_text(rw, e, t, scope):
+    _json_operand(e, t, "->>")
     return fn("pg_json_text", e.this, _json_key(e.expression)), TEXT
 
 
 def _json_path(rw, e, t, scope):
+    _json_operand(e, t, "#>")
     return fn("pg_json_path", e.this, e.expression), JSONB
 
 
 def _json_path_text(rw, e, t, scope):
+    _json_operand(e, t, "#>>")
     return fn("pg_json_path_text", e.this, e.expression), TEXT
 
 
@@ -527,7 +549,7 @@ def _contains(rw, e, t, scope):
 
 def _has_key(rw, e, t, scope):
     a, b = t.get("this"), t.get("expression")
-    if (a is not None and a.key != "jsonb") or (b is not None and b.key not in TEXTS and b.key != "unknown"):
+    if (a is not None and a.key not in ("jsonb", "unknown")) or (b is not None and b.key not in TEXTS and b.key != "unknown"):
         left = a.display() if a is not None else "unknown"
         right = b.display() if b is not None else "unknown"
         raise PgError("42883", f"operator does not exist: {left} ? {right}",

@@ -255,8 +255,18 @@ def _to_json_value(v: Any, src: str) -> Any:
     return v if not isinstance(v, bytes) else T.text_out("bytea", v)
 
 
+def _json_load(text: Any) -> Any:
+    try:
+        return _json_parse(text)
+    except (ValueError, TypeError):
+        # a value that reached a JSON operator untyped ('a' ? 'b' resolves to jsonb ? text): the
+        # input error PostgreSQL gives, with its detail
+        T.json_parse(text, "json")
+        raise PgError("22P02", "invalid input syntax for type json") from None
+
+
 @lru_cache(maxsize=4096)
-def _json_load(text: str) -> Any:
+def _json_parse(text: str) -> Any:
     return json.loads(text, parse_float=Decimal)
 
 

@@ -342,7 +342,7 @@ def _jsonb_sort(obj):
     return obj
 
 
-def _json_parse(v, key: str):
+def json_parse(v, key: str):
     if not isinstance(v, str):
         if isinstance(v, bytes):
             v = v.decode()
@@ -426,10 +426,10 @@ def coerce(ct: ColType, v):
         except ValueError:
             raise invalid_text("uuid", s) from None
     if key == "json":
-        text, _ = _json_parse(v, "json")
+        text, _ = json_parse(v, "json")
         return text
     if key == "jsonb":
-        _, obj = _json_parse(v, "json")
+        _, obj = json_parse(v, "json")
         return jsonb_normal(obj)
     if key == "interval":
         from .datetime_ops import parse_interval
