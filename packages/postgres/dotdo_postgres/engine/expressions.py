@@ -53,7 +53,10 @@ def coltype_of(dt: exp.DataType) -> ColType:
     key = _DTYPES.get(name)
     if key is None or name == "ARRAY" or dt.args.get("nested"):
         raise unsupported(f"type {dt.sql('postgres')}")
-    mods = tuple(int(p.this.name) if isinstance(p.this, exp.Literal) else int(p.name) for p in dt.expressions)
+    try:
+        mods = tuple(int(p.this.name) if isinstance(p.this, exp.Literal) else int(p.name) for p in dt.expressions)
+    except ValueError:  # upper::jsonb(v): sqlglot reads (v) as the type's modifiers
+        raise PgError("42601", f'type modifier is not allowed for type "{key}"') from None
     if key in ("bpchar",) and not mods:
         mods = (1,)
     return ColType(key, mods)
@@ -333,6 +336,9 @@ def _arith(op: str):
 
 def _neg(rw, e, t, scope):
     rt = t.get("this")
+    if rt is not None and rt.key == "unknown":  # -'5': PostgreSQL will not guess which minus
+        raise PgError("42725", "operator is not unique: - unknown",
+                      hint="Could not choose a best candidate operator. You might need to add explicit type casts.")
     if isinstance(e.this, exp.Literal) and e.this.is_string and rt is not None and rt.key == "numeric":
         return exp.Literal.string("-" + e.this.this), rt
     if rt is not None and rt.key == "numeric" and not isinstance(e.this, exp.Literal):
@@ -558,7 +564,14 @@ def _has_key(rw, e, t, scope):
 
 
 def _regex(flags: str):
+    op = "~*" if "i" in flags else "~"
+
     def rule(rw, e, t, scope):
+        a, b = t.get("this"), t.get("expression")
+        if (a is not None and a.key not in TEXTS) or (b is not None and b.key not in TEXTS):
+            raise PgError("42883", f"operator does not exist: {a.display() if a else 'unknown'} {op} "
+                                   f"{b.display() if b else 'unknown'}",
+                          hint="No operator matches the given name and argument types. You might need to add explicit type casts.")
         return fn("pg_regex", e.this, e.expression, lit(flags)), BOOL
     return rule
 
