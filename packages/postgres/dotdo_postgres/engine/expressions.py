@@ -156,6 +156,8 @@ class Rewriter:
         if isinstance(e, exp.NEQ) and isinstance(e.expression, exp.Anonymous) and e.expression.name.lower() == "all":
             e.set("expression", exp.All(this=exp.Paren(this=e.expression.expressions[0])))
         if isinstance(e, (exp.EQ, exp.NEQ)) and isinstance(e.expression, (exp.Any, exp.All)):
+            if isinstance(e.expression.this, exp.Neg):  # = ANY-(...): no parenthesis after ANY
+                raise PgError("42601", 'syntax error at or near "-"')
             items = _array_items(e.expression)
             if items is None:
                 from .arrays import is_array

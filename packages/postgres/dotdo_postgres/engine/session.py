@@ -604,6 +604,7 @@ _SQLITE_ERRORS: list[tuple[re.Pattern, Callable[[re.Match, Plan], PgError]]] = [
      lambda m, p: PgError("42883", f"function {m.group(1).lower()} does not exist with these arguments")),
     (re.compile(r"ambiguous column name: (?:\w+\.)?(\w+)"),
      lambda m, p: PgError("42702", f'column reference "{m.group(1)}" is ambiguous')),
+    (re.compile(r"no such table: (\S+)"), lambda m, p: PgError("42P01", f'relation "{m.group(1)}" does not exist')),
     (re.compile(r"aggregate functions are not allowed in the GROUP BY clause"),
      lambda m, p: PgError("42803", "aggregate functions are not allowed in GROUP BY")),
     (re.compile(r"misuse of (aggregate|window) function (\w+)"),

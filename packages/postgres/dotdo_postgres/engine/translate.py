@@ -812,13 +812,23 @@ class Translator:
             return fn("pg_in", lit(ct.spec()), node, lit("numeric"))
         return fn("pg_in", lit(ct.spec()), node)
 
-    def _returning(self, stmt: exp.Expression, scope: Scope) -> list[tuple[str, ColType | None]] | None:
+    def _returning(self, stmt: exp.Expression, scope: Scope, own: set[str] | None = None) -> list[tuple[str, ColType | None]] | None:
+        """RETURNING's columns; `own`: the names the target table goes by (default: from stmt.this)."""
         ret = stmt.args.get("returning")
         if ret is None:
             return None
         out: list[tuple[str, ColType | None]] = []
         new = []
+        if own is None:
+            target = stmt.this.this if isinstance(stmt.this, exp.Schema) else stmt.this
+            own = {target.name, target.alias} - {""}
         for e in ret.expressions:
+            if isinstance(e, exp.Column) and isinstance(e.this, exp.Star) and e.table:
+                if e.table not in own:
+                    raise PgError("42P01", f'missing FROM-clause entry for table "{e.table}"')
+                out.extend(scope.star(None))  # the target's row: SQLite's RETURNING takes only a bare *
+                new.append(exp.Star())
+                continue
             if isinstance(e, exp.Star) or (isinstance(e, exp.Column) and isinstance(e.this, exp.Star)):
                 out.extend(scope.star(None))
                 new.append(e)
@@ -827,8 +837,6 @@ class Translator:
             node, t = self.rw.rx(e.this if isinstance(e, exp.Alias) else e, scope)
             out.append((name, t if t is None or t.key != "unknown" else ColType("text")))
             new.append(exp.alias_(node, name, quoted=True))
-        target = stmt.this.this if isinstance(stmt.this, exp.Schema) else stmt.this
-        own = {target.name, target.alias} - {""}
         for col in [c for x in new for c in x.find_all(exp.Column)]:
             if col.table in own:
                 col.set("table", None)  # SQLite's RETURNING names the target's columns unqualified
@@ -914,11 +922,10 @@ class Translator:
         if conflict is not None:
             self._conflict(conflict, table)
         rscope = Scope()
-        rscope.add(table.name, table.col_types())
         alias = target.this.alias if isinstance(target, exp.Schema) else target.alias
-        if alias:
-            rscope.add(alias, table.col_types())
-        cols_out = self._returning(stmt, rscope)
+        # with an alias, the row is known only by it (as in PostgreSQL); the rewritten target lost it
+        rscope.add(alias or table.name, table.col_types())
+        cols_out = self._returning(stmt, rscope, {alias or table.name})
         return Plan("dml", "INSERT", sql=stmt.sql("sqlite"), columns=cols_out, nparams=self.nparams,
                     param_types=self.param_types, writes=True, table=table.name, returning=cols_out is not None)
 
@@ -978,6 +985,10 @@ class Translator:
             from_.set("this", self._source(from_.this, scope))
         sets = []
         for e in stmt.expressions:
+            if not isinstance(e, exp.EQ):
+                # SET a = 1, (b): PostgreSQL reads "(b)" as the start of "(b) = ..." and stops there
+                raise PgError("42601", "syntax error at end of input" if e is stmt.expressions[-1]
+                              else 'syntax error at or near ","')
             target = e.this
             if not isinstance(target, exp.Column):
                 raise unsupported("multi-column UPDATE SET")
