@@ -336,11 +336,19 @@ def _arith(op: str):
     return rule
 
 
+_NEGATABLE = {"int2", "int4", "int8", "float4", "float8", "numeric", "interval", "money"}
+
+
 def _neg(rw, e, t, scope):
     rt = t.get("this")
     if rt is not None and rt.key == "unknown":  # -'5': PostgreSQL will not guess which minus
         raise PgError("42725", "operator is not unique: - unknown",
                       hint="Could not choose a best candidate operator. You might need to add explicit type casts.")
+    if rt is not None and rt.key not in _NEGATABLE:
+        raise PgError("42883", f"operator does not exist: - {rt.display()}",
+                      hint="No operator matches the given name and argument types. You might need to add explicit type casts.")
+    if rt is not None and rt.key == "interval":  # stored as "months|days|micros": negate each part
+        return fn("pg_interval_mul", e.this, exp.Literal.number(-1)), rt
     if isinstance(e.this, exp.Literal) and e.this.is_string and rt is not None and rt.key == "numeric":
         return exp.Literal.string("-" + e.this.this), rt
     if rt is not None and rt.key == "numeric" and not isinstance(e.this, exp.Literal):

@@ -269,6 +269,13 @@ def _empty_select(q: exp.Select) -> list[tuple[str, ColType | None]]:
     return [(n, ColType("text")) for n in names]
 
 
+# generate_series(start, end, step) over integers, as a recursive CTE (SQLite has no such function)
+_GS_TEMPLATE = sqlglot.parse_one(
+    "SELECT x AS g FROM (WITH RECURSIVE _gs(x) AS (SELECT _gs_start UNION ALL SELECT x + _gs_step FROM _gs "
+    "WHERE CASE WHEN _gs_step > 0 THEN x + _gs_step <= _gs_end ELSE x + _gs_step >= _gs_end END) SELECT x FROM _gs)",
+    read="sqlite")
+
+
 class Translator:
     def __init__(self, db: "Database") -> None:
         self.db = db
@@ -524,12 +531,15 @@ class Translator:
         alias = node.alias or "generate_series"
         ta = node.args.get("alias")
         col = ta.columns[0].name if ta is not None and ta.columns else alias
-        sql = (f"SELECT x AS \"{col}\" FROM (WITH RECURSIVE _gs(x) AS (SELECT {s.sql('sqlite')} UNION ALL "
-               f"SELECT x + ({stp.sql('sqlite')}) FROM _gs WHERE CASE WHEN ({stp.sql('sqlite')}) > 0 THEN "
-               f"x + ({stp.sql('sqlite')}) <= ({e.sql('sqlite')}) ELSE x + ({stp.sql('sqlite')}) >= ({e.sql('sqlite')}) END) "
-               f"SELECT x FROM _gs)")
+        tree = _GS_TEMPLATE.copy()
+        tree.selects[0].set("alias", exp.to_identifier(col, quoted=True))
+        # the arguments go into the tree, not the text: SQLite's numbered parameters (?11) do not parse back
+        args = {"_gs_start": s, "_gs_step": stp, "_gs_end": e}
+        for c in list(tree.find_all(exp.Column)):
+            if c.name in args:
+                c.replace(exp.Paren(this=args[c.name].copy()))
         scope.add(alias, [(col, t)])
-        return exp.Subquery(this=sqlglot.parse_one(sql, read="sqlite"), alias=exp.TableAlias(this=exp.to_identifier(alias)))
+        return exp.Subquery(this=tree, alias=exp.TableAlias(this=exp.to_identifier(alias)))
 
     def select(self, q: exp.Select, outer: Scope | None, top: bool = False) -> list[tuple[str, ColType | None]]:
         if _reads_nothing(q):

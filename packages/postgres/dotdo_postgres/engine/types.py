@@ -346,6 +346,8 @@ def json_parse(v, key: str):
     if not isinstance(v, str):
         if isinstance(v, bytes):
             v = v.decode()
+        elif isinstance(v, Decimal):
+            raise PgError("42846", f"cannot cast type numeric to {key}")
         else:
             v = json.dumps(v)
     try:
