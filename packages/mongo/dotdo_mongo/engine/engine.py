@@ -83,7 +83,11 @@ class Engine:
         self._tenants: dict[str, Engine] = {}
         self.cursors = Cursors()
         self.sessions = Sessions()
-        self.transactions = Transactions()
+        # Every synchronous step of a command holds the gate (see gate.py); one per directory's
+        # engine, shared by its tenants (they share the shards of one store).
+        self.gate: threading.RLock = root.gate if root is not None else threading.RLock()
+        self.loop: asyncio.AbstractEventLoop | None = None  # the server loop commands wait on
+        self.transactions = Transactions(self.gate)
         self._retry_writes = 0
         self._last_optime = Timestamp(0, 0)
         self._dbs: dict[str, DbStorage] = {}
@@ -120,7 +124,19 @@ class Engine:
             engine = root._tenants.get(tenant)
             if engine is None:
                 engine = root._tenants[tenant] = Engine(root.store, tenant, root)
+                if root.loop is not None:
+                    engine.attach(root.loop)
         return engine
+
+    def attach(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Make `loop` the one this engine's waiting commands and timers run on (the server
+        runtime's loop; the first one attached stays)."""
+        if self.loop is not None:
+            return
+        self.loop = loop
+        self.transactions.loop = loop
+        for tenant in list(self._tenants.values()):
+            tenant.attach(loop)
 
     def forget_database(self, name: str) -> None:
         with self._lock:
