@@ -1,7 +1,7 @@
 """pymongo against dotdo (embedded, persistent) vs mongomock, one run (mongita is left out: it accepts only
 string/ObjectId `_id`s and lacks drop/aggregate, so it cannot run the same workload).
 
-    python bench/mongo.py [--docs 10000] [--seconds 2] [--curve 10000,100000,1000000]
+    python bench/mongo.py [--docs 10000] [--seconds 2] [--tcp] [--curve 10000,100000,1000000]
 
 Each workload runs for at most --seconds per engine (or its op count), on a collection of
 --docs documents with an index on `k`; prints ops/s and dotdo's ratio to each peer.
@@ -15,11 +15,19 @@ import tempfile
 import time
 
 
-def engines(tmp: str) -> dict:
+def engines(tmp: str, tcp_tmp: str | None) -> dict:
     out = {}
     from dotdo_mongo import MongoClient
 
-    out["dotdo"] = MongoClient(data=tmp)
+    out["dotdo"] = MongoClient(data=tmp)  # in-process: pymongo's pool talks to the engine directly
+    if tcp_tmp is not None:
+        import pymongo
+
+        from dotdo_mongo.client import embedded_port
+
+        # The same engine through the embedded OP_MSG server on 127.0.0.1, as AsyncMongoClient and
+        # other processes reach it: the cost of the TCP transport, measured side by side.
+        out["dotdo-tcp"] = pymongo.MongoClient("127.0.0.1", embedded_port(tcp_tmp), directConnection=True)
     try:
         import mongomock
 
@@ -115,14 +123,16 @@ def main() -> None:
     ap.add_argument("--docs", type=int, default=10000)
     ap.add_argument("--seconds", type=float, default=2.0)
     ap.add_argument("--curve", default="", help="comma-separated sizes for dotdo's latency curve")
+    ap.add_argument("--tcp", action="store_true", help="also measure dotdo through its embedded TCP server")
     args = ap.parse_args()
     if args.curve:
         curve([int(x) for x in args.curve.split(",")], args.seconds)
         return
     tmp = tempfile.mkdtemp(prefix="dotdo-bench-mongo-")
+    tcp_tmp = tempfile.mkdtemp(prefix="dotdo-bench-mongo-tcp-") if args.tcp else None
     try:
         results = {}
-        for name, client in engines(tmp).items():
+        for name, client in engines(tmp, tcp_tmp).items():
             results[name] = workloads(client["bench"]["items"], args.docs, args.seconds)
             print(f"{name}: done", flush=True)
         names = list(results)
@@ -139,6 +149,8 @@ def main() -> None:
             print(row)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+        if tcp_tmp is not None:
+            shutil.rmtree(tcp_tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":

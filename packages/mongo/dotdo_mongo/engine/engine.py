@@ -89,6 +89,7 @@ class Engine:
         self.loop: asyncio.AbstractEventLoop | None = None  # the server loop commands wait on
         self.transactions = Transactions(self.gate)
         self._retry_writes = 0
+        self._retry_numbers: dict[bytes, tuple[int, float]] = {}  # session id -> (txnNumber, when) committed here
         self._last_optime = Timestamp(0, 0)
         self._dbs: dict[str, DbStorage] = {}
         self._colls: dict[tuple[str, str], tuple[tuple, Collection]] = {}
@@ -317,21 +318,30 @@ class Engine:
         dbs = self.database(ctx.db, create=ctx.name != "delete")
         if dbs is None:  # a delete on a database that does not exist deletes nothing, retried or not
             return self._execute(handler, ctx)
+        key = bytes(sid)
+        number = int(number)
         with dbs.shard.write() as tx:
-            row = tx.execute("SELECT txn, reply FROM _mongo_retry WHERE lsid = ?", (bytes(sid),)).fetchone()
-            if row is not None and row[0] == number:
-                return decode(row[1])
-            if row is not None and row[0] > number:
-                raise MongoError(225, f"Retryable write with txnNumber {number} is prohibited on session because a "
-                                      f"newer retryable write with txnNumber {row[0]} has already started on this "
-                                      f"session.")
+            # The newest txnNumber this engine committed for the session: a higher number is a new
+            # write (a session's writes come from one client, through one server), so the stored
+            # record need not be read; a lower or equal one (a retry) reads it.
+            known = self._retry_numbers.get(key)
+            if known is None or known[0] >= number:
+                row = tx.execute("SELECT txn, reply FROM _mongo_retry WHERE lsid = ?", (key,)).fetchone()
+                if row is not None and row[0] == number:
+                    return decode(row[1])
+                if row is not None and row[0] > number:
+                    raise MongoError(225, f"Retryable write with txnNumber {number} is prohibited on session because "
+                                          f"a newer retryable write with txnNumber {row[0]} has already started on "
+                                          f"this session.")
             reply = self._execute(handler, ctx)
             now = time.time()
             tx.execute("INSERT OR REPLACE INTO _mongo_retry(lsid, txn, reply, at) VALUES (?, ?, ?, ?)",
-                       (bytes(sid), int(number), bson.encode(reply), now))
+                       (key, number, bson.encode(reply), now))
+            tx.after_commit(lambda: self._retry_numbers.__setitem__(key, (number, now)))
             self._retry_writes += 1
             if self._retry_writes % 1000 == 0:  # records of sessions that have expired
                 tx.execute("DELETE FROM _mongo_retry WHERE at < ?", (now - TIMEOUT_S,))
+                self._retry_numbers = {k: v for k, v in self._retry_numbers.items() if v[1] >= now - TIMEOUT_S}
         return reply
 
     def _blocked(self, ctx: Ctx) -> bool:
