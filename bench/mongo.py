@@ -44,7 +44,7 @@ def timed(fn, n: int, seconds: float) -> float:
     for i in range(n):
         fn(i)
         done += 1
-        if done % 16 == 0 and time.perf_counter() - start > seconds:
+        if time.perf_counter() - start > seconds:  # checked every call: one mongomock scan of 100k docs takes seconds
             break
     return done / (time.perf_counter() - start)
 
