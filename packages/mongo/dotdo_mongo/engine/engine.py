@@ -14,6 +14,7 @@ from typing import Any, Callable
 
 from dotdo_core import sqlite
 from dotdo_core.names import InvalidName
+from dotdo_core.shard import ShardBusy
 from dotdo_core.store import Store
 
 from ..storage import TXN, DbStorage, database_names, decode, ns_name
@@ -112,6 +113,10 @@ class Engine:
                 except InvalidName as e:
                     raise MongoError(73, f"Invalid database name: '{name}' ({e.reason})") from None
         return dbs
+
+    def commits(self) -> int:
+        """Commits that changed something, summed over the databases this engine has opened."""
+        return sum(dbs.base_shard.commits for dbs in list(self._dbs.values()))
 
     def database_names(self) -> list[str]:
         return database_names(self.store, self.tenant)
@@ -231,6 +236,8 @@ class Engine:
             # The write rolled back; mongod names the condition OutOfDiskSpace. The connection stays.
             return MongoError(14031, "Errors writing to the data directory: database or disk is full; "
                                      "the write was not applied").reply()
+        except ShardBusy:
+            raise  # a served command asked not to wait for the lock: its connection retries it
         except sqlite.BusyError:
             return MongoError(24, "the data directory is locked by another process (SQLite busy timeout); "
                                   "the write was not applied").reply()

@@ -18,6 +18,7 @@ from ..engine.engine import Engine
 from ..engine.gate import drive
 from ..engine.errors import MongoError
 from . import wire
+from .lock_waits import run_served
 
 log = logging.getLogger("dotdo.mongo")
 _ids = itertools.count(1)
@@ -102,7 +103,7 @@ class MongoConnection(asyncio.Protocol):
             except wire.InvalidBSONError as e:
                 return wire.reply_msg(rid, request_id, MongoError(22, f"invalid BSON in message: {e}").reply())
             with self.engine.gate:
-                reply = self.engine.run(body, self)
+                reply = self._run(body)
             if inspect.isawaitable(reply):
                 self._pending(reply, rid, request_id, not flags & wire.MORE_TO_COME)
                 return None
@@ -121,11 +122,18 @@ class MongoConnection(asyncio.Protocol):
                     query = query["$query"]
                 query.setdefault("$db", name[: -len(".$cmd")])
                 with self.engine.gate:
-                    reply = self.engine.run(query, self)
+                    reply = self._run(query)
+                if inspect.isawaitable(reply):
+                    reply.close()  # legacy OP_QUERY commands are answered at once, never queued
+                    reply = MongoError(24, "the data directory is locked by another process; retry").reply()
             return wire.reply_query(rid, request_id, reply)
         if opcode == wire.OP_COMPRESSED:
             raise wire.ProtocolError("OP_COMPRESSED received but no compressor was negotiated")
         raise wire.ProtocolError(f"unsupported opcode {opcode}")
+
+    def _run(self, body: dict):
+        """The command's reply, or a coroutine for one that waits (see lock_waits.py)."""
+        return run_served(self.engine, body, self)
 
     def _pending(self, reply, rid: int, request_id: int, answer: bool) -> None:
         """A command that waits (a change stream getMore): later frames wait behind it, so replies

@@ -63,6 +63,10 @@ class InProcessSocket(MongoConnection):
             return self.address
         return ("127.0.0.1", 0) if name == "peername" else default
 
+    def _run(self, body: dict):
+        # The caller's own thread: a write may wait for another process's lock here, as SQLite does.
+        return self.engine.run(body, self)
+
     def _spawn(self, waiting) -> None:
         self.task = asyncio.run_coroutine_threadsafe(waiting, self.loop)  # type: ignore[assignment]
 
