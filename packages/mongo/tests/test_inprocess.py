@@ -167,3 +167,17 @@ def test_an_error_is_pymongos_own_exception(client):
     client.db.c.insert_one({"_id": 1})
     with pytest.raises(pymongo.errors.DuplicateKeyError):
         client.db.c.insert_one({"_id": 1})
+
+
+def test_a_pymongo_without_the_seam_falls_back_to_the_embedded_server_with_a_warning(tmp_path, monkeypatch, caplog):
+    import pymongo.network_layer
+
+    # A release that moved the socket wrapper away (pymongo's own modules hold their own reference).
+    monkeypatch.setattr(transport, "_installed", None)
+    monkeypatch.delattr(pymongo.network_layer, "NetworkingInterface")
+    c = MongoClient(data=str(tmp_path))
+    c.db.c.insert_one({"_id": 1})
+    assert c.address[0] == "127.0.0.1"
+    assert c.db.c.find_one() == {"_id": 1}
+    assert any("no in-process seam" in r.getMessage() for r in caplog.records)
+    c.close()
