@@ -1,7 +1,8 @@
 """pymongo against dotdo (embedded, persistent) vs mongomock, one run (mongita is left out: it accepts only
 string/ObjectId `_id`s and lacks drop/aggregate, so it cannot run the same workload).
 
-    python bench/mongo.py [--docs 10000] [--seconds 2] [--curve 10000,100000,1000000]
+    python bench/mongo.py [--docs 10000] [--seconds 2] [--tcp] [--curve 10000,100000,1000000]
+    python bench/mongo.py --docs 100000 --ab 7     # in-process vs TCP client, alternating, CPU time
 
 Each workload runs for at most --seconds per engine (or its op count), on a collection of
 --docs documents with an index on `k`; prints ops/s and dotdo's ratio to each peer.
@@ -15,11 +16,19 @@ import tempfile
 import time
 
 
-def engines(tmp: str) -> dict:
+def engines(tmp: str, tcp_tmp: str | None) -> dict:
     out = {}
     from dotdo_mongo import MongoClient
 
-    out["dotdo"] = MongoClient(data=tmp)
+    out["dotdo"] = MongoClient(data=tmp)  # in-process: pymongo's pool talks to the engine directly
+    if tcp_tmp is not None:
+        import pymongo
+
+        from dotdo_mongo.client import embedded_port
+
+        # The same engine through the embedded OP_MSG server on 127.0.0.1, as AsyncMongoClient and
+        # other processes reach it: the cost of the TCP transport, measured side by side.
+        out["dotdo-tcp"] = pymongo.MongoClient("127.0.0.1", embedded_port(tcp_tmp), directConnection=True)
     try:
         import mongomock
 
@@ -36,7 +45,7 @@ def timed(fn, n: int, seconds: float) -> float:
     for i in range(n):
         fn(i)
         done += 1
-        if done % 16 == 0 and time.perf_counter() - start > seconds:
+        if time.perf_counter() - start > seconds:  # checked every call: one mongomock scan of 100k docs takes seconds
             break
     return done / (time.perf_counter() - start)
 
@@ -110,19 +119,73 @@ def curve(sizes: list[int], seconds: float) -> None:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def transport_ab(docs: int, rounds: int, per_round: int = 300) -> None:
+    """In-process MongoClient against pymongo over the embedded TCP server, alternating rounds of each
+    point operation in one process; rates from the process's CPU time (all its threads), which a loaded
+    machine distorts far less than wall time. Best round of each."""
+    import pymongo
+
+    from dotdo_mongo import MongoClient
+    from dotdo_mongo.client import embedded_port
+
+    dirs = [tempfile.mkdtemp(prefix="dotdo-bench-mongo-ab-") for _ in range(2)]
+    try:
+        clients = {"in-process": MongoClient(data=dirs[0]),
+                   "tcp": pymongo.MongoClient("127.0.0.1", embedded_port(dirs[1]), directConnection=True)}
+        colls = {name: c["bench"]["ab"] for name, c in clients.items()}
+        for coll in colls.values():
+            for start in range(0, docs, 10000):
+                coll.insert_many([{"_id": i, "k": i, "v": i % 100} for i in range(start, min(docs, start + 10000))])
+            coll.create_index("k")
+        rng = random.Random(7)
+        ids = [rng.randrange(docs) for _ in range(rounds * per_round)]
+        fresh = iter(range(10**9))
+        ops = {
+            "insert_one": lambda c, i: c.insert_one({"_id": -1 - next(fresh), "k": -1, "v": "x"}),
+            "find_one by _id": lambda c, i: c.find_one({"_id": ids[i]}),
+            "find_one indexed k": lambda c, i: c.find_one({"k": ids[i]}),
+            "update_one $inc": lambda c, i: c.update_one({"_id": ids[i]}, {"$inc": {"v": 1}}),
+        }
+        best = {(op, name): 0.0 for op in ops for name in clients}
+        for r in range(rounds):
+            order = list(clients) if r % 2 == 0 else list(clients)[::-1]
+            for op, fn in ops.items():
+                for name in order:
+                    coll = colls[name]
+                    start = time.process_time()
+                    for i in range(r * per_round, (r + 1) * per_round):
+                        fn(coll, i)
+                    best[(op, name)] = max(best[(op, name)], per_round / (time.process_time() - start))
+        print(f"\n{docs} documents, best of {rounds} alternating rounds of {per_round}, ops per CPU second\n")
+        print(f"{'operation':22}{'in-process':>14}{'tcp':>10}{'ratio':>9}")
+        for op in ops:
+            a, b = best[(op, "in-process")], best[(op, "tcp")]
+            print(f"{op:22}{a:>14,.0f}{b:>10,.0f}{a / b:>8.2f}x")
+    finally:
+        for d in dirs:
+            shutil.rmtree(d, ignore_errors=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--docs", type=int, default=10000)
     ap.add_argument("--seconds", type=float, default=2.0)
     ap.add_argument("--curve", default="", help="comma-separated sizes for dotdo's latency curve")
+    ap.add_argument("--tcp", action="store_true", help="also measure dotdo through its embedded TCP server")
+    ap.add_argument("--ab", type=int, default=0, metavar="ROUNDS",
+                    help="instead: in-process vs TCP client, alternating rounds, by CPU time")
     args = ap.parse_args()
+    if args.ab:
+        transport_ab(args.docs, args.ab)
+        return
     if args.curve:
         curve([int(x) for x in args.curve.split(",")], args.seconds)
         return
     tmp = tempfile.mkdtemp(prefix="dotdo-bench-mongo-")
+    tcp_tmp = tempfile.mkdtemp(prefix="dotdo-bench-mongo-tcp-") if args.tcp else None
     try:
         results = {}
-        for name, client in engines(tmp).items():
+        for name, client in engines(tmp, tcp_tmp).items():
             results[name] = workloads(client["bench"]["items"], args.docs, args.seconds)
             print(f"{name}: done", flush=True)
         names = list(results)
@@ -139,6 +202,8 @@ def main() -> None:
             print(row)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+        if tcp_tmp is not None:
+            shutil.rmtree(tcp_tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":

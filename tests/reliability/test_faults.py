@@ -2,8 +2,8 @@
 
 - Locked: a process that holds SQLite's write lock (BEGIN IMMEDIATE through apsw on the shard
   file) makes a Redis write wait; reads go on meanwhile; the write succeeds once the lock is
-  released; over RESP other clients are served while the write waits (the wait is not on the
-  server's event loop). Long tier: a lock held past the busy timeout (30 s) gives an error reply, not a hang.
+  released; over RESP and OP_MSG other clients are served while the write waits (the wait is not
+  on the server's event loop). Long tier: a lock held past the busy timeout (30 s) gives an error reply, not a hang.
 - Disk full (ENOSPC on a 2 MB tmpfs), Redis and Mongo: writes get an error reply (Mongo: OutOfDiskSpace), the server stays up, every
   acknowledged value stays readable and intact, the SQLite files pass integrity_check, and
   writes resume once space is freed."""
@@ -124,6 +124,44 @@ def test_while_a_served_write_waits_for_another_processs_lock_other_clients_are_
             writer.join(10)
             assert done["reply"] is True
             assert other.get("during") == b"2"
+        finally:
+            locker.kill()
+        assert proc.poll() is None
+
+
+def test_while_a_served_mongo_write_waits_for_another_processs_lock_other_clients_are_served(tmp_path):
+    # The waiting insert must not hold the OP_MSG server's loop: finds on the same shard, other
+    # connections' pings and a new client are all answered while the lock is held.
+    data = str(tmp_path / "data")
+    with dotdo_serve(data, "mongo") as (proc, port):
+        client = pymongo.MongoClient(mongo_url(port), socketTimeoutMS=20_000)
+        client.app.docs.insert_one({"_id": "before"})
+        (shard,) = shard_files(data)  # the one database, app
+        locker = Locker(shard)
+        try:
+            done: dict = {}
+
+            def write():
+                waiting = pymongo.MongoClient(mongo_url(port), socketTimeoutMS=20_000)
+                done["id"] = waiting.app.docs.insert_one({"_id": "during"}).inserted_id
+
+            writer = threading.Thread(target=write)
+            writer.start()
+            time.sleep(0.5)
+            assert writer.is_alive(), "the write did not wait for the other process's lock"
+            # Would time out behind a stalled loop.
+            other = pymongo.MongoClient(mongo_url(port), socketTimeoutMS=2_000, serverSelectionTimeoutMS=2_000)
+            for _ in range(20):
+                assert other.app.docs.find_one({"_id": "before"}) == {"_id": "before"}
+                assert other.admin.command("ping")["ok"] == 1.0
+            assert other.app.docs.find_one({"_id": "during"}) is None
+            fresh = pymongo.MongoClient(mongo_url(port), socketTimeoutMS=2_000, serverSelectionTimeoutMS=2_000)
+            assert fresh.app.docs.count_documents({}) == 1
+            assert writer.is_alive()
+            locker.release()
+            writer.join(10)
+            assert done["id"] == "during"
+            assert other.app.docs.find_one({"_id": "during"}) == {"_id": "during"}
         finally:
             locker.kill()
         assert proc.poll() is None

@@ -1,40 +1,74 @@
-"""Binds the genuine pymongo clients to an embedded dotdo server.
+"""Binds the genuine pymongo clients to a dotdo engine for a data directory.
 
-pymongo has no in-process transport seam, so the engine is served on 127.0.0.1 (a free port)
-by a runtime on a background thread: one server per data directory per process, shared by
-every client that names that directory. `:memory:` gives each client its own private server."""
+`MongoClient` talks to the engine in-process: pymongo's pool gets an in-process socket
+(transport.py) for a sentinel host, so each command runs in the calling thread with no TCP round
+trip. `AsyncMongoClient` (and anything that asks for `embedded_port`) reaches the same engine
+through an embedded OP_MSG server on 127.0.0.1. One engine and one runtime (the loop that
+finishes waiting commands and runs timers) per data directory per process, shared by every
+client naming that directory; `:memory:` gives each client its own."""
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass, field
 from typing import Any
 
 import pymongo
 
-from dotdo_core.runtime import Runtime
+from dotdo_core.runtime import Front, Runtime
 from dotdo_core.store import MEMORY, Store, resolve_path
 
+from . import transport
+from .engine.engine import Engine
+from .protocol.connection import MongoConnection
 from .server import front
 
-_servers: dict[str, tuple[Runtime, int]] = {}
+
+@dataclass
+class Endpoint:
+    """One data directory's engine in this process, and how clients reach it."""
+
+    engine: Engine
+    runtime: Runtime
+    host: str  # the sentinel host in-process clients name
+    port: int | None = None  # the embedded TCP listener, once something asked for it
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def tcp_port(self) -> int:
+        with self.lock:
+            if self.port is None:
+                engine = self.engine
+                served = Front(front.name, front.default_port, lambda _store: lambda: MongoConnection(engine),
+                               front.description)
+                self.port = self.runtime.listen(served, host="127.0.0.1", port=0).port
+            return self.port
+
+
+_endpoints: dict[str, Endpoint] = {}
 _lock = threading.Lock()
 
 
-def embedded_port(data: str | None) -> int:
-    """The port of this process's embedded server for `data` (started on first use)."""
+def endpoint(data: str | None) -> Endpoint:
+    """This process's endpoint for `data` (started on first use; `:memory:` is always new)."""
     path = resolve_path(data)
     if path == MEMORY:
-        return _start(Store(MEMORY))[1]
+        return _start(Store(MEMORY))
     with _lock:
-        found = _servers.get(path)
+        found = _endpoints.get(path)
         if found is None:
-            found = _servers[path] = _start(Store.shared(path))
-        return found[1]
+            found = _endpoints[path] = _start(Store.shared(path))
+        return found
 
 
-def _start(store: Store) -> tuple[Runtime, int]:
+def embedded_port(data: str | None) -> int:
+    """The port of this process's embedded OP_MSG server for `data` (started on first use)."""
+    return endpoint(data).tcp_port()
+
+
+def _start(store: Store) -> Endpoint:
     runtime = Runtime(store).start()
-    listener = runtime.listen(front, host="127.0.0.1", port=0)
-    return runtime, listener.port
+    engine = Engine(store)
+    engine.attach(runtime.loop)
+    return Endpoint(engine, runtime, transport.register(engine, runtime.loop))
 
 
 def split_target(host: Any, data: str | None) -> tuple[str | None, str]:
@@ -77,8 +111,8 @@ def _keep_options(tail: str) -> str:
     return path + ("?" + "&".join(kept) if kept else "")
 
 
-def _uri(port: int, tail: str) -> str:
-    return f"mongodb://127.0.0.1:{port}{tail or '/'}"
+def _uri(host: str, port: int, tail: str) -> str:
+    return f"mongodb://{host}:{port}{tail or '/'}"
 
 
 def _kwargs(kwargs: dict) -> dict:
@@ -92,7 +126,10 @@ def MongoClient(host: Any = None, port: Any = None, *, data: str | None = None, 
     """A genuine `pymongo.MongoClient` connected to the embedded dotdo server for `data`
     (default: `dotdo://` path in `host`, else $DOTDO_DATA, else ./.dotdo)."""
     path, tail = split_target(host, data)
-    return pymongo.MongoClient(_uri(embedded_port(path), tail), **_kwargs(kwargs))
+    ep = endpoint(path)
+    if transport.available():
+        return pymongo.MongoClient(_uri(ep.host, transport.PORT, tail), **_kwargs(kwargs))
+    return pymongo.MongoClient(_uri("127.0.0.1", ep.tcp_port(), tail), **_kwargs(kwargs))
 
 
 def AsyncMongoClient(host: Any = None, port: Any = None, *, data: str | None = None, **kwargs: Any):
@@ -100,7 +137,7 @@ def AsyncMongoClient(host: Any = None, port: Any = None, *, data: str | None = N
     from pymongo import AsyncMongoClient as _Async
 
     path, tail = split_target(host, data)
-    return _Async(_uri(embedded_port(path), tail), **_kwargs(kwargs))
+    return _Async(_uri("127.0.0.1", embedded_port(path), tail), **_kwargs(kwargs))
 
 
-__all__ = ["MongoClient", "AsyncMongoClient", "embedded_port"]
+__all__ = ["MongoClient", "AsyncMongoClient", "embedded_port", "endpoint"]

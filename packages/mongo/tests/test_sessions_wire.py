@@ -148,3 +148,15 @@ def test_reads_before_the_first_write_then_a_concurrent_commit_conflict(raw, con
     assert reply["code"] == 112 and reply["errorLabels"] == ["TransientTransactionError"]
     doc = raw.command({"find": "r", "filter": {"_id": 1}, "$db": "txg"})["cursor"]["firstBatch"][0]
     assert doc["n"] == 5
+
+
+def test_a_session_writing_several_times_gets_each_retry_answered_from_its_record(raw):
+    lsid = _lsid()
+    raw.command({"insert": "seq", "documents": [{"_id": 1, "n": 0}], "$db": "rw"})
+    cmd = {"update": "seq", "updates": [{"q": {"_id": 1}, "u": {"$inc": {"n": 1}}}], "lsid": lsid, "$db": "rw"}
+    for n in (1, 2, 3):
+        assert raw.command({**cmd, "txnNumber": Int64(n)})["nModified"] == 1
+    assert raw.command({**cmd, "txnNumber": Int64(3)})["nModified"] == 1  # the retry: recorded reply, not re-run
+    assert raw.command({**cmd, "txnNumber": Int64(2)})["code"] == 225
+    doc = raw.command({"find": "seq", "filter": {"_id": 1}, "$db": "rw"})["cursor"]["firstBatch"][0]
+    assert doc["n"] == 3

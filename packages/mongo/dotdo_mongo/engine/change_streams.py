@@ -45,10 +45,22 @@ def diff(old: dict, new: dict, prefix: str = "") -> dict:
             sub = diff(old[k], v, path + ".")
             updated.update(sub["updatedFields"])
             removed.extend(sub["removedFields"])
-        elif bson.encode({"v": v}) != bson.encode({"v": old[k]}):
+        elif _differs(v, old[k]):
             updated[path] = v
     removed.extend(prefix + k for k in old if k not in new)
     return {"updatedFields": updated, "removedFields": removed, "truncatedArrays": []}
+
+
+# Types whose Python equality is exactly "same BSON bytes" (floats are not: -0.0 == 0.0, NaN != NaN).
+_EXACT_EQUALITY = {str, int, bool, type(None), bson.ObjectId, bson.Int64}
+
+
+def _differs(new: Any, old: Any) -> bool:
+    """Whether two values differ as MongoDB compares them for an update: byte for byte."""
+    kind = type(new)
+    if kind is type(old) and kind in _EXACT_EQUALITY:
+        return new != old
+    return bson.encode({"v": new}) != bson.encode({"v": old})
 
 
 # -- reader side --------------------------------------------------------------------------------

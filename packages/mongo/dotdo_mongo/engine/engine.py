@@ -15,6 +15,7 @@ from typing import Any, Callable
 from dotdo_core import sqlite
 from dotdo_core.names import InvalidName
 from dotdo_core.query_limits import query_limits
+from dotdo_core.shard import ShardBusy
 from dotdo_core.store import Store
 
 from ..storage import TXN, DbStorage, database_names, decode, ns_name
@@ -84,8 +85,13 @@ class Engine:
         self._tenants: dict[str, Engine] = {}
         self.cursors = Cursors()
         self.sessions = Sessions()
-        self.transactions = Transactions()
+        # Every synchronous step of a command holds the gate (see gate.py); one per directory's
+        # engine, shared by its tenants (they share the shards of one store).
+        self.gate: threading.RLock = root.gate if root is not None else threading.RLock()
+        self.loop: asyncio.AbstractEventLoop | None = None  # the server loop commands wait on
+        self.transactions = Transactions(self.gate)
         self._retry_writes = 0
+        self._retry_numbers: dict[bytes, tuple[int, float]] = {}  # session id -> (txnNumber, when) committed here
         self._last_optime = Timestamp(0, 0)
         self._dbs: dict[str, DbStorage] = {}
         self._colls: dict[tuple[str, str], tuple[tuple, Collection]] = {}
@@ -110,6 +116,10 @@ class Engine:
                     raise MongoError(73, f"Invalid database name: '{name}' ({e.reason})") from None
         return dbs
 
+    def commits(self) -> int:
+        """Commits that changed something, summed over the databases this engine has opened."""
+        return sum(dbs.base_shard.commits for dbs in list(self._dbs.values()))
+
     def database_names(self) -> list[str]:
         return database_names(self.store, self.tenant)
 
@@ -122,7 +132,19 @@ class Engine:
             engine = root._tenants.get(tenant)
             if engine is None:
                 engine = root._tenants[tenant] = Engine(root.store, tenant, root)
+                if root.loop is not None:
+                    engine.attach(root.loop)
         return engine
+
+    def attach(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Make `loop` the one this engine's waiting commands and timers run on (the server
+        runtime's loop; the first one attached stays)."""
+        if self.loop is not None:
+            return
+        self.loop = loop
+        self.transactions.loop = loop
+        for tenant in list(self._tenants.values()):
+            tenant.attach(loop)
 
     def forget_database(self, name: str) -> None:
         with self._lock:
@@ -216,6 +238,8 @@ class Engine:
             # The write rolled back; mongod names the condition OutOfDiskSpace. The connection stays.
             return MongoError(14031, "Errors writing to the data directory: database or disk is full; "
                                      "the write was not applied").reply()
+        except ShardBusy:
+            raise  # a served command asked not to wait for the lock: its connection retries it
         except sqlite.BusyError:
             return MongoError(24, "the data directory is locked by another process (SQLite busy timeout); "
                                   "the write was not applied").reply()
@@ -306,21 +330,30 @@ class Engine:
         dbs = self.database(ctx.db, create=ctx.name != "delete")
         if dbs is None:  # a delete on a database that does not exist deletes nothing, retried or not
             return self._execute(handler, ctx)
+        key = bytes(sid)
+        number = int(number)
         with dbs.shard.write() as tx:
-            row = tx.execute("SELECT txn, reply FROM _mongo_retry WHERE lsid = ?", (bytes(sid),)).fetchone()
-            if row is not None and row[0] == number:
-                return decode(row[1])
-            if row is not None and row[0] > number:
-                raise MongoError(225, f"Retryable write with txnNumber {number} is prohibited on session because a "
-                                      f"newer retryable write with txnNumber {row[0]} has already started on this "
-                                      f"session.")
+            # The newest txnNumber this engine committed for the session: a higher number is a new
+            # write (a session's writes come from one client, through one server), so the stored
+            # record need not be read; a lower or equal one (a retry) reads it.
+            known = self._retry_numbers.get(key)
+            if known is None or known[0] >= number:
+                row = tx.execute("SELECT txn, reply FROM _mongo_retry WHERE lsid = ?", (key,)).fetchone()
+                if row is not None and row[0] == number:
+                    return decode(row[1])
+                if row is not None and row[0] > number:
+                    raise MongoError(225, f"Retryable write with txnNumber {number} is prohibited on session because "
+                                          f"a newer retryable write with txnNumber {row[0]} has already started on "
+                                          f"this session.")
             reply = self._execute(handler, ctx)
             now = time.time()
             tx.execute("INSERT OR REPLACE INTO _mongo_retry(lsid, txn, reply, at) VALUES (?, ?, ?, ?)",
-                       (bytes(sid), int(number), bson.encode(reply), now))
+                       (key, number, bson.encode(reply), now))
+            tx.after_commit(lambda: self._retry_numbers.__setitem__(key, (number, now)))
             self._retry_writes += 1
             if self._retry_writes % 1000 == 0:  # records of sessions that have expired
                 tx.execute("DELETE FROM _mongo_retry WHERE at < ?", (now - TIMEOUT_S,))
+                self._retry_numbers = {k: v for k, v in self._retry_numbers.items() if v[1] >= now - TIMEOUT_S}
         return reply
 
     def _blocked(self, ctx: Ctx) -> bool:

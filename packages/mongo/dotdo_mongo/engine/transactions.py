@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from contextlib import contextmanager
 from typing import Any, Iterator
 
@@ -31,6 +32,7 @@ from dotdo_core.shard import Tx
 
 from ..storage import DbStorage
 from .errors import MongoError
+from .gate import call_on, on_loop
 
 log = logging.getLogger("dotdo.mongo")
 LIFETIME_S = 60.0
@@ -127,7 +129,7 @@ class Txn:
     def _end(self, state: str) -> None:
         self.state = state
         if self.timer is not None:
-            self.timer.cancel()
+            call_on(self.owner.loop, self.timer.cancel)
             self.timer = None
         writer, tx, bound = self.conn, self.tx, self.dbs
         self.conn = self.tx = None
@@ -191,18 +193,19 @@ class TxnShard:
 class Transactions:
     """Every session's current transaction, and which shard each writing transaction holds."""
 
-    def __init__(self) -> None:
+    def __init__(self, gate: threading.RLock) -> None:
         self.by_session: dict[bytes, Txn] = {}
         self.holders: dict[str, Txn] = {}
         self._waiters: list[asyncio.Future] = []
+        self.gate = gate
+        self.loop: asyncio.AbstractEventLoop | None = None  # where waits and the lifetime reaper run
 
     def release(self, dbs: DbStorage | None, txn: Txn) -> None:
         if dbs is not None and self.holders.get(dbs.key) is txn:
             del self.holders[dbs.key]
         waiters, self._waiters = self._waiters, []
         for w in waiters:
-            if not w.done():
-                w.set_result(None)
+            call_on(w.get_loop(), _wake, w)
 
     def held(self, key: str | None) -> bool:
         """Whether a transaction holds the database of namespace `key` (None: any database)."""
@@ -262,17 +265,29 @@ class Transactions:
         return current
 
     def _arm_timer(self, txn: Txn) -> None:
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            return  # called outside the server's loop (engine used directly): no reaper to arm
-        txn.timer = loop.call_later(LIFETIME_S, self._expire, txn)
+        if self.loop is None:
+            return  # the engine used directly, not served: no loop, no reaper to arm
+        if on_loop(self.loop):
+            txn.timer = self.loop.call_later(LIFETIME_S, self._expire, txn)
+        else:  # an in-process command on a user thread: the loop arms it
+            self.loop.call_soon_threadsafe(self._arm_on_loop, txn)
+
+    def _arm_on_loop(self, txn: Txn) -> None:
+        with self.gate:
+            if txn.state == "in_progress" and txn.timer is None:
+                txn.timer = self.loop.call_later(LIFETIME_S, self._expire, txn)
 
     def _expire(self, txn: Txn) -> None:
-        if txn.state == "in_progress":
-            log.info("mongo: aborting transaction %s after %ss", txn.number, LIFETIME_S)
-            txn.timer = None
-            txn.abort("it exceeded its lifetime limit")
+        with self.gate:
+            if txn.state == "in_progress":
+                log.info("mongo: aborting transaction %s after %ss", txn.number, LIFETIME_S)
+                txn.timer = None
+                txn.abort("it exceeded its lifetime limit")
+
+
+def _wake(waiter: asyncio.Future) -> None:
+    if not waiter.done():
+        waiter.set_result(None)
 
 
 def check_read_concern(rc: Any) -> None:

@@ -71,7 +71,8 @@ def schedule(engine, loop) -> None:
 
     def tick() -> None:
         try:
-            purge_expired(engine)
+            with engine.gate:
+                purge_expired(engine)
         except Exception:  # a failed pass must not stop the monitor; the next pass retries
             log.exception("mongo: TTL monitor pass failed")
         loop.call_later(TTL_MONITOR_SLEEP_SECS, tick)

@@ -1,8 +1,9 @@
 """One client connection: reassembles frames from the byte stream and answers each command.
 
-Commands run on the loop thread, one at a time per process (a shard serialises writes anyway,
-and the SQLite work releases the GIL). A frame that cannot be a valid message closes this
-connection only; a message whose BSON is invalid gets MongoDB's error reply."""
+Each command runs under its engine's gate (engine/gate.py), one at a time per engine whichever
+thread it arrives on: the loop thread for served connections, a user thread for the in-process
+transport (inprocess.py). A frame that cannot be a valid message closes this connection only; a
+message whose BSON is invalid gets MongoDB's error reply."""
 from __future__ import annotations
 
 import asyncio
@@ -14,8 +15,10 @@ from dotdo_core import auth
 
 from ..engine import ttl
 from ..engine.engine import Engine
+from ..engine.gate import drive
 from ..engine.errors import MongoError
 from . import wire
+from .lock_waits import run_served
 
 log = logging.getLogger("dotdo.mongo")
 _ids = itertools.count(1)
@@ -37,14 +40,23 @@ class MongoConnection(asyncio.Protocol):
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]
+        self.started(asyncio.get_running_loop())
+
+    def started(self, loop: asyncio.AbstractEventLoop) -> None:
+        """The connection is open; its engine waits and keeps timers on `loop`."""
         self.auth_required = auth.has_users(self.engine.store)
-        ttl.schedule(self.engine, asyncio.get_running_loop())
+        self.engine.attach(loop)
+        self._schedule_ttl()
+
+    def _schedule_ttl(self) -> None:
+        loop = self.engine.loop
+        loop.call_soon_threadsafe(ttl.schedule, self.engine, loop)
 
     def authenticated(self, user) -> None:
         """Switch this connection to `user`'s tenant after a successful exchange."""
         self.user = user
         self.engine = self.engine.for_tenant(user.tenant)
-        ttl.schedule(self.engine, asyncio.get_running_loop())
+        self._schedule_ttl()
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.transport = None
@@ -90,7 +102,8 @@ class MongoConnection(asyncio.Protocol):
                 flags, body = wire.parse_msg(frame)
             except wire.InvalidBSONError as e:
                 return wire.reply_msg(rid, request_id, MongoError(22, f"invalid BSON in message: {e}").reply())
-            reply = self.engine.run(body, self)
+            with self.engine.gate:
+                reply = self._run(body)
             if inspect.isawaitable(reply):
                 self._pending(reply, rid, request_id, not flags & wire.MORE_TO_COME)
                 return None
@@ -108,31 +121,48 @@ class MongoConnection(asyncio.Protocol):
                 if "$query" in query:
                     query = query["$query"]
                 query.setdefault("$db", name[: -len(".$cmd")])
-                reply = self.engine.run(query, self)
+                with self.engine.gate:
+                    reply = self._run(query)
+                if inspect.isawaitable(reply):
+                    reply.close()  # legacy OP_QUERY commands are answered at once, never queued
+                    reply = MongoError(24, "the data directory is locked by another process; retry").reply()
             return wire.reply_query(rid, request_id, reply)
         if opcode == wire.OP_COMPRESSED:
             raise wire.ProtocolError("OP_COMPRESSED received but no compressor was negotiated")
         raise wire.ProtocolError(f"unsupported opcode {opcode}")
 
+    def _run(self, body: dict):
+        """The command's reply, or a coroutine for one that waits (see lock_waits.py)."""
+        return run_served(self.engine, body, self)
+
     def _pending(self, reply, rid: int, request_id: int, answer: bool) -> None:
         """A command that waits (a change stream getMore): later frames wait behind it, so replies
         keep their order."""
         self.waiting = True
+        engine = self.engine
 
         async def finish() -> None:
             try:
-                out = await reply
+                out = await drive(engine.gate, reply)
                 if answer and self.transport is not None:
                     self.transport.write(wire.reply_msg(rid, request_id, out))
             except Exception:
                 log.exception("mongo: waiting command failed unexpectedly")
+                self.waiting = False
                 self._abort("internal error")
                 return
-            finally:
-                self.waiting = False
-            self._drain()
+            self._resume()
 
-        self.task = asyncio.get_running_loop().create_task(finish())
+        self._spawn(finish())
+
+    def _spawn(self, waiting) -> None:
+        """Run the coroutine that finishes a waiting command on the engine's loop."""
+        self.task = asyncio.get_running_loop().create_task(waiting)
+
+    def _resume(self) -> None:
+        """A waiting command was answered: answer the frames that arrived behind it."""
+        self.waiting = False
+        self._drain()
 
     def _abort(self, why: str) -> None:
         log.info("mongo: closing connection %s: %s", self.id, why)

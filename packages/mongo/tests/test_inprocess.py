@@ -1,0 +1,183 @@
+"""The sync MongoClient talks to its engine in-process: what a user relies on still holds —
+threads, transactions, change streams, cursors, and other processes' or servers' writes."""
+from __future__ import annotations
+
+import threading
+import time
+
+import pymongo
+import pytest
+from pymongo.errors import OperationFailure
+
+from dotdo_core.runtime import Runtime
+from dotdo_core.store import Store
+from dotdo_mongo import MongoClient, transport
+from dotdo_mongo.server import front
+
+
+@pytest.fixture
+def client(tmp_path):
+    c = MongoClient(data=str(tmp_path))
+    yield c
+    c.close()
+
+
+def test_the_client_is_bound_in_process_not_over_tcp(client):
+    assert transport.available()
+    client.admin.command("ping")
+    host, _ = client.address
+    assert host.endswith(transport.SUFFIX)
+
+
+def test_it_is_a_one_member_replica_set_so_writes_are_retryable(client):
+    hello = client.admin.command("hello")
+    assert hello["setName"] and hello["isWritablePrimary"]
+    with client.start_session() as s:
+        client.db.c.insert_one({"_id": 1}, session=s)
+        assert s._transaction_id > 0  # pymongo numbered the write: it may retry it
+
+
+def test_two_threads_write_and_read_one_collection(client):
+    coll = client.db.c
+    errors: list[BaseException] = []
+
+    def work(base: int) -> None:
+        try:
+            for i in range(200):
+                coll.insert_one({"_id": base + i, "t": base})
+                assert coll.find_one({"_id": base + i})["t"] == base
+                coll.update_one({"_id": base + i}, {"$inc": {"n": 1}})
+        except BaseException as e:  # noqa: BLE001 - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=work, args=(b,)) for b in (0, 10_000)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert coll.count_documents({}) == 400
+    assert coll.count_documents({"n": 1}) == 400
+
+
+def test_a_transaction_commits_when_its_commands_come_from_different_threads(client):
+    coll = client.db.c
+    coll.insert_one({"_id": "seed"})
+    with client.start_session() as s:
+        s.start_transaction()
+        coll.insert_one({"_id": "a"}, session=s)
+        other = threading.Thread(target=lambda: coll.insert_one({"_id": "b"}, session=s))
+        other.start()
+        other.join()
+        assert coll.find_one({"_id": "a"}) is None  # not visible outside before commit
+        s.commit_transaction()
+    assert sorted(d["_id"] for d in coll.find()) == ["a", "b", "seed"]
+
+
+def test_a_write_outside_a_transaction_waits_for_it_then_applies(client):
+    coll = client.db.c
+    coll.insert_one({"_id": 0})
+    s = client.start_session()
+    s.start_transaction()
+    coll.insert_one({"_id": "in-txn"}, session=s)
+    done = threading.Event()
+
+    def outside() -> None:
+        coll.insert_one({"_id": "outside"})
+        done.set()
+
+    t = threading.Thread(target=outside)
+    t.start()
+    assert not done.wait(0.3)  # queued behind the transaction's hold on the shard
+    s.commit_transaction()
+    assert done.wait(10)
+    t.join()
+    s.end_session()
+    assert coll.count_documents({}) == 3
+
+
+def test_an_abandoned_transaction_is_aborted_by_the_lifetime_reaper(tmp_path, monkeypatch):
+    from dotdo_mongo.engine import transactions
+
+    monkeypatch.setattr(transactions, "LIFETIME_S", 0.2)
+    c = MongoClient(data=str(tmp_path))
+    coll = c.db.c
+    coll.insert_one({"_id": 0})
+    s = c.start_session()
+    s.start_transaction()
+    coll.insert_one({"_id": 1}, session=s)
+    time.sleep(0.6)
+    with pytest.raises(OperationFailure) as e:
+        s.commit_transaction()
+    assert e.value.code == 251  # NoSuchTransaction: the reaper aborted it
+    coll.insert_one({"_id": 2})  # the shard is free again
+    assert sorted(d["_id"] for d in coll.find()) == [0, 2]
+    c.close()
+
+
+def test_a_change_stream_waiting_in_one_thread_sees_another_threads_write(client):
+    coll = client.db.c
+    coll.insert_one({"_id": 0})
+    with coll.watch(max_await_time_ms=5000) as stream:
+        writer = threading.Timer(0.2, lambda: coll.insert_one({"_id": 1, "x": "hello"}))
+        writer.start()
+        started = time.monotonic()
+        change = stream.try_next()
+        while change is None and time.monotonic() - started < 10:
+            change = stream.try_next()
+        writer.join()
+    assert change["operationType"] == "insert"
+    assert change["fullDocument"] == {"_id": 1, "x": "hello"}
+
+
+def test_a_cursor_fetches_later_batches_with_getmore(client):
+    coll = client.db.c
+    coll.insert_many([{"_id": i} for i in range(250)])
+    cursor = coll.find().sort("_id", 1).batch_size(50)
+    assert [d["_id"] for d in cursor] == list(range(250))
+    assert cursor.retrieved == 250
+
+
+def test_a_served_client_and_an_in_process_client_see_each_others_writes(tmp_path):
+    store = Store(str(tmp_path))
+    runtime = Runtime(store).start()
+    try:
+        port = runtime.listen(front, host="127.0.0.1", port=0).port
+        served = pymongo.MongoClient("127.0.0.1", port, directConnection=True)
+        local = MongoClient(data=str(tmp_path))
+        served.db.c.insert_one({"_id": "from-server"})
+        assert local.db.c.find_one({"_id": "from-server"}) == {"_id": "from-server"}
+        local.db.c.insert_one({"_id": "in-process"})
+        assert served.db.c.find_one({"_id": "in-process"}) == {"_id": "in-process"}
+        served.close()
+        local.close()
+    finally:
+        runtime.stop()
+
+
+def test_other_hosts_still_reach_pymongos_own_sockets(client):
+    transport.available()
+    other = pymongo.MongoClient("127.0.0.1", 1, directConnection=True, serverSelectionTimeoutMS=200)
+    with pytest.raises(pymongo.errors.ServerSelectionTimeoutError):
+        other.admin.command("ping")  # nothing listens on port 1: a real connection was attempted
+    other.close()
+
+
+def test_an_error_is_pymongos_own_exception(client):
+    client.db.c.insert_one({"_id": 1})
+    with pytest.raises(pymongo.errors.DuplicateKeyError):
+        client.db.c.insert_one({"_id": 1})
+
+
+def test_a_pymongo_without_the_seam_falls_back_to_the_embedded_server_with_a_warning(tmp_path, monkeypatch, caplog):
+    import pymongo.network_layer
+
+    # A release that moved the socket wrapper away (pymongo's own modules hold their own reference).
+    monkeypatch.setattr(transport, "_installed", None)
+    monkeypatch.delattr(pymongo.network_layer, "NetworkingInterface")
+    c = MongoClient(data=str(tmp_path))
+    c.db.c.insert_one({"_id": 1})
+    assert c.address[0] == "127.0.0.1"
+    assert c.db.c.find_one() == {"_id": 1}
+    assert any("no in-process seam" in r.getMessage() for r in caplog.records)
+    c.close()
