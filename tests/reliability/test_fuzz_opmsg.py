@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from dotdo_core import Runtime, Store
 from dotdo_mongo.server import front
 
-from .support import GENERIC_MUTATIONS, fuzz_long_tier, mutate_bytes
+from .support import GENERIC_MUTATIONS, byte_variant, fuzz_long_tier, mutate_bytes
 
 OP_MSG, OP_QUERY, OP_REPLY = 2013, 2004, 1
 SEEDED = [{"_id": i, "name": f"n{i}", "tags": ["a", i], "sub": {"k": i * 1.5}} for i in range(30)]
@@ -154,7 +154,7 @@ def test_fuzz_long_tier(server):
         for frame in exchange(port, data):
             check_reply(frame)
 
-    tried = fuzz_long_tier(inputs, one, lambda: check_healthy(client))
+    tried = fuzz_long_tier(inputs, one, lambda: check_healthy(client), variants=3, derive=byte_variant)
     check_healthy(client)
     print(f"OP_MSG fuzz inputs tried: {tried}")
 

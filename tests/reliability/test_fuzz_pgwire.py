@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from dotdo_core import Runtime, Store
 from dotdo_postgres.server import front
 
-from .support import fuzz_long_tier, mutate_bytes
+from .support import byte_variant, fuzz_long_tier, mutate_bytes
 
 SEEDED = [(i, f"row {i}", i * 1.5) for i in range(20)]
 SQL = [
@@ -163,7 +163,8 @@ def test_fuzzed_input_gets_a_postgres_error_or_a_close_and_never_harms_other_con
 @pytest.mark.timeout(0)
 def test_fuzz_long_tier(server):
     port, client = server
-    tried = fuzz_long_tier(inputs, lambda data: check_reply(exchange(port, data)), lambda: check_healthy(client))
+    tried = fuzz_long_tier(inputs, lambda data: check_reply(exchange(port, data)), lambda: check_healthy(client),
+                           variants=3, derive=byte_variant)
     check_healthy(client)
     print(f"pgwire fuzz inputs tried: {tried}")
 
