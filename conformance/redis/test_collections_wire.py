@@ -98,3 +98,28 @@ def test_collection_errors_on_the_wire(wire, command, error):
     for args in SETUP:
         w.call(*args)
     assert w.call(*command) == error
+
+
+def test_blocked_connections_are_served_in_the_order_they_blocked(wire):
+    import threading
+    import time
+
+    pusher = wire()
+    waiters = [wire() for _ in range(4)]
+    got: dict[int, bytes] = {}
+
+    def wait(i: int) -> None:
+        got[i] = waiters[i].call("BLPOP", "fifo", "5")
+
+    threads = []
+    for i in range(4):
+        t = threading.Thread(target=wait, args=(i,))
+        t.start()
+        threads.append(t)
+        time.sleep(0.1)  # each blocks before the next
+    for j in range(4):
+        pusher.call("RPUSH", "fifo", f"item{j}")
+        time.sleep(0.05)
+    for t in threads:
+        t.join()
+    assert [got[i] for i in range(4)] == [b"*2\r\n$4\r\nfifo\r\n$5\r\nitem%d\r\n" % j for j in range(4)]

@@ -518,3 +518,24 @@ def test_blocking_pops_in_scripts(r):
     assert r.eval("return redis.call('BLMPOP', 0, 1, KEYS[1], 'LEFT')", 1, "nokey") is None
     r.rpush("q", "v")
     assert r.eval("return redis.call('BLMPOP', 0, 1, KEYS[1], 'LEFT')", 1, "q") == [b"q", [b"v"]]
+
+
+def test_blocked_clients_are_served_in_the_order_they_blocked(client):
+    pusher = client()
+    got: dict[int, tuple] = {}
+
+    def wait(i: int) -> None:
+        got[i] = client().blpop("fifo", timeout=5)
+
+    threads = []
+    for i in range(4):
+        t = threading.Thread(target=wait, args=(i,))
+        t.start()
+        threads.append(t)
+        time.sleep(0.1)  # each blocks before the next
+    for j in range(4):
+        pusher.rpush("fifo", f"item{j}")
+        time.sleep(0.05)
+    for t in threads:
+        t.join()
+    assert [got[i] for i in range(4)] == [(b"fifo", f"item{j}".encode()) for j in range(4)]

@@ -37,6 +37,7 @@ class ChangeFeed:
         self._async_waiters: set[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = set()
         self._emitted = 0
         self.waiters = 0  # threads/tasks in pulse(): commits notify only when someone listens
+        self.commits = 0  # notified commits in this process: waiters woken by one commit share one look
 
     # -- writer side -------------------------------------------------------
     def _append(self, conn, channel: str, payload: bytes | None) -> int:
@@ -50,6 +51,7 @@ class ChangeFeed:
         return conn.last_insert_rowid()
 
     def _committed(self) -> None:
+        self.commits += 1
         with self._cond:
             self._cond.notify_all()
         for loop, event in list(self._async_waiters):

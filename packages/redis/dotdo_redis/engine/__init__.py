@@ -139,6 +139,11 @@ class Engine:
         self.sessions: "weakref.WeakSet[Session]" = weakref.WeakSet()
         self.started = time.time()
         self.extensions: dict[str, Any] = {}  # per-engine state of command families (pubsub hub, scripts ...)
+        # In-process threads blocked in BLPOP & co., oldest first, and what a sweep served them.
+        self._waiting: dict[object, tuple[Session, list[bytes], Any]] = {}
+        self._served: dict[object, Any] = {}
+        self._waiting_lock = threading.Lock()
+        self._swept: dict[int, tuple[int, float]] = {}
         _live_engines.add(self)
         _ensure_expirer()
 
@@ -179,24 +184,49 @@ class Engine:
             return RedisError(f"ERR internal error in '{argv[0].decode('utf-8', 'replace')}': {type(e).__name__}")
 
     def execute_blocking(self, session: Session, argv: list[bytes]) -> Any:
-        """`execute`, waiting in this thread while the command is Blocked."""
+        """`execute`, waiting in this thread while the command is Blocked. Waiting threads are
+        served oldest first, as Redis serves its blocked clients (see `_sweep`)."""
         reply = self.execute(session, argv)
         if not isinstance(reply, Blocked):
             return reply
         deadline = None if reply.timeout is None else time.monotonic() + reply.timeout
         feed = self.ns.shards[reply.shard_index].changes
+        me = object()
+        with self._waiting_lock:
+            self._waiting[me] = (session, argv, feed)
         poll = 0.001
-        while isinstance(reply, Blocked):
-            remaining = None if deadline is None else deadline - time.monotonic()
-            if remaining is not None and remaining <= 0:
-                return reply.timeout_reply
-            feed.pulse(poll if remaining is None else min(poll, remaining))
-            poll = min(poll * 2, POLL_MAX)
-            timeout_reply = reply.timeout_reply
-            reply = self.execute(session, argv)
-            if isinstance(reply, Blocked):
-                reply.timeout_reply = timeout_reply
-        return reply
+        try:
+            while me not in self._served:
+                remaining = None if deadline is None else deadline - time.monotonic()
+                if remaining is not None and remaining <= 0:
+                    break
+                feed.pulse(poll if remaining is None else min(poll, remaining))
+                poll = min(poll * 2, POLL_MAX)
+                self._sweep(feed)
+        finally:
+            with self._waiting_lock:
+                self._waiting.pop(me, None)
+                # a reply a sweep served just as the wait timed out stands: its pop happened
+                served = self._served.pop(me, reply)
+        return reply.timeout_reply if served is reply else served
+
+    def _sweep(self, feed: Any) -> None:
+        """Re-run the threads' commands blocked on `feed`'s shard, oldest first. Every waiter wakes
+        on the same commit: the first to look serves them all; another process's commits, which
+        wake no one, are looked for at most every POLL_MAX / 2."""
+        with self._waiting_lock:
+            now = time.monotonic()
+            last = self._swept.get(id(feed))
+            if last is not None and last[0] == feed.commits and now - last[1] < POLL_MAX / 2:
+                return
+            self._swept[id(feed)] = (feed.commits, now)
+            for key, (session, argv, waiting_feed) in list(self._waiting.items()):
+                if waiting_feed is not feed:
+                    continue
+                reply = self.execute(session, argv)
+                if not isinstance(reply, Blocked):
+                    del self._waiting[key]
+                    self._served[key] = reply
 
     def execute_batch(self, session: Session, argvs: list[list[bytes]]) -> list[Any]:
         """A pipeline: every command in order, one commit per shard touched. A blocking command

@@ -55,6 +55,9 @@ class RespServer:
         self.block_capped = RedisError(
             f"ERR blocking wait exceeded the server's max-blocking-wait of {self.max_block:g} seconds") if self.max_block else None
         self.lock_waits = LockWaits(self)
+        # Blocked commands in the order they blocked (BLPOP ...): Redis serves the oldest first.
+        self.waiting: dict["RespConnection", tuple[list[bytes], Any]] = {}
+        self._swept: dict[int, tuple[int, float]] = {}
 
     def engine_for(self, tenant: str) -> Engine:
         """The engine of a tenant's namespace (`tenant/redis`), with this server's shard count."""
@@ -93,6 +96,24 @@ class RespServer:
                 conn.moved = False
                 if conn.queue and conn.blocked is None and not conn.closing:
                     self.schedule(conn)
+
+    def sweep(self, feed: Any) -> None:
+        """Re-run the commands blocked on `feed`'s shard, oldest first, so the client that blocked
+        first is served first (as in Redis). Every waiter wakes on the same commit: the first to
+        wake serves them all, the others find nothing new (another process's commits, which wake
+        no one, are looked for at most every POLL_MAX / 2)."""
+        now = asyncio.get_running_loop().time()
+        last = self._swept.get(id(feed))
+        if last is not None and last[0] == feed.commits and now - last[1] < POLL_MAX / 2:
+            return
+        self._swept[id(feed)] = (feed.commits, now)
+        for conn, (argv, conn_feed) in list(self.waiting.items()):
+            if conn_feed is not feed or conn.blocked is None or conn.closing:
+                continue
+            reply = conn.engine.execute(conn.session, argv)
+            if not isinstance(reply, Blocked):
+                self.waiting.pop(conn, None)
+                conn.resolve(reply)
 
     def run_without_lock_wait(self, engine: Engine, conn: "RespConnection") -> None:
         """A connection that waited the whole busy timeout for another process's lock: its writes fail now."""
@@ -309,20 +330,31 @@ class RespConnection(asyncio.Protocol):
         if capped:  # a client may not hold a connection and a waiter past the server's limit
             deadline = self.loop.time() + cap
         feed = self.engine.ns.shards[first.shard_index].changes
+        waiting = self.server.waiting
+        waiting[self] = (argv, feed)
         poll = 0.001
-        reply: Any = first
         try:
-            while isinstance(reply, Blocked):
+            while True:
                 remaining = None if deadline is None else deadline - self.loop.time()
                 if remaining is not None and remaining <= 0:
                     reply = self.server.block_capped if capped else first.timeout_reply
                     break
                 await feed.pulse_async(poll if remaining is None else min(poll, remaining))
                 poll = min(poll * 2, POLL_MAX)
-                reply = self.engine.execute(self.session, argv)
+                self.server.sweep(feed)
+                if self.blocked is None:  # served by the sweep (this one or another waiter's)
+                    return
         except asyncio.CancelledError:
             return
-        self.blocked = None
+        finally:
+            waiting.pop(self, None)
+        self.resolve(reply)
+
+    def resolve(self, reply: Any) -> None:
+        """The blocked command's reply (a sweep found data, or the wait timed out)."""
+        task, self.blocked = self.blocked, None
+        if task is not None and task is not asyncio.current_task():
+            task.cancel()  # it sleeps in pulse_async; its reply goes out now
         self.add_reply(reply)
         self.flush()
         if self.queue and not self.closing:
