@@ -394,6 +394,7 @@ CASES: list[Case] = [
     ("minus_of_an_array_does_not_exist", [], "SELECT - ARRAY[1, 2, 3] @> ARRAY[2]", None),
     ("minus_of_a_timestamp_does_not_exist", [], "SELECT date_trunc('month', - now())", None),
     ("generate_series_with_parameters", [], "SELECT g FROM generate_series(%s::int, %s::int) g", (2, 4)),
+    ("over_on_a_plain_function", [], "SELECT upper('a') OVER ()", None),
     ("has_key_operator_on_an_integer_does_not_exist", USERS, "SELECT id FROM users WHERE id ? 1", None),
     ("has_key_operator_with_an_integer_key_does_not_exist", DOCS, "SELECT id FROM docs WHERE body ? 1", None),
     ("jsonb_build_object", [], "SELECT jsonb_build_object('a', 1, 'b', 'x')", None),

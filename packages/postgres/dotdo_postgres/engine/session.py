@@ -604,6 +604,9 @@ _SQLITE_ERRORS: list[tuple[re.Pattern, Callable[[re.Match, Plan], PgError]]] = [
      lambda m, p: PgError("42883", f"function {m.group(1).lower()} does not exist with these arguments")),
     (re.compile(r"ambiguous column name: (?:\w+\.)?(\w+)"),
      lambda m, p: PgError("42702", f'column reference "{m.group(1)}" is ambiguous')),
+    (re.compile(r"(\w+)\(\) may not be used as a window function"),
+     lambda m, p: PgError("42809", f"OVER specified, but {_pg_function_name(m.group(1))} is not a window function "
+                                   f"nor an aggregate function")),
     (re.compile(r"no such table: (\S+)"), lambda m, p: PgError("42P01", f'relation "{m.group(1)}" does not exist')),
     (re.compile(r"aggregate functions are not allowed in the GROUP BY clause"),
      lambda m, p: PgError("42803", "aggregate functions are not allowed in GROUP BY")),
@@ -622,6 +625,12 @@ _SQLITE_ERRORS: list[tuple[re.Pattern, Callable[[re.Match, Plan], PgError]]] = [
     (re.compile(r"no such window: (\w+)"), lambda m, p: PgError("42704", f'window "{m.group(1)}" does not exist')),
     (re.compile(r"UNIQUE constraint failed"), lambda m, p: PgError("23505", "duplicate key value violates unique constraint")),
 ]
+
+
+def _pg_function_name(sqlite_name: str) -> str:
+    """The PostgreSQL name of a function as SQLite reports it (dotdo registers pg_<name>)."""
+    name = sqlite_name.lower()
+    return name[3:] if name.startswith("pg_") else name
 
 
 def _quote(name: str) -> str:
