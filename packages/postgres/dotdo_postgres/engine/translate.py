@@ -276,6 +276,14 @@ _GS_TEMPLATE = sqlglot.parse_one(
     read="sqlite")
 
 
+def _check_set_list(items: list[exp.Expression]) -> None:
+    """A SET list is `column = value` items; sqlglot keeps what PostgreSQL's grammar refuses (SET a = 1,
+    (b) or SET v , x): PostgreSQL stops at the stray item."""
+    for e in items:
+        if not isinstance(e, exp.EQ):
+            raise PgError("42601", "syntax error at end of input" if e is items[-1] else 'syntax error at or near ","')
+
+
 class Translator:
     def __init__(self, db: "Database") -> None:
         self.db = db
@@ -975,6 +983,7 @@ class Translator:
             scope.add("excluded", table.col_types())
             scope.hidden.add("excluded")
             sets = []
+            _check_set_list(conflict.expressions)
             for e in conflict.expressions:
                 col = e.this.name
                 node, t = self.rw.rx(e.expression, scope)
@@ -994,11 +1003,8 @@ class Translator:
         if from_ is not None:
             from_.set("this", self._source(from_.this, scope))
         sets = []
+        _check_set_list(stmt.expressions)
         for e in stmt.expressions:
-            if not isinstance(e, exp.EQ):
-                # SET a = 1, (b): PostgreSQL reads "(b)" as the start of "(b) = ..." and stops there
-                raise PgError("42601", "syntax error at end of input" if e is stmt.expressions[-1]
-                              else 'syntax error at or near ","')
             target = e.this
             if not isinstance(target, exp.Column):
                 raise unsupported("multi-column UPDATE SET")
