@@ -126,3 +126,18 @@ def test_psql_query_and_copy_round_trip(library, dsn, tmp_path):
 '''
     assert psql(dsn, r"\copy (SELECT name, email FROM authors ORDER BY id) TO STDOUT WITH (FORMAT csv, HEADER)") == \
         "name,email\nAda,ada@example.com\nGrace,\n"
+
+
+def test_psql_lists_roles_with_their_attributes(dsn):
+    import re
+    out = psql(dsn, r"\du")
+    assert re.search(r"^ postgres\s+\| Superuser, Create role, Create DB, Replication, Bypass RLS\s+\| \{\}$", out, re.M), out
+
+
+def test_psql_lists_tables_and_indexes_with_their_sizes(library, dsn):
+    import re
+    tables = psql(dsn, r"\dt+")
+    for name in ("authors", "books"):
+        assert re.search(rf"^ public\s+\| {name}\s+\| table \| postgres \| permanent\s+\| heap\s+\| \d+ (bytes|kB)\s+\|", tables, re.M), tables
+    indexes = psql(dsn, r"\di+ books_title")
+    assert re.search(r"^ public\s+\| books_title \| index \| postgres \| books \| permanent\s+\| btree\s+\| \d+ (bytes|kB)\s+\|", indexes, re.M), indexes

@@ -306,8 +306,57 @@ def _ident(name: str) -> str:
     return name if name.isidentifier() and name == name.lower() else '"' + name.replace('"', '""') + '"'
 
 
+def relation_size(conn, cat: Catalog, oid: Any) -> int | None:
+    """pg_table_size / pg_relation_size: the bytes SQLite's pages of the table (or index) take."""
+    if not isinstance(oid, int):
+        return None
+    t = _table_of(cat, oid)
+    names: list[str] = []
+    if t is not None:
+        names = [t.name]
+    else:
+        ix = _find_index(cat, oid)
+        if ix is None:
+            return None
+        names = [ix.name]
+        if ix.constraint is not None:  # a PRIMARY KEY / UNIQUE constraint: SQLite's automatic index on its columns
+            for _, name, _, origin, _ in conn.execute(f'PRAGMA index_list("{ix.table.name.replace(chr(34), chr(34) * 2)}")'):
+                cols = [r[2] for r in conn.execute(f'PRAGMA index_info("{name.replace(chr(34), chr(34) * 2)}")')]
+                if origin in ("pk", "u") and cols == list(ix.columns):
+                    names.append(name)
+    row = conn.execute(f"SELECT coalesce(sum(pgsize), 0) FROM dbstat WHERE name IN ({', '.join('?' * len(names))})",
+                       names).fetchone()
+    return row[0]
+
+
+# pg_size_pretty's units: name, the size below which it is used, whether it rounds half up, its bits
+_SIZE_UNITS = [("bytes", 10 * 1024, False, 0), ("kB", 20 * 1024 - 1, True, 10), ("MB", 20 * 1024 - 1, True, 20),
+               ("GB", 20 * 1024 - 1, True, 30), ("TB", 20 * 1024 - 1, True, 40), ("PB", 20 * 1024 - 1, True, 50)]
+
+
+def size_pretty(size: Any) -> str | None:
+    """PostgreSQL's pg_size_pretty(bigint): bytes below 10 kB, then kB/MB/... rounded half up."""
+    if size is None:
+        return None
+    size = int(size)
+    for i, (name, limit, rounds, bits) in enumerate(_SIZE_UNITS):
+        if i + 1 == len(_SIZE_UNITS) or abs(size) < limit:
+            if rounds:
+                size = int((size + (-1 if size < 0 else 1)) / 2)
+            return f"{size} {name}"
+        nxt = _SIZE_UNITS[i + 1]
+        shift = nxt[3] - bits - (1 if nxt[2] else 0) + (1 if rounds else 0)
+        size = int(size / (1 << shift))
+    return None
+
+
 def register(conn, db: "Database") -> None:
     f = conn.create_scalar_function
+    f("pg_table_size", lambda oid: relation_size(db.rconn, db.catalog, oid), 1)
+    f("pg_relation_size", lambda oid, fork="main": relation_size(db.rconn, db.catalog, oid), -1)
+    f("pg_size_pretty", size_pretty, 1, deterministic=True)
+    # COMMENT ON is not supported (it is refused), so no object has a description
+    f("obj_description", lambda oid, catalog=None: None, -1, deterministic=True)
     f("format_type", lambda oid, typmod: format_type(db.catalog, oid, typmod), 2)
     f("pg_get_expr", lambda expr, relid, pretty=False: expr, -1, deterministic=True)
     f("pg_get_indexdef", lambda oid, col=0, pretty=False: indexdef(db.catalog, oid), -1)

@@ -108,7 +108,8 @@ _FUNC_TYPES: dict[str, ColType] = {
     "log": FLOAT8, "sign": None, "clock_timestamp": TIMESTAMPTZ, "statement_timestamp": TIMESTAMPTZ,
     "transaction_timestamp": TIMESTAMPTZ, "to_jsonb": JSONB, "pg_typeof": ColType("regtype"),
     "to_regtype": ColType("regtype"), "pg_table_is_visible": BOOL, "pg_type_is_visible": BOOL,
-    "pg_get_userbyid": ColType("name"), "pg_notify": ColType("text"), "cardinality": INT4,
+    "pg_get_userbyid": ColType("name"), "pg_table_size": ColType("int8"), "pg_relation_size": ColType("int8"),
+    "pg_size_pretty": ColType("text"), "obj_description": ColType("text"), "pg_notify": ColType("text"), "cardinality": INT4,
     "format_type": TEXT, "pg_get_expr": TEXT, "pg_get_indexdef": TEXT, "pg_get_constraintdef": TEXT,
     "pg_encoding_to_char": ColType("name"), "pg_relname": TEXT, "pg_get_serial_sequence": TEXT,
     "pg_collation_is_visible": BOOL,
@@ -694,7 +695,16 @@ def _trunc(rw, e, t, scope):
 
 
 def _array(rw, e, scope):
-    from .arrays import array_type
+    from .arrays import array_type, element
+    if len(e.expressions) == 1 and isinstance(e.expressions[0], (exp.Select, exp.Union, exp.Subquery)):
+        # ARRAY(SELECT ...): the subquery's rows as an array, in its order; no rows is '{}', not NULL
+        inner = e.expressions[0]
+        rows = exp.Subquery(this=inner.this if isinstance(inner, exp.Subquery) else inner,
+                            alias=exp.TableAlias(this=exp.to_identifier("_arr"), columns=[exp.to_identifier("c")]))
+        agg = exp.Subquery(this=exp.select(exp.ArrayAgg(this=exp.column("c", "_arr"))).from_(rows))
+        node, t = rw.rx(agg, scope)
+        elem = element(t) if t is not None else TEXT
+        return fn("coalesce", node, fn("pg_array", lit(ColType(elem.key).spec()))), t
     items, elem = [], None
     for x in e.expressions:
         node, t = rw.rx(x, scope)

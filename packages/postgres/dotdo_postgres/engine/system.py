@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 
 TEXT, INT4, OID, NAME, BOOL = ColType("text"), ColType("int4"), ColType("oid"), ColType("name"), ColType("bool")
 CHAR = ColType("bpchar", (1,))
+TIMESTAMPTZ = ColType("timestamptz")
 PUBLIC_OID, PG_CATALOG_OID, INFO_OID = 2200, 11, 13000
 
 
@@ -146,10 +147,23 @@ def system_relation(tr: "Translator", schema: str, name: str) -> tuple[list[tupl
         return _relation(cols, rows)
     if name == "pg_am":
         return _relation([("oid", OID), ("amname", NAME), ("amtype", CHAR)], [(2, "heap", "t"), (403, "btree", "i")])
-    if name == "pg_roles" or name == "pg_user":
-        key = "rolname" if name == "pg_roles" else "usename"
-        return _relation([("oid", OID), (key, NAME), ("rolsuper" if name == "pg_roles" else "usesuper", BOOL)],
-                         [(10, "postgres", True)])
+    if name in ("pg_roles", "pg_user", "pg_authid"):
+        # postgres (the superuser every unauthenticated session is) and the session's own user; a
+        # tenant's users share its databases, other tenants' users are not listed
+        user = tr.db.session().user
+        roles = [(10, "postgres", True)] + ([(16384 + zlib.crc32(user.encode()) % 1_000_000, user, False)]
+                                            if user and user != "postgres" else [])
+        if name == "pg_user":
+            return _relation([("usename", NAME), ("usesysid", OID), ("usecreatedb", BOOL), ("usesuper", BOOL),
+                              ("userepl", BOOL), ("usebypassrls", BOOL), ("passwd", TEXT), ("valuntil", TIMESTAMPTZ)],
+                             [(n, oid, su, su, su, su, "********", None) for oid, n, su in roles])
+        return _relation([("oid", OID), ("rolname", NAME), ("rolsuper", BOOL), ("rolinherit", BOOL),
+                          ("rolcreaterole", BOOL), ("rolcreatedb", BOOL), ("rolcanlogin", BOOL),
+                          ("rolreplication", BOOL), ("rolconnlimit", INT4), ("rolpassword", TEXT),
+                          ("rolvaliduntil", TIMESTAMPTZ), ("rolbypassrls", BOOL)],
+                         [(oid, n, su, True, su, su, True, su, -1, "********", None, su) for oid, n, su in roles])
+    if name == "pg_auth_members":
+        return _relation([("roleid", OID), ("member", OID), ("grantor", OID), ("admin_option", BOOL)], [])
     if name == "pg_settings":
         from .utility import SETTINGS
         cols = [("name", TEXT), ("setting", TEXT)]
