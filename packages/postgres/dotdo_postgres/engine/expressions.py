@@ -718,14 +718,26 @@ def _array(rw, e, scope):
     return fn("pg_array", lit(ColType(elem.key).spec()), *items), array_type(ColType(elem.key))
 
 
-def _array_op(name: str, swap: bool = False):
+def _array_op(name: str, op: str, swap: bool = False):
     def rule(rw, e, t, scope):
         from .arrays import is_array
         a, b = t.get("this"), t.get("expression")
+        if name == "pg_arr_contains" and a is not None and a.key in ("json", "jsonb"):
+            return fn("pg_json_contains", e.this, e.expression), BOOL
         if not (is_array(a) or is_array(b)):
-            if name == "pg_arr_contains" and a is not None and a.key in ("json", "jsonb"):
-                return fn("pg_json_contains", e.this, e.expression), BOOL
             raise unsupported(f"this operator on {(a or b or TEXT).display()}")
+        # an untyped literal beside an array is read as that array type ('{1,2}' @> ARRAY[1])
+        if a is not None and a.key == "unknown" and is_array(b):
+            e.set("this", fn("pg_in", lit(ColType(b.key).spec()), e.this))
+            a = b
+        elif b is not None and b.key == "unknown" and is_array(a):
+            e.set("expression", fn("pg_in", lit(ColType(a.key).spec()), e.expression))
+            b = a
+        if (a is not None and not is_array(a) and a.key != "unknown") or \
+                (b is not None and not is_array(b) and b.key != "unknown"):
+            raise PgError("42883", f"operator does not exist: {a.display() if a else 'unknown'} {op} "
+                                   f"{b.display() if b else 'unknown'}",
+                          hint="No operator matches the given name and argument types. You might need to add explicit type casts.")
         args = (e.expression, e.this) if swap else (e.this, e.expression)
         return fn(name, *args), BOOL
     return rule
@@ -835,8 +847,8 @@ _RULES: dict[type, Callable] = {
     exp.Coalesce: _coalesce, exp.Case: _case, exp.If: _case,
     exp.CurrentTimestamp: _now, exp.CurrentDate: _current_date, exp.CurrentUser: _current_user,
     exp.JSONExtract: _json_get, exp.JSONExtractScalar: _json_text, exp.JSONBExtract: _json_path,
-    exp.JSONBExtractScalar: _json_path_text, exp.ArrayContainsAll: _array_op("pg_arr_contains"),
-    exp.ArrayContainedBy: _array_op("pg_arr_contains", swap=True), exp.ArrayOverlaps: _array_op("pg_arr_overlaps"),
+    exp.JSONBExtractScalar: _json_path_text, exp.ArrayContainsAll: _array_op("pg_arr_contains", "@>"),
+    exp.ArrayContainedBy: _array_op("pg_arr_contains", "<@", swap=True), exp.ArrayOverlaps: _array_op("pg_arr_overlaps", "&&"),
     exp.Bracket: _bracket, exp.ArrayAgg: _array_agg, exp.ArraySize: _array_size, exp.JSONBContains: _contains,
     exp.JSONBContainsTopKey: _has_key,
     exp.RegexpLike: _regex(""), exp.RegexpILike: _regex("i"),

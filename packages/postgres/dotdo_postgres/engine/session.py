@@ -622,7 +622,7 @@ _SQLITE_ERRORS: list[tuple[re.Pattern, Callable[[re.Match, Plan], PgError]]] = [
     (re.compile(r"incomplete input"), lambda m, p: PgError("42601", "syntax error at end of input")),
     (re.compile(r"row value misused"), lambda m, p: PgError("42601", "row expressions are not supported here")),
     (re.compile(r"no tables specified"), lambda m, p: PgError("42601", "SELECT * with no tables specified is not valid")),
-    (re.compile(r"no such window: (\w+)"), lambda m, p: PgError("42704", f'window "{m.group(1)}" does not exist')),
+    (re.compile(r"no such window: (\S+)"), lambda m, p: PgError("42704", f'window "{m.group(1)}" does not exist')),
     (re.compile(r"UNIQUE constraint failed"), lambda m, p: PgError("23505", "duplicate key value violates unique constraint")),
 ]
 
