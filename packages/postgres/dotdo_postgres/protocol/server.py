@@ -22,9 +22,10 @@ from ..engine import Database, PgError, Session, WouldBlock
 from ..engine.errors import unsupported
 from ..engine.translate import Plan
 from ..engine.split import split_statements
-from ..engine.types import param_in
 from ..engine.utility import REPORTED
 from . import messages as M
+from .binding import bind_values, utf8
+from .prepared_batch import answer
 
 log = logging.getLogger("dotdo.postgres")
 _TX_CONTROL = re.compile(r"^\s*(BEGIN|START|COMMIT|END|ROLLBACK|ABORT|SAVEPOINT|RELEASE|PREPARE\s+TRANSACTION)\b", re.I)
@@ -154,6 +155,8 @@ class PgConnection(asyncio.Protocol):
                 if avail < 5:
                     break
                 kind = buf[self.pos]
+                if kind == 0x42 and self.session is not None and self.copy_plan is None and answer(self):
+                    continue
                 length = _I.unpack_from(buf, self.pos + 1)[0]
                 if length < 4 or length > MAX_MESSAGE:
                     self.fatal(PgError("08P01", f"invalid message length {length}"))
@@ -403,7 +406,7 @@ class PgConnection(asyncio.Protocol):
         end = body.find(b"\x00", pos)
         if end < 0:
             raise PgError("08P01", "invalid string in message")
-        return _utf8(body[pos:end]), end + 1
+        return utf8(body[pos:end]), end + 1
 
     @staticmethod
     def _target(body: bytes, message: str) -> str:
@@ -500,36 +503,7 @@ class PgConnection(asyncio.Protocol):
             if plan.columns is not None and fresh.columns != plan.columns:
                 raise PgError("0A000", "cached plan must not change result type")
             prepared.plan = fresh
-        nf = _H.unpack_from(body, pos)[0]
-        pos += 2
-        fmts = struct.unpack_from(f"!{nf}h", body, pos) if nf else ()
-        pos += 2 * nf
-        n = _H.unpack_from(body, pos)[0]
-        pos += 2
-        if n != prepared.plan.nparams and prepared.plan.kind not in ("utility", "empty"):
-            raise PgError("08P01", f"bind message supplies {n} parameters, but prepared statement \"{stmt}\" "
-                                   f"requires {prepared.plan.nparams}")
-        oids = prepared.param_oids
-        params: list[Any] = []
-        for i in range(n):
-            length = _I.unpack_from(body, pos)[0]
-            pos += 4
-            if length == -1:
-                params.append(None)
-                continue
-            if length < 0 or pos + length > len(body):
-                raise PgError("08P01", "insufficient data left in message")
-            raw = body[pos:pos + length]
-            pos += length
-            fmt = fmts[i] if nf > 1 else (fmts[0] if nf == 1 else 0)
-            oid = oids[i] if i < len(oids) else 0
-            if not oid and fmt == 1:
-                # binary needs a type: the one ParameterDescription announced (asyncpg relies on it)
-                t = prepared.plan.param_types.get(i + 1)
-                oid = t.pg.oid if t is not None else 0
-            params.append(_param(oid, fmt, raw, i + 1))
-        nr = _H.unpack_from(body, pos)[0]
-        rfmts = list(struct.unpack_from(f"!{nr}h", body, pos + 2)) if nr else []
+        params, rfmts = bind_values(body, pos, prepared, stmt)
         self.portals[portal] = Portal(prepared, params, rfmts)
         self.out.append(M.BIND_COMPLETE)
 
@@ -696,26 +670,6 @@ class PgConnection(asyncio.Protocol):
 
 class _Fatal(Exception):
     """The connection is closed; stop processing its input."""
-
-
-def _utf8(raw: bytes) -> str:
-    try:
-        return raw.decode()
-    except UnicodeDecodeError as e:
-        bad = " ".join(f"0x{b:02x}" for b in raw[e.start:min(e.end, e.start + 2)])
-        raise PgError("22021", f'invalid byte sequence for encoding "UTF8": {bad}') from None
-
-
-def _param(oid: int, fmt: int, raw: bytes, n: int) -> Any:
-    """One Bind parameter; bytes that cannot be its type are the client's error, not ours."""
-    try:
-        return param_in(oid, fmt, raw)
-    except UnicodeDecodeError:
-        return _utf8(raw)  # raises 22021 naming the bad bytes
-    except (struct.error, ValueError, IndexError):
-        if fmt == 1:
-            raise PgError("22P03", f"incorrect binary data format in bind parameter {n}") from None
-        raise
 
 
 def protocol_factory(store, tls=None) -> Any:
