@@ -150,7 +150,7 @@ class Session:
                         return self._run(plan, tx.conn, params)
                 finally:
                     db.release_writer()
-            conn = db.wconn if self.write_cm is not None else db.rconn
+            conn = db.wconn if self.write_cm is not None else db.reader(hold=not plan.advances_sequences)
             return self._run(plan, conn, params)
         except PgError:
             self._after_error(plan)
