@@ -18,6 +18,11 @@ from .types import ColType, fmt_timestamptz
 from .utility import REPORTED, SETTINGS, check_setting, parse_ms
 
 
+# Errors a statement's execution maps to a PostgreSQL error (Session._failure); others propagate.
+_MAPPED = (apsw.Error, decimal.InvalidOperation, TypeError, ValueError, AttributeError, KeyError, IndexError,
+           ArithmeticError)
+
+
 class WouldBlock(Exception):
     """Another session's transaction holds the single writer; retry once it ends."""
 
@@ -155,21 +160,49 @@ class Session:
         except PgError:
             self._after_error(plan)
             raise
-        except apsw.Error as e:
-            err = map_sqlite_error(e, plan)
-            self._after_error(plan)
-            raise err from None
-        except decimal.InvalidOperation:
-            # decimal's context refuses an exponent beyond its range where PostgreSQL's numeric would overflow
-            self._after_error(plan)
-            raise PgError("22003", "value overflows numeric format") from None
-        except (TypeError, ValueError, AttributeError, KeyError, IndexError, ArithmeticError) as e:
-            self._after_error(plan)
-            raise PgError("XX000", f"dotdo internal error: {type(e).__name__}: {e}") from None
+        except _MAPPED as e:
+            raise self._failure(e, plan) from None
         finally:
             db._current = None
             if self.pending_notifies and not self.in_tx:
                 self._deliver()  # pg_notify() outside a block: its statement has committed
+
+    def read(self, plan: Plan, params: list | tuple) -> list[tuple]:
+        """The rows of a query (kind "query", not writing) as execute() would return them, by the
+        shortest path: no Result, no branches for other kinds of statement. A query that needs
+        those (nextval/setval, data-modifying WITH, a statement_timeout) takes execute()."""
+        if plan.advances_sequences or plan.steps is not None or "statement_timeout" in self.settings:
+            return self.execute(plan, params).rows
+        if self.failed:
+            raise PgError(*FAILED_TRANSACTION)
+        db = self.db
+        db._current = self
+        if not self.in_tx:
+            self.tx_time = None
+        try:
+            conn = db.wconn if self.write_cm is not None else db.reader()
+            return conn.execute(plan.sql, params).fetchall()
+        except PgError:
+            self._after_error(plan)
+            raise
+        except _MAPPED as e:
+            raise self._failure(e, plan) from None
+        finally:
+            db._current = None
+            if self.pending_notifies and not self.in_tx:
+                self._deliver()  # pg_notify() outside a block: its statement has committed
+
+    def _failure(self, e: Exception, plan: Plan) -> PgError:
+        """The PostgreSQL error a failed statement reports, after the session's failure bookkeeping."""
+        if isinstance(e, apsw.Error):
+            err = map_sqlite_error(e, plan)
+        elif isinstance(e, decimal.InvalidOperation):
+            # decimal's context refuses an exponent beyond its range where PostgreSQL's numeric would overflow
+            err = PgError("22003", "value overflows numeric format")
+        else:
+            err = PgError("XX000", f"dotdo internal error: {type(e).__name__}: {e}")
+        self._after_error(plan)
+        return err
 
     def _after_error(self, plan: Plan) -> None:
         if not self.in_tx:

@@ -64,7 +64,7 @@ def answer(conn: Any) -> bool:
     out.append(M.BIND_COMPLETE)
     out.append(row_desc)
     try:
-        result = session.execute(plan, params)
+        rows = session.read(plan, params)
     except PgError as e:
         conn.error(e)
     except Exception as e:  # a bug must cost one statement, never the connection
@@ -73,8 +73,8 @@ def answer(conn: Any) -> bool:
     else:
         if session.notices or session.changed_settings:
             conn.send_notices()
-        out.append(M.data_rows(result.rows, encs))
-        out.append(M.command_complete(result.tag))
+        out.append(M.data_rows(rows, encs))
+        out.append(M.select_complete(len(rows)))
     conn.batch_failed = False
     out.append(conn.status())
     conn.flush()

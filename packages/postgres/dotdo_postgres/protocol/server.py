@@ -119,9 +119,22 @@ class PgConnection(asyncio.Protocol):
                 pass
 
     def data_received(self, data: bytes) -> None:
-        self.buf += data
-        if not self.parked:
-            self.process()
+        buf = self.buf
+        buf += data
+        if self.parked:
+            return
+        if not self.pos and buf[0] == 0x42 and self.session is not None and self.copy_plan is None:
+            # most often a whole prepared-read batch and nothing else: answered without the general loop
+            self.processing = True
+            try:
+                answered = answer(self)
+            finally:
+                self.processing = False
+            if answered and self.pos == len(buf):
+                buf.clear()
+                self.pos = 0
+                return
+        self.process()
 
     def eof_received(self) -> bool | None:
         return None
