@@ -52,6 +52,9 @@ class Database:
         else:
             self.rconn = sqlite.connect(self.shard.path, sync=self.store.sync)
             functions.register(self.rconn, self)
+        # reused by Session.read, which runs one statement at a time to completion on the loop (a new
+        # apsw cursor per statement measured ≈ 1 µs of a ≈ 5 µs point read)
+        self.read_cursor = self.rconn.cursor()
         stamp = None if self.shard.memory else WalStamp(self.shard.path)
         self._stamp = stamp if stamp is not None and stamp.usable else None
         self._snapshot_label: bytes | None = None  # the WAL-index header read before rconn's snapshot began

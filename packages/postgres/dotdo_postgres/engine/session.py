@@ -18,8 +18,8 @@ from .types import ColType, fmt_timestamptz
 from .utility import REPORTED, SETTINGS, check_setting, parse_ms
 
 
-# Errors a statement's execution maps to a PostgreSQL error (Session._failure); others propagate.
-_MAPPED = (apsw.Error, decimal.InvalidOperation, TypeError, ValueError, AttributeError, KeyError, IndexError,
+# Errors a statement reports as a PostgreSQL error (Session._failure); others propagate.
+_MAPPED = (PgError, apsw.Error, decimal.InvalidOperation, TypeError, ValueError, AttributeError, KeyError, IndexError,
            ArithmeticError)
 
 
@@ -157,15 +157,10 @@ class Session:
                     db.release_writer()
             conn = db.wconn if self.write_cm is not None else db.reader(hold=not plan.advances_sequences)
             return self._run(plan, conn, params)
-        except PgError:
-            self._after_error(plan)
-            raise
         except _MAPPED as e:
             raise self._failure(e, plan) from None
         finally:
-            db._current = None
-            if self.pending_notifies and not self.in_tx:
-                self._deliver()  # pg_notify() outside a block: its statement has committed
+            self._statement_done()
 
     def read(self, plan: Plan, params: list | tuple) -> list[tuple]:
         """The rows of a query (kind "query", not writing) as execute() would return them, by the
@@ -180,21 +175,25 @@ class Session:
         if not self.in_tx:
             self.tx_time = None
         try:
-            conn = db.wconn if self.write_cm is not None else db.reader()
-            return conn.execute(plan.sql, params).fetchall()
-        except PgError:
-            self._after_error(plan)
-            raise
+            if self.write_cm is not None:
+                return db.wconn.execute(plan.sql, params).fetchall()
+            db.reader()
+            return db.read_cursor.execute(plan.sql, params).fetchall()
         except _MAPPED as e:
             raise self._failure(e, plan) from None
         finally:
-            db._current = None
-            if self.pending_notifies and not self.in_tx:
-                self._deliver()  # pg_notify() outside a block: its statement has committed
+            self._statement_done()
+
+    def _statement_done(self) -> None:
+        self.db._current = None
+        if self.pending_notifies and not self.in_tx:
+            self._deliver()  # pg_notify() outside a block: its statement has committed
 
     def _failure(self, e: Exception, plan: Plan) -> PgError:
         """The PostgreSQL error a failed statement reports, after the session's failure bookkeeping."""
-        if isinstance(e, apsw.Error):
+        if isinstance(e, PgError):
+            err = e
+        elif isinstance(e, apsw.Error):
             err = map_sqlite_error(e, plan)
         elif isinstance(e, decimal.InvalidOperation):
             # decimal's context refuses an exponent beyond its range where PostgreSQL's numeric would overflow

@@ -17,7 +17,7 @@ def bind_values(body: bytes, pos: int, prepared: Any, stmt: str) -> tuple[list[A
     plan = prepared.plan
     nf = _H.unpack_from(body, pos)[0]
     pos += 2
-    fmts = struct.unpack_from(f"!{nf}h", body, pos) if nf else ()
+    fmts = _H.unpack_from(body, pos) if nf == 1 else struct.unpack_from(f"!{nf}h", body, pos) if nf else ()
     pos += 2 * nf
     n = _H.unpack_from(body, pos)[0]
     pos += 2
@@ -44,6 +44,8 @@ def bind_values(body: bytes, pos: int, prepared: Any, stmt: str) -> tuple[list[A
             oid = t.pg.oid if t is not None else 0
         params.append(_param(oid, fmt, raw, i + 1))
     nr = _H.unpack_from(body, pos)[0]
+    if nr == 1:
+        return params, [_H.unpack_from(body, pos + 2)[0]]
     rfmts = list(struct.unpack_from(f"!{nr}h", body, pos + 2)) if nr else []
     return params, rfmts
 
