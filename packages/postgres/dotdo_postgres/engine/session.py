@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import apsw
+from dotdo_core.shard import ShardBusy
 
 from .errors import FAILED_TRANSACTION, PgError
 from .translate import Plan
@@ -25,6 +26,11 @@ _MAPPED = (PgError, apsw.Error, decimal.InvalidOperation, TypeError, ValueError,
 
 class WouldBlock(Exception):
     """Another session's transaction holds the single writer; retry once it ends."""
+
+
+class LockedElsewhere(WouldBlock):
+    """Another process holds the shard's write lock (a write begun under without_lock_wait, as on
+    the server's loop); nothing ran; retry after a short back-off."""
 
 
 @dataclass
@@ -54,6 +60,7 @@ class Session:
         self.on_notify: Callable[[int, str, str], None] | None = None
         self.pending_notifies: list[tuple[str, str]] = []
         self.changed_settings: list[str] = []
+        self.lock_wait_over = False  # waited the busy timeout for another process's lock: report it
         for k, v in (settings or {}).items():
             try:
                 self.set(k, v)
@@ -157,6 +164,10 @@ class Session:
                     db.release_writer()
             conn = db.wconn if self.write_cm is not None else db.reader(hold=not plan.advances_sequences)
             return self._run(plan, conn, params)
+        except ShardBusy as e:
+            if not self.lock_wait_over:
+                raise LockedElsewhere() from None
+            raise self._failure(e, plan) from None
         except _MAPPED as e:
             raise self._failure(e, plan) from None
         finally:
@@ -477,7 +488,12 @@ class Session:
     def _acquire(self) -> None:
         db = self.db
         cm = db.shard.write()
-        cm.__enter__()
+        try:
+            cm.__enter__()
+        except ShardBusy:
+            if self.lock_wait_over:
+                raise
+            raise LockedElsewhere() from None
         self.write_cm = cm
         db.owner = self
         for sp in self.savepoints:

@@ -11,14 +11,17 @@ import logging
 import re
 import os
 import struct
+import time
 from typing import Any
 
 from dotdo_core.auth import has_users
 from dotdo_core.names import InvalidName
 from dotdo_core.scram import MECHANISM, ScramError, ScramServer
+from dotdo_core.shard import without_lock_wait
+from dotdo_core.sqlite import BUSY_TIMEOUT_MS
 from dotdo_core.tls import start_tls
 
-from ..engine import Database, PgError, Session, WouldBlock
+from ..engine import Database, LockedElsewhere, PgError, Session, WouldBlock
 from ..engine.errors import unsupported
 from ..engine.translate import Plan
 from ..engine.split import split_statements
@@ -32,6 +35,9 @@ _TX_CONTROL = re.compile(r"^\s*(BEGIN|START|COMMIT|END|ROLLBACK|ABORT|SAVEPOINT|
 MAX_MESSAGE = 64 * 1024 * 1024   # larger lengths are treated as garbage, not allocated
 MAX_STARTUP = 10_000
 SSL_REQUEST, GSSENC_REQUEST, CANCEL_REQUEST, PROTOCOL_3 = 80877103, 80877104, 80877102, 196608
+# A write waiting for another process's SQLite lock is retried on the loop after this back-off
+# (growing with the wait), never waited for in SQLite's busy handler, which would stall every client.
+LOCK_RETRY_MIN, LOCK_RETRY_MAX = 0.001, 0.02
 _pids = itertools.count(os.getpid() % 10000 * 1000 + 1)
 _I = struct.Struct("!i")
 _H = struct.Struct("!h")
@@ -99,6 +105,7 @@ class PgConnection(asyncio.Protocol):
         self.closed = False
         self.simple_done = 0   # statements of the current simple Query already run (resume after parking)
         self.processing = False
+        self.lock_wait_since: float | None = None  # when a write began waiting for another process's lock
         self.copy_plan: Plan | None = None
         self.copy_data: list[bytes] = []
         self.tls_started = False
@@ -143,9 +150,16 @@ class PgConnection(asyncio.Protocol):
     def process(self) -> None:
         self.processing = True
         try:
-            self._process()
+            if self.session is None:
+                self._process()  # startup may open the database (a write at its first connection)
+            else:
+                with without_lock_wait():
+                    self._process()
         finally:
             self.processing = False
+        if self.lock_wait_since is not None and not self.parked:
+            self.lock_wait_since = None
+            self.session.lock_wait_over = False  # type: ignore[union-attr]
 
     def _process(self) -> None:
         try:
@@ -179,6 +193,9 @@ class PgConnection(asyncio.Protocol):
                 body = bytes(buf[self.pos + 5:self.pos + 1 + length])
                 try:
                     self.dispatch(kind, body)
+                except LockedElsewhere:
+                    self.park_for_lock()
+                    break
                 except WouldBlock:
                     self.park()
                     break
@@ -200,6 +217,24 @@ class PgConnection(asyncio.Protocol):
             if not self.closed:
                 asyncio.get_event_loop().call_soon(self.process)
         self.db.wait_for_writer(wake)  # type: ignore[union-attr]
+
+    def park_for_lock(self) -> None:
+        """Another process holds the write lock: try the same message again after a back-off; past
+        SQLite's busy timeout, once more reporting the lock as the error it is."""
+        self.parked = True
+        now = time.monotonic()
+        if self.lock_wait_since is None:
+            self.lock_wait_since = now
+        waited = now - self.lock_wait_since
+        if waited * 1000 >= BUSY_TIMEOUT_MS:
+            self.session.lock_wait_over = True  # type: ignore[union-attr]
+        delay = min(LOCK_RETRY_MAX, max(LOCK_RETRY_MIN, waited / 4))
+
+        def retry() -> None:
+            self.parked = False
+            if not self.closed:
+                self.process()
+        asyncio.get_event_loop().call_later(delay, retry)
 
     def flush(self) -> None:
         if self.out and self.transport is not None and not self.closed:
