@@ -130,14 +130,22 @@ def test_while_a_served_write_waits_for_another_processs_lock_other_clients_are_
         assert proc.poll() is None
 
 
-def test_while_a_pgwire_write_waits_for_another_processs_lock_other_connections_are_served(tmp_path):
-    # psycopg → the embedded server: the INSERT waits for the lock without holding the server's
-    # event loop, so other connections' queries, and a new connection, are answered meanwhile.
+def pg_table(tmp_path, rows: list[int]) -> str:
+    """A data directory whose postgres database has table t (x int) holding `rows`."""
     import dotdo_postgres
     data = str(tmp_path / "data")
     with dotdo_postgres.connect(data=data, autocommit=True) as setup:
         setup.execute("CREATE TABLE t (x int)")
-        setup.execute("INSERT INTO t VALUES (1)")
+        for x in rows:
+            setup.execute("INSERT INTO t VALUES (%s)", (x,))
+    return data
+
+
+def test_while_a_pgwire_write_waits_for_another_processs_lock_other_connections_are_served(tmp_path):
+    # psycopg → the embedded server: the INSERT waits for the lock without holding the server's
+    # event loop, so other connections' queries, and a new connection, are answered meanwhile.
+    import dotdo_postgres
+    data = pg_table(tmp_path, [1])
     (shard,) = shard_files(data)
     locker = Locker(shard)
     try:
@@ -207,9 +215,7 @@ def test_a_lock_held_past_the_busy_timeout_gives_an_error_reply_over_resp(tmp_pa
 
 def test_a_pgwire_copy_and_notify_wait_for_another_processs_lock_then_apply(tmp_path):
     import dotdo_postgres
-    data = str(tmp_path / "data")
-    with dotdo_postgres.connect(data=data, autocommit=True) as setup:
-        setup.execute("CREATE TABLE t (x int)")
+    data = pg_table(tmp_path, [])
     listener = dotdo_postgres.connect(data=data, autocommit=True)
     listener.execute("LISTEN ch")
     (shard,) = shard_files(data)
