@@ -2,8 +2,9 @@
 
 - Locked: a process that holds SQLite's write lock (BEGIN IMMEDIATE through apsw on the shard
   file) makes a Redis write wait; reads go on meanwhile; the write succeeds once the lock is
-  released; over RESP and OP_MSG other clients are served while the write waits (the wait is not
-  on the server's event loop). Long tier: a lock held past the busy timeout (30 s) gives an error reply, not a hang.
+  released; over RESP, OP_MSG and for a pgwire write, other clients are served while the write
+  waits (the wait is not on the server's event loop). Long tier: a lock held past the busy timeout
+  (30 s) gives an error reply, not a hang (Redis and pgwire).
 - Disk full (ENOSPC on a 2 MB tmpfs), Redis and Mongo: writes get an error reply (Mongo: OutOfDiskSpace), the server stays up, every
   acknowledged value stays readable and intact, the SQLite files pass integrity_check, and
   writes resume once space is freed."""
@@ -166,6 +167,48 @@ def test_while_a_served_mongo_write_waits_for_another_processs_lock_other_client
             locker.kill()
         assert proc.poll() is None
 
+def pg_table(tmp_path, rows: list[int]) -> str:
+    """A data directory whose postgres database has table t (x int) holding `rows`."""
+    import dotdo_postgres
+    data = str(tmp_path / "data")
+    with dotdo_postgres.connect(data=data, autocommit=True) as setup:
+        setup.execute("CREATE TABLE t (x int)")
+        for x in rows:
+            setup.execute("INSERT INTO t VALUES (%s)", (x,))
+    return data
+
+
+def test_while_a_pgwire_write_waits_for_another_processs_lock_other_connections_are_served(tmp_path):
+    # psycopg → the embedded server: the INSERT waits for the lock without holding the server's
+    # event loop, so other connections' queries, and a new connection, are answered meanwhile.
+    import dotdo_postgres
+    data = pg_table(tmp_path, [1])
+    (shard,) = shard_files(data)
+    locker = Locker(shard)
+    try:
+        done: dict = {}
+
+        def write():
+            with dotdo_postgres.connect(data=data, autocommit=True) as waiting:
+                waiting.execute("INSERT INTO t VALUES (2)")
+                done["inserted"] = True
+
+        writer = threading.Thread(target=write)
+        writer.start()
+        time.sleep(0.5)
+        assert writer.is_alive(), "the write did not wait for the other process's lock"
+        with dotdo_postgres.connect(data=data, autocommit=True) as other:
+            for _ in range(20):
+                assert other.execute("SELECT x FROM t ORDER BY x").fetchall() == [(1,)]
+        assert writer.is_alive(), "the other connection was answered only after the write gave up"
+        locker.release()
+        writer.join(10)
+        assert done.get("inserted") is True
+        with dotdo_postgres.connect(data=data, autocommit=True) as after:
+            assert after.execute("SELECT x FROM t ORDER BY x").fetchall() == [(1,), (2,)]
+    finally:
+        locker.kill()
+
 
 @pytest.mark.slow
 @pytest.mark.timeout(120)
@@ -205,6 +248,60 @@ def test_a_lock_held_past_the_busy_timeout_gives_an_error_reply_over_resp(tmp_pa
         r = redis.Redis(port=port, socket_timeout=10)
         assert r.set("after", "3") is True
         assert r.mget("before", "during", "after") == [b"1", None, b"3"]
+
+
+def test_a_pgwire_copy_and_notify_wait_for_another_processs_lock_then_apply(tmp_path):
+    import dotdo_postgres
+    data = pg_table(tmp_path, [])
+    listener = dotdo_postgres.connect(data=data, autocommit=True)
+    listener.execute("LISTEN ch")
+    (shard,) = shard_files(data)
+    locker = Locker(shard)
+    try:
+        done: dict = {}
+
+        def copy():
+            with dotdo_postgres.connect(data=data, autocommit=True) as c:
+                c.execute("NOTIFY ch, 'while locked'")  # answered at once; published once the lock goes
+                with c.cursor().copy("COPY t (x) FROM STDIN") as cp:
+                    for i in range(3):
+                        cp.write_row((i,))
+                done["copied"] = True
+
+        writer = threading.Thread(target=copy)
+        writer.start()
+        time.sleep(0.5)
+        assert writer.is_alive(), "the COPY did not wait for the other process's lock"
+        locker.release()
+        writer.join(10)
+        assert done.get("copied") is True
+        assert [n.payload for n in listener.notifies(timeout=5, stop_after=1)] == ["while locked"]
+        assert listener.execute("SELECT x FROM t ORDER BY x").fetchall() == [(0,), (1,), (2,)]
+    finally:
+        locker.kill()
+        listener.close()
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(120)
+def test_a_lock_held_past_the_busy_timeout_gives_a_pgwire_error_not_a_hang(tmp_path):
+    import psycopg
+    import dotdo_postgres
+    data = str(tmp_path / "data")
+    conn = dotdo_postgres.connect(data=data, autocommit=True)
+    conn.execute("CREATE TABLE t (x int)")
+    (shard,) = shard_files(data)
+    locker = Locker(shard)
+    try:
+        started = time.monotonic()
+        with pytest.raises(psycopg.errors.SerializationFailure) as err:
+            conn.execute("INSERT INTO t VALUES (1)")
+        print(f"lock held past the busy timeout, over pgwire: {time.monotonic() - started:.1f} s, then {err.value!r}")
+    finally:
+        locker.kill()
+    conn.execute("INSERT INTO t VALUES (2)")
+    assert conn.execute("SELECT x FROM t").fetchall() == [(2,)]
+    conn.close()
 
 
 # -- disk full -----------------------------------------------------------------------------

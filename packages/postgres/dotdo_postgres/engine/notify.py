@@ -13,12 +13,15 @@ import json
 import logging
 from typing import TYPE_CHECKING, Any
 
+from dotdo_core.shard import ShardBusy
+
 if TYPE_CHECKING:
     from .database import Database
 
 log = logging.getLogger("dotdo.postgres")
 PREFIX = "pg_notify:"
 READ_BATCH = 1000
+FLUSH_RETRY = 0.01  # seconds before publishing again when another process holds the lock
 IDLE_CHECK = 1.0  # seconds between looks at whether anyone still listens, when nothing arrives
 
 
@@ -52,9 +55,15 @@ class Notifications:
         if not self.outbox:
             return
         records, self.outbox = self.outbox, []
-        with self.db.shard.write() as tx:
-            for channel, payload in records:
-                tx.emit(channel, payload)
+        try:
+            with self.db.shard.write() as tx:
+                for channel, payload in records:
+                    tx.emit(channel, payload)
+        except ShardBusy:
+            # another process holds the lock and the server's loop must not wait for it: the
+            # committed transaction's notifications go out a little later, in order
+            self.outbox[:0] = records
+            asyncio.get_running_loop().call_later(FLUSH_RETRY, self.flush)
 
     async def _watch(self) -> None:
         feed = self.db.shard.changes

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import apsw
+from dotdo_core.shard import ShardBusy
 
 from dotdo_core.query_limits import query_limits
 
@@ -24,10 +25,18 @@ from .utility import REPORTED, SETTINGS, check_setting, parse_ms
 # steps (4 for a filtered count(*), 5 for a DELETE, 10 for an UPDATE, 12 for a nine-column SELECT *),
 # so a budget of N rows allows N x 8 steps (docs/security.md).
 STEPS_PER_ROW = 8
+# Errors a statement reports as a PostgreSQL error (Session._failure); others propagate.
+_MAPPED = (PgError, apsw.Error, decimal.InvalidOperation, TypeError, ValueError, AttributeError, KeyError, IndexError,
+           ArithmeticError)
 
 
 class WouldBlock(Exception):
     """Another session's transaction holds the single writer; retry once it ends."""
+
+
+class LockedElsewhere(WouldBlock):
+    """Another process holds the shard's write lock (a write begun under without_lock_wait, as on
+    the server's loop); nothing ran; retry after a short back-off."""
 
 
 @dataclass
@@ -58,6 +67,7 @@ class Session:
         self.pending_notifies: list[tuple[str, str]] = []
         self.changed_settings: list[str] = []
         self.limits = query_limits()  # the server's budgets; None (the default) costs one check a statement
+        self.lock_wait_over = False  # waited the busy timeout for another process's lock: report it
         for k, v in (settings or {}).items():
             try:
                 self.set(k, v)
@@ -159,26 +169,58 @@ class Session:
                         return self._run(plan, tx.conn, params)
                 finally:
                     db.release_writer()
-            conn = db.wconn if self.write_cm is not None else db.rconn
+            conn = db.wconn if self.write_cm is not None else db.reader(hold=not plan.advances_sequences)
             return self._run(plan, conn, params)
-        except PgError:
-            self._after_error(plan)
-            raise
-        except apsw.Error as e:
-            err = map_sqlite_error(e, plan)
-            self._after_error(plan)
-            raise err from None
-        except decimal.InvalidOperation:
-            # decimal's context refuses an exponent beyond its range where PostgreSQL's numeric would overflow
-            self._after_error(plan)
-            raise PgError("22003", "value overflows numeric format") from None
-        except (TypeError, ValueError, AttributeError, KeyError, IndexError, ArithmeticError) as e:
-            self._after_error(plan)
-            raise PgError("XX000", f"dotdo internal error: {type(e).__name__}: {e}") from None
+        except ShardBusy as e:
+            if not self.lock_wait_over:
+                raise LockedElsewhere() from None
+            raise self._failure(e, plan) from None
+        except _MAPPED as e:
+            raise self._failure(e, plan) from None
         finally:
-            db._current = None
-            if self.pending_notifies and not self.in_tx:
-                self._deliver()  # pg_notify() outside a block: its statement has committed
+            self._statement_done()
+
+    def read(self, plan: Plan, params: list | tuple) -> list[tuple]:
+        """The rows of a query (kind "query", not writing) as execute() would return them, by the
+        shortest path: no Result, no branches for other kinds of statement. A query that needs
+        those (nextval/setval, data-modifying WITH, a statement_timeout or the server's budgets) takes execute()."""
+        if plan.advances_sequences or plan.steps is not None or "statement_timeout" in self.settings \
+                or self.limits is not None:
+            return self.execute(plan, params).rows
+        if self.failed:
+            raise PgError(*FAILED_TRANSACTION)
+        db = self.db
+        db._current = self
+        if not self.in_tx:
+            self.tx_time = None
+        try:
+            if self.write_cm is not None:
+                return db.wconn.execute(plan.sql, params).fetchall()
+            db.reader()
+            return db.read_cursor.execute(plan.sql, params).fetchall()
+        except _MAPPED as e:
+            raise self._failure(e, plan) from None
+        finally:
+            self._statement_done()
+
+    def _statement_done(self) -> None:
+        self.db._current = None
+        if self.pending_notifies and not self.in_tx:
+            self._deliver()  # pg_notify() outside a block: its statement has committed
+
+    def _failure(self, e: Exception, plan: Plan) -> PgError:
+        """The PostgreSQL error a failed statement reports, after the session's failure bookkeeping."""
+        if isinstance(e, PgError):
+            err = e
+        elif isinstance(e, apsw.Error):
+            err = map_sqlite_error(e, plan)
+        elif isinstance(e, decimal.InvalidOperation):
+            # decimal's context refuses an exponent beyond its range where PostgreSQL's numeric would overflow
+            err = PgError("22003", "value overflows numeric format")
+        else:
+            err = PgError("XX000", f"dotdo internal error: {type(e).__name__}: {e}")
+        self._after_error(plan)
+        return err
 
     def _after_error(self, plan: Plan) -> None:
         if not self.in_tx:
@@ -481,7 +523,12 @@ class Session:
     def _acquire(self) -> None:
         db = self.db
         cm = db.shard.write()
-        cm.__enter__()
+        try:
+            cm.__enter__()
+        except ShardBusy:
+            if self.lock_wait_over:
+                raise
+            raise LockedElsewhere() from None
         self.write_cm = cm
         db.owner = self
         for sp in self.savepoints:

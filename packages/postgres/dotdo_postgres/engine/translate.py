@@ -23,6 +23,8 @@ from .types import ColType
 if TYPE_CHECKING:
     from .database import Database
 
+_SEQUENCE_CALL = re.compile(r"\b(?:nextval|setval)\s*\(", re.I)
+
 
 @dataclass
 class Plan:
@@ -40,6 +42,11 @@ class Plan:
     copy: Any = None                            # a COPY statement's CopySpec
     steps: Any = None                           # data-modifying WITH: ([(temp table, columns, plan)], own nparams)
     catalog_version: int = 0
+    advances_sequences: bool = False            # calls nextval/setval, which write (see Database.reader)
+
+    def __post_init__(self) -> None:
+        if self.sql is not None and _SEQUENCE_CALL.search(self.sql):
+            self.advances_sequences = True
 
 
 class Scope:

@@ -41,6 +41,14 @@ def command_complete(tag: str) -> bytes:
     return message(b"C", cstr(tag))
 
 
+_SELECT_TAGS = [command_complete(f"SELECT {n}") for n in range(64)]
+
+
+def select_complete(n: int) -> bytes:
+    """CommandComplete of a query that returned n rows."""
+    return _SELECT_TAGS[n] if n < 64 else command_complete(f"SELECT {n}")
+
+
 def error_fields(e: PgError) -> bytes:
     parts = [b"S" + cstr(e.severity), b"V" + cstr(e.severity), b"C" + cstr(e.sqlstate), b"M" + cstr(e.message)]
     if e.detail:

@@ -11,26 +11,33 @@ import logging
 import re
 import os
 import struct
+import time
 from typing import Any
 
 from dotdo_core.auth import has_users
 from dotdo_core.names import InvalidName
 from dotdo_core.scram import MECHANISM, ScramError, ScramServer
+from dotdo_core.shard import without_lock_wait
+from dotdo_core.sqlite import BUSY_TIMEOUT_MS
 from dotdo_core.tls import start_tls
 
-from ..engine import Database, PgError, Session, WouldBlock
+from ..engine import Database, LockedElsewhere, PgError, Session, WouldBlock
 from ..engine.errors import unsupported
 from ..engine.translate import Plan
 from ..engine.split import split_statements
-from ..engine.types import param_in
 from ..engine.utility import REPORTED
 from . import messages as M
+from .binding import bind_values, utf8
+from .prepared_batch import answer
 
 log = logging.getLogger("dotdo.postgres")
 _TX_CONTROL = re.compile(r"^\s*(BEGIN|START|COMMIT|END|ROLLBACK|ABORT|SAVEPOINT|RELEASE|PREPARE\s+TRANSACTION)\b", re.I)
 MAX_MESSAGE = 64 * 1024 * 1024   # larger lengths are treated as garbage, not allocated
 MAX_STARTUP = 10_000
 SSL_REQUEST, GSSENC_REQUEST, CANCEL_REQUEST, PROTOCOL_3 = 80877103, 80877104, 80877102, 196608
+# A write waiting for another process's SQLite lock is retried on the loop after this back-off
+# (growing with the wait), never waited for in SQLite's busy handler, which would stall every client.
+LOCK_RETRY_MIN, LOCK_RETRY_MAX = 0.001, 0.02
 _pids = itertools.count(os.getpid() % 10000 * 1000 + 1)
 _I = struct.Struct("!i")
 _H = struct.Struct("!h")
@@ -98,6 +105,7 @@ class PgConnection(asyncio.Protocol):
         self.closed = False
         self.simple_done = 0   # statements of the current simple Query already run (resume after parking)
         self.processing = False
+        self.lock_wait_since: float | None = None  # when a write began waiting for another process's lock
         self.copy_plan: Plan | None = None
         self.copy_data: list[bytes] = []
         self.tls_started = False
@@ -118,9 +126,22 @@ class PgConnection(asyncio.Protocol):
                 pass
 
     def data_received(self, data: bytes) -> None:
-        self.buf += data
-        if not self.parked:
-            self.process()
+        buf = self.buf
+        buf += data
+        if self.parked:
+            return
+        if not self.pos and buf[0] == 0x42 and self.session is not None and self.copy_plan is None:
+            # most often a whole prepared-read batch and nothing else: answered without the general loop
+            self.processing = True
+            try:
+                answered = answer(self)
+            finally:
+                self.processing = False
+            if answered and self.pos == len(buf):
+                buf.clear()
+                self.pos = 0
+                return
+        self.process()
 
     def eof_received(self) -> bool | None:
         return None
@@ -129,9 +150,16 @@ class PgConnection(asyncio.Protocol):
     def process(self) -> None:
         self.processing = True
         try:
-            self._process()
+            if self.session is None:
+                self._process()  # startup may open the database (a write at its first connection)
+            else:
+                with without_lock_wait():
+                    self._process()
         finally:
             self.processing = False
+        if self.lock_wait_since is not None and not self.parked:
+            self.lock_wait_since = None
+            self.session.lock_wait_over = False  # type: ignore[union-attr]
 
     def _process(self) -> None:
         try:
@@ -154,6 +182,8 @@ class PgConnection(asyncio.Protocol):
                 if avail < 5:
                     break
                 kind = buf[self.pos]
+                if kind == 0x42 and self.session is not None and self.copy_plan is None and answer(self):
+                    continue
                 length = _I.unpack_from(buf, self.pos + 1)[0]
                 if length < 4 or length > MAX_MESSAGE:
                     self.fatal(PgError("08P01", f"invalid message length {length}"))
@@ -163,6 +193,9 @@ class PgConnection(asyncio.Protocol):
                 body = bytes(buf[self.pos + 5:self.pos + 1 + length])
                 try:
                     self.dispatch(kind, body)
+                except LockedElsewhere:
+                    self.park_for_lock()
+                    break
                 except WouldBlock:
                     self.park()
                     break
@@ -184,6 +217,24 @@ class PgConnection(asyncio.Protocol):
             if not self.closed:
                 asyncio.get_event_loop().call_soon(self.process)
         self.db.wait_for_writer(wake)  # type: ignore[union-attr]
+
+    def park_for_lock(self) -> None:
+        """Another process holds the write lock: try the same message again after a back-off; past
+        SQLite's busy timeout, once more reporting the lock as the error it is."""
+        self.parked = True
+        now = time.monotonic()
+        if self.lock_wait_since is None:
+            self.lock_wait_since = now
+        waited = now - self.lock_wait_since
+        if waited * 1000 >= BUSY_TIMEOUT_MS:
+            self.session.lock_wait_over = True  # type: ignore[union-attr]
+        delay = min(LOCK_RETRY_MAX, max(LOCK_RETRY_MIN, waited / 4))
+
+        def retry() -> None:
+            self.parked = False
+            if not self.closed:
+                self.process()
+        asyncio.get_event_loop().call_later(delay, retry)
 
     def flush(self) -> None:
         if self.out and self.transport is not None and not self.closed:
@@ -403,7 +454,7 @@ class PgConnection(asyncio.Protocol):
         end = body.find(b"\x00", pos)
         if end < 0:
             raise PgError("08P01", "invalid string in message")
-        return _utf8(body[pos:end]), end + 1
+        return utf8(body[pos:end]), end + 1
 
     @staticmethod
     def _target(body: bytes, message: str) -> str:
@@ -500,44 +551,7 @@ class PgConnection(asyncio.Protocol):
             if plan.columns is not None and fresh.columns != plan.columns:
                 raise PgError("0A000", "cached plan must not change result type")
             prepared.plan = fresh
-        nf = _H.unpack_from(body, pos)[0]
-        pos += 2
-        fmts = struct.unpack_from(f"!{nf}h", body, pos) if nf else ()
-        pos += 2 * nf
-        n = _H.unpack_from(body, pos)[0]
-        pos += 2
-        if nf > 1 and nf != n:
-            raise PgError("08P01", f"bind message has {nf} parameter formats but {n} parameters")
-        if n != prepared.plan.nparams and prepared.plan.kind not in ("utility", "empty"):
-            raise PgError("08P01", f"bind message supplies {n} parameters, but prepared statement \"{stmt}\" "
-                                   f"requires {prepared.plan.nparams}")
-        oids = prepared.param_oids
-        params: list[Any] = []
-        for i in range(n):
-            length = _I.unpack_from(body, pos)[0]
-            pos += 4
-            if length == -1:
-                params.append(None)
-                continue
-            if length < 0 or pos + length > len(body):
-                raise PgError("08P01", "insufficient data left in message")
-            raw = body[pos:pos + length]
-            pos += length
-            fmt = fmts[i] if nf > 1 else (fmts[0] if nf == 1 else 0)
-            oid = oids[i] if i < len(oids) else 0
-            if not oid and fmt == 1:
-                # binary needs a type: the one ParameterDescription announced (asyncpg relies on it)
-                t = prepared.plan.param_types.get(i + 1)
-                oid = t.pg.oid if t is not None else 0
-            params.append(_param(oid, fmt, raw, i + 1))
-        nr = _H.unpack_from(body, pos)[0]
-        rfmts = list(struct.unpack_from(f"!{nr}h", body, pos + 2)) if nr else []
-        columns = prepared.plan.columns
-        if nr > 1 and columns is not None and nr != len(columns):
-            raise PgError("08P01", f"bind message has {nr} result formats but query has {len(columns)} columns")
-        for code in rfmts:
-            if code not in (0, 1):
-                raise PgError("22023", f"unsupported format code: {code}")
+        params, rfmts = bind_values(body, pos, prepared, stmt)
         self.portals[portal] = Portal(prepared, params, rfmts)
         self.out.append(M.BIND_COMPLETE)
 
@@ -704,26 +718,6 @@ class PgConnection(asyncio.Protocol):
 
 class _Fatal(Exception):
     """The connection is closed; stop processing its input."""
-
-
-def _utf8(raw: bytes) -> str:
-    try:
-        return raw.decode()
-    except UnicodeDecodeError as e:
-        bad = " ".join(f"0x{b:02x}" for b in raw[e.start:min(e.end, e.start + 2)])
-        raise PgError("22021", f'invalid byte sequence for encoding "UTF8": {bad}') from None
-
-
-def _param(oid: int, fmt: int, raw: bytes, n: int) -> Any:
-    """One Bind parameter; bytes that cannot be its type are the client's error, not ours."""
-    try:
-        return param_in(oid, fmt, raw)
-    except UnicodeDecodeError:
-        return _utf8(raw)  # raises 22021 naming the bad bytes
-    except (struct.error, ValueError, IndexError):
-        if fmt == 1:
-            raise PgError("22P03", f"incorrect binary data format in bind parameter {n}") from None
-        raise
 
 
 def protocol_factory(store, tls=None) -> Any:
