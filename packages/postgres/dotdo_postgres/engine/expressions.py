@@ -337,6 +337,14 @@ def _arith(op: str):
     return rule
 
 
+def _bitwise_not(rw, e, t, scope):
+    rt = t.get("this")
+    if rt is not None and rt.key not in ("int2", "int4", "int8", "unknown"):
+        raise PgError("42883", f"operator does not exist: ~ {rt.display()}",
+                      hint="No operator matches the given name and argument type. You might need to add an explicit type cast.")
+    return e, rt if rt is not None and rt.key != "unknown" else INT4
+
+
 _NEGATABLE = {"int2", "int4", "int8", "float4", "float8", "numeric", "interval", "money"}
 
 
@@ -835,7 +843,7 @@ if hasattr(exp, "TryCast"):
 
 _RULES: dict[type, Callable] = {
     exp.Add: _arith("+"), exp.Sub: _arith("-"), exp.Mul: _arith("*"), exp.Div: _arith("/"), exp.Mod: _arith("%"),
-    exp.Neg: _neg,
+    exp.Neg: _neg, exp.BitwiseNot: _bitwise_not,
     exp.EQ: _compare, exp.NEQ: _compare, exp.GT: _compare, exp.GTE: _compare, exp.LT: _compare,
     exp.LTE: _compare, exp.NullSafeEQ: _compare, exp.NullSafeNEQ: _compare,
     exp.And: _bool, exp.Or: _bool, exp.Not: _bool, exp.Like: _like, exp.ILike: _ilike, exp.Escape: _escape, exp.Is: _bool,

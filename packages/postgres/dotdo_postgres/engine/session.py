@@ -654,6 +654,8 @@ _SQLITE_ERRORS: list[tuple[re.Pattern, Callable[[re.Match, Plan], PgError]]] = [
     (re.compile(r"(\w+)\(\) may not be used as a window function"),
      lambda m, p: PgError("42809", f"OVER specified, but {_pg_function_name(m.group(1))} is not a window function "
                                    f"nor an aggregate function")),
+    (re.compile(r"ORDER BY clause should come after (\w+) not before"),
+     lambda m, p: PgError("42601", f'syntax error at or near "{m.group(1)}"')),
     (re.compile(r"no such table: (\S+)"), lambda m, p: PgError("42P01", f'relation "{m.group(1)}" does not exist')),
     (re.compile(r"aggregate functions are not allowed in the GROUP BY clause"),
      lambda m, p: PgError("42803", "aggregate functions are not allowed in GROUP BY")),
