@@ -337,6 +337,12 @@ def _arith(op: str):
     return rule
 
 
+def _dot(rw, e, scope):
+    if isinstance(e.this, exp.Literal):  # 'text'.name: PostgreSQL's grammar has no such field selection
+        raise PgError("42601", 'syntax error at or near "."')
+    raise unsupported(f"the field selection {e.sql('postgres')[:60]}")
+
+
 def _bitwise_not(rw, e, t, scope):
     rt = t.get("this")
     if rt is not None and rt.key not in ("int2", "int4", "int8", "unknown"):
@@ -836,7 +842,7 @@ _PRE: dict[type, Callable] = {
     exp.Null: _null,
     exp.Cast: _cast,
     exp.Interval: _interval,
-    exp.Array: _array,
+    exp.Array: _array, exp.Dot: _dot,
 }
 if hasattr(exp, "TryCast"):
     _PRE[exp.TryCast] = _cast
