@@ -406,6 +406,8 @@ CASES: list[Case] = [
     ("bitwise_not_of_integers", [], "SELECT ~ 5, ~ 5::bigint", None),
     ("order_by_before_a_set_operation", [], "SELECT 1 UNION SELECT 2 ORDER BY 1 EXCEPT SELECT 3", None),
     ("column_of_a_string_literal", [], "SELECT ' x'.columns", None),
+    ("limit_and_offset_with_fractions_round", USERS, "SELECT id FROM users ORDER BY id LIMIT 2.5 OFFSET 0.6", None),
+    ("text_where_an_array_is_due_is_malformed", [], "SELECT coalesce(NULL::int[], 'x')", None),
     ("has_key_operator_on_an_integer_does_not_exist", USERS, "SELECT id FROM users WHERE id ? 1", None),
     ("has_key_operator_with_an_integer_key_does_not_exist", DOCS, "SELECT id FROM docs WHERE body ? 1", None),
     ("jsonb_build_object", [], "SELECT jsonb_build_object('a', 1, 'b', 'x')", None),

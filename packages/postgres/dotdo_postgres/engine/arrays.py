@@ -44,7 +44,13 @@ def is_array(t: ColType | None) -> bool:
 def _load(v: Any) -> list:
     if isinstance(v, str):
         # an untyped parameter arrives as an array literal ('{a,b}'); stored arrays are JSON
-        return parse_literal(v, "text") if v.startswith("{") else json.loads(v)
+        if v.startswith("{"):
+            return parse_literal(v, "text")
+        try:
+            return json.loads(v)
+        except ValueError:  # text that is no array ('x' where an array is due)
+            raise PgError("22P02", f'malformed array literal: "{v}"',
+                          detail='Array value must start with "{" or dimension information.') from None
     return v
 
 

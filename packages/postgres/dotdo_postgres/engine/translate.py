@@ -794,10 +794,13 @@ class Translator:
             if clause is not None:
                 inner = clause.args.get("expression")
                 if inner is not None:
-                    node = self.rw.rx(inner, scope)[0]
+                    node, t = self.rw.rx(inner, scope)
                     n = self._param_no(node)
                     if n is not None:
                         self.param_types.setdefault(n, ColType("int8"))
+                    elif t is not None and t.key in ("numeric", "float4", "float8"):
+                        # PostgreSQL casts LIMIT 2.5 to bigint, rounding half away from zero
+                        node = exp.Cast(this=fn("round", node), to=exp.DataType.build("BIGINT"))
                     clause.set("expression", node)
 
     # -- writes ----------------------------------------------------------------
