@@ -3,17 +3,21 @@ genuine client, and tenant isolation.
 
 - In-process: agent i is `Redis(data=DIR, tenant="agent-i")` (its own namespace: a Redis server of its
   own), in a separate process so its open files and RSS are measured alone.
-- Over the wire: one `dotdo serve` is one tenant (RESP has no way to pick a namespace), so N agents
-  are N connections with a key prefix each; the real Redis gets the same N connections.
+- Tenants over the wire: agent i is user `agent-i` of the served directory (`dotdo_core.auth`), so it
+  logs in (AUTH) to a tenant of its own; every tenant writes the same key names, and each agent checks
+  it reads back only its own. The agents are split over several load-client processes, all connected
+  at once. The real Redis gets the same N connections, with a key prefix per agent instead of a login.
+- Connections over the wire: N agents are N connections to one tenant, with a key prefix each.
 - PostgreSQL: N agents are N psycopg connections to one `dotdo serve postgres`, and to the real
   PostgreSQL, which refuses every connection past max_connections (the wall agents hit).
 - MongoDB: agent i is a task of pymongo's AsyncMongoClient using a database of its own (`agent-i`, a
   namespace: tenants over the wire) on one `dotdo serve mongo`; no real MongoDB runs here.
 - Isolation: tenant B cannot read, list, count, guess or flush tenant A's keys, nor hear its pub/sub.
 
-Fast tier: 1,000 tenants (200 open shards at a time) and 1,000 Redis connections, 500 PostgreSQL connections,
-200 Mongo agents.
-Long tier (--long): 10,000 tenants and 10,000 Redis connections, 2,000 PostgreSQL connections, 2,000 Mongo agents."""
+Fast tier: 1,000 tenants in-process (200 open shards at a time), 300 tenants over RESP, 1,000 Redis
+connections, 500 PostgreSQL connections, 200 Mongo agents.
+Long tier (--long): 10,000 tenants in-process and 10,000 over RESP, 10,000 Redis connections, 2,000
+PostgreSQL connections, 2,000 Mongo agents."""
 from __future__ import annotations
 
 import json
@@ -25,10 +29,14 @@ import time
 import pytest
 import redis
 
+from dotdo_core import auth
+from dotdo_core.store import Store
 from dotdo_redis import Redis
 
-from .support import (MONGO_LOAD_CLIENT, PG_LOAD_CLIENT, mongo_url, REAL_PREFIX, REAL_REDIS_URL, REPO, RssSampler, clear_real, dotdo_serve, max_connections,
-                      open_files, real_postgres_database, real_redis, record, run_load_client)
+from .load_client import tenant_password, tenant_user
+from .support import (MONGO_LOAD_CLIENT, PG_LOAD_CLIENT, mongo_url, OpenFilesSampler, REAL_PREFIX, REAL_REDIS_URL, REPO, RssSampler, clear_real,
+                      dotdo_serve, max_connections, open_files, real_postgres_database, real_redis, record, run_load_client,
+                      run_load_fleet)
 
 TENANT_AGENTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "tenant_agents.py")
 
@@ -87,6 +95,64 @@ def agents_over_the_wire(tmp_path, tier: str, agents: int, ops: int = 10) -> Non
     assert dotdo["connections"] == agents and dotdo["errors"] == 0, dotdo["error_samples"]
     assert dotdo["ops"] == agents * ops
     assert served_keys == agents * min(ops, 3)  # note, steps, memory per agent
+
+
+def add_tenant_users(data: str, tenants: int) -> float:
+    """Users agent-0 .. agent-(n-1), each the only user of its own tenant; returns the seconds it took
+    (each user is a SCRAM verifier: 4,096 rounds of PBKDF2, deliberately slow, and a catalog commit)."""
+    started = time.perf_counter()
+    with Store(data) as store:
+        for n in range(tenants):
+            auth.add_user(store, tenant_user(n), tenant_password(n))
+    return time.perf_counter() - started
+
+
+def tenants_over_resp(tmp_path, tier: str, tenants: int, processes: int, ops: int = 5) -> None:
+    data = str(tmp_path / "tenants")
+    create_s = add_tenant_users(data, tenants)
+    args = ("--agents", "--ops", str(ops))
+    with dotdo_serve(data) as (proc, port):
+        with OpenFilesSampler(proc.pid) as server:
+            dotdo = run_load_fleet(f"redis://127.0.0.1:{port}/0", processes, tenants, *args, "--tenant-users")
+        assert proc.poll() is None
+        stranger = redis.Redis(port=port)
+        with pytest.raises(redis.AuthenticationError):  # no login, no keys
+            stranger.get("note")
+        stranger.close()
+    with Store(data) as store:
+        tenant_namespaces = sum(1 for ns in store.namespaces() if ns["name"].startswith("agent-"))
+    client = real_redis()
+    maxclients = client.config_get("maxclients").get("maxclients")
+    try:
+        real = run_load_fleet(REAL_REDIS_URL, processes, tenants, *args, "--prefix", REAL_PREFIX)
+    finally:
+        clear_real(client)
+        client.close()
+    record(f"tenants over RESP {tier}",
+           f"{tenants} users created in {create_s:.1f} s ({tenants / create_s:.0f}/s); {tenants} agents in {dotdo['clients']} "
+           f"load-client processes, all connected at once, x {ops} ops: dotdo serve {dotdo['connections']} logged in "
+           f"(refused {dotdo['connect_errors']}), {dotdo['ops']} ops ({dotdo['ops_per_s']}/s) p50 {dotdo['p50_ms']} ms "
+           f"p99 {dotdo['p99_ms']} ms, errors {dotdo['errors']}, agents seeing anything but their own keys "
+           f"{dotdo['wrong_agents']}, {tenant_namespaces} tenant namespaces; server RSS peak {server.peak_mb:.0f} MB, "
+           f"open files peak {server.peak_files}; real Redis (maxclients {maxclients}, a key prefix per agent) "
+           f"{real['connections']} connected (refused {real['connect_errors']}: {real['connect_samples'][:1]}), "
+           f"{real['ops']} ops ({real['ops_per_s']}/s) p50 {real['p50_ms']} ms p99 {real['p99_ms']} ms, errors {real['errors']}, "
+           f"wrong {real['wrong_agents']}")
+    assert dotdo["connect_errors"] == 0, dotdo["connect_samples"]
+    assert dotdo["connections"] == tenants and dotdo["errors"] == 0, dotdo["error_samples"]
+    assert dotdo["ops"] == tenants * ops
+    assert dotdo["wrong_agents"] == 0
+    assert tenant_namespaces == tenants
+
+
+def test_300_tenants_each_logged_in_as_its_own_user_over_one_dotdo_serve_and_the_real_redis(tmp_path):
+    tenants_over_resp(tmp_path, "fast", 300, processes=2)
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(0)
+def test_10000_tenants_each_logged_in_as_its_own_user_over_one_dotdo_serve_and_the_real_redis(tmp_path):
+    tenants_over_resp(tmp_path, "long", 10_000, processes=4)
 
 
 def test_1000_tenants_in_process_with_200_open_shards(tmp_path):
