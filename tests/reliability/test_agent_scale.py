@@ -176,36 +176,75 @@ def test_10000_agents_over_one_dotdo_serve_and_the_real_redis(tmp_path):
     agents_over_the_wire(tmp_path, "long", 10_000)
 
 
-def postgres_agents(tmp_path, tier: str, agents: int, ops: int = 5) -> None:
-    args = ("--agents", "--connections", str(agents), "--ops", str(ops))
+def create_load_table(conninfo: str) -> None:
+    import psycopg
+
+    from .pg_load_client import SCHEMA
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute(SCHEMA)
+
+
+def postgres_agents(tmp_path, tier: str, agents: int, processes: int, ops: int = 5) -> None:
+    args = ("--agents", "--ops", str(ops), "--skip-schema")
     with dotdo_serve(str(tmp_path / "pg"), "postgres") as (proc, port):
-        with RssSampler(proc.pid, every=0.25) as rss:
-            dotdo = run_load_client(f"host=127.0.0.1 port={port} user=postgres dbname=postgres sslmode=disable", *args,
-                                    script=PG_LOAD_CLIENT)
+        conninfo = f"host=127.0.0.1 port={port} user=postgres dbname=postgres sslmode=disable"
+        create_load_table(conninfo)
+        with OpenFilesSampler(proc.pid) as server:
+            dotdo = run_load_fleet(conninfo, processes, agents, *args, script=PG_LOAD_CLIENT)
         assert proc.poll() is None
     with real_postgres_database() as url:
         limit = max_connections(url)
-        real = run_load_client(url, *args, script=PG_LOAD_CLIENT)
+        create_load_table(url)
+        real = run_load_fleet(url, processes, agents, *args, script=PG_LOAD_CLIENT)
     record(f"postgres agents {tier}",
-           f"{agents} connections x {ops} statements: dotdo serve {dotdo['connections']} served, {dotdo['ops']} statements "
+           f"{agents} connections in {dotdo['clients']} load-client processes, all connecting at once, x {ops} statements: "
+           f"dotdo serve {dotdo['connections']} served, {dotdo['connect_errors']} refused, {dotdo['ops']} statements "
            f"({dotdo['ops_per_s']}/s) p50 {dotdo['p50_ms']} ms p99 {dotdo['p99_ms']} ms, errors {dotdo['errors']}, server RSS "
-           f"peak {rss.peak_mb:.1f} MB; real PostgreSQL (max_connections {limit}) {real['connections']} served, "
-           f"{real['connect_errors']} refused, {real['ops']} statements, errors {real['errors']}")
+           f"peak {server.peak_mb:.0f} MB, open files peak {server.peak_files}; real PostgreSQL (max_connections {limit}) "
+           f"{real['connections']} served, {real['connect_errors']} refused ({real['connect_samples'][:1]}), {real['ops']} "
+           f"statements ({real['ops_per_s']}/s) p50 {real['p50_ms']} ms p99 {real['p99_ms']} ms, errors {real['errors']}")
     assert dotdo["connect_errors"] == 0, dotdo["connect_samples"]
     assert dotdo["connections"] == agents and dotdo["errors"] == 0, dotdo["error_samples"]
     assert dotdo["ops"] == agents * ops
+    assert real["connections"] < limit < agents and real["connect_errors"] == agents - real["connections"]
 
 
 def test_500_postgres_agents_over_one_dotdo_serve_and_the_real_postgres(tmp_path):
-    postgres_agents(tmp_path, "fast", 500)
+    postgres_agents(tmp_path, "fast", 500, processes=2)
 
 
 @pytest.mark.slow
 @pytest.mark.timeout(0)
-def test_2000_postgres_agents_over_one_dotdo_serve_and_the_real_postgres(tmp_path):
-    # 2,000, not 10,000: at 10,000 asyncio psycopg connections the one-process load client itself is
-    # CPU-bound for many minutes (measured 2026-11-22); the wall it shows is already at 100.
-    postgres_agents(tmp_path, "long", 2_000)
+def test_10000_postgres_agents_over_one_dotdo_serve_and_the_real_postgres(tmp_path):
+    postgres_agents(tmp_path, "long", 10_000, processes=4)
+
+
+def postgres_tenants(tmp_path, tier: str, tenants: int, processes: int, ops: int = 5) -> None:
+    data = str(tmp_path / "pg-tenants")
+    create_s = add_tenant_users(data, tenants)
+    with dotdo_serve(data, "postgres") as (proc, port):
+        conninfo = f"host=127.0.0.1 port={port} dbname=postgres sslmode=disable"
+        with OpenFilesSampler(proc.pid) as server:
+            res = run_load_fleet(conninfo, processes, tenants, "--agents", "--ops", str(ops), "--tenant-users",
+                                 script=PG_LOAD_CLIENT)
+        assert proc.poll() is None
+    with Store(data) as store:
+        databases = sum(1 for ns in store.namespaces() if ns["kind"] == "postgres" and ns["name"].startswith("agent-"))
+    record(f"postgres tenants {tier}",
+           f"{tenants} users created in {create_s:.1f} s ({tenants / create_s:.0f}/s); {tenants} agents in {res['clients']} "
+           f"load-client processes, each logged in (SCRAM) to a database of its own and creating its table there, "
+           f"all connected at once, x {ops} statements: {res['connections']} served, {res['connect_errors']} refused, "
+           f"{res['ops']} statements ({res['ops_per_s']}/s) p50 {res['p50_ms']} ms p99 {res['p99_ms']} ms, errors "
+           f"{res['errors']}, agents seeing anything but their own rows {res['wrong_agents']}, {databases} tenant databases; "
+           f"server RSS peak {server.peak_mb:.0f} MB, open files peak {server.peak_files}")
+    assert res["connect_errors"] == 0, res["connect_samples"]
+    assert res["connections"] == tenants and res["errors"] == 0, res["error_samples"]
+    assert res["ops"] == tenants * ops and res["wrong_agents"] == 0
+    assert databases == tenants
+
+
+def test_200_postgres_tenants_each_logged_in_as_its_own_user_over_one_dotdo_serve(tmp_path):
+    postgres_tenants(tmp_path, "fast", 200, processes=2)
 
 
 def mongo_agents(tmp_path, tier: str, agents: int, ops: int = 5) -> None:
