@@ -10,6 +10,8 @@ Prints one JSON line.
 its own database, where it creates its own table and checks afterwards it holds only its own rows.
 --first/--barrier/--latencies: one client of a fleet (load_client.py, support.run_load_fleet).
 --skip-schema: the caller created load_kv already (a fleet's clients would race to create it).
+--concurrent K (with --tenant-users): K agents connected at a time, each connecting, working, checking
+and disconnecting in turn, instead of all connected at once.
 """
 from __future__ import annotations
 
@@ -120,6 +122,41 @@ async def tenant_sees_only_its_own(conn: psycopg.AsyncConnection, n: int, ops: i
     return {k: (v, c) for k, v, c in rows} == want
 
 
+async def tenants_in_turn(args: argparse.Namespace, res: Results, connect) -> dict:
+    """--concurrent K: at most K agents connected at a time; each logs in, creates its table, runs its
+    statements, checks its rows and disconnects, and the next agent takes its place."""
+    limit = asyncio.Semaphore(args.concurrent)
+    served = wrong = 0
+
+    async def lifetime(n: int) -> None:
+        nonlocal served, wrong
+        async with limit:
+            got = await connect(n)
+            if got is None:
+                return
+            conn = got[1]
+            served += 1
+            try:
+                await tenant_agent(conn, n, args.ops, res)
+                if not await tenant_sees_only_its_own(conn, n, args.ops):
+                    wrong += 1
+            except Exception as e:
+                res.errors += 1
+                wrong += 1
+                if len(res.error_samples) < 5:
+                    res.error_samples.append(f"checking: {type(e).__name__}: {e}")
+            finally:
+                await conn.close()
+
+    if args.barrier:
+        await wait_for_go(0)
+    wall_started = time.time()
+    started = time.monotonic()
+    await asyncio.gather(*(lifetime(n) for n in range(args.first, args.first + args.connections)))
+    elapsed = time.monotonic() - started
+    return report(args, res, served, wrong, elapsed, wall_started, time.time())
+
+
 async def main(args: argparse.Namespace) -> dict:
     res = Results()
     if not args.skip_schema and not args.tenant_users:
@@ -146,6 +183,8 @@ async def main(args: argparse.Namespace) -> dict:
                 return None
         return n, conn
 
+    if args.concurrent:
+        return await tenants_in_turn(args, res, one)
     conns = []
     for start in range(args.first, args.first + args.connections, CONNECT_BATCH):
         got = await asyncio.gather(*(one(n) for n in range(start, min(start + CONNECT_BATCH, args.first + args.connections))))
@@ -173,9 +212,14 @@ async def main(args: argparse.Namespace) -> dict:
                 return False
         wrong = (await asyncio.gather(*(check(n, c) for n, c in conns))).count(False)
     await asyncio.gather(*(c.close() for _, c in conns), return_exceptions=True)
+    return report(args, res, len(conns), wrong, elapsed, wall_started, wall_ended)
+
+
+def report(args: argparse.Namespace, res: Results, connections: int, wrong: int, elapsed: float,
+           wall_started: float, wall_ended: float) -> dict:
     lat = sorted(res.latencies)
     pick = lambda p: round(lat[min(len(lat) - 1, int(len(lat) * p))] * 1000, 3) if lat else None  # noqa: E731
-    return {"connections": len(conns), "connect_errors": res.refused, "connect_samples": res.refused_samples,
+    return {"connections": connections, "connect_errors": res.refused, "connect_samples": res.refused_samples,
             "ops": len(lat), "errors": res.errors, "error_samples": res.error_samples, "seconds": round(elapsed, 2),
             "ops_per_s": round(len(lat) / elapsed) if elapsed else None,
             "p50_ms": pick(0.5), "p99_ms": pick(0.99), "max_ms": pick(1.0), "wrong_agents": wrong,
@@ -191,6 +235,8 @@ def cli() -> None:
     parser.add_argument("--ops", type=int, default=10)
     parser.add_argument("--tenant-users", action="store_true", help="agent n logs in as user agent-n, a tenant of its own")
     parser.add_argument("--skip-schema", action="store_true", help="load_kv exists already")
+    parser.add_argument("--concurrent", type=int, default=0,
+                        help="with --tenant-users: at most this many agents connected at once, each in turn")
     add_fleet_args(parser)
     args = parser.parse_args()
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
