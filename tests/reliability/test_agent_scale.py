@@ -284,6 +284,41 @@ def test_2000_mongo_agents_each_with_its_own_database_over_one_dotdo_serve(tmp_p
     mongo_agents(tmp_path, "long", 2_000)
 
 
+def mongo_tenants(tmp_path, tier: str, tenants: int, processes: int, concurrent: int, ops: int = 5) -> None:
+    """Agent i is a pymongo client of its own logged in as user agent-i; `concurrent` per load client at a time."""
+    data = str(tmp_path / "mongo-tenants")
+    create_s = add_tenant_users(data, tenants)
+    with dotdo_serve(data, "mongo") as (proc, port):
+        with OpenFilesSampler(proc.pid) as server:
+            res = run_load_fleet(mongo_url(port), processes, tenants, "--agents", "--ops", str(ops), "--tenant-users",
+                                 "--concurrent", str(concurrent), script=MONGO_LOAD_CLIENT)
+        assert proc.poll() is None
+    with Store(data) as store:
+        databases = sum(1 for ns in store.namespaces() if ns["name"].startswith("agent-"))
+    record(f"mongo tenants {tier}",
+           f"{tenants} users created in {create_s:.1f} s ({tenants / create_s:.0f}/s); {tenants} agents in {res['clients']} "
+           f"load-client processes ({concurrent} connected at a time in each), each a pymongo client logged in "
+           f"(SCRAM-SHA-256) as its own user, using database 'memory' of its tenant, x {ops} operations: "
+           f"{res['connections']} served, {res['connect_errors']} refused, {res['ops']} operations ({res['ops_per_s']}/s) "
+           f"p50 {res['p50_ms']} ms p99 {res['p99_ms']} ms, errors {res['errors']}, agents seeing anything but their own "
+           f"documents and database {res['wrong_agents']}, {databases} tenant databases; server RSS peak "
+           f"{server.peak_mb:.0f} MB, open files peak {server.peak_files}")
+    assert res["connect_errors"] == 0, res["connect_samples"]
+    assert res["connections"] == tenants and res["errors"] == 0, res["error_samples"]
+    assert res["ops"] == tenants * ops and res["wrong_agents"] == 0
+    assert databases == tenants
+
+
+def test_200_mongo_tenants_each_logged_in_as_its_own_user_over_one_dotdo_serve(tmp_path):
+    mongo_tenants(tmp_path, "fast", 200, processes=2, concurrent=50)
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(0)
+def test_10000_mongo_tenants_each_logged_in_as_its_own_user_over_one_dotdo_serve(tmp_path):
+    mongo_tenants(tmp_path, "long", 10_000, processes=4, concurrent=250)
+
+
 # -- isolation ------------------------------------------------------------------------------
 
 @pytest.fixture
