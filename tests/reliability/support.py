@@ -234,10 +234,12 @@ def run_load_fleet(url: str, processes: int, agents: int, *args: str, script: st
     """`agents` agents split over `processes` load clients (load_client.py's fleet options), so no one
     client process is the wall. All connect first; the operations start together once every client
     has connected, so that many connections are open at once. Returns the clients' results merged:
-    sums, the wall-clock window of the operations, and percentiles over every latency."""
+    sums, the wall-clock window of the operations, percentiles over every latency, and `connect_s`:
+    from the start to every client's connections made (with the clients' start-up)."""
     import json
     import tempfile
     per = -(-agents // processes)
+    started = time.monotonic()
     clients = []
     for k in range(processes):
         first, count = k * per, min(per, agents - k * per)
@@ -255,6 +257,7 @@ def run_load_fleet(url: str, processes: int, agents: int, *args: str, script: st
                 proc.wait(timeout)
                 err.seek(0)
                 raise AssertionError(f"a load client failed before connecting: {err.read()[-3000:]}")
+        connect_s = time.monotonic() - started
         for proc, _ in clients:
             proc.stdin.write("go\n")
             proc.stdin.flush()
@@ -270,7 +273,7 @@ def run_load_fleet(url: str, processes: int, agents: int, *args: str, script: st
                 proc.kill()
                 proc.wait()
             err.close()
-    return merge_fleet(results)
+    return {**merge_fleet(results), "connect_s": round(connect_s, 1)}
 
 
 def merge_fleet(results: list[dict]) -> dict:

@@ -133,7 +133,7 @@ def tenants_over_resp(tmp_path, tier: str, tenants: int, processes: int, ops: in
     record(f"tenants over RESP {tier}",
            f"{tenants} users created in {create_s:.1f} s ({tenants / create_s:.0f}/s); {tenants} agents in {dotdo['clients']} "
            f"load-client processes, all connected at once, x {ops} ops: dotdo serve {dotdo['connections']} logged in "
-           f"(refused {dotdo['connect_errors']}), {dotdo['ops']} ops ({dotdo['ops_per_s']}/s) p50 {dotdo['p50_ms']} ms "
+           f"in {dotdo['connect_s']} s (refused {dotdo['connect_errors']}), {dotdo['ops']} ops ({dotdo['ops_per_s']}/s) p50 {dotdo['p50_ms']} ms "
            f"p99 {dotdo['p99_ms']} ms, errors {dotdo['errors']}, agents seeing anything but their own keys "
            f"{dotdo['wrong_agents']}, {tenant_namespaces} tenant namespaces; server RSS peak {server.peak_mb:.0f} MB, "
            f"open files peak {server.peak_files}; real Redis (maxclients {maxclients}, a key prefix per agent) "
@@ -200,7 +200,7 @@ def postgres_agents(tmp_path, tier: str, agents: int, processes: int, ops: int =
         real = run_load_fleet(url, processes, agents, *args, script=PG_LOAD_CLIENT)
     record(f"postgres agents {tier}",
            f"{agents} connections in {dotdo['clients']} load-client processes, all connecting at once, x {ops} statements: "
-           f"dotdo serve {dotdo['connections']} served, {dotdo['connect_errors']} refused, {dotdo['ops']} statements "
+           f"dotdo serve {dotdo['connections']} served (connected in {dotdo['connect_s']} s), {dotdo['connect_errors']} refused, {dotdo['ops']} statements "
            f"({dotdo['ops_per_s']}/s) p50 {dotdo['p50_ms']} ms p99 {dotdo['p99_ms']} ms, errors {dotdo['errors']}, server RSS "
            f"peak {server.peak_mb:.0f} MB, open files peak {server.peak_files}; real PostgreSQL (max_connections {limit}) "
            f"{real['connections']} served, {real['connect_errors']} refused ({real['connect_samples'][:1]}), {real['ops']} "
