@@ -170,6 +170,23 @@ def fleet_fields(args: argparse.Namespace, res: Results, wall_started: float, wa
     return out
 
 
+async def in_turn(args: argparse.Namespace, lifetime) -> tuple[float, float, float]:
+    """Run `lifetime(n)` (an agent's whole life: connect, work, check, disconnect) for this client's
+    agents, at most --concurrent at a time, after the fleet's go. Returns (elapsed, wall start, wall end)."""
+    limit = asyncio.Semaphore(args.concurrent)
+
+    async def one(n: int) -> None:
+        async with limit:
+            await lifetime(n)
+
+    if args.barrier:
+        await wait_for_go(0)
+    wall_started = time.time()
+    started = time.monotonic()
+    await asyncio.gather(*(one(n) for n in range(args.first, args.first + args.connections)))
+    return time.monotonic() - started, wall_started, time.time()
+
+
 def add_fleet_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--first", type=int, default=0, help="number of this client's first agent")
     parser.add_argument("--barrier", action="store_true", help="after connecting, wait for a line on stdin")

@@ -22,8 +22,8 @@ import time
 
 from pymongo import AsyncMongoClient
 
-from load_client import (Results, add_fleet_args, fleet_fields, raise_file_limit, summary, tenant_password,  # run from
-                         tenant_user, timed, wait_for_go)  # this folder
+from load_client import (Results, add_fleet_args, fleet_fields, in_turn, raise_file_limit, summary,  # run from this
+                         tenant_password, tenant_user, timed)  # folder
 
 DOCS_PER_TASK = 20
 COUNTERS = 8
@@ -86,41 +86,34 @@ async def sees_only_its_own(client: AsyncMongoClient, db, n: int, ops: int) -> b
 
 
 async def tenants_in_turn(args: argparse.Namespace, res: Results) -> dict:
-    limit = asyncio.Semaphore(args.concurrent)
     served = wrong = 0
 
     async def lifetime(n: int) -> None:
         nonlocal served, wrong
-        async with limit:
-            client = AsyncMongoClient(args.url, username=tenant_user(n), password=tenant_password(n),
-                                      authMechanism="SCRAM-SHA-256", maxPoolSize=1, serverSelectionTimeoutMS=120_000,
-                                      socketTimeoutMS=900_000, connectTimeoutMS=120_000)
-            try:
-                db = client["memory"]
-                await db.notes.find_one({"_id": -1})  # logs in
-                served += 1
-            except Exception as e:
-                res.error(e, connecting=True)
-                await client.close()
-                return
-            try:
-                await agent(db, n, args.ops, res)
-                if not await sees_only_its_own(client, db, n, args.ops):
-                    wrong += 1
-            except Exception as e:
-                res.error(e)
+        client = AsyncMongoClient(args.url, username=tenant_user(n), password=tenant_password(n),
+                                  authMechanism="SCRAM-SHA-256", maxPoolSize=1, serverSelectionTimeoutMS=120_000,
+                                  socketTimeoutMS=900_000, connectTimeoutMS=120_000)
+        try:
+            db = client["memory"]
+            await db.notes.find_one({"_id": -1})  # logs in
+            served += 1
+        except Exception as e:
+            res.error(e, connecting=True)
+            await client.close()
+            return
+        try:
+            await agent(db, n, args.ops, res)
+            if not await sees_only_its_own(client, db, n, args.ops):
                 wrong += 1
-            finally:
-                await client.close()
+        except Exception as e:
+            res.error(e)
+            wrong += 1
+        finally:
+            await client.close()
 
-    if args.barrier:
-        await wait_for_go(0)
-    wall_started = time.time()
-    started = time.monotonic()
-    await asyncio.gather(*(lifetime(n) for n in range(args.first, args.first + args.connections)))
-    elapsed = time.monotonic() - started
+    elapsed, wall_started, wall_ended = await in_turn(args, lifetime)
     return {"connections": served, "connect_errors": res.connect_errors, "connect_samples": res.connect_samples,
-            **summary(res, elapsed), "wrong_agents": wrong, **fleet_fields(args, res, wall_started, time.time())}
+            **summary(res, elapsed), "wrong_agents": wrong, **fleet_fields(args, res, wall_started, wall_ended)}
 
 
 async def main(args: argparse.Namespace) -> dict:

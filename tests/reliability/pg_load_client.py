@@ -25,9 +25,9 @@ import time
 import psycopg
 
 try:  # run as a script, from this folder
-    from load_client import add_fleet_args, fleet_fields, tenant_password, tenant_user, wait_for_go
+    from load_client import add_fleet_args, fleet_fields, in_turn, tenant_password, tenant_user, wait_for_go
 except ModuleNotFoundError:  # imported by the tests, as a module of their package (for SCHEMA)
-    from .load_client import add_fleet_args, fleet_fields, tenant_password, tenant_user, wait_for_go
+    from .load_client import add_fleet_args, fleet_fields, in_turn, tenant_password, tenant_user, wait_for_go
 
 CONNECT_BATCH = 50
 ROWS_PER_CONNECTION = 20
@@ -125,36 +125,29 @@ async def tenant_sees_only_its_own(conn: psycopg.AsyncConnection, n: int, ops: i
 async def tenants_in_turn(args: argparse.Namespace, res: Results, connect) -> dict:
     """--concurrent K: at most K agents connected at a time; each logs in, creates its table, runs its
     statements, checks its rows and disconnects, and the next agent takes its place."""
-    limit = asyncio.Semaphore(args.concurrent)
     served = wrong = 0
 
     async def lifetime(n: int) -> None:
         nonlocal served, wrong
-        async with limit:
-            got = await connect(n)
-            if got is None:
-                return
-            conn = got[1]
-            served += 1
-            try:
-                await tenant_agent(conn, n, args.ops, res)
-                if not await tenant_sees_only_its_own(conn, n, args.ops):
-                    wrong += 1
-            except Exception as e:
-                res.errors += 1
+        got = await connect(n)
+        if got is None:
+            return
+        conn = got[1]
+        served += 1
+        try:
+            await tenant_agent(conn, n, args.ops, res)
+            if not await tenant_sees_only_its_own(conn, n, args.ops):
                 wrong += 1
-                if len(res.error_samples) < 5:
-                    res.error_samples.append(f"checking: {type(e).__name__}: {e}")
-            finally:
-                await conn.close()
+        except Exception as e:
+            res.errors += 1
+            wrong += 1
+            if len(res.error_samples) < 5:
+                res.error_samples.append(f"checking: {type(e).__name__}: {e}")
+        finally:
+            await conn.close()
 
-    if args.barrier:
-        await wait_for_go(0)
-    wall_started = time.time()
-    started = time.monotonic()
-    await asyncio.gather(*(lifetime(n) for n in range(args.first, args.first + args.connections)))
-    elapsed = time.monotonic() - started
-    return report(args, res, served, wrong, elapsed, wall_started, time.time())
+    elapsed, wall_started, wall_ended = await in_turn(args, lifetime)
+    return report(args, res, served, wrong, elapsed, wall_started, wall_ended)
 
 
 async def main(args: argparse.Namespace) -> dict:

@@ -221,30 +221,50 @@ def test_10000_postgres_agents_over_one_dotdo_serve_and_the_real_postgres(tmp_pa
     postgres_agents(tmp_path, "long", 10_000, processes=4)
 
 
-def postgres_tenants(tmp_path, tier: str, tenants: int, processes: int, concurrent: int, ops: int = 5) -> None:
-    """`concurrent` agents per load client connected at a time (a connection's database stays open
-    while it is connected, ~6 descriptors each: 10,000 at once would pass the open-file limit)."""
-    data = str(tmp_path / "pg-tenants")
+def tenants_in_turn(tmp_path, protocol: str, tenants: int, processes: int, concurrent: int, ops: int,
+                    script: str) -> tuple[dict, float, OpenFilesSampler, int]:
+    """N users, one `dotdo serve PROTOCOL`, and a fleet of load clients whose agents log in as their
+    own users `concurrent` per client at a time. Returns the fleet's results, the seconds the users
+    took to create, the server's sampler and how many tenant namespaces the directory holds."""
+    data = str(tmp_path / f"{protocol}-tenants")
     create_s = add_tenant_users(data, tenants)
-    with dotdo_serve(data, "postgres") as (proc, port):
-        conninfo = f"host=127.0.0.1 port={port} dbname=postgres sslmode=disable"
+    with dotdo_serve(data, protocol) as (proc, port):
+        url = mongo_url(port) if protocol == "mongo" else f"host=127.0.0.1 port={port} dbname=postgres sslmode=disable"
         with OpenFilesSampler(proc.pid) as server:
-            res = run_load_fleet(conninfo, processes, tenants, "--agents", "--ops", str(ops), "--tenant-users",
-                                 "--concurrent", str(concurrent), script=PG_LOAD_CLIENT)
+            res = run_load_fleet(url, processes, tenants, "--agents", "--ops", str(ops), "--tenant-users",
+                                 "--concurrent", str(concurrent), script=script)
         assert proc.poll() is None
     with Store(data) as store:
-        databases = sum(1 for ns in store.namespaces() if ns["kind"] == "postgres" and ns["name"].startswith("agent-"))
-    record(f"postgres tenants {tier}",
-           f"{tenants} users created in {create_s:.1f} s ({tenants / create_s:.0f}/s); {tenants} agents in {res['clients']} "
-           f"load-client processes ({concurrent} connected at a time in each), each logging in (SCRAM) to a database "
-           f"of its own, creating its table there and disconnecting, x {ops} statements: {res['connections']} served, {res['connect_errors']} refused, "
-           f"{res['ops']} statements ({res['ops_per_s']}/s) p50 {res['p50_ms']} ms p99 {res['p99_ms']} ms, errors "
-           f"{res['errors']}, agents seeing anything but their own rows {res['wrong_agents']}, {databases} tenant databases; "
-           f"server RSS peak {server.peak_mb:.0f} MB, open files peak {server.peak_files}")
+        namespaces = sum(1 for ns in store.namespaces() if ns["name"].startswith("agent-"))
+    return res, create_s, server, namespaces
+
+
+def tenants_in_turn_line(res: dict, create_s: float, server: OpenFilesSampler, namespaces: int, tenants: int,
+                         concurrent: int, ops: int, how: str, unit: str, own: str) -> str:
+    return (f"{tenants} users created in {create_s:.1f} s ({tenants / create_s:.0f}/s); {tenants} agents in {res['clients']} "
+            f"load-client processes ({concurrent} connected at a time in each), {how}, x {ops} {unit}: "
+            f"{res['connections']} served, {res['connect_errors']} refused, {res['ops']} {unit} ({res['ops_per_s']}/s) "
+            f"p50 {res['p50_ms']} ms p99 {res['p99_ms']} ms, errors {res['errors']}, agents seeing anything but their own "
+            f"{own} {res['wrong_agents']}, {namespaces} tenant databases; server RSS peak {server.peak_mb:.0f} MB, "
+            f"open files peak {server.peak_files}")
+
+
+def assert_every_tenant_served_alone(res: dict, tenants: int, ops: int, namespaces: int) -> None:
     assert res["connect_errors"] == 0, res["connect_samples"]
     assert res["connections"] == tenants and res["errors"] == 0, res["error_samples"]
     assert res["ops"] == tenants * ops and res["wrong_agents"] == 0
-    assert databases == tenants
+    assert namespaces == tenants
+
+
+def postgres_tenants(tmp_path, tier: str, tenants: int, processes: int, concurrent: int, ops: int = 5) -> None:
+    """`concurrent` agents per load client connected at a time (a connection's database stays open
+    while it is connected, ~6 descriptors each: 10,000 at once would pass the open-file limit)."""
+    res, create_s, server, databases = tenants_in_turn(tmp_path, "postgres", tenants, processes, concurrent, ops,
+                                                       PG_LOAD_CLIENT)
+    record(f"postgres tenants {tier}", tenants_in_turn_line(
+        res, create_s, server, databases, tenants, concurrent, ops, unit="statements", own="rows",
+        how="each logging in (SCRAM) to a database of its own, creating its table there and disconnecting"))
+    assert_every_tenant_served_alone(res, tenants, ops, databases)
 
 
 def test_150_postgres_tenants_each_logged_in_as_its_own_user_over_one_dotdo_serve(tmp_path):
@@ -289,27 +309,12 @@ def test_2000_mongo_agents_each_with_its_own_database_over_one_dotdo_serve(tmp_p
 
 def mongo_tenants(tmp_path, tier: str, tenants: int, processes: int, concurrent: int, ops: int = 5) -> None:
     """Agent i is a pymongo client of its own logged in as user agent-i; `concurrent` per load client at a time."""
-    data = str(tmp_path / "mongo-tenants")
-    create_s = add_tenant_users(data, tenants)
-    with dotdo_serve(data, "mongo") as (proc, port):
-        with OpenFilesSampler(proc.pid) as server:
-            res = run_load_fleet(mongo_url(port), processes, tenants, "--agents", "--ops", str(ops), "--tenant-users",
-                                 "--concurrent", str(concurrent), script=MONGO_LOAD_CLIENT)
-        assert proc.poll() is None
-    with Store(data) as store:
-        databases = sum(1 for ns in store.namespaces() if ns["name"].startswith("agent-"))
-    record(f"mongo tenants {tier}",
-           f"{tenants} users created in {create_s:.1f} s ({tenants / create_s:.0f}/s); {tenants} agents in {res['clients']} "
-           f"load-client processes ({concurrent} connected at a time in each), each a pymongo client logged in "
-           f"(SCRAM-SHA-256) as its own user, using database 'memory' of its tenant, x {ops} operations: "
-           f"{res['connections']} served, {res['connect_errors']} refused, {res['ops']} operations ({res['ops_per_s']}/s) "
-           f"p50 {res['p50_ms']} ms p99 {res['p99_ms']} ms, errors {res['errors']}, agents seeing anything but their own "
-           f"documents and database {res['wrong_agents']}, {databases} tenant databases; server RSS peak "
-           f"{server.peak_mb:.0f} MB, open files peak {server.peak_files}")
-    assert res["connect_errors"] == 0, res["connect_samples"]
-    assert res["connections"] == tenants and res["errors"] == 0, res["error_samples"]
-    assert res["ops"] == tenants * ops and res["wrong_agents"] == 0
-    assert databases == tenants
+    res, create_s, server, databases = tenants_in_turn(tmp_path, "mongo", tenants, processes, concurrent, ops,
+                                                       MONGO_LOAD_CLIENT)
+    record(f"mongo tenants {tier}", tenants_in_turn_line(
+        res, create_s, server, databases, tenants, concurrent, ops, unit="operations", own="documents and database",
+        how="each a pymongo client logged in (SCRAM-SHA-256) as its own user, using database 'memory' of its tenant"))
+    assert_every_tenant_served_alone(res, tenants, ops, databases)
 
 
 def test_100_mongo_tenants_each_logged_in_as_its_own_user_over_one_dotdo_serve(tmp_path):
