@@ -5,6 +5,12 @@ own (a namespace on the server: tenants over the wire) doing --ops small operati
 Prints one JSON line.
 
     python mongo_load_client.py URL --connections 200 --seconds 5 [--agents --ops 5]
+    python mongo_load_client.py URL --agents --tenant-users --concurrent 250 --first 2500 --connections 2500
+
+--tenant-users: agent n is a client of its own logged in (SCRAM-SHA-256) as user `agent-n`, a tenant
+of its own, using database `memory` (the same name in every tenant); at most --concurrent agents are
+connected at a time, each connecting, working, checking it sees only its own documents and databases,
+and disconnecting in turn. --first/--barrier/--latencies: one client of a fleet (load_client.py).
 """
 from __future__ import annotations
 
@@ -16,7 +22,8 @@ import time
 
 from pymongo import AsyncMongoClient
 
-from load_client import Results, raise_file_limit, summary, timed  # this script runs from this folder
+from load_client import (Results, add_fleet_args, fleet_fields, in_turn, raise_file_limit, summary,  # run from this
+                         tenant_password, tenant_user, timed)  # folder
 
 DOCS_PER_TASK = 20
 COUNTERS = 8
@@ -46,13 +53,12 @@ async def mixed(client: AsyncMongoClient, n: int, deadline: float, res: Results)
         await timed(res, go())
 
 
-async def agent(client: AsyncMongoClient, n: int, ops: int, res: Results) -> None:
-    db = client[f"agent-{n}"]
+async def agent(db, n: int, ops: int, res: Results) -> None:
     for j in range(ops):
         step = j % 5
         if step == 0:
             async def go():
-                await db.notes.insert_one({"_id": j, "thought": f"step {j}"})
+                await db.notes.insert_one({"_id": j, "thought": f"agent-{n} step {j}"})
         elif step == 1:
             async def go():
                 assert await db.notes.find_one({"_id": 0}) is not None
@@ -68,15 +74,59 @@ async def agent(client: AsyncMongoClient, n: int, ops: int, res: Results) -> Non
         await timed(res, go())
 
 
+async def sees_only_its_own(client: AsyncMongoClient, db, n: int, ops: int) -> bool:
+    """Its notes are exactly its own, its step count is its own, and it sees no other database."""
+    notes = await db.notes.find().sort("_id").to_list(None)
+    if notes != [{"_id": j, "thought": f"agent-{n} step {j}"} for j in range(0, ops, 5)]:
+        return False
+    steps = await db.state.find_one({"_id": "steps"})
+    if (steps or {}).get("n", 0) != sum(1 for j in range(ops) if j % 5 == 2):
+        return False
+    return await client.list_database_names() == [db.name]
+
+
+async def tenants_in_turn(args: argparse.Namespace, res: Results) -> dict:
+    served = wrong = 0
+
+    async def lifetime(n: int) -> None:
+        nonlocal served, wrong
+        client = AsyncMongoClient(args.url, username=tenant_user(n), password=tenant_password(n),
+                                  authMechanism="SCRAM-SHA-256", maxPoolSize=1, serverSelectionTimeoutMS=120_000,
+                                  socketTimeoutMS=900_000, connectTimeoutMS=120_000)
+        try:
+            db = client["memory"]
+            await db.notes.find_one({"_id": -1})  # logs in
+            served += 1
+        except Exception as e:
+            res.error(e, connecting=True)
+            await client.close()
+            return
+        try:
+            await agent(db, n, args.ops, res)
+            if not await sees_only_its_own(client, db, n, args.ops):
+                wrong += 1
+        except Exception as e:
+            res.error(e)
+            wrong += 1
+        finally:
+            await client.close()
+
+    elapsed, wall_started, wall_ended = await in_turn(args, lifetime)
+    return {"connections": served, "connect_errors": res.connect_errors, "connect_samples": res.connect_samples,
+            **summary(res, elapsed), "wrong_agents": wrong, **fleet_fields(args, res, wall_started, wall_ended)}
+
+
 async def main(args: argparse.Namespace) -> dict:
     res = Results()
+    if args.tenant_users:
+        return await tenants_in_turn(args, res)
     # maxConnecting: pymongo opens 2 sockets at a time by default, which starves thousands of agents.
     client = AsyncMongoClient(args.url, maxPoolSize=args.connections, minPoolSize=0, maxConnecting=64,
                               waitQueueTimeoutMS=900_000, serverSelectionTimeoutMS=30_000, socketTimeoutMS=900_000)
     await client.admin.command("ping")
     started = time.monotonic()
     if args.agents:
-        await asyncio.gather(*(agent(client, n, args.ops, res) for n in range(args.connections)))
+        await asyncio.gather(*(agent(client[f"agent-{n}"], n, args.ops, res) for n in range(args.connections)))
     else:
         deadline = started + args.seconds
         await asyncio.gather(*(mixed(client, n, deadline, res) for n in range(args.connections)))
@@ -102,6 +152,9 @@ def cli() -> None:
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--agents", action="store_true")
     parser.add_argument("--ops", type=int, default=5)
+    parser.add_argument("--tenant-users", action="store_true", help="agent n logs in as user agent-n, a tenant of its own")
+    parser.add_argument("--concurrent", type=int, default=250, help="with --tenant-users: agents connected at a time")
+    add_fleet_args(parser)
     args = parser.parse_args()
     raise_file_limit()
     print(json.dumps(asyncio.run(main(args))), flush=True)

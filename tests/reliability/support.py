@@ -265,3 +265,90 @@ def mutate_bytes(draw, data: bytearray, kind: str) -> None:
         del data[at:]
     else:
         data[at:at] = draw(st.binary(min_size=1, max_size=8))
+
+
+def run_load_fleet(url: str, processes: int, agents: int, *args: str, script: str = LOAD_CLIENT,
+                   timeout: float = 3600) -> dict:
+    """`agents` agents split over `processes` load clients (load_client.py's fleet options), so no one
+    client process is the wall. All connect first; the operations start together once every client
+    has connected, so that many connections are open at once. Returns the clients' results merged:
+    sums, the wall-clock window of the operations, percentiles over every latency, and `connect_s`:
+    from the start to every client's connections made (with the clients' start-up)."""
+    import json
+    import tempfile
+    per = -(-agents // processes)
+    started = time.monotonic()
+    clients = []
+    for k in range(processes):
+        first, count = k * per, min(per, agents - k * per)
+        if count <= 0:
+            break
+        err = tempfile.TemporaryFile(mode="w+")
+        proc = subprocess.Popen([sys.executable, script, url, *args, "--first", str(first), "--connections", str(count),
+                                 "--barrier", "--latencies"],
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err, text=True, cwd=REPO)
+        clients.append((proc, err))
+    try:
+        for proc, err in clients:  # each says how many connected, then waits
+            line = proc.stdout.readline()
+            if not line:
+                proc.wait(timeout)
+                err.seek(0)
+                raise AssertionError(f"a load client failed before connecting: {err.read()[-3000:]}")
+        connect_s = time.monotonic() - started
+        for proc, _ in clients:
+            proc.stdin.write("go\n")
+            proc.stdin.flush()
+        results = []
+        for proc, err in clients:
+            out, _ = proc.communicate(timeout=timeout)
+            err.seek(0)
+            assert proc.returncode == 0, err.read()[-3000:]
+            results.append(json.loads(out.strip().splitlines()[-1]))
+    finally:
+        for proc, err in clients:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+            err.close()
+    return {**merge_fleet(results), "connect_s": round(connect_s, 1)}
+
+
+def merge_fleet(results: list[dict]) -> dict:
+    lat = sorted(x for r in results for x in r.pop("latencies_ms"))
+    window = max(r["wall_ended"] for r in results) - min(r["wall_started"] for r in results)
+    merged: dict = {"clients": len(results)}
+    for key in ("connections", "connect_errors", "ops", "errors", "wrong_agents"):
+        merged[key] = sum(r.get(key, 0) for r in results)
+    for key in ("connect_samples", "error_samples"):
+        merged[key] = [s for r in results for s in r.get(key, [])][:5]
+    pick = lambda p: round(percentile(lat, p), 3) if lat else None  # noqa: E731
+    merged.update({"seconds": round(window, 2), "ops_per_s": round(len(lat) / window) if window > 0 else None,
+                   "p50_ms": pick(0.5), "p99_ms": pick(0.99), "max_ms": pick(1.0)})
+    return merged
+
+
+class OpenFilesSampler(RssSampler):
+    """RssSampler that also counts the process's open descriptors (every `files_every` samples:
+    listing /proc/PID/fd costs more with 10,000+ of them); `.peak_files`."""
+
+    def __init__(self, pid: int, every: float = 0.25, files_every: int = 4) -> None:
+        super().__init__(pid, every)
+        self.files_every = files_every
+        self.files: list[int] = []
+
+    def _run(self) -> None:
+        tick = 0
+        while not self._stop.is_set():
+            try:
+                self.samples_mb.append(rss_mb(self.pid))
+                if tick % self.files_every == 0:
+                    self.files.append(open_files(self.pid))
+            except (FileNotFoundError, ProcessLookupError):
+                return
+            tick += 1
+            self._stop.wait(self.every)
+
+    @property
+    def peak_files(self) -> int:
+        return max(self.files, default=0)

@@ -227,7 +227,7 @@ class Shard:
         self._state = threading.Lock()
         self._reading = 0
         self._generation = 0
-        self._pinned = False
+        self._pins = 0  # pin() minus unpin(): engines holding a connection beyond a transaction
         self._used = clock()
         self._writer: sqlite.Connection | None = None
         if not self.memory:
@@ -294,14 +294,20 @@ class Shard:
         return self._writer is not None or bool(self._readers)
 
     def pin(self) -> None:
-        """Never close this shard's connections while it lives: for engines that keep a connection
-        beyond a transaction (with functions registered on it, say)."""
-        self._pinned = True
+        """Never close this shard's connections until as many unpin() calls: for engines that keep a
+        connection beyond a transaction (with functions registered on it, say)."""
+        self._pins += 1
+
+    def unpin(self) -> None:
+        """Undo one pin(): with none left, the open-shard budget may close this shard when idle."""
+        if self._pins <= 0:
+            raise RuntimeError("unpin() without a pin()")
+        self._pins -= 1
 
     def _close_if_idle(self) -> bool:
         """Close the connections if nothing uses them; returns whether it did. Called by the
         open-shard budget, possibly from another thread, never blocking on this shard."""
-        if self._pinned or self.memory or self.changes.waiters or self.changes._async_waiters:
+        if self._pins or self.memory or self.changes.waiters or self.changes._async_waiters:
             return False
         if not self._lock.acquire(blocking=False):
             return False  # a writer holds it

@@ -98,3 +98,43 @@ def test_demo_runs_through_the_genuine_client(tmp_path):
 def test_front_entry_point():
     from dotdo_postgres.server import front
     assert (front.name, front.default_port) == ("postgres", 5432)
+
+
+def test_a_database_closed_for_idleness_reopens_with_its_rows_and_sequence_position(tmp_path, monkeypatch):
+    from dotdo_postgres.protocol import server
+    monkeypatch.setattr(server, "IDLE_DATABASES", 1)  # the server keeps one unused database open
+    data = str(tmp_path)
+
+    def connect(db: str) -> psycopg.Connection:
+        return dotdo_postgres.connect(f"postgresql://u@localhost/{db}", data=data, autocommit=True)
+
+    with connect("first") as c:
+        c.execute("CREATE TABLE t (id serial PRIMARY KEY, v text)")
+        c.execute("INSERT INTO t (v) VALUES ('kept')")
+        with c.transaction():  # PostgreSQL never hands out a sequence value twice, rolled back or not
+            c.execute("INSERT INTO t (v) VALUES ('rolled back')")
+            raise psycopg.Rollback()
+    for other in ("second", "third"):  # two more unused databases: "first" is closed
+        with connect(other) as c:
+            c.execute("SELECT 1")
+    shard = Store.shared(data).namespace("first", kind="postgres").shards[0]
+    assert shard._pins == 0  # nothing holds it open: the open-shard budget may close it
+    with connect("first") as c:
+        c.execute("INSERT INTO t (v) VALUES ('after')")
+        assert c.execute("SELECT id, v FROM t ORDER BY id").fetchall() == [(1, "kept"), (3, "after")]
+
+
+def test_a_database_in_use_stays_open_however_many_others_are_used(tmp_path, monkeypatch):
+    from dotdo_postgres.protocol import server
+    monkeypatch.setattr(server, "IDLE_DATABASES", 1)
+    data = str(tmp_path)
+    with dotdo_postgres.connect("postgresql://u@localhost/busy", data=data, autocommit=True) as busy:
+        busy.execute("CREATE TABLE t (x int)")
+        busy.execute("BEGIN")
+        busy.execute("INSERT INTO t VALUES (1)")
+        for n in range(4):
+            with dotdo_postgres.connect(f"postgresql://u@localhost/other{n}", data=data, autocommit=True) as c:
+                c.execute("CREATE TABLE t (x int)")
+        busy.execute("INSERT INTO t VALUES (2)")
+        busy.execute("COMMIT")
+        assert busy.execute("SELECT x FROM t ORDER BY x").fetchall() == [(1,), (2,)]

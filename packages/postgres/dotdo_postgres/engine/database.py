@@ -188,7 +188,10 @@ class Database:
             raise PgError("XX000", f"dotdo could not translate this statement ({type(e).__name__}: {e})") from None
 
     def close(self) -> None:
+        """Close the reader and let the open-shard budget close the writer once idle (a server does
+        this when no connection uses the database); a new Database reopens both."""
         if self._snapshot_timer is not None:
             self._snapshot_timer.cancel()
         if self.rconn is not self.wconn:
             self.rconn.close()
+        self.shard.unpin()

@@ -52,6 +52,14 @@ class Sequences:
             raise PgError("42P01", f'relation "{name}" does not exist')
         return row
 
+    def high_water(self) -> dict[str, int]:
+        """The values handed out so far in this process, per sequence: a server that closes an idle
+        database gives them to the one it reopens (`restore`), so no value is handed out twice."""
+        return dict(self._high)
+
+    def restore(self, high: dict[str, int]) -> None:
+        self._high.update(high)
+
     def nextval(self, conn, name: str) -> int:
         name = _unquote(name)
         if self.replaying and self.log:

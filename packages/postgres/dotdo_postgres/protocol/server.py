@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+from collections import OrderedDict
 import logging
 import re
 import os
@@ -68,23 +69,56 @@ class Portal:
         self.described = False
 
 
+# Databases no connection uses that a server keeps open, most recently used first: a client that
+# connects per request reuses them as they are. Older ones are closed (about 6 descriptors and
+# 0.5 MB each), so thousands of tenants' databases fit in one server (docs/reliability.md).
+IDLE_DATABASES = 64
+
+
 class Databases:
     """The databases one server (one store) serves, opened on first connection; a tenant's
-    database `name` is the namespace `tenant/name` (dotdo_core.auth.scoped)."""
+    database `name` is the namespace `tenant/name` (dotdo_core.auth.scoped). Each connection
+    `get`s its database and `release`s it when it ends."""
 
     def __init__(self, store, tls=None) -> None:
         self.store = store
         self.tls = tls
         self._dbs: dict[tuple[str, str], Database] = {}
+        self._users: dict[tuple[str, str], int] = {}  # connections using each open database
+        self._idle: OrderedDict[tuple[str, str], None] = OrderedDict()  # open, no connection, oldest first
+        self._sequences: dict[tuple[str, str], dict[str, int]] = {}  # high-water marks of closed ones
 
     def get(self, name: str, tenant: str = "") -> Database:
-        db = self._dbs.get((tenant, name))
+        key = (tenant, name)
+        db = self._dbs.get(key)
         if db is None:
             try:
-                db = self._dbs[(tenant, name)] = Database(self.store, name, tenant)
+                db = Database(self.store, name, tenant)
             except InvalidName as e:
                 raise PgError("42602", f'invalid database name "{name}": {e.reason}') from None
+            db.sequences.restore(self._sequences.pop(key, {}))
+            self._dbs[key] = db
+        self._users[key] = self._users.get(key, 0) + 1
+        self._idle.pop(key, None)
         return db
+
+    def release(self, db: Database) -> None:
+        """A connection using `db` ended: past IDLE_DATABASES unused ones, close the oldest."""
+        key = (db.tenant, db.name)
+        left = self._users[key] - 1
+        if left:
+            self._users[key] = left
+            return
+        del self._users[key]
+        self._idle[key] = None
+        while len(self._idle) > IDLE_DATABASES:
+            oldest, _ = self._idle.popitem(last=False)
+            old = self._dbs.pop(oldest)
+            self._sequences[oldest] = old.sequences.high_water()
+            old.close()
+
+    def open_count(self) -> int:
+        return len(self._dbs)
 
 
 class PgConnection(asyncio.Protocol):
@@ -124,6 +158,8 @@ class PgConnection(asyncio.Protocol):
                 self.session.close()
             except Exception:
                 pass
+        if self.db is not None:  # kept: a wake-up already scheduled may still look at it
+            self.databases.release(self.db)
 
     def data_received(self, data: bytes) -> None:
         buf = self.buf
