@@ -9,6 +9,12 @@ import apsw
 
 SYNC_LEVELS = {"off": "OFF", "normal": "NORMAL", "full": "FULL"}
 BUSY_TIMEOUT_MS = 30_000
+# Pages of WAL after which a commit copies the WAL back into the database (SQLite's default: 1,000).
+# That checkpoint runs inside the commit that crosses the line and fsyncs both files; measured here
+# (alternating rounds in one process), checkpointing every 8,192 pages instead made a Redis SET
+# ~18% and a Mongo insert_one ~12% cheaper on average: the fsyncs are paid 8× less often and a page
+# rewritten many times is copied once. The WAL grows to ~32 MB on a busy shard before it starts over.
+WAL_AUTOCHECKPOINT_PAGES = 8192
 
 Connection = apsw.Connection
 Error = apsw.Error
@@ -30,6 +36,7 @@ def connect(path: str, *, sync: str = "normal", readonly: bool = False) -> apsw.
         conn.execute(f"PRAGMA synchronous={SYNC_LEVELS[sync]}")
         if not readonly:
             conn.execute("PRAGMA journal_mode=WAL")
+            conn.wal_autocheckpoint(WAL_AUTOCHECKPOINT_PAGES)
     # Large caches and memory temp stores pay off for the point reads every engine does.
     conn.execute("PRAGMA cache_size=-16000")
     conn.execute("PRAGMA temp_store=MEMORY")
