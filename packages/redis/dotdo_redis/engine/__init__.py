@@ -19,7 +19,6 @@ import weakref
 from typing import Any
 
 from dotdo_core.hashing import redis_slot
-from dotdo_core.primitives.kv import stamp
 from dotdo_core.store import Store
 
 from ..storage import Keyspace, ShardTables, purge_expired
@@ -267,11 +266,10 @@ class Engine:
         hold another type (the statement leaves such rows alone), the run is set again one command
         at a time, which rewrites the same values and clears the other types."""
         ks = batch.keyspace(0, session.db)
-        p, conn = ks.p, ks.tx.conn
-        before = conn.total_changes()
-        conn.executemany(ks.kv.put_same_type_sql, [(p + a[1], "string", a[2], None, stamp()) for a in argvs])
+        p = ks.p
+        written = ks.kv.put_many_if_same_type(ks.tx, [(p + a[1], "string", a[2], None) for a in argvs])
         session.last_cmd = b"set"
-        if conn.total_changes() - before == len(argvs):
+        if written == len(argvs):
             return [OK] * len(argvs)
         return [self.execute_in(batch, session, argv) for argv in argvs]
 
