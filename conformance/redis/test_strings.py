@@ -417,6 +417,17 @@ def test_pipelined_sets_overwrite_keys_of_any_type_and_clear_their_ttl(r):
     assert r.lrange("pset:l2", 0, -1) == [b"x"]  # nothing of the old list lingers under another key's name
 
 
+def test_a_long_pipeline_of_sets_keeps_the_last_value_of_a_repeated_key_and_overwrites_other_types(r):
+    r.rpush("lset:7", "a")
+    r.hset("lset:70", "f", "v")
+    p = r.pipeline(transaction=False)
+    for i in range(130):  # more than one multi-row chunk, keys repeating across chunks
+        p.set(f"lset:{i % 90}", f"v{i}")
+    assert p.execute() == [True] * 130
+    assert r.mget([f"lset:{i}" for i in (0, 7, 39, 40, 70, 89)]) == [b"v90", b"v97", b"v129", b"v40", b"v70", b"v89"]
+    assert r.type("lset:7") == b"string" and r.type("lset:70") == b"string"
+
+
 def test_pipelined_sets_break_a_watch_and_queue_inside_multi(r, client):
     other = client()
     r.set("pw:k", "0")
