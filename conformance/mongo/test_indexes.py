@@ -181,3 +181,21 @@ def test_ttl_index_must_be_single_field(coll):
     with pytest.raises(OperationFailure) as e:
         coll.create_index([("a", 1), ("b", 1)], expireAfterSeconds=10)
     assert e.value.code == 67
+
+
+def test_indexed_reads_follow_updates_whichever_fields_they_touch(coll):
+    coll.create_index("k")
+    coll.create_index("sub.a")
+    coll.create_index("tag", partialFilterExpression={"live": True})
+    coll.insert_many([{"_id": i, "k": i, "sub": {"a": i, "b": 0}, "tag": "t", "live": False, "v": 0} for i in range(4)])
+    coll.update_one({"_id": 0}, {"$inc": {"v": 1}})  # no indexed field
+    coll.update_one({"_id": 1}, {"$set": {"k": 10}})  # the indexed field itself
+    coll.update_one({"_id": 2}, {"$set": {"sub.b": 5}})  # beside an indexed nested field
+    coll.update_one({"_id": 3}, {"$set": {"sub.a": -1, "live": True}})  # nested key, and partial membership
+    assert [d["_id"] for d in coll.find({"k": {"$gte": 0}}).sort("k", 1)] == [0, 2, 3, 1]
+    assert [d["_id"] for d in coll.find({"k": 1}).hint("k_1")] == []
+    assert [d["_id"] for d in coll.find({"sub.a": {"$gte": -5}}).sort("sub.a", 1).hint("sub.a_1")] == [3, 0, 1, 2]
+    assert [d["_id"] for d in coll.find({"sub.a": 3}).hint("sub.a_1")] == []
+    assert [d["_id"] for d in coll.find({"tag": "t", "live": True}).hint("tag_1")] == [3]
+    coll.update_one({"_id": 3}, {"$set": {"live": False}})  # leaves the partial index again
+    assert list(coll.find({"tag": "t", "live": True}).hint("tag_1")) == []

@@ -150,6 +150,53 @@ def test_reads_before_the_first_write_then_a_concurrent_commit_conflict(raw, con
     assert doc["n"] == 5
 
 
+class RawInProcess(Raw):
+    """Raw's OP_MSG frames through pymongo's in-process socket: the engine keeps this connection's
+    retry records in memory rather than in the shard."""
+
+    def __init__(self, data: str) -> None:
+        from dotdo_mongo.client import endpoint
+        from dotdo_mongo.protocol.inprocess import InProcessSocket
+
+        ep = endpoint(data)
+        self.sock = InProcessSocket(ep.engine, ep.runtime.loop, (ep.host, 27017))
+        self.sock.settimeout(5)
+        self.rid = 0
+
+    def _exact(self, n: int) -> bytes:
+        buf = bytearray(n)
+        view, got = memoryview(buf), 0
+        while got < n:
+            k = self.sock.recv_into(view[got:])
+            if not k:
+                raise ConnectionError("closed")
+            got += k
+        return bytes(buf)
+
+
+@pytest.fixture(params=["tcp", "in-process"])
+def either(request, server, tmp_path):
+    r = Raw(server) if request.param == "tcp" else RawInProcess(str(tmp_path / "data"))
+    yield r
+    r.close()
+
+
+def test_retried_writes_are_applied_once_over_either_transport(either):
+    lsid = _lsid()
+    either.command({"insert": "once", "documents": [{"_id": 1, "n": 0}], "$db": "rw"})
+    insert = {"insert": "once", "documents": [{"_id": 2}], "lsid": lsid, "txnNumber": Int64(1), "$db": "rw"}
+    assert either.command(insert)["n"] == 1
+    assert either.command(insert)["n"] == 1 and "writeErrors" not in either.command(insert)  # no duplicate key
+    update = {"update": "once", "updates": [{"q": {"_id": 1}, "u": {"$inc": {"n": 1}}}], "lsid": lsid, "$db": "rw"}
+    for n in (2, 3):
+        assert either.command({**update, "txnNumber": Int64(n)})["nModified"] == 1
+    assert either.command({**update, "txnNumber": Int64(3)})["nModified"] == 1  # answered from its record
+    assert either.command({**update, "txnNumber": Int64(2)})["code"] == 225
+    docs = either.command({"find": "once", "filter": {}, "sort": {"_id": 1}, "$db": "rw"})["cursor"]["firstBatch"]
+    assert docs == [{"_id": 1, "n": 2}, {"_id": 2}]
+    either.command({"drop": "once", "$db": "rw"})
+
+
 def test_a_session_writing_several_times_gets_each_retry_answered_from_its_record(raw):
     lsid = _lsid()
     raw.command({"insert": "seq", "documents": [{"_id": 1, "n": 0}], "$db": "rw"})

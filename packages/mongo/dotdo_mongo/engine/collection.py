@@ -5,6 +5,7 @@ from typing import Any, Iterator
 
 import bson
 from bson import ObjectId
+from bson.raw_bson import RawBSONDocument
 
 from dotdo_core.primitives.documents import DuplicateId
 
@@ -81,7 +82,7 @@ class Collection:
             self.text.add(tx, self.name, id_key, doc)
         if self.capped:
             capped.appended(self, tx, id_key)
-        emit(tx, self.name, "insert", doc["_id"], doc)
+        emit(tx, self.name, "insert", doc["_id"], RawBSONDocument(body))  # already encoded: copied, not re-encoded
         return doc
 
     def remove(self, tx, doc: dict) -> None:
@@ -105,6 +106,8 @@ class Collection:
         if body is None:
             body = self.encode_body(new)
         for ix in self.indexes:
+            if ix.unchanged(old, new):
+                continue
             old_keys = set(ix.keys(old)[0])
             computed = ix.keys(new)
             for key in old_keys - set(computed[0]):

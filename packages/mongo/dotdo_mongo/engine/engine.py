@@ -92,6 +92,10 @@ class Engine:
         self.transactions = Transactions(self.gate)
         self._retry_writes = 0
         self._retry_numbers: dict[bytes, tuple[int, float]] = {}  # session id -> (txnNumber, when) committed here
+        # Retryable-write records of in-process connections: session id -> (txnNumber, encoded reply, when).
+        # Their client lives and dies with this process, so a retry can only come from here: the
+        # record need not be written to the shard (a statement and a page per write saved).
+        self._retry_replies: dict[bytes, tuple[int, bytes, float]] = {}
         self._last_optime = Timestamp(0, 0)
         self._dbs: dict[str, DbStorage] = {}
         self._colls: dict[tuple[str, str], tuple[tuple, Collection]] = {}
@@ -332,13 +336,16 @@ class Engine:
             return self._execute(handler, ctx)
         key = bytes(sid)
         number = int(number)
+        in_process = getattr(ctx.connection, "in_process", False)
         with dbs.shard.write() as tx:
             # The newest txnNumber this engine committed for the session: a higher number is a new
             # write (a session's writes come from one client, through one server), so the stored
             # record need not be read; a lower or equal one (a retry) reads it.
             known = self._retry_numbers.get(key)
             if known is None or known[0] >= number:
-                row = tx.execute("SELECT txn, reply FROM _mongo_retry WHERE lsid = ?", (key,)).fetchone()
+                row = self._retry_replies.get(key)
+                if row is None:
+                    row = tx.execute("SELECT txn, reply FROM _mongo_retry WHERE lsid = ?", (key,)).fetchone()
                 if row is not None and row[0] == number:
                     return decode(row[1])
                 if row is not None and row[0] > number:
@@ -347,13 +354,18 @@ class Engine:
                                           f"this session.")
             reply = self._execute(handler, ctx)
             now = time.time()
-            tx.execute("INSERT OR REPLACE INTO _mongo_retry(lsid, txn, reply, at) VALUES (?, ?, ?, ?)",
-                       (key, number, bson.encode(reply), now))
+            if in_process:
+                record = (number, bson.encode(reply), now)
+                tx.after_commit(lambda: self._retry_replies.__setitem__(key, record))
+            else:
+                tx.execute("INSERT OR REPLACE INTO _mongo_retry(lsid, txn, reply, at) VALUES (?, ?, ?, ?)",
+                           (key, number, bson.encode(reply), now))
             tx.after_commit(lambda: self._retry_numbers.__setitem__(key, (number, now)))
             self._retry_writes += 1
             if self._retry_writes % 1000 == 0:  # records of sessions that have expired
                 tx.execute("DELETE FROM _mongo_retry WHERE at < ?", (now - TIMEOUT_S,))
                 self._retry_numbers = {k: v for k, v in self._retry_numbers.items() if v[1] >= now - TIMEOUT_S}
+                self._retry_replies = {k: v for k, v in self._retry_replies.items() if v[2] >= now - TIMEOUT_S}
         return reply
 
     def _blocked(self, ctx: Ctx) -> bool:

@@ -12,7 +12,7 @@ from .errors import MongoError
 class IndexSpec:
     """An index's definition as listIndexes reports it, plus what maintenance needs."""
 
-    __slots__ = ("spec", "name", "fields", "unique", "sparse", "partial", "multikey")
+    __slots__ = ("spec", "name", "fields", "unique", "sparse", "partial", "multikey", "roots")
 
     def __init__(self, spec: dict) -> None:
         self.spec = spec
@@ -26,6 +26,20 @@ class IndexSpec:
 
             self.partial = compile_filter(spec["partialFilterExpression"])
         self.multikey = bool(spec.get("_multikey"))
+        # The top-level fields the keys are made of; None when membership depends on other fields too.
+        self.roots: tuple[str, ...] | None = (
+            None if self.partial is not None else tuple({path.split(".")[0] for path, _ in self.fields}))
+
+    def unchanged(self, old: dict, new: dict) -> bool:
+        """Whether an update certainly left this index's keys alone: every field they are made of
+        is the very same object in both (an update copies only what it changes, see Updater)."""
+        roots = self.roots
+        if roots is None:
+            return False
+        for root in roots:
+            if old.get(root, MISSING) is not new.get(root, MISSING):
+                return False
+        return True
 
     def keys(self, doc: dict) -> tuple[list[bytes], bool, list[tuple]]:
         """(encoded keys, whether the doc makes this index multikey, the key values per key)."""

@@ -25,6 +25,8 @@ _ids = itertools.count(1)
 
 
 class MongoConnection(asyncio.Protocol):
+    in_process = False  # a client in another process: retryable-write records go to the shard
+
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.buf = bytearray()

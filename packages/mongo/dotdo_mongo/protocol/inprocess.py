@@ -36,6 +36,8 @@ class InProcessSocket(MongoConnection):
     """One pymongo connection bound in-process to `engine`; `loop` is the runtime loop that
     finishes waiting commands and runs the engine's timers."""
 
+    in_process = True  # the engine keeps this client's retryable-write records in memory
+
     def __init__(self, engine: Engine, loop: asyncio.AbstractEventLoop, address: tuple[str, int]) -> None:
         super().__init__(engine)
         self.transport = self  # type: ignore[assignment]  # replies written here are what recv_into reads
