@@ -77,13 +77,15 @@ class without_lock_wait:
 class _Write:
     """`with shard.write() as tx:` — commits on normal exit, rolls back on any exception."""
 
-    __slots__ = ("_shard", "_tx", "_savepoint", "_wait")
+    __slots__ = ("_shard", "_tx", "_savepoint", "_wait", "_join", "_joined")
 
-    def __init__(self, shard: "Shard", wait: bool = True) -> None:
+    def __init__(self, shard: "Shard", wait: bool = True, join: bool = False) -> None:
         self._shard = shard
         self._tx: Tx | None = None
         self._savepoint: str | None = None
         self._wait = wait
+        self._join = join
+        self._joined = False
 
     def __enter__(self) -> Tx:
         shard = self._shard
@@ -92,6 +94,9 @@ class _Write:
             raise ShardBusy("the shard's write lock is held by another thread")
         try:
             outer = shard._tx
+            if outer is not None and self._join:
+                self._joined = True  # part of the enclosing transaction, which an exception aborts anyway
+                return outer
             if outer is not None:
                 # Nested write in the same thread: a savepoint, so the inner block is atomic too.
                 shard._depth += 1
@@ -116,6 +121,9 @@ class _Write:
     def __exit__(self, exc_type, exc, tb) -> None:
         shard = self._shard
         tx = self._tx
+        if self._joined:
+            shard._lock.release()
+            return
         try:
             if self._savepoint is not None:
                 shard._depth -= 1
@@ -239,11 +247,13 @@ class Shard:
             self.ensure_schema(ddl, ddl)
 
     # -- transactions ------------------------------------------------------
-    def write(self, wait: bool = True) -> _Write:
+    def write(self, wait: bool = True, join: bool = False) -> _Write:
         """A write transaction: serialised against every other writer of this shard, in any process.
         With wait=False (or inside `without_lock_wait()`) a lock held elsewhere raises ShardBusy at
-        once rather than waiting up to the busy timeout (sqlite.BUSY_TIMEOUT_MS)."""
-        return _Write(self, wait)
+        once rather than waiting up to the busy timeout (sqlite.BUSY_TIMEOUT_MS). Nested in this
+        thread's transaction it is a savepoint, or with join=True simply part of that transaction:
+        for a block whose exceptions always abort the enclosing one (no savepoint to pay for)."""
+        return _Write(self, wait, join)
 
     def reader(self) -> _Read:
         """A connection for reads; inside this thread's write transaction it is that transaction's."""

@@ -164,9 +164,12 @@ class TxnShard:
         return getattr(self._base, name)
 
     @contextmanager
-    def write(self) -> Iterator[Tx]:
+    def write(self, join: bool = False) -> Iterator[Tx]:
         txn = self._txn
         txn.bind(self._dbs)
+        if join:  # an exception aborts the whole transaction (Engine._in_transaction): no savepoint needed
+            yield txn.tx
+            return
         txn.savepoints += 1
         name = f"txsp{txn.savepoints}"
         txn.conn.execute(f"SAVEPOINT {name}")

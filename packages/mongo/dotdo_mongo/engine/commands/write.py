@@ -52,7 +52,7 @@ def insert(ctx: Ctx) -> dict:
         except MongoError as e:
             errors.append(e.write_error(0))
         return _write_reply(n, errors)
-    with dbs.shard.write() as tx:
+    with dbs.shard.write(join=True) as tx:
         coll = ctx.engine.collection_for_write(tx, dbs, name)
         for i, doc in enumerate(docs):
             try:
@@ -187,7 +187,7 @@ def update(ctx: Ctx) -> dict:
     errors: list[dict] = []
     n = modified = 0
     upserted = []
-    with dbs.shard.write() as tx:
+    with dbs.shard.write(join=True) as tx:
         coll = ctx.engine.collection_for_write(tx, dbs, name)
         for i, spec in enumerate(specs):
             try:
@@ -225,7 +225,7 @@ def delete(ctx: Ctx) -> dict:
         return {"n": 0}
     errors: list[dict] = []
     n = 0
-    with dbs.shard.write() as tx:
+    with dbs.shard.write(join=True) as tx:
         coll = ctx.engine.collection(ctx.db, name, tx.conn)
         if coll is not None and coll.view_on is not None:
             raise MongoError(166, f"Namespace {ctx.db}.{name} is a view, not a collection")
