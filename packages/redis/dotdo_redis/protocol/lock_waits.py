@@ -61,8 +61,13 @@ class LockWaits:
     def admit(self, engine: "Engine", batch: Any, conns: list["RespConnection"]) -> list["RespConnection"]:
         """The connections that can run in `batch` now; the others are retried later."""
         admitted = []
+        every = engine.ns.shard_count
         for conn in conns:
             if conn.blocked is not None or not conn.queue:
+                admitted.append(conn)
+                continue
+            if len(batch.open) == every:  # the batch holds every shard's write lock: nothing can wait
+                conn.lock_wait_since = None
                 admitted.append(conn)
                 continue
             needed = shards_written(engine, conn.queue)
