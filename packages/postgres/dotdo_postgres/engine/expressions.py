@@ -112,7 +112,10 @@ _FUNC_TYPES: dict[str, ColType] = {
     "pg_size_pretty": ColType("text"), "obj_description": ColType("text"), "pg_notify": ColType("text"), "cardinality": INT4,
     "format_type": TEXT, "pg_get_expr": TEXT, "pg_get_indexdef": TEXT, "pg_get_constraintdef": TEXT,
     "pg_encoding_to_char": ColType("name"), "pg_relname": TEXT, "pg_get_serial_sequence": TEXT,
-    "pg_collation_is_visible": BOOL,
+    "pg_collation_is_visible": BOOL, "has_database_privilege": BOOL, "pg_has_role": BOOL,
+    "pg_database_size": INT8, "shobj_description": TEXT, "pg_get_function_result": TEXT,
+    "pg_get_function_arguments": TEXT, "pg_get_function_identity_arguments": TEXT, "pg_get_function_sqlbody": TEXT,
+    "pg_function_is_visible": BOOL, "pg_get_functiondef": TEXT,
 }
 _RENAMED = {"clock_timestamp": "pg_clock", "statement_timestamp": "pg_now", "transaction_timestamp": "pg_now",
             "now": "pg_now", "strpos": "instr", "btrim": "trim", "char_length": "length",

@@ -566,11 +566,11 @@ def register(conn, db: "Database") -> None:
     f("pg_regtype", _regtype, 1, deterministic=True)
     f("to_regtype", _to_regtype, 1, deterministic=True)
     f("pg_table_is_visible", lambda oid: 1, 1, deterministic=True)
-    f("pg_get_userbyid", lambda oid: "postgres" if oid == 10 else f"unknown (OID={oid})", 1, deterministic=True)
     f("pg_type_is_visible", lambda oid: 1, 1, deterministic=True)
     f("pg_out", lambda key, v: None if v is None else T.text_out(key, v), 2, deterministic=True)
-    from . import arrays, datetime_ops, describe
+    from . import arrays, cluster, datetime_ops, describe
     describe.register(conn, db)
+    cluster.register(conn, db)
     datetime_ops.register(conn)
     arrays.register(conn)
     conn.create_window_function("pg_num_sum", NumSum)

@@ -458,6 +458,9 @@ class Translator:
             alias = node.alias or name
             if db in ("information_schema", "pg_catalog") or (not db and name.startswith("pg_")):
                 from .system import system_relation
+                if name == "pg_proc" and db != "information_schema":
+                    from .cluster import check_pg_proc_query
+                    check_pg_proc_query(node.find_ancestor(exp.Select))
                 cols, sub = system_relation(self, db or "pg_catalog", name)
                 sub_node = exp.Subquery(this=sqlglot.parse_one(sub, read="sqlite"), alias=exp.TableAlias(this=exp.to_identifier(alias)))
                 scope.add(alias, cols)
