@@ -1092,6 +1092,9 @@ class Translator:
         scope.add(stmt.this.alias or table.name, table.col_types())
         from_ = stmt.args.get("from_") or stmt.args.get("from")
         if from_ is not None:
+            if isinstance(from_.this, exp.Lateral) or any(isinstance(j.this, exp.Lateral)
+                                                          for j in from_.this.args.get("joins") or []):
+                raise unsupported("LATERAL in UPDATE ... FROM")
             from_.set("this", self._source(from_.this, scope))
         sets = []
         _check_set_list(stmt.expressions)
@@ -1133,6 +1136,8 @@ class Translator:
         scope.add(stmt.this.alias or table.name, table.col_types())
         using = stmt.args.get("using")
         where = stmt.args.get("where")
+        if using and any(u.find(exp.Lateral) for u in using):
+            raise unsupported("LATERAL in DELETE ... USING")
         if using:
             # DELETE ... USING u WHERE c  is  DELETE ... WHERE EXISTS (SELECT 1 FROM u WHERE c)
             inner = exp.select(exp.Literal.number(1)).from_(using[0])
