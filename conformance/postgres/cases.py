@@ -408,6 +408,51 @@ CASES: list[Case] = [
     ("column_of_a_string_literal", [], "SELECT ' x'.columns", None),
     ("limit_and_offset_with_fractions_round", USERS, "SELECT id FROM users ORDER BY id LIMIT 2.5 OFFSET 0.6", None),
     ("text_where_an_array_is_due_is_malformed", [], "SELECT coalesce(NULL::int[], 'x')", None),
+    # -- the catalog behind psql's \df, \l+ and \dn+ --------------------------------------------
+    ("pg_proc_has_no_user_functions_in_public", [],
+     "SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'public'", None),
+    ("database_and_role_privileges_of_the_superuser", [],
+     "SELECT has_database_privilege(current_database(), 'CONNECT'), has_database_privilege(current_database(), "
+     "'create, temp'), pg_has_role('pg_read_all_stats', 'USAGE')", None),
+    ("has_database_privilege_on_a_missing_database", [], "SELECT has_database_privilege('nosuch', 'CONNECT')", None),
+    ("has_database_privilege_with_an_unknown_privilege", [],
+     "SELECT has_database_privilege(current_database(), 'bogus')", None),
+    ("pg_has_role_of_a_missing_role", [], "SELECT pg_has_role('nosuch', 'USAGE')", None),
+    ("pg_database_size_of_the_current_database", [], "SELECT pg_database_size(current_database()) > 0", None),
+    ("pg_database_size_of_a_missing_database", [], "SELECT pg_database_size('nosuch')", None),
+    ("schema_owners_privileges_and_descriptions", [],
+     "SELECT nspname, pg_get_userbyid(nspowner), array_to_string(nspacl, ','), obj_description(oid, 'pg_namespace') "
+     "FROM pg_namespace WHERE nspname IN ('public', 'pg_catalog') ORDER BY 1", None),
+    ("tablespaces", [], "SELECT spcname, pg_get_userbyid(spcowner) FROM pg_tablespace ORDER BY 1", None),
+    # -- LATERAL subqueries ------------------------------------------------------------------
+    ("lateral_top_one_per_group_keeps_users_without_orders", ORDERS,
+     "SELECT u.name, o.total, o.status FROM users u LEFT JOIN LATERAL (SELECT total, status FROM orders "
+     "WHERE orders.user_id = u.id ORDER BY total DESC LIMIT 1) o ON true ORDER BY u.id", None),
+    ("lateral_top_two_per_group_in_a_comma_join_drops_empty_ones", ORDERS,
+     "SELECT u.id, o.id, o.total FROM users u, LATERAL (SELECT id, total FROM orders WHERE user_id = u.id "
+     "ORDER BY total LIMIT 2) o ORDER BY u.id, o.total", None),
+    ("cross_join_lateral_aggregate_per_row", ORDERS,
+     "SELECT u.id, s.n, s.spent FROM users u CROSS JOIN LATERAL (SELECT count(*) AS n, sum(total) AS spent "
+     "FROM orders WHERE user_id = u.id) s ORDER BY u.id", None),
+    ("lateral_star_expands_both_sides", ORDERS,
+     "SELECT * FROM users u, LATERAL (SELECT u.age * 2 AS dbl, u.name || '!' AS shout) x ORDER BY id", None),
+    ("lateral_column_aliases_and_a_second_lateral_reading_the_first", ORDERS,
+     "SELECT u.id, a.t, b.c FROM users u, LATERAL (SELECT total FROM orders WHERE user_id = u.id ORDER BY total "
+     "LIMIT 1) a(t), LATERAL (SELECT a.t * 2 AS c) b ORDER BY 1", None),
+    ("left_join_lateral_with_an_on_condition", ORDERS,
+     "SELECT u.id, o.x FROM users u LEFT JOIN LATERAL (SELECT total AS x FROM orders o WHERE o.user_id = u.id) o "
+     "ON o.x > 5 ORDER BY 1, 2", None),
+    ("lateral_numeric_column_groups_and_orders_by_value", ORDERS,
+     "SELECT s.t, count(*) FROM users u, LATERAL (SELECT total * 1 AS t FROM orders o WHERE o.user_id = u.id "
+     "UNION ALL SELECT 10.0) s GROUP BY s.t ORDER BY s.t DESC", None),
+    ("lateral_keeps_floats_and_bytes_exactly", USERS,
+     "SELECT u.id, s.f, s.g, s.b FROM users u, LATERAL (SELECT '-0'::float8 AS f, 0.1::float8 * u.id AS g, "
+     "'\\x00ff'::bytea AS b) s ORDER BY 1", None),
+    ("lateral_unqualified_column_in_both_sides_is_ambiguous", ORDERS,
+     "SELECT id FROM users u, LATERAL (SELECT id FROM orders WHERE user_id = u.id) s", None),
+    ("lateral_inside_a_correlated_subquery", ORDERS,
+     "SELECT u.id, (SELECT count(*) FROM orders o, LATERAL (SELECT o.total + u.age AS z) s WHERE o.user_id = u.id "
+     "AND s.z > 40) FROM users u ORDER BY u.id", None),
     ("has_key_operator_on_an_integer_does_not_exist", USERS, "SELECT id FROM users WHERE id ? 1", None),
     ("has_key_operator_with_an_integer_key_does_not_exist", DOCS, "SELECT id FROM docs WHERE body ? 1", None),
     ("jsonb_build_object", [], "SELECT jsonb_build_object('a', 1, 'b', 'x')", None),
@@ -654,7 +699,13 @@ REFUSED: list[Case] = [
     ("refused_distinct_on_star", USERS, "SELECT DISTINCT ON (active) * FROM users ORDER BY active, name", None),
     ("refused_with_modifying_and_main_on_one_table", USERS,
      "WITH d AS (DELETE FROM users WHERE id = 2 RETURNING id) SELECT count(*) FROM users", None),
-    ("refused_lateral", USERS, "SELECT * FROM users u, LATERAL (SELECT u.id) x", None),
+    ("refused_listing_built_in_functions", [], "SELECT proname FROM pg_proc WHERE proname = 'lower'", None),
+    ("refused_lateral_function_call", USERS, "SELECT u.id, g FROM users u, LATERAL generate_series(1, u.id) g", None),
+    ("refused_update_from_lateral", ORDERS,
+     "UPDATE orders SET status = s.st FROM users u, LATERAL (SELECT u.name AS st) s WHERE orders.user_id = u.id", None),
+    ("refused_delete_using_lateral", ORDERS,
+     "DELETE FROM orders USING users u, LATERAL (SELECT u.age AS a) s WHERE orders.user_id = u.id AND s.a > 40", None),
+    ("refused_right_join_lateral", USERS, "SELECT * FROM users u RIGHT JOIN LATERAL (SELECT 1 AS x) s ON true", None),
     ("refused_having_without_group_by", USERS, "SELECT 1 FROM users HAVING count(*) > 0", None),
     ("refused_age", [], "SELECT age(timestamp '2024-01-01', timestamp '2023-01-01')", None),
     ("refused_interval_column", [], "CREATE TABLE iv (d interval)", None),

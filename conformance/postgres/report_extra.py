@@ -26,7 +26,7 @@ one-dimensional arrays (ANY/ALL, @>, <@, &&, subscripts, array_agg, unnest in FR
 Refused with `0A000 feature_not_supported` naming the feature: `unnest` in the select list,
 multi-dimensional arrays, interval columns, `age`,
 `to_char`, composite types, materialized views, writing through views, non-public schemas, `DISTINCT ON *`,
-`LATERAL`, GROUPING SETS, COPY with server files or binary format, EXPLAIN, temporary tables, data-modifying CTEs,
+`LATERAL` function calls and RIGHT/FULL JOIN LATERAL, GROUPING SETS, COPY with server files or binary format, EXPLAIN, temporary tables, data-modifying CTEs,
 expression indexes, time zones other than UTC.
 
 Known differences not covered by a case: a second writer waits for another connection's whole

@@ -141,3 +141,49 @@ def test_psql_lists_tables_and_indexes_with_their_sizes(library, dsn):
         assert re.search(rf"^ public\s+\| {name}\s+\| table \| postgres \| permanent\s+\| heap\s+\| \d+ (bytes|kB)\s+\|", tables, re.M), tables
     indexes = psql(dsn, r"\di+ books_title")
     assert re.search(r"^ public\s+\| books_title \| index \| postgres \| books \| permanent\s+\| btree\s+\| \d+ (bytes|kB)\s+\|", indexes, re.M), indexes
+
+
+def test_psql_lists_no_user_functions(library, dsn):
+    # CREATE FUNCTION is refused by dotdo, so a database's own functions are always this empty list
+    expected = '''\
+                       List of functions
+ Schema | Name | Result data type | Argument data types | Type 
+--------+------+------------------+---------------------+------
+(0 rows)
+
+'''
+    assert psql(dsn, r"\df") == expected
+    assert psql(dsn, r"\df public.*") == expected
+    assert psql(dsn, r"\dfa") == expected
+
+
+def test_psql_lists_databases_with_size_and_tablespace(library, dsn):
+    import re
+    lines = psql(dsn, r"\l+").splitlines()
+    assert [c.strip() for c in lines[1].split("|")] == ["Name", "Owner", "Encoding", "Collate", "Ctype", "ICU Locale",
+                                                       "Locale Provider", "Access privileges", "Size", "Tablespace",
+                                                       "Description"]
+    row = next(line for line in lines if line.split("|")[0].strip() == library.info.dbname)
+    cells = [c.strip() for c in row.split("|")]
+    assert cells[1:3] == ["postgres", "UTF8"] and cells[9:] == ["pg_default", ""]
+    assert re.fullmatch(r"\d+ (bytes|kB|MB)", cells[8]), row
+
+
+def test_psql_lists_schemas_with_owner_privileges_and_description(dsn):
+    assert psql(dsn, r"\dn") == '''\
+      List of schemas
+  Name  |       Owner       
+--------+-------------------
+ public | pg_database_owner
+(1 row)
+
+'''
+    assert psql(dsn, r"\dn+") == '''\
+                                       List of schemas
+  Name  |       Owner       |           Access privileges            |      Description       
+--------+-------------------+----------------------------------------+------------------------
+ public | pg_database_owner | pg_database_owner=UC/pg_database_owner+| standard public schema
+        |                   | =U/pg_database_owner                   | 
+(1 row)
+
+'''

@@ -355,8 +355,6 @@ def register(conn, db: "Database") -> None:
     f("pg_table_size", lambda oid: relation_size(db.rconn, db.catalog, oid), 1)
     f("pg_relation_size", lambda oid, fork="main": relation_size(db.rconn, db.catalog, oid), -1)
     f("pg_size_pretty", size_pretty, 1, deterministic=True)
-    # COMMENT ON is not supported (it is refused), so no object has a description
-    f("obj_description", lambda oid, catalog=None: None, -1, deterministic=True)
     f("format_type", lambda oid, typmod: format_type(db.catalog, oid, typmod), 2)
     f("pg_get_expr", lambda expr, relid, pretty=False: expr, -1, deterministic=True)
     f("pg_get_indexdef", lambda oid, col=0, pretty=False: indexdef(db.catalog, oid), -1)

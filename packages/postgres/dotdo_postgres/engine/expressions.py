@@ -7,12 +7,13 @@ is what RowDescription announces, so the client decodes values as PostgreSQL's o
 """
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Callable
 
 from sqlglot import exp
 
 from .errors import PgError, unsupported
-from .types import ALIASES, FLOATS, INTEGERS, TEXTS, ColType
+from .types import ALIASES, FLOATS, INTEGERS, TEXTS, TYPES, ColType
 
 if TYPE_CHECKING:
     from .translate import Scope, Translator
@@ -112,7 +113,10 @@ _FUNC_TYPES: dict[str, ColType] = {
     "pg_size_pretty": ColType("text"), "obj_description": ColType("text"), "pg_notify": ColType("text"), "cardinality": INT4,
     "format_type": TEXT, "pg_get_expr": TEXT, "pg_get_indexdef": TEXT, "pg_get_constraintdef": TEXT,
     "pg_encoding_to_char": ColType("name"), "pg_relname": TEXT, "pg_get_serial_sequence": TEXT,
-    "pg_collation_is_visible": BOOL,
+    "pg_collation_is_visible": BOOL, "has_database_privilege": BOOL, "pg_has_role": BOOL,
+    "pg_database_size": INT8, "shobj_description": TEXT, "pg_get_function_result": TEXT,
+    "pg_get_function_arguments": TEXT, "pg_get_function_identity_arguments": TEXT, "pg_get_function_sqlbody": TEXT,
+    "pg_function_is_visible": BOOL, "pg_get_functiondef": TEXT,
 }
 _RENAMED = {"clock_timestamp": "pg_clock", "statement_timestamp": "pg_now", "transaction_timestamp": "pg_now",
             "now": "pg_now", "strpos": "instr", "btrim": "trim", "char_length": "length",
@@ -247,7 +251,28 @@ def _column(rw: Rewriter, e: exp.Column, scope: "Scope") -> tuple[exp.Expression
         e.set("db", None)  # schema.table.column: the schema is public or a catalog schema, both in scope by name
     if isinstance(e.this, exp.Star):
         return e, None
-    return e, scope.lookup(e.name, e.table or None)
+    t = scope.lookup(e.name, e.table or None)
+    found = scope.owner(e.name, e.table or None)
+    if found is not None:
+        level, alias = found
+        if level.lateral and not e.table:
+            if sum(1 for cols in level.sources.values() if any(c == e.name for c, _ in cols)) > 1:
+                raise PgError("42702", f'column reference "{e.name}" is ambiguous')
+            # qualified, because json_each's own columns (id, key, value...) would make it ambiguous to SQLite
+            e.set("table", exp.to_identifier(alias, quoted=True))
+        if alias in level.lateral:  # a LATERAL subquery's column: read from its json_each row (translate._lateral)
+            names = [c for c, _ in level.sources[alias]]
+            if names.count(e.name) > 1:
+                raise PgError("42702", f'column reference "{e.name}" is ambiguous')
+            node: exp.Expression = fn("pg_lateral_value", exp.column("value", table=alias, quoted=True),
+                                      lit(names.index(e.name)))
+            # a function's result has no collation: give back the one the type's values sort and compare by
+            pg = TYPES.get(t.key) if t is not None else None
+            collation = re.search(r"COLLATE (\S+)", pg.storage) if pg is not None else None
+            if collation:
+                node = exp.Collate(this=node, expression=exp.var(collation.group(1)))
+            return node, t
+    return e, t
 
 
 def _parameter(rw: Rewriter, e: exp.Parameter, scope: "Scope"):

@@ -566,11 +566,13 @@ def register(conn, db: "Database") -> None:
     f("pg_regtype", _regtype, 1, deterministic=True)
     f("to_regtype", _to_regtype, 1, deterministic=True)
     f("pg_table_is_visible", lambda oid: 1, 1, deterministic=True)
-    f("pg_get_userbyid", lambda oid: "postgres" if oid == 10 else f"unknown (OID={oid})", 1, deterministic=True)
     f("pg_type_is_visible", lambda oid: 1, 1, deterministic=True)
+    f("pg_lateral_row", lateral_row, -1, deterministic=True)
+    f("pg_lateral_value", lateral_value, 2, deterministic=True)
     f("pg_out", lambda key, v: None if v is None else T.text_out(key, v), 2, deterministic=True)
-    from . import arrays, datetime_ops, describe
+    from . import arrays, cluster, datetime_ops, describe
     describe.register(conn, db)
+    cluster.register(conn, db)
     datetime_ops.register(conn)
     arrays.register(conn)
     conn.create_window_function("pg_num_sum", NumSum)
@@ -580,6 +582,19 @@ def register(conn, db: "Database") -> None:
     conn.create_aggregate_function("every", lambda: (BoolAnd(), BoolAnd.step, BoolAnd.final))
     conn.create_aggregate_function("pg_jsonb_agg", lambda: (JsonAgg(True), JsonAgg.step, JsonAgg.final))
     conn.create_aggregate_function("pg_json_agg", lambda: (JsonAgg(False), JsonAgg.step, JsonAgg.final))
+
+
+def lateral_row(*values: Any) -> str:
+    """One row of a LATERAL subquery as JSON text that lateral_value reads back exactly: Python's
+    JSON keeps every float (-0.0, inf, nan too), and blobs travel as hex."""
+    return json.dumps([{"x": bytes(v).hex()} if isinstance(v, (bytes, memoryview)) else v for v in values])
+
+
+def lateral_value(row: Any, i: int) -> Any:
+    if row is None:
+        return None  # LEFT JOIN LATERAL: the subquery had no row for this one
+    v = json.loads(row)[i]
+    return bytes.fromhex(v["x"]) if isinstance(v, dict) else v
 
 
 def _regtype(v: Any) -> Any:

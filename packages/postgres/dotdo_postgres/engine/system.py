@@ -106,18 +106,31 @@ def system_relation(tr: "Translator", schema: str, name: str) -> tuple[list[tupl
         return _relation(cols, [(oid * 1000 + i, oid, float(i + 1), label) for _, (oid, labels) in sorted(cat.enums.items())
                                 for i, label in enumerate(labels)])
     if name == "pg_namespace":
-        cols = [("oid", OID), ("nspname", NAME), ("nspowner", OID)]
-        return _relation(cols, [(PG_CATALOG_OID, "pg_catalog", 10), (PUBLIC_OID, "public", 10),
-                                (INFO_OID, "information_schema", 10)])
+        from .cluster import NAMESPACES
+        cols = [("oid", OID), ("nspname", NAME), ("nspowner", OID), ("nspacl", ColType("_text"))]
+        return _relation(cols, [(oid, nsp, owner, acl) for oid, nsp, owner, acl, _ in NAMESPACES])
+    if name == "pg_tablespace":
+        cols = [("oid", OID), ("spcname", NAME), ("spcowner", OID), ("spcacl", ColType("_text")),
+                ("spcoptions", ColType("_text"))]
+        return _relation(cols, [(1663, "pg_default", 10, None, None), (1664, "pg_global", 10, None, None)])
+    if name == "pg_proc":
+        # no rows: see cluster.py for why only queries that exclude the built-in schemas get here
+        cols = [("oid", OID), ("proname", NAME), ("pronamespace", OID), ("proowner", OID), ("prolang", OID),
+                ("procost", ColType("float4")), ("prorows", ColType("float4")), ("provariadic", OID),
+                ("prosupport", ColType("regproc")), ("prokind", CHAR), ("prosecdef", BOOL),
+                ("proleakproof", BOOL), ("proisstrict", BOOL), ("proretset", BOOL), ("provolatile", CHAR),
+                ("proparallel", CHAR), ("pronargs", ColType("int2")), ("pronargdefaults", ColType("int2")),
+                ("prorettype", OID), ("proargtypes", TEXT), ("proallargtypes", ColType("_text")),
+                ("proargmodes", ColType("_text")), ("proargnames", ColType("_text")), ("prosrc", TEXT),
+                ("probin", TEXT), ("proconfig", ColType("_text")), ("proacl", ColType("_text"))]
+        return _relation(cols, [])
     if name == "pg_database":
         cols = [("oid", OID), ("datname", NAME), ("datdba", OID), ("encoding", INT4), ("datlocprovider", CHAR),
                 ("datistemplate", BOOL), ("datallowconn", BOOL), ("datconnlimit", INT4), ("dattablespace", OID),
                 ("datcollate", TEXT), ("datctype", TEXT), ("daticulocale", TEXT), ("datacl", TEXT)]
-        from dotdo_core.auth import unscoped
-        names = [unscoped(tr.db.tenant, n["name"]) for n in tr.db.store.namespaces() if n["kind"] == "postgres"]
-        names = [n for n in names if n is not None]  # another tenant's databases do not exist for this one
+        from .cluster import database_names
         return _relation(cols, [(16384 + i, n, 10, 6, "c", False, True, -1, 1663, "C", "C", None, None)
-                                for i, n in enumerate(sorted(names))])
+                                for i, n in enumerate(database_names(tr.db))])
     if name == "pg_tables":
         cols = [("schemaname", NAME), ("tablename", NAME), ("tableowner", NAME), ("hasindexes", BOOL)]
         return _relation(cols, [("public", t.name, "postgres", bool(t.indexes or t.constraints)) for t in tables

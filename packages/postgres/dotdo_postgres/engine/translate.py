@@ -59,6 +59,7 @@ class Scope:
         self.using: dict[str, set[str]] = {}    # alias → columns merged away by JOIN ... USING
         self.tables: dict[str, str] = {}        # alias → catalog table it names
         self.ctes: dict[str, list[tuple[str, ColType | None]]] = dict(parent.ctes) if parent else {}
+        self.lateral: set[str] = set()           # aliases of LATERAL subqueries, read from json_each rows
 
     def add(self, alias: str, cols: list[tuple[str, ColType | None]]) -> None:
         self.sources[alias] = cols
@@ -78,6 +79,18 @@ class Scope:
                     for c, t in cols:
                         if c == name:
                             return t
+            scope = scope.parent
+        return None
+
+    def owner(self, name: str, table: str | None) -> "tuple[Scope, str] | None":
+        """The scope and FROM alias `lookup` finds the column in."""
+        scope: Scope | None = self
+        while scope is not None:
+            for alias, cols in scope.sources.items():
+                if (table is None or alias == table) and any(c == name for c, _ in cols):
+                    return scope, alias
+            if table is not None and table in scope.sources:
+                return None
             scope = scope.parent
         return None
 
@@ -458,6 +471,9 @@ class Translator:
             alias = node.alias or name
             if db in ("information_schema", "pg_catalog") or (not db and name.startswith("pg_")):
                 from .system import system_relation
+                if name == "pg_proc" and db != "information_schema":
+                    from .cluster import check_pg_proc_query
+                    check_pg_proc_query(node.find_ancestor(exp.Select))
                 cols, sub = system_relation(self, db or "pg_catalog", name)
                 sub_node = exp.Subquery(this=sqlglot.parse_one(sub, read="sqlite"), alias=exp.TableAlias(this=exp.to_identifier(alias)))
                 scope.add(alias, cols)
@@ -506,8 +522,61 @@ class Translator:
         if isinstance(node, exp.Unnest):
             return self._unnest(node, scope)
         if isinstance(node, exp.Lateral):
-            raise unsupported("LATERAL")
+            return self._lateral(node, scope)
         raise unsupported(f"{node.sql('postgres')} in FROM")
+
+    def _lateral(self, node: exp.Lateral, scope: Scope) -> exp.Expression:
+        """A LATERAL subquery: SQLite's FROM subqueries cannot see the FROM items before them, but a
+        table-valued function's arguments can. So the subquery runs as a correlated scalar subquery
+        that gathers its rows into one JSON array, json_each turns that back into rows (none: the
+        outer row is dropped, or kept with NULLs by LEFT JOIN, as PostgreSQL does), and each column
+        reference reads its value back (expressions._column). pg_lateral_row / pg_lateral_value
+        (functions.py) carry every SQLite value unchanged, reals and blobs included."""
+        join = node.parent if isinstance(node.parent, exp.Join) else None
+        sub = node.this
+        if isinstance(node.parent, exp.From) and isinstance(sub, exp.Subquery) and not node.args.get("view"):
+            # first in FROM: nothing before it to see, so an ordinary subquery
+            return self._source(exp.Subquery(this=sub.this, alias=node.args.get("alias")), scope)
+        if (join is None or not isinstance(sub, exp.Subquery) or node.args.get("view") or scope.using
+                or join.side in ("RIGHT", "FULL") or join.args.get("using") or join.method == "NATURAL"):
+            raise unsupported("LATERAL other than a subquery in a comma, CROSS, INNER or LEFT join (without USING)")
+        ta = node.args.get("alias")
+        alias = ta.name if ta is not None else ""
+        if not alias:
+            raise PgError("42601", "subquery in FROM must have an alias")
+        inner = sub.this
+        while isinstance(inner, exp.Subquery):
+            inner = inner.this
+        cols = self.query(inner, scope)
+        if ta.columns:
+            if len(ta.columns) > len(cols):
+                raise PgError("42P10", f'table "{alias}" has {len(cols)} columns available but {len(ta.columns)} '
+                                       f'columns specified')
+            cols = [(a.name, t) for a, (_, t) in zip(ta.columns, cols)] + cols[len(ta.columns):]
+        if not cols:
+            raise unsupported("a LATERAL subquery without columns")
+        names = [f"c{i}" for i in range(len(cols))]
+        rows = exp.select(fn("json_group_array", fn("pg_lateral_row", *[exp.column(n) for n in names]))).from_("_l")
+        rows.set("with_", exp.With(expressions=[exp.CTE(this=inner, alias=exp.TableAlias(
+            this=exp.to_identifier("_l"), columns=[exp.to_identifier(n) for n in names]))]))
+        scope.add(alias, cols)
+        scope.lateral.add(alias)
+        return exp.Table(this=exp.Anonymous(this="json_each", expressions=[exp.Subquery(this=rows)]),
+                         alias=exp.TableAlias(this=exp.to_identifier(alias)))
+
+    def _star(self, e: exp.Expression, scope: Scope) -> tuple[list[tuple[str, ColType | None]], list[exp.Expression]]:
+        """* and alias.* spelled out column by column: beside a LATERAL subquery SQLite would also
+        expand json_each's own columns."""
+        table = e.table if isinstance(e, exp.Column) else None
+        cols = scope.star(table)
+        aliases = [table] * len(cols) if table else [
+            a for a, cs in scope.sources.items() if a not in scope.hidden
+            for c, _ in cs if c not in scope.using.get(a, set())]
+        exprs = []
+        for (name, _), a in zip(cols, aliases):
+            node, _ = self.rw.rx(exp.column(name, table=a, quoted=True), scope)
+            exprs.append(exp.alias_(node, name, quoted=True))
+        return cols, exprs
 
     def _unnest(self, node: exp.Unnest, scope: Scope) -> exp.Expression:
         """unnest(array) in FROM: the array's elements, one row each, via SQLite's json_each."""
@@ -582,6 +651,8 @@ class Translator:
         for join in q.args.get("joins") or []:
             join.set("this", self._source(join.this, scope))
             using = join.args.get("using")
+            if (using or join.method == "NATURAL") and scope.lateral:
+                raise unsupported("LATERAL beside JOIN ... USING or NATURAL JOIN")
             if using:
                 alias = join.this.alias_or_name
                 scope.using.setdefault(alias, set()).update(u.name for u in using)
@@ -605,6 +676,11 @@ class Translator:
         out: list[tuple[str, ColType | None]] = []
         new_exprs = []
         for e in q.expressions:
+            if scope.lateral and (isinstance(e, exp.Star) or (isinstance(e, exp.Column) and isinstance(e.this, exp.Star))):
+                cols, exprs = self._star(e, scope)
+                out.extend(cols)
+                new_exprs.extend(exprs)
+                continue
             if isinstance(e, exp.Star) or (isinstance(e, exp.Column) and isinstance(e.this, exp.Star)):
                 out.extend(scope.star(e.table if isinstance(e, exp.Column) else None))
                 new_exprs.append(e)
@@ -857,6 +933,11 @@ class Translator:
                 out.extend(scope.star(None))  # the target's row: SQLite's RETURNING takes only a bare *
                 new.append(exp.Star())
                 continue
+            if scope.lateral and (isinstance(e, exp.Star) or (isinstance(e, exp.Column) and isinstance(e.this, exp.Star))):
+                cols, exprs = self._star(e, scope)
+                out.extend(cols)
+                new_exprs.extend(exprs)
+                continue
             if isinstance(e, exp.Star) or (isinstance(e, exp.Column) and isinstance(e.this, exp.Star)):
                 out.extend(scope.star(None))
                 new.append(e)
@@ -1011,6 +1092,9 @@ class Translator:
         scope.add(stmt.this.alias or table.name, table.col_types())
         from_ = stmt.args.get("from_") or stmt.args.get("from")
         if from_ is not None:
+            if isinstance(from_.this, exp.Lateral) or any(isinstance(j.this, exp.Lateral)
+                                                          for j in from_.this.args.get("joins") or []):
+                raise unsupported("LATERAL in UPDATE ... FROM")
             from_.set("this", self._source(from_.this, scope))
         sets = []
         _check_set_list(stmt.expressions)
@@ -1052,6 +1136,8 @@ class Translator:
         scope.add(stmt.this.alias or table.name, table.col_types())
         using = stmt.args.get("using")
         where = stmt.args.get("where")
+        if using and any(u.find(exp.Lateral) for u in using):
+            raise unsupported("LATERAL in DELETE ... USING")
         if using:
             # DELETE ... USING u WHERE c  is  DELETE ... WHERE EXISTS (SELECT 1 FROM u WHERE c)
             inner = exp.select(exp.Literal.number(1)).from_(using[0])
