@@ -248,10 +248,10 @@ class PgConnection(asyncio.Protocol):
     def park(self) -> None:
         self.parked = True
 
-        def wake() -> None:
+        def wake() -> None:  # from Database._wake_waiters, on the loop, with the writer free
             self.parked = False
             if not self.closed:
-                asyncio.get_event_loop().call_soon(self.process)
+                self.process()
         self.db.wait_for_writer(wake)  # type: ignore[union-attr]
 
     def park_for_lock(self) -> None:
