@@ -23,6 +23,10 @@ from .auth import has_users
 from .store import Store
 
 log = logging.getLogger("dotdo.runtime")
+# Connections the kernel holds for accept(): asyncio's default of 100 overflowed when a thousand
+# clients connected at once (the kernel dropped them and clients saw "server closed the connection
+# unexpectedly"). The kernel caps it at net.core.somaxconn (4,096 here).
+LISTEN_BACKLOG = 4096
 
 ProtocolFactory = Callable[[], asyncio.Protocol]
 
@@ -153,15 +157,17 @@ class Runtime:
             if path is not None:
                 if os.path.exists(path):
                     os.unlink(path)
-                server = await self.loop.create_unix_server(tracked, path)
+                server = await self.loop.create_unix_server(tracked, path, backlog=LISTEN_BACKLOG)
                 return Listener(front.name, None, None, path, server)
             want = front.default_port if port is None else port
             try:
-                server = await self.loop.create_server(tracked, host, want, reuse_address=True, ssl=wrap)
+                server = await self.loop.create_server(tracked, host, want, reuse_address=True, ssl=wrap,
+                                                       backlog=LISTEN_BACKLOG)
             except OSError as e:
                 if not (fallback_port and e.errno == errno.EADDRINUSE):
                     raise
-                server = await self.loop.create_server(tracked, host, 0, reuse_address=True, ssl=wrap)
+                server = await self.loop.create_server(tracked, host, 0, reuse_address=True, ssl=wrap,
+                                                       backlog=LISTEN_BACKLOG)
             bound = server.sockets[0].getsockname()
             for sock in server.sockets:
                 if sock.family in (socket.AF_INET, socket.AF_INET6):

@@ -67,3 +67,25 @@ def test_stop_closes_open_connections():
     runtime.stop()
     assert s.recv(10) == b""  # EOF: the server closed it
     s.close()
+
+
+def test_a_burst_of_clients_connecting_while_the_server_is_busy_are_all_accepted():
+    import time
+
+    runtime = Runtime(Store(":memory:")).start()
+    clients = []
+    try:
+        tcp = runtime.listen(ECHO, port=0)
+        runtime.loop.call_soon_threadsafe(time.sleep, 2.0)  # the loop accepts nothing meanwhile
+        time.sleep(0.1)
+        for _ in range(600):  # the kernel queues them for accept (asyncio's default backlog held 100)
+            s = socket.create_connection(("127.0.0.1", tcp.port), timeout=1.5)
+            clients.append(s)
+        for i, s in enumerate(clients):
+            s.settimeout(10)
+            s.sendall(b"%d" % i)
+        assert [s.recv(10) for s in clients] == [b"%d" % i for i in range(600)]
+    finally:
+        for s in clients:
+            s.close()
+        runtime.stop()
