@@ -64,8 +64,8 @@ def ns_name(db: str, tenant: str = "") -> str:
 
 def database_names(store: Store, tenant: str = "") -> list[str]:
     out = []
-    for m in store.namespaces():
-        name = unscoped(tenant, m["name"]) if m["kind"] == KIND else None
+    for full, kind in store.namespace_names(ns_name("", tenant)):
+        name = unscoped(tenant, full) if kind == KIND else None
         if name is not None and name.startswith(PREFIX):
             out.append(name[len(PREFIX):])
     return out

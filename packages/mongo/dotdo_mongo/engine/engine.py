@@ -104,6 +104,10 @@ class Engine:
         self.limits = query_limits()  # `dotdo serve --max-query-time/--max-query-rows`; None: one check a command
 
     # -- databases and collections -----------------------------------------
+    def opened_database(self, name: str) -> DbStorage | None:
+        """The database if this engine has already opened it (no catalog read)."""
+        return self._dbs.get(name)
+
     def database(self, name: str, create: bool = False) -> DbStorage | None:
         dbs = self._dbs.get(name)
         if dbs is not None:

@@ -31,7 +31,10 @@ def purge_expired(engine, now: datetime.datetime | None = None) -> int:
     now = now or datetime.datetime.now(datetime.timezone.utc)
     deleted = 0
     for db in engine.database_names():
-        dbs = engine.database(db)
+        known = engine.opened_database(db)
+        if known is not None and not known.base_shard.is_open:
+            continue  # closed by the open-shard budget: swept after its next use, not reopened for this
+        dbs = known or engine.database(db)
         if dbs is None or engine.transactions.held(dbs.key):  # a transaction holds its shard: next pass
             continue
         with dbs.shard.reader() as conn:

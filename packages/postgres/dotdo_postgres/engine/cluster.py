@@ -53,8 +53,9 @@ def _superuser(db: "Database", user: str | None = None) -> bool:
 
 
 def database_names(db: "Database") -> list[str]:
-    from dotdo_core.auth import unscoped
-    names = [unscoped(db.tenant, n["name"]) for n in db.store.namespaces() if n["kind"] == "postgres"]
+    from dotdo_core.auth import scoped, unscoped
+    prefix = scoped(db.tenant, "") if db.tenant else ""  # a tenant's own, among thousands of tenants'
+    names = [unscoped(db.tenant, name) for name, kind in db.store.namespace_names(prefix) if kind == "postgres"]
     return sorted(n for n in names if n is not None)  # another tenant's databases do not exist for this one
 
 
