@@ -137,3 +137,17 @@ def test_change_feed_records_commit_with_the_transaction(tmp_path):
                 tx.emit("chan", b"lost")
                 raise RuntimeError
         assert [r[1:] for r in shard.changes.read(0)] == [("chan", b"one")]
+
+
+@pytest.mark.parametrize("prefix, expected", [
+    ("", ["a/mongo:x", "ab/mongo:y", "mongo:root", "pg"]),
+    ("a/", ["a/mongo:x"]),
+    ("ab/", ["ab/mongo:y"]),
+    ("mongo:", ["mongo:root"]),
+    ("zz/", []),
+])
+def test_namespace_names_lists_exactly_those_under_a_prefix(tmp_path, prefix, expected):
+    with Store(tmp_path) as store:
+        for name, kind in [("mongo:root", "mongo"), ("a/mongo:x", "mongo"), ("ab/mongo:y", "mongo"), ("pg", "postgres")]:
+            store.namespace(name, kind=kind)
+        assert [n for n, _ in store.namespace_names(prefix)] == expected
