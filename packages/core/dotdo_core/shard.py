@@ -58,6 +58,13 @@ class ShardBusy(sqlite.BusyError):
 
 
 _no_wait = threading.local()
+_this_thread = threading.local()
+
+
+def commits_in_this_thread() -> int:
+    """Commits that changed something, made by the calling thread (of any shard): whether a command
+    committed part of its work, without summing over every shard it might have touched."""
+    return getattr(_this_thread, "commits", 0)
 CLOSE_READ_WAIT = 5.0  # seconds close() lets other threads' reads in progress finish
 
 
@@ -143,6 +150,7 @@ class _Write:
                     raise
                 if changed:
                     shard.commits += 1
+                    _this_thread.commits = getattr(_this_thread, "commits", 0) + 1
             else:
                 _rollback(tx.conn)
                 return

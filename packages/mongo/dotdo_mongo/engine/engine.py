@@ -124,10 +124,6 @@ class Engine:
                     raise MongoError(73, f"Invalid database name: '{name}' ({e.reason})") from None
         return dbs
 
-    def commits(self) -> int:
-        """Commits that changed something, summed over the databases this engine has opened."""
-        return sum(dbs.base_shard.commits for dbs in list(self._dbs.values()))
-
     def database_names(self) -> list[str]:
         return database_names(self.store, self.tenant)
 

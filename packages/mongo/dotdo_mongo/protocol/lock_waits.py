@@ -15,7 +15,7 @@ import time
 from typing import Any
 
 from dotdo_core import sqlite
-from dotdo_core.shard import ShardBusy, without_lock_wait
+from dotdo_core.shard import ShardBusy, commits_in_this_thread, without_lock_wait
 
 from ..engine.engine import Engine
 from ..engine.errors import MongoError
@@ -27,12 +27,12 @@ RETRY_MAX = 0.02
 def run_served(engine: Engine, body: dict, connection: Any) -> Any:
     """`engine.run` for a served connection (the caller holds the gate): the reply, or a
     coroutine that retries while another process holds the shard's lock."""
-    before = engine.commits()
+    before = commits_in_this_thread()
     try:
         with without_lock_wait():
             return engine.run(body, connection)
     except ShardBusy:
-        if engine.commits() != before:
+        if commits_in_this_thread() != before:
             return _timeout_reply(partly=True)
         return _retry(engine, body, connection, time.monotonic() + sqlite.BUSY_TIMEOUT_MS / 1000)
 
@@ -42,13 +42,13 @@ async def _retry(engine: Engine, body: dict, connection: Any, deadline: float) -
     delay = RETRY_MIN
     while True:
         await asyncio.sleep(delay)
-        before = engine.commits()
+        before = commits_in_this_thread()
         try:
             with without_lock_wait():
                 reply = engine.run(body, connection)
         except ShardBusy:
-            if engine.commits() != before or time.monotonic() >= deadline:
-                return _timeout_reply(partly=engine.commits() != before)
+            if commits_in_this_thread() != before or time.monotonic() >= deadline:
+                return _timeout_reply(partly=commits_in_this_thread() != before)
             delay = min(delay * 2, RETRY_MAX)
             continue
         if asyncio.iscoroutine(reply):
