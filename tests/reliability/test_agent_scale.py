@@ -19,7 +19,7 @@ genuine client, and tenant isolation.
 Fast tier: 1,000 tenants in-process (200 open shards at a time); tenants over the wire: 200 Redis,
 150 PostgreSQL, 100 Mongo; 1,000 Redis connections, 500 PostgreSQL connections, 200 Mongo agents.
 Long tier (--long): 10,000 tenants in-process and 10,000 over each of RESP, pgwire and OP_MSG, 10,000
-Redis and 10,000 PostgreSQL connections, 2,000 Mongo agents."""
+Redis and 10,000 PostgreSQL connections, 10,000 Mongo agents."""
 from __future__ import annotations
 
 import json
