@@ -79,6 +79,7 @@ class DbStorage:
         self.key = ns_name(db, tenant)  # unique across tenants
         self.ns = store.namespace(self.key, kind=KIND)
         self.base_shard: Shard = self.ns.shards[0]
+        self._read_cache: dict[str, tuple] = {}  # collection name -> (connection, stamp, catalog row)
         self.docs = Documents(self.base_shard)
         self.base_shard.ensure_schema("mongo_collections", SCHEMA)
         self._spare: list[sqlite.Connection] = []  # idle transaction connections
@@ -117,6 +118,21 @@ class DbStorage:
     def collection_raw(self, conn, name: str):
         """The catalog row's raw bytes: callers cache what they build from it, keyed by these bytes."""
         return conn.execute("SELECT uuid, options, indexes FROM _mongo_collections WHERE name = ?", (name,)).fetchone()
+
+    def collection_raw_for_read(self, conn, name: str):
+        """collection_raw on a connection outside any transaction, remembered while nothing was
+        committed since: SQLite's data_version moves when another connection (another process, or
+        this shard's writer) commits, and the shard's own count when this connection itself does.
+        A read then costs one pragma instead of the catalog query (~10% of a find_one)."""
+        if conn.in_transaction:  # a transaction's own (uncommitted) view: never cached
+            return self.collection_raw(conn, name)
+        stamp = (conn.execute("PRAGMA data_version").fetchone()[0], self.base_shard.commits)
+        hit = self._read_cache.get(name)
+        if hit is not None and hit[0] is conn and hit[1] == stamp:
+            return hit[2]
+        raw = self.collection_raw(conn, name)
+        self._read_cache[name] = (conn, stamp, raw)
+        return raw
 
     def put_collection(self, tx, name: str, uuid: bytes, options: dict, indexes: list) -> None:
         tx.execute(

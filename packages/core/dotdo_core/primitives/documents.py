@@ -103,5 +103,19 @@ class Documents:
             f"SELECT key, id FROM _doc_index WHERE {' AND '.join(where)} ORDER BY key {order}, id {order} LIMIT ?", args
         )
 
+    def index_ids_eq(self, conn, coll: str, idx: str, key: bytes, after: bytes | None = None, *,
+                     reverse: bool = False, limit: int = -1) -> list[bytes]:
+        """Ids under exactly `key`, in id order (or reversed), after `after` if given: an equality
+        seek, which SQLite ends at once, where a key range reads one entry past it."""
+        order = "DESC" if reverse else "ASC"
+        if after is None:
+            rows = conn.execute(f"SELECT id FROM _doc_index WHERE coll = ? AND idx = ? AND key = ? ORDER BY id {order} "
+                                "LIMIT ?", (coll, idx, key, limit))
+        else:
+            rows = conn.execute(f"SELECT id FROM _doc_index WHERE coll = ? AND idx = ? AND key = ? "
+                                f"AND id {'<' if reverse else '>'} ? ORDER BY id {order} LIMIT ?",
+                                (coll, idx, key, after, limit))
+        return [r[0] for r in rows]
+
     def drop_index(self, tx: Tx, coll: str, idx: str) -> None:
         tx.execute("DELETE FROM _doc_index WHERE coll = ? AND idx = ?", (coll, idx))

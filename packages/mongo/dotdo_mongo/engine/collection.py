@@ -13,7 +13,7 @@ from ..storage import DbStorage, decode
 from . import capped
 from .change_streams import diff, emit
 from .common import render
-from .common.keys import encode
+from .common.keys import encode, successor
 from .errors import MongoError
 from .indexing import IndexSpec
 from .validation import for_options
@@ -227,14 +227,30 @@ class Collection:
                 chunk = min(chunk * 2, MAX_CHUNK)
         seen: set[bytes] = set()
         ranges = list(reversed(p.ranges)) if p.reverse else p.ranges
+        exact = len(p.index.fields) == 1  # a one-field index's equality range holds a single key
         for lo, hi in ranges:
-            for id_key in self._index_ids(conn, p.index.name, lo, hi, p.reverse):
+            ids = (self._index_eq_ids(conn, p.index.name, lo, p.reverse)
+                   if exact and lo is not None and hi == successor(lo) else
+                   self._index_ids(conn, p.index.name, lo, hi, p.reverse))
+            for id_key in ids:
                 if id_key in seen:
                     continue
                 seen.add(id_key)
                 body = self.docs.get(conn, self.name, id_key)
                 if body is not None:
                     yield decode(body)
+
+    def _index_eq_ids(self, conn, idx: str, key: bytes, reverse: bool) -> Iterator[bytes]:
+        """Ids under exactly `key`, read in chunks as _index_ids does."""
+        after = None
+        chunk = FIRST_CHUNK
+        while True:
+            ids = self.docs.index_ids_eq(conn, self.name, idx, key, after, reverse=reverse, limit=chunk)
+            yield from ids
+            if len(ids) < chunk:
+                return
+            after = ids[-1]
+            chunk = min(chunk * 2, MAX_CHUNK)
 
     def _index_ids(self, conn, idx: str, lo: bytes | None, hi: bytes | None, reverse: bool) -> Iterator[bytes]:
         """Ids from an index range in (key, id) order, read in chunks: no statement stays open while

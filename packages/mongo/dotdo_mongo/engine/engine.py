@@ -162,7 +162,7 @@ class Engine:
             return None
         if conn is None:
             with dbs.shard.reader() as c:
-                raw = dbs.collection_raw(c, name)
+                raw = dbs.collection_raw_for_read(c, name)
         else:
             raw = dbs.collection_raw(conn, name)
         if raw is None:
