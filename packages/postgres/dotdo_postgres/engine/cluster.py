@@ -66,12 +66,22 @@ def _check_database(db: "Database", name: Any) -> str:
     return name
 
 
-def has_database_privilege(db: "Database", *args: Any) -> Any:
+def _privilege_args(db: "Database", args: tuple) -> tuple | None:
+    """(user or None, object, privileges) of a has_*_privilege / pg_has_role call with or without
+    its leading user (checked to exist); None when any argument is NULL (the call is NULL)."""
     if any(a is None for a in args):
         return None
-    user, name, privs = (None, *args) if len(args) == 2 else args
+    user, target, privs = (None, *args) if len(args) == 2 else args
     if user is not None:
         _check_role(db, user)
+    return user, target, privs
+
+
+def has_database_privilege(db: "Database", *args: Any) -> Any:
+    call = _privilege_args(db, args)
+    if call is None:
+        return None
+    user, name, privs = call
     name = _check_database(db, name)
     wanted = _privileges(privs, _DATABASE_PRIVILEGES)
     # every database is owned by postgres; PUBLIC keeps its default CONNECT and TEMPORARY
@@ -86,11 +96,10 @@ def _check_role(db: "Database", role: Any) -> str:
 
 
 def pg_has_role(db: "Database", *args: Any) -> Any:
-    if any(a is None for a in args):
+    call = _privilege_args(db, args)
+    if call is None:
         return None
-    user, role, privs = (None, *args) if len(args) == 2 else args
-    if user is not None:
-        _check_role(db, user)
+    user, role, privs = call
     role = _check_role(db, role)
     _privileges(privs, _ROLE_PRIVILEGES)
     if _superuser(db, user):
