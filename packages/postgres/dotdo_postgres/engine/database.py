@@ -66,10 +66,10 @@ class Database:
             self.register_enum(name)
         self.owner = None
         self.notifications = Notifications(self)
-        # Connections parked until the writer is free, first come first served; `_waking` while
-        # _wake_waiters runs them.
+        # Connections parked until the writer is free, first come first served; `_wake_pending` from
+        # the moment _wake_waiters is scheduled until it has run (one at a time, however many releases).
         self._waiters: deque[Callable[[], None]] = deque()
-        self._waking = False
+        self._wake_pending = False
         self._current = None
         self._default_session = None
         self._cache: OrderedDict[Any, list[Plan]] = OrderedDict()
@@ -139,7 +139,8 @@ class Database:
         self.owner = None
         if self.notifications.outbox:
             self.notifications.flush()
-        if self._waiters and not self._waking:
+        if self._waiters and not self._wake_pending:
+            self._wake_pending = True
             asyncio.get_event_loop().call_soon(self._wake_waiters)
 
     def _wake_waiters(self) -> None:
@@ -147,7 +148,6 @@ class Database:
         each release made every one re-check and most park again: with thousands of connections
         parked behind transactions, the server spent half its time doing that (10,000-connection
         agent test)."""
-        self._waking = True
         try:
             while self._waiters and self.owner is None:
                 wake = self._waiters.popleft()
@@ -156,7 +156,7 @@ class Database:
                 except Exception:
                     log.exception("postgres: resuming a parked connection failed")
         finally:
-            self._waking = False
+            self._wake_pending = False
 
     def register_enum(self, name: str) -> None:
         from .types import enum_collation
