@@ -13,7 +13,7 @@ from ..storage import DbStorage, decode
 from . import capped
 from .change_streams import diff, emit
 from .common import render
-from .common.keys import encode, successor
+from .common.keys import encode
 from .errors import MongoError
 from .indexing import IndexSpec
 from .validation import for_options
@@ -227,10 +227,8 @@ class Collection:
                 chunk = min(chunk * 2, MAX_CHUNK)
         seen: set[bytes] = set()
         ranges = list(reversed(p.ranges)) if p.reverse else p.ranges
-        exact = len(p.index.fields) == 1  # a one-field index's equality range holds a single key
         for lo, hi in ranges:
-            ids = (self._index_eq_ids(conn, p.index.name, lo, p.reverse)
-                   if exact and lo is not None and hi == successor(lo) else
+            ids = (self._index_eq_ids(conn, p.index.name, lo, p.reverse) if p.exact else
                    self._index_ids(conn, p.index.name, lo, hi, p.reverse))
             for id_key in ids:
                 if id_key in seen:

@@ -23,6 +23,7 @@ class Plan:
     ranges: list[tuple[bytes | None, bytes | None]] = field(default_factory=list)  # [lo, hi) byte ranges
     reverse: bool = False
     sorted: bool = False  # candidates arrive in the sort order requested
+    exact: bool = False  # each range holds a single key (equality on a one-field index): seek it
 
     def describe(self) -> dict:
         if self.kind == "ids":
@@ -99,7 +100,7 @@ def plan(flt: dict | None, sort: list[tuple[str, int]], indexes: list[IndexSpec]
             for v in sorted(vals, key=encode):
                 p = ix.prefix_key([v])
                 ranges.append((p, successor(p)))
-            p = Plan("index", index=ix, ranges=ranges)
+            p = Plan("index", index=ix, ranges=ranges, exact=len(ix.fields) == 1)
             p.sorted = len(vals) == 1 and _sort_follows(sort, ix, 1, p)
             return p
         if direction > 0:
