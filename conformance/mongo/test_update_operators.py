@@ -117,6 +117,34 @@ def test_update_many_counts_matched_and_modified(coll):
     assert (r.matched_count, r.modified_count) == (6, 3)
 
 
+def test_update_by_id_that_changes_nothing_is_not_counted_as_modified(coll):
+    coll.insert_one({"_id": 1, "a": 1.0, "b": Int64(2)})
+    r = coll.update_one({"_id": 1}, {"$set": {"a": 1.0, "b": Int64(2)}})
+    assert (r.matched_count, r.modified_count) == (1, 0)
+    r = coll.update_one({"_id": 1.0}, {"$set": {"a": 1}})  # 1 and 1.0 are different BSON: a change
+    assert (r.matched_count, r.modified_count) == (1, 1)
+    assert coll.find_one({"_id": 1}) == {"_id": 1, "a": 1, "b": 2}
+
+
+def test_no_op_update_of_a_document_with_a_symbol_is_not_counted_as_modified(coll):
+    from bson import encode
+    from bson.raw_bson import RawBSONDocument
+
+    # {_id: 1, s: Symbol("x"), n: 1}, written as raw BSON: pymongo decodes a Symbol to str.
+    body = encode({"_id": 1})[:-1] + b"\x0es\x00\x02\x00\x00\x00x\x00" + encode({"n": 1})[4:]
+    body = len(body).to_bytes(4, "little") + body[4:]
+    coll.insert_one(RawBSONDocument(body))
+    r = coll.update_one({"_id": 1}, {"$set": {"n": 1}})
+    assert (r.matched_count, r.modified_count) == (1, 0)
+
+
+def test_update_by_id_misses_an_id_of_another_type(coll):
+    coll.insert_one({"_id": "1", "n": 0})
+    r = coll.update_one({"_id": 1}, {"$inc": {"n": 1}})
+    assert (r.matched_count, r.modified_count) == (0, 0)
+    assert coll.find_one({"_id": 1}) is None and coll.find_one({"_id": "1"}) == {"_id": "1", "n": 0}
+
+
 def test_pipeline_update_computes_from_fields(coll):
     coll.insert_one({"_id": 1, "a": 2, "b": 3})
     coll.update_one({"_id": 1}, [{"$set": {"c": {"$add": ["$a", "$b"]}}}, {"$unset": "a"}])

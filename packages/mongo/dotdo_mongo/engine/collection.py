@@ -149,11 +149,13 @@ class Collection:
             keyValue=dict(value),
         )
 
-    def store_changed(self, tx, old: dict, new: dict, op: str) -> bool:
-        """Store `new` over `old` unless the update changed nothing (byte for byte, as MongoDB
-        compares); returns whether it stored."""
+    def store_changed(self, tx, old: dict, new: dict, op: str, old_body: bytes | None = None) -> bool:
+        """Store `new` over `old` (whose stored bytes are `old_body`, if the caller has them) unless
+        the update changed nothing (byte for byte, as MongoDB compares); returns whether it stored."""
         body = self.encode_body(new)
-        if body == bson.encode(old):
+        # Stored bodies are all bson.encode() output, which decoding and re-encoding reproduces
+        # byte for byte (a Symbol, say, was already stored as the string pymongo decodes it to).
+        if body == (bson.encode(old) if old_body is None else old_body):
             return False
         self.replace(tx, old, new, op, body)
         return True

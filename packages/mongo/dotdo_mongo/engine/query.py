@@ -4,10 +4,15 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from .collection import Collection
+from .common.bsontypes import BOOL, DATE, NULL, NUMBER, OBJECTID, STRING, canonical
+from .common.collation import ACTIVE
+from .common.compare import equal
 from .common.filter import compile_filter
+from .common.keys import encode
 from .common.sorting import TEXT_SCORE, parse_sort, sort_docs
 from .deadline import check
 from .errors import MongoError
+from ..storage import decode
 
 
 def matching(coll: Collection, conn, flt: dict | None, *, sort: Any = None, skip: int = 0, limit: int = 0,
@@ -16,6 +21,11 @@ def matching(coll: Collection, conn, flt: dict | None, *, sort: Any = None, skip
     A `$text` query's relevance scores (by encoded _id) are put in `scores` for {$meta: "textScore"}."""
     if flt is not None and not isinstance(flt, dict):
         raise MongoError(14, "filter must be an object")
+    if id_seekable(coll, flt, sort, skip, hint):
+        found_id = by_id(coll, conn, flt["_id"])  # type: ignore[index]
+        if found_id is not None:
+            yield found_id[0]
+        return
     spec = parse_sort(sort)
     found: dict = {}
     if flt and "$text" in flt:
@@ -46,6 +56,29 @@ def matching(coll: Collection, conn, flt: dict | None, *, sort: Any = None, skip
         n += 1
         if limit and n >= limit:
             return
+
+
+# The types an `{_id: v}` filter compares by plain equality (no operators, no array or regex matching).
+_ID_SEEKABLE = frozenset((NULL, NUMBER, STRING, OBJECTID, BOOL, DATE))
+
+
+def id_seekable(coll: Collection, flt: Any, sort: Any, skip: int, hint: Any) -> bool:
+    """Whether the query is `{_id: <scalar>}` with nothing else to apply: the most common query,
+    which `by_id` answers with one seek."""
+    return (type(flt) is dict and len(flt) == 1 and "_id" in flt and (sort is None or sort == {}) and not skip
+            and hint is None and coll.view_on is None and ACTIVE.get() is None
+            and canonical(flt["_id"]) in _ID_SEEKABLE)
+
+
+def by_id(coll: Collection, conn, value: Any) -> tuple[dict, bytes] | None:
+    """The document `{_id: value}` matches and its stored body, or None. The equality check is the
+    filter's own, so the seek can only save time, never change an answer."""
+    check()
+    body = coll.docs.get(conn, coll.name, encode(value))
+    if body is None:
+        return None
+    doc = decode(body)
+    return (doc, body) if equal(doc["_id"], value) else None
 
 
 def text_scores(coll: Collection, conn, spec: Any) -> dict:

@@ -8,7 +8,8 @@ from ..common.projection import Projection
 from ..common.update import (Updater, apply_replacement, is_operator_update, positional_finder, upsert_seed)
 from ..engine import Ctx, command
 from ..errors import MongoError
-from ..query import matching
+from ..common.collation import ACTIVE
+from ..query import by_id, id_seekable, matching
 
 WRITE_OPTIONS = {"ordered", "writeConcern", "bypassDocumentValidation", "comment", "let", "lsid", "$db",
                  "txnNumber", "autocommit", "startTransaction", "readConcern",
@@ -136,7 +137,10 @@ def let_variables(let: Any) -> dict:
 
 def update_one_spec(ctx: Ctx, tx, coll: Collection, spec: dict, variables: dict | None) -> tuple[int, int, Any]:
     """(matched, modified, upserted _id or None) for one statement of an update command."""
-    with _collation(spec.get("collation")):
+    collation = spec.get("collation")
+    if collation is None and ACTIVE.get() is None:
+        return _update_statement(tx, coll, spec, variables)
+    with _collation(collation):
         return _update_statement(tx, coll, spec, variables)
 
 
@@ -151,13 +155,18 @@ def _update_statement(tx, coll: Collection, spec: dict, variables: dict | None) 
     if replacement and multi:
         raise MongoError(9, "multi update is not supported for replacement-style update")
     position = positional_finder(q)
-    found = matching(coll, tx.conn, q, sort=spec.get("sort"), limit=0 if multi else 1, hint=spec.get("hint"),
-                     variables=variables)
-    targets = list(found)
+    targets: list[tuple[dict, bytes | None]]
+    if id_seekable(coll, q, spec.get("sort"), 0, spec.get("hint")):
+        hit = by_id(coll, tx.conn, q["_id"])
+        targets = [] if hit is None else [hit]
+    else:
+        found = matching(coll, tx.conn, q, sort=spec.get("sort"), limit=0 if multi else 1, hint=spec.get("hint"),
+                         variables=variables)
+        targets = [(d, None) for d in found]
     modified = 0
-    for old in targets:
+    for old, old_body in targets:
         new = apply(old, position=position)
-        if coll.store_changed(tx, old, new, "replace" if replacement else "update"):
+        if coll.store_changed(tx, old, new, "replace" if replacement else "update", old_body):
             modified += 1
     if targets or not spec.get("upsert"):
         return len(targets), modified, None

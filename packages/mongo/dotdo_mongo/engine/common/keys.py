@@ -51,7 +51,15 @@ def _number(v) -> bytes:
     return _double_bytes(f) + _Q.pack(_BIAS + max(min(delta, _BIAS - 1), -_BIAS))
 
 
+_NUMBER_TAG = bytes((NUMBER,))
+_EXACT_TAIL = _Q.pack(_BIAS)  # the tie-break of a number its double represents exactly
+_EXACT_INT = 1 << 53
+
+
 def encode(v) -> bytes:
+    if type(v) is int and -_EXACT_INT < v < _EXACT_INT:  # the commonest key, without the general path's calls
+        (n,) = _Q.unpack(_D.pack(v))
+        return _NUMBER_TAG + _Q.pack((n ^ 0xFFFFFFFFFFFFFFFF) if n & _BIAS else (n | _BIAS)) + _EXACT_TAIL
     c = canonical(v)
     tag = bytes((c,))
     if c == NUMBER:
