@@ -20,9 +20,12 @@ POLL_MAX = 0.02
 KEEP_RECORDS = 100_000
 PRUNE_EVERY = 1_000
 
+# `seq` is a plain rowid, not AUTOINCREMENT: pruning only ever removes the oldest records, so the
+# newest survives and max(seq) + 1 never reuses a number, while AUTOINCREMENT would rewrite its
+# sqlite_sequence row — one more page in every commit's WAL frames (and in every checkpoint).
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS _changes (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    seq INTEGER PRIMARY KEY,
     channel TEXT NOT NULL,
     payload BLOB,
     at_ms INTEGER NOT NULL
