@@ -34,19 +34,20 @@ class Plan:
         return {"stage": "COLLSCAN", "direction": "forward"}
 
 
-def _scalar(v: Any) -> bool:
+def scalar(v: Any) -> bool:
+    """Whether `{field: v}` asks for plain equality (no array, document or regex matching)."""
     return canonical(v) not in (ARRAY, OBJECT) and not isinstance(v, (Regex, re.Pattern))
 
 
 def _eq_values(cond: Any) -> list | None:
     """The values a field must equal under `cond`, when that is all the condition says."""
     if isinstance(cond, dict) and cond and next(iter(cond)).startswith("$"):
-        if len(cond) == 1 and "$eq" in cond and _scalar(cond["$eq"]):
+        if len(cond) == 1 and "$eq" in cond and scalar(cond["$eq"]):
             return [cond["$eq"]]
-        if len(cond) == 1 and "$in" in cond and isinstance(cond["$in"], list) and all(_scalar(x) for x in cond["$in"]):
+        if len(cond) == 1 and "$in" in cond and isinstance(cond["$in"], list) and all(scalar(x) for x in cond["$in"]):
             return list(cond["$in"])
         return None
-    return [cond] if _scalar(cond) else None
+    return [cond] if scalar(cond) else None
 
 
 def _value_range(cond: Any) -> tuple[bytes, bytes] | None:
@@ -56,7 +57,7 @@ def _value_range(cond: Any) -> tuple[bytes, bytes] | None:
     lo = hi = None
     cls = None
     for op, v in cond.items():
-        if op not in ("$gt", "$gte", "$lt", "$lte") or not _scalar(v) or canonical(v) in (NULL, 1, 14):
+        if op not in ("$gt", "$gte", "$lt", "$lte") or not scalar(v) or canonical(v) in (NULL, 1, 14):
             continue
         c = canonical(v)
         if cls is not None and c != cls:

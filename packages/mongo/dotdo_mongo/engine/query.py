@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from .collection import Collection
-from .common.bsontypes import BOOL, DATE, NULL, NUMBER, OBJECTID, STRING, canonical
 from .common.collation import ACTIVE
 from .common.compare import equal
 from .common.filter import compile_filter
@@ -12,6 +11,7 @@ from .common.keys import encode
 from .common.sorting import TEXT_SCORE, parse_sort, sort_docs
 from .deadline import check
 from .errors import MongoError
+from .planner import scalar
 from ..storage import decode
 
 
@@ -58,16 +58,12 @@ def matching(coll: Collection, conn, flt: dict | None, *, sort: Any = None, skip
             return
 
 
-# The types an `{_id: v}` filter compares by plain equality (no operators, no array or regex matching).
-_ID_SEEKABLE = frozenset((NULL, NUMBER, STRING, OBJECTID, BOOL, DATE))
-
-
 def id_seekable(coll: Collection, flt: Any, sort: Any, skip: int, hint: Any) -> bool:
     """Whether the query is `{_id: <scalar>}` with nothing else to apply: the most common query,
     which `by_id` answers with one seek."""
     return (type(flt) is dict and len(flt) == 1 and "_id" in flt and (sort is None or sort == {}) and not skip
             and hint is None and coll.view_on is None and ACTIVE.get() is None
-            and canonical(flt["_id"]) in _ID_SEEKABLE)
+            and scalar(flt["_id"]))
 
 
 def by_id(coll: Collection, conn, value: Any) -> tuple[dict, bytes] | None:

@@ -58,8 +58,7 @@ _EXACT_INT = 1 << 53
 
 def encode(v) -> bytes:
     if type(v) is int and -_EXACT_INT < v < _EXACT_INT:  # the commonest key, without the general path's calls
-        (n,) = _Q.unpack(_D.pack(v))
-        return _NUMBER_TAG + _Q.pack((n ^ 0xFFFFFFFFFFFFFFFF) if n & _BIAS else (n | _BIAS)) + _EXACT_TAIL
+        return _NUMBER_TAG + _double_bytes(v) + _EXACT_TAIL
     c = canonical(v)
     tag = bytes((c,))
     if c == NUMBER:
