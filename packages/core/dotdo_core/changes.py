@@ -100,13 +100,13 @@ class ChangeFeed:
         with self._shard.reader() as conn:
             if channels is None:
                 rows = conn.execute(
-                    "SELECT seq, channel, payload FROM _changes WHERE seq > ? ORDER BY seq LIMIT ?", (after, limit)
+                    "SELECT seq, channel, payload FROM _changes WHERE seq > +? ORDER BY seq LIMIT ?+0", (after, limit)
                 ).fetchall()
             else:
                 chans = list(channels)
                 marks = ",".join("?" * len(chans))
                 rows = conn.execute(
-                    f"SELECT seq, channel, payload FROM _changes WHERE seq > ? AND channel IN ({marks}) ORDER BY seq LIMIT ?",
+                    f"SELECT seq, channel, payload FROM _changes WHERE seq > +? AND channel IN ({marks}) ORDER BY seq LIMIT ?+0",
                     (after, *chans, limit),
                 ).fetchall()
         return [tuple(r) for r in rows]

@@ -26,6 +26,7 @@ from dotdo_core.auth import scoped, unscoped
 from dotdo_core.primitives.documents import Documents
 from dotdo_core.shard import Shard
 from dotdo_core.store import Store
+from dotdo_core.walstamp import WalStamp
 
 PREFIX = "mongo:"
 KIND = "mongo"
@@ -80,6 +81,7 @@ class DbStorage:
         self.ns = store.namespace(self.key, kind=KIND)
         self.base_shard: Shard = self.ns.shards[0]
         self._read_cache: dict[str, tuple] = {}  # collection name -> (connection, stamp, catalog row)
+        self._wal_stamp: tuple | None = None  # (reader connection, its WalStamp or None)
         self.docs = Documents(self.base_shard)
         self.base_shard.ensure_schema("mongo_collections", SCHEMA)
         self._spare: list[sqlite.Connection] = []  # idle transaction connections
@@ -121,18 +123,32 @@ class DbStorage:
 
     def collection_raw_for_read(self, conn, name: str):
         """collection_raw on a connection outside any transaction, remembered while nothing was
-        committed since: SQLite's data_version moves when another connection (another process, or
-        this shard's writer) commits, and the shard's own count when this connection itself does.
-        A read then costs one pragma instead of the catalog query (~10% of a find_one)."""
+        committed since. Every commit, from any connection of any process, rewrites the WAL-index
+        header (dotdo_core.walstamp), so a read costs one 48-byte pread instead of the catalog query;
+        where there is no -shm to read (an in-memory shard), SQLite's data_version and the shard's
+        own commit count tell the same at the cost of a pragma."""
         if conn.in_transaction:  # a transaction's own (uncommitted) view: never cached
             return self.collection_raw(conn, name)
-        stamp = (conn.execute("PRAGMA data_version").fetchone()[0], self.base_shard.commits)
+        wal = self._stamp_for(conn)
+        if wal is not None:
+            stamp = wal.read()
+        else:
+            stamp = (conn.execute("PRAGMA data_version").fetchone()[0], self.base_shard.commits)
         hit = self._read_cache.get(name)
         if hit is not None and hit[0] is conn and hit[1] == stamp:
             return hit[2]
         raw = self.collection_raw(conn, name)
         self._read_cache[name] = (conn, stamp, raw)
         return raw
+
+    def _stamp_for(self, conn) -> WalStamp | None:
+        """The WAL-index reader for `conn`: a new one per connection, since the header is only
+        trusted while a connection of this process keeps the -shm in use (walstamp.py)."""
+        held = self._wal_stamp
+        if held is None or held[0] is not conn:
+            wal = None if self.base_shard.memory else WalStamp(self.base_shard.path)
+            held = self._wal_stamp = (conn, wal if wal is not None and wal.usable else None)
+        return held[1]
 
     def put_collection(self, tx, name: str, uuid: bytes, options: dict, indexes: list) -> None:
         tx.execute(

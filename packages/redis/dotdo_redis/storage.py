@@ -277,7 +277,7 @@ class Keyspace:
         """Every live user key of this db on this shard, in byte order."""
         lo, hi = self.p, bytes((self.db + 1,))
         for (sk,) in self.conn.execute(
-            f"SELECT key FROM {self.kv.table} WHERE key >= ? AND key < ? AND (expires_ms IS NULL OR expires_ms > ?) ORDER BY key",
+            f"SELECT key FROM {self.kv.table} WHERE key >= +? AND key < +? AND (expires_ms IS NULL OR expires_ms > ?) ORDER BY key",
             (lo, hi, self.now_ms),
         ):
             yield sk[1:]
@@ -290,7 +290,7 @@ class Keyspace:
         return [
             (sk[1:], t)
             for sk, t in self.conn.execute(
-                f"SELECT key, type FROM {self.kv.table} WHERE key {op} ? AND key < ? AND (expires_ms IS NULL OR expires_ms > ?) ORDER BY key LIMIT ?",
+                f"SELECT key, type FROM {self.kv.table} WHERE key {op} +? AND key < +? AND (expires_ms IS NULL OR expires_ms > ?) ORDER BY key LIMIT ?+0",
                 (lo, hi, self.now_ms, count),
             )
         ]

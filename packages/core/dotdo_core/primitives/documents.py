@@ -49,10 +49,10 @@ class Documents:
     def scan(self, conn, coll: str, after: bytes | None = None, limit: int = -1) -> Iterator[tuple[bytes, bytes]]:
         """(id, body) in id order, after `after` if given."""
         if after is None:
-            yield from conn.execute("SELECT id, body FROM _docs WHERE coll = ? ORDER BY id LIMIT ?", (coll, limit))
+            yield from conn.execute("SELECT id, body FROM _docs WHERE coll = +? ORDER BY id LIMIT ?+0", (coll, limit))
         else:
             yield from conn.execute(
-                "SELECT id, body FROM _docs WHERE coll = ? AND id > ? ORDER BY id LIMIT ?", (coll, after, limit)
+                "SELECT id, body FROM _docs WHERE coll = +? AND id > +? ORDER BY id LIMIT ?+0", (coll, after, limit)
             )
 
     def count(self, conn, coll: str) -> int:
@@ -89,18 +89,19 @@ class Documents:
         limit: int = -1,
     ) -> Iterator[tuple[bytes, bytes]]:
         """(key, id) pairs whose key lies between lo and hi, in key order (or reversed)."""
-        where = ["coll = ?", "idx = ?"]
+        # `+?` and `?+0`: no re-prepare per execution (see dotdo_core/sqlite.py).
+        where = ["coll = +?", "idx = +?"]
         args: list = [coll, idx]
         if lo is not None:
-            where.append("key >= ?" if lo_inclusive else "key > ?")
+            where.append("key >= +?" if lo_inclusive else "key > +?")
             args.append(lo)
         if hi is not None:
-            where.append("key <= ?" if hi_inclusive else "key < ?")
+            where.append("key <= +?" if hi_inclusive else "key < +?")
             args.append(hi)
         order = "DESC" if reverse else "ASC"
         args.append(limit)
         yield from conn.execute(
-            f"SELECT key, id FROM _doc_index WHERE {' AND '.join(where)} ORDER BY key {order}, id {order} LIMIT ?", args
+            f"SELECT key, id FROM _doc_index WHERE {' AND '.join(where)} ORDER BY key {order}, id {order} LIMIT ?+0", args
         )
 
     def index_ids_eq(self, conn, coll: str, idx: str, key: bytes, after: bytes | None = None, *,
@@ -109,11 +110,11 @@ class Documents:
         seek, which SQLite ends at once, where a key range reads one entry past it."""
         order = "DESC" if reverse else "ASC"
         if after is None:
-            rows = conn.execute(f"SELECT id FROM _doc_index WHERE coll = ? AND idx = ? AND key = ? ORDER BY id {order} "
-                                "LIMIT ?", (coll, idx, key, limit))
+            rows = conn.execute(f"SELECT id FROM _doc_index WHERE coll = +? AND idx = +? AND key = +? ORDER BY id {order} "
+                                "LIMIT ?+0", (coll, idx, key, limit))
         else:
-            rows = conn.execute(f"SELECT id FROM _doc_index WHERE coll = ? AND idx = ? AND key = ? "
-                                f"AND id {'<' if reverse else '>'} ? ORDER BY id {order} LIMIT ?",
+            rows = conn.execute(f"SELECT id FROM _doc_index WHERE coll = +? AND idx = +? AND key = +? "
+                                f"AND id {'<' if reverse else '>'} +? ORDER BY id {order} LIMIT ?+0",
                                 (coll, idx, key, after, limit))
         return [r[0] for r in rows]
 

@@ -33,9 +33,9 @@ class KeyValue:
         self._version = f"SELECT ver FROM {t} WHERE key = ? AND (expires_ms IS NULL OR expires_ms > ?)"
         self._delete = f"DELETE FROM {t} WHERE key = ?"
         self._expire = f"UPDATE {t} SET expires_ms = ?, ver = ? WHERE key = ? AND (expires_ms IS NULL OR expires_ms > ?)"
-        self._scan = f"SELECT key FROM {t} WHERE key > ? AND (expires_ms IS NULL OR expires_ms > ?) ORDER BY key LIMIT ?"
+        self._scan = f"SELECT key FROM {t} WHERE key > +? AND (expires_ms IS NULL OR expires_ms > ?) ORDER BY key LIMIT ?+0"
         self._count = f"SELECT count(*) FROM {t} WHERE expires_ms IS NULL OR expires_ms > ?"
-        self._expired = f"SELECT key, type FROM {t} WHERE expires_ms <= ? ORDER BY expires_ms LIMIT ?"
+        self._expired = f"SELECT key, type FROM {t} WHERE expires_ms <= +? ORDER BY expires_ms LIMIT ?+0"
 
     def _put_same_type_rows(self, n: int) -> str:
         t = self.table

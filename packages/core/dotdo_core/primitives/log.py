@@ -45,7 +45,7 @@ class Log:
         return [
             tuple(r)
             for r in conn.execute(
-                "SELECT offset, key, value, headers, ts_ms FROM _log WHERE log = ? AND offset >= ? ORDER BY offset LIMIT ?",
+                "SELECT offset, key, value, headers, ts_ms FROM _log WHERE log = +? AND offset >= +? ORDER BY offset LIMIT ?+0",
                 (log, offset, max_records),
             )
         ]

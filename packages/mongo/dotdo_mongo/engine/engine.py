@@ -92,10 +92,12 @@ class Engine:
         self.transactions = Transactions(self.gate)
         self._retry_writes = 0
         self._retry_numbers: dict[bytes, tuple[int, float]] = {}  # session id -> (txnNumber, when) committed here
-        # Retryable-write records of in-process connections: session id -> (txnNumber, encoded reply, when).
+        # Retryable-write records of in-process connections: session id -> (txnNumber, reply, when).
         # Their client lives and dies with this process, so a retry can only come from here: the
-        # record need not be written to the shard (a statement and a page per write saved).
-        self._retry_replies: dict[bytes, tuple[int, bytes, float]] = {}
+        # record need not be written to the shard (a statement and a page per write saved), nor
+        # encoded — the reply dict is kept as it was answered (nothing mutates a reply after it is
+        # encoded for the wire; a retry gets a copy that `run` stamps).
+        self._retry_replies: dict[bytes, tuple[int, dict, float]] = {}
         self._last_optime = Timestamp(0, 0)
         self._dbs: dict[str, DbStorage] = {}
         self._colls: dict[tuple[str, str], tuple[tuple, Collection]] = {}
@@ -347,7 +349,7 @@ class Engine:
                 if row is None:
                     row = tx.execute("SELECT txn, reply FROM _mongo_retry WHERE lsid = ?", (key,)).fetchone()
                 if row is not None and row[0] == number:
-                    return decode(row[1])
+                    return dict(row[1]) if type(row[1]) is dict else decode(row[1])
                 if row is not None and row[0] > number:
                     raise MongoError(225, f"Retryable write with txnNumber {number} is prohibited on session because "
                                           f"a newer retryable write with txnNumber {row[0]} has already started on "
@@ -355,7 +357,7 @@ class Engine:
             reply = self._execute(handler, ctx)
             now = time.time()
             if in_process:
-                record = (number, bson.encode(reply), now)
+                record = (number, dict(reply), now)
                 tx.after_commit(lambda: self._retry_replies.__setitem__(key, record))
             else:
                 tx.execute("INSERT OR REPLACE INTO _mongo_retry(lsid, txn, reply, at) VALUES (?, ?, ?, ?)",

@@ -67,6 +67,13 @@ class MongoConnection(asyncio.Protocol):
             self.task.cancel()
 
     def data_received(self, data: bytes) -> None:
+        if not self.buf and not self.waiting and len(data) >= 16 and self.transport is not None:
+            # The usual arrival: exactly one whole frame (pymongo sends each message with one
+            # sendall). It is answered without passing through the reassembly buffer.
+            length, request_id, _, opcode = wire.HEADER.unpack_from(data, 0)
+            if length == len(data) and length <= wire.MAX_MESSAGE:
+                self._answer(opcode, request_id, bytes(data))
+                return
         self.buf += data
         if not self.waiting:
             self._drain()
@@ -83,17 +90,23 @@ class MongoConnection(asyncio.Protocol):
                 return
             frame = bytes(buf[:length])
             del buf[:length]
-            try:
-                out = self._handle(opcode, request_id, frame)
-            except wire.ProtocolError as e:
-                self._abort(str(e))
+            if not self._answer(opcode, request_id, frame):
                 return
-            except Exception:  # an engine bug must not take the server down; this connection ends
-                log.exception("mongo: command failed unexpectedly")
-                self._abort("internal error")
-                return
-            if out and self.transport is not None:
-                self.transport.write(out)
+
+    def _answer(self, opcode: int, request_id: int, frame: bytes) -> bool:
+        """Answer one frame; False if that closed the connection."""
+        try:
+            out = self._handle(opcode, request_id, frame)
+        except wire.ProtocolError as e:
+            self._abort(str(e))
+            return False
+        except Exception:  # an engine bug must not take the server down; this connection ends
+            log.exception("mongo: command failed unexpectedly")
+            self._abort("internal error")
+            return False
+        if out and self.transport is not None:
+            self.transport.write(out)
+        return True
 
     def _handle(self, opcode: int, request_id: int, frame: bytes) -> bytes | None:
         rid = next(_ids)
@@ -106,7 +119,7 @@ class MongoConnection(asyncio.Protocol):
                 return wire.reply_msg(rid, request_id, MongoError(22, f"invalid BSON in message: {e}").reply())
             with self.engine.gate:
                 reply = self._run(body)
-            if inspect.isawaitable(reply):
+            if type(reply) is not dict and inspect.isawaitable(reply):  # the type test: isawaitable is an ABC check
                 self._pending(reply, rid, request_id, not flags & wire.MORE_TO_COME)
                 return None
             if flags & wire.MORE_TO_COME:

@@ -68,9 +68,11 @@ class Updater:
                         raise MongoError(2, f"The 'to' field for $rename must be a string: {path}: {render.value(arg)}")
                     if arg == path:
                         raise MongoError(2, f"The source and target field for $rename must differ: {path}: \"{arg}\"")
-        self._check_conflicts()
+        if len(self.ops) > 1 or (self.ops and self.ops[0][0] == "$rename"):  # one path cannot conflict with itself
+            self._check_conflicts()
         self.filters: dict[str, Callable] = {}
-        used = {seg[2:-1] for _, p, _ in self.ops for seg in p.split(".") if seg.startswith("$[") and seg != "$[]"}
+        used = {seg[2:-1] for _, p, _ in self.ops if "$[" in p
+                for seg in p.split(".") if seg.startswith("$[") and seg != "$[]"}
         for af in array_filters or []:
             if not isinstance(af, dict) or not af:
                 raise MongoError(9, "Cannot use an expression without a top-level field name in arrayFilters")

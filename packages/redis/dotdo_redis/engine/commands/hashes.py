@@ -60,7 +60,7 @@ def _fields(ctx: Ctx, key: bytes, entry: Entry | None = None) -> list[tuple[byte
         if entry is None:
             return []
     rows = ctx.ks.conn.execute(
-        "SELECT field, value FROM r_hash WHERE key = ? ORDER BY field", (ctx.ks.sk(key),)
+        "SELECT field, value FROM r_hash WHERE key = +? ORDER BY field", (ctx.ks.sk(key),)
     ).fetchall()
     order = decode_order(entry[1])
     if order is None or len(order) != len(rows):

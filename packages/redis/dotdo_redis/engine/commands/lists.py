@@ -27,8 +27,8 @@ from .collection_helpers import (
 _ENDS = struct.Struct("<qq")  # (head, tail) in the key row's value
 # Lists written before the key row held the ends: read them off the rows.
 _BOUNDS = (
-    "SELECT (SELECT pos FROM r_list WHERE key = ?1 ORDER BY pos LIMIT 1), "
-    "(SELECT pos FROM r_list WHERE key = ?1 ORDER BY pos DESC LIMIT 1)"
+    "SELECT (SELECT pos FROM r_list WHERE key = +?1 ORDER BY pos LIMIT 1), "
+    "(SELECT pos FROM r_list WHERE key = +?1 ORDER BY pos DESC LIMIT 1)"
 )
 
 
@@ -76,7 +76,7 @@ class _List:
         return [
             r[0]
             for r in self.ks.conn.execute(
-                "SELECT value FROM r_list WHERE key = ? AND pos BETWEEN ? AND ? ORDER BY pos",
+                "SELECT value FROM r_list WHERE key = +? AND pos BETWEEN +? AND +? ORDER BY pos",  # +?: see dotdo_core/sqlite.py
                 (self.sk, self.head + first, self.head + last),
             )
         ]
@@ -275,7 +275,7 @@ def lpos(ctx: Ctx, key: bytes, element: bytes, *options: bytes):
         return [] if count is not None else None
     order = "" if rank > 0 else " DESC"
     rows = ctx.ks.conn.execute(
-        f"SELECT pos FROM r_list WHERE key = ? AND value = ? ORDER BY pos{order}", (lst.sk, element)
+        f"SELECT pos FROM r_list WHERE key = +? AND value = +? ORDER BY pos{order}", (lst.sk, element)
     )
     # -RANK overflows for the most negative rank in Redis 7.0, which then takes the first match.
     skip = 0 if rank == INT64_MIN else abs(rank) - 1
@@ -334,7 +334,7 @@ def linsert(ctx: Ctx, key: bytes, where: bytes, pivot: bytes, value: bytes):
     if not lst.exists:
         return 0
     row = ctx.ks.conn.execute(
-        "SELECT pos FROM r_list WHERE key = ? AND value = ? ORDER BY pos LIMIT 1", (lst.sk, pivot)
+        "SELECT pos FROM r_list WHERE key = +? AND value = +? ORDER BY pos LIMIT 1", (lst.sk, pivot)
     ).fetchone()
     if row is None:
         return -1
@@ -367,13 +367,13 @@ def lrem(ctx: Ctx, key: bytes, count: bytes, element: bytes):
     doomed = [
         r[0]
         for r in ctx.ks.conn.execute(
-            f"SELECT pos FROM r_list WHERE key = ? AND value = ? ORDER BY pos {order} LIMIT ?", (lst.sk, element, limit)
+            f"SELECT pos FROM r_list WHERE key = +? AND value = +? ORDER BY pos {order} LIMIT ?+0", (lst.sk, element, limit)
         )
     ]
     if not doomed:
         return 0
     gone = set(doomed)
-    rows = ctx.ks.conn.execute("SELECT pos, value FROM r_list WHERE key = ? ORDER BY pos", (lst.sk,)).fetchall()
+    rows = ctx.ks.conn.execute("SELECT pos, value FROM r_list WHERE key = +? ORDER BY pos", (lst.sk,)).fetchall()
     lst.rewrite([v for p, v in rows if p not in gone])
     return len(doomed)
 

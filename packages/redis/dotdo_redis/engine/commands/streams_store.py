@@ -6,7 +6,8 @@ Redis would have built (100 entries or 4096 bytes per node by default) so that a
 trimming (MAXLEN ~ / MINID ~) removes exactly the entries Redis removes and XINFO reports the
 same radix-tree figures. Group state lives in r_stream_group / _consumer / _pel.
 
-Every id column is stored biased by -2**63 (see storage.py)."""
+Every id column is stored biased by -2**63 (see storage.py). Parameters of ordered statements are
+written `+?` (LIMITs `?+0`) so SQLite does not re-prepare them per execution (dotdo_core/sqlite.py)."""
 from __future__ import annotations
 
 import struct
@@ -169,14 +170,14 @@ class Stream:
     def first_id(self) -> StreamID | None:
         if self._first is False:
             row = self.conn.execute(
-                "SELECT ms, seq FROM r_stream WHERE key = ? ORDER BY ms, seq LIMIT 1", (self.sk,)
+                "SELECT ms, seq FROM r_stream WHERE key = +? ORDER BY ms, seq LIMIT 1", (self.sk,)
             ).fetchone()
             self._first = None if row is None else (ub(row[0]), ub(row[1]))
         return self._first  # type: ignore[return-value]
 
     def last_entry_id(self) -> StreamID | None:
         row = self.conn.execute(
-            "SELECT ms, seq FROM r_stream WHERE key = ? ORDER BY ms DESC, seq DESC LIMIT 1", (self.sk,)
+            "SELECT ms, seq FROM r_stream WHERE key = +? ORDER BY ms DESC, seq DESC LIMIT 1", (self.sk,)
         ).fetchone()
         return None if row is None else (ub(row[0]), ub(row[1]))
 
@@ -200,12 +201,12 @@ class Stream:
             return []
         order = "DESC" if rev else "ASC"
         sql = (
-            f"SELECT ms, seq, fields FROM r_stream WHERE key = ? AND (ms, seq) >= (?, ?) AND (ms, seq) <= (?, ?) "
+            f"SELECT ms, seq, fields FROM r_stream WHERE key = +? AND (ms, seq) >= (+?, +?) AND (ms, seq) <= (+?, +?) "
             f"ORDER BY ms {order}, seq {order}"
         )
         params: tuple = (self.sk, *bid(start), *bid(end))
         if count > 0:
-            sql += " LIMIT ?"
+            sql += " LIMIT ?+0"
             params += (count,)
         out = []
         for ms, seq, f in self.conn.execute(sql, params):
@@ -222,7 +223,7 @@ class Stream:
         numfields = len(names)
         totelelen = sum(len(x) for x in pairs)
         tail = tx.execute(
-            "SELECT ms, seq, live, dead, bytes, fields FROM r_stream_node WHERE key = ? ORDER BY ms DESC, seq DESC LIMIT 1",
+            "SELECT ms, seq, live, dead, bytes, fields FROM r_stream_node WHERE key = +? ORDER BY ms DESC, seq DESC LIMIT 1",
             (sk,),
         ).fetchone()
         if tail is not None and (tail[4] + totelelen >= NODE_MAX_BYTES or tail[2] + tail[3] >= NODE_MAX_ENTRIES):
@@ -263,7 +264,7 @@ class Stream:
         if tx.conn.changes() == 0:
             return False
         node = tx.execute(
-            "SELECT ms, seq, live FROM r_stream_node WHERE key = ? AND (ms, seq) <= (?, ?) ORDER BY ms DESC, seq DESC LIMIT 1",
+            "SELECT ms, seq, live FROM r_stream_node WHERE key = +? AND (ms, seq) <= (+?, +?) ORDER BY ms DESC, seq DESC LIMIT 1",
             (self.sk, *bid(i)),
         ).fetchone()
         if node is not None:
@@ -290,11 +291,11 @@ class Stream:
                 break
             if after is None:
                 node = tx.execute(
-                    "SELECT ms, seq, last_ms, last_seq, live, dead FROM r_stream_node WHERE key = ? ORDER BY ms, seq LIMIT 1", (sk,)
+                    "SELECT ms, seq, last_ms, last_seq, live, dead FROM r_stream_node WHERE key = +? ORDER BY ms, seq LIMIT 1", (sk,)
                 ).fetchone()
             else:
                 node = tx.execute(
-                    "SELECT ms, seq, last_ms, last_seq, live, dead FROM r_stream_node WHERE key = ? AND (ms, seq) > (?, ?) ORDER BY ms, seq LIMIT 1",
+                    "SELECT ms, seq, last_ms, last_seq, live, dead FROM r_stream_node WHERE key = +? AND (ms, seq) > (+?, +?) ORDER BY ms, seq LIMIT 1",
                     (sk, *after),
                 ).fetchone()
             if node is None:
@@ -320,7 +321,7 @@ class Stream:
             if maxlen is not None:
                 k = m.length - maxlen
                 tx.execute(
-                    "DELETE FROM r_stream WHERE key = ? AND (ms, seq) IN (SELECT ms, seq FROM r_stream WHERE key = ? AND (ms, seq) >= (?, ?) ORDER BY ms, seq LIMIT ?)",
+                    "DELETE FROM r_stream WHERE key = +? AND (ms, seq) IN (SELECT ms, seq FROM r_stream WHERE key = +? AND (ms, seq) >= (+?, +?) ORDER BY ms, seq LIMIT ?+0)",
                     (sk, sk, nms, nseq, k),
                 )
             else:
@@ -343,7 +344,7 @@ class Stream:
         """The radix-tree keys Redis would hold: each node's master id, 128-bit big-endian."""
         return [
             struct.pack(">QQ", ub(ms), ub(seq))
-            for ms, seq in self.conn.execute("SELECT ms, seq FROM r_stream_node WHERE key = ? ORDER BY ms, seq", (self.sk,))
+            for ms, seq in self.conn.execute("SELECT ms, seq FROM r_stream_node WHERE key = +? ORDER BY ms, seq", (self.sk,))
         ]
 
     # -- consumer-group counters (Redis's lag bookkeeping) ---------------------------------
@@ -397,7 +398,7 @@ class Stream:
         return [
             Group(self, g, (ub(a), ub(c)), er)
             for g, a, c, er in self.conn.execute(
-                "SELECT grp, last_ms, last_seq, entries_read FROM r_stream_group WHERE key = ? ORDER BY grp", (self.sk,)
+                "SELECT grp, last_ms, last_seq, entries_read FROM r_stream_group WHERE key = +? ORDER BY grp", (self.sk,)
             )
         ]
 
@@ -492,7 +493,7 @@ class Group:
     def consumers(self) -> list[tuple[bytes, int]]:
         return list(
             self.stream.conn.execute(
-                "SELECT consumer, seen_ms FROM r_stream_consumer WHERE key = ? AND grp = ? ORDER BY consumer", self._k
+                "SELECT consumer, seen_ms FROM r_stream_consumer WHERE key = +? AND grp = +? ORDER BY consumer", self._k
             )
         )
 
@@ -511,16 +512,16 @@ class Group:
 
     def pending(self, start: StreamID = MIN_ID, end: StreamID = MAX_ID, count: int = 0, consumer: bytes | None = None) -> list[tuple[StreamID, bytes, int, int]]:
         """[(id, consumer, delivered_ms, deliveries)] in id order."""
-        sql = "SELECT ms, seq, consumer, delivered_ms, deliveries FROM r_stream_pel WHERE key = ? AND grp = ?"
+        sql = "SELECT ms, seq, consumer, delivered_ms, deliveries FROM r_stream_pel WHERE key = +? AND grp = +?"
         params: tuple = self._k
         if consumer is not None:
             sql = sql.replace("r_stream_pel WHERE", "r_stream_pel INDEXED BY r_stream_pel_by_consumer WHERE")
-            sql += " AND consumer = ?"
+            sql += " AND consumer = +?"
             params += (consumer,)
-        sql += " AND (ms, seq) >= (?, ?) AND (ms, seq) <= (?, ?) ORDER BY ms, seq"
+        sql += " AND (ms, seq) >= (+?, +?) AND (ms, seq) <= (+?, +?) ORDER BY ms, seq"
         params += (*bid(start), *bid(end))
         if count > 0:
-            sql += " LIMIT ?"
+            sql += " LIMIT ?+0"
             params += (count,)
         return [((ub(a), ub(c)), who, t, n) for a, c, who, t, n in self.stream.conn.execute(sql, params)]
 
@@ -533,19 +534,19 @@ class Group:
 
     def pending_edges(self) -> tuple[StreamID, StreamID] | None:
         lo = self.stream.conn.execute(
-            "SELECT ms, seq FROM r_stream_pel WHERE key = ? AND grp = ? ORDER BY ms, seq LIMIT 1", self._k
+            "SELECT ms, seq FROM r_stream_pel WHERE key = +? AND grp = +? ORDER BY ms, seq LIMIT 1", self._k
         ).fetchone()
         if lo is None:
             return None
         hi = self.stream.conn.execute(
-            "SELECT ms, seq FROM r_stream_pel WHERE key = ? AND grp = ? ORDER BY ms DESC, seq DESC LIMIT 1", self._k
+            "SELECT ms, seq FROM r_stream_pel WHERE key = +? AND grp = +? ORDER BY ms DESC, seq DESC LIMIT 1", self._k
         ).fetchone()
         return (ub(lo[0]), ub(lo[1])), (ub(hi[0]), ub(hi[1]))
 
     def pending_by_consumer(self) -> list[tuple[bytes, int]]:
         return list(
             self.stream.conn.execute(
-                "SELECT consumer, count(*) FROM r_stream_pel WHERE key = ? AND grp = ? GROUP BY consumer ORDER BY consumer", self._k
+                "SELECT consumer, count(*) FROM r_stream_pel WHERE key = +? AND grp = +? GROUP BY consumer ORDER BY consumer", self._k
             )
         )
 

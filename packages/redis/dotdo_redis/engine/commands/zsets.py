@@ -66,7 +66,8 @@ def _score(ctx: Ctx, key: bytes, member: bytes) -> float | None:
 
 def _select(ctx: Ctx, key: bytes, where: str = "", params: tuple = (), rev: bool = False,
             offset: int = 0, limit: int = -1) -> list[tuple[bytes, float]]:
-    sql = f"SELECT member, score FROM r_zset WHERE key = ?{where} {_DESC if rev else _ASC} LIMIT ? OFFSET ?"
+    # `+?` and `?+0`: the statement is not re-prepared per execution (see dotdo_core/sqlite.py).
+    sql = f"SELECT member, score FROM r_zset WHERE key = +?{where} {_DESC if rev else _ASC} LIMIT ?+0 OFFSET ?+0"
     return ctx.ks.conn.execute(sql, (ctx.ks.sk(key), *params, limit, offset)).fetchall()
 
 
@@ -111,7 +112,7 @@ class ScoreRange:
 
     def sql(self) -> tuple[str, tuple]:
         return (
-            f" AND score {'>' if self.lo_ex else '>='} ? AND score {'<' if self.hi_ex else '<='} ?",
+            f" AND score {'>' if self.lo_ex else '>='} +? AND score {'<' if self.hi_ex else '<='} +?",
             (self.lo, self.hi),
         )
 
@@ -145,13 +146,13 @@ class LexRange:
         if kind == "+":
             where += " AND 0"
         elif kind == "v":
-            where += f" AND member {'>' if ex else '>='} ?"
+            where += f" AND member {'>' if ex else '>='} +?"
             params.append(value)
         kind, value, ex = self.hi
         if kind == "-":
             where += " AND 0"
         elif kind == "v":
-            where += f" AND member {'<' if ex else '<='} ?"
+            where += f" AND member {'<' if ex else '<='} +?"
             params.append(value)
         return where, tuple(params)
 
@@ -209,8 +210,8 @@ class LexRange:
 def _single_score(ctx: Ctx, key: bytes) -> bool:
     """Whether every element has the same score (then a lex range is a plain member range)."""
     sk = ctx.ks.sk(key)
-    lo = ctx.ks.conn.execute("SELECT score FROM r_zset WHERE key = ? ORDER BY score LIMIT 1", (sk,)).fetchone()
-    hi = ctx.ks.conn.execute("SELECT score FROM r_zset WHERE key = ? ORDER BY score DESC LIMIT 1", (sk,)).fetchone()
+    lo = ctx.ks.conn.execute("SELECT score FROM r_zset WHERE key = +? ORDER BY score LIMIT 1", (sk,)).fetchone()
+    hi = ctx.ks.conn.execute("SELECT score FROM r_zset WHERE key = +? ORDER BY score DESC LIMIT 1", (sk,)).fetchone()
     return lo is None or lo[0] == hi[0]
 
 
