@@ -106,6 +106,30 @@ def test_server_reports_parameters(conn):
     assert conn.info.server_version >= 150000
 
 
+def test_version_string_agrees_with_the_server_version_clients_read(target, conn, sa_engine):
+    """version() is what SQLAlchemy parses, the ParameterStatus server_version what libpq (psycopg)
+    and asyncpg parse: a client must get one version from either."""
+    import re
+    num = conn.info.server_version  # libpq's reading of ParameterStatus server_version
+    text = conn.info.parameter_status("server_version")
+    version = conn.execute("SELECT version()").fetchone()[0]
+    assert re.fullmatch(r"PostgreSQL (\d+)\.(\d+) .* on [\w.-]+, compiled by .+, 64-bit", version), version
+    assert conn.execute("SHOW server_version").fetchone()[0] == text
+    assert int(conn.execute("SHOW server_version_num").fetchone()[0]) == num
+    assert version.startswith(f"PostgreSQL {text.split()[0]} ")
+    with sa_engine.connect() as c:
+        assert sa_engine.dialect._get_server_version_info(c) == (num // 10000, num % 10000)
+
+    async def asyncpg_version():
+        c = await _asyncpg_connect(target)
+        try:
+            return c.get_server_version()
+        finally:
+            await c.close()
+    got = asyncio.run(asyncpg_version())
+    assert (got.major, got.micro) == (num // 10000, num % 10000)  # asyncpg's reading of 10+ versions
+
+
 def test_error_diagnostics_fields(conn):
     conn.execute("CREATE TABLE u (email text UNIQUE)")
     conn.execute("INSERT INTO u VALUES ('a')")
@@ -379,6 +403,15 @@ def test_sqlalchemy_native_enum_column(sa_engine):
 
 # -- asyncpg ------------------------------------------------------------------------------
 
+async def _asyncpg_connect(target: str):
+    import asyncpg
+    if target == "real":
+        return await asyncpg.connect(_real_dsn(), ssl=False)
+    import dotdo_postgres
+    ep = dotdo_postgres.endpoint(_dotdo_data())
+    return await asyncpg.connect(host=ep.host, port=ep.port, user="postgres", database="conformance", ssl=False)
+
+
 def test_asyncpg_round_trip(target, conn):
     import asyncio
     import decimal
@@ -386,12 +419,7 @@ def test_asyncpg_round_trip(target, conn):
     import asyncpg
 
     async def main():
-        if target == "real":
-            c = await asyncpg.connect(_real_dsn(), ssl=False)
-        else:
-            import dotdo_postgres
-            ep = dotdo_postgres.endpoint(_dotdo_data())
-            c = await asyncpg.connect(host=ep.host, port=ep.port, user="postgres", database="conformance", ssl=False)
+        c = await _asyncpg_connect(target)
         try:
             await c.execute("CREATE TABLE apg (id serial PRIMARY KEY, v text, n numeric(10,3), d date, ts timestamptz, "
                             "ok boolean, j jsonb, tags text[])")

@@ -280,3 +280,86 @@ def test_statement_timeout_is_shown_in_its_largest_unit(connect, value, shown):
 def test_an_invalid_statement_timeout_is_22023(conn):
     with pytest.raises(errors.InvalidParameterValue):
         conn.execute("SET statement_timeout = 'soon'")
+
+
+# -- lock waits: lock_timeout and statement_timeout -----------------------------------------------
+
+@pytest.fixture
+def locked_row(table, connect):
+    """Row 1 of acct locked by another connection's open transaction (SELECT ... FOR UPDATE)."""
+    holder = connect()
+    holder.execute("SELECT * FROM acct WHERE id = 1 FOR UPDATE")
+    yield holder
+    holder.rollback()
+
+
+LOCK_TIMEOUT = (errors.LockNotAvailable, "55P03", "canceling statement due to lock timeout")
+STATEMENT_TIMEOUT = (errors.QueryCanceled, "57014", "canceling statement due to statement timeout")
+
+
+@pytest.mark.parametrize("settings, expected", [
+    ({"lock_timeout": "'100ms'"}, LOCK_TIMEOUT),
+    ({"statement_timeout": "'100ms'"}, STATEMENT_TIMEOUT),
+    ({"lock_timeout": "'100ms'", "statement_timeout": "'5s'"}, LOCK_TIMEOUT),
+    ({"lock_timeout": "'5s'", "statement_timeout": "'100ms'"}, STATEMENT_TIMEOUT),
+], ids=["lock_timeout", "statement_timeout", "lock_timeout_shorter", "statement_timeout_shorter"])
+@pytest.mark.parametrize("blocked", ["UPDATE acct SET balance = 0 WHERE id = 1",
+                                     "SELECT id FROM acct WHERE id = 1 FOR UPDATE"], ids=["update", "for_update"])
+def test_a_wait_for_a_locked_row_is_cancelled_by_the_shorter_timeout(locked_row, connect, settings, expected, blocked):
+    exc, sqlstate, message = expected
+    c = connect(autocommit=True)
+    for name, value in settings.items():
+        c.execute(f"SET {name} = {value}")
+    with pytest.raises(exc) as err:
+        c.execute(blocked)
+    # PostgreSQL adds a CONTEXT naming the tuple's physical position, which dotdo has no counterpart for
+    assert (err.value.sqlstate, err.value.diag.message_primary) == (sqlstate, message)
+    locked_row.rollback()  # the lock is gone: the same statement runs
+    assert c.execute(blocked).rowcount == 1
+
+
+def test_lock_timeout_is_shown_in_its_largest_unit(conn):
+    conn.execute("SET lock_timeout = 2000")
+    assert conn.execute("SHOW lock_timeout").fetchone() == ("2s",)
+    conn.execute("SET lock_timeout = 0")
+    assert conn.execute("SHOW lock_timeout").fetchone() == ("0",)
+
+
+def test_set_local_ends_with_the_block_and_a_rolled_back_set_is_undone(connect):
+    # the migration idiom: SET LOCAL lock_timeout inside the block must not outlive it
+    c = connect(autocommit=True)
+    shown = []
+
+    def show() -> None:
+        shown.append(c.execute("SHOW lock_timeout").fetchone()[0])
+    for block in (["SET LOCAL lock_timeout = '2s'"], ["SET lock_timeout = '3s'", "SET LOCAL lock_timeout = '4s'"]):
+        c.execute("BEGIN")
+        for sql in block:
+            c.execute(sql)
+        show()
+        c.execute("COMMIT")
+        show()
+    c.execute("BEGIN")
+    c.execute("SET lock_timeout = '5s'")
+    c.execute("ROLLBACK")
+    show()
+    c.execute("BEGIN")
+    c.execute("SAVEPOINT sp")
+    c.execute("SET lock_timeout = '6s'")
+    c.execute("ROLLBACK TO SAVEPOINT sp")
+    show()
+    c.execute("COMMIT")
+    assert shown == ["2s", "0", "4s", "3s", "3s", "3s"]
+
+
+def test_a_lock_timeout_in_a_transaction_fails_the_block(locked_row, connect):
+    c = connect()
+    c.execute("SET lock_timeout = 100")
+    assert c.execute("SELECT balance FROM acct WHERE id = 2").fetchone() == (50,)
+    with pytest.raises(errors.LockNotAvailable):
+        c.execute("UPDATE acct SET balance = 0 WHERE id = 1")
+    with pytest.raises(errors.InFailedSqlTransaction):
+        c.execute("SELECT 1")
+    c.rollback()
+    locked_row.rollback()
+    assert balances(locked_row) == [(1, 100), (2, 50)]

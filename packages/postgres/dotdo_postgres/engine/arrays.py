@@ -13,7 +13,7 @@ from .errors import PgError, unsupported
 from .types import BY_OID, TYPES, ColType, PgType, coerce, text_out
 
 ELEMENTS = ("bool", "int2", "int4", "int8", "numeric", "float4", "float8", "text", "varchar", "bpchar", "uuid",
-            "date", "timestamp", "timestamptz", "jsonb", "json", "bytea", "oid", "name")
+            "date", "timestamp", "timestamptz", "jsonb", "json", "bytea", "oid", "name", "aclitem")
 
 
 def _define() -> None:

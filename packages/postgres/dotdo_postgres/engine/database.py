@@ -135,6 +135,13 @@ class Database:
     def wait_for_writer(self, wake: Callable[[], None]) -> None:
         self._waiters.append(wake)
 
+    def stop_waiting(self, wake: Callable[[], None]) -> None:
+        """A parked connection gives up its place (its lock_timeout or statement_timeout passed)."""
+        try:
+            self._waiters.remove(wake)
+        except ValueError:
+            pass
+
     def release_writer(self) -> None:
         self.owner = None
         if self.notifications.outbox:

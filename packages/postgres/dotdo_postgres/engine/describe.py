@@ -23,7 +23,8 @@ PG_CLASS = 1259
 # The catalog relations' own OIDs, for 'pg_class'::regclass and the like.
 CATALOG_OIDS = {"pg_type": 1247, "pg_attribute": 1249, "pg_proc": 1255, "pg_class": PG_CLASS, "pg_attrdef": 2604,
                 "pg_constraint": 2606, "pg_depend": 2608, "pg_description": 2609, "pg_index": 2610,
-                "pg_namespace": 2615, "pg_database": 1262, "pg_trigger": 2620, "pg_am": 2601}
+                "pg_namespace": 2615, "pg_database": 1262, "pg_trigger": 2620, "pg_am": 2601, "pg_language": 2612,
+                "pg_extension": 3079, "pg_enum": 3501}
 COLLATED = ("text", "varchar", "bpchar")
 # Catalog relations that are always empty in dotdo: no row security, extended statistics,
 # publications, inheritance or user triggers (foreign keys are enforced by internal triggers).
@@ -85,7 +86,7 @@ def relation(cat: Catalog, name: str, conn=None) -> tuple[list[tuple[str, ColTyp
     if name == "pg_attribute":
         cols = [("attrelid", oid), ("attname", name_t), ("atttypid", oid), ("attlen", int2), ("attnum", int2),
                 ("atttypmod", int4), ("attnotnull", bool_), ("atthasdef", bool_), ("attisdropped", bool_),
-                ("attidentity", char), ("attgenerated", char), ("attcollation", oid)]
+                ("attidentity", char), ("attgenerated", char), ("attcollation", oid), ("attacl", ColType("_aclitem"))]
         rows = []
         for t in tables:
             pk = t.primary_key()
@@ -95,7 +96,7 @@ def relation(cat: Catalog, name: str, conn=None) -> tuple[list[tuple[str, ColTyp
                              bool(c.not_null or (pk is not None and c.name in pk.columns)),
                              bool(c.default is not None and not c.identity), False,
                              {"ALWAYS": "a", "BY DEFAULT": "d"}.get(c.identity or "", ""), "",
-                             DEFAULT_COLLATION if c.type.key in COLLATED else 0))
+                             DEFAULT_COLLATION if c.type.key in COLLATED else 0, None))
         return cols, rows
     if name == "pg_attrdef":
         cols = [("oid", oid), ("adrelid", oid), ("adnum", int2), ("adbin", text)]
@@ -112,6 +113,18 @@ def relation(cat: Catalog, name: str, conn=None) -> tuple[list[tuple[str, ColTyp
         return [("inhrelid", oid), ("inhparent", oid), ("inhseqno", int4), ("inhdetachpending", bool_)], []
     if name == "pg_tablespace":
         return [("oid", oid), ("spcname", name_t), ("spcowner", oid)], [(1663, "pg_default", 10), (1664, "pg_global", 10)]
+    if name == "pg_language":
+        # no rows: functions are only PostgreSQL's built-in ones, which dotdo does not describe
+        # (cluster.py), and CREATE FUNCTION / CREATE LANGUAGE are refused
+        return [("oid", oid), ("lanname", name_t), ("lanowner", oid), ("lanispl", bool_), ("lanpltrusted", bool_),
+                ("lanplcallfoid", oid), ("laninline", oid), ("lanvalidator", oid),
+                ("lanacl", ColType("_aclitem"))], []
+    if name == "pg_extension":
+        # no rows: dotdo runs no extension code (not even PL/pgSQL, which PostgreSQL installs in every
+        # database), and CREATE EXTENSION is refused
+        return [("oid", oid), ("extname", name_t), ("extowner", oid), ("extnamespace", oid),
+                ("extrelocatable", bool_), ("extversion", text), ("extconfig", ColType("_oid")),
+                ("extcondition", ColType("_text"))], []
     if name == "pg_description":  # COMMENT ON is not kept: no object has a description
         return [("objoid", oid), ("classoid", oid), ("objsubid", int4), ("description", text)], []
     if name == "pg_sequence":

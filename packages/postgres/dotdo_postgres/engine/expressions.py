@@ -451,6 +451,24 @@ def _in(rw: Rewriter, e: exp.In, t, scope):
 
 
 def _dpipe(rw, e, t, scope):
+    sides = (t.get("this"), t.get("expression"))
+    keys = {x.key if x is not None else None for x in sides}
+    if "bytea" in keys and keys <= {"bytea", "unknown"}:
+        # bytea || bytea is bytea (an untyped literal beside one is read as bytea); SQLite's || makes text
+        for arg, side in (("this", sides[0]), ("expression", sides[1])):
+            if side is not None and side.key == "unknown":
+                e.set(arg, fn("pg_in", lit("bytea"), e.args[arg]))
+        return exp.Cast(this=e, to=exp.DataType.build("BLOB")), ColType("bytea")
+    if "bytea" in keys and None not in keys:
+        other = next(x for x in sides if x.key != "bytea")
+        if other.key not in ("text", "varchar", "bpchar", "name"):
+            left, right = (x.display() for x in sides)
+            raise PgError("42883", f"operator does not exist: {left} || {right}",
+                          hint="No operator matches the given name and argument types. "
+                               "You might need to add explicit type casts.")
+        for arg, side in (("this", sides[0]), ("expression", sides[1])):
+            if side.key == "bytea":  # anynonarray || text: the bytea's text form, \x and hex digits
+                e.set(arg, fn("pg_out", lit("bytea"), e.args[arg]))
     return e, TEXT
 
 

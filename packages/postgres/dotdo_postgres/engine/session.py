@@ -57,6 +57,10 @@ class Session:
         self.failed = False
         self.write_cm = None
         self.savepoints: list[str] = []
+        # SET in a block: (the settings at its start, the settings a COMMIT keeps), from its first SET
+        # on; a ROLLBACK restores the first, a COMMIT the second (SET LOCAL ends with the block either way)
+        self.block_settings: tuple[dict[str, str], dict[str, str]] | None = None
+        self.savepoint_settings: list[tuple[dict[str, str], dict[str, str] | None]] = []  # one per savepoint
         self.did_ddl = False
         self.tx_time: str | None = None
         self.currvals: dict[str, tuple[int, int]] = {}
@@ -68,6 +72,7 @@ class Session:
         self.changed_settings: list[str] = []
         self.limits = query_limits()  # the server's budgets; None (the default) costs one check a statement
         self.lock_wait_over = False  # waited the busy timeout for another process's lock: report it
+        self.wait_expired: PgError | None = None  # the statement waited past lock_timeout/statement_timeout
         for k, v in (settings or {}).items():
             try:
                 self.set(k, v)
@@ -94,6 +99,13 @@ class Session:
         low = name.lower()
         if low in ("transaction_isolation",) and not self.in_tx:
             return  # SET TRANSACTION outside a block has no effect, as in PostgreSQL (with a warning)
+        if local and not self.in_tx:
+            self.notice("25P01", "SET LOCAL can only be used in transaction blocks", "WARNING")
+            return
+        if self.in_tx:
+            kept = self._kept_settings()
+            if not local:
+                kept[low] = stored
         self.settings[low] = stored
         canonical = SETTINGS.get(low, (name, ""))[0]
         if canonical in REPORTED:
@@ -101,11 +113,29 @@ class Session:
 
     def reset(self, name: str) -> None:
         if name.lower() == "all":
+            if self.in_tx:
+                self._kept_settings().clear()
             self.settings.clear()
             return
         if name.lower() not in SETTINGS and "." not in name:
             raise PgError("42704", f'unrecognized configuration parameter "{name}"')
+        if self.in_tx:
+            self._kept_settings().pop(name.lower(), None)
         self.settings.pop(name.lower(), None)
+
+    def _kept_settings(self) -> dict[str, str]:
+        """The settings a COMMIT of the current block keeps, noting the block's starting ones first."""
+        if self.block_settings is None:
+            self.block_settings = (dict(self.settings), dict(self.settings))
+        return self.block_settings[1]
+
+    def _restore_settings(self, values: dict[str, str]) -> None:
+        for low in set(values) | set(self.settings):
+            canonical = SETTINGS.get(low, (low, ""))[0]
+            if canonical in REPORTED and values.get(low) != self.settings.get(low):
+                self.changed_settings.append(canonical)  # ParameterStatus with the value in force again
+        self.settings.clear()
+        self.settings.update(values)
 
     def discard(self) -> None:
         if self.in_tx:
@@ -153,7 +183,7 @@ class Session:
             raise PgError("08P01", f"bind message supplies {len(params)} parameters, but prepared statement "
                                    f'"" requires {plan.nparams}')
         if plan.writes and db.owner is not None and db.owner is not self:
-            raise WouldBlock()
+            raise self._blocked()
         db._current = self
         if not self.in_tx:
             self.tx_time = None
@@ -173,7 +203,7 @@ class Session:
             return self._run(plan, conn, params)
         except ShardBusy as e:
             if not self.lock_wait_over:
-                raise LockedElsewhere() from None
+                raise self._blocked(elsewhere=True) from None
             raise self._failure(e, plan) from None
         except _MAPPED as e:
             raise self._failure(e, plan) from None
@@ -281,6 +311,7 @@ class Session:
                 # SQLite rolls back the whole transaction when it interrupts a write: its savepoints
                 # are gone, so ROLLBACK TO one says so (3B001) and the block stays failed until ROLLBACK.
                 self.savepoints = []
+                self.savepoint_settings = []
             if over_rows:
                 raise PgError("54000", f"query exceeded the server's max-query-rows of {limits.rows}",  # type: ignore[union-attr]
                               hint="The statement examined more rows than the server allows; narrow it with an "
@@ -318,7 +349,8 @@ class Session:
             for tmp, columns, sub in steps:
                 result = self._run_sql(sub, conn, params[:sub.nparams])
                 if columns:
-                    conn.execute(f'CREATE TEMP TABLE "{tmp}" ({", ".join(_quote(c) for c in columns)})')
+                    defs = ", ".join(_quote(c) if isinstance(c, str) else f"{_quote(c[0])} {c[1]}" for c in columns)
+                    conn.execute(f'CREATE TEMP TABLE "{tmp}" ({defs})')
                     made.append(tmp)
                     marks = ", ".join("?" * len(columns))
                     conn.executemany(f'INSERT INTO temp."{tmp}" VALUES ({marks})', result.rows)
@@ -433,7 +465,7 @@ class Session:
         if self.failed:
             raise PgError(*FAILED_TRANSACTION)
         if self.db.owner is not None and self.db.owner is not self:
-            raise WouldBlock()
+            raise self._blocked()
         spec = plan.copy
         cols = self.copy_columns(plan)
         names = ", ".join(f'"{c}"' for c in cols)
@@ -520,6 +552,32 @@ class Session:
             except apsw.Error as e:
                 raise map_sqlite_error(e, Plan("utility", "COMMIT")) from None
 
+    def wait_limit(self) -> tuple[float, PgError] | None:
+        """How long a statement may wait for the writer (another session's transaction) or another
+        process's lock, and the error it then fails with: lock_timeout, or statement_timeout (which
+        counts the wait too), whichever is shorter. On a tie the statement timeout wins: PostgreSQL
+        starts its clock at the statement's start, before the lock wait's."""
+        found = None
+        for name, sqlstate, message in (
+                ("statement_timeout", "57014", "canceling statement due to statement timeout"),
+                ("lock_timeout", "55P03", "canceling statement due to lock timeout")):
+            value = self.settings.get(name)
+            if value is None or value == "0":
+                continue
+            seconds = parse_ms(name, value) / 1000
+            if found is None or seconds < found[0]:
+                found = (seconds, PgError(sqlstate, message))
+        return found
+
+    def _blocked(self, elsewhere: bool = False) -> Exception:
+        """What a statement that must wait raises: WouldBlock (the connection parks and retries it),
+        or, once the connection has found it waited too long, that error (aborting a block)."""
+        err, self.wait_expired = self.wait_expired, None
+        if err is None:
+            return LockedElsewhere() if elsewhere else WouldBlock()
+        self._fail()
+        return err
+
     def _acquire(self) -> None:
         db = self.db
         cm = db.shard.write()
@@ -528,7 +586,7 @@ class Session:
         except ShardBusy:
             if self.lock_wait_over:
                 raise
-            raise LockedElsewhere() from None
+            raise self._blocked(elsewhere=True) from None
         self.write_cm = cm
         db.owner = self
         for sp in self.savepoints:
@@ -546,10 +604,14 @@ class Session:
                 else:
                     cm.__exit__(PgError, PgError("00000", "rollback"), None)
         finally:
+            block, self.block_settings = self.block_settings, None
+            if block is not None:
+                self._restore_settings(block[1] if commit else block[0])
             self.in_tx = False
             self.implicit = False
             self.failed = False
             self.savepoints = []
+            self.savepoint_settings = []
             self.did_ddl = False
             self.tx_time = None
             self.settings.pop("transaction_isolation", None)
@@ -599,11 +661,13 @@ class Session:
             if self.failed:
                 raise PgError(*FAILED_TRANSACTION)
             if self.db.owner is not None and self.db.owner is not self:
-                raise WouldBlock()
+                raise self._blocked()
             if self.write_cm is None:
                 self._acquire()
             self.db.wconn.execute(f'SAVEPOINT "{name}"')
             self.savepoints.append(name)
+            block = self.block_settings
+            self.savepoint_settings.append((dict(self.settings), dict(block[1]) if block is not None else None))
             return Result("SAVEPOINT")
         if verb in ("release", "rollback_to"):
             if not self.in_tx:
@@ -618,9 +682,16 @@ class Session:
             if verb == "release":
                 self.db.wconn.execute(f'RELEASE "{name}"')
                 self.savepoints = self.savepoints[:idx]
+                self.savepoint_settings = self.savepoint_settings[:idx]
                 return Result("RELEASE")
             self.db.wconn.execute(f'ROLLBACK TO "{name}"')
             self.savepoints = self.savepoints[: idx + 1]
+            self.savepoint_settings = self.savepoint_settings[: idx + 1]
+            if idx < len(self.savepoint_settings) and self.block_settings is not None:
+                current, kept = self.savepoint_settings[idx]
+                start = self.block_settings[0]
+                self.block_settings = (start, dict(kept if kept is not None else start))
+                self._restore_settings(current)
             self.failed = False
             if self.did_ddl:
                 self.db.reload_catalog()

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from .translate import Translator
 
 TEXT, INT4, OID, NAME, BOOL = ColType("text"), ColType("int4"), ColType("oid"), ColType("name"), ColType("bool")
+ACL = ColType("_aclitem")  # NULL where an object has its owner's default privileges (GRANT is refused)
 CHAR = ColType("bpchar", (1,))
 TIMESTAMPTZ = ColType("timestamptz")
 PUBLIC_OID, PG_CATALOG_OID, INFO_OID = 2200, 11, 13000
@@ -89,17 +90,20 @@ def system_relation(tr: "Translator", schema: str, name: str) -> tuple[list[tupl
     if name == "pg_type":
         cols = [("oid", OID), ("typname", NAME), ("typnamespace", OID), ("typlen", ColType("int2")),
                 ("typtype", CHAR), ("typcategory", CHAR), ("typdelim", CHAR), ("typelem", OID), ("typarray", OID),
-                ("typbasetype", OID), ("typnotnull", BOOL), ("typcollation", OID)]
+                ("typbasetype", OID), ("typnotnull", BOOL), ("typcollation", OID), ("typrelid", OID),
+                ("typowner", OID), ("typacl", ACL)]
         rows = []
+        rest = (0, 10, None)  # no composite types (no table row types either); owned by postgres
         for t in TYPES.values():
-            if t.key == "unknown" or t.key in cat.enums:
+            if t.key == "unknown" or t.key in cat.enums or t.key.startswith("_"):
                 continue
             coll = 100 if t.key in ("text", "varchar", "bpchar") else 0
-            rows.append((t.oid, t.key, PG_CATALOG_OID, t.size, "b", "U", ",", 0, t.array_oid, 0, False, coll))
+            rows.append((t.oid, t.key, PG_CATALOG_OID, t.size, "b", "U", ",", 0, t.array_oid, 0, False, coll) + rest)
             if t.array_oid:
-                rows.append((t.array_oid, "_" + t.key, PG_CATALOG_OID, -1, "b", "A", ",", t.oid, 0, 0, False, coll))
+                rows.append((t.array_oid, "_" + t.key, PG_CATALOG_OID, -1, "b", "A", ",", t.oid, 0, 0, False, coll)
+                            + rest)
         for name, (oid, _) in sorted(cat.enums.items()):
-            rows.append((oid, name, PUBLIC_OID, 4, "e", "E", ",", 0, 0, 0, False, 0))
+            rows.append((oid, name, PUBLIC_OID, 4, "e", "E", ",", 0, 0, 0, False, 0) + rest)
         return _relation(cols, rows)
     if name == "pg_enum":
         cols = [("oid", OID), ("enumtypid", OID), ("enumsortorder", ColType("float4")), ("enumlabel", NAME)]
@@ -107,10 +111,10 @@ def system_relation(tr: "Translator", schema: str, name: str) -> tuple[list[tupl
                                 for i, label in enumerate(labels)])
     if name == "pg_namespace":
         from .cluster import NAMESPACES
-        cols = [("oid", OID), ("nspname", NAME), ("nspowner", OID), ("nspacl", ColType("_text"))]
+        cols = [("oid", OID), ("nspname", NAME), ("nspowner", OID), ("nspacl", ACL)]
         return _relation(cols, [(oid, nsp, owner, acl) for oid, nsp, owner, acl, _ in NAMESPACES])
     if name == "pg_tablespace":
-        cols = [("oid", OID), ("spcname", NAME), ("spcowner", OID), ("spcacl", ColType("_text")),
+        cols = [("oid", OID), ("spcname", NAME), ("spcowner", OID), ("spcacl", ACL),
                 ("spcoptions", ColType("_text"))]
         return _relation(cols, [(1663, "pg_default", 10, None, None), (1664, "pg_global", 10, None, None)])
     if name == "pg_proc":
@@ -122,12 +126,12 @@ def system_relation(tr: "Translator", schema: str, name: str) -> tuple[list[tupl
                 ("proparallel", CHAR), ("pronargs", ColType("int2")), ("pronargdefaults", ColType("int2")),
                 ("prorettype", OID), ("proargtypes", TEXT), ("proallargtypes", ColType("_text")),
                 ("proargmodes", ColType("_text")), ("proargnames", ColType("_text")), ("prosrc", TEXT),
-                ("probin", TEXT), ("proconfig", ColType("_text")), ("proacl", ColType("_text"))]
+                ("probin", TEXT), ("proconfig", ColType("_text")), ("proacl", ACL)]
         return _relation(cols, [])
     if name == "pg_database":
         cols = [("oid", OID), ("datname", NAME), ("datdba", OID), ("encoding", INT4), ("datlocprovider", CHAR),
                 ("datistemplate", BOOL), ("datallowconn", BOOL), ("datconnlimit", INT4), ("dattablespace", OID),
-                ("datcollate", TEXT), ("datctype", TEXT), ("daticulocale", TEXT), ("datacl", TEXT)]
+                ("datcollate", TEXT), ("datctype", TEXT), ("daticulocale", TEXT), ("datacl", ACL)]
         from .cluster import database_names
         return _relation(cols, [(16384 + i, n, 10, 6, "c", False, True, -1, 1663, "C", "C", None, None)
                                 for i, n in enumerate(database_names(tr.db))])
@@ -145,17 +149,17 @@ def system_relation(tr: "Translator", schema: str, name: str) -> tuple[list[tupl
                 ("relhasrules", BOOL), ("relhastriggers", BOOL), ("relrowsecurity", BOOL),
                 ("relforcerowsecurity", BOOL), ("relispartition", BOOL), ("reltablespace", OID),
                 ("reloftype", OID), ("relreplident", CHAR), ("reltoastrelid", OID), ("relpartbound", TEXT),
-                ("relnatts", ColType("int2")), ("reloptions", ColType("_text"))]
+                ("relnatts", ColType("int2")), ("reloptions", ColType("_text")), ("relacl", ACL)]
         rest = (False, False, False, 0, 0, "d", 0, None)
         rows = [(t.oid, t.name, PUBLIC_OID, "v" if t.view is not None else "r", 10, 2 if t.view is None else 0, "p",
                  bool(t.indexes or any(c.kind in "pu" for c in t.constraints)),
                  sum(1 for c in t.constraints if c.kind == "c"), t.view is not None,
                  any(c.kind == "f" for c in t.constraints) or any(c.kind == "f" and c.ref_table == t.name
                                                                   for o in tables for c in o.constraints))
-                + rest + (len(t.columns), None) for t in tables]
-        rows += [(oid, ix, PUBLIC_OID, "i", 10, 403, "p", False, 0, False, False) + rest + (0, None)
+                + rest + (len(t.columns), None, None) for t in tables]
+        rows += [(oid, ix, PUBLIC_OID, "i", 10, 403, "p", False, 0, False, False) + rest + (0, None, None)
                  for oid, ix in index_class_rows(cat)]
-        rows += [(sequence_oid(s), s, PUBLIC_OID, "S", 10, 0, "p", False, 0, False, False) + rest + (3, None)
+        rows += [(sequence_oid(s), s, PUBLIC_OID, "S", 10, 0, "p", False, 0, False, False) + rest + (3, None, None)
                  for s in sorted(cat.sequences)]
         return _relation(cols, rows)
     if name == "pg_am":

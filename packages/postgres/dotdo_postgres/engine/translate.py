@@ -15,6 +15,7 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
 
+from . import from_returning
 from .catalog import Table
 from .errors import PgError, syntax_error, undefined_column, undefined_table, unsupported
 from .expressions import INT4, INT8, Rewriter, fn, lit
@@ -347,7 +348,11 @@ class Translator:
             for _, _, sub in steps:
                 for n, t in sub.param_types.items():
                     main.param_types.setdefault(n, t)
-            return dataclasses.replace(main, writes=True, nparams=nparams, steps=(steps, main.nparams))
+            own = main.nparams
+            if main.steps is not None:  # the main statement's own steps (from_returning) come after the WITH's
+                steps = steps + main.steps[0]
+                own = main.steps[1]
+            return dataclasses.replace(main, writes=True, nparams=nparams, steps=(steps, own))
         return self.translate_main(stmt)
 
     def translate_main(self, stmt: exp.Expression) -> Plan:
@@ -524,6 +529,25 @@ class Translator:
         if isinstance(node, exp.Lateral):
             return self._lateral(node, scope)
         raise unsupported(f"{node.sql('postgres')} in FROM")
+
+    def _from_item(self, node: exp.Expression, scope: Scope) -> exp.Expression:
+        """An item of UPDATE ... FROM / DELETE ... USING with the items after it: sqlglot hangs
+        `a, b JOIN c ON ...` off the first item rather than off a SELECT's joins."""
+        joins = node.args.get("joins") or []
+        node.set("joins", None)
+        node = self._source(node, scope)
+        for join in joins:
+            join.set("this", self._source(join.this, scope))
+            using = join.args.get("using")
+            if using:
+                scope.using.setdefault(join.this.alias_or_name, set()).update(u.name for u in using)
+        for join in joins:
+            on = join.args.get("on")
+            if on is not None:
+                join.set("on", self.rw.rx(on, scope)[0])
+        if joins:
+            node.set("joins", joins)
+        return node
 
     def _lateral(self, node: exp.Lateral, scope: Scope) -> exp.Expression:
         """A LATERAL subquery: SQLite's FROM subqueries cannot see the FROM items before them, but a
@@ -936,7 +960,7 @@ class Translator:
             if scope.lateral and (isinstance(e, exp.Star) or (isinstance(e, exp.Column) and isinstance(e.this, exp.Star))):
                 cols, exprs = self._star(e, scope)
                 out.extend(cols)
-                new_exprs.extend(exprs)
+                new.extend(exprs)
                 continue
             if isinstance(e, exp.Star) or (isinstance(e, exp.Column) and isinstance(e.this, exp.Star)):
                 out.extend(scope.star(None))
@@ -1095,7 +1119,7 @@ class Translator:
             if isinstance(from_.this, exp.Lateral) or any(isinstance(j.this, exp.Lateral)
                                                           for j in from_.this.args.get("joins") or []):
                 raise unsupported("LATERAL in UPDATE ... FROM")
-            from_.set("this", self._source(from_.this, scope))
+            from_.set("this", self._from_item(from_.this, scope))
         sets = []
         _check_set_list(stmt.expressions)
         for e in stmt.expressions:
@@ -1116,6 +1140,11 @@ class Translator:
         where = stmt.args.get("where")
         if where is not None:
             where.set("this", self.rw.rx(where.this, scope)[0])
+        alias = stmt.this.alias or table.name
+        if from_ is not None and from_returning.reads_sources(stmt.args.get("returning"), scope, alias):
+            return from_returning.plan(self, "UPDATE", table, alias, scope, [from_.this],
+                                       where.this if where is not None else None, sets, stmt.args["returning"],
+                                       stmt.args.get("with_") or stmt.args.get("with"))
         cols_out = self._returning(stmt, scope)
         return Plan("dml", "UPDATE", sql=stmt.sql("sqlite"), columns=cols_out, nparams=self.nparams,
                     param_types=self.param_types, writes=True, table=table.name, returning=cols_out is not None)
@@ -1138,6 +1167,14 @@ class Translator:
         where = stmt.args.get("where")
         if using and any(u.find(exp.Lateral) for u in using):
             raise unsupported("LATERAL in DELETE ... USING")
+        if using and stmt.args.get("returning") is not None:
+            # RETURNING may read the USING items (SQLite's cannot), so in steps; USING with a RETURNING
+            # of the target alone is rare enough not to need telling apart
+            sources = [self._from_item(u, scope) for u in using]
+            if where is not None:
+                where = self.rw.rx(where.this, scope)[0]
+            return from_returning.plan(self, "DELETE", table, stmt.this.alias or table.name, scope, sources, where,
+                                       [], stmt.args["returning"], stmt.args.get("with_") or stmt.args.get("with"))
         if using:
             # DELETE ... USING u WHERE c  is  DELETE ... WHERE EXISTS (SELECT 1 FROM u WHERE c)
             inner = exp.select(exp.Literal.number(1)).from_(using[0])
@@ -1145,11 +1182,6 @@ class Translator:
                 inner = inner.join(extra, join_type="CROSS")
             if where is not None:
                 inner = inner.where(where.this)
-            ret = stmt.args.get("returning")
-            if ret is not None:
-                named = {u.alias_or_name for u in using}
-                if any(c.table in named for c in ret.find_all(exp.Column)):
-                    raise unsupported("RETURNING columns of a DELETE ... USING table")
             stmt.set("using", None)
             where = exp.Where(this=exp.Exists(this=inner))
             stmt.set("where", where)

@@ -57,6 +57,7 @@ TYPES: dict[str, PgType] = {t.key: t for t in [
     PgType("uuid", 2950, 2951, 16, "uuid", "TEXT"),
     PgType("jsonb", 3802, 3807, -1, "jsonb", "TEXT"),
     PgType("int2vector", 22, 1006, -1, "int2vector", "TEXT"),  # pg_index.indkey: an int2 array printed "1 2"
+    PgType("aclitem", 1033, 1034, 12, "aclitem", "TEXT"),  # the catalogs' access privileges (relacl, nspacl ...)
 ]}
 BY_OID: dict[int, PgType] = {t.oid: t for t in TYPES.values()}
 INTEGERS = ("int2", "int4", "int8")
@@ -359,6 +360,47 @@ def json_parse(v, key: str):
         raise PgError("22P02", f"invalid input syntax for type {key}", detail=detail) from None
 
 
+_HEX_SPACE = " \n\t\r"
+_OCTAL_ESCAPE = re.compile(rb"\\([0-3][0-7][0-7])|\\(\\)|\\")
+
+
+def bytea_in(s: str) -> bytes:
+    """bytea's text input as PostgreSQL's byteain reads it: `\\x` then hex digit pairs (blanks
+    allowed between pairs), else the escape format (`\\ooo` octal bytes, `\\\\` a backslash, any
+    other character its UTF-8 bytes), with PostgreSQL's errors for anything else."""
+    if s.startswith("\\x"):
+        out = bytearray()
+        digits = s[2:]
+        i, n = 0, len(digits)
+        while i < n:
+            if digits[i] in _HEX_SPACE:
+                i += 1
+                continue
+            hi = _hex_digit(digits[i])
+            if i + 1 >= n:
+                raise PgError("22023", "invalid hexadecimal data: odd number of digits")
+            out.append(hi << 4 | _hex_digit(digits[i + 1]))
+            i += 2
+        return bytes(out)
+    raw = s.encode()
+    if b"\\" not in raw:
+        return raw
+
+    def unescape(m: re.Match) -> bytes:
+        if m.group(1):
+            return bytes([int(m.group(1), 8)])
+        if m.group(2):
+            return b"\\"
+        raise PgError("22P02", "invalid input syntax for type bytea")
+    return _OCTAL_ESCAPE.sub(unescape, raw)
+
+
+def _hex_digit(c: str) -> int:
+    if c in "0123456789abcdefABCDEF":
+        return int(c, 16)
+    raise PgError("22023", f'invalid hexadecimal digit: "{c}"')
+
+
 def coerce(ct: ColType, v):
     """A value assigned to a column of type `ct` (INSERT/UPDATE, typed literals) → its storage form."""
     if v is None:
@@ -394,15 +436,7 @@ def coerce(ct: ColType, v):
                 s = s.ljust(n)
         return s
     if key == "bytea":
-        if isinstance(v, bytes):
-            return v
-        s = str(v)
-        if s.startswith("\\x"):
-            try:
-                return bytes.fromhex(s[2:])
-            except ValueError:
-                raise invalid_text("bytea", s) from None
-        return s.encode()
+        return v if isinstance(v, bytes) else bytea_in(str(v))
     if key == "date":
         return _parse_date(str(v)).isoformat()
     if key == "time":

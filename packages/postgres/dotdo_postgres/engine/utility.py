@@ -91,9 +91,9 @@ def check_setting(name: str, value: str) -> str:
         if lv not in _LEVELS:
             raise PgError("22023", f'invalid value for parameter "{name}": "{v}"')
         return lv
-    if low == "statement_timeout":
+    if low in ("statement_timeout", "lock_timeout"):
         return format_ms(parse_ms(name, lv.strip("'")))
-    if low in ("lock_timeout", "idle_in_transaction_session_timeout"):
+    if low == "idle_in_transaction_session_timeout":
         if lv not in ("0", "'0'"):
             raise unsupported(f"{name} other than 0")
         return "0"

@@ -139,7 +139,7 @@ class PgConnection(asyncio.Protocol):
         self.closed = False
         self.simple_done = 0   # statements of the current simple Query already run (resume after parking)
         self.processing = False
-        self.lock_wait_since: float | None = None  # when a write began waiting for another process's lock
+        self.wait_since: float | None = None  # when the message being retried first had to wait for a lock
         self.copy_plan: Plan | None = None
         self.copy_data: list[bytes] = []
         self.tls_started = False
@@ -193,9 +193,13 @@ class PgConnection(asyncio.Protocol):
                     self._process()
         finally:
             self.processing = False
-        if self.lock_wait_since is not None and not self.parked:
-            self.lock_wait_since = None
-            self.session.lock_wait_over = False  # type: ignore[union-attr]
+        if self.wait_since is not None and not self.parked:
+            self._wait_over()
+
+    def _wait_over(self) -> None:
+        self.wait_since = None
+        self.session.lock_wait_over = False  # type: ignore[union-attr]
+        self.session.wait_expired = None  # type: ignore[union-attr]
 
     def _process(self) -> None:
         try:
@@ -236,6 +240,8 @@ class PgConnection(asyncio.Protocol):
                     self.park()
                     break
                 self.pos += length + 1
+                if self.wait_since is not None:  # the next message's wait is timed from its own start
+                    self._wait_over()
             if self.pos and (self.pos > 65536 or self.pos == len(self.buf)):
                 del self.buf[: self.pos]
                 self.pos = 0
@@ -246,25 +252,51 @@ class PgConnection(asyncio.Protocol):
         self.flush()
 
     def park(self) -> None:
+        """Another session's transaction holds the writer: run the message again once it is free,
+        or, past lock_timeout / statement_timeout, once more to fail with that error."""
         self.parked = True
+        now = time.monotonic()
+        if self.wait_since is None:
+            self.wait_since = now
+        limit = self.session.wait_limit()  # type: ignore[union-attr]
+        timer: asyncio.TimerHandle | None = None
 
         def wake() -> None:  # from Database._wake_waiters, on the loop, with the writer free
+            if timer is not None:
+                timer.cancel()
             self.parked = False
             if not self.closed:
                 self.process()
+
+        if limit is not None:
+            seconds, error = limit
+
+            def expire() -> None:
+                self.db.stop_waiting(wake)  # type: ignore[union-attr]
+                self.session.wait_expired = error  # type: ignore[union-attr]
+                self.parked = False
+                if not self.closed:
+                    self.process()
+            timer = asyncio.get_event_loop().call_later(max(0.0, self.wait_since + seconds - now), expire)
         self.db.wait_for_writer(wake)  # type: ignore[union-attr]
 
     def park_for_lock(self) -> None:
         """Another process holds the write lock: try the same message again after a back-off; past
-        SQLite's busy timeout, once more reporting the lock as the error it is."""
+        lock_timeout / statement_timeout, or SQLite's busy timeout, once more to fail with that error."""
         self.parked = True
         now = time.monotonic()
-        if self.lock_wait_since is None:
-            self.lock_wait_since = now
-        waited = now - self.lock_wait_since
-        if waited * 1000 >= BUSY_TIMEOUT_MS:
-            self.session.lock_wait_over = True  # type: ignore[union-attr]
+        if self.wait_since is None:
+            self.wait_since = now
+        waited = now - self.wait_since
         delay = min(LOCK_RETRY_MAX, max(LOCK_RETRY_MIN, waited / 4))
+        limit = self.session.wait_limit()  # type: ignore[union-attr]
+        if limit is not None and waited >= limit[0]:
+            self.session.wait_expired = limit[1]  # type: ignore[union-attr]
+            delay = 0.0
+        elif waited * 1000 >= BUSY_TIMEOUT_MS:
+            self.session.lock_wait_over = True  # type: ignore[union-attr]
+        elif limit is not None:
+            delay = min(delay, limit[0] - waited)
 
         def retry() -> None:
             self.parked = False
