@@ -12,6 +12,7 @@ open shards than its budget and this one is idle (open_shards.py); a later use r
 from __future__ import annotations
 
 import os
+import re
 import threading
 import time
 from typing import Any, Callable, Iterable
@@ -163,6 +164,27 @@ class _Write:
         if tx._after_commit:
             for fn in tx._after_commit:
                 fn()
+
+
+_CREATE_IF_MISSING = re.compile(
+    r"CREATE\s+(?:UNIQUE\s+|VIRTUAL\s+)?(?:TABLE|INDEX|VIEW|TRIGGER)\s+IF\s+NOT\s+EXISTS\s+([A-Za-z_][A-Za-z0-9_]*)\b",
+    re.IGNORECASE)
+
+
+def _created_names(ddl: str) -> list[str]:
+    """The objects a DDL script creates, when it is nothing but `CREATE ... IF NOT EXISTS <name>`
+    statements (which are no-ops once those names exist); [] for any other script."""
+    lines = [line for line in ddl.splitlines() if not line.lstrip().startswith("--")]
+    names = []
+    for statement in "\n".join(lines).split(";"):
+        statement = statement.strip()
+        if not statement:
+            continue
+        found = _CREATE_IF_MISSING.match(statement)
+        if found is None or "BEGIN" in statement.upper():  # a trigger body holds statements of its own
+            return []
+        names.append(found.group(1))
+    return names
 
 
 def _begin_now(conn: sqlite.Connection) -> None:
@@ -350,9 +372,19 @@ class Shard:
             self._lock.release()
 
     def ensure_schema(self, name: str, ddl: str) -> None:
-        """Run a module's idempotent DDL once per shard object (CREATE ... IF NOT EXISTS)."""
+        """Run a module's idempotent DDL once per shard object (CREATE ... IF NOT EXISTS). Where
+        every object it creates exists already, a read says so and nothing is written: opening a
+        shard then never waits for the write lock another process may hold for a long transaction."""
         if name in self._schemas:
             return
+        names = _created_names(ddl)
+        if names and not self.memory:
+            marks = ",".join("?" * len(names))
+            with self.reader() as conn:
+                found = conn.execute(f"SELECT count(*) FROM sqlite_schema WHERE name IN ({marks})", names).fetchone()[0]
+            if found == len(names):
+                self._schemas.add(name)
+                return
         with self.write() as tx:
             tx.conn.execute(ddl)
         self._schemas.add(name)

@@ -94,3 +94,38 @@ def test_two_processes_incrementing_one_counter_lose_no_update(tmp_path):
         with shard.reader() as conn:
             assert int(kv.get(conn, b"counter", 0)[1]) == 2 * n
         assert seen == sorted(seen)  # readers only ever see the counter grow
+
+
+HOLDER = textwrap.dedent("""
+    import sys, time
+    from dotdo_core import Store
+    from dotdo_core.primitives.kv import KeyValue
+    store = Store(sys.argv[1])
+    shard = store.namespace("held", shards=1).shards[0]
+    kv = KeyValue(shard)
+    with shard.write() as tx:
+        kv.put(tx, b"committed", "string", b"1")
+    with shard.write() as tx:
+        kv.put(tx, b"uncommitted", "string", b"2")
+        print("holding", flush=True)
+        sys.stdin.readline()   # until the test is done
+""")
+
+
+def test_a_shard_opens_and_reads_while_another_process_holds_its_write_lock(tmp_path):
+    from dotdo_core.shard import without_lock_wait
+
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(tmp_path)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "holding"
+        # Any write while opening would raise ShardBusy here rather than wait for the holder.
+        with without_lock_wait(), Store(tmp_path) as store:
+            shard = store.namespace("held", shards=1).shards[0]
+            kv = KeyValue(shard)
+            with shard.reader() as conn:
+                keys = [r[0] for r in conn.execute(f"SELECT key FROM {kv.table}")]
+        assert keys == [b"committed"]
+    finally:
+        holder.stdin.close()
+        holder.wait(timeout=30)
