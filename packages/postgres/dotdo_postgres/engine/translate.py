@@ -361,7 +361,7 @@ class Translator:
             if stmt.args.get("locks"):
                 stmt.set("locks", None)
                 self.writes = True  # FOR UPDATE: take the single writer, which serialises like a row lock
-            return Plan("query", "SELECT", sql=stmt.sql("sqlite"), columns=cols, nparams=self.nparams,
+            return Plan("query", "SELECT", sql=_planner_blind(stmt).sql("sqlite"), columns=cols, nparams=self.nparams,
                         param_types=self.param_types, writes=self.writes)
         if isinstance(stmt, exp.Insert):
             return self.insert(stmt)
@@ -1256,3 +1256,18 @@ def parse(sql: str) -> list[exp.Expression]:
             near, pos = first, sql.index(first) + 1
         raise syntax_error(near, pos) from None
     return [s for s in stmts if s is not None]
+
+
+_ORDERED = (exp.Order, exp.Group, exp.Limit, exp.Offset)
+
+
+def _planner_blind(stmt: exp.Expression) -> exp.Expression:
+    """The statement with its parameters written `+?N` where it orders, groups or limits: SQLite
+    re-prepares such a statement on every execution when the planner can see a bound value
+    (dotdo_core/sqlite.py); `+?N` binds the same value and keeps the plan."""
+    if stmt.find(*_ORDERED) is None:
+        return stmt
+    for v in stmt.find_all(exp.Var):
+        if Translator.is_param(v):
+            v.set("this", "+" + v.name)
+    return stmt
