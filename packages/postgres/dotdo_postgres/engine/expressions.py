@@ -246,6 +246,16 @@ def _array_items(node: exp.Expression) -> list[exp.Expression] | None:
 
 # -- rules: (rewriter, node, child types, scope) → (node, type) ------------------
 
+def _names_source(scope: "Scope", table: str) -> bool:
+    """Whether `table` is a FROM item of this query level or an enclosing one."""
+    level: "Scope | None" = scope
+    while level is not None:
+        if table in level.sources:
+            return True
+        level = level.parent
+    return False
+
+
 def _column(rw: Rewriter, e: exp.Column, scope: "Scope") -> tuple[exp.Expression, ColType | None]:
     if e.args.get("db") is not None:
         e.set("db", None)  # schema.table.column: the schema is public or a catalog schema, both in scope by name
@@ -253,6 +263,8 @@ def _column(rw: Rewriter, e: exp.Column, scope: "Scope") -> tuple[exp.Expression
         return e, None
     t = scope.lookup(e.name, e.table or None)
     found = scope.owner(e.name, e.table or None)
+    if found is None and e.table and not _names_source(scope, e.table):
+        raise PgError("42P01", f'missing FROM-clause entry for table "{e.table}"')
     if found is not None:
         level, alias = found
         if level.lateral and not e.table:
