@@ -1,10 +1,11 @@
 """One collection: document writes with index maintenance, and planned reads."""
 from __future__ import annotations
 
+import re
 from typing import Any, Iterator
 
 import bson
-from bson import ObjectId
+from bson import ObjectId, Regex
 from bson.raw_bson import RawBSONDocument
 
 from dotdo_core.primitives.documents import DuplicateId
@@ -293,15 +294,17 @@ def with_id(doc: dict) -> dict:
     return {"_id": ObjectId(), **doc}
 
 
+_PLAIN_IDS = (int, str, ObjectId)  # the usual _id types: nothing to check
+
+
 def _check_id(v: Any) -> None:
+    if type(v) in _PLAIN_IDS:
+        return
     if isinstance(v, list):
         raise MongoError(2, "can't use an array for _id")
     if isinstance(v, dict):
         for k in v:
             if k.startswith("$"):
                 raise MongoError(2, f"_id fields may not contain '$'-prefixed fields: {k} is not valid for storage.")
-    from bson import Regex
-    import re
-
     if isinstance(v, (Regex, re.Pattern)):
         raise MongoError(2, "can't use a regex for _id")

@@ -11,6 +11,7 @@ from typing import Any
 from bson import Regex
 
 from .common.bsontypes import ARRAY, NULL, OBJECT, canonical
+from .common.collation import ACTIVE
 from .common.keys import encode, successor, type_ceiling, type_floor
 from .indexing import IndexSpec
 
@@ -81,8 +82,6 @@ def _value_range(cond: Any) -> tuple[bytes, bytes] | None:
 
 def plan(flt: dict | None, sort: list[tuple[str, int]], indexes: list[IndexSpec], hint: IndexSpec | None = None) -> Plan:
     flt = flt or {}
-    from .common.collation import ACTIVE
-
     if ACTIVE.get() is not None:  # index keys are binary-ordered: a collated query scans (or walks a hint)
         return Plan("index", index=hint, ranges=[(None, None)]) if hint is not None else Plan("scan", sorted=not sort)
     if "_id" in flt and hint is None:
