@@ -25,7 +25,8 @@ from .open_shards import POOL, clock
 class Tx:
     """The handle a write transaction hands to engine code."""
 
-    __slots__ = ("conn", "execute", "executemany", "_shard", "_emitted", "_after_commit", "_changes_at_start")
+    __slots__ = ("conn", "execute", "executemany", "_shard", "_emitted", "_after_commit", "_changes_at_start",
+                 "_epoch_checked")
 
     def __init__(self, shard: "Shard", conn: sqlite.Connection) -> None:
         self._shard = shard
@@ -35,6 +36,7 @@ class Tx:
         self._emitted = False
         self._after_commit: list[Callable[[], None]] | None = None
         self._changes_at_start = conn.total_changes()
+        self._epoch_checked = False  # Shard.write_epoch compared data versions in this transaction
 
     def changed(self) -> bool:
         """Whether this transaction wrote any row (an empty commit must not wake waiters)."""
@@ -149,6 +151,8 @@ class _Write:
                 except BaseException:
                     _rollback(tx.conn)
                     raise
+                if tx._epoch_checked:  # the version after our own commit (others' count from our next BEGIN)
+                    shard._own_version = tx.conn.data_version()
                 if changed:
                     shard.commits += 1
                     _this_thread.commits = getattr(_this_thread, "commits", 0) + 1
@@ -268,6 +272,10 @@ class Shard:
         self._pins = 0  # pin() minus unpin(): engines holding a connection beyond a transaction
         self._used = clock()
         self._writer: sqlite.Connection | None = None
+        # write_epoch: the writer's data version as its own last commit left it, and a count of the
+        # times another connection was found to have committed since.
+        self._own_version: int | None = None
+        self._epoch = 0
         if not self.memory:
             os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
         self._open_writer()
@@ -366,10 +374,33 @@ class Shard:
                 writer, self._writer = self._writer, None
             if writer is not None:
                 sqlite.close_keeping_wal(writer)
+            self._own_version = None  # a new writer's versions start afresh
             walstamp.release(self.path)
             return True
         finally:
             self._lock.release()
+
+    def write_epoch(self) -> int | None:
+        """Inside this thread's write transaction: a number that stays the same for as long as no
+        connection but this shard's writer has committed to the file (another process, or another
+        connection of this one), across the writer's own transactions — so what the writer read in an
+        earlier transaction of the same epoch, and did not change itself since, is still what the
+        file holds. None outside a write transaction of this thread, and for an in-memory shard.
+
+        SQLite's data version for the writer (sqlite3_file_control DATA_VERSION, 0.1 µs) moves by one
+        for each of its own commits, and by one at its next BEGIN when any other connection committed
+        meanwhile; compared with the value after the writer's own last commit, it tells the two apart
+        without a race (a commit by another right after ours only shows at our next BEGIN)."""
+        tx = self._tx
+        if tx is None or self.memory or not self._lock._is_owned():  # type: ignore[attr-defined]
+            return None
+        if not tx._epoch_checked:
+            now = tx.conn.data_version()
+            if now != self._own_version:
+                self._epoch += 1
+                self._own_version = now
+            tx._epoch_checked = True
+        return self._epoch
 
     def ensure_schema(self, name: str, ddl: str) -> None:
         """Run a module's idempotent DDL once per shard object (CREATE ... IF NOT EXISTS). Where
@@ -424,6 +455,7 @@ class Shard:
             if self._writer is not None:
                 self._writer.close()
                 self._writer = None
+            self._own_version = None  # a new writer's versions start afresh
             if not self.memory:
                 walstamp.release(self.path)
         POOL.closed(self)

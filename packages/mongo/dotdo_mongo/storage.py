@@ -15,6 +15,8 @@
 """
 from __future__ import annotations
 
+import threading
+import weakref
 from contextvars import ContextVar
 from typing import Any, Iterator
 
@@ -72,6 +74,30 @@ def database_names(store: Store, tenant: str = "") -> list[str]:
     return out
 
 
+class _WrittenCatalog:
+    """The catalog rows a shard's writer read, for its later transactions; one per shard, shared by
+    every DbStorage of this process on it (they write through the same connection)."""
+
+    __slots__ = ("rows", "version", "tx")
+
+    def __init__(self) -> None:
+        self.rows: dict[str, tuple] = {}  # collection name -> (write epoch, version, row)
+        self.version = 0  # moves with every catalog write through the shard's writer
+        self.tx: Any = None  # the transaction that last wrote the catalog
+
+
+_written_catalogs: "weakref.WeakKeyDictionary[Shard, _WrittenCatalog]" = weakref.WeakKeyDictionary()
+_written_lock = threading.Lock()
+
+
+def _written_catalog(shard: Shard) -> _WrittenCatalog:
+    with _written_lock:
+        found = _written_catalogs.get(shard)
+        if found is None:
+            found = _written_catalogs[shard] = _WrittenCatalog()
+        return found
+
+
 class DbStorage:
     """One database's shard, its document table and its collection catalog."""
 
@@ -82,6 +108,7 @@ class DbStorage:
         self.base_shard: Shard = self.ns.shards[0]
         self._read_cache: dict[str, tuple] = {}  # collection name -> (connection, stamp, catalog row)
         self._wal_stamp: tuple | None = None  # (reader connection, its WalStamp or None)
+        self._written = _written_catalog(self.base_shard)
         self.docs = Documents(self.base_shard)
         self.base_shard.ensure_schema("mongo_collections", SCHEMA)
         self._spare: list[sqlite.Connection] = []  # idle transaction connections
@@ -118,8 +145,33 @@ class DbStorage:
         return row[0], decode(row[1]), decode(row[2])["v"]
 
     def collection_raw(self, conn, name: str):
-        """The catalog row's raw bytes: callers cache what they build from it, keyed by these bytes."""
+        """The catalog row's raw bytes: callers cache what they build from it, keyed by these bytes.
+        In a write transaction of the shard's writer the row is remembered across transactions while
+        no other connection committed (Shard.write_epoch) and this process wrote no catalog row: the
+        catalog query on every write command (≈ 4 µs of an update) becomes a dictionary lookup."""
+        shard = self.base_shard
+        if conn is shard._writer:
+            epoch = shard.write_epoch()
+            if epoch is not None:
+                cache = self._written
+                hit = cache.rows.get(name)
+                if hit is not None and hit[0] == epoch and hit[1] == cache.version:
+                    return hit[2]
+                raw = self._catalog_row(conn, name)
+                if cache.tx is not shard._tx:  # never this transaction's own uncommitted change
+                    cache.rows[name] = (epoch, cache.version, raw)
+                return raw
+        return self._catalog_row(conn, name)
+
+    @staticmethod
+    def _catalog_row(conn, name: str):
         return conn.execute("SELECT uuid, options, indexes FROM _mongo_collections WHERE name = ?", (name,)).fetchone()
+
+    def catalog_written(self, tx) -> None:
+        """Every write to the catalog table calls this: rows remembered before it are read again."""
+        cache = self._written
+        cache.version += 1
+        cache.tx = tx
 
     def collection_raw_for_read(self, conn, name: str):
         """collection_raw on a connection outside any transaction, remembered while nothing was
@@ -151,12 +203,14 @@ class DbStorage:
         return held[1]
 
     def put_collection(self, tx, name: str, uuid: bytes, options: dict, indexes: list) -> None:
+        self.catalog_written(tx)
         tx.execute(
             "INSERT OR REPLACE INTO _mongo_collections(name, uuid, options, indexes) VALUES (?, ?, ?, ?)",
             (name, uuid, bson.encode(options), bson.encode({"v": indexes})),
         )
 
     def delete_collection(self, tx, name: str) -> None:
+        self.catalog_written(tx)
         tx.execute("DELETE FROM _mongo_collections WHERE name = ?", (name,))
         self.docs.drop_collection(tx, name)
         self.drop_text_rows(tx, name)

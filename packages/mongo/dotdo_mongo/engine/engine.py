@@ -284,7 +284,7 @@ class Engine:
                 reply = self._collated(handler, ctx)
         else:
             reply = self._collated(handler, ctx)
-        if asyncio.iscoroutine(reply):
+        if type(reply) is not dict and asyncio.iscoroutine(reply):
             return self._finish(reply)
         if "ok" not in reply:
             reply["ok"] = 1.0
@@ -407,7 +407,10 @@ class Engine:
     def _collated(self, handler: Handler, ctx: Ctx) -> Any:
         """Run the handler with the command's collation (find, aggregate, count, ...) and
         bypassDocumentValidation in effect."""
-        token = validation.BYPASS.set(ctx.body.get("bypassDocumentValidation") is True)
+        bypass = ctx.body.get("bypassDocumentValidation") is True
+        if not bypass and not validation.BYPASS.get() and ctx.body.get("collation") is None:
+            return handler(ctx)  # the usual command: nothing to put in effect
+        token = validation.BYPASS.set(bypass)
         try:
             if ctx.body.get("collation") is None:
                 return handler(ctx)

@@ -122,6 +122,7 @@ def rename_collection(ctx: Ctx) -> dict:
                 raise MongoError(48, "target namespace exists")
             dbs.delete_collection(tx, dname)
         dbs.put_collection(tx, dname, row[0], row[1], row[2])
+        dbs.catalog_written(tx)
         tx.execute("DELETE FROM _mongo_collections WHERE name = ?", (sname,))
         dbs.rename_collection_rows(tx, sname, dname)
     return {}
