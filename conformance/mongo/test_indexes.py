@@ -199,3 +199,27 @@ def test_indexed_reads_follow_updates_whichever_fields_they_touch(coll):
     assert [d["_id"] for d in coll.find({"tag": "t", "live": True}).hint("tag_1")] == [3]
     coll.update_one({"_id": 3}, {"$set": {"live": False}})  # leaves the partial index again
     assert list(coll.find({"tag": "t", "live": True}).hint("tag_1")) == []
+
+
+def test_an_update_whose_second_index_key_cannot_be_made_changes_nothing(coll):
+    coll.create_index("a")
+    coll.create_index([("b", 1), ("c", 1)])
+    coll.insert_one({"_id": 1, "a": 1, "b": [1, 2], "c": 1})
+    with pytest.raises(pymongo.errors.WriteError) as e:
+        coll.update_one({"_id": 1}, {"$set": {"a": 2, "c": [1, 2]}})
+    assert e.value.code == 171  # cannot index parallel arrays
+    assert coll.find_one({"_id": 1}) == {"_id": 1, "a": 1, "b": [1, 2], "c": 1}
+    assert [d["_id"] for d in coll.find({"a": 1}).hint("a_1")] == [1]
+    assert list(coll.find({"a": 2}).hint("a_1")) == []
+
+
+def test_an_insert_whose_index_key_cannot_be_made_leaves_no_entry(coll):
+    coll.create_index("a")
+    coll.create_index([("b", 1), ("c", 1)])
+    with pytest.raises(pymongo.errors.WriteError) as e:
+        coll.insert_one({"_id": 2, "a": 5, "b": [1, 2], "c": [3, 4]})
+    assert e.value.code == 171
+    assert coll.count_documents({}) == 0
+    assert list(coll.find({"a": 5}).hint("a_1")) == []
+    coll.insert_one({"_id": 2, "a": 5, "b": 1, "c": 1})  # the _id is free: nothing of the failed insert remains
+    assert [d["_id"] for d in coll.find({"a": 5}).hint("a_1")] == [2]

@@ -66,6 +66,14 @@ class Collection:
             raise MongoError(15, f"cannot insert document because it exceeds {MAX_DEPTH} levels of nesting")
         return body
 
+    @property
+    def fails_before_writing(self) -> bool:
+        """Whether a single-document insert or update of this collection that fails with a MongoError
+        always fails before its first write: true unless a unique index (found only as its key is
+        added), a text index or a capped collection's bookkeeping can refuse it after the document
+        row was written. Such a statement needs no savepoint of its own."""
+        return self.text is None and not self.capped and not any(ix.unique for ix in self.indexes)
+
     def insert(self, tx, doc: dict) -> dict:
         doc = with_id(doc)
         _check_id(doc["_id"])
@@ -73,12 +81,13 @@ class Collection:
             self.validator.check(doc)
         body = self.encode_body(doc)
         id_key = encode(doc["_id"])
+        keys = [ix.keys(doc) for ix in self.indexes]  # before any write: a key that cannot be made fails here
         try:
             self.docs.insert(tx, self.name, id_key, body)
         except DuplicateId:
             raise self.dup_error("_id_", {"_id": 1}, {"_id": doc["_id"]})
-        for ix in self.indexes:
-            self._add_keys(tx, ix, doc, id_key, ix.keys(doc))
+        for ix, computed in zip(self.indexes, keys):
+            self._add_keys(tx, ix, doc, id_key, computed)
         if self.text is not None:
             self.text.add(tx, self.name, id_key, doc)
         if self.capped:
@@ -106,11 +115,10 @@ class Collection:
         id_key = encode(old["_id"])
         if body is None:
             body = self.encode_body(new)
-        for ix in self.indexes:
-            if ix.unchanged(old, new):
-                continue
+        # Every new key is made before any write: a key that cannot be made fails here.
+        changed = [(ix, ix.keys(new)) for ix in self.indexes if not ix.unchanged(old, new)]
+        for ix, computed in changed:
             old_keys = set(ix.keys(old)[0])
-            computed = ix.keys(new)
             for key in old_keys - set(computed[0]):
                 self.docs.index_remove(tx, self.name, ix.name, key, id_key)
             fresh = [(k, v) for k, v in zip(computed[0], computed[2]) if k not in old_keys]

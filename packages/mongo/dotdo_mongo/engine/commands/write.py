@@ -49,10 +49,17 @@ def insert(ctx: Ctx) -> dict:
     dbs = ctx.engine.database(ctx.db, create=True)
     errors: list[dict] = []
     n = 0
-    if len(docs) == 1:  # one document needs no savepoint: its transaction is the unit that rolls back
+    if len(docs) == 1:
         try:
-            with dbs.shard.write() as tx:
-                ctx.engine.collection_for_write(tx, dbs, name).insert(tx, docs[0])
+            # Joined to a retryable write's transaction, or a transaction of its own. A failure rolls
+            # back whatever the insert wrote: a savepoint, unless it cannot have written anything yet.
+            with dbs.shard.write(join=True) as tx:
+                coll = ctx.engine.collection(ctx.db, name, tx.conn)
+                if coll is not None and coll.view_on is None and coll.fails_before_writing:
+                    coll.insert(tx, docs[0])
+                else:
+                    with dbs.shard.write():
+                        ctx.engine.collection_for_write(tx, dbs, name).insert(tx, docs[0])
             n = 1
         except MongoError as e:
             errors.append(e.write_error(0))
@@ -199,9 +206,13 @@ def update(ctx: Ctx) -> dict:
     upserted = []
     with dbs.shard.write(join=True) as tx:
         coll = ctx.engine.collection_for_write(tx, dbs, name)
+        # Each statement is a savepoint, so a failed one leaves nothing behind, unless it is the only
+        # one and cannot fail after its first write (then nothing is behind it either).
+        alone = (len(specs) == 1 and isinstance(specs[0], dict) and not specs[0].get("multi")
+                 and coll.fails_before_writing)
         for i, spec in enumerate(specs):
             try:
-                with dbs.shard.write():
+                with contextlib.nullcontext() if alone else dbs.shard.write():
                     if not isinstance(spec, dict):
                         raise MongoError(14, "update statement must be an object")
                     matched, mod, up_id = update_one_spec(ctx, tx, coll, spec, variables)
