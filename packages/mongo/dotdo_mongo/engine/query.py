@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
+from bson import ObjectId
+
 from .collection import Collection
 from .common.collation import ACTIVE
 from .common.compare import equal
@@ -74,7 +76,14 @@ def by_id(coll: Collection, conn, value: Any) -> tuple[dict, bytes] | None:
     if body is None:
         return None
     doc = decode(body)
-    return (doc, body) if equal(doc["_id"], value) else None
+    found = doc["_id"]
+    if type(found) is type(value) and type(value) in _SAME_TYPE_EQUALITY:
+        return (doc, body) if found == value else None
+    return (doc, body) if equal(found, value) else None
+
+
+# Types for which, both sides of one of them, MongoDB's equality (without a collation) is Python's ==.
+_SAME_TYPE_EQUALITY = (int, str, ObjectId)
 
 
 def text_scores(coll: Collection, conn, spec: Any) -> dict:
