@@ -721,6 +721,185 @@ CASES: list[Case] = [
      "SELECT region, sum(qty) FROM sales GROUP BY ROLLUP (region) ORDER BY sum(qty) LIMIT 2", None),
     ("order_by_numeric_output_column_of_union", [],
      "SELECT 'a' AS r, 2.5::numeric AS total UNION ALL SELECT 'b', 10::numeric ORDER BY total DESC", None),
+    # -- to_char ----------------------------------------------------------------------------
+    ("to_char_now_hh24_mi_is_text", [],
+     "SELECT to_char(now(), 'HH24:MI') ~ '^[0-2][0-9]:[0-5][0-9]$' AS ok", None),
+    ("to_char_timestamptz_common_patterns", [],
+     "SELECT to_char(timestamptz '2024-03-05 14:07:09.123456+00', 'YYYY-MM-DD HH24:MI:SS.MS US'), "
+     "to_char(timestamptz '2024-03-05 14:07:09+00', 'HH12:MI AM pm TZ OF')", None),
+    ("to_char_timestamp_month_and_day_names", [],
+     "SELECT to_char(timestamp '2024-03-05 04:07:09', 'Mon MON mon Month| MONTH| Dy DY Day| day|')", None),
+    ("to_char_fill_mode_prefix", [],
+     "SELECT to_char(timestamp '2024-03-05 04:07:09', 'FMMonth FMDay FMDD/FMMM FMHH12 TZ|')", None),
+    ("to_char_date_year_and_week_fields", [],
+     "SELECT to_char(date '2024-12-31', 'YYYY YY IYYY IW WW DDD D Q CC J RM Y,YYY'), "
+     "to_char(date '2024-01-01', '\"Day\" yyyy-mm-dd hh24:mi:ss')", None),
+    ("to_char_timestamp_column", ITEMS, "SELECT sku, to_char(updated_at, 'DD Mon YYYY HH12:MI am') FROM items ORDER BY sku", None),
+    ("to_char_interval_fields", [],
+     "SELECT to_char(interval '1 year 2 months 3 days 04:05:06.789', 'YYYY MM DD HH24:MI:SS.MS'), "
+     "to_char(interval '49 hours 5 minutes', 'HH24:MI')", None),
+    ("to_char_interval_month_name_is_invalid", [], "SELECT to_char(interval '1 hour', 'Month')", None),
+    ("to_char_numeric_digit_patterns", [],
+     "SELECT to_char(1.5, '999'), to_char(-1.5, '999'), to_char(12, '000'), to_char(0.5, '9.99'), "
+     "to_char(0.5, '0.99'), to_char(1234567, '9,999,999'), to_char(123, '9,999'), to_char(1234.5, '9G999D99'), "
+     "to_char(0, '9999')", None),
+    ("to_char_numeric_fill_mode", [],
+     "SELECT to_char(12, 'FM9999'), to_char(12.5, 'FM9999.99'), to_char(12, 'FM9999.99'), to_char(12, 'FM0000'), "
+     "to_char(-1234.567, 'FM9,999.99'), to_char(3.14159::float8, 'FM9.99'), to_char(42::bigint, 'FM99999')", None),
+    ("to_char_numeric_overflow_hashes", [],
+     "SELECT to_char(12.345, '0.00'), to_char(12345, '9,999'), to_char(-12345, '999')", None),
+    ("to_char_numeric_column", USERS, "SELECT to_char(balance, 'FM999990.00') FROM users ORDER BY id", None),
+    ("to_char_of_untyped_literal_is_not_unique", [], "SELECT to_char('2024-01-01', 'YYYY')", None),
+    ("to_char_of_text_does_not_exist", [], "SELECT to_char('abc'::text, 'YYYY')", None),
+    ("to_char_in_column_default_and_check",
+     ["CREATE TABLE tc (id int, y text DEFAULT to_char(date '2024-05-06', 'FMDD Mon YYYY'), "
+      "CHECK (to_char(id, 'FM999') <> '13'))", "INSERT INTO tc (id) VALUES (1)"],
+     "SELECT * FROM tc", None),
+    # -- jsonb_set / jsonb_insert and the JSON set-returning functions ---------------------
+    ("jsonb_set_replaces_and_creates", [],
+     """SELECT jsonb_set('{"a": 1, "b": [1, 2]}', '{b,0}', '"x"'), jsonb_set('{"a": 1}', '{c}', '2'), """
+     """jsonb_set('{"a": 1}', '{c}', '2', false), jsonb_set('{"a": {"b": 1}}', '{a,b,c}', '2')""", None),
+    ("jsonb_set_array_index_past_either_end", [],
+     "SELECT jsonb_set('[1,2]', '{-1}', '9'), jsonb_set('[1,2]', '{5}', '9'), jsonb_set('[1,2]', '{-5}', '9')", None),
+    ("jsonb_set_null_arguments_and_empty_path", [],
+     """SELECT jsonb_set('{"a": 1}', '{}', '2'), jsonb_set('{"a": 1}', '{a}', NULL), jsonb_set(NULL, '{a}', '1')""", None),
+    ("jsonb_set_on_scalar_fails", [], "SELECT jsonb_set('1', '{a}', '2')", None),
+    ("jsonb_set_non_integer_array_step_fails", DOCS, "SELECT jsonb_set(body, '{n}', '42') FROM docs ORDER BY id", None),
+    ("jsonb_set_column_with_text_array_path", DOCS,
+     """UPDATE docs SET body = jsonb_set(body, ARRAY['nested', 'k'], '"w"') WHERE id = 1 RETURNING body""", None),
+    ("jsonb_insert_before_after_and_new_key", [],
+     """SELECT jsonb_insert('{"a": [1, 2]}', '{a,1}', '9'), jsonb_insert('{"a": [1, 2]}', '{a,1}', '9', true), """
+     """jsonb_insert('{"a": 1}', '{b}', '2')""", None),
+    ("jsonb_insert_existing_key_fails", [], """SELECT jsonb_insert('{"a": 1}', '{a}', '2')""", None),
+    ("jsonb_array_elements_text_in_from_beside_table", DOCS,
+     "SELECT d.id, e FROM docs d, jsonb_array_elements_text(d.body->'tags') AS e ORDER BY 1, 2", None),
+    ("jsonb_array_elements_in_from_value_column", DOCS,
+     "SELECT d.id, e.value FROM docs d, jsonb_array_elements(d.body->'tags') AS e ORDER BY 1, 2", None),
+    ("jsonb_array_elements_lateral_with_ordinality", DOCS,
+     "SELECT d.id, e.* FROM docs d CROSS JOIN LATERAL jsonb_array_elements(d.body->'tags') WITH ORDINALITY "
+     "AS e(tag, n) ORDER BY 1, 3", None),
+    ("jsonb_each_in_from", [], """SELECT * FROM jsonb_each('{"b": 1, "a": [1, 2.50], "c": null}') ORDER BY key""", None),
+    ("jsonb_each_text_with_ordinality", [],
+     """SELECT * FROM jsonb_each_text('{"b": 1, "a": [1, 2.50], "c": null, "d": "s"}') WITH ORDINALITY""", None),
+    ("jsonb_object_keys_column_named_by_alias", [],
+     """SELECT * FROM jsonb_object_keys('{"b": 1, "a": 2}'), jsonb_object_keys('{"c": 1}') k""", None),
+    ("jsonb_array_elements_in_select_list", DOCS,
+     "SELECT id, jsonb_array_elements(body->'tags') AS tag FROM docs WHERE id < 3 ORDER BY id", None),
+    ("jsonb_object_keys_in_select_list", DOCS, "SELECT id, jsonb_object_keys(body) FROM docs WHERE id < 3", None),
+    ("jsonb_array_elements_text_in_select_list_without_from", [],
+     """SELECT jsonb_array_elements_text('["a", 1, null, true]')""", None),
+    ("json_each_left_join_lateral_keeps_text_as_written", [],
+     """SELECT v.id, e.key, e.value FROM (VALUES (1, '{"b": 1,  "a" : [1, 2.50]}'::json), (2, NULL)) v(id, j) """
+     """LEFT JOIN LATERAL json_each(v.j) e ON true ORDER BY 1, 2""", None),
+    ("json_array_elements_and_text", [],
+     """SELECT a.value, b.value FROM json_array_elements('[1, "two", null, {"x" :  1}]') WITH ORDINALITY a """
+     """JOIN json_array_elements_text('[1, "two", null, {"x" :  1}]') WITH ORDINALITY b ON a.ordinality = b.ordinality""",
+     None),
+    ("json_object_keys_keeps_duplicates", [], """SELECT json_object_keys('{"b": 1, "a": 2, "b": 3}')""", None),
+    ("jsonb_array_elements_of_object_fails", [], """SELECT jsonb_array_elements('{"a":1}')""", None),
+    ("jsonb_each_of_array_fails", [], "SELECT * FROM jsonb_each('[1]')", None),
+    ("jsonb_object_keys_of_scalar_fails", [], "SELECT jsonb_object_keys('1')", None),
+    ("jsonb_array_elements_count_over_rows", DOCS,
+     "SELECT count(*) FROM docs, jsonb_array_elements(body->'tags')", None),
+    ("jsonb_array_elements_parameter", [], "SELECT * FROM jsonb_array_elements(%s::jsonb) WITH ORDINALITY",
+     ('[1, "a"]',)),
+    # -- age / justify_* (as text too: a timedelta cannot tell '1 mon 1 day' from '31 days') --
+    ("age_of_two_timestamps_in_years_months_days", [],
+     "SELECT age(timestamp '2024-01-01', timestamp '2023-01-01')::text, "
+     "age(timestamp '2001-04-10', timestamp '1957-06-13')::text, age(timestamp '1957-06-13', timestamp '2001-04-10')::text, "
+     "age(timestamp '2001-04-10', timestamp '1957-06-13')", None),
+    ("age_borrows_the_earlier_month_length", [],
+     "SELECT age(timestamp '2024-03-01', timestamp '2024-01-31')::text, "
+     "age(timestamp '2024-01-31', timestamp '2024-03-01')::text, age(date '2024-03-31', date '2024-02-29')::text, "
+     "age(timestamp '2024-02-29', timestamp '2023-03-31')::text, age(timestamp '2023-03-31', timestamp '2024-02-29')::text",
+     None),
+    ("age_with_time_of_day_and_timestamptz", [],
+     "SELECT age(timestamptz '2024-05-03 10:00:00.5+00', timestamptz '2023-02-28 23:59:59.75+00')::text, "
+     "age(timestamp '2024-01-01 01:00', timestamp '2024-01-01 02:30')::text, age('2024-01-01', '2020-02-29')::text", None),
+    ("age_of_one_timestamp_counts_from_midnight", [],
+     "SELECT age(current_date::timestamp) = interval '0' AS today, age(now()) < interval '1 day' AS recent", None),
+    ("age_of_integers_does_not_exist", [], "SELECT age(1, 2)", None),
+    ("justify_hours_and_days", [],
+     "SELECT justify_hours(interval '27 hours')::text, justify_hours(interval '-27 hours 1 day')::text, "
+     "justify_days(interval '35 days')::text, justify_days(interval '1 month -35 days')::text, "
+     "justify_days(interval '-65 days')::text", None),
+    ("justify_interval_signs", [],
+     "SELECT justify_interval(interval '1 mon -1 hour')::text, justify_interval(interval '-1 mon 1 hour')::text, "
+     "justify_interval(interval '29 days 30 hours')::text, justify_interval('100 hours')::text, "
+     "justify_interval(interval '-1 mon -1 hour')::text, justify_interval(interval '65 days -2 hours')", None),
+    # -- regular-expression functions -----------------------------------------------------
+    ("regexp_replace_first_global_and_case_insensitive", [],
+     "SELECT regexp_replace('Thomas', '.[mN]a.', 'M'), regexp_replace('foobarbaz', 'b(..)', 'X\\1Y', 'g'), "
+     "regexp_replace('fooBARbaz', 'b..', 'x', 'gi'), regexp_replace('abc', 'B', 'x', 'ic')", None),
+    ("regexp_replace_backrefs_whole_match_and_backslash", [],
+     "SELECT regexp_replace('hello world', '(\\w+) (\\w+)', '\\2 \\1 [\\&]'), regexp_replace('a.b.c', '\\.', '\\\\', 'g'), "
+     "regexp_replace('abc', 'x*', '-', 'g'), regexp_replace('a+b', '+', 'x', 'q')", None),
+    ("regexp_replace_dot_matches_newline_and_dollar_is_end", [],
+     "SELECT regexp_replace(E'line1\\nline2', '.$', 'X'), regexp_replace(E'a\\nb', 'a.b', 'X'), "
+     "regexp_replace(E'ab\\n', 'b$', 'X'), regexp_replace(E'x\\ny', '^y', 'Z')", None),
+    ("regexp_replace_word_boundaries_and_classes", [],
+     "SELECT regexp_replace('the cat sat', '\\mcat\\M', 'dog'), regexp_replace('concat cat', '\\ycat\\y', 'dog', 'g'), "
+     "regexp_replace('abc123def', '[[:digit:]]+', '#'), regexp_replace('Ab1_ c', '[^[:alnum:]]', '', 'g'), "
+     "regexp_replace('a]b', '[]]', 'x')", None),
+    ("regexp_replace_column", USERS,
+     "SELECT name, regexp_replace(email, '@.*$', '') FROM users ORDER BY id", None),
+    ("regexp_replace_invalid_flag", [], "SELECT regexp_replace('abc', 'b', 'x', 'z')", None),
+    ("regexp_replace_unbalanced_parenthesis", [], "SELECT regexp_replace('abc', '(b', 'x')", None),
+    ("regexp_match_groups_or_whole_match", [],
+     "SELECT regexp_match('foobarbequebaz', 'bar.*que'), regexp_match('foobarbequebaz', '(bar)(beque)'), "
+     "regexp_match('abc', 'x'), regexp_match('abc', '(a)|(z)')", None),
+    ("regexp_match_global_flag_fails", [], "SELECT regexp_match('abc', 'b', 'g')", None),
+    ("regexp_matches_global_in_select_list", [],
+     "SELECT regexp_matches('foobarbequebazilbarfbonk', '(b[^b]+)(b[^b]+)', 'g')", None),
+    ("regexp_matches_without_match_drops_the_row", [], "SELECT regexp_matches('abc', 'z'), 1", None),
+    ("regexp_matches_in_from_with_ordinality", [],
+     "SELECT * FROM regexp_matches('a1b22c333', '[0-9]+', 'g') WITH ORDINALITY", None),
+    ("regexp_split_to_array_empty_matches", [],
+     "SELECT regexp_split_to_array('hello world  x', '\\s+'), regexp_split_to_array('hello', ''), "
+     "regexp_split_to_array('a,b,,c', ','), regexp_split_to_array('abc', 'x*'), regexp_split_to_array(',a,', ',')", None),
+    ("regexp_split_to_table_in_select_list_and_from", [],
+     "SELECT regexp_split_to_table('the quick brown', '\\s+'), 1 UNION ALL "
+     "SELECT part, 2 FROM regexp_split_to_table('a1b2c', '[0-9]') AS t(part)", None),
+    ("regexp_split_to_table_global_flag_fails", [], "SELECT regexp_split_to_table('a,b', ',', 'g')", None),
+    ("regexp_replace_of_integer_does_not_exist", [], "SELECT regexp_replace(1, 'b', 'x')", None),
+    # -- set_config, pg_sleep, to_json & co., to_timestamp, make_interval, generate_series ----
+    ("set_config_custom_setting_read_back", ["SELECT set_config('app.user_id', '42', false)"],
+     "SELECT current_setting('app.user_id'), current_setting('app.never_set_here', true)", None),
+    ("set_config_then_show", ["SELECT set_config('app.role', 'admin', false)"], "SHOW app.role", None),
+    ("set_config_returns_the_new_value", [],
+     "SELECT set_config('app.tenant', 't1', false), set_config('app.local_only', 'x', true), "
+     "set_config('DateStyle', 'ISO, MDY', true)", None),
+    ("set_config_local_ends_with_the_statement", ["SELECT set_config('app.once', 'x', true)"],
+     "SELECT current_setting('app.once', true)", None),
+    ("set_config_invalid_value", [], "SELECT set_config('statement_timeout', 'abc', false)", None),
+    ("set_config_null_value_resets", [], "SELECT set_config('app.cleared', NULL, false)", None),
+    ("current_setting_unknown_custom_setting_fails", [], "SELECT current_setting('app.not_defined_anywhere')", None),
+    ("pg_sleep_returns_void", [], "SELECT pg_sleep(0.01), pg_sleep(0), pg_sleep('0.01'), pg_sleep(NULL)", None),
+    ("to_json_scalars_and_arrays", [],
+     "SELECT to_json(1.50::numeric), to_json('a\"b'::text), to_json(true), to_json(NULL::int), to_json(ARRAY[1,2]), "
+     "to_json(3.5::float8), to_json(timestamptz '2024-01-02 03:04:05.5+00'), to_json(date '2024-01-02')", None),
+    ("to_jsonb_scalars_and_arrays", [],
+     "SELECT to_jsonb(1.50::numeric), to_jsonb('a'::text), to_jsonb(ARRAY['x','y']), "
+     "to_jsonb(timestamp '2024-01-02 03:04:05')", None),
+    ("to_json_of_untyped_literal_fails", [], "SELECT to_json('abc')", None),
+    ("row_to_json_of_table_rows", USERS, "SELECT row_to_json(u) FROM users u ORDER BY id", None),
+    ("to_jsonb_of_subquery_row", [],
+     "SELECT to_jsonb(s) FROM (SELECT 1 AS a, 'x' AS b, NULL::int AS c, 2.50 AS d) s", None),
+    ("row_to_json_with_jsonb_column", DOCS, "SELECT row_to_json(d) FROM docs d ORDER BY id", None),
+    ("to_timestamp_of_epoch_seconds", [],
+     "SELECT to_timestamp(0), to_timestamp(1700000000.5), to_timestamp(-1.25), to_timestamp('1700000000')", None),
+    ("make_interval_named_and_positional", [],
+     "SELECT make_interval(days => 1)::text, make_interval(1, 2, 3, 4, 5, 6, 7.5)::text, "
+     "make_interval(hours => 2, mins => 30)::text, make_interval(secs => 1.25)::text, make_interval()::text, "
+     "make_interval(days => 1)", None),
+    ("generate_series_in_select_list", [], "SELECT generate_series(1, 3)", None),
+    ("generate_series_in_select_list_with_step_and_expression", [],
+     "SELECT generate_series(1, 10, 3) AS g, 'x' AS c UNION ALL SELECT generate_series(5, 1, -2) + 100, 'y'", None),
+    ("generate_series_in_select_list_per_row", USERS, "SELECT id, generate_series(1, id) FROM users ORDER BY 1, 2", None),
+    ("generate_series_lateral", USERS,
+     "SELECT u.id, g FROM users u, LATERAL generate_series(1, u.id) g ORDER BY 1, 2", None),
+    ("generate_series_zero_step_fails", [], "SELECT generate_series(1, 3, 0)", None),
+    ("generate_series_in_select_list_counted", [], "SELECT count(*) FROM (SELECT generate_series(1, 100000)) s", None),
 ]
 
 # Cases whose expected answer on dotdo deliberately differs: dotdo refuses with 0A000
@@ -735,14 +914,18 @@ REFUSED: list[Case] = [
     ("refused_with_modifying_and_main_on_one_table", USERS,
      "WITH d AS (DELETE FROM users WHERE id = 2 RETURNING id) SELECT count(*) FROM users", None),
     ("refused_listing_built_in_functions", [], "SELECT proname FROM pg_proc WHERE proname = 'lower'", None),
-    ("refused_lateral_function_call", USERS, "SELECT u.id, g FROM users u, LATERAL generate_series(1, u.id) g", None),
+    ("refused_to_timestamp_with_template", [], "SELECT to_timestamp('2024', 'YYYY')", None),
     ("refused_update_from_lateral", ORDERS,
      "UPDATE orders SET status = s.st FROM users u, LATERAL (SELECT u.name AS st) s WHERE orders.user_id = u.id", None),
     ("refused_delete_using_lateral", ORDERS,
      "DELETE FROM orders USING users u, LATERAL (SELECT u.age AS a) s WHERE orders.user_id = u.id AND s.a > 40", None),
     ("refused_right_join_lateral", USERS, "SELECT * FROM users u RIGHT JOIN LATERAL (SELECT 1 AS x) s ON true", None),
     ("refused_having_without_group_by", USERS, "SELECT 1 FROM users HAVING count(*) > 0", None),
-    ("refused_age", [], "SELECT age(timestamp '2024-01-01', timestamp '2023-01-01')", None),
+    ("refused_to_char_roman_numerals", [], "SELECT to_char(12, 'RN')", None),
+    ("refused_regexp_expanded_flag", [], "SELECT regexp_replace('abc', 'b', 'x', 'x')", None),
+    ("refused_regexp_replace_occurrence", [], "SELECT regexp_replace('abcabc', 'b', 'x', 1, 2)", None),
+    ("refused_two_set_returning_functions_in_select_list", [],
+     "SELECT jsonb_array_elements('[1,2]'), jsonb_array_elements('[1,2,3]')", None),
     ("refused_interval_column", [], "CREATE TABLE iv (d interval)", None),
     ("refused_explain", [], "EXPLAIN SELECT 1", None),
     ("refused_copy_from_server_file", ["CREATE TABLE cf (x text)"], "COPY cf FROM '/dev/null'", None),

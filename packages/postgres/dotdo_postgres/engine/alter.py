@@ -10,6 +10,7 @@ from sqlglot import exp
 
 from .catalog import Table
 from .ddl import (_sqlstr, add_constraint, build_table, check_sql, column_sql, drop_fk_triggers, fk_triggers, q)
+from .dialect import DotdoPostgres
 from .errors import PgError, undefined_column, undefined_table, unsupported
 from .types import text_out
 
@@ -173,6 +174,6 @@ def _drop_constraint(conn, table: Table, name: str, if_exists: bool, session) ->
 
 
 def _constant(default: str) -> bool:
-    node = sqlglot.parse_one(default, read="postgres")
+    node = sqlglot.parse_one(default, read=DotdoPostgres)
     return all(isinstance(n, (exp.Literal, exp.Neg, exp.Paren, exp.Boolean, exp.Null, exp.Cast, exp.DataType,
                               exp.DataTypeParam)) for n in node.walk())

@@ -264,4 +264,157 @@ def register(conn) -> None:
     f("pg_interval_key", interval_cmp_key, 1, deterministic=True)
     f("date_trunc", date_trunc, 2, deterministic=True)
     f("pg_extract", extract, 3, deterministic=True)
+    register_age(conn)
 
+
+
+# -- age and justify_* -----------------------------------------------------------------------
+
+_USECS_PER_DAY = 86400 * 10**6
+
+
+def _tdiv(a: int, b: int) -> int:
+    """C's integer division (toward zero), which PostgreSQL's interval code relies on."""
+    q = abs(a) // b
+    return q if a >= 0 else -q
+
+
+def _as_datetime(v: str) -> dt.datetime:
+    return _parse_ts(v if len(v) > 10 else v + " 00:00:00")[0]
+
+
+def age(a: Any, b: Any) -> Any:
+    """age(a, b): a - b in years, months and days counted on the calendar, as PostgreSQL's
+    timestamp_age: field-wise differences, negative fields borrowed from the next larger one
+    (a day borrows the length of the earlier date's month)."""
+    if a is None or b is None:
+        return None
+    d1, d2 = _as_datetime(a), _as_datetime(b)
+    neg = d1 < d2
+    us = d1.microsecond - d2.microsecond
+    sec = d1.second - d2.second
+    mi = d1.minute - d2.minute
+    hour = d1.hour - d2.hour
+    day = d1.day - d2.day
+    mon = d1.month - d2.month
+    year = d1.year - d2.year
+    if neg:
+        us, sec, mi, hour, day, mon, year = -us, -sec, -mi, -hour, -day, -mon, -year
+    while us < 0:
+        us += 10**6
+        sec -= 1
+    while sec < 0:
+        sec += 60
+        mi -= 1
+    while mi < 0:
+        mi += 60
+        hour -= 1
+    while hour < 0:
+        hour += 24
+        day -= 1
+    while day < 0:
+        earlier = d1 if neg else d2
+        day += calendar.monthrange(earlier.year, earlier.month)[1]
+        mon -= 1
+    while mon < 0:
+        mon += 12
+        year -= 1
+    sign = -1 if neg else 1
+    micros = ((hour * 60 + mi) * 60 + sec) * 10**6 + us
+    return f"{sign * (year * 12 + mon)}|{sign * day}|{sign * micros}"
+
+
+def justify_hours(iv: Any) -> Any:
+    if iv is None:
+        return None
+    months, days, micros = split(iv)
+    whole = _tdiv(micros, _USECS_PER_DAY)
+    micros -= whole * _USECS_PER_DAY
+    days += whole
+    if days > 0 and micros < 0:
+        micros += _USECS_PER_DAY
+        days -= 1
+    elif days < 0 and micros > 0:
+        micros -= _USECS_PER_DAY
+        days += 1
+    return f"{months}|{days}|{micros}"
+
+
+def justify_days(iv: Any) -> Any:
+    if iv is None:
+        return None
+    months, days, micros = split(iv)
+    whole = _tdiv(days, 30)
+    days -= whole * 30
+    months += whole
+    if months > 0 and days < 0:
+        days += 30
+        months -= 1
+    elif months < 0 and days > 0:
+        days -= 30
+        months += 1
+    return f"{months}|{days}|{micros}"
+
+
+def justify_interval(iv: Any) -> Any:
+    if iv is None:
+        return None
+    months, days, micros = split(iv)
+    if (days > 0 and micros > 0) or (days < 0 and micros < 0):
+        whole = _tdiv(days, 30)
+        days -= whole * 30
+        months += whole
+    whole = _tdiv(micros, _USECS_PER_DAY)
+    micros -= whole * _USECS_PER_DAY
+    days += whole
+    whole = _tdiv(days, 30)
+    days -= whole * 30
+    months += whole
+    if months > 0 and (days < 0 or (days == 0 and micros < 0)):
+        days += 30
+        months -= 1
+    elif months < 0 and (days > 0 or (days == 0 and micros > 0)):
+        days -= 30
+        months += 1
+    if days > 0 and micros < 0:
+        micros += _USECS_PER_DAY
+        days -= 1
+    elif days < 0 and micros > 0:
+        micros -= _USECS_PER_DAY
+        days += 1
+    return f"{months}|{days}|{micros}"
+
+
+def to_timestamp(seconds: Any) -> Any:
+    """to_timestamp(double precision): Unix epoch seconds → timestamptz (rounded to microseconds)."""
+    if seconds is None:
+        return None
+    x = float(seconds)
+    if x != x:
+        raise PgError("22008", "timestamp cannot be NaN")
+    if x in (float("inf"), float("-inf")):
+        from .errors import unsupported
+        raise unsupported("infinite timestamps")
+    micros = int((Decimal(repr(x)) * 10**6).to_integral_value())
+    try:
+        d = dt.datetime(1970, 1, 1) + dt.timedelta(microseconds=micros)
+    except OverflowError:
+        raise PgError("22008", f'timestamp out of range: "{seconds}"') from None
+    return fmt_timestamp(d) + "+00"
+
+
+def make_interval(years: Any, months: Any, weeks: Any, days: Any, hours: Any, mins: Any, secs: Any) -> Any:
+    if any(v is None for v in (years, months, weeks, days, hours, mins, secs)):
+        return None
+    micros = int((Decimal(str(secs)) * 10**6).to_integral_value()) + (int(hours) * 60 + int(mins)) * 60 * 10**6
+    return f"{int(years) * 12 + int(months)}|{int(weeks) * 7 + int(days)}|{micros}"
+
+
+def register_age(conn) -> None:
+    f = conn.create_scalar_function
+    f("pg_age", age, 2, deterministic=True)
+    f("pg_justify_hours", justify_hours, 1, deterministic=True)
+    f("pg_justify_days", justify_days, 1, deterministic=True)
+    f("pg_justify_interval", justify_interval, 1, deterministic=True)
+    f("pg_to_timestamp", to_timestamp, 1, deterministic=True)
+    f("pg_make_interval", make_interval, 7, deterministic=True)

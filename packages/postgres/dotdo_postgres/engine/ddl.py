@@ -14,6 +14,7 @@ import sqlglot
 from sqlglot import exp
 
 from .catalog import Column, Constraint, Index, Table
+from .dialect import DotdoPostgres
 from .errors import PgError, undefined_column, undefined_table, unsupported
 from .expressions import coltype_of
 from .types import ColType
@@ -261,7 +262,7 @@ def default_sql(tr: "Translator", table: Table, col: Column) -> str | None:
         return f"nextval('{col.sequence}')"
     if col.default is None:
         return None
-    node = sqlglot.parse_one(col.default, read="postgres")
+    node = sqlglot.parse_one(col.default, read=DotdoPostgres)
     if any(isinstance(n, (exp.Column, exp.Subquery, exp.Select)) for n in node.walk()):
         raise PgError("0A000", "cannot use column reference in DEFAULT expression")
     node, t = tr.rw.rx(node, Scope())
@@ -293,7 +294,7 @@ def sql_literal(v: Any) -> str:
 def check_sql(tr: "Translator", table: Table, c: Constraint, row: str | None = None) -> str:
     """The CHECK expression in SQLite; with `row` ("NEW") its columns are that trigger row's."""
     from .translate import Scope
-    node = sqlglot.parse_one(c.check or "TRUE", read="postgres")
+    node = sqlglot.parse_one(c.check or "TRUE", read=DotdoPostgres)
     scope = Scope()
     scope.add(table.name, table.col_types())
     node, _ = tr.rw.rx(node, scope)
@@ -453,7 +454,7 @@ def _create_index_runner(tr: "Translator", stmt: exp.Create):
             scope = Scope()
             scope.add(tname, table.col_types())
             where_pg = where.this.sql("postgres")
-            node, _ = db.translator().rw.rx(sqlglot.parse_one(where_pg, read="postgres"), scope)
+            node, _ = db.translator().rw.rx(sqlglot.parse_one(where_pg, read=DotdoPostgres), scope)
             where_sql = node.sql("sqlite")
         ix = Index(name, cols, bool(stmt.args.get("unique")), where_pg)
         conn.execute(index_sql(table, ix, where_sql))

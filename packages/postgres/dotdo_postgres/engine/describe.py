@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import sqlglot
 
 from .catalog import Catalog, Constraint, Table
+from .dialect import DotdoPostgres
 from .types import BY_OID, TYPES, ColType
 
 if TYPE_CHECKING:
@@ -289,7 +290,7 @@ def relation_oid(cat: Catalog, text: str) -> int:
 def deparse(text: str) -> str:
     """An expression as PostgreSQL prints it back: function names in lower case (sqlglot upper-cases them)."""
     try:
-        return sqlglot.parse_one(text, read="postgres").sql("postgres", normalize_functions="lower")
+        return sqlglot.parse_one(text, read=DotdoPostgres).sql("postgres", normalize_functions="lower")
     except sqlglot.errors.SqlglotError:
         return text
 

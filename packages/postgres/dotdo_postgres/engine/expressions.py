@@ -123,10 +123,6 @@ _RENAMED = {"clock_timestamp": "pg_clock", "statement_timestamp": "pg_now", "tra
             "character_length": "length"}
 _UNSUPPORTED_FUNCS = {
     "unnest": "unnest (arrays)",
-    "age": "age", "to_char": "to_char", "jsonb_set": "jsonb_set",
-    "jsonb_each": "jsonb_each", "jsonb_array_elements": "jsonb_array_elements", "regexp_replace": "regexp_replace",
-    "to_timestamp": "to_timestamp", "make_interval": "interval values",
-    "pg_sleep": "pg_sleep", "set_config": "set_config", "row_to_json": "row_to_json",
 }
 
 
@@ -263,6 +259,17 @@ def _column(rw: Rewriter, e: exp.Column, scope: "Scope") -> tuple[exp.Expression
         return e, None
     t = scope.lookup(e.name, e.table or None)
     found = scope.owner(e.name, e.table or None)
+    if found is None and not e.table:
+        level: "Scope | None" = scope
+        while level is not None:
+            cols = level.sources.get(e.name) if e.name in level.renamed else None
+            if cols is not None:
+                # FROM f(...) AS e, then `e`: a function of one column stands for that column
+                data = [c for c in cols if level.renamed[e.name].get(c[0]) != "ordinality"]
+                if len(data) == 1:
+                    return exp.column(level.renamed[e.name][data[0][0]], table=e.name, quoted=True), data[0][1]
+                raise unsupported("a whole-row reference to a table function of several columns")
+            level = level.parent
     if found is None and e.table and not _names_source(scope, e.table):
         raise PgError("42P01", f'missing FROM-clause entry for table "{e.table}"')
     if found is not None:
@@ -272,6 +279,8 @@ def _column(rw: Rewriter, e: exp.Column, scope: "Scope") -> tuple[exp.Expression
                 raise PgError("42702", f'column reference "{e.name}" is ambiguous')
             # qualified, because json_each's own columns (id, key, value...) would make it ambiguous to SQLite
             e.set("table", exp.to_identifier(alias, quoted=True))
+        if alias in level.renamed:  # a table function's column: its own name, always qualified
+            return exp.column(level.renamed[alias].get(e.name, e.name), table=alias, quoted=True), t
         if alias in level.lateral:  # a LATERAL subquery's column: read from its json_each row (translate._lateral)
             names = [c for c, _ in level.sources[alias]]
             if names.count(e.name) > 1:
@@ -660,8 +669,252 @@ def _group_concat(rw, e, t, scope):
     return e, TEXT
 
 
+def _arg_types(t) -> list[ColType | None]:
+    return [x if x is None or x.key != "unknown" else None for x in (t.get("expressions[]") or [])]
+
+
+def _signature(name: str, t) -> str:
+    return f"{name}({', '.join(x.display() if x is not None else 'unknown' for x in _arg_types(t))})"
+
+
+_TO_CHAR_KINDS = ("timestamp", "timestamptz", "date", "interval", "numeric", "int2", "int4", "int8", "float4", "float8")
+
+
+def _to_char(rw, e, t, scope):
+    ts = _arg_types(t)
+    if len(ts) != 2 or (ts[1] is not None and ts[1].key not in TEXTS):
+        raise undefined_function_of("to_char", t)
+    src = ts[0]
+    if src is None:
+        raise PgError("42725", f"function {_signature('to_char', t)} is not unique",
+                      hint="Could not choose a best candidate function. You might need to add explicit type casts.")
+    if src.key not in _TO_CHAR_KINDS:
+        raise undefined_function_of("to_char", t)
+    return fn("pg_to_char", e.expressions[0], e.expressions[1], lit(src.key)), TEXT
+
+
+def undefined_function_of(name: str, t) -> PgError:
+    from .errors import undefined_function
+    return undefined_function(name, ", ".join(x.display() if x is not None else "unknown" for x in _arg_types(t)))
+
+
+def _jsonb_arg(rw, node: exp.Expression, t: ColType | None, key: str, name: str, types) -> exp.Expression:
+    """An argument of a json/jsonb function: an untyped literal is read as that type."""
+    if t is None or t.key == "unknown":
+        return fn("pg_in", lit(key), node)
+    if t.key != key:
+        raise undefined_function_of(name, types)
+    return node
+
+
+def _jsonb_modify(rw, e, t, scope):
+    name = e.name.lower()
+    args = list(e.expressions)
+    ts = (t.get("expressions[]") or [])
+    if len(args) not in (3, 4):
+        raise undefined_function_of(name, t)
+    args[0] = _jsonb_arg(rw, args[0], ts[0], "jsonb", name, t)
+    path_t = ts[1]
+    if path_t is None or path_t.key == "unknown":
+        args[1] = fn("pg_in", lit("_text"), args[1])
+    elif path_t.key != "_text":
+        raise undefined_function_of(name, t)
+    args[2] = _jsonb_arg(rw, args[2], ts[2], "jsonb", name, t)
+    if len(args) == 4 and ts[3] is not None and ts[3].key not in ("bool", "unknown"):
+        raise undefined_function_of(name, t)
+    if len(args) == 4 and ts[3] is not None and ts[3].key == "unknown":
+        args[3] = fn("pg_in", lit("bool"), args[3])
+    return fn("pg_" + name, *args), JSONB
+
+
+# Set-returning functions run as SQLite table-valued functions (srf.py):
+# name → (virtual table, its fixed trailing arguments, [(column, type)]), argument type key
+_JSON_SRF = {}
+for _jk in ("json", "jsonb"):
+    _elem = ColType(_jk)
+    _JSON_SRF[f"{_jk}_array_elements"] = ("pg_srf_json_elements", [("value", _elem)], _jk)
+    _JSON_SRF[f"{_jk}_array_elements_text"] = ("pg_srf_json_elements", [("value", TEXT)], _jk)
+    _JSON_SRF[f"{_jk}_each"] = ("pg_srf_json_each", [("key", TEXT), ("value", _elem)], _jk)
+    _JSON_SRF[f"{_jk}_each_text"] = ("pg_srf_json_each", [("key", TEXT), ("value", TEXT)], _jk)
+    _JSON_SRF[f"{_jk}_object_keys"] = ("pg_srf_json_keys", [(f"{_jk}_object_keys", TEXT)], _jk)
+TABLE_FUNCTIONS: set[str] = set(_JSON_SRF) | {"regexp_matches", "regexp_split_to_table", "generate_series"}
+# a PostgreSQL column name → the virtual table's column holding it
+TABLE_FUNCTION_COLUMN = {f"{k}_object_keys": "key" for k in ("json", "jsonb")}
+TABLE_FUNCTION_COLUMN.update(regexp_matches="m", regexp_split_to_table="part", generate_series="value")
+
+
+def text_args(name: str, nodes: list[exp.Expression], ts: list[ColType | None], types) -> list[exp.Expression]:
+    """The arguments of a function of text arguments: any other type has no such function (42883)."""
+    for t in ts:
+        if t is not None and t.key != "unknown" and t.key not in TEXTS:
+            raise undefined_function_of(name, types)
+    return list(nodes)
+
+
+def _regexp_scalar(rw, e, t, scope):
+    name = e.name.lower()
+    ts = t.get("expressions[]") or []
+    known = [x for x in ts if x is not None and x.key != "unknown"]
+    if name == "regexp_replace" and (len(ts) > 4 or (len(ts) == 4 and ts[3] is not None and ts[3].key in INTEGERS)):
+        raise unsupported("regexp_replace with a start position or occurrence number")
+    if len(ts) not in ((3, 4) if name == "regexp_replace" else (2, 3)) or any(x.key not in TEXTS for x in known):
+        raise undefined_function_of(name, t)
+    out = ColType("_text") if name in ("regexp_match", "regexp_split_to_array") else TEXT
+    return fn("pg_" + name, *text_args(name, list(e.expressions), ts, t)), out
+
+
+def table_function_call(rw: Rewriter, name: str, call: exp.Anonymous, scope: "Scope"
+                        ) -> tuple[str, list[tuple[str, ColType | None]], list[exp.Expression]]:
+    """(virtual table, [(column, type)], SQLite arguments) of a set-returning call."""
+    nodes, ts = [], []
+    for a in call.expressions:
+        node, t = rw.rx(a, scope)
+        nodes.append(node)
+        ts.append(t)
+    types = {"expressions": ts[0] if ts else None, "expressions[]": ts}
+    if name in _JSON_SRF:
+        vtab, cols, key = _JSON_SRF[name]
+        if len(nodes) != 1:
+            raise undefined_function_of(name, types)
+        return vtab, list(cols), [_jsonb_arg(rw, nodes[0], ts[0], key, name, types), lit(name)]
+    if name == "generate_series":
+        kinds = {t.key for t in ts if t is not None and t.key != "unknown"}
+        if len(nodes) not in (2, 3) or kinds - set(INTEGERS):
+            raise unsupported("generate_series over non-integer types")
+        out = INT8 if "int8" in kinds else INT4
+        return "pg_srf_generate_series", [(name, out)], nodes + ([lit(1)] if len(nodes) == 2 else [])
+    from .regex import table_function
+    return table_function(rw, name, nodes, ts, types)
+
+
+def _timestamp_arg(node: exp.Expression, t: ColType | None, name: str, types) -> exp.Expression:
+    if t is None or t.key == "unknown":
+        return fn("pg_in", lit("timestamptz"), node)  # timestamptz is the preferred date/time type
+    if t.key not in _TIMES:
+        raise undefined_function_of(name, types)
+    return node
+
+
+def _age(rw, e, t, scope):
+    args = list(e.expressions)
+    ts = t.get("expressions[]") or []
+    if len(args) == 1:
+        # age(ts) counts from midnight of the current date
+        args = [fn("pg_current_date"), args[0]]
+        ts = [ColType("date"), ts[0]]
+    if len(args) != 2:
+        raise undefined_function_of("age", t)
+    return fn("pg_age", *[_timestamp_arg(a, x, "age", t) for a, x in zip(args, ts)]), INTERVAL
+
+
+def _justify(name: str):
+    def rule(rw, e, t, scope):
+        src = t.get("this")
+        arg = e.this
+        if src is None or src.key == "unknown":
+            arg = fn("pg_interval", arg)
+        elif src.key != "interval":
+            raise PgError("42883", f"function {name}({src.display()}) does not exist",
+                          hint="No function matches the given name and argument types. You might need to add explicit type casts.")
+        return fn("pg_" + name, arg), INTERVAL
+    return rule
+
+
+def _set_config(rw, e, t, scope):
+    ts = t.get("expressions[]") or []
+    if len(ts) != 3 or any(x is not None and x.key not in TEXTS for x in ts[:2]) or \
+            (ts[2] is not None and ts[2].key not in ("bool", "unknown")):
+        raise undefined_function_of("set_config", t)
+    args = list(e.expressions)
+    if ts[2] is not None and ts[2].key == "unknown":
+        args[2] = fn("pg_in", lit("bool"), args[2])
+    return fn("set_config", *args), TEXT
+
+
+def _pg_sleep(rw, e, t, scope):
+    ts = t.get("expressions[]") or []
+    if len(ts) != 1 or (ts[0] is not None and ts[0].key not in INTEGERS + FLOATS + ("numeric", "unknown")):
+        raise undefined_function_of("pg_sleep", t)
+    arg = e.expressions[0]
+    if ts[0] is not None and ts[0].key == "unknown":
+        arg = fn("pg_in", lit("float8"), arg)
+    return fn("pg_sleep", arg), ColType("void")
+
+
+def _whole_row(rw, node: exp.Expression, scope: "Scope") -> tuple[list[tuple[str, str]], list[exp.Expression]] | None:
+    """A table alias used as a value (row_to_json(t)): its columns, or None if `node` is not one."""
+    if not isinstance(node, exp.Column) or node.table or isinstance(node.this, exp.Star):
+        return None
+    level = scope
+    while level is not None:
+        if node.name in level.sources and scope.lookup(node.name, None) is None:
+            cols, exprs = rw.tr._star(exp.Column(this=exp.Star(), table=exp.to_identifier(node.name)), level)
+            keys = [(c, (x.key if x is not None and x.key != "unknown" else "text")) for c, x in cols]
+            return keys, [a.this if isinstance(a, exp.Alias) else a for a in exprs]
+        level = level.parent
+    return None
+
+
+def _to_json(rw, e, t, scope):
+    name = e.name.lower()
+    ts = t.get("expressions[]") or []
+    args = list(e.expressions)
+    binary = name == "to_jsonb"
+    out = JSONB if binary else ColType("json")
+    if name == "row_to_json" and len(args) != 1:
+        raise unsupported("row_to_json with pretty printing")
+    if len(args) != 1:
+        raise undefined_function_of(name, t)
+    row = _whole_row(rw, args[0], scope)
+    if row is not None:
+        import json as _json
+        keys, nodes = row
+        node = fn("pg_row_to_json", lit(_json.dumps(keys)), *nodes)
+        return (fn("pg_to_json", node, lit("json"), lit(1)) if binary else node), out
+    if name == "row_to_json":
+        raise undefined_function_of(name, t)
+    src = ts[0]
+    if src is None or src.key == "unknown":
+        raise PgError("42804", "could not determine polymorphic type because input has type unknown")
+    return fn("pg_to_json", args[0], lit(src.key), lit(1 if binary else 0)), out
+
+
+def _to_timestamp(rw, e, t, scope):
+    ts = t.get("expressions[]") or []
+    if len(ts) == 2:
+        raise unsupported("to_timestamp(text, text)")
+    if len(ts) != 1 or (ts[0] is not None and ts[0].key not in INTEGERS + FLOATS + ("numeric", "unknown")):
+        raise undefined_function_of("to_timestamp", t)
+    return fn("pg_to_timestamp", e.expressions[0]), TIMESTAMPTZ
+
+
+_MAKE_INTERVAL = ("year", "month", "week", "day", "hour", "minute", "second")
+
+
+def _make_interval(rw, e, t, scope):
+    args = []
+    for key in _MAKE_INTERVAL:
+        v = e.args.get(key)
+        if isinstance(v, exp.Kwarg):
+            v = v.expression
+        args.append(v if v is not None else lit(0))
+    return fn("pg_make_interval", *args), INTERVAL
+
+
+# calls whose meaning depends on their arguments' types: rewritten by their own rule
+_CALLS: dict[str, Callable] = {"to_char": _to_char, "age": _age, "set_config": _set_config, "pg_sleep": _pg_sleep,
+                               "to_json": _to_json, "to_jsonb": _to_json, "row_to_json": _to_json,
+                               "to_timestamp": _to_timestamp, "regexp_replace": _regexp_scalar,
+                               "regexp_match": _regexp_scalar, "regexp_split_to_array": _regexp_scalar, "jsonb_set": _jsonb_modify, "jsonb_insert": _jsonb_modify}
+
+
 def _anonymous(rw: Rewriter, e: exp.Anonymous, t, scope):
     name = e.name.lower()
+    special = _CALLS.get(name)
+    if special is not None:
+        return special(rw, e, t, scope)
+    if name in TABLE_FUNCTIONS:  # the select list's and FROM's calls were turned into joins before this
+        raise unsupported(f"the set-returning function {name} outside FROM and the select list")
     if name in _UNSUPPORTED_FUNCS:
         raise unsupported(f"the function {_UNSUPPORTED_FUNCS[name]}")
     if name in ("jsonb_agg", "json_agg"):
@@ -948,7 +1201,8 @@ for _name, _rule in (("StrPosition", _int4), ("Left", _text), ("Right", _text), 
                      ("LogicalOr", lambda rw, e, t, s: (fn("bool_or", e.this), BOOL)),
                      ("TimestampTrunc", _trunc), ("DateTrunc", _trunc),
                      ("Explode", _refuse("unnest in the select list")),
-                     ("RegexpReplace", _refuse("regexp_replace")), ("ToChar", _refuse("to_char")),
+                     ("JustifyInterval", _justify("justify_interval")), ("JustifyDays", _justify("justify_days")),
+                     ("JustifyHours", _justify("justify_hours")), ("MakeInterval", _make_interval),
                      ):
     if hasattr(exp, _name):
         _RULES[getattr(exp, _name)] = _rule

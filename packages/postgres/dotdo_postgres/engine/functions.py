@@ -418,15 +418,9 @@ def jsonb_array_length(a: Any) -> Any:
 def pg_regex(s: Any, pattern: Any, flags: str = "") -> Any:
     if s is None or pattern is None:
         return None
-    return int(_regex(pattern, "i" in flags).search(s) is not None)
-
-
-@lru_cache(maxsize=512)
-def _regex(pattern: str, icase: bool) -> re.Pattern:
-    try:
-        return re.compile(pattern, re.IGNORECASE if icase else 0)
-    except re.error as e:
-        raise PgError("2201B", f"invalid regular expression: {e}") from None
+    from .regex import compile_pattern
+    # the same ARE translation as the regexp_* functions: `.` matches a newline, `$` is the end, ...
+    return int(compile_pattern(str(pattern), "i" if "i" in flags else "").search(s) is not None)
 
 
 @lru_cache(maxsize=512)
@@ -554,6 +548,8 @@ def register(conn, db: "Database") -> None:
     f("pg_backend_pid", lambda: db.session().pid, 0)
     f("pg_current_user", lambda: db.session().user, 0)
     f("current_setting", lambda name, missing_ok=False: db.session().setting(name, missing_ok), -1)
+    f("set_config", lambda name, value, is_local: db.session().set_config(name, value, is_local), 3)
+    f("pg_sleep", lambda seconds: _sleep(db, seconds), 1)
     f("pg_now", lambda: db.session().now(), 0)
     f("pg_clock", lambda: T.fmt_timestamptz(dt.datetime.now(dt.timezone.utc)), 0)
     f("pg_current_date", lambda: db.session().now()[:10], 0)
@@ -570,7 +566,11 @@ def register(conn, db: "Database") -> None:
     f("pg_lateral_row", lateral_row, -1, deterministic=True)
     f("pg_lateral_value", lateral_value, 2, deterministic=True)
     f("pg_out", lambda key, v: None if v is None else T.text_out(key, v), 2, deterministic=True)
-    from . import arrays, cluster, datetime_ops, describe
+    from . import arrays, cluster, datetime_ops, describe, formatting, jsonfuncs, regex, srf
+    jsonfuncs.register(conn)
+    regex.register(conn)
+    srf.register(conn)
+    f("pg_to_char", formatting.to_char, 3, deterministic=True)
     describe.register(conn, db)
     cluster.register(conn, db)
     datetime_ops.register(conn)
@@ -607,6 +607,23 @@ def _to_regtype(v: Any) -> Any:
         return _regtype(v)
     except PgError:
         return None
+
+
+def _sleep(db: "Database", seconds: Any) -> Any:
+    """pg_sleep: waits on the server's loop (see docs/postgres.md), cut short by statement_timeout."""
+    import time
+    if seconds is None:
+        return None
+    wait = float(seconds)
+    if not wait > 0:
+        return ""
+    deadline = db.session().statement_deadline
+    now = time.monotonic()
+    if deadline is not None and now + wait > deadline:
+        time.sleep(max(0.0, deadline - now))
+        raise PgError("57014", "canceling statement due to statement timeout")
+    time.sleep(wait)
+    return ""
 
 
 def _raise(sqlstate: str, message: str, detail: str | None = None) -> None:

@@ -73,6 +73,8 @@ class Session:
         self.limits = query_limits()  # the server's budgets; None (the default) costs one check a statement
         self.lock_wait_over = False  # waited the busy timeout for another process's lock: report it
         self.wait_expired: PgError | None = None  # the statement waited past lock_timeout/statement_timeout
+        self.placeholders: set[str] = set()  # custom (dotted) settings this session has defined
+        self.statement_deadline: float | None = None  # monotonic time the running statement's budget ends (pg_sleep)
         for k, v in (settings or {}).items():
             try:
                 self.set(k, v)
@@ -90,9 +92,30 @@ class Session:
             return self.user
         if low in SETTINGS:
             return SETTINGS[low][1]
+        if low in self.placeholders:
+            return ""  # a custom setting once set stays defined, empty, after a ROLLBACK or RESET (as in PostgreSQL)
         if missing_ok:
             return None
         raise PgError("42704", f'unrecognized configuration parameter "{name}"')
+
+    def set_config(self, name: Any, value: Any, is_local: Any) -> str | None:
+        """set_config(): SET (or SET LOCAL) from inside a statement, answering the value now in force."""
+        if name is None:
+            raise PgError("22004", "SET requires parameter name")
+        if value is None:
+            self.reset(str(name))
+            if "." in str(name):
+                self.placeholders.add(str(name).lower())
+            return self.setting(str(name), True)
+        if is_local and not self.in_tx:
+            # the statement's own transaction ends with it, and the value with that (no warning here,
+            # unlike SET LOCAL)
+            stored = check_setting(str(name), str(value))
+            if "." in str(name):
+                self.placeholders.add(str(name).lower())
+            return stored
+        self.set(str(name), str(value), bool(is_local))
+        return self.setting(str(name), True)
 
     def set(self, name: str, value: str, local: bool = False) -> None:
         stored = check_setting(name, value)
@@ -107,6 +130,8 @@ class Session:
             if not local:
                 kept[low] = stored
         self.settings[low] = stored
+        if "." in low:
+            self.placeholders.add(low)
         canonical = SETTINGS.get(low, (name, ""))[0]
         if canonical in REPORTED:
             self.changed_settings.append(canonical)
@@ -304,6 +329,7 @@ class Session:
             return deadline is not None and time.monotonic() > deadline
 
         conn.set_progress_handler(spent, every)
+        self.statement_deadline = deadline
         try:
             return self._run_sql(plan, conn, params)
         except apsw.InterruptError:
@@ -319,6 +345,7 @@ class Session:
             raise PgError("57014", "canceling statement due to statement timeout") from None
         finally:
             conn.set_progress_handler(None)
+            self.statement_deadline = None
 
     def _run_sql(self, plan: Plan, conn, params) -> Result:
         if plan.steps is not None:

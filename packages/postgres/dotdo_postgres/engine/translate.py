@@ -17,8 +17,9 @@ from sqlglot.errors import ParseError, TokenError
 
 from . import from_returning
 from .catalog import Table
+from .dialect import DotdoPostgres
 from .errors import PgError, syntax_error, undefined_column, undefined_table, unsupported
-from .expressions import INT4, INT8, Rewriter, fn, lit
+from .expressions import INT4, INT8, TABLE_FUNCTION_COLUMN, TABLE_FUNCTIONS, Rewriter, fn, lit, table_function_call
 from .types import ColType
 
 if TYPE_CHECKING:
@@ -61,6 +62,7 @@ class Scope:
         self.tables: dict[str, str] = {}        # alias → catalog table it names
         self.ctes: dict[str, list[tuple[str, ColType | None]]] = dict(parent.ctes) if parent else {}
         self.lateral: set[str] = set()           # aliases of LATERAL subqueries, read from json_each rows
+        self.renamed: dict[str, dict[str, str]] = {}  # table function alias → {column as named: its own column}
 
     def add(self, alias: str, cols: list[tuple[str, ColType | None]]) -> None:
         self.sources[alias] = cols
@@ -251,6 +253,38 @@ def _select_list_srf(q: exp.Select) -> tuple[list[exp.Expression], list[exp.Expr
             case = exp.Case(ifs=[exp.If(this=inside, true=position.copy())], default=exp.Null())
             c.replace(exp.Cast(this=case, to=exp.DataType.build("int")))
     return list(arrays.values()), dims
+
+
+_SRF_CALL = "_dotdo_srf"
+
+
+def _series_call(gs: exp.Expression) -> exp.Anonymous:
+    """sqlglot's generate_series node as the call it was (run by its table function)."""
+    args = [gs.args[k] for k in ("start", "end", "step") if gs.args.get(k) is not None]
+    return exp.Anonymous(this="generate_series", expressions=args)
+
+
+def _select_list_table_function(q: exp.Select) -> tuple[exp.Anonymous, list[exp.Expression]] | None:
+    """A set-returning call (jsonb_array_elements(...), regexp_matches(...), ...) in the select
+    list: one output row per row it returns, which is a join with its table function. Returns the
+    call and its occurrences (replaced by the joined column once the FROM items are in scope)."""
+    calls = [c for e in q.expressions for c in e.find_all(exp.Anonymous)
+             if c.name.lower() in TABLE_FUNCTIONS and c.find_ancestor(exp.Select) is q]
+    if not calls:
+        return None
+    if q.args.get("group") is not None or any(a.find_ancestor(exp.Select) is q for e in q.expressions
+                                               for a in e.find_all(exp.AggFunc, exp.Window)):
+        raise unsupported("a set-returning function in the select list together with aggregates or window functions")
+    if len({c.sql("postgres") for c in calls}) > 1:
+        raise unsupported("several set-returning functions in the select list")
+    if any(c.find_ancestor(exp.Case, exp.Coalesce, exp.If) for c in calls):
+        raise unsupported("a set-returning function inside CASE or COALESCE")
+    for i, e in enumerate(list(q.expressions)):
+        if not isinstance(e, exp.Alias) and any(c is e or c in e.find_all(exp.Anonymous) for c in calls):
+            q.expressions[i].replace(exp.alias_(e.copy(), column_name(e), quoted=True))
+    calls = [c for e in q.expressions for c in e.find_all(exp.Anonymous)
+             if c.name.lower() in TABLE_FUNCTIONS and c.find_ancestor(exp.Select) is q]
+    return calls[0].copy(), calls
 
 
 def _collate_numeric(o: exp.Ordered, t: ColType | None) -> None:
@@ -469,6 +503,8 @@ class Translator:
         if isinstance(node, exp.Table):
             if isinstance(node.this, exp.ExplodingGenerateSeries) or isinstance(node.this, exp.GenerateSeries):
                 return self._generate_series(node, scope)
+            if isinstance(node.this, exp.Anonymous) and node.this.name.lower() in TABLE_FUNCTIONS:
+                return self._table_function(node.this, node.args.get("alias"), bool(node.args.get("ordinality")), scope)
             if isinstance(node.this, exp.Anonymous) or isinstance(node.this, exp.Func):
                 raise unsupported(f"the set-returning function {node.this.sql('postgres')} in FROM")
             name = node.name
@@ -558,6 +594,12 @@ class Translator:
         (functions.py) carry every SQLite value unchanged, reals and blobs included."""
         join = node.parent if isinstance(node.parent, exp.Join) else None
         sub = node.this
+        if isinstance(sub, (exp.ExplodingGenerateSeries, exp.GenerateSeries)):
+            sub = _series_call(sub)
+        if isinstance(sub, exp.Anonymous) and sub.name.lower() in TABLE_FUNCTIONS and not (
+                join is not None and (join.side in ("RIGHT", "FULL") or join.args.get("using") or join.method == "NATURAL")):
+            # a table function sees the items before it anyway (SQLite's table-valued functions do too)
+            return self._table_function(sub, node.args.get("alias"), bool(node.args.get("ordinality")), scope)
         if isinstance(node.parent, exp.From) and isinstance(sub, exp.Subquery) and not node.args.get("view"):
             # first in FROM: nothing before it to see, so an ordinary subquery
             return self._source(exp.Subquery(this=sub.this, alias=node.args.get("alias")), scope)
@@ -601,6 +643,29 @@ class Translator:
             node, _ = self.rw.rx(exp.column(name, table=a, quoted=True), scope)
             exprs.append(exp.alias_(node, name, quoted=True))
         return cols, exprs
+
+    def _table_function(self, call: exp.Anonymous, ta: exp.TableAlias | None, ordinality: bool,
+                        scope: Scope) -> exp.Expression:
+        """A set-returning function in FROM as SQLite's table-valued function (srf.py), its columns
+        named as PostgreSQL names them (and as the alias renames them)."""
+        name = call.name.lower()
+        vtab, cols, args = table_function_call(self.rw, name, call, scope)
+        if ordinality:
+            cols = cols + [("ordinality", INT8)]
+        own = [c for c, _ in cols]
+        if len(cols) == 1 and own[0] == name and ta is not None and ta.name and not ta.columns:
+            cols = [(ta.name, cols[0][1])]  # a function returning a base type: its column is the alias
+        alias = ta.name if ta is not None and ta.name else name
+        if ta is not None and ta.columns:
+            if len(ta.columns) > len(cols):
+                raise PgError("42P10", f'table "{alias}" has {len(cols)} columns available but {len(ta.columns)} '
+                                       f'columns specified')
+            cols = [(a.name, t) for a, (_, t) in zip(ta.columns, cols)] + cols[len(ta.columns):]
+        vtab_cols = [TABLE_FUNCTION_COLUMN.get(c, c) for c in own]
+        scope.add(alias, cols)
+        scope.renamed[alias] = {c: v for (c, _), v in zip(cols, vtab_cols)}
+        return exp.Table(this=exp.Anonymous(this=vtab, expressions=args),
+                         alias=exp.TableAlias(this=exp.to_identifier(alias, quoted=True)))
 
     def _unnest(self, node: exp.Unnest, scope: Scope) -> exp.Expression:
         """unnest(array) in FROM: the array's elements, one row each, via SQLite's json_each."""
@@ -667,6 +732,13 @@ class Translator:
                 isinstance(x, (exp.Rollup, exp.Cube, exp.GroupingSets)) for x in grp.expressions)):
             raise unsupported("GROUPING SETS / ROLLUP / CUBE")
         srf_array = _select_list_srf(q)
+        for e in q.expressions:
+            for gs in list(e.find_all(exp.ExplodingGenerateSeries, exp.GenerateSeries)):
+                if gs.find_ancestor(exp.Select) is q:
+                    gs.replace(_series_call(gs))
+        srf_call = _select_list_table_function(q)
+        if srf_call is not None and srf_array is not None:
+            raise unsupported("unnest together with another set-returning function in the select list")
         from_ = q.args.get("from_") or q.args.get("from")
         if from_ is not None:
             from_.set("this", self._source(from_.this, scope))
@@ -682,6 +754,16 @@ class Translator:
                 scope.using.setdefault(alias, set()).update(u.name for u in using)
         if srf_array is not None:
             self._unnest_select_list(q, srf_array, scope)
+        if srf_call is not None:
+            call, refs = srf_call
+            each = self._table_function(call, exp.TableAlias(this=exp.to_identifier(_SRF_CALL)), False, scope)
+            column = scope.sources[_SRF_CALL][0][0]
+            for ref in refs:
+                ref.replace(exp.column(column, table=_SRF_CALL, quoted=True))
+            if (q.args.get("from_") or q.args.get("from")) is None:
+                q.set("from_", exp.From(this=each))
+            else:
+                q.append("joins", exp.Join(this=each, kind="CROSS"))  # CROSS: SQLite keeps the outer rows' loop outside
         self._check_grouping(q, scope)
         for join in q.args.get("joins") or []:
             on = join.args.get("on")
@@ -700,7 +782,7 @@ class Translator:
         out: list[tuple[str, ColType | None]] = []
         new_exprs = []
         for e in q.expressions:
-            if scope.lateral and (isinstance(e, exp.Star) or (isinstance(e, exp.Column) and isinstance(e.this, exp.Star))):
+            if (scope.lateral or scope.renamed) and (isinstance(e, exp.Star) or (isinstance(e, exp.Column) and isinstance(e.this, exp.Star))):
                 cols, exprs = self._star(e, scope)
                 out.extend(cols)
                 new_exprs.extend(exprs)
@@ -957,7 +1039,7 @@ class Translator:
                 out.extend(scope.star(None))  # the target's row: SQLite's RETURNING takes only a bare *
                 new.append(exp.Star())
                 continue
-            if scope.lateral and (isinstance(e, exp.Star) or (isinstance(e, exp.Column) and isinstance(e.this, exp.Star))):
+            if (scope.lateral or scope.renamed) and (isinstance(e, exp.Star) or (isinstance(e, exp.Column) and isinstance(e.this, exp.Star))):
                 cols, exprs = self._star(e, scope)
                 out.extend(cols)
                 new.extend(exprs)
@@ -1153,7 +1235,7 @@ class Translator:
         c = table.column(col)
         if c is None or c.default is None:
             return exp.Null()
-        node = sqlglot.parse_one(c.default, read="postgres")
+        node = sqlglot.parse_one(c.default, read=DotdoPostgres)
         node, t = self.rw.rx(node, Scope())
         return self._assign(table, col, node, t)
 
@@ -1241,7 +1323,7 @@ def parse(sql: str) -> list[exp.Expression]:
     # interval 'text' [unit] as a cast: sqlglot splits the literal and can drop parts of it
     sql = _INTERVAL_LITERAL.sub(lambda m: f"CAST('{m.group(1)}{(' ' + m.group(2)) if m.group(2) else ''}' AS INTERVAL)", sql)
     try:
-        stmts = sqlglot.parse(sql, read="postgres")
+        stmts = sqlglot.parse(sql, read=DotdoPostgres)
     except (ParseError, TokenError) as e:
         near = None
         pos = None

@@ -45,6 +45,7 @@ TYPES: dict[str, PgType] = {t.key: t for t in [
     PgType("float4", 700, 1021, 4, "real", "REAL"),
     PgType("float8", 701, 1022, 8, "double precision", "REAL"),
     PgType("unknown", 705, 0, -2, "unknown", "TEXT"),
+    PgType("void", 2278, 0, 4, "void", "TEXT"),
     PgType("bpchar", 1042, 1014, -1, "character", "TEXT"),
     PgType("varchar", 1043, 1015, -1, "character varying", "TEXT"),
     PgType("date", 1082, 1182, 4, "date", "TEXT"),

@@ -1,0 +1,291 @@
+"""jsonb_set, jsonb_insert and the JSON set-returning functions (json[b]_each, _array_elements,
+_object_keys) as PostgreSQL defines them.
+
+jsonb values arrive in dotdo's normalised jsonb text; a json value is the text as written, so the
+json_ functions read it with a scanner that returns each element's own text (PostgreSQL's json
+functions keep the input's spacing and key order; re-serialising would not)."""
+from __future__ import annotations
+
+import copy
+import json
+from decimal import Decimal
+from typing import Any, Iterator
+
+from . import types as T
+from .errors import PgError
+
+
+def _load(text: str) -> Any:
+    from .functions import _json_load
+    return _json_load(text)
+
+
+def _scalar_text(v: Any) -> Any:
+    """A jsonb element as text (the *_text functions): strings unquoted, null as NULL."""
+    if v is None:
+        return None
+    if isinstance(v, str):
+        return v
+    return T.jsonb_normal(v)
+
+
+# -- json (text as written) ----------------------------------------------------------------
+
+_WS = " \t\n\r"
+
+
+def _skip_ws(s: str, i: int) -> int:
+    while i < len(s) and s[i] in _WS:
+        i += 1
+    return i
+
+
+def _value_end(s: str, i: int) -> int:
+    """The end of the JSON value starting at s[i] (the input is valid JSON: it was checked on the way in)."""
+    c = s[i]
+    if c == '"':
+        j = i + 1
+        while s[j] != '"':
+            j += 2 if s[j] == "\\" else 1
+        return j + 1
+    if c in "[{":
+        depth, j = 0, i
+        while True:
+            ch = s[j]
+            if ch == '"':
+                j = _value_end(s, j)
+                continue
+            if ch in "[{":
+                depth += 1
+            elif ch in "]}":
+                depth -= 1
+                if depth == 0:
+                    return j + 1
+            j += 1
+    j = i
+    while j < len(s) and s[j] not in ",]}" + _WS:
+        j += 1
+    return j
+
+
+def _raw_items(s: str) -> tuple[str, list[tuple[str | None, str]]]:
+    """('array' | 'object' | 'scalar', [(key, element text)]) of a json text."""
+    i = _skip_ws(s, 0)
+    if i >= len(s) or s[i] not in "[{":
+        return "scalar", []
+    kind = "array" if s[i] == "[" else "object"
+    close = "]" if kind == "array" else "}"
+    items: list[tuple[str | None, str]] = []
+    i = _skip_ws(s, i + 1)
+    while i < len(s) and s[i] != close:
+        key = None
+        if kind == "object":
+            end = _value_end(s, i)
+            key = json.loads(s[i:end])
+            i = _skip_ws(s, end)
+            i = _skip_ws(s, i + 1)  # the colon
+        end = _value_end(s, i)
+        items.append((key, s[i:end]))
+        i = _skip_ws(s, end)
+        if i < len(s) and s[i] == ",":
+            i = _skip_ws(s, i + 1)
+    return kind, items
+
+
+def _raw_text(raw: str) -> Any:
+    if raw == "null":
+        return None
+    if raw.startswith('"'):
+        return json.loads(raw)
+    return raw
+
+
+# -- the set-returning functions -----------------------------------------------------------
+
+def _kind(v: Any) -> str:
+    return "array" if isinstance(v, list) else "object" if isinstance(v, dict) else "scalar"
+
+
+def array_elements(doc: Any, fname: str) -> Iterator[tuple]:
+    if doc is None:
+        return
+    as_text = fname.endswith("_text")
+    if fname.startswith("jsonb"):
+        v = _load(doc)
+        if not isinstance(v, list):
+            raise PgError("22023", f"cannot extract elements from {'an object' if isinstance(v, dict) else 'a scalar'}")
+        for x in v:
+            yield (_scalar_text(x) if as_text else T.jsonb_normal(x),)
+        return
+    kind, items = _raw_items(doc)
+    if kind != "array":
+        raise PgError("22023", f"cannot call {fname} on {'a non-array' if kind == 'object' else 'a scalar'}")
+    for _, raw in items:
+        yield (_raw_text(raw) if as_text else raw,)
+
+
+def each(doc: Any, fname: str) -> Iterator[tuple]:
+    if doc is None:
+        return
+    as_text = fname.endswith("_text")
+    if fname.startswith("jsonb"):
+        v = _load(doc)
+        if not isinstance(v, dict):
+            raise PgError("22023", f"cannot call {fname} on a non-object")
+        for k, x in v.items():
+            yield k, (_scalar_text(x) if as_text else T.jsonb_normal(x))
+        return
+    kind, items = _raw_items(doc)
+    if kind != "object":
+        raise PgError("22023", f"cannot deconstruct {'an array' if kind == 'array' else 'a scalar'} as an object")
+    for k, raw in items:
+        yield k, (_raw_text(raw) if as_text else raw)
+
+
+def object_keys(doc: Any, fname: str) -> Iterator[tuple]:
+    if doc is None:
+        return
+    if fname.startswith("jsonb"):
+        v = _load(doc)
+        kind = _kind(v)
+        keys = list(v) if kind == "object" else []
+    else:
+        kind, items = _raw_items(doc)
+        keys = [k for k, _ in items]
+    if kind != "object":
+        raise PgError("22023", f"cannot call {fname} on {'an array' if kind == 'array' else 'a scalar'}")
+    for k in keys:
+        yield (k,)
+
+
+TABLE_FUNCTIONS = [
+    ("pg_srf_json_elements", ("value",), ("doc", "fname"), array_elements),
+    ("pg_srf_json_each", ("key", "value"), ("doc", "fname"), each),
+    ("pg_srf_json_keys", ("key",), ("doc", "fname"), object_keys),
+]
+
+
+# -- to_json / to_jsonb / row_to_json -----------------------------------------------------
+
+def json_of(key: str, v: Any) -> str:
+    """A stored value of type `key` as PostgreSQL's to_json writes it."""
+    if v is None:
+        return "null"
+    if key in ("json", "jsonb"):
+        return str(v)
+    if key.startswith("_") and key != "_":
+        from .arrays import _load as load_array
+        return "[" + ",".join(json_of(key[1:], x) for x in load_array(v)) + "]"
+    if key == "bool":
+        return "true" if v else "false"
+    text = T.text_out(key, v)
+    if key in ("int2", "int4", "int8", "numeric", "float4", "float8", "oid"):
+        return text if text not in ("NaN", "Infinity", "-Infinity") else json.dumps(text)
+    if key in ("timestamp", "timestamptz"):
+        text = text.replace(" ", "T", 1)
+        if key == "timestamptz" and text.endswith("+00"):
+            text += ":00"
+    return json.dumps(text, ensure_ascii=False)
+
+
+def to_json(v: Any, key: str, binary: int) -> Any:
+    if v is None:
+        return None
+    text = json_of(key, v)
+    return T.jsonb_normal(json.loads(text, parse_float=Decimal)) if binary else text
+
+
+def row_to_json(spec: str, *values: Any) -> str:
+    """A row as a JSON object: `spec` is the JSON list of [column, type key] pairs."""
+    cols = json.loads(spec)
+    return "{" + ",".join(f"{json.dumps(name, ensure_ascii=False)}:{json_of(key, v)}"
+                          for (name, key), v in zip(cols, values)) + "}"
+
+
+# -- jsonb_set / jsonb_insert --------------------------------------------------------------
+
+def _path_items(path: Any) -> list[Any]:
+    items = json.loads(path) if isinstance(path, str) else path
+    if any(p is None for p in items):
+        raise PgError("22004", "path element at position "
+                      f"{items.index(None) + 1} is null")
+    return [str(p) for p in items]
+
+
+def _index(part: str, pos: int) -> int:
+    try:
+        return int(part)
+    except ValueError:
+        raise PgError("22P02", f'path element at position {pos} is not an integer: "{part}"') from None
+
+
+def _set(node: Any, path: list[str], pos: int, new: Any, create: bool, insert: bool, after: bool) -> None:
+    """Set or insert `new` at `path` below `node` (mutating it), as PostgreSQL's setPath does:
+    a missing intermediate step leaves the document as it is."""
+    part = path[pos]
+    last = pos == len(path) - 1
+    if isinstance(node, dict):
+        if last:
+            if insert and part in node:
+                raise PgError("22023", "cannot replace existing key",
+                              hint="Try using the function jsonb_set to replace key value.")
+            if part in node or create or insert:
+                node[part] = new
+            return
+        if part in node and isinstance(node[part], (dict, list)):
+            _set(node[part], path, pos + 1, new, create, insert, after)
+        return
+    i = _index(part, pos + 1)
+    n = len(node)
+    if i < 0:
+        i += n
+        if i < 0:
+            if last and (create or insert):
+                node.insert(0, new)
+            return
+    if i >= n:
+        if last and (create or insert):
+            node.append(new)
+        return
+    if not last:
+        if isinstance(node[i], (dict, list)):
+            _set(node[i], path, pos + 1, new, create, insert, after)
+        return
+    if insert:
+        node.insert(i + 1 if after else i, new)
+    else:
+        node[i] = new
+
+
+def _modify(target: Any, path: Any, new: Any, create: bool, insert: bool, after: bool) -> Any:
+    if target is None or path is None or new is None:
+        return None
+    doc = _load(target)
+    parts = _path_items(path)
+    if not isinstance(doc, (dict, list)):
+        raise PgError("22023", "cannot set path in scalar")
+    if not parts:
+        return target
+    doc = copy.deepcopy(doc)  # the parse is cached: never mutate it
+    _set(doc, parts, 0, _load(new), create, insert, after)
+    return T.jsonb_normal(doc)
+
+
+def jsonb_set(target: Any, path: Any, new: Any, create_missing: Any = 1) -> Any:
+    if create_missing is None:
+        return None
+    return _modify(target, path, new, bool(create_missing), False, False)
+
+
+def jsonb_insert(target: Any, path: Any, new: Any, insert_after: Any = 0) -> Any:
+    if insert_after is None:
+        return None
+    return _modify(target, path, new, False, True, bool(insert_after))
+
+
+def register(conn) -> None:
+    f = conn.create_scalar_function
+    f("pg_jsonb_set", jsonb_set, -1, deterministic=True)
+    f("pg_jsonb_insert", jsonb_insert, -1, deterministic=True)
+    f("pg_to_json", to_json, 3, deterministic=True)
+    f("pg_row_to_json", row_to_json, -1, deterministic=True)
