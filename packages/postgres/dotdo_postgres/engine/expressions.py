@@ -362,6 +362,8 @@ def _regclass(rw: Rewriter, e: exp.Cast, scope: "Scope"):
 def _arith(op: str):
     def rule(rw: Rewriter, e, t, scope):
         a, b = t.get("this"), t.get("expression")
+        if op == "-" and a is not None and a.key == "jsonb":
+            return _jsonb_minus(e, b)
         timed = _datetime_arith(op, e, a, b)
         if timed is not None:
             return timed
@@ -381,6 +383,22 @@ def _arith(op: str):
             return fn("pg_int_range", lit(rt.key), e), rt
         return e, rt
     return rule
+
+
+def _jsonb_minus(e, b: ColType | None):
+    """jsonb - text, jsonb - integer, jsonb - text[] (an untyped literal is the text form, as in PostgreSQL)."""
+    key = b.key if b is not None else "unknown"
+    if key in ("text", "varchar", "bpchar", "name", "unknown"):
+        kind = "t"
+    elif key in ("int2", "int4", "int8"):
+        kind = "i"
+    elif key in ("_text", "_varchar"):
+        kind = "a"
+    else:
+        raise PgError("42883", f"operator does not exist: jsonb - {b.display() if b is not None else 'unknown'}",
+                      hint="No operator matches the given name and argument types. "
+                           "You might need to add explicit type casts.")
+    return fn("pg_jsonb_delete", e.this, e.expression, lit(kind)), JSONB
 
 
 def _dot(rw, e, scope):
@@ -474,6 +492,11 @@ def _in(rw: Rewriter, e: exp.In, t, scope):
 def _dpipe(rw, e, t, scope):
     sides = (t.get("this"), t.get("expression"))
     keys = {x.key if x is not None else None for x in sides}
+    if "jsonb" in keys and keys <= {"jsonb", "unknown"}:
+        # jsonb || jsonb merges or concatenates (an untyped literal beside one is read as jsonb)
+        args = [fn("pg_in", lit("jsonb"), e.args[arg]) if side is not None and side.key == "unknown" else e.args[arg]
+                for arg, side in (("this", sides[0]), ("expression", sides[1]))]
+        return fn("pg_jsonb_concat", *args), JSONB
     if "bytea" in keys and keys <= {"bytea", "unknown"}:
         # bytea || bytea is bytea (an untyped literal beside one is read as bytea); SQLite's || makes text
         for arg, side in (("this", sides[0]), ("expression", sides[1])):

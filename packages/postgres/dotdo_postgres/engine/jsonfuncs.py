@@ -283,8 +283,48 @@ def jsonb_insert(target: Any, path: Any, new: Any, insert_after: Any = 0) -> Any
     return _modify(target, path, new, False, True, bool(insert_after))
 
 
+def concat(left: Any, right: Any) -> Any:
+    """jsonb || jsonb: objects merge (the right's keys win), arrays concatenate, and a scalar or
+    object beside an array (or two scalars) is a one-element array."""
+    if left is None or right is None:
+        return None
+    a, b = _load(left), _load(right)
+    if isinstance(a, dict) and isinstance(b, dict):
+        return T.jsonb_normal({**a, **b})
+    if not isinstance(a, list):
+        a = [a]
+    if not isinstance(b, list):
+        b = [b]
+    return T.jsonb_normal(a + b)
+
+
+def delete(doc: Any, what: Any, kind: str) -> Any:
+    """jsonb - text (a key, or matching string elements of an array), jsonb - int (an array
+    element, negative from the end), jsonb - text[] (several keys or strings)."""
+    if doc is None or what is None:
+        return None
+    v = _load(doc)
+    if not isinstance(v, (dict, list)):
+        raise PgError("22023", "cannot delete from scalar")
+    if kind == "i":
+        if isinstance(v, dict):
+            raise PgError("22023", "cannot delete from object using integer index")
+        i = int(what)
+        if i < 0:
+            i += len(v)
+        return T.jsonb_normal([x for n, x in enumerate(v) if n != i])
+    names = set(json.loads(what) if kind == "a" else [what])
+    if None in names:
+        names.discard(None)
+    if isinstance(v, dict):
+        return T.jsonb_normal({k: x for k, x in v.items() if k not in names})
+    return T.jsonb_normal([x for x in v if not (isinstance(x, str) and x in names)])
+
+
 def register(conn) -> None:
     f = conn.create_scalar_function
+    f("pg_jsonb_concat", concat, 2, deterministic=True)
+    f("pg_jsonb_delete", delete, 3, deterministic=True)
     f("pg_jsonb_set", jsonb_set, -1, deterministic=True)
     f("pg_jsonb_insert", jsonb_insert, -1, deterministic=True)
     f("pg_to_json", to_json, 3, deterministic=True)
