@@ -63,13 +63,16 @@ class KeyValue:
         row against 1.65 µs for the same statement run once per row."""
         conn = tx.conn
         before = conn.total_changes()
+        # One fresh stamp serves the whole batch: what WATCH needs is that each written row's stamp
+        # changes, and a new random value does that for every row at once.
+        ver = _stamp()
         i, n = 0, len(rows)
         for size, sql in self._put_same_type_chunks:
             while n - i >= size:
-                conn.execute(sql, [v for row in rows[i:i + size] for v in (*row, _stamp())])
+                conn.execute(sql, [v for row in rows[i:i + size] for v in (*row, ver)])
                 i += size
         if i < n:
-            conn.executemany(self._put_same_type, [(*row, _stamp()) for row in rows[i:]])
+            conn.executemany(self._put_same_type, [(*row, ver) for row in rows[i:]])
         return conn.total_changes() - before
 
     def put_many(self, tx: Tx, rows: Iterable[tuple[bytes, str, bytes | None, int | None]]) -> None:
