@@ -411,8 +411,12 @@ class Shard:
         names = _created_names(ddl)
         if names and not self.memory:
             marks = ",".join("?" * len(names))
-            with self.reader() as conn:
-                found = conn.execute(f"SELECT count(*) FROM sqlite_schema WHERE name IN ({marks})", names).fetchone()[0]
+            # On the writer (a read needs no write lock): a reader connection of its own could not
+            # open beside a writer in exclusive locking mode.
+            with self._lock:
+                writer = self._writer if self._writer is not None else self._open_writer()
+                found = writer.execute(f"SELECT count(*) FROM sqlite_schema WHERE name IN ({marks})",
+                                       names).fetchone()[0]
             if found == len(names):
                 self._schemas.add(name)
                 return
