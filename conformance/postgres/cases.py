@@ -913,6 +913,230 @@ CASES: list[Case] = [
      "SELECT u.id, g FROM users u, LATERAL generate_series(1, u.id) g ORDER BY 1, 2", None),
     ("generate_series_zero_step_fails", [], "SELECT generate_series(1, 3, 0)", None),
     ("generate_series_in_select_list_counted", [], "SELECT count(*) FROM (SELECT generate_series(1, 100000)) s", None),
+    # -- operators and functions that fell through to SQLite's own semantics ---------------
+    ("random_is_between_zero_and_one", [],
+     "SELECT min(r) >= 0 AS lo, max(r) < 1 AS hi, pg_typeof(min(r))::text AS type "
+     "FROM (SELECT random() AS r FROM generate_series(1, 50)) s", None),
+    ("array_concat_operator_appends_and_prepends", [],
+     "SELECT ARRAY[1,2] || ARRAY[3] AS cat, ARRAY[1,2] || 3 AS app, 0 || ARRAY[1,2] AS pre, "
+     "ARRAY['a'] || 'b'::text AS txt, ARRAY[1,2] || NULL::int[] AS null_arr, ARRAY[1,2] || NULL::int AS null_elem, "
+     "ARRAY[1] || '{2,3}' AS lit, pg_typeof(ARRAY[1,2] || 3)::text AS type", None),
+    ("array_functions_append_prepend_cat_remove_replace_position", [],
+     "SELECT array_append(ARRAY[1,2], 3) AS app, array_prepend(0, ARRAY[1,2]) AS pre, "
+     "array_cat(ARRAY[1,2], ARRAY[3]) AS cat, array_cat(NULL::int[], ARRAY[1]) AS cat_null, "
+     "array_remove(ARRAY[1,2,1,NULL], 1) AS rem, array_replace(ARRAY[1,2,1], 1, 9) AS rep, "
+     "array_position(ARRAY['a','b','a'], 'a') AS pos, array_position(ARRAY['a','b','a'], 'a', 2) AS pos_from, "
+     "array_position(ARRAY['a'], 'z') AS missing, array_positions(ARRAY['a','b','a'], 'a') AS positions", None),
+    ("array_ordering_compares_elements", [],
+     "SELECT ARRAY[10] > ARRAY[9] AS num, ARRAY[1,2] < ARRAY[1,2,0] AS prefix, ARRAY['b'] > ARRAY['a','z'] AS txt, "
+     "ARRAY[1,NULL] > ARRAY[1,5] AS null_high, ARRAY[2.5] >= ARRAY[10.0] AS numeric", None),
+    ("array_column_append_and_order", ["CREATE TABLE ta (id int, a int[])",
+                                       "INSERT INTO ta VALUES (1, '{10}'), (2, '{9,1}'), (3, '{9}')"],
+     "SELECT id, a || 0 AS appended, a > ARRAY[9] AS gt FROM ta ORDER BY id", None),
+    ("jsonb_contained_by_and_key_of_a_string", [],
+     """SELECT '{"a":1}'::jsonb <@ '{"a":1,"b":2}'::jsonb AS inside, '{"a":1,"b":2}'::jsonb <@ '{"a":1}' AS outside, """
+     """'"a"'::jsonb ? 'a' AS string_key, '"a"'::jsonb ? 'b' AS other, '1'::jsonb ? '1' AS number""", None),
+    ("jsonb_comparison_by_value_and_size", [],
+     """SELECT '1'::jsonb = '1.0'::jsonb AS num_eq, '10'::jsonb > '9'::jsonb AS num_gt, '"10"'::jsonb < '"9"'::jsonb AS str, """
+     """'[1,2,3]'::jsonb > '[4]'::jsonb AS longer, '{"b":1}'::jsonb > '{"a":2}'::jsonb AS keys, """
+     """'{"a":1}'::jsonb > '[1]'::jsonb AS obj_arr, '"a"'::jsonb < '1'::jsonb AS kinds, '[]'::jsonb < 'null'::jsonb AS empty, """
+     """'1'::jsonb < '[1]'::jsonb AS scalar_below, '{"a":1,"b":2}'::jsonb = '{"b":2,"a":1}' AS order""", None),
+    ("jsonb_column_compared_with_literal", DOCS,
+     """SELECT id FROM docs WHERE body -> 'n' > '4' ORDER BY id""", None),
+    ("json_path_operator_on_json_is_json", [],
+     """SELECT pg_typeof('{"a": [1, 2]}'::json #> '{a}')::text AS t, json_array_length('[1,2]') AS n""", None),
+    ("char_n_ignores_trailing_spaces", [],
+     "SELECT 'abc'::char(5) = 'abc' AS eq, 'abc '::char(5) = 'abc'::char(5) AS both, 'abc'::char(5) || 'x' AS cat, "
+     "'abc'::char(5)::text AS txt, 'abc'::char(5) = 'abc  '::text AS vs_text", None),
+    ("char_n_column_compared_and_concatenated", ["CREATE TABLE tc (c char(5))", "INSERT INTO tc VALUES ('ab')"],
+     "SELECT c = 'ab' AS eq, c || '|' AS cat, c::text AS txt FROM tc", None),
+    ("coalesce_greatest_least_common_type", [],
+     "SELECT COALESCE(1, 2.5) AS c1, COALESCE(NULL, 1, 2.5) AS c2, GREATEST(1, 2.5) AS g, LEAST(3, 2.0) AS l, "
+     "GREATEST(10, 9.5) AS g2, GREATEST(1::float8, 2) AS gf, pg_typeof(COALESCE('a', NULL))::text AS t, "
+     "NULLIF(1, 1.0) AS n1, NULLIF(1.0, 1) AS n2, pg_typeof(NULLIF('a', 'b'))::text AS nt", None),
+    ("coalesce_of_integer_and_text_fails", [], "SELECT COALESCE(1, 'x'::text)", None),
+    ("case_result_common_type", [],
+     "SELECT CASE WHEN true THEN 1 ELSE 2.5 END AS a, CASE WHEN false THEN 1 ELSE 2.5 END AS b, "
+     "CASE WHEN true THEN 1 ELSE 2::int8 END AS c, CASE WHEN true THEN 1::float8 ELSE 2 END AS d, "
+     "CASE WHEN true THEN true ELSE 'f' END AS e, CASE WHEN true THEN date '2024-01-01' ELSE '2024-02-02' END AS f, "
+     "CASE 1 WHEN 1.0 THEN 'one' ELSE 'other' END AS g", None),
+    ("in_list_compares_numerics_by_value", [],
+     "SELECT 1 IN (1.0, 2) AS a, 1.0 IN (1, 2) AS b, 2.50 IN (2.5) AS c, 3 NOT IN (1.0, 2) AS d", None),
+    ("substr_start_before_one_and_negative_length", [],
+     "SELECT substr('abcdef', -1, 3) AS a, substr('abcdef', -5) AS b, substr('abcdef', 0, 3) AS c, "
+     "substring('abcdef' from -1 for 3) AS d, substring('abcdef' from 0) AS e, substr('abcdef', 2, 3) AS f", None),
+    ("substr_negative_length_fails", [], "SELECT substr('abcdef', 2, -1)", None),
+    ("substring_from_pattern", [],
+     "SELECT substring('foobar' from 'o.b') AS a, substring('foobar' from 'o(.)b') AS b, "
+     "substring('foobar' from 'z') AS c", None),
+    ("lpad_rpad_zero_and_negative_length", [],
+     "SELECT lpad('abc', -1) AS a, rpad('abc', -1) AS b, lpad('abc', 0) AS c, lpad('abc', 5, 'xy') AS d, "
+     "pg_typeof(lpad('a', 2))::text AS t", None),
+    ("format_identifiers_literals_and_positions", [],
+     "SELECT format('%I', 'Foo') AS a, format('%I', 'foo') AS b, format('%L', 'O''Reilly') AS c, "
+     "format('%L', NULL) AS d, format('%2$s %1$s', 'a', 'b') AS e, format('%5s|%-5s|', 'a', 'b') AS f, "
+     "format('%s %s', 1, true) AS g, format('100%%') AS h, format('%I', 'select') AS i", None),
+    ("quote_ident_and_literal", [],
+     "SELECT quote_ident('Foo') AS a, quote_ident('foo') AS b, quote_ident('select') AS c, quote_ident('a b') AS d, "
+     "quote_literal('O''Reilly') AS e, quote_literal(42) AS f, quote_nullable(NULL) AS g", None),
+    ("to_hex_of_integers", [], "SELECT to_hex(255) AS a, to_hex(-1) AS b, to_hex(-1::int8) AS c", None),
+    ("chr_of_zero_fails", [], "SELECT chr(0)", None),
+    ("upper_lower_initcap_of_non_ascii", [],
+     "SELECT upper('ß') AS a, upper('héllo') AS b, initcap('élan vital') AS c, initcap('hello_world foo-bar') AS d", None),
+    ("text_concat_prints_booleans_and_floats", [],
+     "SELECT 'a' || true AS a, concat(1, 2.50, true) AS b, 'x' || 1.0::float8 AS c, concat('a', NULL, 1.5::float8) AS d", None),
+    ("round_and_trunc_types_and_halves", [],
+     "SELECT round(2.5::float8) AS a, round(-2.5::float8) AS b, round(0.5::float8) AS c, round(42) AS d, "
+     "round(2.5) AS e, trunc(2.789, 2) AS f, trunc(-2.7) AS g, trunc(2.7::float8) AS h, trunc(42) AS i, "
+     "trunc(1234.5, -2) AS j", None),
+    ("round_float_with_places_fails", [], "SELECT round(2.5::float8, 1)", None),
+    ("sign_log_and_trigonometry_are_double", [],
+     "SELECT sign(-3) AS a, sign(-3.5) AS b, sign(0) AS c, log10(1000) AS d, log(100) AS e, "
+     "pg_typeof(pi())::text AS f, pg_typeof(sin(0))::text AS g, sqrt(16) AS h", None),
+    ("sqrt_of_negative_fails", [], "SELECT sqrt(-1)", None),
+    ("power_of_negative_to_fraction_fails", [], "SELECT power(-8, 0.5::float8)", None),
+    ("integer_overflow_of_negation_division_and_abs", [],
+     "SELECT pg_typeof(-2147483648)::text AS t, -2147483648 AS v", None),
+    ("integer_overflow_of_min_times_minus_one_fails", [], "SELECT -2147483648 * -1", None),
+    ("integer_overflow_of_min_divided_by_minus_one_fails", [], "SELECT (-2147483648)::int4 / -1", None),
+    ("integer_overflow_of_abs_fails", [], "SELECT abs(-2147483648)", None),
+    ("every_is_bool_and", [], "SELECT every(x) AS e FROM (VALUES (true), (true)) v(x)", None),
+    ("date_compared_with_timestamp", [],
+     "SELECT date '2024-03-15' = timestamp '2024-03-15' AS a, timestamp '2024-03-15' = timestamptz '2024-03-15 00:00+00' AS b, "
+     "date '2024-03-15' < timestamp '2024-03-15 00:00:01' AS c", None),
+    ("array_column_compared_with_array_literal", ["CREATE TABLE ta (id int, a int[])",
+                                                  "INSERT INTO ta VALUES (1, '{1,2}'), (2, '{2}')"],
+     "SELECT id, a = '{1,2}' AS eq, '{2}' = a AS eq2, a < '{2}' AS lt FROM ta ORDER BY id", None),
+    ("min_of_boolean_fails", [], "SELECT min(x) FROM (VALUES (true)) v(x)", None),
+    ("max_of_jsonb_fails", DOCS, "SELECT max(body) FROM docs", None),
+    ("every_beside_bool_and_on_a_table", ["CREATE TABLE tb (b boolean)", "INSERT INTO tb VALUES (true), (false)"],
+     "SELECT bool_and(b), bool_or(b), every(b) FROM tb", None),
+    ("union_of_integer_and_numeric_is_numeric", [],
+     "SELECT 1 AS x UNION SELECT 2.5 UNION SELECT 10 ORDER BY 1", None),
+    ("union_all_of_table_columns_converts_and_orders_by_value", SALES,
+     "SELECT qty * 10 AS v FROM sales UNION ALL SELECT price FROM sales ORDER BY 1", None),
+    ("values_column_common_type", [],
+     "SELECT x, pg_typeof(x)::text AS t FROM (VALUES (1), (2.5), (10)) v(x) ORDER BY x", None),
+    ("values_max_of_mixed_numbers", [], "SELECT max(x) FROM (VALUES (1), (2.5)) v(x)", None),
+    ("real_column_keeps_single_precision", ["CREATE TABLE tr (r real)", "INSERT INTO tr VALUES (0.1), (2.5)"],
+     "SELECT r, r = 0.1 AS eq, r::float8 AS widened, r * 2 AS doubled FROM tr ORDER BY r", None),
+    ("real_literal_out_of_range_fails", [], "SELECT '1e39'::real", None),
+    ("interval_times_and_divided_by_fractions", [],
+     "SELECT interval '1 month' * 1.5 AS a, interval '1 day' * 0.5 AS b, interval '1 mon 1 day' * 0.3 AS c, "
+     "interval '-1 mon' * 0.5 AS d, interval '1 day' / 2 AS e, interval '1 mon' / 3 AS f, interval '3 hours' / 1.5 AS g, "
+     "2 * interval '1.5 days' AS h", None),
+    ("interval_divided_by_zero_fails", [], "SELECT interval '1 day' / 0", None),
+    ("extract_epoch_and_fields_of_intervals", [],
+     "SELECT extract(epoch from interval '1 year') AS a, extract(epoch from interval '-13 months') AS b, "
+     "extract(epoch from interval '1 year 2 mons 3 days 04:05:06.5') AS c, extract(hour from interval '-25 hours 30 minutes') AS d, "
+     "extract(minute from interval '-1 hour 30 minutes') AS e, extract(second from interval '-90.5 seconds') AS f, "
+     "extract(month from interval '-13 months') AS g", None),
+    ("not_ilike", [], "SELECT 'ABC' NOT ILIKE 'a%' AS a, 'ABC' NOT ILIKE 'x%' AS b, 'ABC' NOT LIKE 'A%' AS c", None),
+    ("numeric_literal_with_exponent", [], "SELECT 1e2 AS a, 1.50e1 AS b, 1e-2 AS c, 2.5E+3 AS d", None),
+    ("array_contains_numerics_by_value", [],
+     "SELECT ARRAY[1.5] @> ARRAY[1.50] AS a, ARRAY[1.5] && ARRAY[1.50] AS b, ARRAY[1,2] <@ ARRAY[2,1,3] AS c", None),
+    ("json_agg_of_integers_and_text", [],
+     "SELECT json_agg(x) AS a, json_agg(x ORDER BY x DESC) AS b FROM (VALUES (1), (NULL), (3)) v(x)", None),
+    ("json_agg_of_text", [], "SELECT json_agg(x) FROM (VALUES ('a'), ('b')) v(x)", None),
+    ("real_arithmetic_and_sum_stay_real", [],
+     "SELECT 1.5::float4 * 1.5::float4 AS a, 0.1::float4 + 0.2::float4 AS b, pg_typeof(0.1::float4 + 0.2)::text AS c, "
+     "sum(x) AS d FROM (VALUES (1.5::float4), (2)) v(x)", None),
+    ("order_by_jsonb_and_arrays_in_their_own_order", [],
+     """SELECT x FROM (VALUES ('10'::jsonb), ('9'::jsonb), ('"a"'::jsonb), ('[1,2]'::jsonb), ('[3]'::jsonb), ('{"a":1}'::jsonb)) v(x) """
+     """ORDER BY x DESC""", None),
+    ("order_by_and_max_of_int_arrays", ["CREATE TABLE ta (id int, a int[])",
+                                        "INSERT INTO ta VALUES (1, '{10}'), (2, '{9}'), (3, '{1,2}')"],
+     "SELECT id, (SELECT max(a) FROM ta) AS mx, (SELECT min(a) FROM ta) AS mn FROM ta ORDER BY a", None),
+    ("order_by_jsonb_expression", DOCS, "SELECT id FROM docs ORDER BY body -> 'n', id", None),
+    ("jsonb_column_groups_and_matches_numbers_by_value",
+     ["CREATE TABLE tj (id int, j jsonb)", """INSERT INTO tj VALUES (1, '{"n": 1}'), (2, '{"n": 1.0}'), (3, '{"n": 2}')"""],
+     """SELECT count(DISTINCT j) AS d, (SELECT count(*) FROM tj WHERE j = '{"n": 1.00}') AS eq FROM tj""", None),
+    ("jsonb_unique_column_treats_equal_numbers_as_duplicates",
+     ["CREATE TABLE tu (j jsonb UNIQUE)", "INSERT INTO tu VALUES ('1')"], "INSERT INTO tu VALUES ('1.0')", None),
+    ("array_column_groups_and_sorts_by_elements",
+     ["CREATE TABLE tg (a int[])", "INSERT INTO tg VALUES ('{10}'), ('{9}'), ('{10}'), ('{1,2}')"],
+     "SELECT a, count(*) FROM tg GROUP BY a ORDER BY a DESC", None),
+    ("string_to_array_translate_ascii_starts_with", [],
+     "SELECT string_to_array('a,b,,c', ',') AS a, string_to_array('a,b,,c', ',', '') AS b, string_to_array('abc', NULL) AS c, "
+     "string_to_array('abc', '') AS d, string_to_array('', ',') AS e, translate('abcde', 'bd', 'X') AS f, "
+     "translate('aabb', 'ab', 'ba') AS g, ascii('A') AS h, ascii('é') AS i, ascii('') AS j, starts_with('abc', 'ab') AS k, "
+     "'abc' ^@ 'b' AS l", None),
+    ("array_upper_lower_ndims_dims", [],
+     "SELECT array_upper(ARRAY[1,2,3], 1) AS a, array_lower(ARRAY[1,2,3], 1) AS b, array_upper('{}'::int[], 1) AS c, "
+     "array_upper(ARRAY[1], 2) AS d, array_ndims(ARRAY[1,2]) AS e, array_dims(ARRAY[1,2]) AS f", None),
+    ("gcd_lcm_cbrt_width_bucket_make_date", [],
+     "SELECT gcd(12, 18) AS a, gcd(-12, 18) AS b, lcm(4, 6) AS c, lcm(0, 5) AS d, gcd(12::int8, 18) AS e, cbrt(27) AS f, "
+     "width_bucket(5, 0, 10, 5) AS g, width_bucket(5.5, 10, 0, 4) AS h, width_bucket(3.3::float8, 0, 10, 3) AS i, "
+     "make_date(2024, 2, 29) AS j", None),
+    ("make_date_out_of_range_fails", [], "SELECT make_date(2023, 2, 29)", None),
+    ("numeric_sqrt_power_ln_log_exp_result_scales", [],
+     "SELECT sqrt(16::numeric) AS a, sqrt(2.0) AS b, sqrt(0.0001) AS c, power(2.0, 3) AS d, power(2, 0.5) AS e, "
+     "power(10.0, 20) AS f, power(2.5, -2) AS g, power(0.0, 0) AS h, 2.0 ^ 3 AS i, ln(2.0) AS j, ln(1.05) AS k, "
+     "log(100::numeric) AS l, log(2, 8) AS m, log(0.5, 0.25) AS n, exp(1.0) AS o, exp(-2.0) AS p, log10(1000) AS q, "
+     "log(100) AS r, power(9.99, 2.5) AS s", None),
+    ("numeric_power_of_negative_to_fraction_fails", [], "SELECT power(-8, 1.0/3)", None),
+    ("numeric_log_base_one_fails", [], "SELECT log(1, 10)", None),
+    ("numeric_ln_of_zero_fails", [], "SELECT ln(0.0)", None),
+    ("date_part_is_double_precision", [],
+     "SELECT date_part('year', timestamp '2024-03-15 10:20:30') AS a, date_part('epoch', timestamp '2024-03-15 10:20:30.5') AS b, "
+     "date_part('dow', date '2024-03-17') AS c, date_part('second', timestamp '2024-03-15 10:20:30.25') AS d, "
+     "date_part('hour', interval '25 hours') AS e, date_part('DAY', timestamptz '2024-03-15 10:20:30+00') AS f", None),
+    ("timestamp_input_rounds_fractional_seconds", [],
+     "SELECT '2024-03-15 10:00:00.123456789'::timestamp AS a, '2024-03-15 10:00:00.9999999'::timestamp AS b", None),
+    ("like_with_empty_escape", [], "SELECT 'x' LIKE 'x' ESCAPE '' AS a, 'a%' LIKE 'a%' ESCAPE '' AS b, 'a\\b' LIKE 'a\\b' ESCAPE '' AS c", None),
+    ("array_constructor_common_type_and_empty_cast", [],
+     "SELECT ARRAY[1, 2.5] AS a, ARRAY[1::int8, 2] AS b, ARRAY[]::int[] AS c, ARRAY[]::text[] = '{}' AS d", None),
+    ("array_equality_of_different_element_types_fails", [], "SELECT ARRAY[1,2] = ARRAY[1.0,2.0]", None),
+    ("case_with_unconvertible_literal_fails", [], "SELECT CASE WHEN false THEN 'x' ELSE 1 END", None),
+    ("similar_to_patterns", [],
+     "SELECT 'abc' SIMILAR TO 'a(b|c)c' AS a, 'abc' SIMILAR TO 'a%' AS b, 'abc' NOT SIMILAR TO 'a%' AS c, "
+     "'abc' SIMILAR TO 'a.c' AS d, 'a_c' SIMILAR TO 'a#_c' ESCAPE '#' AS e, 'abbb' SIMILAR TO 'ab+' AS f, "
+     "'ab' SIMILAR TO '[a-c]{2}' AS g, 'abc' SIMILAR TO '%(b|z)%' AS h", None),
+    ("jsonb_any_all_keys_and_delete_path", [],
+     """SELECT '{"a":1,"b":2}'::jsonb ?| array['b','c'] AS a, '{"a":1,"b":2}'::jsonb ?& array['a','c'] AS b, """
+     """'{"a":1,"b":2}'::jsonb ?| '{x,a}' AS c, '["a","b"]'::jsonb ?& array['a','b'] AS d, """
+     """'{"a":[1,2]}'::jsonb #- '{a,0}' AS e, '{"a":[1,2]}'::jsonb #- '{a,-1}' AS f, '{"a":1}'::jsonb #- '{z}' AS g, """
+     """'{"a":{"b":1,"c":2}}'::jsonb #- '{a,b}' AS h, '[1,2,3]'::jsonb #- '{1}' AS i""", None),
+    ("overlay_placing", [],
+     "SELECT overlay('abcdef' placing 'XY' from 2 for 3) AS a, overlay('abcdef' placing 'XY' from 2) AS b, "
+     "overlay('abcdef' placing 'XY' from 5 for 10) AS c", None),
+    ("at_time_zone_named_zones", [],
+     "SELECT timestamptz '2024-03-15 10:20+00' AT TIME ZONE 'America/New_York' AS a, "
+     "timestamp '2024-03-15 10:20' AT TIME ZONE 'America/New_York' AS b, timestamp '2024-07-15 10:20:30.5' AT TIME ZONE 'Europe/Paris' AS c, "
+     "timestamptz '2024-01-15 10:20+00' AT TIME ZONE 'UTC' AS d, date '2024-03-15' AT TIME ZONE 'Europe/Paris' AS e", None),
+    ("bitwise_operators_and_shifts", [],
+     "SELECT 5 & 3 AS a, 5 | 3 AS b, 5 # 3 AS c, 1 << 4 AS d, -8 >> 1 AS e, 1 << 40 AS f, 1::int8 << 40 AS g, "
+     "pg_typeof(5::int2 & 3::int2)::text AS h", None),
+    ("float_to_numeric_keeps_significant_digits", [],
+     "SELECT (1/3::float8)::numeric AS a, '3.14'::real::numeric AS b, 0.1::float8::numeric AS c, 1e20::float8::numeric AS d", None),
+    ("untyped_literal_in_arithmetic_is_read_as_the_other_type", [], "SELECT '2' + 1 AS a, 10 / '4' AS b, 2.5 * '2' AS c", None),
+    ("untyped_literal_not_an_integer_fails_in_arithmetic", [], "SELECT '1.5' + 1", None),
+    ("two_untyped_literals_in_arithmetic_fail", [], "SELECT '2' * '3'", None),
+    ("text_plus_integer_fails", [], "SELECT '5'::text + 1", None),
+    ("concat_ws_prints_booleans", [], "SELECT concat_ws('-', 1, NULL, 2.50, true)", None),
+    ("boolean_casts_to_numbers_fail", [], "SELECT true::numeric", None),
+    ("boolean_to_bigint_fails", [], "SELECT true::int8", None),
+    ("bigint_to_boolean_fails", [], "SELECT 1::int8::bool", None),
+    ("boolean_to_char_n_truncates", [], "SELECT true::char(3) AS a, false::varchar(2) AS b, true::int AS c, 1::bool AS d", None),
+    ("jsonb_build_object_keeps_value_types", [],
+     """SELECT jsonb_build_object('a', true, 'b', 1.5, 'c', NULL, 'd', 'x', 'e', 2) AS a, """
+     """jsonb_build_object('d', date '2024-01-01', 'j', '{"x":1}'::jsonb, 'arr', ARRAY[1,2]) AS b, """
+     """jsonb_build_object(1, 2, true, 3) AS c, jsonb_build_object('a', 1, 'a', 2) AS d""", None),
+    ("json_build_object_and_arrays_text", [],
+     """SELECT json_build_object('a', 1, 'b', '{"x":  1}'::json, 'c', 'q')::text AS a, """
+     """json_build_array(1, 'a', NULL, '{"y":2}'::jsonb)::text AS b, jsonb_build_array(1.50, 'x', true, NULL) AS c, """
+     """json_build_object()::text AS d, json_build_object('a', true, 'b', 1.5) AS e""", None),
+    ("jsonb_build_object_null_key_fails", [], "SELECT jsonb_build_object(NULL, 1)", None),
+    ("make_timestamp_and_make_time", [],
+     "SELECT make_timestamp(2024, 2, 29, 10, 20, 30.5) AS a, make_time(10, 20, 30.5) AS b, make_time(23, 59, 59.999999) AS c", None),
+    ("make_timestamp_out_of_range_fails", [], "SELECT make_timestamp(2023, 2, 29, 10, 20, 30)", None),
+    ("timestamp_to_time_and_extract_from_time", [],
+     "SELECT '2024-03-15 10:00'::timestamp::time AS a, '2024-03-15 10:00:30.25+02'::timestamptz::time AS b, "
+     "extract(hour from time '10:20:30') AS c, extract(second from time '10:20:30.5') AS d, "
+     "extract(epoch from time '10:20:30.5') AS e, extract(milliseconds from time '10:20:30.5') AS f", None),
+    ("typed_literal_cast_runs_in_order", [],
+     "SELECT timestamp '2024-03-15 23:30'::date AS a, date '2024-03-15'::timestamp AS b, "
+     "timestamp '2024-03-15 10:20:30.123456'::text AS c, timestamptz '2024-03-15 23:30+00'::date AS d", None),
 ]
 
 # Cases whose expected answer on dotdo deliberately differs: dotdo refuses with 0A000
@@ -920,6 +1144,8 @@ CASES: list[Case] = [
 REFUSED: list[Case] = [
     ("refused_unnest_with_aggregate", [], "SELECT unnest(array_agg(x)) FROM (VALUES (1), (2)) v(x)", None),
     ("refused_multidimensional_array", [], "SELECT ARRAY[[1, 2], [3, 4]]", None),
+    ("refused_to_date_with_template", [], "SELECT to_date('2024-03-15', 'YYYY-MM-DD')", None),
+    ("refused_at_time_zone_offset", [], "SELECT timestamptz '2024-03-15 10:20+00' AT TIME ZONE '+05'", None),
     ("refused_materialized_view", USERS, "CREATE MATERIALIZED VIEW mv AS SELECT * FROM users", None),
     ("refused_insert_through_view", USERS + ["CREATE VIEW v AS SELECT id, email FROM users"],
      "INSERT INTO v (email) VALUES ('v@x.com') RETURNING id", None),

@@ -19,7 +19,8 @@ ELEMENTS = ("bool", "int2", "int4", "int8", "numeric", "float4", "float8", "text
 def _define() -> None:
     for key in ELEMENTS:
         base = TYPES[key]
-        pg = PgType("_" + key, base.array_oid, 0, -1, base.sql_name + "[]", "TEXT")
+        # compared, grouped and sorted element by element ({10} > {9}), not as JSON text
+        pg = PgType("_" + key, base.array_oid, 0, -1, base.sql_name + "[]", "TEXT COLLATE PGARR_" + key)
         TYPES[pg.key] = pg
         BY_OID[pg.oid] = pg
 
@@ -194,18 +195,19 @@ def all_ne(x: Any, arr: Any) -> Any:
     return None if r is None else 1 - r
 
 
-def contains(a: Any, b: Any) -> Any:
+def contains(a: Any, b: Any, elem: str | None = None) -> Any:
     if a is None or b is None:
         return None
-    left = _load(a)
-    return int(all(x in left for x in _load(b) if x is not None) and None not in _load(b))
+    right = _load(b)
+    left = {_elem_key(x, elem) if elem else x for x in _load(a) if x is not None}
+    return int(None not in right and all((_elem_key(x, elem) if elem else x) in left for x in right))
 
 
-def overlaps(a: Any, b: Any) -> Any:
+def overlaps(a: Any, b: Any, elem: str | None = None) -> Any:
     if a is None or b is None:
         return None
-    left = _load(a)
-    return int(any(x in left for x in _load(b) if x is not None))
+    left = {_elem_key(x, elem) if elem else x for x in _load(a) if x is not None}
+    return int(any((_elem_key(x, elem) if elem else x) in left for x in _load(b) if x is not None))
 
 
 def length(a: Any, dim: Any = 1) -> Any:
@@ -213,6 +215,19 @@ def length(a: Any, dim: Any = 1) -> Any:
         return None
     values = _load(a)
     return len(values) if values and dim == 1 else None
+
+
+def upper(a: Any, dim: Any) -> Any:
+    if a is None or dim is None:
+        return None
+    values = _load(a)
+    return len(values) if values and dim == 1 else None
+
+
+def lower(a: Any, dim: Any) -> Any:
+    if a is None or dim is None:
+        return None
+    return 1 if _load(a) and dim == 1 else None
 
 
 def cardinality(a: Any) -> Any:
@@ -232,8 +247,80 @@ def longest(*arrays: Any) -> Any:
     return _store(max(loaded, key=len)) if loaded else None
 
 
-def append(a: Any, x: Any) -> Any:
+def append(a: Any, x: Any, elem: str | None = None) -> Any:
+    if elem is not None and x is not None:
+        x = coerce(ColType(elem), x)
     return _store((_load(a) if a is not None else []) + [x])
+
+
+def prepend(x: Any, a: Any, elem: str) -> Any:
+    return _store([None if x is None else coerce(ColType(elem), x)] + (_load(a) if a is not None else []))
+
+
+def cat(a: Any, b: Any) -> Any:
+    if a is None or b is None:  # NULL is the empty array here, as in PostgreSQL
+        return b if a is None else a
+    return _store(_load(a) + _load(b))
+
+
+def remove(a: Any, x: Any, elem: str) -> Any:
+    if a is None:
+        return None
+    key = _elem_key(x, elem)
+    return _store([v for v in _load(a) if _elem_key(v, elem) != key])
+
+
+def replace(a: Any, x: Any, y: Any, elem: str) -> Any:
+    if a is None:
+        return None
+    key = _elem_key(x, elem)
+    y = None if y is None else coerce(ColType(elem), y)
+    return _store([y if _elem_key(v, elem) == key else v for v in _load(a)])
+
+
+def positions(a: Any, x: Any, elem: str) -> Any:
+    if a is None:
+        return None
+    key = _elem_key(x, elem)
+    return _store([i + 1 for i, v in enumerate(_load(a)) if _elem_key(v, elem) == key])
+
+
+def position(a: Any, x: Any, elem: str, start: Any = 1) -> Any:
+    if a is None or start is None:
+        return None
+    key = _elem_key(x, elem)
+    for i, v in enumerate(_load(a)):
+        if i + 1 >= start and _elem_key(v, elem) == key:
+            return i + 1
+    return None
+
+
+def _elem_key(v: Any, elem: str) -> Any:
+    """An element as compared by value (IS NOT DISTINCT FROM): numerics by number."""
+    if v is None:
+        return None
+    if elem == "numeric" or elem in ("int2", "int4", "int8", "float4", "float8"):
+        from decimal import Decimal
+        try:
+            return Decimal(str(v))
+        except Exception:
+            return v
+    return coerce(ColType(elem), v)
+
+
+def compare(a: Any, b: Any, elem: str) -> Any:
+    """Array order: element by element (NULL above any value), then the shorter one first."""
+    if a is None or b is None:
+        return None
+    x, y = _load(a), _load(b)
+    for p, q in zip(x, y):
+        kp, kq = _elem_key(p, elem), _elem_key(q, elem)
+        if kp == kq:
+            continue
+        if kp is None or kq is None:
+            return 1 if kp is None else -1
+        return -1 if kp < kq else 1
+    return (len(x) > len(y)) - (len(x) < len(y))
 
 
 class ArrayAgg:
@@ -254,17 +341,39 @@ def array_to_string(v: Any, sep: Any, null_text: Any = None) -> str | None:
     return sep.join(x for x in items if x is not None)
 
 
+def _array_collation(elem: str):
+    def collate(a: str, b: str) -> int:
+        try:
+            return compare(a, b, elem)
+        except Exception:  # a collation must not raise
+            return (a > b) - (a < b)
+    return collate
+
+
 def register(conn) -> None:
     f = conn.create_scalar_function
     f("array_to_string", array_to_string, -1, deterministic=True)
     f("pg_array", pg_array, -1, deterministic=True)
     f("pg_any_eq", any_eq, 2, deterministic=True)
     f("pg_all_ne", all_ne, 2, deterministic=True)
-    f("pg_arr_contains", contains, 2, deterministic=True)
-    f("pg_arr_overlaps", overlaps, 2, deterministic=True)
+    f("pg_arr_contains", contains, -1, deterministic=True)
+    f("pg_arr_overlaps", overlaps, -1, deterministic=True)
     f("array_length", length, -1, deterministic=True)
     f("cardinality", cardinality, 1, deterministic=True)
+    f("array_upper", upper, 2, deterministic=True)
+    f("array_lower", lower, 2, deterministic=True)
+    f("array_ndims", lambda a: None if a is None or not _load(a) else 1, 1, deterministic=True)
+    f("array_dims", lambda a: None if a is None or not _load(a) else f"[1:{len(_load(a))}]", 1, deterministic=True)
     f("pg_arr_get", subscript, 2, deterministic=True)
     f("pg_longest", longest, -1, deterministic=True)
-    f("array_append", append, 2, deterministic=True)
+    f("array_append", append, -1, deterministic=True)
+    f("pg_arr_prepend", prepend, 3, deterministic=True)
+    f("pg_arr_cat", cat, 2, deterministic=True)
+    f("pg_arr_remove", remove, 3, deterministic=True)
+    f("pg_arr_replace", replace, 4, deterministic=True)
+    f("pg_arr_position", position, -1, deterministic=True)
+    f("pg_arr_positions", positions, 3, deterministic=True)
+    f("pg_arr_cmp", compare, 3, deterministic=True)
+    for key in ELEMENTS:
+        conn.create_collation("PGARR_" + key, _array_collation(key))
     conn.create_aggregate_function("pg_array_agg", lambda: (ArrayAgg(), ArrayAgg.step, ArrayAgg.final))

@@ -154,12 +154,46 @@ def interval_add(a: Any, b: Any, sign: int) -> Any:
     return "|".join(str(p + sign * q) for p, q in zip(x, y))
 
 
-def interval_mul(a: Any, n: Any) -> Any:
+def _tsround(x: float) -> float:
+    return round(x * 1e6) / 1e6
+
+
+def _interval_scale(a: Any, n: Any, divide: bool) -> Any:
+    """interval * / number as PostgreSQL computes it: a fraction of a month spills into days (30 each),
+    a fraction of a day into time, in double precision with microsecond rounding."""
     if a is None or n is None:
         return None
     m, d, us = split(a)
-    f = Decimal(str(n))
-    return f"{int(m * f)}|{int(d * f)}|{int(us * f)}"
+    f = float(Decimal(n) if isinstance(n, str) else n)
+    if divide and f == 0:
+        raise PgError("22012", "division by zero")
+    scaled = (lambda x: x / f) if divide else (lambda x: x * f)
+    for v in (scaled(m), scaled(d), scaled(us)):
+        if v != v or abs(v) >= 2**63:
+            raise PgError("22008", "interval out of range")
+    rm = int(scaled(m))
+    rd = int(scaled(d))
+    month_days = _tsround((scaled(m) - rm) * 30)
+    secs = _tsround((scaled(d) - rd + month_days - int(month_days)) * 86400)
+    if abs(secs) >= 86400:
+        rd += int(secs / 86400)
+        secs -= int(secs / 86400) * 86400
+    rd += int(month_days)
+    return f"{rm}|{rd}|{int(round(scaled(us) + secs * 1e6))}"
+
+
+def interval_mul(a: Any, n: Any) -> Any:
+    return _interval_scale(a, n, False)
+
+
+def interval_div(a: Any, n: Any) -> Any:
+    return _interval_scale(a, n, True)
+
+
+def _crem(a: int, b: int) -> int:
+    """C's remainder: the sign of the dividend (Python's % takes the divisor's)."""
+    r = abs(a) % b
+    return -r if a < 0 else r
 
 
 def interval_cmp_key(a: Any) -> Any:
@@ -215,14 +249,27 @@ def extract(field: Any, v: Any, kind: str) -> Any:
     f = str(field).lower()
     if kind == "interval":
         m, d, us = split(v)
-        table = {"year": Decimal(int(m / 12)), "month": Decimal(m - int(m / 12) * 12), "day": Decimal(d),
-                 "hour": Decimal(int(us / 3600e6)), "minute": Decimal(int(us % (3600 * 10**6) / 60e6)),
-                 "second": Decimal(us % (60 * 10**6)) / Decimal(10**6),
-                 "epoch": (Decimal(m) * 30 * 86400 + Decimal(d) * 86400) + Decimal(us) / Decimal(10**6)}
+        years = -(abs(m) // 12) if m < 0 else m // 12
+        # epoch counts a year as 365.25 days and the remaining months as 30 days each
+        table = {"year": Decimal(years), "month": Decimal(_crem(m, 12)), "day": Decimal(d),
+                 "hour": Decimal(-(abs(us) // 3600_000000) if us < 0 else us // 3600_000000),
+                 "minute": Decimal(int(_crem(us, 3600_000000) / 60_000000)),
+                 "second": Decimal(_crem(us, 60_000000)) / Decimal(10**6),
+                 "epoch": Decimal(31557600 * years + 2592000 * _crem(m, 12) + 86400 * d) + Decimal(us) / Decimal(10**6)}
         if f not in table:
             raise PgError("0A000", f'unit "{field}" not supported for type interval')
         exact = f in ("second", "epoch")
         return num_text(table[f].quantize(Decimal("0.000001")) if exact else table[f])
+    if kind == "time":
+        t = dt.time.fromisoformat(str(v))
+        us = Decimal(t.second * 10**6 + t.microsecond)
+        fields = {"hour": Decimal(t.hour), "minute": Decimal(t.minute),
+                  "second": (us / Decimal(10**6)).quantize(Decimal("0.000001")),
+                  "milliseconds": (us / Decimal(1000)).quantize(Decimal("0.001")), "microseconds": us,
+                  "epoch": (Decimal(t.hour * 3600 + t.minute * 60) + us / Decimal(10**6)).quantize(Decimal("0.000001"))}
+        if f not in fields:
+            raise PgError("0A000", f'unit "{field}" not supported for type time without time zone')
+        return num_text(fields[f])
     if kind == "date":
         d = dt.datetime.fromisoformat(v)
     else:
@@ -251,6 +298,29 @@ def extract(field: Any, v: Any, kind: str) -> Any:
     raise PgError("22023", f'unit "{field}" not recognized for type {kind}')
 
 
+def make_timestamp(y: Any, mo: Any, d: Any, h: Any, mi: Any, sec: Any) -> Any:
+    if None in (y, mo, d, h, mi, sec):
+        return None
+    secs = Decimal(str(sec)) if not isinstance(sec, str) else Decimal(sec)
+    whole = int(secs)
+    try:
+        if y <= 0:
+            raise ValueError
+        base = dt.datetime(y, mo, d)
+    except (ValueError, OverflowError):
+        raise PgError("22008", f"date field value out of range: {y}-{mo:02d}-{d:02d}") from None
+    if not (0 <= h <= 23 and 0 <= mi <= 59 and 0 <= secs < 60) and not (h == 24 and mi == 0 and secs == 0):
+        raise PgError("22008", f"time field value out of range: {h}:{mi:02d}:{num_text(secs)}")
+    us = int(((secs - whole) * 10**6).to_integral_value())
+    return fmt_timestamp(base + dt.timedelta(hours=h, minutes=mi, seconds=whole, microseconds=us))
+
+
+def make_time(h: Any, mi: Any, sec: Any) -> Any:
+    if None in (h, mi, sec):
+        return None
+    return make_timestamp(2000, 1, 1, h, mi, sec)[11:]
+
+
 def register(conn) -> None:
     f = conn.create_scalar_function
     f("pg_ts_add", ts_add, 3, deterministic=True)
@@ -261,6 +331,9 @@ def register(conn) -> None:
       deterministic=True)
     f("pg_interval_add", interval_add, 3, deterministic=True)
     f("pg_interval_mul", interval_mul, 2, deterministic=True)
+    f("pg_interval_div", interval_div, 2, deterministic=True)
+    f("pg_make_timestamp", make_timestamp, 6, deterministic=True)
+    f("pg_make_time", make_time, 3, deterministic=True)
     f("pg_interval_key", interval_cmp_key, 1, deterministic=True)
     f("date_trunc", date_trunc, 2, deterministic=True)
     f("pg_extract", extract, 3, deterministic=True)

@@ -2,20 +2,56 @@
 
 sqlglot rewrites some PostgreSQL functions into portable nodes that drop what PostgreSQL means:
 to_char's template becomes strftime codes (losing FM, MS, Month's padding), regexp_replace's flags
-and to_timestamp's template likewise. Parsed here as plain calls, the Rewriter types them itself."""
+and to_timestamp's template likewise; array_position's start argument is dropped, date_part
+(double precision) would become extract (numeric). Parsed here as plain calls, the Rewriter types them itself."""
 from __future__ import annotations
 
 from sqlglot import exp
 from sqlglot.dialects.postgres import Postgres
+from sqlglot.tokens import TokenType
 
 
 def _as_written(name: str):
     return lambda args: exp.Anonymous(this=name, expressions=args)
 
 
+def _every(args):
+    # every() is bool_and under another name: an aggregate for GROUP BY checks, named "every"
+    node = exp.LogicalAnd(this=args[0])
+    node.meta["pg_name"] = "every"
+    return node
+
+
 class DotdoPostgres(Postgres):
     class Parser(Postgres.Parser):
         FUNCTIONS = {
             **Postgres.Parser.FUNCTIONS,
-            **{n.upper(): _as_written(n) for n in ("to_char", "to_timestamp", "regexp_replace")},
+            **{n.upper(): _as_written(n)
+               for n in ("to_char", "to_timestamp", "regexp_replace", "array_position", "date_part")},
+            "EVERY": _every,
+            # log10(x) is log(x); sqlglot would make it log(10, x), PostgreSQL's numeric two-argument log
+            "LOG10": lambda args: exp.Log(this=args[0]),
         }
+
+        # date_part is double precision; sqlglot's own parser would make it extract (numeric)
+        FUNCTION_PARSERS = {k: v for k, v in Postgres.Parser.FUNCTION_PARSERS.items() if k != "DATE_PART"}
+
+        def _parse_type(self, *args, **kwargs):
+            i = self._index
+            node = super()._parse_type(*args, **kwargs)
+            # TIMESTAMP '...'::date: sqlglot applies the ::date to the string before the typed
+            # literal's cast, so the casts would run in the wrong order
+            if isinstance(node, exp.Cast) and isinstance(node.this, exp.Cast) and i + 1 < len(self._tokens) \
+                    and self._tokens[i].token_type != TokenType.STRING \
+                    and self._tokens[i + 1].token_type == TokenType.STRING:
+                chain = []
+                inner = node.this
+                while isinstance(inner, exp.Cast):
+                    chain.append(inner.args["to"])
+                    inner = inner.this
+                if isinstance(inner, exp.Literal):
+                    rebuilt = exp.Cast(this=inner, to=node.args["to"])
+                    for to in reversed(chain):
+                        rebuilt = exp.Cast(this=rebuilt, to=to)
+                    return rebuilt
+            return node

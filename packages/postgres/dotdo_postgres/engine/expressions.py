@@ -76,6 +76,8 @@ def arith_type(a: ColType | None, b: ColType | None) -> ColType | None:
         return a or b
     if "numeric" in keys:
         return NUMERIC if not keys & set(FLOATS) else FLOAT8
+    if keys == {"float4"}:
+        return ColType("float4")  # real op real stays real; beside any other number it widens
     if keys & set(FLOATS):
         return FLOAT8
     for k in ("int8", "int4", "int2"):
@@ -116,7 +118,11 @@ _FUNC_TYPES: dict[str, ColType] = {
     "pg_collation_is_visible": BOOL, "has_database_privilege": BOOL, "pg_has_role": BOOL,
     "pg_database_size": INT8, "shobj_description": TEXT, "pg_get_function_result": TEXT,
     "pg_get_function_arguments": TEXT, "pg_get_function_identity_arguments": TEXT, "pg_get_function_sqlbody": TEXT,
-    "pg_function_is_visible": BOOL, "pg_get_functiondef": TEXT,
+    "pg_function_is_visible": BOOL, "pg_get_functiondef": TEXT, "json_array_length": INT4,
+    "quote_ident": TEXT, "quote_literal": TEXT, "quote_nullable": TEXT, "array_to_string": TEXT,
+    "degrees": FLOAT8, "radians": FLOAT8, "sin": FLOAT8, "cos": FLOAT8, "tan": FLOAT8, "asin": FLOAT8,
+    "acos": FLOAT8, "atan": FLOAT8, "atan2": FLOAT8, "cot": FLOAT8, "array_upper": INT4, "array_lower": INT4,
+    "array_ndims": INT4, "array_dims": TEXT, "make_date": ColType("date"), "width_bucket": INT4, "cbrt": FLOAT8,
 }
 _RENAMED = {"clock_timestamp": "pg_clock", "statement_timestamp": "pg_now", "transaction_timestamp": "pg_now",
             "now": "pg_now", "strpos": "instr", "btrim": "trim", "char_length": "length",
@@ -313,7 +319,10 @@ def _literal(rw: Rewriter, e: exp.Literal, scope: "Scope"):
         return e, UNKNOWN
     text = e.this
     if any(c in text for c in ".eE"):
-        # as text: a REAL literal would lose the scale PostgreSQL keeps (2.50 stays 2.50)
+        # as text: a REAL literal would lose the scale PostgreSQL keeps (2.50 stays 2.50); 1e2 is 100
+        if "e" in text or "E" in text:
+            from decimal import Decimal
+            text = format(Decimal(text), "f")
         return exp.Literal.string(text), NUMERIC
     n = int(text)
     return e, INT4 if -(2**31) <= n < 2**31 else INT8 if -(2**63) <= n < 2**63 else NUMERIC
@@ -338,9 +347,17 @@ def _cast(rw: Rewriter, e: exp.Cast, scope: "Scope"):
         inner, src = rw.rx(e.this, scope)
         return fn("pg_regtype", inner), ColType("regtype")
     target = coltype_of(to)
+    from .arrays import element, is_array
+    if isinstance(e.this, exp.Array) and not e.this.expressions and is_array(target):
+        return fn("pg_array", lit(element(target).key)), target  # ARRAY[]::int[]
     inner, src = rw.rx(e.this, scope)
     if src is not None and src == target and src.key != "unknown":
         return inner, target
+    if src is not None and src.key != target.key and (
+            (src.key == "bool" and target.key not in ("int4",) + TEXTS) or
+            (target.key == "bool" and src.key not in ("int4", "unknown", "json", "jsonb") + TEXTS)):
+        # boolean converts only to and from integer and text (SQLite would give 1 or parse '1.5')
+        raise PgError("42846", f"cannot cast type {src.pg.sql_name} to {target.pg.sql_name}")
     if isinstance(inner, exp.Literal) and not inner.is_string and src is not None and target.key == src.key:
         return inner, target
     spec = lit(target.spec())
@@ -367,18 +384,37 @@ def _arith(op: str):
         timed = _datetime_arith(op, e, a, b)
         if timed is not None:
             return timed
+        ua, ub = rw.untyped(e.this, a), rw.untyped(e.expression, b)
+        if ua and ub and isinstance(e.this, exp.Literal) and isinstance(e.expression, exp.Literal):
+            raise PgError("42725", f"operator is not unique: unknown {op} unknown",
+                          hint="Could not choose a best candidate operator. You might need to add explicit type casts.")
+        for x in (a, b):
+            if x is not None and x.key != "unknown" and (x.key in TEXTS or x.key in ("bool", "uuid", "json", "jsonb", "bytea")):
+                raise PgError("42883", f"operator does not exist: {(a or UNKNOWN).display()} {op} {(b or UNKNOWN).display()}",
+                              hint="No operator matches the given name and argument types. You might need to add explicit type casts.")
+        # '1.5' + 1: the untyped literal is read as the other side's type (and fails as PostgreSQL does)
+        if ua and b is not None and b.key in INTEGERS + FLOATS + ("numeric",) and isinstance(e.this, exp.Literal):
+            e.set("this", fn("pg_in", lit(ColType(b.key).spec()), e.this))
+            a = ColType(b.key)
+        elif ub and a is not None and a.key in INTEGERS + FLOATS + ("numeric",) and isinstance(e.expression, exp.Literal):
+            e.set("expression", fn("pg_in", lit(ColType(a.key).spec()), e.expression))
+            b = ColType(a.key)
         rt = arith_type(a, b)
         if rt is not None and rt.key == "numeric":
             return fn("pg_num", lit(op), e.this, e.expression), rt
         if op == "/":
             right = e.expression
             if not (isinstance(right, exp.Literal) and not right.is_string and float(right.this) != 0):
-                return fn("pg_div", e.this, e.expression), rt
+                node = fn("pg_div", e.this, e.expression)
+                # the minimum divided by -1 overflows
+                return (fn("pg_int_range", lit(rt.key), node) if rt is not None and rt.key in ("int2", "int4") else node), rt
         if op == "%":
             return fn("pg_mod", e.this, e.expression), rt
         if rt is not None and rt.key in ("date", "timestamp", "timestamptz", "time"):
             raise unsupported(f"date/time arithmetic ({e.sql('postgres')})")
-        if rt is not None and rt.key in ("int2", "int4", "int8") and op in "+-*":
+        if rt is not None and rt.key == "float4":  # computed in double precision, kept as a real
+            return fn("pg_in", lit("float4"), e), rt
+        if rt is not None and rt.key in ("int2", "int4", "int8") and op in "+-*/":
             # PostgreSQL's int4/int2 arithmetic raises on overflow; SQLite would widen silently
             return fn("pg_int_range", lit(rt.key), e), rt
         return e, rt
@@ -407,6 +443,28 @@ def _dot(rw, e, scope):
     raise unsupported(f"the field selection {e.sql('postgres')[:60]}")
 
 
+def _bitwise(op: str):
+    """& | # << >> on integers: typed as PostgreSQL types them; a shift keeps the left operand's width
+    (1 << 40 on an integer wraps as in PostgreSQL), # is exclusive or (SQLite has no such operator)."""
+    def rule(rw, e, t, scope):
+        a, b = t.get("this"), t.get("expression")
+        for x in (a, b):
+            if x is not None and x.key not in INTEGERS + ("unknown",):
+                raise PgError("42883", f"operator does not exist: {(a or UNKNOWN).display()} {op} {(b or UNKNOWN).display()}",
+                              hint="No operator matches the given name and argument types. You might need to add explicit type casts.")
+        x, y = e.this, e.expression
+        if op in ("<<", ">>"):
+            rt = a if a is not None and a.key != "unknown" else INT4
+            return fn("pg_shift", x, y, lit(1 if op == "<<" else -1), lit(rt.key)), rt
+        rt = arith_type(a, b)
+        rt = rt if rt is not None and rt.key != "unknown" else INT4
+        if op == "#":
+            return exp.Paren(this=exp.Sub(this=exp.Paren(this=exp.BitwiseOr(this=x, expression=y)),
+                                          expression=exp.Paren(this=exp.BitwiseAnd(this=x.copy(), expression=y.copy())))), rt
+        return e, rt
+    return rule
+
+
 def _bitwise_not(rw, e, t, scope):
     rt = t.get("this")
     if rt is not None and rt.key not in ("int2", "int4", "int8", "unknown"):
@@ -426,6 +484,10 @@ def _neg(rw, e, t, scope):
     if rt is not None and rt.key not in _NEGATABLE:
         raise PgError("42883", f"operator does not exist: - {rt.display()}",
                       hint="No operator matches the given name and argument types. You might need to add explicit type casts.")
+    if isinstance(e.this, exp.Literal) and not e.this.is_string and rt is not None and rt.key in INTEGERS + ("numeric",):
+        # -2147483648 is an integer (PostgreSQL folds the sign into the constant)
+        n = -int(e.this.this)
+        return exp.Literal.number(n), INT4 if -(2**31) <= n < 2**31 else INT8 if -(2**63) <= n < 2**63 else NUMERIC
     if rt is not None and rt.key == "interval":  # stored as "months|days|micros": negate each part
         return fn("pg_interval_mul", e.this, exp.Literal.number(-1)), rt
     if isinstance(e.this, exp.Literal) and e.this.is_string and rt is not None and rt.key == "numeric":
@@ -445,13 +507,49 @@ def _compare(rw: Rewriter, e, t, scope):
             rw.tr.param_types.setdefault(n, ColType(other.key))
     if isinstance(right, exp.Any) or isinstance(right, exp.All):
         raise unsupported("ANY/ALL over arrays")
+    from .arrays import element, is_array
+    cmp_op = _CMP_OPS.get(type(e))
+    if cmp_op is not None and is_array(a) and is_array(b) and a.key != b.key:
+        raise PgError("42883", f"operator does not exist: {a.display()} {_OPS[type(e)]} {b.display()}",
+                      hint="No operator matches the given name and argument types. You might need to add explicit type casts.")
+    if cmp_op is not None and (is_array(a) or is_array(b)) and not isinstance(e, (exp.EQ, exp.NEQ)):
+        # SQLite would compare the arrays' JSON text ('[10]' < '[9]')
+        arr = a if is_array(a) else b
+        sides = [fn("pg_in", lit(ColType(arr.key).spec()), n) if nt is not None and nt.key == "unknown" else n
+                 for n, nt in ((left, a), (right, b))]
+        return cmp_op(this=fn("pg_arr_cmp", *sides, lit(element(arr).key)), expression=lit(0)), BOOL
+    if cmp_op is not None and "jsonb" in {x.key for x in (a, b) if x is not None} and \
+            {x.key for x in (a, b) if x is not None} <= {"jsonb", "unknown"}:
+        # jsonb compares numbers by value ('1' = '1.0') and longer arrays/objects higher
+        return cmp_op(this=fn("pg_jsonb_cmp", left, right), expression=lit(0)), BOOL
+    if cmp_op is not None and a is not None and b is not None and "bpchar" in (a.key, b.key) and \
+            {a.key, b.key} <= {"bpchar", "unknown", "text", "varchar", "name"}:
+        # character(n)'s trailing spaces are insignificant (against text, the bpchar side is cast to text)
+        both = {a.key, b.key} <= {"bpchar", "unknown"}
+        for key, node, nt in (("this", left, a), ("expression", right, b)):
+            if nt.key == "bpchar" or both:
+                e.set(key, fn("rtrim", node, lit(" ")))
+        return e, BOOL
+    if cmp_op is not None and a is not None and b is not None and a.key != b.key and \
+            {a.key, b.key} <= {"date", "timestamp", "timestamptz"}:
+        # date < timestamp < timestamptz: the lower side is cast up before comparing
+        order = ("date", "timestamp", "timestamptz")
+        top = max(a.key, b.key, key=order.index)
+        for key, node, nt in (("this", left, a), ("expression", right, b)):
+            if nt.key != top:
+                e.set(key, fn("pg_cast", lit(top), node, lit(nt.key)))
+        return e, BOOL
     if (a is not None and a.key == "interval") or (b is not None and b.key == "interval"):
         for key, node, nt in (("this", left, a), ("expression", right, b)):
             if nt is None or nt.key != "interval":
                 node = fn("pg_interval", node)
             e.set(key, fn("pg_interval_key", node))
         return e, BOOL
-    if a is not None and a.key in _COERCE_CMP and rw.untyped(right, b):
+    if is_array(a) and rw.untyped(right, b):  # ARRAY = '{1,2}': the literal is read as that array type
+        e.set("expression", fn("pg_in", lit(ColType(a.key).spec()), right))
+    elif is_array(b) and rw.untyped(left, a):
+        e.set("this", fn("pg_in", lit(ColType(b.key).spec()), left))
+    elif a is not None and a.key in _COERCE_CMP and rw.untyped(right, b):
         e.set("expression", fn("pg_in", lit(ColType(a.key).spec()), right))
     elif b is not None and b.key in _COERCE_CMP and rw.untyped(left, a):
         e.set("this", fn("pg_in", lit(ColType(b.key).spec()), left))
@@ -467,6 +565,7 @@ def _compare(rw: Rewriter, e, t, scope):
 
 
 _OPS = {exp.EQ: "=", exp.NEQ: "<>", exp.GT: ">", exp.GTE: ">=", exp.LT: "<", exp.LTE: "<="}
+_CMP_OPS = {k: k for k in _OPS}
 
 
 def _numkey(node: exp.Expression) -> exp.Expression:
@@ -481,6 +580,15 @@ def _in(rw: Rewriter, e: exp.In, t, scope):
     a = t.get("this")
     if e.args.get("query") is not None or e.args.get("unnest") is not None:
         return e, BOOL
+    its = list(t.get("expressions[]") or [])  # type: ignore[arg-type]
+    numeric_item = any(x is not None and x.key == "numeric" for x in its)
+    if numeric_item or (a is not None and a.key == "numeric" and not isinstance(e.this, exp.Column)):
+        # 1 IN (1.0): a numeric is stored as text, compared by value only under PGNUM
+        if a is not None and a.key in INTEGERS + FLOATS + ("numeric", "unknown") and \
+                all(x is None or x.key in INTEGERS + FLOATS + ("numeric", "unknown") for x in its):
+            e.set("this", _numkey(_to_numeric(e.this, a)))
+            e.set("expressions", [_numkey(_to_numeric(item, it)) for item, it in zip(e.expressions, its)])
+            return e, BOOL
     if a is not None and a.key in _COERCE_CMP | {"numeric"}:
         items = []
         for item, it in zip(e.expressions, t.get("expressions[]") or []):  # type: ignore[arg-type]
@@ -489,8 +597,36 @@ def _in(rw: Rewriter, e: exp.In, t, scope):
     return e, BOOL
 
 
+def _to_numeric(node: exp.Expression, t: ColType | None) -> exp.Expression:
+    if t is not None and t.key == "numeric":
+        return node
+    return fn("pg_cast", lit("numeric"), node, lit(t.spec()) if t is not None else exp.Null())
+
+
+def _array_concat(e, a: ColType | None, b: ColType | None):
+    """anyarray || anyarray, anyarray || anyelement, anyelement || anyarray."""
+    from .arrays import element, is_array
+    x, y = e.this, e.expression
+    if is_array(a) and is_array(b):
+        if a.key != b.key:
+            raise PgError("42883", f"operator does not exist: {a.display()} || {b.display()}",
+                          hint="No operator matches the given name and argument types. You might need to add explicit type casts.")
+        return fn("pg_arr_cat", x, y), a
+    if is_array(a):
+        # an untyped literal or NULL beside an array is read as an array, as PostgreSQL resolves it
+        if b is None or b.key == "unknown":
+            return fn("pg_arr_cat", x, fn("pg_in", lit(a.key), y)), a
+        return fn("array_append", x, y, lit(element(a).key)), a
+    if a is None or a.key == "unknown":
+        return fn("pg_arr_cat", fn("pg_in", lit(b.key), x), y), b
+    return fn("pg_arr_prepend", x, y, lit(element(b).key)), b
+
+
 def _dpipe(rw, e, t, scope):
+    from .arrays import is_array
     sides = (t.get("this"), t.get("expression"))
+    if is_array(sides[0]) or is_array(sides[1]):
+        return _array_concat(e, *sides)
     keys = {x.key if x is not None else None for x in sides}
     if "jsonb" in keys and keys <= {"jsonb", "unknown"}:
         # jsonb || jsonb merges or concatenates (an untyped literal beside one is read as jsonb)
@@ -513,6 +649,36 @@ def _dpipe(rw, e, t, scope):
         for arg, side in (("this", sides[0]), ("expression", sides[1])):
             if side.key == "bytea":  # anynonarray || text: the bytea's text form, \x and hex digits
                 e.set(arg, fn("pg_out", lit("bytea"), e.args[arg]))
+        return e, TEXT
+    for arg, side in (("this", sides[0]), ("expression", sides[1])):
+        if side is None or side.key in INTEGERS or side.key in ("text", "varchar", "name", "unknown"):
+            continue
+        if side.key == "bpchar":  # cast to text, which drops character(n)'s padding
+            e.set(arg, fn("rtrim", e.args[arg], lit(" ")))
+        else:  # true is 'true', 1.0::float8 is '1' (SQLite would give 1 and '1.0')
+            e.set(arg, fn("pg_cast", lit("text"), e.args[arg], lit(side.spec())))
+    return e, TEXT
+
+
+def _concat_ws(rw, e, t, scope):
+    # concat_ws prints each argument after the separator with its type's output function (true is 't')
+    out = list(e.expressions[:1])
+    for node, side in list(zip(e.expressions, t.get("expressions[]") or []))[1:]:
+        if side is not None and side.key not in INTEGERS and side.key not in ("text", "varchar", "name", "unknown"):
+            node = fn("pg_out", lit(side.key), node)
+        out.append(node)
+    e.set("expressions", out)
+    return e, TEXT
+
+
+def _concat(rw, e, t, scope):
+    # concat() prints each argument with its type's output function (true is 't')
+    out = []
+    for node, side in zip(e.expressions, t.get("expressions[]") or []):
+        if side is not None and side.key not in INTEGERS and side.key not in ("text", "varchar", "name", "unknown"):
+            node = fn("pg_out", lit(side.key), node)
+        out.append(node)
+    e.set("expressions", out)
     return e, TEXT
 
 
@@ -536,6 +702,8 @@ def _sum(rw, e, t, scope):
     a = t.get("this")
     if a is not None and a.key in ("numeric", "int8"):
         return fn("pg_num_sum", e.this), NUMERIC
+    if a is not None and a.key == "float4":
+        return fn("pg_in", lit("float4"), e), a
     if a is not None and a.key in FLOATS:
         return e, FLOAT8
     return e, INT8 if a is None or a.key in INTEGERS else a
@@ -548,14 +716,37 @@ def _avg(rw, e, t, scope):
     return fn("pg_num_avg", e.this), NUMERIC
 
 
+def order_collation(t: ColType | None) -> str | None:
+    """The collation that sorts stored values of type `t` in PostgreSQL's order, where text order differs."""
+    from .arrays import element, is_array
+    if t is None:
+        return None
+    if t.key == "numeric":
+        return "PGNUM"
+    if t.key == "jsonb":
+        return "PGJSONB"
+    if is_array(t) and t.key != "int2vector":
+        return "PGARR_" + element(t).key
+    return None
+
+
 def _minmax(rw, e, t, scope):
-    return e, t.get("this")
+    a = t.get("this")
+    if a is not None and a.key in ("bool", "json", "jsonb"):  # no ordering PostgreSQL's min/max would use
+        raise undefined_function_of("min" if isinstance(e, exp.Min) else "max", {"expressions[]": [a]})
+    collation = order_collation(a)
+    if collation is not None and a.key != "numeric" and not isinstance(e.this, exp.Collate):
+        e.set("this", exp.Collate(this=e.this, expression=exp.var(collation)))  # max(ARRAY[10]) > ARRAY[9]
+    return e, a
 
 
 def _round(rw, e, t, scope):
     a = t.get("this")
-    if a is not None and a.key in FLOATS and e.args.get("decimals") is None:
-        return e, FLOAT8
+    if a is not None and a.key in FLOATS + INTEGERS and e.args.get("decimals") is None:
+        # rint: halves to even (SQLite's round() takes them away from zero); round(integer) is round(float8)
+        return fn("pg_round_float", e.this), FLOAT8
+    if a is not None and a.key in FLOATS:
+        raise undefined_function_of("round", {"expressions[]": [a, t.get("decimals")]})
     args = [e.this] + ([e.args["decimals"]] if e.args.get("decimals") is not None else [])
     return fn("pg_num_round", *args), NUMERIC
 
@@ -571,28 +762,94 @@ def _ceil_floor(rw, e, t, scope):
 
 def _abs(rw, e, t, scope):
     a = t.get("this")
+    if a is not None and a.key in ("int2", "int4"):
+        return fn("pg_int_range", lit(a.key), e), a
     if a is not None and a.key == "numeric":
         return fn("pg_cast", lit("numeric"), fn("ltrim", e.this, lit("-")), lit("text")), a
     return e, a
 
 
+_NUMBERS = ("int2", "int4", "int8", "numeric", "float4", "float8")
+_TEXTUAL = ("text", "varchar", "bpchar", "name")
+_TIMELINE = ("date", "timestamp", "timestamptz")
+
+
+def common_type(ts: list[ColType | None], what: str) -> ColType:
+    """PostgreSQL's resolution of UNION/CASE/COALESCE/GREATEST branches: one category, its highest type."""
+    known = [x for x in ts if x is not None and x.key != "unknown"]
+    if not known:
+        return TEXT
+    first = known[0]
+    if all(x.key == first.key for x in known):
+        return first if all(x == first for x in known) else ColType(first.key)
+    for family in (_NUMBERS, _TEXTUAL, _TIMELINE):
+        if all(x.key in family for x in known):
+            if family is _TEXTUAL:
+                return TEXT
+            return ColType(max((x.key for x in known), key=family.index))
+    other = next(x for x in known if x.key != first.key)
+    raise PgError("42804", f"{what} types {first.display()} and {other.display()} cannot be matched")
+
+
+def _unify(node: exp.Expression, t: ColType | None, to: ColType) -> exp.Expression:
+    if t is None or isinstance(node, exp.Null) or t == to:
+        return node
+    if t.key == "unknown" and isinstance(node, exp.Literal) and node.is_string and to.key not in TEXTS:
+        from .functions import pg_cast
+        pg_cast(to.spec(), node.this, "unknown")  # COALESCE(1, 'x') fails while planning, as in PostgreSQL
+    if t.key == to.key and not to.mods:
+        return node
+    return fn("pg_cast", lit(to.spec()), node, lit(t.spec()))
+
+
 def _coalesce(rw, e, t, scope):
     ts = [t.get("this")] + list(t.get("expressions[]") or [])  # type: ignore[operator]
-    for x in ts:
-        if x is not None and x.key != "unknown":
-            return e, x
-    return e, ts[0] if ts else None
+    what = {exp.Coalesce: "COALESCE", exp.Greatest: "GREATEST", exp.Least: "LEAST"}.get(type(e), "COALESCE")
+    rt = common_type(ts, what)
+    if e.this is not None:
+        e.set("this", _unify(e.this, ts[0], rt))
+    e.set("expressions", [_unify(n, x, rt) for n, x in zip(e.expressions, ts[1:])])
+    if rt.key == "numeric" and isinstance(e, (exp.Greatest, exp.Least)):
+        # SQLite's max/min would compare the stored texts ('9' > '10'); the first collation rules
+        e.set("this", _numkey(e.this))
+    return e, rt
+
+
+def _nullif(rw, e, t, scope):
+    a, b = t.get("this"), t.get("expression")
+    if {x.key for x in (a, b) if x is not None} & {"numeric"} and \
+            all(x is None or x.key in _NUMBERS + ("unknown",) for x in (a, b)):
+        # NULLIF(1, 1.0) compares by value; its result has the common type
+        return exp.Nullif(this=_numkey(_to_numeric(e.this, a)), expression=_to_numeric(e.expression, b)), NUMERIC
+    if a is None or a.key == "unknown":
+        return e, b if b is not None and b.key != "unknown" else TEXT
+    return e, a
+
+
+def _if(rw, e, t, scope):
+    e.meta["pg_when"] = t.get("this")
+    return e, t.get("true")
 
 
 def _case(rw, e, t, scope):
-    for branch in e.args.get("ifs") or []:
-        r = branch.args.get("true")
-        if r is not None:
-            _, bt = rw.rx(r.copy(), scope)
-            if bt is not None and bt.key != "unknown":
-                return e, bt
-    d = t.get("default")
-    return e, d if d is not None and d.key != "unknown" else TEXT
+    ifs = e.args.get("ifs") or []
+    ts = list(t.get("ifs[]") or []) + [t.get("default")]
+    rt = common_type(ts, "CASE")
+    for branch, bt in zip(ifs, ts):
+        if branch.args.get("true") is not None:
+            branch.set("true", _unify(branch.args["true"], bt, rt))
+    if e.args.get("default") is not None:
+        e.set("default", _unify(e.args["default"], ts[-1], rt))
+    operand = t.get("this")
+    if e.this is not None:
+        whens = [b.meta.get("pg_when") for b in ifs]
+        kinds = [x for x in [operand] + whens if x is not None and x.key != "unknown"]
+        if any(x.key == "numeric" for x in kinds) and all(x.key in _NUMBERS for x in kinds):
+            # CASE 1 WHEN 1.0: compared by value, as the = of the common numeric type
+            e.set("this", _numkey(_to_numeric(e.this, operand)))
+            for b, wt in zip(ifs, whens):
+                b.set("this", _to_numeric(b.this, wt))
+    return e, rt
 
 
 def _now(rw, e, t, scope):
@@ -650,7 +907,8 @@ def _json_text(rw, e, t, scope):
 
 def _json_path(rw, e, t, scope):
     _json_operand(e, t, "#>")
-    return fn("pg_json_path", e.this, e.expression), JSONB
+    a = t.get("this")
+    return fn("pg_json_path", e.this, e.expression), a if a is not None and a.key == "json" else JSONB
 
 
 def _json_path_text(rw, e, t, scope):
@@ -924,8 +1182,75 @@ def _make_interval(rw, e, t, scope):
     return fn("pg_make_interval", *args), INTERVAL
 
 
+def _array_call(rw, e, t, scope):
+    """array_position(a, x[, start]), array_positions(a, x), array_replace(a, x, y)."""
+    from .arrays import array_type, element, is_array
+    name = e.name.lower()
+    args = list(e.expressions)
+    ts = t.get("expressions[]") or []
+    arity = {"array_position": (2, 3), "array_positions": (2,), "array_replace": (3,)}[name]
+    if len(args) not in arity or not is_array(ts[0]):
+        raise undefined_function_of(name, t)
+    elem = lit(element(ts[0]).key)
+    if name == "array_position":
+        return fn("pg_arr_position", args[0], args[1], elem, *args[2:]), INT4
+    if name == "array_positions":
+        return fn("pg_arr_positions", args[0], args[1], elem), array_type(INT4)
+    return fn("pg_arr_replace", args[0], args[1], args[2], elem), ts[0]
+
+
+def _gcd_lcm(rw, e, t, scope):
+    name = e.name.lower()
+    ts = t.get("expressions[]") or []
+    known = [x for x in ts if x is not None and x.key != "unknown"]
+    if len(ts) != 2 or any(x.key not in INTEGERS + ("numeric",) for x in known):
+        raise undefined_function_of(name, t)
+    if any(x.key == "numeric" for x in known):
+        raise unsupported(f"{name}() of numeric values")
+    rt = INT8 if any(x.key == "int8" for x in known) else INT4
+    return fn("pg_" + name, *e.expressions, lit(rt.key)), rt
+
+
+def _text_fn(name: str, keys: tuple[str, ...], out: ColType):
+    """A function of text arguments parsed into its own node (string_to_array, translate, ascii, starts_with / ^@)."""
+    def rule(rw, e, t, scope):
+        present = [k for k in keys if e.args.get(k) is not None]
+        args = [e.args[k] for k in present]
+        ts = [t.get(k) for k in present]
+        text_args(name, args, ts, {"expressions[]": ts})
+        return fn("pg_" + name, *args), out
+    return rule
+
+
+def _json_build(rw, e, t, scope):
+    import json as _json
+    name = e.name.lower()
+    ts = t.get("expressions[]") or []
+    kinds = [x.key if x is not None and x.key != "unknown" else "text" for x in ts]
+    return fn("pg_json_build", lit(_json.dumps(kinds)), lit(1 if name.endswith("object") else 0),
+              lit(1 if name.startswith("jsonb") else 0), *e.expressions), \
+        JSONB if name.startswith("jsonb") else ColType("json")
+
+
+def _date_part(rw, e, t, scope):
+    ts = t.get("expressions[]") or []
+    if len(ts) != 2 or (ts[0] is not None and ts[0].key not in TEXTS + ("unknown",)):
+        raise undefined_function_of("date_part", t)
+    field, src = e.expressions
+    kind = ts[1].key if ts[1] is not None else "timestamptz"
+    if kind == "unknown":
+        src, kind = fn("pg_in", lit("timestamptz"), src), "timestamptz"
+    if kind not in _TIMES + ("interval", "time"):
+        raise undefined_function_of("date_part", t)
+    # extract's numeric answer, as date_part's double precision
+    value = fn("pg_extract", fn("lower", field), src, lit(kind))
+    return fn("pg_cast", lit("float8"), value, lit("numeric")), FLOAT8
+
+
 # calls whose meaning depends on their arguments' types: rewritten by their own rule
-_CALLS: dict[str, Callable] = {"to_char": _to_char, "age": _age, "set_config": _set_config, "pg_sleep": _pg_sleep,
+_CALLS: dict[str, Callable] = {"jsonb_build_object": _json_build, "json_build_object": _json_build,
+                               "jsonb_build_array": _json_build, "json_build_array": _json_build, "date_part": _date_part, "gcd": _gcd_lcm, "lcm": _gcd_lcm, "array_position": _array_call, "array_positions": _array_call,
+                               "array_replace": _array_call, "to_char": _to_char, "age": _age, "set_config": _set_config, "pg_sleep": _pg_sleep,
                                "to_json": _to_json, "to_jsonb": _to_json, "row_to_json": _to_json,
                                "to_timestamp": _to_timestamp, "regexp_replace": _regexp_scalar,
                                "regexp_match": _regexp_scalar, "regexp_split_to_array": _regexp_scalar, "jsonb_set": _jsonb_modify, "jsonb_insert": _jsonb_modify}
@@ -1014,6 +1339,8 @@ def _datetime_arith(op: str, e, a: ColType | None, b: ColType | None):
         return fn("pg_interval_mul", x, y), INTERVAL
     if kb == "interval" and ka in INTEGERS + FLOATS + ("numeric",) and op == "*":
         return fn("pg_interval_mul", y, x), INTERVAL
+    if ka == "interval" and kb in INTEGERS + FLOATS + ("numeric",) and op == "/":
+        return fn("pg_interval_div", x, y), INTERVAL
     raise unsupported(f"this date/time arithmetic ({e.sql('postgres')})")
 
 
@@ -1050,12 +1377,20 @@ def _array(rw, e, scope):
         node, t = rw.rx(agg, scope)
         elem = element(t) if t is not None else TEXT
         return fn("coalesce", node, fn("pg_array", lit(ColType(elem.key).spec()))), t
-    items, elem = [], None
+    items, elem, its = [], None, []
     for x in e.expressions:
         node, t = rw.rx(x, scope)
         items.append(node)
-        if elem is None and t is not None and t.key != "unknown":
-            elem = t
+        its.append(t)
+    known = [x for x in its if x is not None and x.key != "unknown"]
+    if known:
+        from .arrays import is_array
+        # ARRAY[1, 2.5] is numeric[]: the elements' common type
+        elem = known[0] if any(is_array(x) for x in known) else common_type(known, "ARRAY")
+        if elem.key in ("int2", "int4", "int8", "float4", "float8") and any(x.key == "numeric" for x in known):
+            elem = NUMERIC
+        items = [fn("pg_cast", lit(ColType(elem.key).spec()), n, lit(x.spec())) if x is not None and x.key not in
+                 (elem.key, "unknown") and x.key == "numeric" else n for n, x in zip(items, its)]
     if not items:
         raise PgError("42P18", "cannot determine type of empty array",
                       hint="Explicitly cast to the desired type, for example ARRAY[]::integer[].")
@@ -1067,8 +1402,10 @@ def _array_op(name: str, op: str, swap: bool = False):
     def rule(rw, e, t, scope):
         from .arrays import is_array
         a, b = t.get("this"), t.get("expression")
-        if name == "pg_arr_contains" and a is not None and a.key in ("json", "jsonb"):
-            return fn("pg_json_contains", e.this, e.expression), BOOL
+        if name == "pg_arr_contains" and (a is not None and a.key in ("json", "jsonb") or
+                                          b is not None and b.key in ("json", "jsonb")):
+            args = (e.expression, e.this) if swap else (e.this, e.expression)
+            return fn("pg_json_contains", *args), BOOL
         if not (is_array(a) or is_array(b)):
             raise unsupported(f"this operator on {(a or b or TEXT).display()}")
         # an untyped literal beside an array is read as that array type ('{1,2}' @> ARRAY[1])
@@ -1084,7 +1421,9 @@ def _array_op(name: str, op: str, swap: bool = False):
                                    f"{b.display() if b else 'unknown'}",
                           hint="No operator matches the given name and argument types. You might need to add explicit type casts.")
         args = (e.expression, e.this) if swap else (e.this, e.expression)
-        return fn(name, *args), BOOL
+        from .arrays import element
+        arr = a if is_array(a) else b
+        return fn(name, *args, lit(element(arr).key)), BOOL  # elements compare by value (1.5 = 1.50)
     return rule
 
 
@@ -1108,6 +1447,18 @@ def _array_agg(rw, e, t, scope):
     else:
         a = t.get("this")
     return fn("pg_array_agg", arg), array_type(ColType(a.key) if a is not None and a.key != "unknown" else TEXT)
+
+
+def _json_array_agg(rw, e, t, scope):
+    arg = e.this
+    src = rw.rx(arg.this.copy(), scope)[1] if isinstance(arg, exp.Order) and arg.this is not None else t.get("this")
+    # json_agg(x): SQLite's json_group_array would give text its own JSON and announce x's type
+    if isinstance(arg, exp.Order):  # SQLite needs the aggregate's ORDER BY after its last argument
+        for o in arg.expressions:  # PostgreSQL puts NULLs last ascending
+            if not o.args.get("nulls_first"):
+                o.set("nulls_first", bool(o.args.get("desc")))
+    spec = lit(src.spec() if src is not None and src.key != "unknown" else "text")
+    return fn("pg_json_agg_src", spec, arg), ColType("json")
 
 
 def _array_size(rw, e, t, scope):
@@ -1146,17 +1497,203 @@ def _like(rw, e, t, scope):
 
 def _ilike(rw, e, t, scope):
     escape = e.parent.expression if isinstance(e.parent, exp.Escape) else lit("\\")
-    return fn("pg_ilike", e.this, e.expression, escape), BOOL
+    node = fn("pg_ilike", e.this, e.expression, escape)
+    return (exp.Not(this=node) if e.args.get("negate") else node), BOOL  # NOT ILIKE
+
+
+def _similar(rw, e, t, scope):
+    a, b = t.get("this"), t.get("expression")
+    for x in (a, b):
+        if x is not None and x.key not in TEXTS + ("unknown",):
+            raise PgError("42883", f"operator does not exist: {(a or UNKNOWN).display()} ~ {(b or UNKNOWN).display()}",
+                          hint="No operator matches the given name and argument types. You might need to add explicit type casts.")
+    escape = e.parent.expression if isinstance(e.parent, exp.Escape) else lit("\\")
+    return fn("pg_similar", e.this, e.expression, escape), BOOL
+
+
+def _json_keys_op(every: bool):
+    op = "?&" if every else "?|"
+
+    def rule(rw, e, t, scope):
+        a, b = t.get("this"), t.get("expression")
+        if (a is not None and a.key not in ("jsonb", "unknown")) or (b is not None and b.key not in ("_text", "unknown")):
+            raise PgError("42883", f"operator does not exist: {(a or UNKNOWN).display()} {op} {(b or UNKNOWN).display()}",
+                          hint="No operator matches the given name and argument types. You might need to add explicit type casts.")
+        doc = fn("pg_in", lit("jsonb"), e.this) if a is None or a.key == "unknown" else e.this
+        keys = fn("pg_in", lit("_text"), e.expression) if b is None or b.key == "unknown" else e.expression
+        return fn("pg_jsonb_has_keys", doc, keys, lit(1 if every else 0)), BOOL
+    return rule
+
+
+def _json_delete_path(rw, e, t, scope):
+    a, b = t.get("this"), t.get("expression")
+    if (a is not None and a.key not in ("jsonb", "unknown")) or (b is not None and b.key not in ("_text", "unknown")):
+        raise PgError("42883", f"operator does not exist: {(a or UNKNOWN).display()} #- {(b or UNKNOWN).display()}",
+                      hint="No operator matches the given name and argument types. You might need to add explicit type casts.")
+    doc = fn("pg_in", lit("jsonb"), e.this) if a is None or a.key == "unknown" else e.this
+    path = fn("pg_in", lit("_text"), e.expression) if b is None or b.key == "unknown" else e.expression
+    return fn("pg_jsonb_delete_path", doc, path), JSONB
+
+
+def _overlay(rw, e, t, scope):
+    args = [e.this, e.expression, e.args.get("from_")] + ([e.args["for_"]] if e.args.get("for_") is not None else [])
+    return fn("pg_overlay", *args), TEXT
+
+
+def _at_time_zone(rw, e, t, scope):
+    src = t.get("this")
+    kind = src.key if src is not None else "unknown"
+    value = e.this
+    if kind == "unknown":  # an untyped literal is read as timestamptz, PostgreSQL's preferred date/time type
+        value, kind = fn("pg_in", lit("timestamptz"), value), "timestamptz"
+    elif kind == "date":  # date's preferred conversion is to timestamptz
+        value, kind = fn("pg_cast", lit("timestamptz"), value, lit("date")), "timestamptz"
+    if kind not in ("timestamp", "timestamptz"):
+        raise unsupported(f"AT TIME ZONE on {src.display() if src else 'unknown'}")
+    zt = t.get("zone")
+    if zt is not None and zt.key not in TEXTS + ("unknown",):
+        raise unsupported("AT TIME ZONE with an interval")
+    if kind == "timestamptz":
+        return fn("pg_at_time_zone", value, e.args["zone"], lit(1)), ColType("timestamp")
+    return fn("pg_at_time_zone", value, e.args["zone"], lit(0)), TIMESTAMPTZ
 
 
 def _escape(rw, e, t, scope):
-    if isinstance(e.this, exp.Anonymous) and e.this.name == "pg_ilike":
+    if isinstance(e.this, exp.Anonymous) and e.this.name in ("pg_ilike", "pg_similar"):
         return e.this, BOOL
+    if isinstance(e.expression, exp.Literal) and e.expression.is_string and e.expression.this == "":
+        return e.this, BOOL  # ESCAPE '': no escape character (SQLite refuses an empty one)
     return e, BOOL
 
 
 def _substring(rw, e, t, scope):
-    return e, TEXT
+    start, count = t.get("start"), t.get("length")
+    if start is not None and (start.key in TEXTS or start.key == "unknown") and e.args.get("length") is None:
+        # substring(s FROM pattern) is a regular-expression match
+        return fn("pg_substring_re", e.this, e.args["start"]), TEXT
+    if start is not None and start.key not in INTEGERS + ("unknown",) or \
+            count is not None and count.key not in INTEGERS + ("unknown",):
+        raise unsupported(f"substring of these argument types ({e.sql('postgres')[:60]})")
+    # PostgreSQL counts a start before 1 as empty positions; SQLite counts a negative one from the end
+    args = [e.this, e.args.get("start") if e.args.get("start") is not None else lit(1)]
+    if e.args.get("length") is not None:
+        args.append(e.args["length"])
+    return fn("pg_substr", *args), (ColType("bytea") if t.get("this") is not None and t["this"].key == "bytea" else TEXT)
+
+
+def _format(rw, e, t, scope):
+    args = [e.this]
+    for node, side in zip(e.expressions, t.get("expressions[]") or []):
+        # format() reads each argument through its type's output function (true is 't')
+        args.append(node if side is None or side.key in ("text", "varchar", "name", "unknown")
+                    else fn("pg_out", lit(side.key), node))
+    return fn("pg_format", *args), TEXT
+
+
+def _to_hex(rw, e, t, scope):
+    a = t.get("this")
+    if a is not None and a.key not in INTEGERS + ("unknown",):
+        raise undefined_function_of("to_hex", {"expressions[]": [a]})
+    return fn("pg_to_hex", e.this, lit(64 if a is not None and a.key == "int8" else 32)), TEXT
+
+
+def _make_timestamp(rw, e, t, scope):
+    names = ("hour", "min", "sec") if isinstance(e, exp.TimeFromParts) else ("year", "month", "day", "hour", "min", "sec")
+    if any(e.args.get(k) is not None for k in e.args if k not in names) or any(e.args.get(k) is None for k in names):
+        raise unsupported("this make_timestamp/make_time form")
+    if isinstance(e, exp.TimeFromParts):
+        return fn("pg_make_time", *[e.args[k] for k in names]), ColType("time")
+    return fn("pg_make_timestamp", *[e.args[k] for k in names]), ColType("timestamp")
+
+
+def _float8(rw, e, t, scope):
+    return e, FLOAT8
+
+
+def _array_fn(kind: str):
+    """array_append/prepend/cat/remove/position: typed by the array argument, elements coerced to its element type."""
+    def rule(rw, e, t, scope):
+        from .arrays import element, is_array
+        if kind == "prepend":
+            x, arr, xt, at = e.expression, e.this, t.get("expression"), t.get("this")
+            if is_array(xt) and not is_array(at):  # sqlglot may keep PostgreSQL's (element, array) order
+                x, arr, xt, at = arr, x, at, xt
+        elif kind == "cat":
+            others = list(e.expressions)
+            ots = list(t.get("expressions[]") or [])
+            if len(others) != 1:
+                raise undefined_function_of("array_cat", {"expressions[]": [t.get("this")] + ots})
+            arr, at, x, xt = e.this, t.get("this"), others[0], ots[0]
+        else:
+            arr, at, x, xt = e.this, t.get("this"), e.expression, t.get("expression")
+        if at is None or at.key == "unknown":
+            if kind == "cat" and is_array(xt):
+                at = xt
+            else:
+                raise unsupported(f"array_{kind} of an untyped array")
+        if not is_array(at):
+            raise undefined_function_of(f"array_{kind}", {"expressions[]": [at, xt]})
+        if at.key == "unknown":
+            arr = fn("pg_in", lit(at.key), arr)
+        elem = lit(element(at).key)
+        if kind == "append":
+            return fn("array_append", arr, x, elem), at
+        if kind == "prepend":
+            return fn("pg_arr_prepend", x, arr, elem), at
+        if kind == "cat":
+            if xt is not None and xt.key not in (at.key, "unknown"):
+                raise undefined_function_of("array_cat", {"expressions[]": [at, xt]})
+            return fn("pg_arr_cat", arr, x if xt is None or xt.key != "unknown" else fn("pg_in", lit(at.key), x)), at
+        if kind == "remove":
+            return fn("pg_arr_remove", arr, x, elem), at
+        return fn("pg_arr_position", arr, x, elem), INT4
+    return rule
+
+
+def _chr(rw, e, t, scope):
+    return fn("pg_chr", *e.expressions), TEXT
+
+
+def _random(rw, e, t, scope):
+    if e.this is not None:
+        raise undefined_function_of("random", {"expressions[]": [t.get("this")]})
+    return fn("pg_random"), FLOAT8  # SQLite's random() is a 64-bit integer
+
+
+def _trunc_num(rw, e, t, scope):
+    a = t.get("this")
+    n = e.args.get("decimals")
+    if n is None and (a is None or a.key in INTEGERS + FLOATS + ("unknown",)):
+        return fn("pg_trunc_float", e.this), FLOAT8  # trunc(integer) resolves to trunc(double precision)
+    if a is not None and a.key in FLOATS:
+        raise undefined_function_of("trunc", {"expressions[]": [a, t.get("decimals")]})
+    return fn("pg_num_trunc", *([e.this] + ([n] if n is not None else []))), NUMERIC
+
+
+def _sign(rw, e, t, scope):
+    a = t.get("this")
+    if a is not None and a.key == "numeric":
+        return fn("pg_cast", lit("numeric"), fn("sign", fn("pg_cast", lit("float8"), e.this, lit("numeric"))), lit("int4")), NUMERIC
+    return fn("pg_cast", lit("float8"), e, lit("int4")), FLOAT8
+
+
+def _float_math(name: str):
+    """sqrt/ln/exp/log/power: double precision unless an argument is numeric (log(b, x) is numeric only)."""
+    def rule(rw, e, t, scope):
+        keys = [k for k in ("this", "expression") if e.args.get(k) is not None]
+        args = [e.args[k] for k in keys]
+        ts = [t.get(k) for k in keys]
+        floats = any(x is not None and x.key in FLOATS for x in ts)
+        numeric = any(x is not None and x.key == "numeric" for x in ts)
+        if (name == "log" and len(args) == 2) or (numeric and not floats):
+            if floats:
+                raise undefined_function_of(name, {"expressions[]": ts})
+            # PostgreSQL's numeric functions choose their own result scale (power(2.0, 3) is 8.0000000000000000)
+            if name == "log" and len(args) == 1:
+                args = [lit(10)] + args
+            return fn("pg_num_" + name, *args), NUMERIC
+        return fn("pg_" + name, *args), FLOAT8
+    return rule
 
 
 def _escape_string(rw, e: exp.ByteString, scope):
@@ -1186,15 +1723,15 @@ _RULES: dict[type, Callable] = {
     exp.And: _bool, exp.Or: _bool, exp.Not: _bool, exp.Like: _like, exp.ILike: _ilike, exp.Escape: _escape, exp.Is: _bool,
     exp.Between: _bool, exp.In: _in,
     exp.DPipe: _dpipe, exp.Upper: _text, exp.Lower: _text, exp.Trim: _text, exp.Substring: _substring,
-    exp.Concat: _text, exp.Length: _length, exp.Initcap: _text,
+    exp.Concat: _concat, exp.Length: _length, exp.Initcap: _text,
     exp.Count: _count, exp.Sum: _sum, exp.Avg: _avg, exp.Min: _minmax, exp.Max: _minmax,
     exp.Round: _round, exp.Ceil: _ceil_floor, exp.Floor: _ceil_floor, exp.Abs: _abs,
-    exp.Coalesce: _coalesce, exp.Case: _case, exp.If: _case,
+    exp.Coalesce: _coalesce, exp.Case: _case, exp.If: _if,
     exp.CurrentTimestamp: _now, exp.CurrentDate: _current_date, exp.CurrentUser: _current_user,
     exp.JSONExtract: _json_get, exp.JSONExtractScalar: _json_text, exp.JSONBExtract: _json_path,
     exp.JSONBExtractScalar: _json_path_text, exp.ArrayContainsAll: _array_op("pg_arr_contains", "@>"),
     exp.ArrayContainedBy: _array_op("pg_arr_contains", "<@", swap=True), exp.ArrayOverlaps: _array_op("pg_arr_overlaps", "&&"),
-    exp.Bracket: _bracket, exp.ArrayAgg: _array_agg, exp.ArraySize: _array_size, exp.JSONBContains: _contains,
+    exp.Bracket: _bracket, exp.ArrayAgg: _array_agg, exp.JSONArrayAgg: _json_array_agg, exp.ArraySize: _array_size, exp.JSONBContains: _contains,
     exp.JSONBContainsTopKey: _has_key,
     exp.RegexpLike: _regex(""), exp.RegexpILike: _regex("i"),
     exp.GroupConcat: _group_concat, exp.Anonymous: _anonymous, exp.Window: _window,
@@ -1216,10 +1753,32 @@ for _name in ("SessionUser",):
     if hasattr(exp, _name):
         _RULES[getattr(exp, _name)] = _current_user
 for _name, _rule in (("StrPosition", _int4), ("Left", _text), ("Right", _text), ("Replace", _text),
-                     ("Repeat", _text), ("Reverse", _text), ("MD5", _text), ("ConcatWs", _text),
-                     ("Sqrt", lambda rw, e, t, s: (e, FLOAT8)), ("Pow", lambda rw, e, t, s: (e, FLOAT8)),
-                     ("Ln", lambda rw, e, t, s: (e, FLOAT8)), ("Exp", lambda rw, e, t, s: (e, FLOAT8)),
-                     ("Greatest", _coalesce), ("Least", _coalesce), ("Nullif", _same),
+                     ("Repeat", _text), ("Reverse", _text), ("MD5", _text),
+                     ("Sqrt", _float_math("sqrt")), ("Pow", _float_math("power")),
+                     ("Ln", _float_math("ln")), ("Exp", _float_math("exp")), ("Log", _float_math("log")),
+                     ("Format", _format), ("Hex", _to_hex), ("Chr", _chr),
+                     ("SplitPart", _text), ("ArrayToString", _text), ("Pi", _float8), ("Degrees", _float8),
+                     ("Radians", _float8), ("Sin", _float8), ("Cos", _float8), ("Tan", _float8), ("Atan2", _float8),
+                     ("Asin", _float8), ("Acos", _float8), ("Atan", _float8), ("Cot", _float8),
+                     ("ArrayAppend", _array_fn("append")), ("ArrayPrepend", _array_fn("prepend")),
+                     ("ArrayConcat", _array_fn("cat")), ("ArrayRemove", _array_fn("remove")),
+                     ("ArrayPosition", _array_fn("position")),
+                     ("StringToArray", _text_fn("string_to_array", ("this", "expression", "null"), ColType("_text"))),
+                     ("Translate", _text_fn("translate", ("this", "from_", "to"), TEXT)),
+                     ("Ascii", _text_fn("ascii", ("this",), INT4)),
+                     ("StartsWith", _text_fn("starts_with", ("this", "expression"), BOOL)),
+                     ("Cbrt", lambda rw, e, t, s: (fn("pg_cbrt", e.this), FLOAT8)),
+                     ("WidthBucket", lambda rw, e, t, s: (e, INT4)),
+                     ("SimilarTo", _similar), ("JSONBContainsAnyTopKeys", _json_keys_op(False)),
+                     ("JSONBContainsAllTopKeys", _json_keys_op(True)), ("JSONBDeleteAtPath", _json_delete_path),
+                     ("Overlay", _overlay), ("AtTimeZone", _at_time_zone),
+                     ("BitwiseAnd", _bitwise("&")), ("BitwiseOr", _bitwise("|")), ("BitwiseXor", _bitwise("#")),
+                     ("BitwiseLeftShift", _bitwise("<<")), ("BitwiseRightShift", _bitwise(">>")),
+                     ("ConcatWs", _concat_ws),
+                     ("TimestampFromParts", _make_timestamp), ("TimeFromParts", _make_timestamp),
+                     ("StrToDate", _refuse("to_date(text, text)")),
+                     ("Rand", _random), ("Trunc", _trunc_num), ("Sign", _sign), ("Pad", _text),
+                     ("Greatest", _coalesce), ("Least", _coalesce), ("Nullif", _nullif),
                      ("LogicalAnd", lambda rw, e, t, s: (fn("bool_and", e.this), BOOL)),
                      ("LogicalOr", lambda rw, e, t, s: (fn("bool_or", e.this), BOOL)),
                      ("TimestampTrunc", _trunc), ("DateTrunc", _trunc),

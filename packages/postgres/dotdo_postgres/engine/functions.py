@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import random
 import re
 import uuid
 from decimal import Decimal, localcontext
@@ -41,10 +42,15 @@ def pg_cast(spec: str, v: Any, src: str | None) -> Any:
     key = ct.key
     if src_key == "numeric" and isinstance(v, (str, float)):
         v = T.to_decimal(v)
+    if src_key in ("float4", "float8") and key == "numeric" and isinstance(v, float) and math.isfinite(v):
+        # PostgreSQL converts through 6 (real) or 15 (double) significant digits: (1/3::float8)::numeric
+        v = Decimal(f"{v:.{6 if src_key == 'float4' else 15}g}")
     if src_key == "bool" and key in T.TEXTS + ("text",):
-        return "true" if v else "false"
+        v, src_key = ("true" if v else "false"), "text"  # then cut to char(n)/varchar(n) like any text
     if key == "bool" and isinstance(v, (int, float)) and src_key in T.INTEGERS:
         return 1 if v else 0
+    if src_key == "bpchar" and key != "bpchar" and isinstance(v, str):
+        v = v.rstrip(" ")  # character(n) to text drops the padding
     if key in T.TEXTS:
         if src_key and src_key not in T.TEXTS:
             v = T.text_out(src_key, v)
@@ -56,6 +62,8 @@ def pg_cast(spec: str, v: Any, src: str | None) -> Any:
         return T.coerce(ct, v)
     if src_key in ("timestamp", "timestamptz") and key == "date":
         return str(v)[:10]
+    if src_key in ("timestamp", "timestamptz") and key == "time":  # the time of day (UTC for timestamptz)
+        return str(v)[11:].split("+")[0]
     if src_key == "timestamptz" and key == "timestamp":
         return str(v)[:-3]
     if src_key == "timestamp" and key == "timestamptz":
@@ -130,6 +138,114 @@ def div_numeric(x: Decimal, y: Decimal) -> Decimal:
         return (x / y).quantize(Decimal(1).scaleb(-rscale), rounding="ROUND_HALF_UP")
 
 
+def _ln_dweight(v: Decimal) -> int:
+    """PostgreSQL's estimate of the decimal weight of ln(v), which sets the result scale of ln, log and power."""
+    if v <= 0:
+        return 0
+    if Decimal("0.9") <= v <= Decimal("1.1"):
+        x = v - 1
+        return 0 if x == 0 else x.adjusted()
+    w, first = _weight(v)
+    digits, dweight = first, w * 4
+    rest = v.scaleb(-4 * w) - first
+    if rest:
+        digits = digits * 10000 + int(rest.scaleb(4))
+        dweight -= 4
+    return int(math.log10(abs(math.log(digits) + dweight * 2.302585092994046)))
+
+
+def _num_result(compute, rscale: int, magnitude: int = 0) -> str:
+    rscale = min(max(rscale, 0), 1000)
+    with localcontext() as ctx:
+        ctx.prec = rscale + max(magnitude, 0) + 40
+        ctx.Emax, ctx.Emin = 999999, -999999
+        r = compute(ctx)
+        return T.num_text(r.quantize(Decimal(1).scaleb(-rscale), rounding="ROUND_HALF_UP"))
+
+
+def _num_args(*vals: Any) -> list[Decimal] | None:
+    if any(v is None for v in vals):
+        return None
+    out = [T.to_decimal(v) for v in vals]
+    if any(not d.is_finite() for d in out):
+        raise PgError("0A000", "numeric NaN or Infinity in sqrt/power/ln/log/exp is not supported by dotdo")
+    return out
+
+
+def num_sqrt(a: Any) -> Any:
+    args = _num_args(a)
+    if args is None:
+        return None
+    x = args[0]
+    if x < 0:
+        raise PgError("2201F", "cannot take square root of a negative number")
+    sweight = 2 * (_weight(x)[0] if x else 0) + 1
+    return _num_result(lambda ctx: ctx.sqrt(x), max(16 - sweight, _scale(x)), x.adjusted() // 2)
+
+
+def num_power(a: Any, b: Any) -> Any:
+    args = _num_args(a, b)
+    if args is None:
+        return None
+    x, y = args
+    if x == 0 and y < 0:
+        raise PgError("2201F", "zero raised to a negative power is undefined")
+    integral = y == y.to_integral_value()
+    if x < 0 and not integral:
+        raise PgError("2201F", "a negative number raised to a non-integer power yields a complex result")
+    if x == 0:
+        return _num_result(lambda ctx: Decimal(0) if y else Decimal(1), 16)
+    if integral and abs(y) < 2**31:
+        n = int(y)
+        mag = int(n * x.adjusted()) if n > 0 else 0
+        return _num_result(lambda ctx: ctx.power(x, n), max(16, _scale(x)), mag)
+    val = float(y) * math.log(abs(float(x))) * 0.434294481903252
+    if val > 1000:
+        raise PgError("22003", "value overflows numeric format")
+    return _num_result(lambda ctx: ctx.power(x, y), max(16 - int(val), _scale(x), _scale(y)), int(val))
+
+
+def _ln_check(x: Decimal) -> None:
+    if x == 0:
+        raise PgError("2201E", "cannot take logarithm of zero")
+    if x < 0:
+        raise PgError("2201E", "cannot take logarithm of a negative number")
+
+
+def num_ln(a: Any) -> Any:
+    args = _num_args(a)
+    if args is None:
+        return None
+    x = args[0]
+    _ln_check(x)
+    return _num_result(lambda ctx: ctx.ln(x), max(16 - _ln_dweight(x), _scale(x)), 4)
+
+
+def num_log(b: Any, a: Any) -> Any:
+    args = _num_args(b, a)
+    if args is None:
+        return None
+    base, x = args
+    _ln_check(base)
+    _ln_check(x)
+    if base == 1:
+        raise PgError("22012", "division by zero")
+    rscale = max(16 - (_ln_dweight(x) - _ln_dweight(base)), _scale(base), _scale(x))
+    return _num_result(lambda ctx: ctx.ln(x) / ctx.ln(base), rscale, 4)
+
+
+def num_exp(a: Any) -> Any:
+    args = _num_args(a)
+    if args is None:
+        return None
+    x = args[0]
+    val = float(x) * 0.434294481903252
+    if val > 1000:
+        raise PgError("22003", "value overflows numeric format")
+    val = max(val, -1000)
+    return _num_result(lambda ctx: ctx.exp(x), max(16 - int(val), _scale(x)), int(val))
+
+
 def num_op(op: str, a: Any, b: Any) -> Any:
     if a is None or b is None:
         return None
@@ -169,6 +285,274 @@ def num_round(a: Any, n: int = 0) -> Any:
     if a is None:
         return None
     return T.num_text(T.to_decimal(a).quantize(Decimal(1).scaleb(-n), rounding="ROUND_HALF_UP"))
+
+
+def _fsqrt(x: Any) -> Any:
+    if x is None:
+        return None
+    if x < 0:
+        raise PgError("2201F", "cannot take square root of a negative number")
+    return math.sqrt(x)
+
+
+def _fpower(x: Any, y: Any) -> Any:
+    if x is None or y is None:
+        return None
+    x, y = float(x), float(y)
+    if x == 0 and y < 0:
+        raise PgError("2201F", "zero raised to a negative power is undefined")
+    if x < 0 and not y.is_integer():
+        raise PgError("2201F", "a negative number raised to a non-integer power yields a complex result")
+    try:
+        r = math.pow(x, y)
+    except OverflowError:
+        raise PgError("22003", "value out of range: overflow") from None
+    return r
+
+
+def _fln(x: Any, base10: bool = False) -> Any:
+    if x is None:
+        return None
+    if x == 0:
+        raise PgError("2201E", "cannot take logarithm of zero")
+    if x < 0:
+        raise PgError("2201E", "cannot take logarithm of a negative number")
+    return math.log10(x) if base10 else math.log(x)
+
+
+def _fexp(x: Any) -> Any:
+    if x is None:
+        return None
+    try:
+        return math.exp(x)
+    except OverflowError:
+        raise PgError("22003", "value out of range: overflow") from None
+
+
+def string_to_array(s: Any, delim: Any, null_text: Any = None) -> Any:
+    from .arrays import _store
+    if s is None:
+        return None
+    if s == "":
+        return "[]"
+    if delim is None:
+        parts = list(s)
+    elif delim == "":
+        parts = [s]
+    else:
+        parts = s.split(delim)
+    return _store([None if null_text is not None and p == null_text else p for p in parts])
+
+
+def translate(s: Any, src: Any, dst: Any) -> Any:
+    if s is None or src is None or dst is None:
+        return None
+    table: dict[str, str | None] = {}
+    for i, c in enumerate(src):
+        table.setdefault(c, dst[i] if i < len(dst) else None)  # a character beyond `dst` is deleted
+    return "".join(c if c not in table else (table[c] or "") for c in s)
+
+
+def make_date(y: Any, m: Any, d: Any) -> Any:
+    if y is None or m is None or d is None:
+        return None
+    try:
+        if y <= 0:
+            raise ValueError
+        return dt.date(y, m, d).isoformat()
+    except (ValueError, OverflowError):
+        raise PgError("22008", f"date field value out of range: {y}-{m:02d}-{d:02d}") from None
+
+
+def width_bucket(x: Any, lo: Any, hi: Any, n: Any) -> Any:
+    if x is None or lo is None or hi is None or n is None:
+        return None
+    if n <= 0:
+        raise PgError("2201G", "count must be greater than zero")
+    x, lo, hi = (T.to_decimal(v) if isinstance(v, str) else Decimal(v) for v in (x, lo, hi))
+    if lo == hi:
+        raise PgError("2201G", "lower bound cannot equal upper bound")
+    if not all(v.is_finite() for v in (x, lo, hi)):
+        raise PgError("2201G", "operand, lower bound, and upper bound cannot be NaN")
+    if lo < hi:
+        if x < lo:
+            return 0
+        if x >= hi:
+            return n + 1
+        return int((x - lo) * n / (hi - lo)) + 1
+    if x > lo:
+        return 0
+    if x <= hi:
+        return n + 1
+    return int((lo - x) * n / (lo - hi)) + 1
+
+
+def _gcd(a: Any, b: Any, key: str) -> Any:
+    if a is None or b is None:
+        return None
+    r = math.gcd(a, b)
+    if key == "int8" and r >= 2**63:
+        raise PgError("22003", "bigint out of range")
+    return pg_int_range(key, r)
+
+
+def _lcm(a: Any, b: Any, key: str) -> Any:
+    if a is None or b is None:
+        return None
+    r = abs(a * b) // math.gcd(a, b) if a and b else 0
+    if key == "int8" and r >= 2**63:
+        raise PgError("22003", "bigint out of range")
+    return pg_int_range(key, r)
+
+
+@lru_cache(maxsize=256)
+def _similar_regex(pattern: str, escape: str) -> re.Pattern:
+    """SQL's SIMILAR TO pattern as a regular expression matched against the whole string."""
+    out, i, n = [], 0, len(pattern)
+    while i < n:
+        c = pattern[i]
+        if escape and c == escape:
+            if i + 1 >= n:
+                raise PgError("2201B", "invalid regular expression: invalid escape \\ sequence")
+            out.append(re.escape(pattern[i + 1]))
+            i += 2
+            continue
+        if c == "[":  # a bracket expression is a regex's own, up to its closing bracket
+            j = i + 1
+            if j < n and pattern[j] == "^":
+                j += 1
+            if j < n and pattern[j] == "]":
+                j += 1
+            while j < n and pattern[j] != "]":
+                j += 1
+            out.append(pattern[i:j + 1])
+            i = j + 1
+            continue
+        out.append(".*" if c == "%" else "." if c == "_" else re.escape(c) if c in ".^$\\" else c)
+        i += 1
+    try:
+        return re.compile("".join(out), re.S)
+    except re.error as exc:
+        raise PgError("2201B", f"invalid regular expression: {exc}") from None
+
+
+def similar_to(s: Any, pattern: Any, escape: Any = "\\") -> Any:
+    if s is None or pattern is None:
+        return None
+    if escape is not None and len(escape) > 1:
+        raise PgError("22025", "invalid escape string", hint="Escape string must be empty or one character.")
+    return int(_similar_regex(pattern, escape or "").fullmatch(s) is not None)
+
+
+def overlay(s: Any, repl: Any, start: Any, count: Any = None) -> Any:
+    if s is None or repl is None or start is None:
+        return None
+    if count is None:
+        count = len(repl)
+    if start < 1:
+        raise PgError("22011", "negative substring length not allowed")
+    return s[:start - 1] + repl + s[max(start - 1 + count, 0):]
+
+
+def at_time_zone(v: Any, zone: Any, to_local: int) -> Any:
+    """timestamptz AT TIME ZONE z (the wall time there, a timestamp) or timestamp AT TIME ZONE z
+    (that wall time there, a timestamptz); zones by tz database name."""
+    if v is None or zone is None:
+        return None
+    from zoneinfo import ZoneInfo
+    name = str(zone).strip()
+    try:
+        if not name or name[0] in "+-0123456789" or re.search(r"[A-Za-z][+-]?\d", name) and "/" not in name:
+            raise ValueError
+        tz = dt.timezone.utc if name.upper() in ("UTC", "GMT", "Z", "ZULU") else ZoneInfo(name)
+    except Exception:
+        raise PgError("0A000", f'AT TIME ZONE with the zone "{name}" (offsets and POSIX zone specs) is not supported by dotdo') from None
+    if to_local:
+        d = T._parse_ts(v, "timestamp with time zone")
+        if d.tzinfo is None:
+            d = d.replace(tzinfo=dt.timezone.utc)
+        return T.fmt_timestamp(d.astimezone(tz).replace(tzinfo=None))
+    d = T._parse_ts(v, "timestamp without time zone").replace(tzinfo=tz)
+    return T.fmt_timestamptz(d)
+
+
+def pg_shift(x: Any, n: Any, direction: int, key: str) -> Any:
+    if x is None or n is None:
+        return None
+    bits = 64 if key == "int8" else 32
+    n &= bits - 1  # the shift count wraps at the width, as the machine does for PostgreSQL
+    r = x << n if direction > 0 else x >> n
+    width = {"int2": 16, "int4": 32, "int8": 64}[key]
+    r &= (1 << width) - 1
+    return r - (1 << width) if r >= 1 << (width - 1) else r
+
+
+def num_trunc(a: Any, n: int = 0) -> Any:
+    if a is None or n is None:
+        return None
+    d = T.to_decimal(a)
+    if not d.is_finite():
+        return T.num_text(d)
+    return T.num_text(d.quantize(Decimal(1).scaleb(-n), rounding="ROUND_DOWN") if n >= 0
+                      else d.scaleb(n).to_integral_value(rounding="ROUND_DOWN").scaleb(-n).quantize(Decimal(1)))
+
+
+def _jsonb_rank(v: Any) -> int:
+    # PostgreSQL's jsonb order of kinds: null < string < number < boolean < array < object
+    if v is None:
+        return 0
+    if isinstance(v, bool):
+        return 3
+    if isinstance(v, str):
+        return 1
+    if isinstance(v, (int, float, Decimal)):
+        return 2
+    return 4 if isinstance(v, list) else 5
+
+
+def _jsonb_order(a: Any, b: Any) -> int:
+    ra, rb = _jsonb_rank(a), _jsonb_rank(b)
+    if ra != rb:
+        return -1 if ra < rb else 1
+    if ra in (4, 5):
+        if len(a) != len(b):  # more elements or pairs sort higher, before any content
+            return -1 if len(a) < len(b) else 1
+        pairs = zip(a.items(), b.items()) if ra == 5 else (((None, x), (None, y)) for x, y in zip(a, b))
+        for (ka, va), (kb, vb) in pairs:
+            if ka != kb:
+                return -1 if ka < kb else 1
+            c = _jsonb_order(va, vb)
+            if c:
+                return c
+        return 0
+    if ra == 2:
+        x, y = Decimal(str(a)), Decimal(str(b))
+        return (x > y) - (x < y)
+    if ra == 0:
+        return 0
+    return (a > b) - (a < b)
+
+
+def jsonb_cmp(a: Any, b: Any) -> Any:
+    """jsonb's comparison (btree order): numbers by value, longer arrays and objects higher."""
+    if a is None or b is None:
+        return None
+    x, y = _json_load(a), _json_load(T.coerce(T.ColType("jsonb"), b))
+    lx, ly = isinstance(x, list), isinstance(y, list)
+    if lx != ly and not isinstance(x, dict) and not isinstance(y, dict):
+        # a top-level scalar is stored as a one-element array: it sorts by that length, then below
+        n, m = (len(x), 1) if lx else (1, len(y))
+        if n != m:
+            return -1 if n < m else 1
+        return 1 if lx else -1
+    return _jsonb_order(x, y)
+
+
+def _jsonb_collate(a: str, b: str) -> int:
+    try:
+        return jsonb_cmp(a, b)
+    except Exception:  # a collation must not raise: text that is no JSON sorts as text
+        return (a > b) - (a < b)
 
 
 def pgnum_collate(a: str, b: str) -> int:
@@ -376,7 +760,7 @@ def json_has_key(a: Any, k: Any) -> Any:
         return int(k in doc)
     if isinstance(doc, list):
         return int(k in doc)
-    return 0
+    return int(isinstance(doc, str) and doc == k)  # a string scalar counts as its own key
 
 
 def jsonb_build_object(*args: Any) -> Any:
@@ -448,6 +832,8 @@ def pg_ilike(s: Any, pattern: Any, escape: Any = "\\") -> Any:
 def lpad(s: Any, n: int, fill: str = " ") -> Any:
     if s is None or n is None:
         return None
+    if n <= 0:  # s[:n] would count from the end
+        return ""
     if n <= len(s):
         return s[:n]
     if not fill:
@@ -459,6 +845,8 @@ def lpad(s: Any, n: int, fill: str = " ") -> Any:
 def rpad(s: Any, n: int, fill: str = " ") -> Any:
     if s is None or n is None:
         return None
+    if n <= 0:
+        return ""
     if n <= len(s):
         return s[:n]
     if not fill:
@@ -479,7 +867,137 @@ def split_part(s: Any, delim: Any, n: Any) -> Any:
 def initcap(s: Any) -> Any:
     if s is None:
         return None
-    return re.sub(r"[A-Za-z0-9]+", lambda m: m.group(0)[0].upper() + m.group(0)[1:].lower(), s)
+    # a word is a run of letters and digits, non-ASCII ones included ('élan' → 'Élan')
+    return re.sub(r"[^\W_]+", lambda m: m.group(0)[0].upper() + m.group(0)[1:].lower(), s)
+
+
+def _case_map(s: Any, up: bool) -> Any:
+    if not isinstance(s, str):
+        return s
+    # PostgreSQL maps character by character: 'ß' has no one-character upper case and stays
+    out = []
+    for c in s:
+        m = c.upper() if up else c.lower()
+        out.append(m if len(m) == 1 else c)
+    return "".join(out)
+
+
+def pg_substr(s: Any, start: Any, count: Any = None) -> Any:
+    """substr/substring(s FROM start FOR count): characters start .. start+count-1, positions
+    before the first one counted but empty (SQLite counts a negative start from the end)."""
+    if s is None or start is None:
+        return None
+    if count is None:
+        return s[max(start, 1) - 1:] if not isinstance(s, bytes) else s[max(start, 1) - 1:]
+    if count < 0:
+        raise PgError("22011", "negative substring length not allowed")
+    end = start + count
+    return s[max(start, 1) - 1:max(end - 1, 0)]
+
+
+def pg_substring_re(s: Any, pattern: Any) -> Any:
+    """substring(s FROM pattern): the first parenthesised group's match, or the whole match."""
+    if s is None or pattern is None:
+        return None
+    from .regex import compile_pattern
+    m = compile_pattern(str(pattern), "").search(s)
+    if m is None:
+        return None
+    return m.group(1) if m.re.groups else m.group(0)
+
+
+def pg_chr(n: Any) -> Any:
+    if n is None:
+        return None
+    if n == 0:
+        raise PgError("54000", "null character not permitted")
+    if n < 0 or n > 0x10FFFF or 0xD800 <= n <= 0xDFFF:
+        raise PgError("54000", f"requested character too large for encoding: {n}")
+    return chr(n)
+
+
+def pg_to_hex(n: Any, bits: int) -> Any:
+    if n is None:
+        return None
+    return format(n & ((1 << bits) - 1), "x")
+
+
+# PostgreSQL 15's keywords other than the unreserved ones: quote_ident quotes them
+_QUOTED_KEYWORDS = frozenset("""
+all analyse analyze and any array as asc asymmetric both case cast check collate column constraint create
+current_catalog current_date current_role current_time current_timestamp current_user default deferrable desc
+distinct do else end except false fetch for foreign from grant group having in initially intersect into lateral
+leading limit localtime localtimestamp not null offset on only or order placing primary references returning
+select session_user some symmetric table then to trailing true union unique user using variadic when where
+window with authorization binary collation concurrently cross current_schema freeze full ilike inner is isnull
+join left like natural notnull outer overlaps right similar tablesample verbose between bigint bit boolean char
+character coalesce dec decimal exists extract float greatest grouping inout int integer interval least national
+nchar none normalize nullif numeric out overlay position precision real row setof smallint substring time
+timestamp treat trim values varchar xmlattributes xmlconcat xmlelement xmlexists xmlforest xmlnamespaces
+xmlparse xmlpi xmlroot xmlserialize xmltable""".split())
+
+
+def quote_ident(s: Any) -> Any:
+    if s is None:
+        return None
+    if re.fullmatch(r"[a-z_][a-z0-9_$]*", s) and s not in _QUOTED_KEYWORDS:
+        return s
+    return '"' + s.replace('"', '""') + '"'
+
+
+def quote_literal(s: Any) -> Any:
+    if s is None:
+        return None
+    s = str(s)
+    body = "'" + s.replace("'", "''").replace("\\", "\\\\") + "'"
+    return ("E" + body) if "\\" in s else body
+
+
+_FORMAT_SPEC = re.compile(r"%(?:(\d+)\$)?(-)?(\d+|\*)?([sIL%])")
+
+
+def pg_format(fmt: Any, *args: Any) -> Any:
+    """format(): %s, %I, %L with positions (%2$s) and widths (%-5s); the arguments arrive as text."""
+    if fmt is None:
+        return None
+    out, pos, nxt = [], 0, 0
+    for m in _FORMAT_SPEC.finditer(fmt):
+        out.append(fmt[pos:m.start()])
+        pos = m.end()
+        argno, minus, width, kind = m.groups()
+        if kind == "%":
+            out.append("%")
+            continue
+        if width == "*":
+            raise PgError("0A000", "format() with a width taken from an argument is not supported by dotdo")
+        if argno is not None:
+            nxt = int(argno)
+            if nxt == 0:
+                raise PgError("22023", "format specifies argument 0, but arguments are numbered from 1")
+            i = nxt - 1
+        else:
+            i = nxt
+        if i >= len(args):
+            raise PgError("22023", "too few arguments for format()")
+        nxt = i + 1
+        v = args[i]
+        if kind == "s":
+            text = "" if v is None else str(v)
+        elif kind == "I":
+            if v is None:
+                raise PgError("22004", "null values cannot be formatted as an SQL identifier")
+            text = quote_ident(str(v))
+        else:
+            text = "NULL" if v is None else quote_literal(v)
+        if width:
+            text = text.ljust(int(width)) if minus else text.rjust(int(width))
+        out.append(text)
+    rest = fmt[pos:]
+    if "%" in rest:
+        raise PgError("22023", "unterminated format() type specifier",
+                      hint='For a single "%" use "%%".')
+    out.append(rest)
+    return "".join(out)
 
 
 def _left(s: Any, n: Any) -> Any:
@@ -507,6 +1025,7 @@ def register(conn, db: "Database") -> None:
     """Install the PostgreSQL layer's functions on one apsw connection of database `db`."""
     conn.execute("PRAGMA case_sensitive_like=ON")
     conn.create_collation("PGNUM", pgnum_collate)
+    conn.create_collation("PGJSONB", _jsonb_collate)
     f = conn.create_scalar_function
     f("pg_in", pg_in, -1, deterministic=True)
     f("pg_cast", pg_cast, 3, deterministic=True)
@@ -534,8 +1053,44 @@ def register(conn, db: "Database") -> None:
     f("split_part", split_part, 3, deterministic=True)
     f("initcap", initcap, 1, deterministic=True)
     f("pg_ilike", pg_ilike, -1, deterministic=True)
-    f("upper", lambda s: s.upper() if isinstance(s, str) else s, 1, deterministic=True)
-    f("lower", lambda s: s.lower() if isinstance(s, str) else s, 1, deterministic=True)
+    f("upper", lambda s: _case_map(s, True), 1, deterministic=True)
+    f("lower", lambda s: _case_map(s, False), 1, deterministic=True)
+    f("pg_substr", pg_substr, -1, deterministic=True)
+    f("pg_substring_re", pg_substring_re, 2, deterministic=True)
+    f("pg_chr", pg_chr, 1, deterministic=True)
+    f("pg_to_hex", pg_to_hex, 2, deterministic=True)
+    f("quote_ident", quote_ident, 1, deterministic=True)
+    f("quote_literal", quote_literal, 1, deterministic=True)
+    f("quote_nullable", lambda s: "NULL" if s is None else quote_literal(s), 1, deterministic=True)
+    f("pg_format", pg_format, -1, deterministic=True)
+    f("pg_random", lambda: random.random(), 0)
+    f("pg_round_float", lambda x: None if x is None else float(round(x)), 1, deterministic=True)
+    f("pg_trunc_float", lambda x: None if x is None else float(math.trunc(x)), 1, deterministic=True)
+    f("pg_num_trunc", num_trunc, -1, deterministic=True)
+    f("pg_jsonb_cmp", jsonb_cmp, 2, deterministic=True)
+    f("pg_sqrt", _fsqrt, 1, deterministic=True)
+    f("pg_shift", pg_shift, 4, deterministic=True)
+    f("pg_similar", similar_to, -1, deterministic=True)
+    f("pg_overlay", overlay, -1, deterministic=True)
+    f("pg_at_time_zone", at_time_zone, 3, deterministic=True)
+    f("pg_num_sqrt", num_sqrt, 1, deterministic=True)
+    f("pg_num_power", num_power, 2, deterministic=True)
+    f("pg_num_ln", num_ln, 1, deterministic=True)
+    f("pg_num_log", num_log, 2, deterministic=True)
+    f("pg_num_exp", num_exp, 1, deterministic=True)
+    f("pg_string_to_array", string_to_array, -1, deterministic=True)
+    f("pg_translate", translate, 3, deterministic=True)
+    f("pg_ascii", lambda s: None if s is None else (ord(s[0]) if s else 0), 1, deterministic=True)
+    f("pg_starts_with", lambda s, p: None if s is None or p is None else int(s.startswith(p)), 2, deterministic=True)
+    f("make_date", make_date, 3, deterministic=True)
+    f("width_bucket", width_bucket, 4, deterministic=True)
+    f("pg_gcd", _gcd, 3, deterministic=True)
+    f("pg_lcm", _lcm, 3, deterministic=True)
+    f("pg_cbrt", lambda x: None if x is None else math.cbrt(x), 1, deterministic=True)
+    f("pg_power", _fpower, 2, deterministic=True)
+    f("pg_ln", _fln, 1, deterministic=True)
+    f("pg_log", lambda x: _fln(x, True), 1, deterministic=True)
+    f("pg_exp", _fexp, 1, deterministic=True)
     f("left", _left, 2, deterministic=True)
     f("right", _right, 2, deterministic=True)
     f("repeat", lambda s, n: None if s is None or n is None else s * max(0, n), 2, deterministic=True)
@@ -582,6 +1137,8 @@ def register(conn, db: "Database") -> None:
     conn.create_aggregate_function("every", lambda: (BoolAnd(), BoolAnd.step, BoolAnd.final))
     conn.create_aggregate_function("pg_jsonb_agg", lambda: (JsonAgg(True), JsonAgg.step, JsonAgg.final))
     conn.create_aggregate_function("pg_json_agg", lambda: (JsonAgg(False), JsonAgg.step, JsonAgg.final))
+    conn.create_aggregate_function("pg_json_agg_src", lambda: (JsonAgg(False), lambda self, src, v: self.step(v, src),
+                                                               JsonAgg.final))
 
 
 def lateral_row(*values: Any) -> str:

@@ -195,6 +195,31 @@ def to_json(v: Any, key: str, binary: int) -> Any:
     return T.jsonb_normal(json.loads(text, parse_float=Decimal)) if binary else text
 
 
+def build(kinds: str, is_object: int, binary: int, *args: Any) -> Any:
+    """json[b]_build_object / json[b]_build_array: each value as to_json writes its type (true stays
+    true, 1.5 a number, a jsonb value its document), each key as text."""
+    types = json.loads(kinds)
+    if is_object and len(args) % 2:
+        name = "jsonb_build_object" if binary else "json_build_object"
+        raise PgError("22023", "argument list must have even number of elements",
+                      hint=f"The arguments of {name}() must consist of alternating keys and values.")
+    values = [json_of(k, v) for k, v in zip(types, args)]
+    if not is_object:
+        if binary:
+            return T.jsonb_normal([json.loads(v, parse_float=Decimal) for v in values])
+        return "[" + ", ".join(values) + "]"
+    pairs = []
+    for i in range(0, len(args), 2):
+        key = args[i]
+        if key is None:
+            raise PgError("22023", f"argument {i + 1}: key must not be null")
+        key_text = ("true" if key else "false") if types[i] == "bool" else T.text_out(types[i], key)
+        pairs.append((key_text, values[i + 1]))
+    if binary:
+        return T.jsonb_normal({k: json.loads(v, parse_float=Decimal) for k, v in pairs})
+    return "{" + ", ".join(f"{json.dumps(k, ensure_ascii=False)} : {v}" for k, v in pairs) + "}"
+
+
 def row_to_json(spec: str, *values: Any) -> str:
     """A row as a JSON object: `spec` is the JSON list of [column, type key] pairs."""
     cols = json.loads(spec)
@@ -321,10 +346,68 @@ def delete(doc: Any, what: Any, kind: str) -> Any:
     return T.jsonb_normal([x for x in v if not (isinstance(x, str) and x in names)])
 
 
+def has_keys(doc: Any, keys: Any, every: int) -> Any:
+    """jsonb ?| text[] / ?& text[]: keys of an object, string elements of an array, a string scalar."""
+    if doc is None or keys is None:
+        return None
+    from .arrays import _load as load_array
+    v = _load(doc)
+    wanted = [k for k in load_array(keys) if k is not None]
+    def has(k: str) -> bool:
+        if isinstance(v, dict):
+            return k in v
+        if isinstance(v, list):
+            return k in v
+        return isinstance(v, str) and v == k
+    return int(all(has(k) for k in wanted) if every else any(has(k) for k in wanted))
+
+
+def delete_path(doc: Any, path: Any) -> Any:
+    """jsonb #- text[]: the document without the element at that path (unchanged where none is)."""
+    if doc is None or path is None:
+        return None
+    from .arrays import _load as load_array
+    v = copy.deepcopy(_load(doc))  # the parse is cached: never mutate it
+    parts = load_array(path)
+    if not parts:
+        return T.jsonb_normal(v)
+    if not isinstance(v, (dict, list)):
+        raise PgError("22023", "cannot delete path in scalar")
+    node = v
+    for pos, part in enumerate(parts):
+        last = pos == len(parts) - 1
+        if isinstance(node, dict):
+            if part not in node:
+                break
+            if last:
+                del node[part]
+                break
+            node = node[part]
+        elif isinstance(node, list):
+            try:
+                i = int(part)
+            except (TypeError, ValueError):
+                raise PgError("22P02", f'path element at position {pos + 1} is not an integer: "{part}"') from None
+            if i < 0:
+                i += len(node)
+            if not 0 <= i < len(node):
+                break
+            if last:
+                del node[i]
+                break
+            node = node[i]
+        else:
+            break
+    return T.jsonb_normal(v)
+
+
 def register(conn) -> None:
     f = conn.create_scalar_function
     f("pg_jsonb_concat", concat, 2, deterministic=True)
     f("pg_jsonb_delete", delete, 3, deterministic=True)
+    f("pg_jsonb_has_keys", has_keys, 3, deterministic=True)
+    f("pg_json_build", build, -1, deterministic=True)
+    f("pg_jsonb_delete_path", delete_path, 2, deterministic=True)
     f("pg_jsonb_set", jsonb_set, -1, deterministic=True)
     f("pg_jsonb_insert", jsonb_insert, -1, deterministic=True)
     f("pg_to_json", to_json, 3, deterministic=True)

@@ -200,9 +200,11 @@ def _column_name(e: exp.Expression) -> str:
         return names[type(e).__name__]
     if isinstance(e, (exp.JSONExtract, exp.JSONExtractScalar, exp.JSONBExtract, exp.JSONBExtractScalar)):
         return "?column?"
+    if isinstance(e, exp.Func) and e.meta.get("pg_name"):
+        return e.meta["pg_name"]
     if isinstance(e, exp.Func):
         name = {"StrPosition": "position", "Pow": "power", "Substring": "substring", "Ceil": "ceil",
-                "LogicalAnd": "bool_and", "LogicalOr": "bool_or"}.get(type(e).__name__)
+                "LogicalAnd": "bool_and", "LogicalOr": "bool_or", "JSONArrayAgg": "json_agg"}.get(type(e).__name__)
         return name or e.sql_name().lower()
     return "?column?"
 
@@ -288,9 +290,12 @@ def _select_list_table_function(q: exp.Select) -> tuple[exp.Anonymous, list[exp.
 
 
 def _collate_numeric(o: exp.Ordered, t: ColType | None) -> None:
-    """A numeric output column is decimal text: sort it by value (PGNUM), not as text."""
-    if t is not None and t.key == "numeric":
-        o.set("this", exp.Collate(this=o.this, expression=exp.var("PGNUM")))
+    """A numeric output column is decimal text: sort it by value (PGNUM), not as text; jsonb and
+    arrays are JSON text: sort them in PostgreSQL's jsonb and array orders."""
+    from .expressions import order_collation
+    collation = order_collation(t)
+    if collation is not None:
+        o.set("this", exp.Collate(this=o.this, expression=exp.var(collation)))
 
 
 def _reads_nothing(q: exp.Select) -> bool:
@@ -421,10 +426,7 @@ class Translator:
             right = self.query(q.expression, scope)
             if len(left) != len(right):
                 raise PgError("42601", f"each {type(q).__name__.upper()} query must have the same number of columns")
-            self._unify(q, left, right)
-            out = []
-            for (name, lt), (_, rt) in zip(left, right):
-                out.append((name, lt if lt is not None and lt.key != "unknown" else rt))
+            out = self._unify(q, left, right)
             self._order_limit(q, scope, out, set_operation=True)
             return [(n, t if t is None or t.key != "unknown" else ColType("text")) for n, t in out]
         if isinstance(q, exp.Values):
@@ -433,24 +435,34 @@ class Translator:
             raise unsupported(f"{type(q).__name__} as a query")
         return self.select(q, outer, top)
 
-    def _unify(self, q: exp.Expression, left, right) -> None:
-        """Bring the right branch's text values to the left branch's type (PostgreSQL resolves a set
-        operation's column types and rejects values that do not convert)."""
-        branch = q.expression
-        while isinstance(branch, exp.Subquery):
-            branch = branch.this
-        if not isinstance(branch, exp.Select):
-            return
-        exprs = list(branch.expressions)
-        for i, ((_, lt), (_, rt)) in enumerate(zip(left, right)):
-            if lt is None or rt is None or lt.key == rt.key or i >= len(exprs):
+    def _unify(self, q: exp.Expression, left, right) -> list[tuple[str, ColType | None]]:
+        """PostgreSQL resolves each column of a set operation to one type (UNION of integer and numeric
+        is numeric) and converts the branches' values, refusing values that do not convert."""
+        from .expressions import common_type
+        what = type(q).__name__.upper()
+        out = []
+        for i, ((name, lt), (_, rt)) in enumerate(zip(left, right)):
+            if lt is None or rt is None or lt.key == rt.key:
+                out.append((name, lt if lt is not None and lt.key != "unknown" else rt))
                 continue
-            if rt.key in ("text", "unknown") and lt.key not in ("text", "varchar", "bpchar", "name"):
-                e = exprs[i]
-                inner = e.this if isinstance(e, exp.Alias) else e
-                wrapped = fn("pg_in", lit(ColType(lt.key).spec()), inner.copy())
-                exprs[i] = exp.alias_(wrapped, e.alias, quoted=True) if isinstance(e, exp.Alias) else wrapped
-        branch.set("expressions", exprs)
+            if not any({lt.key, rt.key} <= set(family) for family in (_NUMBERS, _TIMELINE)):
+                # a text branch (an untyped literal's column) is read as the left branch's type
+                if rt.key in ("text", "unknown") and lt.key not in ("text", "varchar", "bpchar", "name", "unknown"):
+                    _cast_column(q.expression, i, lt, None)
+                out.append((name, lt if lt.key != "unknown" else rt))
+                continue
+            to = common_type([lt, rt], what)
+            for side, st in ((q.this, lt), (q.expression, rt)):
+                if st.key != to.key:
+                    _cast_column(side, i, to, st)
+            out.append((name, to))
+        if q.args.get("distinct", True) or not isinstance(q, exp.Union):
+            # duplicates of a numeric column are equal by value (1.5 and 1.50); SQLite compares a
+            # compound select's columns with the left-most select's collation
+            for i, (_, t) in enumerate(out):
+                if t is not None and t.key == "numeric":
+                    _collate_leftmost(q, i)
+        return out
 
     def _with(self, q: exp.Expression, scope: Scope) -> None:
         w = q.args.get("with_") or q.args.get("with")
@@ -483,16 +495,29 @@ class Translator:
     def _values(self, q: exp.Values, outer: Scope | None) -> list[tuple[str, ColType | None]]:
         scope = Scope(outer)
         types: list[ColType | None] = []
+        self.rw_types: list[list[ColType | None]] = []
         for row in q.expressions:
+            self.rw_types.append([])
             new = []
             for i, item in enumerate(row.expressions):
                 node, t = self.rw.rx(item, scope)
                 new.append(node)
+                self.rw_types[-1].append(t)
                 if i >= len(types):
                     types.append(t)
                 elif types[i] is None or types[i].key == "unknown":
                     types[i] = t
             row.set("expressions", new)
+        from .expressions import common_type, fn, lit
+        for i in range(len(types)):
+            col = [self.rw_types[j][i] if i < len(self.rw_types[j]) else None for j in range(len(q.expressions))]
+            known = {t.key for t in col if t is not None and t.key != "unknown"}
+            if len(known) > 1:  # VALUES (1), (2.5): one column type, every row converted to it
+                to = common_type(col, "VALUES")
+                types[i] = to
+                for row, t in zip(q.expressions, col):
+                    if t is not None and t.key not in ("unknown", to.key):
+                        row.expressions[i] = fn("pg_cast", lit(to.spec()), row.expressions[i], lit(t.spec()))
         alias = q.args.get("alias")
         names = [c.name for c in alias.columns] if alias is not None and alias.columns else \
             [f"column{i + 1}" for i in range(len(types))]
@@ -964,7 +989,10 @@ class Translator:
                     raise PgError("0A000", "invalid UNION/INTERSECT/EXCEPT ORDER BY clause",
                                   detail="Only result column names can be used, not expressions or functions.")
                 elif not (isinstance(target, exp.Literal) and not target.is_string):
-                    o.set("this", self.rw.rx(target, scope)[0])
+                    node, t = self.rw.rx(target, scope)
+                    o.set("this", node)
+                    if t is not None and t.key != "numeric":  # numeric columns keep their own collation
+                        _collate_numeric(o, t)
                 # PostgreSQL sorts NULLs as larger than any value; SQLite as smaller.
                 desc = bool(o.args.get("desc"))
                 nf = o.args.get("nulls_first")
@@ -1272,6 +1300,67 @@ class Translator:
         cols_out = self._returning(stmt, scope)
         return Plan("dml", "DELETE", sql=stmt.sql("sqlite"), columns=cols_out, nparams=self.nparams,
                     param_types=self.param_types, writes=True, table=table.name, returning=cols_out is not None)
+
+
+def _select_item(q: exp.Expression, i: int) -> exp.Select | None:
+    while isinstance(q, (exp.Subquery, exp.Paren)):
+        q = q.this
+    return q if isinstance(q, exp.Select) and i < len(q.expressions) else None
+
+
+_NUMBERS = ("int2", "int4", "int8", "numeric", "float4", "float8")
+_TIMELINE = ("date", "timestamp", "timestamptz")
+
+
+def _cast_column(q: exp.Expression, i: int, to: ColType, src: ColType | None) -> None:
+    """Convert column i of every select of a (possibly nested) set operation branch to `to`
+    (src None: a text value read as `to`, refused with `to`'s input error)."""
+    from .expressions import fn, lit
+
+    def convert(node: exp.Expression) -> exp.Expression:
+        if src is None:
+            return fn("pg_in", lit(ColType(to.key).spec()), node)
+        return fn("pg_cast", lit(to.spec()), node, lit(src.spec()))
+    while isinstance(q, (exp.Subquery, exp.Paren)):
+        q = q.this
+    if isinstance(q, (exp.Union, exp.Intersect, exp.Except)):
+        _cast_column(q.this, i, to, src)
+        _cast_column(q.expression, i, to, src)
+        return
+    if isinstance(q, exp.Values):
+        for row in q.expressions:
+            row.expressions[i] = convert(row.expressions[i])
+        return
+    sel = _select_item(q, i)
+    if src is None and (sel is None or isinstance(sel.expressions[i], exp.Star) or
+                        isinstance(getattr(sel.expressions[i], "this", None), exp.Star)):
+        return  # the text branch is not a plain select: left as it was
+    if sel is None or isinstance(sel.expressions[i], exp.Star) or \
+            isinstance(getattr(sel.expressions[i], "this", None), exp.Star):
+        raise unsupported(f"a set operation whose columns need converting to {to.display()} here")
+    e = sel.expressions[i]
+    inner = e.this if isinstance(e, exp.Alias) else e
+    wrapped = convert(inner.copy())
+    exprs = list(sel.expressions)
+    exprs[i] = exp.alias_(wrapped, e.alias, quoted=True) if isinstance(e, exp.Alias) else \
+        exp.alias_(wrapped, column_name(inner), quoted=True)
+    sel.set("expressions", exprs)
+
+
+def _collate_leftmost(q: exp.Expression, i: int) -> None:
+    while isinstance(q, (exp.Union, exp.Intersect, exp.Except, exp.Subquery, exp.Paren)):
+        q = q.this
+    sel = _select_item(q, i)
+    if sel is None:
+        return
+    e = sel.expressions[i]
+    inner = e.this if isinstance(e, exp.Alias) else e
+    if isinstance(inner, (exp.Collate, exp.Star)):
+        return
+    from .expressions import _numkey
+    exprs = list(sel.expressions)
+    exprs[i] = exp.alias_(_numkey(inner.copy()), e.alias if isinstance(e, exp.Alias) else column_name(inner), quoted=True)
+    sel.set("expressions", exprs)
 
 
 def _outside(e: exp.Expression, kind: type) -> bool:

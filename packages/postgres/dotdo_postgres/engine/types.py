@@ -56,7 +56,7 @@ TYPES: dict[str, PgType] = {t.key: t for t in [
     PgType("numeric", 1700, 1231, -1, "numeric", "TEXT COLLATE PGNUM"),
     PgType("regtype", 2206, 2211, 4, "regtype", "INTEGER"),
     PgType("uuid", 2950, 2951, 16, "uuid", "TEXT"),
-    PgType("jsonb", 3802, 3807, -1, "jsonb", "TEXT"),
+    PgType("jsonb", 3802, 3807, -1, "jsonb", "TEXT COLLATE PGJSONB"),  # equal, grouped and sorted as jsonb ('1' = '1.0')
     PgType("int2vector", 22, 1006, -1, "int2vector", "TEXT"),  # pg_index.indkey: an int2 array printed "1 2"
     PgType("aclitem", 1033, 1034, 12, "aclitem", "TEXT"),  # the catalogs' access privileges (relacl, nspacl ...)
 ]}
@@ -238,6 +238,12 @@ def _int_in(key: str, v) -> int:
 
 def _float_in(key: str, v) -> float | str:
     f = _float_value(key, v)
+    if key == "float4" and f == f and not math.isinf(f):
+        # a real holds single precision: 0.1::real is 0.100000001490116 in arithmetic and comparisons
+        g = struct.unpack("f", struct.pack("f", f))[0]
+        if math.isinf(g) or (g == 0 and f != 0):
+            raise PgError("22003", f'"{v}" is out of range for type real')
+        f = g
     return "NaN" if f != f else f  # SQLite turns a NaN REAL into NULL; keep it as text
 
 
@@ -287,10 +293,19 @@ def _parse_ts(v: str, type_name: str) -> dt.datetime:
         s = s[:-4] + "+00:00"
     if s.endswith("Z"):
         s = s[:-1] + "+00:00"
+    extra = 0
+    m = _LONG_FRACTION.search(s)
+    if m:  # PostgreSQL rounds fractional seconds to microseconds; Python would truncate them
+        us = int((Decimal("0." + m.group(1)) * 10**6).to_integral_value())
+        s = s[:m.start(1)] + "000000" + s[m.end(1):]
+        extra = us
     try:
-        return dt.datetime.fromisoformat(s)
+        return dt.datetime.fromisoformat(s) + dt.timedelta(microseconds=extra)
     except ValueError:
         raise PgError("22007", f'invalid input syntax for type {type_name}: "{v}"') from None
+
+
+_LONG_FRACTION = re.compile(r"\d:\d\d\.(\d{7,})")
 
 
 def fmt_time(t: dt.time | dt.datetime) -> str:
