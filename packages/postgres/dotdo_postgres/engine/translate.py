@@ -1150,8 +1150,21 @@ class Translator:
                     for i, e in enumerate(q.expressions)])
                 if stmt.args.get("conflict") is not None and q.args.get("where") is None:
                     q.set("where", exp.Where(this=exp.true()))  # SQLite's upsert parsing needs a WHERE here
+            given = cols[:len(out)]
+            serials = self._serials(table, given)
+            if serials:
+                # Each row takes its serial's nextval, as a VALUES row does: the source becomes a
+                # subquery whose rows gain one nextval column per serial the statement leaves out.
+                src_alias = exp.to_identifier("_dotdo_src", quoted=True)
+                outer = exp.Select(expressions=[exp.Column(this=exp.Star(), table=src_alias)] + [
+                    exp.alias_(fn("nextval", lit(seq)), f"s{i}") for i, (_, seq) in enumerate(serials)])
+                outer.set("from_", exp.From(this=exp.Subquery(this=q, alias=exp.TableAlias(this=src_alias))))
+                if stmt.args.get("conflict") is not None:
+                    outer.set("where", exp.Where(this=exp.true()))  # SQLite's upsert parsing needs a WHERE here
+                stmt.set("expression", outer)
+                given = given + [c for c, _ in serials]
             stmt.set("this", exp.Schema(this=exp.Table(this=exp.to_identifier(table.name, quoted=True)),
-                                        expressions=[exp.to_identifier(c, quoted=True) for c in cols[:len(out)]]))
+                                        expressions=[exp.to_identifier(c, quoted=True) for c in given]))
         elif src is None and stmt.args.get("default"):
             serials = self._serials(table, [])
             if serials:
