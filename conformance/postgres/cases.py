@@ -1149,6 +1149,154 @@ CASES: list[Case] = [
     ("typed_literal_cast_runs_in_order", [],
      "SELECT timestamp '2024-03-15 23:30'::date AS a, date '2024-03-15'::timestamp AS b, "
      "timestamp '2024-03-15 10:20:30.123456'::text AS c, timestamptz '2024-03-15 23:30+00'::date AS d", None),
+    # -- collations -----------------------------------------------------------------------
+    ("collate_c_posix_default_binary_order", [],
+     "SELECT 'b' < 'a' COLLATE \"C\", 'B' < 'a' COLLATE \"C\", 'é' > 'z' COLLATE \"POSIX\", "
+     "'a' < 'B' COLLATE \"default\", 'Z' COLLATE \"C\" < 'a', 'a' COLLATE pg_catalog.\"C\" < 'b', "
+     "'x' COLLATE ucs_basic, pg_typeof('a' COLLATE \"C\")", None),
+    ("collate_column_names_and_char_padding", [],
+     "SELECT 'x' COLLATE \"C\", name COLLATE \"C\", 'a'::char(3) COLLATE \"C\" = 'a  '::char(3), "
+     "name::varchar COLLATE \"default\" < 'b' FROM (VALUES ('a')) v(name)", None),
+    ("collate_c_in_order_by_and_aggregates", [],
+     "SELECT x, max(x COLLATE \"C\") OVER () AS mx FROM (VALUES ('b'), ('B'), ('a'), ('é')) v(x) ORDER BY x COLLATE \"C\"",
+     None),
+    ("collate_unknown_collation", [], "SELECT 'a' COLLATE nosuch", None),
+    ("collate_unquoted_name_is_folded", [], "SELECT 'a' COLLATE C", None),
+    ("collate_on_integer", [], "SELECT 1 COLLATE \"C\"", None),
+    ("collate_explicit_mismatch", [], "SELECT 'a' COLLATE \"C\" < 'b' COLLATE \"POSIX\"", None),
+    # -- statistical and object aggregates -------------------------------------------------
+    ("variance_stddev_of_integers_numeric_scale", [],
+     "SELECT variance(x), var_samp(x), var_pop(x), stddev(x), stddev_samp(x), stddev_pop(x) "
+     "FROM (VALUES (1), (2), (4), (7)) v(x)", None),
+    ("variance_stddev_of_numeric_scale", SALES,
+     "SELECT region, variance(qty), stddev_pop(price), var_pop(price), stddev(price::numeric(10,4)) FROM sales "
+     "GROUP BY region ORDER BY region", None),
+    ("variance_stddev_of_floats_double", [],
+     "SELECT variance(x), var_pop(x), stddev(x), stddev_pop(x), variance(x::real), stddev_pop(x::real) "
+     "FROM (VALUES (1.5::float8), (2.2), (4.125)) v(x)", None),
+    ("variance_stddev_edge_counts", [],
+     "SELECT variance(x), var_pop(x), stddev(x), stddev_pop(x), variance(x::float8) AS vf, "
+     "stddev_pop(x::float8) AS sf, stddev(NULL) AS untyped, "
+     "(SELECT var_pop(y) FROM (VALUES (5), (5)) w(y)) AS same, "
+     "(SELECT var_pop(y::float8) FROM (VALUES (5)) w(y) WHERE false) AS none FROM (VALUES (5)) v(x)", None),
+    ("variance_stddev_big_and_tiny_numeric", ["CREATE TABLE big (x numeric)",
+                                              "INSERT INTO big VALUES ('100000000000000000000'), ('100000000000000000001'), (3)"],
+     "SELECT stddev(x), variance(x), stddev(x / 100000000000000000000000) FROM big", None),
+    ("variance_stddev_nan_and_infinity", [],
+     "SELECT (SELECT variance(x)::text || ' ' || stddev(x)::text FROM (VALUES (1.0::numeric), ('NaN'), (2)) v(x)) AS n, "
+     "(SELECT variance(x)::text || ' ' || stddev_pop(x)::text FROM (VALUES (1.0::float8), ('Infinity')) v(x)) AS f", None),
+    ("variance_stddev_as_window_functions", [],
+     "SELECT x, stddev(x) OVER (ORDER BY x ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING) AS s, "
+     "var_pop(x::float8) OVER (ORDER BY x ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) AS v "
+     "FROM (VALUES (1), (2), (4), (7), (11)) v(x)", None),
+    ("variance_window_frame_keeps_its_rows_scale", [],
+     "SELECT x, stddev(x) OVER w, var_pop(x) OVER w, variance(x) OVER w FROM (VALUES (1, 1.5), (2, 2), (3, 3), "
+     "(4, 4.25), (5, 7)) v(i, x) WINDOW w AS (ORDER BY i ROWS BETWEEN 1 PRECEDING AND CURRENT ROW)", None),
+    ("variance_of_text_is_undefined", [], "SELECT stddev('a'::text)", None),
+    ("jsonb_object_agg_and_json_object_agg", [],
+     "SELECT jsonb_object_agg(k, v), json_object_agg(k, v), jsonb_object_agg(k, v)::text AS bt, "
+     "json_object_agg(k, v)::text AS jt FROM (VALUES ('b', 1), ('a', 2.50), ('b', NULL)) t(k, v)", None),
+    ("object_agg_keys_and_values_of_other_types", [],
+     "SELECT jsonb_object_agg(k, v)::text, json_object_agg(k, v)::text, jsonb_object_agg(b, j)::text AS bj, "
+     "json_object_agg(n, d)::text AS nd FROM (VALUES (timestamp '2024-03-15 10:00', 'x', true, '{\"x\": [1, 2]}'::jsonb, 1.5, "
+     "date '2024-03-15'), (timestamp '2024-03-16 10:00', NULL, false, '3', 2, NULL)) t(k, v, b, j, n, d)", None),
+    ("object_agg_ordered_grouped_and_empty", [],
+     "SELECT g, jsonb_object_agg(k, v ORDER BY k DESC), json_object_agg(k, v ORDER BY v DESC)::text FROM "
+     "(VALUES (1, 'a', 1), (1, 'b', 2), (2, 'c', 3)) t(g, k, v) GROUP BY g "
+     "UNION ALL SELECT 0, jsonb_object_agg('k', 'v'), json_object_agg(1, 2)::text WHERE false ORDER BY 1", None),
+    ("object_agg_null_key", [], "SELECT jsonb_object_agg(k, 1) FROM (VALUES (NULL::text)) t(k)", None),
+    ("object_agg_array_key", [], "SELECT json_object_agg(k, 1) FROM (VALUES ('[1]'::jsonb)) t(k)", None),
+    ("object_agg_as_window_function", [],
+     "SELECT jsonb_object_agg(k, v) OVER (ORDER BY k ROWS 1 PRECEDING) FROM (VALUES ('a', 1), ('b', 2), ('c', NULL)) t(k, v)",
+     None),
+    # -- json processing functions ---------------------------------------------------------
+    ("jsonb_strip_nulls_and_json_strip_nulls", [],
+     "SELECT jsonb_strip_nulls('{\"a\": 1, \"b\": null, \"c\": {\"d\": null, \"e\": [1, null, {\"f\": null}]}}')::text, "
+     "json_strip_nulls('{\"a\" :  1.50, \"b\": null, \"c\" : {\"x\":null, \"y\": 1e2}, \"a\": \"x\\\"\\u00e9\\n\"}')::text, "
+     "jsonb_strip_nulls(NULL), jsonb_strip_nulls('null')::text, json_strip_nulls('[null, {}]')::text", None),
+    ("jsonb_strip_nulls_of_column", DOCS,
+     "SELECT id, jsonb_strip_nulls(body || '{\"z\": null}') FROM docs ORDER BY id", None),
+    ("jsonb_pretty_layout", [],
+     "SELECT jsonb_pretty('{\"a\": 1, \"b\": [1, 2.50, {\"c\": null}], \"d\": {}, \"e\": [], \"f\": \"x\\\"y\"}'), "
+     "jsonb_pretty('[]'), jsonb_pretty('1'), jsonb_pretty('\"x\"'), jsonb_pretty('[[1], {}, true]')", None),
+    ("jsonb_extract_path_and_text", DOCS,
+     "SELECT id, jsonb_extract_path(body, 'nested', 'k'), jsonb_extract_path_text(body, 'tags', '1'), "
+     "jsonb_extract_path(body, 'tags', '-1'), jsonb_extract_path_text(body, 'n'), jsonb_extract_path(body, 'x', 'y'), "
+     "jsonb_extract_path(body, '0') FROM docs ORDER BY id", None),
+    ("json_extract_path_untyped_literal", [],
+     "SELECT json_extract_path('{\"a\": {\"b\" :  [10, 20]}}', 'a')::text, json_extract_path_text('{\"a\": {\"b\": [10, \"x\"]}}', 'a', 'b', '1'), "
+     "json_extract_path('[1, [2, 3]]', '-1', '0')::text, json_extract_path('{\"a\":1,\"a\":2}', 'a')::text, "
+     "json_extract_path_text('{\"a\": null}', 'a'), jsonb_extract_path('{\"a\": null}', 'a')::text, "
+     "jsonb_extract_path('{\"a\": 1}', NULL), jsonb_extract_path_text('{\"a\": [1]}', 'a', 'x')", None),
+    ("jsonb_extract_path_without_path", [], "SELECT jsonb_extract_path('{\"a\": 1}')", None),
+    ("jsonb_extract_path_integer_path", [], "SELECT jsonb_extract_path('{\"a\": 1}'::jsonb, 1)", None),
+    ("json_extract_path_of_jsonb", [], "SELECT json_extract_path('{\"a\": 1}'::jsonb, 'a')", None),
+    # -- bytea functions ---------------------------------------------------------------------
+    ("bytea_encode_hex_base64_escape", [],
+     r"SELECT encode('\x00ff41'::bytea, 'hex'), encode('hello world'::bytea, 'base64'), "
+     r"encode('a\000b\\c\377'::bytea, 'escape'), encode(''::bytea, 'base64'), encode('abc', 'HEX'), "
+     r"encode(decode(repeat('ab', 57), 'hex'), 'base64') AS b57, encode(decode(repeat('ab', 58), 'hex'), 'base64') AS b58, "
+     r"encode(E'a\nb'::bytea, 'escape') AS nl", None),
+    ("bytea_decode_hex_base64_escape", [],
+     r"SELECT decode('00ff41', 'hex'), decode('61 62', 'hex') AS spaced, decode('aGVsbG8gd29ybGQ=', 'BASE64'), "
+     r"decode(E'YW Jj\nZA==', 'base64') AS wrapped, decode('QQ==QUFB', 'base64') AS after_end, "
+     r"decode('a\000b\\c\377', 'escape'), decode('', 'hex'), decode(NULL, 'hex')", None),
+    ("bytea_decode_bad_hex_digit", [], "SELECT decode('0g', 'hex')", None),
+    ("bytea_decode_odd_hex", [], "SELECT decode('abc', 'hex')", None),
+    ("bytea_decode_base64_missing_padding", [], "SELECT decode('aGVsbG8', 'base64')", None),
+    ("bytea_decode_base64_bad_symbol", [], "SELECT decode('YW*j', 'base64')", None),
+    ("bytea_decode_base64_early_equals", [], "SELECT decode('Q===', 'base64')", None),
+    ("bytea_decode_bad_escape", [], r"SELECT decode('a\', 'escape')", None),
+    ("bytea_unknown_encoding", [], "SELECT encode('a'::bytea, 'nope')", None),
+    ("bytea_encode_of_text_is_undefined", [], "SELECT encode('x'::text, 'hex')", None),
+    ("bytea_get_set_byte_length_md5", TYPES + [r"INSERT INTO t (by) VALUES ('\xdeadbeef')"],
+     r"SELECT get_byte(by, 3), set_byte(by, 0, 256), set_byte(by, 1, -1), length(by), md5(by), "
+     r"encode(by, 'base64'), get_byte('abc', 0), md5('\x00'::bytea), length(''::bytea) FROM t", None),
+    ("bytea_get_byte_out_of_range", [], r"SELECT get_byte('\x01'::bytea, 1)", None),
+    ("bytea_set_byte_of_empty", [], "SELECT set_byte(''::bytea, 0, 1)", None),
+    # -- date/time special and textual input ---------------------------------------------
+    ("datetime_special_epoch", [],
+     "SELECT 'epoch'::date, 'epoch'::timestamp, 'epoch'::timestamptz, ' EPOCH '::date AS spaced", None),
+    ("datetime_special_today_tomorrow_yesterday", [],
+     "SELECT 'today'::date = current_date AS d, 'tomorrow'::date - 'yesterday'::date AS span, "
+     "'today'::timestamp = date_trunc('day', now())::timestamp AS ts, 'TODAY'::timestamptz = date_trunc('day', now()) AS tstz, "
+     "'tomorrow'::timestamptz - 'today'::timestamptz AS iv, 'yesterday'::timestamp < 'today'::timestamp AS before", None),
+    ("datetime_textual_input_formats", [],
+     "SELECT 'March 15, 2024'::date, '2024/03/15'::date, '15-Mar-2024'::date, 'Mar 15 2024'::date, "
+     "'15 March 2024'::date, 'sept 5 2024'::date, 'Friday, March 15, 2024'::date, '15-Mar-24'::date, "
+     "date 'March 15, 2024' AS typed", None),
+    ("datetime_textual_input_with_time", [],
+     "SELECT 'March 15, 2024 10:20'::timestamp, '2024/03/15 10:20:30'::timestamptz, '15-Mar-2024'::timestamp, "
+     "'March 15, 2024 10:20:30.5+02'::timestamptz, '2024/3/5 1:02'::timestamp, 'March 15, 2024 10:20'::date", None),
+    ("datetime_textual_input_day_out_of_range", [], "SELECT 'Feb 30, 2024'::date", None),
+    ("datetime_slashed_input_day_out_of_range", [], "SELECT '2024/02/30'::date", None),
+    ("datetime_textual_input_bad_month", [], "SELECT 'Marc 15, 2024'::date", None),
+    ("isfinite_of_dates_timestamps_intervals", [],
+     "SELECT isfinite(date '2024-01-01'), isfinite(timestamp '2024-01-01'), isfinite(now()), "
+     "isfinite(interval '1 day'), isfinite(NULL::date)", None),
+    ("isfinite_of_untyped_literal", [], "SELECT isfinite('2024-01-01')", None),
+    # -- factorial, trim_array, array_fill ---------------------------------------------------
+    ("factorial_numeric_result", [],
+     "SELECT factorial(5), factorial(0), factorial(1), factorial(25), factorial(5::smallint), factorial(5::bigint), "
+     "factorial('4'), factorial(NULL), pg_typeof(factorial(3)), md5(factorial(2000)::text) AS big", None),
+    ("factorial_of_negative", [], "SELECT factorial(-1)", None),
+    ("factorial_overflow", [], "SELECT factorial(40000)", None),
+    ("factorial_of_numeric_is_undefined", [], "SELECT factorial(3.5)", None),
+    ("trim_array_elements", [],
+     "SELECT trim_array(ARRAY[1,2,3,4], 2), trim_array(ARRAY['a','b'], 2), trim_array(ARRAY[1], 0), "
+     "trim_array(NULL::int[], 1), trim_array(ARRAY[1,2], NULL), trim_array(a, 1) FROM (VALUES (ARRAY[1.5, 2.5])) t(a)", None),
+    ("trim_array_too_many", [], "SELECT trim_array(ARRAY[1,2], 3)", None),
+    ("trim_array_negative", [], "SELECT trim_array(ARRAY[1,2], -1)", None),
+    ("trim_array_untyped_array", [], "SELECT trim_array('{1,2}', 1)", None),
+    ("array_fill_one_dimension", [],
+     "SELECT array_fill(7, ARRAY[3]), array_fill('x'::text, ARRAY[2]), array_fill(1, ARRAY[0]), "
+     "array_fill(NULL::int, ARRAY[2]), array_fill(1.5, '{2}'), array_fill(true, ARRAY[2], ARRAY[1]), "
+     "array_fill(1, ARRAY[]::int[]), array_length(array_fill(0, ARRAY[4]), 1) AS n", None),
+    ("array_fill_null_dimensions", [], "SELECT array_fill(7, NULL)", None),
+    ("array_fill_null_dimension_value", [], "SELECT array_fill(7, ARRAY[NULL::int])", None),
+    ("array_fill_negative_size", [], "SELECT array_fill(7, ARRAY[-1])", None),
+    ("array_fill_untyped_value", [], "SELECT array_fill('x', ARRAY[2])", None),
+    ("array_fill_bounds_of_other_size", [], "SELECT array_fill(1, ARRAY[2], ARRAY[1, 1])", None),
 ]
 
 # Cases whose expected answer on dotdo deliberately differs: dotdo refuses with 0A000
@@ -1182,6 +1330,12 @@ REFUSED: list[Case] = [
     ("refused_copy_from_server_file", ["CREATE TABLE cf (x text)"], "COPY cf FROM '/dev/null'", None),
     ("refused_composite_type", [], "CREATE TYPE pair AS (a int, b int)", None),
     ("refused_time_zone", [], "SET TIME ZONE 'Europe/Paris'", None),
+    ("refused_icu_collation", [], "SELECT 'a' < 'B' COLLATE \"und-x-icu\"", None),
+    ("refused_infinite_date", [], "SELECT 'infinity'::date::text, '-infinity'::date::text", None),
+    ("refused_infinite_timestamp", [], "SELECT 'infinity'::timestamp::text, isfinite('-infinity'::timestamptz)", None),
+    ("refused_array_fill_two_dimensions", [], "SELECT array_fill(7, ARRAY[2, 2])", None),
+    ("refused_array_fill_lower_bound", [], "SELECT array_fill(7, ARRAY[3], ARRAY[2])::text", None),
+    ("refused_jsonb_extract_path_variadic", [], "SELECT jsonb_extract_path('{\"a\": 1}', VARIADIC ARRAY['a'])", None),
 ]
 
 

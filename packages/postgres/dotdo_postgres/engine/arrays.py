@@ -350,6 +350,40 @@ def _array_collation(elem: str):
     return collate
 
 
+def trim_array(a: Any, n: Any) -> Any:
+    if a is None or n is None:
+        return None
+    values = _load(a)
+    if not 0 <= n <= len(values):
+        raise PgError("2202E", f"number of elements to trim must be between 0 and {len(values)}")
+    return _store(values[:len(values) - n])
+
+
+_MAX_ELEMENTS = 134217727  # PostgreSQL's MaxArraySize
+
+
+def array_fill(x: Any, dims: Any, elem: str, lbounds: Any = ...) -> Any:
+    if dims is None or lbounds is None:
+        raise PgError("22004", "dimension array or low bound array cannot be null")
+    sizes = _load(dims)
+    lows = None if lbounds is ... else _load(lbounds)
+    if lows is not None and len(lows) != len(sizes):
+        raise PgError("2202E", "wrong number of array subscripts",
+                      detail="Low bound array has different size than dimensions array.")
+    if any(v is None for v in sizes + (lows or [])):
+        raise PgError("22004", "dimension values cannot be null")
+    if not sizes:
+        return _store([])
+    if len(sizes) > 1:
+        raise unsupported("array_fill with more than one dimension (multi-dimensional arrays)")
+    if lows is not None and lows[0] != 1:
+        raise unsupported("array_fill with a lower bound other than 1")
+    n = sizes[0]
+    if not 0 <= n <= _MAX_ELEMENTS:  # PostgreSQL 15 reports a negative size this way too
+        raise PgError("54000", f"array size exceeds the maximum allowed ({_MAX_ELEMENTS})")
+    return _store([None if x is None else coerce(ColType(elem), x)] * n)
+
+
 def register(conn) -> None:
     f = conn.create_scalar_function
     f("array_to_string", array_to_string, -1, deterministic=True)
@@ -373,6 +407,8 @@ def register(conn) -> None:
     f("pg_arr_replace", replace, 4, deterministic=True)
     f("pg_arr_position", position, -1, deterministic=True)
     f("pg_arr_positions", positions, 3, deterministic=True)
+    f("pg_trim_array", trim_array, 2, deterministic=True)
+    f("pg_array_fill", array_fill, -1, deterministic=True)
     f("pg_arr_cmp", compare, 3, deterministic=True)
     for key in ELEMENTS:
         conn.create_collation("PGARR_" + key, _array_collation(key))

@@ -1,7 +1,8 @@
 """sqlglot's postgres dialect with the calls dotdo must see as written.
 
 sqlglot rewrites some PostgreSQL functions into portable nodes that drop what PostgreSQL means:
-to_char's template becomes strftime codes (losing FM, MS, Month's padding), regexp_replace's flags
+json_extract_path becomes the -> operator (losing its name and its
+variadic path); to_char's template becomes strftime codes (losing FM, MS, Month's padding), regexp_replace's flags
 and to_timestamp's template likewise; array_position's start argument is dropped, date_part
 (double precision) would become extract (numeric). Parsed here as plain calls, the Rewriter types them itself."""
 from __future__ import annotations
@@ -22,13 +23,22 @@ def _every(args):
     return node
 
 
+def _named(node: exp.Expression, name: str) -> exp.Expression:
+    node.meta["pg_name"] = name
+    return node
+
+
 class DotdoPostgres(Postgres):
     class Parser(Postgres.Parser):
         FUNCTIONS = {
             **Postgres.Parser.FUNCTIONS,
             **{n.upper(): _as_written(n)
-               for n in ("to_char", "to_timestamp", "regexp_replace", "array_position", "date_part")},
+               for n in ("to_char", "to_timestamp", "regexp_replace", "array_position", "date_part",
+                         "json_extract_path", "json_extract_path_text", "json_strip_nulls")},
             "EVERY": _every,
+            # sqlglot reads var_samp as variance and var_pop as variance_pop: keep PostgreSQL's names
+            "VAR_SAMP": lambda args: _named(exp.Variance(this=args[0]), "var_samp"),
+            "VAR_POP": lambda args: _named(exp.VariancePop(this=args[0]), "var_pop"),
             # log10(x) is log(x); sqlglot would make it log(10, x), PostgreSQL's numeric two-argument log
             "LOG10": lambda args: exp.Log(this=args[0]),
         }

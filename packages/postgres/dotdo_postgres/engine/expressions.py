@@ -507,6 +507,9 @@ def _compare(rw: Rewriter, e, t, scope):
             rw.tr.param_types.setdefault(n, ColType(other.key))
     if isinstance(right, exp.Any) or isinstance(right, exp.All):
         raise unsupported("ANY/ALL over arrays")
+    explicit = [n.meta.get("pg_collation") for n in (left, right)]
+    if None not in explicit and explicit[0] != explicit[1]:
+        raise PgError("42P21", f'collation mismatch between explicit collations "{explicit[0]}" and "{explicit[1]}"')
     from .arrays import element, is_array
     cmp_op = _CMP_OPS.get(type(e))
     if cmp_op is not None and is_array(a) and is_array(b) and a.key != b.key:
@@ -714,6 +717,51 @@ def _avg(rw, e, t, scope):
     if a is not None and a.key in FLOATS:
         return e, FLOAT8
     return fn("pg_num_avg", e.this), NUMERIC
+
+
+def _variance(kind: str):
+    """var_samp & co.: numeric (PostgreSQL's scale) over integers and numeric, double precision over
+    floats; an untyped argument resolves to double precision as in PostgreSQL."""
+    def rule(rw, e, t, scope):
+        a = t.get("this")
+        name = e.meta.get("pg_name") or _VARIANCE_NAMES[type(e).__name__]
+        if a is None or a.key == "unknown":
+            return fn("pg_float_" + kind, fn("pg_in", lit("float8"), e.this)), FLOAT8
+        if a.key in FLOATS:
+            return fn("pg_float_" + kind, e.this), FLOAT8
+        if a.key in INTEGERS or a.key == "numeric":
+            return fn("pg_num_" + kind, e.this), NUMERIC
+        from .errors import undefined_function
+        raise undefined_function(name, a.display())
+    return rule
+
+
+_VARIANCE_NAMES = {"Variance": "variance", "VariancePop": "var_pop", "Stddev": "stddev",
+                   "StddevSamp": "stddev_samp", "StddevPop": "stddev_pop"}
+
+
+def _object_agg(binary: bool):
+    def rule(rw, e, t, scope):
+        if binary:
+            args, ts = [e.this, e.expression], [t.get("this"), t.get("expression")]
+        else:
+            args, ts = list(e.expressions), list(t.get("expressions[]") or [])
+        name = "jsonb_object_agg" if binary else "json_object_agg"
+        if len(args) != 2:
+            raise undefined_function_of(name, t)
+        order = args[1] if isinstance(args[1], exp.Order) else None
+        if order is not None:
+            for o in order.expressions:  # PostgreSQL puts NULLs last ascending
+                if not o.args.get("nulls_first"):
+                    o.set("nulls_first", bool(o.args.get("desc")))
+            args[1] = order.this
+            ts[1] = rw.rx(order.this.copy(), scope)[1]
+        kinds = [lit("text" if x is None or x.key == "unknown" else x.key) for x in ts]
+        if order is not None:
+            # SQLite's ORDER BY inside an aggregate call follows its last argument
+            kinds[1] = exp.Order(this=kinds[1], expressions=order.expressions)
+        return fn("pg_" + name, *args, *kinds), JSONB if binary else ColType("json")
+    return rule
 
 
 def order_collation(t: ColType | None) -> str | None:
@@ -1247,13 +1295,138 @@ def _date_part(rw, e, t, scope):
     return fn("pg_cast", lit("float8"), value, lit("numeric")), FLOAT8
 
 
+def _json_doc_fn(rw, e, t, scope):
+    """jsonb_strip_nulls, json_strip_nulls, jsonb_pretty: one json/jsonb document."""
+    name = e.name.lower()
+    key = "json" if name.startswith("json_") else "jsonb"
+    ts = t.get("expressions[]") or []
+    if len(e.expressions) != 1:
+        raise undefined_function_of(name, t)
+    doc = _jsonb_arg(rw, e.expressions[0], ts[0], key, name, t)
+    return fn("pg_" + name, doc), TEXT if name == "jsonb_pretty" else ColType(key)
+
+
+def _json_extract_path(rw, e, t, scope):
+    name = e.name.lower()
+    binary = name.startswith("jsonb")
+    as_text = name.endswith("_text")
+    key = "jsonb" if binary else "json"
+    ts = t.get("expressions[]") or []
+    args = list(e.expressions)
+    if any(isinstance(a, exp.Variadic) for a in args):
+        raise unsupported(f"{name} with a VARIADIC array")
+    if len(args) < 2 or any(x is not None and x.key not in TEXTS for x in ts[1:]):
+        raise undefined_function_of(name, t)
+    doc = _jsonb_arg(rw, args[0], ts[0], key, name, t)
+    out = TEXT if as_text else ColType(key)
+    return fn("pg_json_extract_path", lit(int(binary)), lit(int(as_text)), doc, *args[1:]), out
+
+
+def _bytea_fn(name: str, kinds: tuple[str, ...], out: ColType):
+    """encode/decode/get_byte/set_byte: each argument of one of its kinds ("bytea", "text",
+    "int"); an untyped literal is read as the kind's first type, anything else has no such function."""
+    accepted = {"bytea": ("bytea",), "text": TEXTS, "int": ("int2", "int4")}
+    first = {"bytea": "bytea", "text": "text", "int": "int4"}
+
+    def rule(rw, e, t, scope):
+        if isinstance(e, exp.Anonymous):
+            args, ts = list(e.expressions), list(t.get("expressions[]") or [])
+        else:
+            args, ts = [e.this, e.args.get("charset")], [t.get("this"), t.get("charset")]
+        shown = [x.display() if x is not None and x.key != "unknown" else "unknown" for x in ts]
+        if len(args) != len(kinds) or any(x is None for x in args):
+            from .errors import undefined_function
+            raise undefined_function(name, ", ".join(shown))
+        out_args = []
+        for node, nt, kind in zip(args, ts, kinds):
+            if rw.untyped(node, nt) or isinstance(node, exp.Null):
+                node = fn("pg_in", lit(first[kind]), node) if kind != "text" else node
+            elif nt is None or nt.key not in accepted[kind]:
+                from .errors import undefined_function
+                raise undefined_function(name, ", ".join(shown))
+            out_args.append(node)
+        return fn("pg_" + name, *out_args), out
+    return rule
+
+
+def _isfinite(rw, e, t, scope):
+    """isfinite(date | timestamp | timestamptz | interval): true for every value dotdo can hold
+    (infinite dates and timestamps are refused on input, and intervals are always finite)."""
+    ts = t.get("expressions[]") or []
+    if len(ts) == 1 and (ts[0] is None or ts[0].key == "unknown"):
+        raise PgError("42725", "function isfinite(unknown) is not unique",
+                      hint="Could not choose a best candidate function. You might need to add explicit type casts.")
+    if len(ts) != 1 or ts[0].key not in _TIMES + ("interval",):
+        raise undefined_function_of("isfinite", t)
+    arg = e.expressions[0]
+    return exp.Case(ifs=[exp.If(this=exp.Is(this=arg, expression=exp.Null()), true=exp.Null())],
+                    default=lit(1)), BOOL
+
+
+def _factorial(rw, e, t, scope):
+    a = t.get("this")
+    arg = e.this
+    if a is not None and a.key == "unknown":
+        arg = fn("pg_in", lit("int8"), arg)
+    elif a is not None and a.key not in INTEGERS:
+        from .errors import undefined_function
+        raise undefined_function("factorial", a.display())
+    return fn("pg_factorial", arg), NUMERIC
+
+
+_POLYMORPHIC_UNKNOWN = "could not determine polymorphic type because input has type unknown"
+
+
+def _trim_array(rw, e, t, scope):
+    from .arrays import is_array
+    ts = t.get("expressions[]") or []
+    if len(ts) != 2:
+        raise undefined_function_of("trim_array", t)
+    at, nt = ts
+    if at is not None and at.key == "unknown":
+        raise PgError("42804", _POLYMORPHIC_UNKNOWN)
+    n = e.expressions[1]
+    if nt is not None and nt.key == "unknown":
+        n = fn("pg_in", lit("int4"), n)
+    elif not (at is None or is_array(at)) or (nt is not None and nt.key not in ("int2", "int4")):
+        raise undefined_function_of("trim_array", t)
+    if at is None:
+        raise PgError("42804", _POLYMORPHIC_UNKNOWN)
+    return fn("pg_trim_array", e.expressions[0], n), at
+
+
+def _array_fill(rw, e, t, scope):
+    from .arrays import array_type, is_array
+    ts = t.get("expressions[]") or []
+    args = list(e.expressions)
+    if len(args) not in (2, 3):
+        raise undefined_function_of("array_fill", t)
+    xt = ts[0]
+    if xt is None or xt.key == "unknown":
+        raise PgError("42804", _POLYMORPHIC_UNKNOWN)
+    for node_t in ts[1:]:
+        if node_t is not None and node_t.key not in ("_int4", "_int2", "unknown"):
+            raise undefined_function_of("array_fill", t)
+    bounds = [fn("pg_in", lit("_int4"), n) if nt is not None and nt.key == "unknown" else n
+              for n, nt in zip(args[1:], ts[1:])]
+    out = array_type(xt)
+    return fn("pg_array_fill", args[0], bounds[0], lit(xt.key), *bounds[1:]), out
+
+
 # calls whose meaning depends on their arguments' types: rewritten by their own rule
 _CALLS: dict[str, Callable] = {"jsonb_build_object": _json_build, "json_build_object": _json_build,
                                "jsonb_build_array": _json_build, "json_build_array": _json_build, "date_part": _date_part, "gcd": _gcd_lcm, "lcm": _gcd_lcm, "array_position": _array_call, "array_positions": _array_call,
                                "array_replace": _array_call, "to_char": _to_char, "age": _age, "set_config": _set_config, "pg_sleep": _pg_sleep,
                                "to_json": _to_json, "to_jsonb": _to_json, "row_to_json": _to_json,
                                "to_timestamp": _to_timestamp, "regexp_replace": _regexp_scalar,
-                               "regexp_match": _regexp_scalar, "regexp_split_to_array": _regexp_scalar, "jsonb_set": _jsonb_modify, "jsonb_insert": _jsonb_modify}
+                               "regexp_match": _regexp_scalar, "regexp_split_to_array": _regexp_scalar, "jsonb_set": _jsonb_modify, "jsonb_insert": _jsonb_modify,
+                               "jsonb_strip_nulls": _json_doc_fn, "json_strip_nulls": _json_doc_fn,
+                               "jsonb_pretty": _json_doc_fn, "jsonb_extract_path": _json_extract_path,
+                               "jsonb_extract_path_text": _json_extract_path, "json_extract_path": _json_extract_path,
+                               "json_extract_path_text": _json_extract_path,
+                               "isfinite": _isfinite, "trim_array": _trim_array, "array_fill": _array_fill,
+                               "get_byte": _bytea_fn("get_byte", ("bytea", "int"), INT4),
+                               "set_byte": _bytea_fn("set_byte", ("bytea", "int", "int"), ColType("bytea"))}
 
 
 def _anonymous(rw: Rewriter, e: exp.Anonymous, t, scope):
@@ -1300,6 +1473,39 @@ def _refuse(what: str) -> Callable:
 
 INTERVAL = ColType("interval")
 _TIMES = ("timestamp", "timestamptz", "date")
+
+
+# Text is stored as UTF-8 and SQLite's BINARY collation compares it bytewise, which is code point
+# order: exactly PostgreSQL's C/POSIX order, and its "default" on a C-collated database.
+_BINARY_COLLATIONS = {"default", "C", "POSIX", "ucs_basic"}
+
+
+def _collation_name(node: exp.Expression) -> str:
+    if isinstance(node, exp.Column):  # pg_catalog."C"
+        schema, name = node.table, node.this
+        name = name.this if isinstance(name, exp.Identifier) and name.quoted else name.name.lower()
+        if schema and schema.lower() != "pg_catalog":
+            raise PgError("42704", f'collation "{schema}.{name}" for encoding "UTF8" does not exist')
+        return name
+    if isinstance(node, exp.Identifier):
+        return node.this if node.quoted else node.this.lower()
+    return node.name.lower()  # an unquoted name (COLLATE C is "c")
+
+
+def _collate(rw, e: exp.Collate, scope):
+    name = _collation_name(e.expression)
+    node, t = rw.rx(e.this, scope)
+    if name not in _BINARY_COLLATIONS:
+        if name.endswith("-x-icu") or "." in name:
+            # PostgreSQL's ICU and libc linguistic collations: SQLite has no such order
+            raise unsupported(f'the collation "{name}"')
+        raise PgError("42704", f'collation "{name}" for encoding "UTF8" does not exist')
+    from .arrays import element, is_array
+    base = element(t) if is_array(t) else t
+    if base is not None and base.key not in TEXTS:
+        raise PgError("42804", f"collations are not supported by type {t.pg.sql_name}")
+    node.meta["pg_collation"] = name  # an explicit collation, for the mismatch check of comparisons
+    return node, t
 
 
 def _interval(rw, e, scope):
@@ -1710,7 +1916,7 @@ _PRE: dict[type, Callable] = {
     exp.Null: _null,
     exp.Cast: _cast,
     exp.Interval: _interval,
-    exp.Array: _array, exp.Dot: _dot,
+    exp.Array: _array, exp.Dot: _dot, exp.Collate: _collate,
 }
 if hasattr(exp, "TryCast"):
     _PRE[exp.TryCast] = _cast
@@ -1785,6 +1991,13 @@ for _name, _rule in (("StrPosition", _int4), ("Left", _text), ("Right", _text), 
                      ("Explode", _refuse("unnest in the select list")),
                      ("JustifyInterval", _justify("justify_interval")), ("JustifyDays", _justify("justify_days")),
                      ("JustifyHours", _justify("justify_hours")), ("MakeInterval", _make_interval),
+                     ("Variance", _variance("var_samp")), ("VariancePop", _variance("var_pop")),
+                     ("Stddev", _variance("stddev_samp")), ("StddevSamp", _variance("stddev_samp")),
+                     ("StddevPop", _variance("stddev_pop")),
+                     ("JSONBObjectAgg", _object_agg(True)), ("JSONObjectAgg", _object_agg(False)),
+                     ("Encode", _bytea_fn("encode", ("bytea", "text"), TEXT)),
+                     ("Factorial", _factorial),
+                     ("Decode", _bytea_fn("decode", ("text", "text"), ColType("bytea"))),
                      ):
     if hasattr(exp, _name):
         _RULES[getattr(exp, _name)] = _rule

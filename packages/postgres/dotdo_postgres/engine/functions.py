@@ -4,6 +4,7 @@ Registered on every connection an engine opens. Errors raised here are PgErrors;
 re-raises them from the statement, so the client gets the SQLSTATE PostgreSQL would send."""
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import json
 import math
@@ -594,6 +595,133 @@ class NumAvg(NumSum):
         return None if self.n == 0 else T.num_text(div_numeric(self.total, Decimal(self.n)))
 
 
+class NumVariance:
+    """var_samp/var_pop/stddev_samp/stddev_pop over integers and numeric, as PostgreSQL's
+    numeric_stddev_internal: exact sums, then one division at select_div_scale's scale (and the
+    square root rounded to that same scale)."""
+
+    sample = True
+    root = False
+
+    def __init__(self) -> None:
+        self.n = 0
+        self.nonfinite = 0
+        self.sx = Decimal(0)
+        self.sxx = Decimal(0)
+        self.scales: collections.Counter = collections.Counter()
+
+    def _add(self, v: Any, sign: int) -> None:
+        if v is None:
+            return
+        x = T.to_decimal(v)
+        self.n += sign
+        if not x.is_finite():
+            self.nonfinite += sign
+            return
+        self.scales[max(-x.as_tuple().exponent, 0)] += sign
+        with localcontext() as ctx:
+            ctx.prec = 4000
+            self.sx += sign * x
+            self.sxx += sign * (x * x)
+
+    def step(self, v: Any) -> None:
+        self._add(v, 1)
+
+    def inverse(self, v: Any) -> None:
+        self._add(v, -1)
+
+    def value(self) -> Any:
+        n = self.n
+        if n == 0 or (self.sample and n == 1):
+            return None
+        if self.nonfinite:
+            return "NaN"  # PostgreSQL: NaN, and an infinite input too, gives NaN
+        with localcontext() as ctx:
+            ctx.prec = 4000
+            num = n * self.sxx - self.sx * self.sx
+            # PostgreSQL's numerator has twice the largest scale among the rows (those in the
+            # frame, for a window); the division's scale depends on it
+            scale = max((k for k, c in self.scales.items() if c > 0), default=0)
+            num = num.quantize(Decimal(1).scaleb(-2 * scale))
+            if num <= 0:
+                return "0"  # PostgreSQL answers a plain zero (also for rounding below zero)
+            den = Decimal(n * (n - 1) if self.sample else n * n)
+        q = div_numeric(num, den)
+        if self.root:
+            scale = max(-q.as_tuple().exponent, 0)
+            with localcontext() as ctx:
+                ctx.prec = scale + abs(q.adjusted()) + 60
+                q = ctx.sqrt(q).quantize(Decimal(1).scaleb(-scale), rounding="ROUND_HALF_UP")
+        return T.num_text(q)
+
+    def final(self) -> Any:
+        return self.value()
+
+
+class FloatVariance:
+    """The same aggregates over float4/float8, as PostgreSQL's float8_accum (Youngs-Cramer); a
+    frame that loses rows is summed again from its first row, as PostgreSQL (which has no inverse
+    for these) does."""
+
+    sample = True
+    root = False
+
+    def __init__(self) -> None:
+        self.rows: collections.deque = collections.deque()
+        self.state = (0.0, 0.0, 0.0)
+        self.stale = False
+
+    @staticmethod
+    def _accum(state: tuple[float, float, float], x: float) -> tuple[float, float, float]:
+        n0, sx0, sxx = state
+        n, sx = n0 + 1.0, sx0 + x
+        if n0 > 0.0:
+            tmp = x * n - sx
+            sxx += tmp * tmp / (n * n0)
+            if math.isinf(sx) or math.isinf(sxx):
+                if not math.isinf(sx0) and not math.isinf(x):
+                    raise PgError("22003", "value out of range: overflow")
+                sxx = math.nan
+        elif math.isnan(x) or math.isinf(x):
+            sxx = math.nan  # a lone Inf or NaN must not read as variance zero
+        return n, sx, sxx
+
+    def step(self, v: Any) -> None:
+        if v is None:
+            return
+        self.rows.append(float(v))
+        if not self.stale:
+            self.state = self._accum(self.state, float(v))
+
+    def inverse(self, v: Any) -> None:
+        if v is not None:
+            self.rows.popleft()
+            self.stale = True
+
+    def value(self) -> Any:
+        if self.stale:
+            state = (0.0, 0.0, 0.0)
+            for x in self.rows:
+                state = self._accum(state, x)
+            self.state, self.stale = state, False
+        n, _, sxx = self.state
+        if n == 0.0 or (self.sample and n == 1.0):
+            return None
+        r = sxx / (n - 1.0 if self.sample else n)
+        r = math.sqrt(r) if self.root else r
+        return "NaN" if r != r else r  # SQLite would turn a NaN REAL into NULL
+
+    def final(self) -> Any:
+        return self.value()
+
+
+def _variance_kinds():
+    for base, prefix in ((NumVariance, "pg_num_"), (FloatVariance, "pg_float_")):
+        for name, sample, root in (("var_samp", True, False), ("var_pop", False, False),
+                                   ("stddev_samp", True, True), ("stddev_pop", False, True)):
+            yield prefix + name, type(base.__name__ + "_" + name, (base,), {"sample": sample, "root": root})
+
+
 class BoolAnd:
     def __init__(self) -> None:
         self.v: int | None = None
@@ -1021,6 +1149,129 @@ def _md5(s: Any) -> Any:
     return hashlib.md5(s if isinstance(s, bytes) else str(s).encode()).hexdigest()
 
 
+# -- bytea: encode / decode / get_byte / set_byte ---------------------------------------------
+
+_B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+_B64_VALUE = {c: i for i, c in enumerate(_B64)}
+
+
+def _encoding(name: str) -> str:
+    key = name.lower()
+    if key not in ("hex", "base64", "escape"):
+        raise PgError("22023", f'unrecognized encoding: "{name}"')
+    return key
+
+
+def _b64_encode(data: bytes) -> str:
+    # PostgreSQL breaks the text after every 76 characters, also after the last full line
+    out, line = [], 0
+    for i in range(0, len(data), 3):
+        chunk = data[i:i + 3]
+        buf = int.from_bytes(chunk + b"\0" * (3 - len(chunk)), "big")
+        quad = "".join(_B64[(buf >> shift) & 63] for shift in (18, 12, 6, 0))
+        if len(chunk) < 3:
+            quad = quad[:len(chunk) + 1] + "=" * (3 - len(chunk))
+        else:
+            line += 4
+        out.append(quad)
+        if line >= 76:
+            out.append("\n")
+            line = 0
+    return "".join(out)
+
+
+def _b64_decode(text: str) -> bytes:
+    """PostgreSQL's base64 reading: blanks skipped, '=' ends the data (what follows still counts,
+    as in PostgreSQL), its three errors."""
+    out = bytearray()
+    buf = pos = end = 0
+    for c in text:
+        if c in " \t\n\r":
+            continue
+        if c == "=":
+            if not end:
+                if pos == 2:
+                    end = 1
+                elif pos == 3:
+                    end = 2
+                else:
+                    raise PgError("22023", 'unexpected "=" while decoding base64 sequence')
+            b = 0
+        else:
+            b = _B64_VALUE.get(c, -1)
+            if b < 0:
+                raise PgError("22023", f'invalid symbol "{c}" found while decoding base64 sequence')
+        buf = (buf << 6) + b
+        pos += 1
+        if pos == 4:
+            out.append((buf >> 16) & 255)
+            if end == 0 or end > 1:
+                out.append((buf >> 8) & 255)
+            if end == 0 or end > 2:
+                out.append(buf & 255)
+            buf = pos = 0
+    if pos:
+        raise PgError("22023", "invalid base64 end sequence",
+                      hint="Input data is missing padding, is truncated, or is otherwise corrupted.")
+    return bytes(out)
+
+
+def pg_encode(data: Any, name: Any) -> Any:
+    if data is None or name is None:
+        return None
+    kind = _encoding(name)
+    data = bytes(data)
+    if kind == "hex":
+        return data.hex()
+    if kind == "base64":
+        return _b64_encode(data)
+    return "".join("\\\\" if b == 92 else f"\\{b:03o}" if b == 0 or b >= 128 else chr(b) for b in data)
+
+
+def pg_decode(text: Any, name: Any) -> Any:
+    if text is None or name is None:
+        return None
+    kind = _encoding(name)
+    if kind == "hex":
+        return T.bytea_in("\\x" + text)
+    if kind == "base64":
+        return _b64_decode(text)
+    if text.startswith("\\x"):  # the escape format only: \x is no escape there
+        raise PgError("22P02", "invalid input syntax for type bytea")
+    return T.bytea_in(text)
+
+
+def _byte_index(data: bytes, n: int) -> None:
+    if not 0 <= n < len(data):
+        raise PgError("2202E", f"index {n} out of valid range, 0..{len(data) - 1}")
+
+
+def get_byte(data: Any, n: Any) -> Any:
+    if data is None or n is None:
+        return None
+    _byte_index(data, n)
+    return data[n]
+
+
+def set_byte(data: Any, n: Any, v: Any) -> Any:
+    if data is None or n is None or v is None:
+        return None
+    _byte_index(data, n)
+    out = bytearray(data)
+    out[n] = v & 255  # PostgreSQL keeps the low byte of the new value
+    return bytes(out)
+
+
+def factorial(n: Any) -> Any:
+    if n is None:
+        return None
+    if n < 0:
+        raise PgError("22003", "factorial of a negative number is undefined")
+    if n > 32177:  # PostgreSQL refuses before computing: the result would pass numeric's limit
+        raise PgError("22003", "value overflows numeric format")
+    return T.num_text(Decimal(math.factorial(n)))
+
+
 def register(conn, db: "Database") -> None:
     """Install the PostgreSQL layer's functions on one apsw connection of database `db`."""
     conn.execute("PRAGMA case_sensitive_like=ON")
@@ -1028,6 +1279,11 @@ def register(conn, db: "Database") -> None:
     conn.create_collation("PGJSONB", _jsonb_collate)
     f = conn.create_scalar_function
     f("pg_in", pg_in, -1, deterministic=True)
+    f("pg_encode", pg_encode, 2, deterministic=True)
+    f("pg_factorial", factorial, 1, deterministic=True)
+    f("pg_decode", pg_decode, 2, deterministic=True)
+    f("pg_get_byte", get_byte, 2, deterministic=True)
+    f("pg_set_byte", set_byte, 3, deterministic=True)
     f("pg_cast", pg_cast, 3, deterministic=True)
     f("pg_div", pg_div, 2, deterministic=True)
     f("pg_int_range", pg_int_range, 2, deterministic=True)
@@ -1132,6 +1388,8 @@ def register(conn, db: "Database") -> None:
     arrays.register(conn)
     conn.create_window_function("pg_num_sum", NumSum)
     conn.create_window_function("pg_num_avg", NumAvg)
+    for name, cls in _variance_kinds():
+        conn.create_window_function(name, cls)
     conn.create_aggregate_function("bool_and", lambda: (BoolAnd(), BoolAnd.step, BoolAnd.final))
     conn.create_aggregate_function("bool_or", lambda: (BoolOr(), BoolOr.step, BoolOr.final))
     conn.create_aggregate_function("every", lambda: (BoolAnd(), BoolAnd.step, BoolAnd.final))

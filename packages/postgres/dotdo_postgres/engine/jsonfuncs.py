@@ -220,6 +220,169 @@ def build(kinds: str, is_object: int, binary: int, *args: Any) -> Any:
     return "{" + ", ".join(f"{json.dumps(k, ensure_ascii=False)} : {v}" for k, v in pairs) + "}"
 
 
+# -- jsonb_strip_nulls / jsonb_pretty / json[b]_extract_path ----------------------------------
+
+class _Raw(str):
+    """A number token kept as written (json keeps 1.50 and 1e2 as they were given)."""
+
+
+def _escape(s: str) -> str:
+    # PostgreSQL's escape_json: \" \\ \b \f \n \r \t, other control characters as \u00xx, the rest as is
+    return json.dumps(s, ensure_ascii=False)
+
+
+def _strip(v: Any) -> Any:
+    if isinstance(v, dict):
+        return {k: _strip(x) for k, x in v.items() if x is not None}
+    if isinstance(v, list):
+        return [_strip(x) for x in v]
+    return v
+
+
+def jsonb_strip_nulls(doc: Any) -> Any:
+    from .functions import _json_load
+    return None if doc is None else T.jsonb_normal(_strip(_json_load(doc)))
+
+
+def _write_stripped(v: Any) -> str:
+    """json_strip_nulls rebuilds the text: no blanks, keys (duplicates too) and strings re-escaped,
+    numbers as written."""
+    if isinstance(v, _Pairs):
+        return "{" + ",".join(f"{_escape(k)}:{_write_stripped(x)}" for k, x in v if x is not None) + "}"
+    if isinstance(v, list):
+        return "[" + ",".join(_write_stripped(x) for x in v) + "]"
+    if v is None:
+        return "null"
+    if v is True or v is False:
+        return "true" if v else "false"
+    if isinstance(v, _Raw):
+        return str(v)
+    return _escape(v)
+
+
+class _Pairs(list):
+    pass
+
+
+def json_strip_nulls(doc: Any) -> Any:
+    if doc is None:
+        return None
+    v = json.loads(doc, object_pairs_hook=_Pairs, parse_float=_Raw, parse_int=_Raw, parse_constant=_Raw)
+    return _write_stripped(v)
+
+
+def jsonb_pretty(doc: Any) -> Any:
+    """jsonb's text with four-space indents, as PostgreSQL's JsonbToCStringIndent lays it out."""
+    if doc is None:
+        return None
+    from .functions import _json_load
+    normal = T.jsonb_normal(_json_load(doc))
+    v = json.loads(normal, object_pairs_hook=_Pairs, parse_float=_Raw, parse_int=_Raw, parse_constant=_Raw)
+    out: list[str] = []
+
+    def write(x: Any, level: int) -> None:
+        pad = "\n" + " " * (4 * (level + 1))
+        if isinstance(x, _Pairs):
+            out.append("{")
+            for i, (k, item) in enumerate(x):
+                out.append(("," if i else "") + pad + _escape(k) + ": ")
+                write(item, level + 1)
+            out.append("\n" + " " * (4 * level) + "}")
+        elif isinstance(x, list):
+            out.append("[")
+            for i, item in enumerate(x):
+                out.append(("," if i else "") + pad)
+                write(item, level + 1)
+            out.append("\n" + " " * (4 * level) + "]")
+        else:
+            out.append(_write_stripped(x))
+
+    write(v, 0)
+    return "".join(out)
+
+
+def _array_index(part: str, n: int) -> int | None:
+    try:
+        i = int(part)
+    except ValueError:
+        return None
+    if i < 0:
+        i += n
+    return i if 0 <= i < n else None
+
+
+def extract_path(binary: int, as_text: int, doc: Any, *parts: Any) -> Any:
+    """json[b]_extract_path[_text](doc, VARIADIC path): the #> / #>> walk, one text per step; a json
+    document's element comes back as written."""
+    if doc is None or any(p is None for p in parts):
+        return None
+    if binary:
+        from .functions import _json_load, _json_text
+        v = _json_load(doc)
+        for part in parts:
+            if isinstance(v, dict):
+                if part not in v:
+                    return None
+                v = v[part]
+            elif isinstance(v, list):
+                i = _array_index(part, len(v))
+                if i is None:
+                    return None
+                v = v[i]
+            else:
+                return None
+        if as_text:
+            return _json_text(v)
+        return T.jsonb_normal(v)
+    raw = doc.strip()
+    for part in parts:
+        kind, items = _raw_items(raw)
+        if kind == "object":
+            found = [text for k, text in items if k == part]
+            if not found:
+                return None
+            raw = found[-1]  # of repeated keys, the last one (as PostgreSQL's -> on json)
+        elif kind == "array":
+            i = _array_index(part, len(items))
+            if i is None:
+                return None
+            raw = items[i][1]
+        else:
+            return None
+    return _raw_text(raw) if as_text else raw
+
+
+class ObjectAgg:
+    """json[b]_object_agg(key, value): each key as its text, each value as to_json writes it; json
+    keeps every pair in input order, jsonb normalises (the last of equal keys wins)."""
+
+    def __init__(self, binary: bool) -> None:
+        self.binary = binary
+        self.pairs: list[tuple[str, str]] = []
+
+    def step(self, key: Any, value: Any, key_type: str, value_type: str) -> None:
+        if key is None:
+            raise PgError("22023", "field name must not be null")
+        if key_type in ("json", "jsonb") or key_type.startswith("_"):
+            raise PgError("22023", "key value must be scalar, not array, composite, or json")
+        written = json_of(key_type, key)
+        name = json.loads(written) if written.startswith('"') else written
+        self.pairs.append((name, json_of(value_type, value)))
+
+    def inverse(self, *_: Any) -> None:
+        self.pairs.pop(0)  # a window frame loses its rows first in, first out
+
+    def value(self) -> Any:
+        return self.final()
+
+    def final(self) -> Any:
+        if not self.pairs:
+            return None
+        if self.binary:
+            return T.jsonb_normal({k: json.loads(v, parse_float=Decimal) for k, v in self.pairs})
+        return "{ " + ", ".join(f"{json.dumps(k, ensure_ascii=False)} : {v}" for k, v in self.pairs) + " }"
+
+
 def row_to_json(spec: str, *values: Any) -> str:
     """A row as a JSON object: `spec` is the JSON list of [column, type key] pairs."""
     cols = json.loads(spec)
@@ -412,3 +575,9 @@ def register(conn) -> None:
     f("pg_jsonb_insert", jsonb_insert, -1, deterministic=True)
     f("pg_to_json", to_json, 3, deterministic=True)
     f("pg_row_to_json", row_to_json, -1, deterministic=True)
+    f("pg_jsonb_strip_nulls", jsonb_strip_nulls, 1, deterministic=True)
+    f("pg_json_strip_nulls", json_strip_nulls, 1, deterministic=True)
+    f("pg_jsonb_pretty", jsonb_pretty, 1, deterministic=True)
+    f("pg_json_extract_path", extract_path, -1, deterministic=True)
+    for name, binary in (("pg_jsonb_object_agg", True), ("pg_json_object_agg", False)):
+        conn.create_window_function(name, (lambda b: lambda: ObjectAgg(b))(binary))

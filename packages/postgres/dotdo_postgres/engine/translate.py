@@ -155,7 +155,7 @@ def _column_name(e: exp.Expression) -> str:
         return "lpad" if e.args.get("is_left") else "rpad"
     if isinstance(e, (exp.Cast, exp.TryCast)):
         return column_name(e)
-    if isinstance(e, exp.Paren):
+    if isinstance(e, (exp.Paren, exp.Collate)):
         return column_name(e.this)
     if isinstance(e, exp.Boolean):
         return "bool"
@@ -195,7 +195,8 @@ def _column_name(e: exp.Expression) -> str:
     if isinstance(e, exp.Extract):
         return "extract"
     names = {"CurrentVersion": "version", "CurrentSchema": "current_schema", "CurrentDatabase": "current_database",
-             "Uuid": "gen_random_uuid", "SessionUser": "session_user"}
+             "Uuid": "gen_random_uuid", "SessionUser": "session_user", "JSONBObjectAgg": "jsonb_object_agg",
+             "JSONObjectAgg": "json_object_agg"}
     if type(e).__name__ in names:
         return names[type(e).__name__]
     if isinstance(e, (exp.JSONExtract, exp.JSONExtractScalar, exp.JSONBExtract, exp.JSONBExtractScalar)):

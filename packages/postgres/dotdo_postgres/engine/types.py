@@ -18,7 +18,7 @@ import uuid
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from .errors import PgError, invalid_text
+from .errors import PgError, invalid_text, unsupported
 
 
 @dataclass(frozen=True)
@@ -267,15 +267,90 @@ def _float_value(key: str, v) -> float:
     raise invalid_text(TYPES[key].sql_name, str(v))
 
 
-def _parse_date(v: str) -> dt.date:
+_MONTHS = {name: i for i, names in enumerate(
+    (("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),
+     ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"), ("october", "oct"),
+     ("november", "nov"), ("december", "dec")), start=1) for name in names}
+_SLASHED = re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})(?=$|[\sT])(.*)", re.S)
+_MONTH_FIRST = re.compile(r"([a-z]+)\s+(\d{1,2}),?\s+(\d{4}|\d\d)(?=$|\s)(.*)", re.S | re.I)
+_DAY_FIRST = re.compile(r"(\d{1,2})([-\s])([a-z]+)\2(\d{4}|\d\d)(?=$|\s)(.*)", re.S | re.I)
+_WEEKDAY = re.compile(r"(sunday|monday|tuesday|wednesday|thursday|friday|saturday|sun|mon|tue|wed|thu|fri|sat)"
+                      r",?\s+(?=[a-z])", re.I)
+_ISO_ONE_DIGIT_HOUR = re.compile(r"(\d{4}-\d{1,2}-\d{1,2}[ T])(\d:)")
+
+
+def _iso_form(s: str) -> str:
+    """The date forms PostgreSQL reads besides ISO whose reading does not depend on DateStyle
+    ('2024/03/15', 'March 15, 2024', '15-Mar-2024'), rewritten as ISO; any other text unchanged."""
+    s = _WEEKDAY.sub("", s, count=1) if _WEEKDAY.match(s) else s  # PostgreSQL ignores the day's name
+    m = _SLASHED.fullmatch(s)
+    if not m and not _MONTH_FIRST.fullmatch(s) and not _DAY_FIRST.fullmatch(s):
+        return _ISO_ONE_DIGIT_HOUR.sub(r"\g<1>0\2", s, count=1)
+    if m:
+        y, mo, d, rest = m.groups()
+    else:
+        m = _MONTH_FIRST.fullmatch(s)
+        if m and m.group(1).lower() in _MONTHS:
+            name, d, y, rest = m.groups()
+            mo = str(_MONTHS[name.lower()])
+        else:
+            m = _DAY_FIRST.fullmatch(s)
+            if not (m and m.group(3).lower() in _MONTHS):
+                return s
+            d, _, name, y, rest = m.groups()
+            mo = str(_MONTHS[name.lower()])
+    rest = rest.strip()
+    if rest.startswith("T"):
+        rest = rest[1:]
+    year = int(y)
+    if len(y) == 2:  # PostgreSQL's two-digit years: 70..99 are 19xx, 00..69 20xx
+        year += 2000 if year < 70 else 1900
+    iso = f"{year:04d}-{int(mo):02d}-{int(d):02d}" + (" " + rest if rest else "")
+    return _ISO_ONE_DIGIT_HOUR.sub(r"\g<1>0\2", iso, count=1)
+
+
+def _special(v: str, type_name: str) -> dt.datetime | None:
+    """'epoch', 'today', 'tomorrow', 'yesterday' as midnight (UTC, the session's zone); infinity is
+    refused: a date or timestamp is stored as its text and every date/time function reads that."""
+    low = v.strip().lower()
+    if low in ("infinity", "+infinity", "-infinity"):
+        raise unsupported(f"the {type_name} value '{low}'")
+    if low == "epoch":
+        return dt.datetime(1970, 1, 1)
+    shift = {"today": 0, "tomorrow": 1, "yesterday": -1}.get(low)
+    if shift is None:
+        return None
+    today = dt.datetime.now(dt.timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0, tzinfo=None)
+    return today + dt.timedelta(days=shift)
+
+
+def _out_of_range(s: str) -> bool:
+    m = re.match(r"(\d{4})-(\d{1,2})-(\d{1,2})(?=$|[\sT])", s)
+    if not m:
+        return False
+    y, mo, d = map(int, m.groups())
     try:
-        return dt.date.fromisoformat(v.strip())
+        dt.date(y, mo, d)
+    except ValueError:
+        return True
+    return False
+
+
+def _parse_date(v: str) -> dt.date:
+    special = _special(v, "date")
+    if special is not None:
+        return special.date()
+    if v.strip().lower() == "now":
+        return dt.datetime.now(dt.timezone.utc).date()
+    s = _iso_form(v.strip())
+    try:
+        return dt.date.fromisoformat(s)
     except ValueError:
         pass
     try:
-        return dt.datetime.fromisoformat(v.strip()).date()
+        return dt.datetime.fromisoformat(_TZ_SHORT.sub(r"\1:00", s)).date()
     except ValueError:
-        if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", v.strip()):
+        if _out_of_range(s):
             raise PgError("22008", f'date/time field value out of range: "{v}"') from None
         raise PgError("22007", f'invalid input syntax for type date: "{v}"') from None
 
@@ -288,6 +363,10 @@ def _parse_ts(v: str, type_name: str) -> dt.datetime:
     low = s.lower()
     if low in ("now",):
         return dt.datetime.now(dt.timezone.utc)
+    special = _special(v, "timestamp")
+    if special is not None:
+        return special
+    s = _iso_form(s)
     s = _TZ_SHORT.sub(r"\1:00", s)
     if s.endswith(" UTC") or s.endswith(" utc"):
         s = s[:-4] + "+00:00"
@@ -302,6 +381,8 @@ def _parse_ts(v: str, type_name: str) -> dt.datetime:
     try:
         return dt.datetime.fromisoformat(s) + dt.timedelta(microseconds=extra)
     except ValueError:
+        if _out_of_range(s):
+            raise PgError("22008", f'date/time field value out of range: "{v}"') from None
         raise PgError("22007", f'invalid input syntax for type {type_name}: "{v}"') from None
 
 
