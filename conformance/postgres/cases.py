@@ -185,6 +185,12 @@ CASES: list[Case] = [
     ("insert_without_column_list", ITEMS, "INSERT INTO items VALUES ('c', 3, 9.99, '2024-02-03 04:05:06') RETURNING *", None),
     ("insert_params", USERS, "INSERT INTO users (email, name, age) VALUES (%s, %s, %s) RETURNING id, email, age", ("p@x.com", "P", 30)),
     ("insert_select", USERS + ["CREATE TABLE names (n text)"], "INSERT INTO names SELECT name FROM users WHERE age > 30", None),
+    ("integer_literal_past_bigint_is_an_exact_numeric", [],
+     "SELECT 100000000000000000001 AS big, 100000000000000000001 + 1 AS plus, -100000000000000000001 AS neg, "
+     "pg_typeof(9223372036854775808)::text AS t, pg_typeof(9223372036854775807)::text AS t8", None),
+    ("integer_literal_past_bigint_is_stored_exactly",
+     ["CREATE TABLE big (n numeric)", "INSERT INTO big VALUES (100000000000000000001)",
+      "INSERT INTO big SELECT 100000000000000000002"], "SELECT n FROM big ORDER BY n", None),
     ("insert_select_takes_serial_ids_and_advances_the_sequence",
      ["CREATE TABLE ticket (id serial PRIMARY KEY, k int UNIQUE)",
       "INSERT INTO ticket (k) SELECT g FROM generate_series(1, 3) g"],

@@ -325,7 +325,9 @@ def _literal(rw: Rewriter, e: exp.Literal, scope: "Scope"):
             text = format(Decimal(text), "f")
         return exp.Literal.string(text), NUMERIC
     n = int(text)
-    return e, INT4 if -(2**31) <= n < 2**31 else INT8 if -(2**63) <= n < 2**63 else NUMERIC
+    if not -(2**63) <= n < 2**63:
+        return exp.Literal.string(text), NUMERIC  # as text: SQLite would read it as a REAL and round it
+    return e, INT4 if -(2**31) <= n < 2**31 else INT8
 
 
 def _boolean(rw, e, scope):
