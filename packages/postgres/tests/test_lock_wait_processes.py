@@ -3,12 +3,7 @@ statement_timeout end the wait with PostgreSQL's errors (55P03, 57014), as they 
 another connection of the same server (conformance/postgres/test_transactions.py)."""
 from __future__ import annotations
 
-import signal
-import subprocess
-import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import psycopg
 import pytest
@@ -17,29 +12,11 @@ from psycopg import errors
 import dotdo_postgres
 
 
-@contextmanager
-def served(data: str) -> Iterator[psycopg.Connection]:
-    proc = subprocess.Popen([sys.executable, "-m", "dotdo_core.cli", "serve", "postgres", "--data", data,
-                             "--port", "postgres=0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        line = proc.stdout.readline()
-        assert "listening on" in line, proc.stderr.read()
-        port = int(line.rsplit(":", 1)[1].split()[0])
-        with psycopg.connect(host="127.0.0.1", port=port, user="postgres", dbname="app", sslmode="disable",
-                             autocommit=True) as c:
-            yield c
-    finally:
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(10)
-        proc.stdout.close()
-        proc.stderr.close()
-
-
 @pytest.mark.parametrize("setting, error, message", [
     ("lock_timeout = '200ms'", errors.LockNotAvailable, "canceling statement due to lock timeout"),
     ("statement_timeout = '200ms'", errors.QueryCanceled, "canceling statement due to statement timeout"),
 ])
-def test_a_wait_for_another_process_lock_ends_at_the_timeout(tmp_path, setting, error, message):
+def test_a_wait_for_another_process_lock_ends_at_the_timeout(tmp_path, served, setting, error, message):
     data = str(tmp_path / "d")
     with dotdo_postgres.connect(data=data, dbname="app", autocommit=True) as here:
         # before the other process starts: a process sees another's DDL only when it reloads its catalog

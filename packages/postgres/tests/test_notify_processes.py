@@ -2,32 +2,9 @@
 this process's embedded server deliver each other's notifications, after commit, once."""
 from __future__ import annotations
 
-import signal
-import subprocess
-import sys
-from contextlib import contextmanager
-
 import psycopg
 
 import dotdo_postgres
-
-
-@contextmanager
-def served(data: str):
-    proc = subprocess.Popen([sys.executable, "-m", "dotdo_core.cli", "serve", "postgres", "--data", data,
-                             "--port", "postgres=0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        line = proc.stdout.readline()
-        assert "listening on" in line, proc.stderr.read()
-        port = int(line.rsplit(":", 1)[1].split()[0])
-        with psycopg.connect(host="127.0.0.1", port=port, user="postgres", dbname="app", sslmode="disable",
-                             autocommit=True) as c:
-            yield c
-    finally:
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(10)
-        proc.stdout.close()
-        proc.stderr.close()
 
 
 def payloads(conn: psycopg.Connection, n: int) -> list[tuple[str, str]]:
@@ -37,7 +14,7 @@ def payloads(conn: psycopg.Connection, n: int) -> list[tuple[str, str]]:
     return got
 
 
-def test_notifications_cross_between_a_served_process_and_an_embedded_server(tmp_path):
+def test_notifications_cross_between_a_served_process_and_an_embedded_server(tmp_path, served):
     data = str(tmp_path / "d")
     with dotdo_postgres.connect(data=data, dbname="app", autocommit=True) as here, served(data) as there:
         here.execute("LISTEN jobs")

@@ -397,19 +397,26 @@ def age(a: Any, b: Any) -> Any:
     return f"{sign * (year * 12 + mon)}|{sign * day}|{sign * micros}"
 
 
+def _carry(small: int, big: int, per: int) -> tuple[int, int]:
+    """Whole `per`s of the smaller unit moved into the bigger one (truncating toward zero)."""
+    whole = _tdiv(small, per)
+    return small - whole * per, big + whole
+
+
+def _same_sign(small: int, big: int, per: int) -> tuple[int, int]:
+    """One `per` borrowed across the two units so that they no longer have opposite signs."""
+    if big > 0 and small < 0:
+        return small + per, big - 1
+    if big < 0 and small > 0:
+        return small - per, big + 1
+    return small, big
+
+
 def justify_hours(iv: Any) -> Any:
     if iv is None:
         return None
     months, days, micros = split(iv)
-    whole = _tdiv(micros, _USECS_PER_DAY)
-    micros -= whole * _USECS_PER_DAY
-    days += whole
-    if days > 0 and micros < 0:
-        micros += _USECS_PER_DAY
-        days -= 1
-    elif days < 0 and micros > 0:
-        micros -= _USECS_PER_DAY
-        days += 1
+    micros, days = _same_sign(*_carry(micros, days, _USECS_PER_DAY), _USECS_PER_DAY)
     return f"{months}|{days}|{micros}"
 
 
@@ -417,15 +424,7 @@ def justify_days(iv: Any) -> Any:
     if iv is None:
         return None
     months, days, micros = split(iv)
-    whole = _tdiv(days, 30)
-    days -= whole * 30
-    months += whole
-    if months > 0 and days < 0:
-        days += 30
-        months -= 1
-    elif months < 0 and days > 0:
-        days -= 30
-        months += 1
+    days, months = _same_sign(*_carry(days, months, 30), 30)
     return f"{months}|{days}|{micros}"
 
 
@@ -434,27 +433,15 @@ def justify_interval(iv: Any) -> Any:
         return None
     months, days, micros = split(iv)
     if (days > 0 and micros > 0) or (days < 0 and micros < 0):
-        whole = _tdiv(days, 30)
-        days -= whole * 30
-        months += whole
-    whole = _tdiv(micros, _USECS_PER_DAY)
-    micros -= whole * _USECS_PER_DAY
-    days += whole
-    whole = _tdiv(days, 30)
-    days -= whole * 30
-    months += whole
+        days, months = _carry(days, months, 30)
+    micros, days = _carry(micros, days, _USECS_PER_DAY)
+    days, months = _carry(days, months, 30)
+    # The month/day borrow looks through a zero day count at the microseconds' sign.
     if months > 0 and (days < 0 or (days == 0 and micros < 0)):
-        days += 30
-        months -= 1
+        days, months = days + 30, months - 1
     elif months < 0 and (days > 0 or (days == 0 and micros > 0)):
-        days -= 30
-        months += 1
-    if days > 0 and micros < 0:
-        micros += _USECS_PER_DAY
-        days -= 1
-    elif days < 0 and micros > 0:
-        micros -= _USECS_PER_DAY
-        days += 1
+        days, months = days - 30, months + 1
+    micros, days = _same_sign(micros, days, _USECS_PER_DAY)
     return f"{months}|{days}|{micros}"
 
 

@@ -665,25 +665,23 @@ def _dpipe(rw, e, t, scope):
     return e, TEXT
 
 
+def _printed(node: exp.Expression, side: ColType | None) -> exp.Expression:
+    """An argument of concat()/concat_ws() as PostgreSQL prints it: its type's output function
+    (true is 't'), where SQLite's own text of the value would differ."""
+    if side is not None and side.key not in INTEGERS and side.key not in ("text", "varchar", "name", "unknown"):
+        return fn("pg_out", lit(side.key), node)
+    return node
+
+
 def _concat_ws(rw, e, t, scope):
-    # concat_ws prints each argument after the separator with its type's output function (true is 't')
-    out = list(e.expressions[:1])
-    for node, side in list(zip(e.expressions, t.get("expressions[]") or []))[1:]:
-        if side is not None and side.key not in INTEGERS and side.key not in ("text", "varchar", "name", "unknown"):
-            node = fn("pg_out", lit(side.key), node)
-        out.append(node)
-    e.set("expressions", out)
+    # the separator (the first argument) is taken as it is
+    sides = t.get("expressions[]") or []
+    e.set("expressions", e.expressions[:1] + [_printed(n, s) for n, s in list(zip(e.expressions, sides))[1:]])
     return e, TEXT
 
 
 def _concat(rw, e, t, scope):
-    # concat() prints each argument with its type's output function (true is 't')
-    out = []
-    for node, side in zip(e.expressions, t.get("expressions[]") or []):
-        if side is not None and side.key not in INTEGERS and side.key not in ("text", "varchar", "name", "unknown"):
-            node = fn("pg_out", lit(side.key), node)
-        out.append(node)
-    e.set("expressions", out)
+    e.set("expressions", [_printed(n, s) for n, s in zip(e.expressions, t.get("expressions[]") or [])])
     return e, TEXT
 
 
