@@ -139,7 +139,7 @@ class DbStorage:
             yield name, uuid, decode(options), decode(indexes)["v"]
 
     def collection_row(self, conn, name: str):
-        row = conn.execute("SELECT uuid, options, indexes FROM _mongo_collections WHERE name = ?", (name,)).fetchone()
+        row = self._catalog_row(conn, name)
         if row is None:
             return None
         return row[0], decode(row[1]), decode(row[2])["v"]
