@@ -98,3 +98,71 @@ def test_prepared_select_still_answers_after(items, between):
         cur.execute(Q, (1,), prepare=True)
     items.execute(between)  # a plan invalidated; psycopg's prepared statements dropped
     assert cur.execute(Q, (3,), prepare=True).fetchone() == (3, "three", 30)
+
+
+INSERT = "INSERT INTO items (id, name, qty) VALUES (%s, %s, %s)"
+BUMP = "UPDATE items SET qty = qty + %s WHERE id = %s"
+
+
+def test_prepared_autocommit_inserts_are_each_committed_at_once(items, connect):
+    cur = items.cursor()
+    other = connect(autocommit=True)
+    for i in range(10, 20):
+        cur.execute(INSERT, (i, f"n{i}", i), prepare=True)
+        assert cur.rowcount == 1
+        assert other.execute("SELECT count(*) FROM items WHERE id = %s", (i,)).fetchone() == (1,)
+    assert items.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
+
+
+def test_prepared_update_reports_how_many_rows_it_changed(items):
+    cur = items.cursor()
+    counts = [cur.execute(BUMP, (1, i % 5), prepare=True).rowcount for i in range(10)]
+    assert counts == [0, 1, 1, 1, 0] * 2
+    assert items.execute("SELECT qty FROM items ORDER BY id").fetchall() == [(12,), (22,), (32,)]
+
+
+@pytest.mark.parametrize("bad, error", [
+    ((1, "dup", 1), errors.UniqueViolation),
+    ((99, "no qty", None), errors.NotNullViolation),
+])
+def test_prepared_insert_that_fails_writes_nothing_and_the_connection_carries_on(items, bad, error):
+    cur = items.cursor()
+    for i in range(10, 17):
+        cur.execute(INSERT, (i, "ok", i), prepare=True)
+    with pytest.raises(error):
+        cur.execute(INSERT, bad, prepare=True)
+    assert items.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
+    cur.execute(INSERT, (17, "ok", 17), prepare=True)
+    assert items.execute("SELECT count(*), sum(qty) FROM items").fetchone() == (11, 60 + sum(range(10, 18)))
+
+
+def test_prepared_inserts_in_a_transaction_are_undone_by_rollback(items, connect):
+    c = connect()
+    cur = c.cursor()
+    for i in range(10, 18):
+        cur.execute(INSERT, (i, "tx", i), prepare=True)
+    c.rollback()
+    assert items.execute("SELECT count(*) FROM items").fetchone() == (3,)
+
+
+def test_prepared_autocommit_update_waits_for_another_transaction_on_its_row(items, connect):
+    import threading
+
+    cur = items.cursor()
+    for _ in range(6):
+        cur.execute(BUMP, (1, 1), prepare=True)
+    holder = connect()
+    holder.execute("UPDATE items SET qty = qty + 100 WHERE id = 1")
+    done = threading.Event()
+
+    def bump() -> None:
+        cur.execute(BUMP, (1, 1), prepare=True)
+        done.set()
+
+    t = threading.Thread(target=bump)
+    t.start()
+    assert not done.wait(0.3)  # blocked behind the open transaction
+    holder.commit()
+    t.join(10)
+    assert done.is_set()
+    assert items.execute("SELECT qty FROM items WHERE id = 1").fetchone() == (117,)

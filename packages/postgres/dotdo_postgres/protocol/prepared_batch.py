@@ -1,17 +1,22 @@
-"""The steady state of a prepared read, answered in one pass.
+"""The steady state of a prepared statement, answered in one pass.
 
 Once psycopg has prepared a statement (its sixth run), every run is the same four messages:
 Bind (unnamed portal, named statement), Describe (unnamed portal), Execute (all rows), Sync.
 `answer` recognises that batch as it arrives and replies to all four without building a
-portal or dispatching message by message; anything else — another shape, a statement not
-yet described, a plan DDL invalidated, a session in a failed or implicit transaction, a
-write — is left untouched for the general loop, which handles every case."""
+portal or dispatching message by message: a read, or — outside a transaction block — an
+INSERT/UPDATE/DELETE without RETURNING, run and committed as its own transaction. Anything
+else — another shape, a statement not yet described, a plan DDL invalidated, a session in a
+failed or open transaction, a write that must wait for the writer — is left untouched for
+the general loop, which handles every case."""
 from __future__ import annotations
 
 import logging
 import struct
 from typing import Any
 
+from dotdo_core.shard import without_lock_wait
+
+from ..engine import LockedElsewhere, WouldBlock
 from ..engine.errors import PgError
 from . import messages as M
 from .binding import bind_values
@@ -45,8 +50,13 @@ def answer(conn: Any) -> bool:
     if prepared is None:
         return False
     plan = prepared.plan
-    if plan.kind != "query" or plan.writes or prepared.described_plan is not plan \
-            or plan.catalog_version != conn.db.catalog.version:
+    if plan.catalog_version != conn.db.catalog.version:
+        return False
+    if plan.writes:
+        if plan.kind != "dml" or plan.columns is not None or session.in_tx or conn.wait_since is not None:
+            return False
+        return _answer_write(conn, pos, end, name_end, prepared, stmt)
+    if plan.kind != "query" or prepared.described_plan is not plan:
         return False
     body = bytes(buf[pos + 5:end])
     try:
@@ -79,3 +89,63 @@ def answer(conn: Any) -> bool:
     out.append(conn.status())
     conn.flush()
     return True
+
+
+def _answer_write(conn: Any, pos: int, end: int, name_end: int, prepared: Any, stmt: str) -> bool:
+    """The batch of an INSERT/UPDATE/DELETE without RETURNING, outside a transaction block: the
+    statement runs in its own transaction, committed before any reply is sent, as Execute and
+    Sync would run it. A writer held elsewhere leaves everything as it was, for the general
+    loop to wait for it."""
+    buf, session = conn.buf, conn.session
+    try:
+        params, _ = bind_values(bytes(buf[pos + 5:end]), name_end + 1 - pos - 5, prepared, stmt)
+    except (PgError, struct.error, ValueError, IndexError, UnicodeDecodeError):
+        return False
+    session.begin_implicit()
+    try:
+        with without_lock_wait():  # a wait would stall the event loop: parking is the general loop's job
+            result = session.execute(prepared.plan, params)
+    except (WouldBlock, LockedElsewhere):
+        session.end_implicit(commit=False)
+        return False
+    except PgError as e:
+        _fail(conn, e)
+    except Exception as e:  # a bug must cost one statement, never the connection
+        log.exception("internal error")
+        _fail(conn, PgError("XX000", f"dotdo internal error: {type(e).__name__}: {e}"))
+    else:
+        out = conn.out
+        out.append(M.BIND_COMPLETE)
+        out.append(M.NO_DATA)
+        if session.notices or session.changed_settings:
+            conn.send_notices()
+        out.append(M.command_complete(result.tag))
+        _commit(conn)
+    conn.pos = end + _TAIL_LEN
+    conn.portals.pop("", None)  # this Bind replaces the unnamed portal
+    conn.batch_failed = False
+    conn.out.append(conn.status())
+    conn.flush()
+    return True
+
+
+def _commit(conn: Any) -> None:
+    """What Sync does after a statement that succeeded: commit, and report a commit that fails."""
+    try:
+        conn.session.end_implicit(commit=True)
+    except PgError as e:
+        conn.out.append(M.error_response(e))
+    except Exception as e:
+        log.exception("internal error")
+        conn.out.append(M.error_response(PgError("XX000", f"dotdo internal error: {type(e).__name__}: {e}")))
+
+
+def _fail(conn: Any, e: PgError) -> None:
+    """Bind and Describe succeeded; Execute failed, and Sync ends the implicit block by rolling back."""
+    conn.out.append(M.BIND_COMPLETE)
+    conn.out.append(M.NO_DATA)
+    conn.error(e)
+    try:
+        conn.session.end_implicit(commit=False)
+    except PgError as rollback_error:
+        conn.out.append(M.error_response(rollback_error))
