@@ -136,6 +136,8 @@ def test_hincrbyfloat_prints_like_redis(rd, start, incr, expected):
     ("1", "abc", "value is not a valid float"),
     ("1", "nan", "value is not a valid float"),
     ("1", "inf", "value is NaN or Infinity"),
+    ("\x001", "1", "hash value is not a float"),
+    ("1", "1\x00", "value is not a valid float"),
 ])
 def test_hincrbyfloat_errors(rd, start, incr, message):
     rd.hset("h", "f", start)

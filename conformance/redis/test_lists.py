@@ -156,6 +156,7 @@ def test_linsert_bad_position_is_syntax_error(abc):
     (-2, 2, ["a", "b", "c"]),
     (-1, 1, ["a", "b", "a", "c"]),
     (1, 1, ["b", "a", "c", "a"]),
+    (-2**63, 3, ["b", "c"]),  # the most negative count: every match, from the tail
 ])
 def test_lrem(rd, count, removed, expected):
     rd.rpush("l", "a", "b", "a", "c", "a")

@@ -231,6 +231,9 @@ def test_incrbyfloat_answers_as_redis_long_double(r, initial, increment, expecte
     ("1", "1e5000", "value is not a valid float"),
     ("1", " 1", "value is not a valid float"),
     ("1", "", "value is not a valid float"),
+    ("\x00\x00", "1", "value is not a valid float"),  # a NUL ends no number: strtold must read every byte
+    ("1", "1\x00", "value is not a valid float"),
+    ("abc", "inf", "value is not a valid float"),  # the stored value is checked before the increment
 ])
 def test_incrbyfloat_errors(r, initial, increment, message):
     r.set("k", initial)

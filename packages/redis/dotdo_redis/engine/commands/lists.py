@@ -363,7 +363,7 @@ def lrem(ctx: Ctx, key: bytes, count: bytes, element: bytes):
     if not lst.exists:
         return 0
     order = "DESC" if n < 0 else ""
-    limit = abs(n) if n else -1
+    limit = min(abs(n), 2**63 - 1) if n else -1  # Redis negates -2**63 without overflow checks: "all"
     doomed = [
         r[0]
         for r in ctx.ks.conn.execute(

@@ -52,11 +52,8 @@ def _round_half_even(q: Fraction) -> int:
 
 def parse(text: bytes) -> Fraction | float | None:
     """What Redis's string2ld makes of `text` (None: not a valid float for Redis)."""
-    if not text or text[:1].isspace():
+    if not text or text[:1].isspace() or b"\x00" in text:  # strtold must consume every byte
         return None
-    text = text.split(b"\x00", 1)[0]  # strtold stops at the C string's end
-    if not text:
-        return Fraction(0)
     m = _SPECIAL.fullmatch(text)
     if m:
         if m.group(2).lower().startswith(b"nan"):
