@@ -244,6 +244,15 @@ def test_lmove_rotates_same_list(rd):
     assert rd.lrange("l", 0, -1) == ["b", "c", "a"]
 
 
+def test_lmove_of_a_one_element_list_onto_itself_keeps_the_key_and_its_ttl(rd):
+    rd.rpush("l", "only")
+    rd.expire("l", 1000)
+    assert rd.lmove("l", "l", "RIGHT", "LEFT") == "only"
+    assert rd.rpoplpush("l", "l") == "only"
+    assert rd.lrange("l", 0, -1) == ["only"]
+    assert 0 < rd.ttl("l") <= 1000
+
+
 def test_rpoplpush_moves_last_to_front_and_empties_source(rd):
     rd.rpush("src", "only")
     assert rd.rpoplpush("src", "dst") == "only"

@@ -401,6 +401,11 @@ def _move(ctx: Ctx, source: bytes, destination: bytes, from_left: bool, to_left:
     src = _List(ctx, source)
     if not src.exists:
         return None
+    if destination == source and len(src) == 1:
+        # Redis pushes before it deletes an emptied source: the key, and its TTL, stay
+        value = src.values()[0]
+        src.save()
+        return value
     dst = src if destination == source else _List(ctx, destination)
     value = src.pop(1, from_left)[0]
     dst.push([value], to_left)
