@@ -1469,6 +1469,9 @@ CASES: list[Case] = [
      "SELECT '-Infinity'::numeric ^ 'Infinity'::numeric, 'Infinity'::numeric ^ 'Infinity'::numeric, "
      "0::numeric ^ 'Infinity'::numeric, 'Infinity'::numeric ^ 0.5", None),
     ("numeric_minus_infinity_to_fractional_power", [], "SELECT '-Infinity'::numeric ^ 2.5", None),
+    ("float_nan_and_infinity_parameters", ["CREATE TABLE fp (d float8)"],
+     "INSERT INTO fp VALUES (%s), (%s) RETURNING d, d = 'NaN', d * 2", (float("nan"), float("inf"))),
+    ("float_nan_parameter_arithmetic", [], "SELECT %s * 2, %s::float8 + 1", (float("nan"), float("-inf"))),
 ]
 
 # Cases whose expected answer on dotdo deliberately differs: dotdo refuses with 0A000

@@ -781,10 +781,9 @@ def param_in(oid: int, fmt: int, raw: bytes | None):
             return struct.unpack("!q", raw)[0]
         if oid == 21:
             return struct.unpack("!h", raw)[0]
-        if oid == 701:
-            return struct.unpack("!d", raw)[0]
-        if oid == 700:
-            return struct.unpack("!f", raw)[0]
+        if oid in (701, 700):
+            f = struct.unpack("!d" if oid == 701 else "!f", raw)[0]
+            return "NaN" if f != f else f  # SQLite would bind a NaN REAL as NULL; stored NaN is text
         if oid == 16:
             return 1 if raw != b"\x00" else 0
         if oid == 17:
