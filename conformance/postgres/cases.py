@@ -1303,6 +1303,175 @@ CASES: list[Case] = [
     ("array_fill_negative_size", [], "SELECT array_fill(7, ARRAY[-1])", None),
     ("array_fill_untyped_value", [], "SELECT array_fill('x', ARRAY[2])", None),
     ("array_fill_bounds_of_other_size", [], "SELECT array_fill(1, ARRAY[2], ARRAY[1, 1])", None),
+    # -- float and numeric special values, exact numeric, integer overflow (pga) ---------------
+    ("float_nan_arithmetic", [],
+     "SELECT 'NaN'::float8 * 1, 'NaN'::float8 + 1, 'Infinity'::float8 - 1, '-Infinity'::float8 * 2, "
+     "'Infinity'::float8 - 'Infinity'::float8, 'Infinity'::float8 * 0, 'NaN'::float8 / 0, 1::float8 / 'Infinity', "
+     "'NaN'::float4 * 2, -('NaN'::float8), abs('-Infinity'::float8), @ 'NaN'::float8", None),
+    ("float_nan_comparisons", [],
+     "SELECT 'NaN'::float8 = 'NaN'::float8, 'NaN'::float8 > 1e308::float8, 'NaN'::float8 > 'Infinity'::float8, "
+     "'NaN'::float8 <> 1, '-Infinity'::float8 < -1e308, greatest('NaN'::float8, 'Infinity'), least('NaN'::float8, 1), "
+     "'NaN'::float8 IN (1, 'NaN'::float8)", None),
+    ("float_special_values_order_by", [],
+     "SELECT x FROM (VALUES (1::float8), ('NaN'), ('Infinity'), ('-Infinity'), (0)) v(x) ORDER BY x", None),
+    ("float_special_values_order_by_desc_real", [],
+     "SELECT x FROM (VALUES (1::real), ('NaN'), ('-Infinity'), (0)) v(x) ORDER BY x DESC", None),
+    ("float_special_values_aggregates", [],
+     "SELECT min(x), max(x), sum(x), avg(x), count(x) FROM (VALUES (1::float8), ('NaN'), ('Infinity'), (0)) v(x)", None),
+    ("float_infinities_sum_avg", [],
+     "SELECT (SELECT sum(x) FROM (VALUES (1::float8), ('Infinity'), ('-Infinity')) v(x)) AS nan_sum, "
+     "(SELECT avg(x) FROM (VALUES (1::float8), ('Infinity')) v(x)) AS inf_avg, "
+     "(SELECT sum(x) FROM (VALUES (0.1::real), (0.2), ('NaN')) v(x)) AS real_sum", None),
+    ("float_sum_in_double_precision", [],
+     "SELECT sum(x) FROM (VALUES (0.1::float8), (0.1), (0.1), (0.1), (0.1), (0.1), (0.1), (0.1), (0.1), (0.1)) v(x)", None),
+    ("float_sum_overflow", [], "SELECT sum(x) FROM (VALUES (1e308::float8), (1e308)) v(x)", None),
+    ("float_moving_window_sum_with_nan", [],
+     "SELECT i, sum(x) OVER w, avg(x) OVER w FROM (VALUES (1, 1.5::float8), (2, 'NaN'), (3, 2), (4, 3)) v(i, x) "
+     "WINDOW w AS (ORDER BY i ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) ORDER BY i", None),
+    ("float_special_values_to_text", [],
+     "SELECT 'NaN'::float8::text, 'Infinity'::float8::text, '-Infinity'::float4::text, '+inf'::float8, "
+     "'  nan  '::float8, 'inf'::real", None),
+    ("float_nan_to_integer", [], "SELECT 'NaN'::float8::int", None),
+    ("float_infinity_to_bigint", [], "SELECT '-Infinity'::float4::bigint", None),
+    ("float_nan_to_smallint", [], "SELECT 'NaN'::float8::smallint", None),
+    ("float_special_values_to_numeric", [],
+     "SELECT 'NaN'::float8::numeric, 'Infinity'::float8::numeric, '-Infinity'::real::numeric", None),
+    ("float_multiplication_overflow", [], "SELECT 1e308::float8 * 10", None),
+    ("float_multiplication_underflow", [], "SELECT 1e-308::float8 * 1e-308", None),
+    ("float_addition_overflow", [], "SELECT 1e308::float8 + 1e308::float8", None),
+    ("real_multiplication_overflow", [], "SELECT 3e38::real * 10::real", None),
+    ("float_division_by_zero", [], "SELECT 1.5::float8 / 0::float8", None),
+    ("float_input_out_of_range", [], "SELECT '1e400'::float8", None),
+    ("float_input_underflow", [], "SELECT '1e-400'::float8", None),
+    ("real_output_rounding", [],
+     "SELECT 0.1::real + 0.2::real, 0.1::real * 3, 1::real / 3, 3.14159::real, 1e10::real, 123456789::real, "
+     "0.1::real::float8", None),
+    ("real_input_underflow", [], "SELECT '1e-50'::real", None),
+    ("real_input_overflow", [], "SELECT 1e39::real", None),
+    ("float_sqrt_of_nan_and_infinity", [],
+     "SELECT sqrt('NaN'::float8), sqrt('Infinity'::float8), |/ 25 + 11, ||/ 8 * 8, cbrt('NaN'::float8), "
+     "cbrt(-27::float8)", None),
+    ("float_sqrt_of_negative", [], "SELECT sqrt(-1::float8)", None),
+    ("float_sqrt_of_minus_infinity", [], "SELECT sqrt('-Infinity'::float8)", None),
+    ("float_ln_exp_special_values", [],
+     "SELECT ln('NaN'::float8), ln('Infinity'::float8), exp('NaN'::float8), exp('Infinity'::float8), "
+     "exp('-Infinity'::float8), log('Infinity'::float8), log10(1000::float8)", None),
+    ("float_ln_of_zero", [], "SELECT ln(0::float8)", None),
+    ("float_log_of_negative", [], "SELECT log(-1::float8)", None),
+    ("float_exp_overflow", [], "SELECT exp(1000::float8)", None),
+    ("float_exp_underflow", [], "SELECT exp(-1000::float8)", None),
+    ("float_power_special_values", [],
+     "SELECT power('NaN'::float8, 0), power(1::float8, 'NaN'), power('NaN'::float8, 2), power(2::float8, 'Infinity'), "
+     "power('-Infinity'::float8, 3), power('-Infinity'::float8, 2), power(0.5::float8, '-Infinity'), "
+     "power(-1::float8, 'Infinity')", None),
+    ("float_power_overflow", [], "SELECT power(10::float8, 400)", None),
+    ("float_power_negative_base_fraction", [], "SELECT power(-8::float8, 0.5)", None),
+    ("float_trig_special_values", [],
+     "SELECT sin('NaN'::float8), cos('NaN'::float8), acos('NaN'::float8), atan('Infinity'::float8), "
+     "atan2('NaN'::float8, 1), degrees('Infinity'::float8)", None),
+    ("float_sin_of_infinity", [], "SELECT sin('Infinity'::float8)", None),
+    ("float_asin_out_of_range", [], "SELECT asin(2)", None),
+    ("float_rounding_special_values", [],
+     "SELECT round('NaN'::float8), trunc('Infinity'::float8), ceil('NaN'::float8), floor('-Infinity'::float8), "
+     "sign('NaN'::float8), sign('-Infinity'::float8)", None),
+    ("float_special_values_in_table", ["CREATE TABLE fl (f real, d float8)",
+                                       "INSERT INTO fl VALUES ('NaN', '-Infinity'), ('Infinity', 'NaN'), (1.5, 2.5)"],
+     "SELECT f, d, f * 2, -d, d + f, min(d) OVER (), max(f) OVER (), sum(d) OVER () FROM fl "
+     "WHERE d = 'NaN' OR f > 0 ORDER BY d", None),
+    ("numeric_big_multiplication_exact", [],
+     "SELECT 123456789012345678901234567890::numeric * 987654321098765432109876543210::numeric, "
+     "1.5::numeric * 1.25, 0.001 * 0.001", None),
+    ("numeric_power_integer_exponent", [],
+     "SELECT 2::numeric ^ 200, 2.5::numeric ^ 2, 1.5 ^ 3, 0.5::numeric ^ 100, 2::numeric ^ -2, 1.000001 ^ 3, "
+     "10.0 ^ 2.0, (-2.0) ^ 3, 1.0000001 ^ 100000, 0.99 ^ 1000, 7::numeric ^ 0, power(2::numeric, 10)", None),
+    ("numeric_power_fractional_exponent", [], "SELECT 2 ^ 0.5, 10 ^ -3.5, 1.5 ^ 1.5, 0.0 ^ 2.5", None),
+    ("numeric_power_overflow", [], "SELECT 10::numeric ^ 200000", None),
+    ("numeric_power_special_values", [],
+     "SELECT 'NaN'::numeric ^ 0, 1::numeric ^ 'NaN', 'NaN'::numeric ^ 1, (-2)::numeric ^ 'Infinity'::numeric, "
+     "(-2)::numeric ^ '-Infinity'::numeric, '-Infinity'::numeric ^ 3, '-Infinity'::numeric ^ 2, "
+     "'Infinity'::numeric ^ -1, 0.5 ^ '-Infinity'::numeric", None),
+    ("numeric_division_scale_exact", [],
+     "SELECT 1::numeric / 3, 10::numeric / 7, 1e20::numeric / 3, 2::numeric / 3e10, 1.00 / 3.000000, "
+     "123456789012345678901234567890 / 7, 0 / 7.0", None),
+    ("numeric_big_sum_and_avg", [],
+     "SELECT sum(x), avg(x) FROM (VALUES (99999999999999999999999999999.99::numeric), "
+     "(99999999999999999999999999999.99), (0.01)) v(x)", None),
+    ("numeric_sum_of_many_large_values", [],
+     "SELECT sum(123456789012345678901234567890.123::numeric * g) FROM generate_series(1, 200) g", None),
+    ("numeric_round_big_values", [],
+     "SELECT round(123456789012345678901234567890.123456::numeric, 3), round(1234.5678, -2), round(-2.5), "
+     "round(1e30::numeric + 0.5), trunc(123456789012345678901234567890.987654, 2), trunc(1234.5678, -2)", None),
+    ("numeric_nan_and_infinity_arithmetic", [],
+     "SELECT 'NaN'::numeric + 1, 'Infinity'::numeric * 2, 'Infinity'::numeric - 'Infinity'::numeric, "
+     "'Infinity'::numeric * 0, 'NaN'::numeric / 0, 1::numeric / 'Infinity'::numeric, "
+     "'Infinity'::numeric / 'Infinity'::numeric, 1::numeric % 'Infinity'::numeric, 'Infinity'::numeric % 1, "
+     "-('Infinity'::numeric)", None),
+    ("numeric_infinity_divided_by_zero", [], "SELECT 'Infinity'::numeric / 0", None),
+    ("numeric_special_values_order_and_compare", [],
+     "SELECT x, x > 1e100 AS big FROM (VALUES (1::numeric), ('NaN'), ('Infinity'), ('-Infinity'), (0)) v(x) ORDER BY x", None),
+    ("numeric_special_values_aggregates", [],
+     "SELECT (SELECT min(x)::text || ' ' || max(x)::text || ' ' || sum(x)::text || ' ' || avg(x)::text "
+     "FROM (VALUES (1::numeric), ('NaN'), (2)) v(x)) AS with_nan, "
+     "(SELECT sum(x)::text || ' ' || avg(x)::text FROM (VALUES (1::numeric), ('Infinity')) v(x)) AS with_inf, "
+     "(SELECT sum(x)::text FROM (VALUES (1::numeric), ('Infinity'), ('-Infinity')) v(x)) AS both_inf", None),
+    ("numeric_moving_window_sum_scale", [],
+     "SELECT i, sum(x) OVER (ORDER BY i ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) "
+     "FROM (VALUES (1, 1.5::numeric), (2, 'NaN'), (3, 2), (4, 3)) v(i, x) ORDER BY i", None),
+    ("numeric_functions_of_special_values", [],
+     "SELECT sqrt('NaN'::numeric), sqrt('Infinity'::numeric), ln('Infinity'::numeric), exp('-Infinity'::numeric), "
+     "log(10::numeric, 'Infinity'::numeric), log('Infinity'::numeric, 10), round('NaN'::numeric, 2), "
+     "trunc('NaN'::numeric), ceil('Infinity'::numeric), floor('-Infinity'::numeric), abs('-Infinity'::numeric), "
+     "sign('NaN'::numeric), sign('-Infinity'::numeric)", None),
+    ("numeric_sqrt_of_minus_infinity", [], "SELECT sqrt('-Infinity'::numeric)", None),
+    ("numeric_ln_of_minus_infinity", [], "SELECT ln('-Infinity'::numeric)", None),
+    ("numeric_special_value_input", [],
+     "SELECT 'NaN'::numeric, '+inf'::numeric, ' -inf '::numeric, 'Inf'::numeric, 'NaN'::numeric(10,2), "
+     "'NaN'::numeric::float8, 'Infinity'::numeric::real", None),
+    ("numeric_typmod_infinity", [], "SELECT 'Infinity'::numeric(10,2)", None),
+    ("numeric_typmod_fraction_only", [], "SELECT 0.001::numeric(3,5), 0.00001::numeric(3,5)", None),
+    ("numeric_typmod_fraction_only_overflow", [], "SELECT 1::numeric(3,5)", None),
+    ("numeric_nan_to_integer", [], "SELECT 'NaN'::numeric::int", None),
+    ("numeric_infinity_to_bigint", [], "SELECT 'Infinity'::numeric::bigint", None),
+    ("numeric_infinity_to_smallint", [], "SELECT '-Infinity'::numeric::smallint", None),
+    ("numeric_typmod_on_insert", ["CREATE TABLE nt (a numeric(5,2))", "INSERT INTO nt VALUES (999.994), ('NaN')"],
+     "INSERT INTO nt VALUES (999.995)", None),
+    ("numeric_typmod_infinity_on_insert", ["CREATE TABLE nt (a numeric(5,2))"],
+     "INSERT INTO nt VALUES ('Infinity')", None),
+    ("numeric_typmod_on_update", ["CREATE TABLE nt (a numeric(5,2))", "INSERT INTO nt VALUES (999.99), ('NaN')"],
+     "UPDATE nt SET a = a * 1000", None),
+    ("numeric_modulo_and_div", [],
+     "SELECT 7 % 2.00, -7.5 % 2, 7.25 % -2.5, 1e20::numeric % 7, div(-7, 2), div(7.5, 2), div(7, 0.3), "
+     "div('Infinity'::numeric, 2), div(1, 'Infinity'::numeric), mod(7.5, -2), mod(-7, 3)", None),
+    ("numeric_div_by_zero", [], "SELECT div(1, 0)", None),
+    ("numeric_modulo_by_zero", [], "SELECT 1::numeric % 0", None),
+    ("integer_modulo_of_negatives", [],
+     "SELECT -7 % 3, 7 % -3, mod(-7::int2, 3::int2), 9223372036854775807 % 10, -9223372036854775807 % 10, "
+     "(-2147483648)::int4 % -1, (-9223372036854775808)::int8 % -1", None),
+    ("int4_typed_addition_overflow", [], "SELECT 2147483647::int4 + 1::int4", None),
+    ("int4_multiplication_overflow", [], "SELECT 65536 * 65536", None),
+    ("int2_subtraction_overflow", [], "SELECT (-32768)::int2 - 1::int2", None),
+    ("int8_multiplication_overflow", [], "SELECT 4294967296::int8 * 4294967296::int8", None),
+    ("int8_minimum_divided_by_minus_one", [], "SELECT (-9223372036854775808)::int8 / -1", None),
+    ("int2_minimum_divided_by_minus_one", [], "SELECT (-32768)::int2 / (-1)::int2", None),
+    ("int2_division_by_zero", [], "SELECT 1::int2 / 0::int2", None),
+    ("int8_modulo_by_zero", [], "SELECT 1::int8 % 0::int8", None),
+    ("int4_negation_overflow", [], "SELECT -(-2147483648)::int4", None),
+    ("int8_negation_overflow", [], "SELECT -(-9223372036854775808)::int8", None),
+    ("abs_int4_minimum_overflow", [], "SELECT abs((-2147483648)::int4)", None),
+    ("abs_operator_int2_minimum_overflow", [], "SELECT @ (-32768)::int2", None),
+    ("prefix_math_operators", [],
+     "SELECT @ -5, @ -5.5, @ -5 + 1, |/ 25, |/ 2::float8, ||/ 27, |/ 16 || 'x', 2 * |/ 16, 2 ^ 3, power(2, 3), "
+     "mod(7, 3), 7 % 3", None),
+    ("sqrt_operator_of_negative", [], "SELECT |/ -1", None),
+    ("numeric_to_float8_underflow", [], "SELECT 1e-400::float8", None),
+    ("numeric_to_real_underflow", [], "SELECT 1e-50::real", None),
+    ("numeric_power_of_infinities", [],
+     "SELECT '-Infinity'::numeric ^ 'Infinity'::numeric, 'Infinity'::numeric ^ 'Infinity'::numeric, "
+     "0::numeric ^ 'Infinity'::numeric, 'Infinity'::numeric ^ 0.5", None),
+    ("numeric_minus_infinity_to_fractional_power", [], "SELECT '-Infinity'::numeric ^ 2.5", None),
+    ("float_nan_and_infinity_parameters", ["CREATE TABLE fp (d float8)"],
+     "INSERT INTO fp VALUES (%s), (%s) RETURNING d, d = 'NaN', d * 2", (float("nan"), float("inf"))),
+    ("float_nan_parameter_arithmetic", [], "SELECT %s * 2, %s::float8 + 1", (float("nan"), float("-inf"))),
 ]
 
 # Cases whose expected answer on dotdo deliberately differs: dotdo refuses with 0A000

@@ -40,7 +40,28 @@ class DotdoPostgres(Postgres):
             "VAR_SAMP": lambda args: _named(exp.Variance(this=args[0]), "var_samp"),
             "VAR_POP": lambda args: _named(exp.VariancePop(this=args[0]), "var_pop"),
             # log10(x) is log(x); sqlglot would make it log(10, x), PostgreSQL's numeric two-argument log
-            "LOG10": lambda args: exp.Log(this=args[0]),
+            "LOG10": lambda args: _named(exp.Log(this=args[0]), "log10"),
+            # the function forms are named after the function, their operators (%, ^) "?column?"
+            "MOD": lambda args: _named(exp.Mod(this=args[0], expression=args[1]), "mod") if len(args) == 2
+            else exp.Anonymous(this="mod", expressions=args),
+            "POWER": lambda args: _named(exp.Pow(this=args[0], expression=args[1]), "power") if len(args) == 2
+            else exp.Anonymous(this="power", expressions=args),
+            "POW": lambda args: _named(exp.Pow(this=args[0], expression=args[1]), "pow") if len(args) == 2
+            else exp.Anonymous(this="pow", expressions=args),
+            "DIV": _as_written("div"),
+        }
+
+        # PostgreSQL's prefix operators |/ (square root), ||/ (cube root) and @ (absolute value) take
+        # an additive expression (|/ 25 + 11 is 6) and name their column "?column?"
+        UNARY_PARSERS = {
+            **Postgres.Parser.UNARY_PARSERS,
+            TokenType.PIPE_SLASH: lambda self: _named(exp.Sqrt(this=self._parse_term()), "?column?"),
+            TokenType.DPIPE_SLASH: lambda self: _named(exp.Cbrt(this=self._parse_term()), "?column?"),
+        }
+        PLACEHOLDER_PARSERS = {
+            **Postgres.Parser.PLACEHOLDER_PARSERS,
+            TokenType.PARAMETER: lambda self: _named(exp.Abs(this=self._parse_term()), "?column?")
+            if self._prev.text == "@" else self._parse_parameter(),
         }
 
         # date_part is double precision; sqlglot's own parser would make it extract (numeric)

@@ -404,6 +404,9 @@ def _arith(op: str):
         rt = arith_type(a, b)
         if rt is not None and rt.key == "numeric":
             return fn("pg_num", lit(op), e.this, e.expression), rt
+        if rt is not None and rt.key in FLOATS and op in "+-*/":
+            # NaN (stored as text), Infinity and the overflow checks: floats.float_op
+            return fn("pg_fop", lit(op), e.this, e.expression, lit(rt.key)), rt
         if op == "/":
             right = e.expression
             if not (isinstance(right, exp.Literal) and not right.is_string and float(right.this) != 0):
@@ -414,8 +417,6 @@ def _arith(op: str):
             return fn("pg_mod", e.this, e.expression), rt
         if rt is not None and rt.key in ("date", "timestamp", "timestamptz", "time"):
             raise unsupported(f"date/time arithmetic ({e.sql('postgres')})")
-        if rt is not None and rt.key == "float4":  # computed in double precision, kept as a real
-            return fn("pg_in", lit("float4"), e), rt
         if rt is not None and rt.key in ("int2", "int4", "int8") and op in "+-*/":
             # PostgreSQL's int4/int2 arithmetic raises on overflow; SQLite would widen silently
             return fn("pg_int_range", lit(rt.key), e), rt
@@ -490,12 +491,16 @@ def _neg(rw, e, t, scope):
         # -2147483648 is an integer (PostgreSQL folds the sign into the constant)
         n = -int(e.this.this)
         return exp.Literal.number(n), INT4 if -(2**31) <= n < 2**31 else INT8 if -(2**63) <= n < 2**63 else NUMERIC
+    if rt is not None and rt.key in INTEGERS:  # -(-2147483648::int4) overflows
+        return fn("pg_int_range", lit(rt.key), e), rt
     if rt is not None and rt.key == "interval":  # stored as "months|days|micros": negate each part
         return fn("pg_interval_mul", e.this, exp.Literal.number(-1)), rt
     if isinstance(e.this, exp.Literal) and e.this.is_string and rt is not None and rt.key == "numeric":
         return exp.Literal.string("-" + e.this.this), rt
     if rt is not None and rt.key == "numeric" and not isinstance(e.this, exp.Literal):
         return fn("pg_num_neg", e.this), rt
+    if rt is not None and rt.key in FLOATS:  # -NaN: SQLite would negate the stored 'NaN' text into 0
+        return fn("pg_fneg", e.this), rt
     return e, rt
 
 
@@ -705,17 +710,15 @@ def _sum(rw, e, t, scope):
     a = t.get("this")
     if a is not None and a.key in ("numeric", "int8"):
         return fn("pg_num_sum", e.this), NUMERIC
-    if a is not None and a.key == "float4":
-        return fn("pg_in", lit("float4"), e), a
-    if a is not None and a.key in FLOATS:
-        return e, FLOAT8
+    if a is not None and a.key in FLOATS:  # NaN, Infinity and overflow as PostgreSQL's float sums
+        return fn(f"pg_{a.key}_sum", e.this), a
     return e, INT8 if a is None or a.key in INTEGERS else a
 
 
 def _avg(rw, e, t, scope):
     a = t.get("this")
     if a is not None and a.key in FLOATS:
-        return e, FLOAT8
+        return fn("pg_float_avg", e.this), FLOAT8
     return fn("pg_num_avg", e.this), NUMERIC
 
 
@@ -804,7 +807,7 @@ def _ceil_floor(rw, e, t, scope):
     if a is not None and a.key in INTEGERS:
         return e.this, a
     if a is not None and a.key in FLOATS:
-        return e, FLOAT8
+        return fn("pg_ceil_float" if isinstance(e, exp.Ceil) else "pg_floor_float", e.this), FLOAT8
     return fn("pg_num_ceil" if isinstance(e, exp.Ceil) else "pg_num_floor", e.this), NUMERIC
 
 
@@ -814,6 +817,8 @@ def _abs(rw, e, t, scope):
         return fn("pg_int_range", lit(a.key), e), a
     if a is not None and a.key == "numeric":
         return fn("pg_cast", lit("numeric"), fn("ltrim", e.this, lit("-")), lit("text")), a
+    if a is not None and a.key in FLOATS:
+        return fn("pg_fabs", e.this), a
     return e, a
 
 
@@ -1247,6 +1252,14 @@ def _array_call(rw, e, t, scope):
     return fn("pg_arr_replace", args[0], args[1], args[2], elem), ts[0]
 
 
+def _div(rw, e, t, scope):
+    """div(numeric, numeric): the truncated quotient (integers resolve to numeric too)."""
+    ts = t.get("expressions[]") or []
+    if len(ts) != 2 or any(x is not None and x.key not in INTEGERS + ("numeric", "unknown") for x in ts):
+        raise undefined_function_of("div", t)
+    return fn("pg_num_div", *e.expressions), NUMERIC
+
+
 def _gcd_lcm(rw, e, t, scope):
     name = e.name.lower()
     ts = t.get("expressions[]") or []
@@ -1415,7 +1428,7 @@ def _array_fill(rw, e, t, scope):
 
 # calls whose meaning depends on their arguments' types: rewritten by their own rule
 _CALLS: dict[str, Callable] = {"jsonb_build_object": _json_build, "json_build_object": _json_build,
-                               "jsonb_build_array": _json_build, "json_build_array": _json_build, "date_part": _date_part, "gcd": _gcd_lcm, "lcm": _gcd_lcm, "array_position": _array_call, "array_positions": _array_call,
+                               "jsonb_build_array": _json_build, "json_build_array": _json_build, "date_part": _date_part, "gcd": _gcd_lcm, "lcm": _gcd_lcm, "div": _div, "array_position": _array_call, "array_positions": _array_call,
                                "array_replace": _array_call, "to_char": _to_char, "age": _age, "set_config": _set_config, "pg_sleep": _pg_sleep,
                                "to_json": _to_json, "to_jsonb": _to_json, "row_to_json": _to_json,
                                "to_timestamp": _to_timestamp, "regexp_replace": _regexp_scalar,
@@ -1879,8 +1892,8 @@ def _trunc_num(rw, e, t, scope):
 def _sign(rw, e, t, scope):
     a = t.get("this")
     if a is not None and a.key == "numeric":
-        return fn("pg_cast", lit("numeric"), fn("sign", fn("pg_cast", lit("float8"), e.this, lit("numeric"))), lit("int4")), NUMERIC
-    return fn("pg_cast", lit("float8"), e, lit("int4")), FLOAT8
+        return fn("pg_num_sign", e.this), NUMERIC  # NaN's sign is NaN
+    return fn("pg_fsign", e.this), FLOAT8  # NaN's sign is 0
 
 
 def _float_math(name: str):

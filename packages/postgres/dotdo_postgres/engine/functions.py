@@ -11,7 +11,7 @@ import math
 import random
 import re
 import uuid
-from decimal import Decimal, localcontext
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Context, Decimal, localcontext
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -43,6 +43,8 @@ def pg_cast(spec: str, v: Any, src: str | None) -> Any:
     key = ct.key
     if src_key == "numeric" and isinstance(v, (str, float)):
         v = T.to_decimal(v)
+    elif src_key in T.FLOATS and isinstance(v, str):
+        v = float(v)  # a stored NaN: into an integer it is out of range, into numeric NaN
     if src_key in ("float4", "float8") and key == "numeric" and isinstance(v, float) and math.isfinite(v):
         # PostgreSQL converts through 6 (real) or 15 (double) significant digits: (1/3::float8)::numeric
         v = Decimal(f"{v:.{6 if src_key == 'float4' else 15}g}")
@@ -94,8 +96,14 @@ def pg_div(a: Any, b: Any) -> Any:
         raise PgError("22012", "division by zero")
     if isinstance(a, int) and isinstance(b, int):
         q = abs(a) // abs(b)
-        return q if (a >= 0) == (b >= 0) else -q
+        q = q if (a >= 0) == (b >= 0) else -q
+        if q > _INT8_MAX:  # the bigint minimum divided by -1 (int2/int4 are checked by pg_int_range)
+            raise PgError("22003", "bigint out of range")
+        return q
     return a / b
+
+
+_INT8_MAX = 2**63 - 1
 
 
 def pg_mod(a: Any, b: Any) -> Any:
@@ -104,7 +112,8 @@ def pg_mod(a: Any, b: Any) -> Any:
     if b == 0:
         raise PgError("22012", "division by zero")
     if isinstance(a, int) and isinstance(b, int):
-        return int(math.fmod(a, b))
+        r = abs(a) % abs(b)  # the sign of the dividend, as C's %; in integers (a float would round a bigint)
+        return -r if a < 0 else r
     return num_op("%", a, b)
 
 
@@ -120,7 +129,40 @@ def _scale(d: Decimal) -> int:
     return max(0, -d.as_tuple().exponent) if d.is_finite() else 0
 
 
+# numeric values are exact: PostgreSQL keeps up to 131072 digits before the point and 16383 after,
+# so this context never rounds a sum, difference, product or quantize of values PostgreSQL can hold
+EXACT = Context(prec=400_000, Emax=999_999_999, Emin=-999_999_999, rounding=ROUND_HALF_UP)
+_MAX_WEIGHT_DIGITS = 131072  # a result with more digits before the point overflows numeric
+_NAN = Decimal("NaN")
+_PINF = Decimal("Infinity")
+_NINF = Decimal("-Infinity")
+
+
+def _checked_numeric(d: Decimal) -> Decimal:
+    if d.is_finite() and d and d.adjusted() >= _MAX_WEIGHT_DIGITS:
+        raise PgError("22003", "value overflows numeric format")
+    return d
+
+
+def _sign(d: Decimal) -> int:
+    return 0 if not d else (1 if d > 0 else -1)
+
+
+def _quantized(d: Decimal, rscale: int) -> Decimal:
+    """d rounded half away from zero to rscale decimals (PostgreSQL's round_var)."""
+    return d.quantize(Decimal(1).scaleb(-rscale), rounding=ROUND_HALF_UP, context=EXACT)
+
+
+def _rounded_quotient(x: Decimal, y: Decimal, rscale: int) -> Decimal:
+    """x / y rounded half away from zero at rscale decimals, as PostgreSQL's exact div_var: the
+    quotient truncated one digit or more past rscale rounds the same way as the exact one."""
+    digits = max(x.adjusted() - y.adjusted() + 2, 1) + max(rscale, 0) + 2 if x else 1
+    ctx = Context(prec=digits, Emax=EXACT.Emax, Emin=EXACT.Emin, rounding=ROUND_DOWN)
+    return _quantized(ctx.divide(x, y), rscale)
+
+
 def div_numeric(x: Decimal, y: Decimal) -> Decimal:
+    """numeric / numeric of finite values, at select_div_scale's result scale."""
     if y == 0:
         raise PgError("22012", "division by zero")
     if x == 0:
@@ -134,9 +176,7 @@ def div_numeric(x: Decimal, y: Decimal) -> Decimal:
     rscale = 16 - qweight * 4
     rscale = max(rscale, _scale(x), _scale(y), 0)
     rscale = min(rscale, 1000)
-    with localcontext() as ctx:
-        ctx.prec = 2000
-        return (x / y).quantize(Decimal(1).scaleb(-rscale), rounding="ROUND_HALF_UP")
+    return _checked_numeric(_rounded_quotient(x, y, rscale))
 
 
 def _ln_dweight(v: Decimal) -> int:
@@ -148,9 +188,9 @@ def _ln_dweight(v: Decimal) -> int:
         return 0 if x == 0 else x.adjusted()
     w, first = _weight(v)
     digits, dweight = first, w * 4
-    rest = v.scaleb(-4 * w) - first
+    rest = v.scaleb(-4 * w, context=EXACT) - first
     if rest:
-        digits = digits * 10000 + int(rest.scaleb(4))
+        digits = digits * 10000 + int(rest.scaleb(4, context=EXACT))
         dweight -= 4
     return int(math.log10(abs(math.log(digits) + dweight * 2.302585092994046)))
 
@@ -159,18 +199,15 @@ def _num_result(compute, rscale: int, magnitude: int = 0) -> str:
     rscale = min(max(rscale, 0), 1000)
     with localcontext() as ctx:
         ctx.prec = rscale + max(magnitude, 0) + 40
-        ctx.Emax, ctx.Emin = 999999, -999999
+        ctx.Emax, ctx.Emin = EXACT.Emax, EXACT.Emin
         r = compute(ctx)
-        return T.num_text(r.quantize(Decimal(1).scaleb(-rscale), rounding="ROUND_HALF_UP"))
+        return T.num_text(_checked_numeric(_quantized(r, rscale)))
 
 
 def _num_args(*vals: Any) -> list[Decimal] | None:
     if any(v is None for v in vals):
         return None
-    out = [T.to_decimal(v) for v in vals]
-    if any(not d.is_finite() for d in out):
-        raise PgError("0A000", "numeric NaN or Infinity in sqrt/power/ln/log/exp is not supported by dotdo")
-    return out
+    return [T.to_decimal(v) for v in vals]
 
 
 def num_sqrt(a: Any) -> Any:
@@ -178,8 +215,12 @@ def num_sqrt(a: Any) -> Any:
     if args is None:
         return None
     x = args[0]
-    if x < 0:
+    if x.is_nan():
+        return "NaN"
+    if x < 0:  # -Infinity too
         raise PgError("2201F", "cannot take square root of a negative number")
+    if not x.is_finite():
+        return T.num_text(x)
     sweight = 2 * (_weight(x)[0] if x else 0) + 1
     return _num_result(lambda ctx: ctx.sqrt(x), max(16 - sweight, _scale(x)), x.adjusted() // 2)
 
@@ -189,20 +230,94 @@ def num_power(a: Any, b: Any) -> Any:
     if args is None:
         return None
     x, y = args
+    if x.is_nan():  # POSIX: NaN ^ 0 = 1 and 1 ^ NaN = 1; any other NaN gives NaN
+        return "1" if y.is_finite() and y == 0 else "NaN"
+    if y.is_nan():
+        return "1" if x.is_finite() and x == 1 else "NaN"
+    integral = y.is_finite() and y == y.to_integral_value()
     if x == 0 and y < 0:
         raise PgError("2201F", "zero raised to a negative power is undefined")
-    integral = y == y.to_integral_value()
-    if x < 0 and not integral:
+    if x < 0 and not integral and y.is_finite():
         raise PgError("2201F", "a negative number raised to a non-integer power yields a complex result")
-    if x == 0:
-        return _num_result(lambda ctx: Decimal(0) if y else Decimal(1), 16)
+    if not (x.is_finite() and y.is_finite()):
+        return T.num_text(_power_of_infinity(x, y))
     if integral and abs(y) < 2**31:
-        n = int(y)
-        mag = int(n * x.adjusted()) if n > 0 else 0
-        return _num_result(lambda ctx: ctx.power(x, n), max(16, _scale(x)), mag)
-    val = float(y) * math.log(abs(float(x))) * 0.434294481903252
-    if val > 1000:
+        return _power_int(x, int(y))
+    return _power_real(x, y)
+
+
+def _power_of_infinity(x: Decimal, y: Decimal) -> Decimal:
+    """POSIX pow(3) with an infinite base or exponent, as PostgreSQL's numeric_power follows it."""
+    if x.is_finite() and x == 1:
+        return Decimal(1)
+    if y == 0:
+        return Decimal(1)
+    if not y.is_finite():
+        if x.is_finite() and x == -1:
+            return Decimal(1)
+        abs_x_gt_one = not x.is_finite() or abs(x) > 1
+        return _PINF if abs_x_gt_one == (y > 0) else Decimal(0)
+    if x > 0:
+        return _PINF if y > 0 else Decimal(0)
+    if y < 0:
+        return Decimal(0)
+    odd = y == y.to_integral_value() and int(y) % 2 == 1  # -Infinity ^ y (num_power refused a fraction)
+    return _NINF if odd else _PINF
+
+
+def _leading(x: Decimal) -> tuple[float, int]:
+    """(f, p) with abs(x) ~= f * 10^p from its first four base-10000 digits, as power_var_int estimates."""
+    w, _ = _weight(x)
+    groups = abs(x).scaleb(-4 * w, context=EXACT)  # first digit group before the point
+    f = 0.0
+    p = w * 4
+    for i in range(4):
+        digit = int(groups)
+        f = f * 10000 + digit if i else float(digit)
+        groups = (groups - digit).scaleb(4, context=EXACT)
+        if i:
+            p -= 4
+        if not groups:
+            break
+    return f, p
+
+
+def _power_int(x: Decimal, n: int) -> str:
+    """x ^ n for an integer n, at PostgreSQL 15's power_var_int scale: at least 16 decimals, or the base's."""
+    rscale = min(max(16, _scale(x)), 1000)
+    if n == 0:
+        return T.num_text(_quantized(Decimal(1), rscale))
+    if x == 0:
+        return T.num_text(_quantized(Decimal(0), rscale))
+    f, p = _leading(x)
+    weight = n * (math.log10(f) + p)  # about log10 of the result
+    if weight > min(3 * 32767 * 4, _MAX_WEIGHT_DIGITS + 1):
         raise PgError("22003", "value overflows numeric format")
+    if weight + 1 < -rscale:
+        return T.num_text(_quantized(Decimal(0), rscale))
+    digits = len(x.as_tuple().digits)
+    if digits * abs(n) <= 20000:  # small enough to raise exactly, then round once
+        power = EXACT.power(x, abs(n))
+        r = _rounded_quotient(Decimal(1), power, rscale) if n < 0 else _quantized(power, rscale)
+    else:
+        prec = 1 + rscale + int(weight) + int(math.log(abs(n))) + 20
+        ctx = Context(prec=max(prec, 20), Emax=EXACT.Emax, Emin=EXACT.Emin, rounding=ROUND_HALF_UP)
+        r = _quantized(ctx.power(x, n), rscale)
+    return T.num_text(_checked_numeric(r))
+
+
+def _power_real(x: Decimal, y: Decimal) -> str:
+    """x ^ y for a non-integer y (or one beyond int32), at power_var's result scale."""
+    if x == 0:
+        return "0." + "0" * 16
+    with localcontext() as ctx:
+        ctx.prec, ctx.Emax, ctx.Emin = 30, EXACT.Emax, EXACT.Emin
+        val = float(ctx.ln(abs(x)) * y)
+    if abs(val) > 1000 * 3.01:
+        if val > 0:
+            raise PgError("22003", "value overflows numeric format")
+        return "0." + "0" * 1000
+    val *= 0.434294481903252
     return _num_result(lambda ctx: ctx.power(x, y), max(16 - int(val), _scale(x), _scale(y)), int(val))
 
 
@@ -218,7 +333,11 @@ def num_ln(a: Any) -> Any:
     if args is None:
         return None
     x = args[0]
+    if x.is_nan():
+        return "NaN"
     _ln_check(x)
+    if x.is_infinite():
+        return "Infinity"
     return _num_result(lambda ctx: ctx.ln(x), max(16 - _ln_dweight(x), _scale(x)), 4)
 
 
@@ -227,8 +346,16 @@ def num_log(b: Any, a: Any) -> Any:
     if args is None:
         return None
     base, x = args
+    if base.is_nan() or x.is_nan():
+        return "NaN"
+    if base < 0 or x < 0:  # negative and zero inputs fail first, even beside an infinity
+        _ln_check(min(base, x))
     _ln_check(base)
     _ln_check(x)
+    if base.is_infinite():
+        return "NaN" if x.is_infinite() else "0"  # log(Inf, x) reduces to x/Inf
+    if x.is_infinite():
+        return "Infinity"
     if base == 1:
         raise PgError("22012", "division by zero")
     rscale = max(16 - (_ln_dweight(x) - _ln_dweight(base)), _scale(base), _scale(x))
@@ -240,6 +367,8 @@ def num_exp(a: Any) -> Any:
     if args is None:
         return None
     x = args[0]
+    if not x.is_finite():
+        return "0" if x.is_infinite() and x < 0 else T.num_text(x)
     val = float(x) * 0.434294481903252
     if val > 1000:
         raise PgError("22003", "value overflows numeric format")
@@ -247,27 +376,68 @@ def num_exp(a: Any) -> Any:
     return _num_result(lambda ctx: ctx.exp(x), max(16 - int(val), _scale(x)), int(val))
 
 
+def _special_op(op: str, x: Decimal, y: Decimal) -> Decimal:
+    """+ - * / % where an operand is NaN or ±Infinity (PostgreSQL 14+'s numeric infinities)."""
+    if x.is_nan() or y.is_nan():
+        return _NAN
+    if op in "+-":
+        if op == "-":
+            y = -y
+        if x.is_infinite() and y.is_infinite() and _sign(x) != _sign(y):
+            return _NAN  # Infinity - Infinity
+        return x if x.is_infinite() else y
+    if op == "*":
+        s = _sign(x) * _sign(y)
+        return _NAN if s == 0 else (_PINF if s > 0 else _NINF)
+    if x.is_infinite():
+        if y == 0:
+            raise PgError("22012", "division by zero")
+        if op == "%" or y.is_infinite():
+            return _NAN  # Infinity % y, Infinity / Infinity
+        return _PINF if _sign(x) == _sign(y) else _NINF
+    return Decimal(0) if op == "/" else x  # x / Infinity is 0; x % Infinity is x
+
+
 def num_op(op: str, a: Any, b: Any) -> Any:
     if a is None or b is None:
         return None
     x, y = T.to_decimal(a), T.to_decimal(b)
-    with localcontext() as ctx:
-        ctx.prec = 1000
-        if op == "+":
-            r = x + y
-        elif op == "-":
-            r = x - y
-        elif op == "*":
-            r = x * y
-        elif op == "/":
-            r = div_numeric(x, y)
-        elif op == "%":
-            if y == 0:
-                raise PgError("22012", "division by zero")
-            r = x % y
-        else:
-            raise PgError("0A000", f"numeric operator {op} is not supported by dotdo")
-    return T.num_text(r)
+    if not (x.is_finite() and y.is_finite()):
+        return T.num_text(_special_op(op, x, y))
+    if op == "+":
+        r = EXACT.add(x, y)
+    elif op == "-":
+        r = EXACT.subtract(x, y)
+    elif op == "*":
+        r = EXACT.multiply(x, y)  # exact: scale is the sum of the operands' scales
+    elif op == "/":
+        r = div_numeric(x, y)
+    elif op == "%":
+        if y == 0:
+            raise PgError("22012", "division by zero")
+        r = EXACT.remainder(x, y)  # truncated, with the dividend's sign and the larger scale
+    else:
+        raise PgError("0A000", f"numeric operator {op} is not supported by dotdo")
+    return T.num_text(_checked_numeric(r))
+
+
+def num_div_trunc(a: Any, b: Any) -> Any:
+    """div(numeric, numeric): the quotient truncated toward zero."""
+    if a is None or b is None:
+        return None
+    x, y = T.to_decimal(a), T.to_decimal(b)
+    if not (x.is_finite() and y.is_finite()):
+        return T.num_text(_special_op("/", x, y).to_integral_value(rounding=ROUND_DOWN))
+    if y == 0:
+        raise PgError("22012", "division by zero")
+    return T.num_text(_checked_numeric(EXACT.divide_int(x, y)))
+
+
+def num_sign(a: Any) -> Any:
+    if a is None:
+        return None
+    x = T.to_decimal(a)
+    return "NaN" if x.is_nan() else str(_sign(x))
 
 
 def num_neg(a: Any) -> Any:
@@ -275,59 +445,20 @@ def num_neg(a: Any) -> Any:
 
 
 def num_ceil(a: Any) -> Any:
-    return None if a is None else T.num_text(T.to_decimal(a).to_integral_value(rounding="ROUND_CEILING"))
+    return None if a is None else T.num_text(T.to_decimal(a).to_integral_value(rounding="ROUND_CEILING", context=EXACT))
 
 
 def num_floor(a: Any) -> Any:
-    return None if a is None else T.num_text(T.to_decimal(a).to_integral_value(rounding="ROUND_FLOOR"))
+    return None if a is None else T.num_text(T.to_decimal(a).to_integral_value(rounding="ROUND_FLOOR", context=EXACT))
 
 
 def num_round(a: Any, n: int = 0) -> Any:
-    if a is None:
+    if a is None or n is None:
         return None
-    return T.num_text(T.to_decimal(a).quantize(Decimal(1).scaleb(-n), rounding="ROUND_HALF_UP"))
-
-
-def _fsqrt(x: Any) -> Any:
-    if x is None:
-        return None
-    if x < 0:
-        raise PgError("2201F", "cannot take square root of a negative number")
-    return math.sqrt(x)
-
-
-def _fpower(x: Any, y: Any) -> Any:
-    if x is None or y is None:
-        return None
-    x, y = float(x), float(y)
-    if x == 0 and y < 0:
-        raise PgError("2201F", "zero raised to a negative power is undefined")
-    if x < 0 and not y.is_integer():
-        raise PgError("2201F", "a negative number raised to a non-integer power yields a complex result")
-    try:
-        r = math.pow(x, y)
-    except OverflowError:
-        raise PgError("22003", "value out of range: overflow") from None
-    return r
-
-
-def _fln(x: Any, base10: bool = False) -> Any:
-    if x is None:
-        return None
-    if x == 0:
-        raise PgError("2201E", "cannot take logarithm of zero")
-    if x < 0:
-        raise PgError("2201E", "cannot take logarithm of a negative number")
-    return math.log10(x) if base10 else math.log(x)
-
-
-def _fexp(x: Any) -> Any:
-    if x is None:
-        return None
-    try:
-        return math.exp(x)
-    except OverflowError:
-        raise PgError("22003", "value out of range: overflow") from None
+    d = T.to_decimal(a)
+    if not d.is_finite():
+        return T.num_text(d)
+    return T.num_text(_checked_numeric(_quantized(d, n)))
 
 
 def string_to_array(s: Any, delim: Any, null_text: Any = None) -> Any:
@@ -494,8 +625,7 @@ def num_trunc(a: Any, n: int = 0) -> Any:
     d = T.to_decimal(a)
     if not d.is_finite():
         return T.num_text(d)
-    return T.num_text(d.quantize(Decimal(1).scaleb(-n), rounding="ROUND_DOWN") if n >= 0
-                      else d.scaleb(n).to_integral_value(rounding="ROUND_DOWN").scaleb(-n).quantize(Decimal(1)))
+    return T.num_text(d.quantize(Decimal(1).scaleb(-n), rounding=ROUND_DOWN, context=EXACT))
 
 
 def _jsonb_rank(v: Any) -> int:
@@ -567,24 +697,49 @@ def pgnum_collate(a: str, b: str) -> int:
 
 
 class NumSum:
-    """sum() over numeric, exact; also a window function (step/inverse/value)."""
+    """sum() over numeric, exact; also a window function (step/inverse/value). NaN, Infinity and
+    -Infinity are counted apart, as PostgreSQL's numeric accumulator does, so a frame can drop them."""
 
     def __init__(self) -> None:
         self.total = Decimal(0)
         self.n = 0
+        self.specials: collections.Counter = collections.Counter()  # 'NaN' / 'Infinity' / '-Infinity' → rows
+        self.scales: collections.Counter = collections.Counter()  # decimals → rows (a frame's sum has the largest)
+
+    def _add(self, v: Any, sign: int) -> None:
+        if v is None:
+            return
+        d = T.to_decimal(v)
+        self.n += sign
+        if d.is_finite():
+            self.total = EXACT.add(self.total, d) if sign > 0 else EXACT.subtract(self.total, d)
+            self.scales[_scale(d)] += sign
+        else:
+            self.specials[T.num_text(d)] += sign
 
     def step(self, v: Any) -> None:
-        if v is not None:
-            self.total += T.to_decimal(v)
-            self.n += 1
+        self._add(v, 1)
 
     def inverse(self, v: Any) -> None:
-        if v is not None:
-            self.total -= T.to_decimal(v)
-            self.n -= 1
+        self._add(v, -1)
+
+    def _special(self) -> str | None:
+        """The sum's value when a NaN or an infinity is among the rows."""
+        nan, pinf, ninf = (self.specials[k] > 0 for k in ("NaN", "Infinity", "-Infinity"))
+        if nan or (pinf and ninf):
+            return "NaN"
+        return "Infinity" if pinf else "-Infinity" if ninf else None
 
     def value(self) -> Any:
-        return None if self.n == 0 else T.num_text(self.total)
+        if self.n == 0:
+            return None
+        return self._special() or T.num_text(_checked_numeric(self._total()))
+
+    def _total(self) -> Decimal:
+        """The sum at the largest scale among the rows still in the frame (PostgreSQL sums a frame
+        again once a row of the largest scale leaves it)."""
+        scale = max((k for k, c in self.scales.items() if c > 0), default=0)
+        return _quantized(self.total, scale) if -self.total.as_tuple().exponent > scale else self.total
 
     def final(self) -> Any:
         return self.value()
@@ -592,7 +747,9 @@ class NumSum:
 
 class NumAvg(NumSum):
     def value(self) -> Any:
-        return None if self.n == 0 else T.num_text(div_numeric(self.total, Decimal(self.n)))
+        if self.n == 0:
+            return None
+        return self._special() or T.num_text(div_numeric(self._total(), Decimal(self.n)))
 
 
 class NumVariance:
@@ -1290,6 +1447,8 @@ def register(conn, db: "Database") -> None:
     f("pg_mod", pg_mod, 2, deterministic=True)
     f("pg_num", num_op, 3, deterministic=True)
     f("pg_num_neg", num_neg, 1, deterministic=True)
+    f("pg_num_div", num_div_trunc, 2, deterministic=True)
+    f("pg_num_sign", num_sign, 1, deterministic=True)
     f("pg_num_round", num_round, -1, deterministic=True)
     f("pg_num_ceil", num_ceil, 1, deterministic=True)
     f("pg_num_floor", num_floor, 1, deterministic=True)
@@ -1320,11 +1479,8 @@ def register(conn, db: "Database") -> None:
     f("quote_nullable", lambda s: "NULL" if s is None else quote_literal(s), 1, deterministic=True)
     f("pg_format", pg_format, -1, deterministic=True)
     f("pg_random", lambda: random.random(), 0)
-    f("pg_round_float", lambda x: None if x is None else float(round(x)), 1, deterministic=True)
-    f("pg_trunc_float", lambda x: None if x is None else float(math.trunc(x)), 1, deterministic=True)
     f("pg_num_trunc", num_trunc, -1, deterministic=True)
     f("pg_jsonb_cmp", jsonb_cmp, 2, deterministic=True)
-    f("pg_sqrt", _fsqrt, 1, deterministic=True)
     f("pg_shift", pg_shift, 4, deterministic=True)
     f("pg_similar", similar_to, -1, deterministic=True)
     f("pg_overlay", overlay, -1, deterministic=True)
@@ -1342,11 +1498,6 @@ def register(conn, db: "Database") -> None:
     f("width_bucket", width_bucket, 4, deterministic=True)
     f("pg_gcd", _gcd, 3, deterministic=True)
     f("pg_lcm", _lcm, 3, deterministic=True)
-    f("pg_cbrt", lambda x: None if x is None else math.cbrt(x), 1, deterministic=True)
-    f("pg_power", _fpower, 2, deterministic=True)
-    f("pg_ln", _fln, 1, deterministic=True)
-    f("pg_log", lambda x: _fln(x, True), 1, deterministic=True)
-    f("pg_exp", _fexp, 1, deterministic=True)
     f("left", _left, 2, deterministic=True)
     f("right", _right, 2, deterministic=True)
     f("repeat", lambda s, n: None if s is None or n is None else s * max(0, n), 2, deterministic=True)
@@ -1377,7 +1528,8 @@ def register(conn, db: "Database") -> None:
     f("pg_lateral_row", lateral_row, -1, deterministic=True)
     f("pg_lateral_value", lateral_value, 2, deterministic=True)
     f("pg_out", lambda key, v: None if v is None else T.text_out(key, v), 2, deterministic=True)
-    from . import arrays, cluster, datetime_ops, describe, formatting, jsonfuncs, regex, srf
+    from . import arrays, cluster, datetime_ops, describe, floats, formatting, jsonfuncs, regex, srf
+    floats.register(conn)
     jsonfuncs.register(conn)
     regex.register(conn)
     srf.register(conn)

@@ -20,7 +20,7 @@ from .catalog import Table
 from .dialect import DotdoPostgres
 from .errors import PgError, syntax_error, undefined_column, undefined_table, unsupported
 from .expressions import INT4, INT8, TABLE_FUNCTION_COLUMN, TABLE_FUNCTIONS, Rewriter, fn, lit, table_function_call
-from .types import ColType
+from .types import NUMBERS, ColType
 
 if TYPE_CHECKING:
     from .database import Database
@@ -143,6 +143,9 @@ def _cast_is_weak(e: exp.Expression) -> bool:
 def _column_name(e: exp.Expression) -> str:
     if isinstance(e, exp.Alias):
         return e.alias
+    if isinstance(e, (exp.Mod, exp.Pow, exp.Sqrt, exp.Cbrt, exp.Abs)):
+        # mod(a, b) and power(a, b) are named after the function, a % b and a ^ b (or |/ a) are not
+        return e.meta.get("pg_name") or ("?column?" if isinstance(e, (exp.Mod, exp.Pow)) else e.sql_name().lower())
     if isinstance(e, exp.Column):
         return e.name
     if isinstance(e, (exp.Binary, exp.Connector, exp.Not, exp.Neg, exp.Predicate, exp.RegexpLike,
@@ -519,6 +522,12 @@ class Translator:
                 for row, t in zip(q.expressions, col):
                     if t is not None and t.key not in ("unknown", to.key):
                         row.expressions[i] = fn("pg_cast", lit(to.spec()), row.expressions[i], lit(t.spec()))
+            to_key = types[i].key if types[i] is not None else "unknown"
+            if to_key in NUMBERS and any(t is not None and t.key == "unknown" for t in col):
+                # VALUES (1::float8), ('NaN'): an untyped literal is read as the column's type
+                for row, t in zip(q.expressions, col):
+                    if t is not None and t.key == "unknown" and i < len(row.expressions):
+                        row.expressions[i] = fn("pg_in", lit(to_key), row.expressions[i])
         alias = q.args.get("alias")
         names = [c.name for c in alias.columns] if alias is not None and alias.columns else \
             [f"column{i + 1}" for i in range(len(types))]

@@ -187,7 +187,7 @@ def to_decimal(v, type_name: str = "numeric") -> Decimal:
         low = s.lower()
         if low in ("nan",):
             return Decimal("NaN")
-        if low in ("infinity", "+infinity", "inf"):
+        if low in ("infinity", "+infinity", "inf", "+inf"):
             return Decimal("Infinity")
         if low in ("-infinity", "-inf"):
             return Decimal("-Infinity")
@@ -201,12 +201,17 @@ def to_decimal(v, type_name: str = "numeric") -> Decimal:
 
 
 def fit_numeric(d: Decimal, mods: tuple[int, ...]) -> Decimal:
-    if not mods or not d.is_finite():
+    """d under numeric(p, s): rounded (half away from zero) to s decimals, then refused when it needs
+    more than p - s digits before the point (PostgreSQL's apply_typmod)."""
+    if not mods or d.is_nan():
         return d
     p, s = (mods + (0,))[:2]
-    q = d.quantize(Decimal(1).scaleb(-s), rounding=ROUND_HALF_UP) if s >= 0 else d
-    digits_before = len(str(abs(q.to_integral_value(rounding="ROUND_DOWN")))) if abs(q) >= 1 else 0
-    if digits_before > p - s:
+    if d.is_infinite():
+        raise PgError("22003", "numeric field overflow",
+                      detail=f"A field with precision {p}, scale {s} cannot hold an infinite value.")
+    from .functions import EXACT
+    q = d.quantize(Decimal(1).scaleb(-s), rounding=ROUND_HALF_UP, context=EXACT)
+    if q and q.adjusted() >= p - s:
         raise PgError("22003", "numeric field overflow",
                       detail=f"A field with precision {p}, scale {s} must round to an absolute value less than 10^{p - s}.")
     return q
@@ -222,7 +227,12 @@ def _int_in(key: str, v) -> int:
             raise PgError("22003", f"{TYPES[key].sql_name} out of range")
         n = int(round(v))  # PostgreSQL uses rint(): ties to even
     elif isinstance(v, Decimal):
-        n = int(v.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+        if not v.is_finite():
+            kind = "NaN" if v.is_nan() else "infinity"
+            raise PgError("0A000", f"cannot convert {kind} to {TYPES[key].sql_name}")
+        if v.adjusted() > 40:
+            raise PgError("22003", f"{TYPES[key].sql_name} out of range")
+        n = int(v.to_integral_value(rounding=ROUND_HALF_UP))
     elif isinstance(v, str):
         s = v.strip()
         if not re.fullmatch(r"[+-]?\d+", s):
@@ -237,6 +247,8 @@ def _int_in(key: str, v) -> int:
 
 
 def _float_in(key: str, v) -> float | str:
+    if isinstance(v, Decimal):
+        v = num_text(v)  # numeric to float goes through its text (and out-of-range errors quote it)
     f = _float_value(key, v)
     if key == "float4" and f == f and not math.isinf(f):
         # a real holds single precision: 0.1::real is 0.100000001490116 in arithmetic and comparisons
@@ -254,16 +266,20 @@ def _float_value(key: str, v) -> float:
         return float(v)
     if isinstance(v, str):
         s = v.strip().lower()
-        table = {"infinity": math.inf, "+infinity": math.inf, "inf": math.inf, "-infinity": -math.inf,
-                 "-inf": -math.inf, "nan": math.nan}
+        table = {"infinity": math.inf, "+infinity": math.inf, "inf": math.inf, "+inf": math.inf,
+                 "-infinity": -math.inf, "-inf": -math.inf, "nan": math.nan}
         if s in table:
             return table[s]
         try:
             if not re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([e][+-]?\d+)?", s):
                 raise ValueError
-            return float(s)
+            f = float(s)
         except ValueError:
             raise invalid_text(TYPES[key].sql_name, v) from None
+        if math.isinf(f) or (f == 0.0 and re.search(r"[1-9]", s.split("e")[0])):
+            # beyond double precision's range (strtod's ERANGE); a denormal is kept
+            raise PgError("22003", f'"{v}" is out of range for type {TYPES[key].sql_name}')
+        return f
     raise invalid_text(TYPES[key].sql_name, str(v))
 
 
@@ -765,10 +781,9 @@ def param_in(oid: int, fmt: int, raw: bytes | None):
             return struct.unpack("!q", raw)[0]
         if oid == 21:
             return struct.unpack("!h", raw)[0]
-        if oid == 701:
-            return struct.unpack("!d", raw)[0]
-        if oid == 700:
-            return struct.unpack("!f", raw)[0]
+        if oid in (701, 700):
+            f = struct.unpack("!d" if oid == 701 else "!f", raw)[0]
+            return "NaN" if f != f else f  # SQLite would bind a NaN REAL as NULL; stored NaN is text
         if oid == 16:
             return 1 if raw != b"\x00" else 0
         if oid == 17:
