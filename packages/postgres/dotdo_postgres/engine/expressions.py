@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Callable
 from sqlglot import exp
 
 from .errors import PgError, unsupported
+from .pg_names import FUNCTION_STYLE_CASTS
 from .types import ALIASES, FLOATS, INTEGERS, TEXTS, TYPES, ColType
 
 if TYPE_CHECKING:
@@ -87,7 +88,14 @@ def arith_type(a: ColType | None, b: ColType | None) -> ColType | None:
 
 
 def fn(name: str, *args: exp.Expression) -> exp.Anonymous:
-    return exp.Anonymous(this=name, expressions=list(args))
+    """A call the translator emits (of a dotdo helper or a SQLite function), marked so that rewriting
+    it again does not refuse it as a user's call of a function PostgreSQL lacks."""
+    node = exp.Anonymous(this=name, expressions=list(args))
+    node.meta[EMITTED] = True
+    return node
+
+
+EMITTED = "dotdo_emitted"
 
 
 def lit(v: str | int) -> exp.Literal:
@@ -102,7 +110,7 @@ _COERCE_CMP = {"date", "time", "timestamp", "timestamptz", "uuid", "bool", "json
 _FUNC_TYPES: dict[str, ColType] = {
     "version": TEXT, "current_schema": ColType("name"), "current_database": ColType("name"),
     "gen_random_uuid": ColType("uuid"), "nextval": INT8, "currval": INT8, "setval": INT8, "lastval": INT8,
-    "jsonb_build_object": JSONB, "json_build_object": ColType("json"), "jsonb_typeof": TEXT,
+    "jsonb_build_object": JSONB, "json_build_object": ColType("json"), "jsonb_typeof": TEXT, "json_typeof": TEXT,
     "jsonb_array_length": INT4, "split_part": TEXT, "lpad": TEXT, "rpad": TEXT, "initcap": TEXT,
     "current_setting": TEXT, "pg_backend_pid": INT4, "md5": TEXT, "concat": TEXT, "concat_ws": TEXT,
     "replace": TEXT, "reverse": TEXT, "repeat": TEXT, "left": TEXT, "right": TEXT, "btrim": TEXT,
@@ -124,6 +132,7 @@ _FUNC_TYPES: dict[str, ColType] = {
     "acos": FLOAT8, "atan": FLOAT8, "atan2": FLOAT8, "cot": FLOAT8, "array_upper": INT4, "array_lower": INT4,
     "array_ndims": INT4, "array_dims": TEXT, "make_date": ColType("date"), "width_bucket": INT4, "cbrt": FLOAT8,
 }
+FUNCTION_TYPES = _FUNC_TYPES  # the result types of calls passed through by name
 _RENAMED = {"clock_timestamp": "pg_clock", "statement_timestamp": "pg_now", "transaction_timestamp": "pg_now",
             "now": "pg_now", "strpos": "instr", "btrim": "trim", "char_length": "length",
             "character_length": "length"}
@@ -514,6 +523,10 @@ def _compare(rw: Rewriter, e, t, scope):
         raise PgError("42P21", f'collation mismatch between explicit collations "{explicit[0]}" and "{explicit[1]}"')
     from .arrays import element, is_array
     cmp_op = _CMP_OPS.get(type(e))
+    if cmp_op is not None and "json" in (a.key if a else None, b.key if b else None):
+        # json is text as written: PostgreSQL has no operator to compare it (jsonb has)
+        raise PgError("42883", f"operator does not exist: {_display(a)} {_OPS[type(e)]} {_display(b)}",
+                      hint="No operator matches the given name and argument types. You might need to add explicit type casts.")
     if cmp_op is not None and is_array(a) and is_array(b) and a.key != b.key:
         raise PgError("42883", f"operator does not exist: {a.display()} {_OPS[type(e)]} {b.display()}",
                       hint="No operator matches the given name and argument types. You might need to add explicit type casts.")
@@ -943,32 +956,52 @@ def _json_operand(e, t, op: str) -> None:
                   hint="No operator matches the given name and argument types. You might need to add explicit type casts.")
 
 
+def _is_json(t: ColType | None) -> bool:
+    """json, not jsonb: its value is the text as written, which its operators answer from."""
+    return t is not None and t.key == "json"
+
+
 def _json_get(rw, e, t, scope):
     _json_operand(e, t, "->")
-    return fn("pg_json_get", e.this, _json_key(e.expression)), t.get("this") if t.get("this") and t["this"].key == "json" else JSONB
+    if _is_json(t.get("this")):
+        return fn("pg_json_field", e.this, _json_key(e.expression), lit(0)), t["this"]
+    return fn("pg_json_get", e.this, _json_key(e.expression)), JSONB
 
 
 def _json_text(rw, e, t, scope):
     _json_operand(e, t, "->>")
+    if _is_json(t.get("this")):
+        return fn("pg_json_field", e.this, _json_key(e.expression), lit(1)), TEXT
     return fn("pg_json_text", e.this, _json_key(e.expression)), TEXT
 
 
 def _json_path(rw, e, t, scope):
     _json_operand(e, t, "#>")
-    a = t.get("this")
-    return fn("pg_json_path", e.this, e.expression), a if a is not None and a.key == "json" else JSONB
+    if _is_json(t.get("this")):
+        return fn("pg_json_raw_path", e.this, e.expression, lit(0)), t["this"]
+    return fn("pg_json_path", e.this, e.expression), JSONB
 
 
 def _json_path_text(rw, e, t, scope):
     _json_operand(e, t, "#>>")
+    if _is_json(t.get("this")):
+        return fn("pg_json_raw_path", e.this, e.expression, lit(1)), TEXT
     return fn("pg_json_path_text", e.this, e.expression), TEXT
 
 
 def _contains(rw, e, t, scope):
     a = t.get("this")
-    if a is not None and a.key in ("json", "jsonb"):
+    if a is not None and a.key == "jsonb":
         return fn("pg_json_contains", e.this, e.expression), BOOL
+    if a is not None and a.key == "json":
+        raise PgError("42883", f"operator does not exist: json @> {_display(t.get('expression'))}",
+                      hint="No operator matches the given name and argument types. You might need to add explicit type casts.")
     raise unsupported("the @> operator on this type")
+
+
+def _display(t: ColType | None) -> str:
+    """A type as PostgreSQL names it in a message (an untyped literal is unknown)."""
+    return t.display() if t is not None else "unknown"
 
 
 def _has_key(rw, e, t, scope):
@@ -1445,7 +1478,7 @@ def _anonymous(rw: Rewriter, e: exp.Anonymous, t, scope):
         arg = t.get("expressions")
         oid = arg.pg.oid if arg is not None and arg.key != "unknown" else 705
         return exp.Literal.number(oid), ColType("regtype")
-    if name not in rw.tr.db.function_names and name not in _RENAMED:
+    if name not in rw.tr.db.function_names and name not in _RENAMED and not e.meta.get(EMITTED):
         ts = t.get("expressions[]") or []
         from .errors import undefined_function
         raise undefined_function(name, ", ".join((x.display() if x is not None and x.key != "unknown" else "unknown") for x in ts))
@@ -1454,6 +1487,32 @@ def _anonymous(rw: Rewriter, e: exp.Anonymous, t, scope):
     if name == "now":
         return e, TIMESTAMPTZ
     return e, _FUNC_TYPES.get(name, t.get("expressions") if name in ("abs", "sign", "greatest", "least") else None)
+
+
+def _call(rw: Rewriter, e: exp.Anonymous, scope: "Scope"):
+    """A call by name: a type's name called with one argument is a cast (json('{}'), date(x)) unless a
+    function of that name exists; every other call is rewritten by its rule (_anonymous)."""
+    name = e.name.lower()
+    if name in FUNCTION_STYLE_CASTS and len(e.expressions) == 1 and name not in rw.tr.db.function_names \
+            and not e.meta.get(EMITTED):
+        return _function_style_cast(rw, e, name, scope)
+    nodes, ts = [], []
+    for a in e.expressions:
+        node, t = rw.rx(a, scope)
+        nodes.append(node)
+        ts.append(t)
+    e.set("expressions", nodes)
+    return _anonymous(rw, e, {"expressions": ts[0] if ts else None, "expressions[]": ts}, scope)
+
+
+def _function_style_cast(rw: Rewriter, e: exp.Anonymous, name: str, scope: "Scope"):
+    arg = e.expressions[0]
+    if name in ("json", "jsonb"):
+        _, t = rw.rx(arg.copy(), scope)
+        if t is not None and t.key not in TEXTS + ("json", "jsonb"):
+            # no cast function reaches json from another type: PostgreSQL finds no such function
+            raise undefined_function_of(name, {"expressions[]": [t]})
+    return _cast(rw, exp.Cast(this=arg, to=exp.DataType.build(name, dialect="postgres")), scope)
 
 
 def _window(rw, e, t, scope):
@@ -1608,8 +1667,10 @@ def _array_op(name: str, op: str, swap: bool = False):
     def rule(rw, e, t, scope):
         from .arrays import is_array
         a, b = t.get("this"), t.get("expression")
-        if name == "pg_arr_contains" and (a is not None and a.key in ("json", "jsonb") or
-                                          b is not None and b.key in ("json", "jsonb")):
+        if name == "pg_arr_contains" and "json" in (a.key if a else None, b.key if b else None):
+            raise PgError("42883", f"operator does not exist: {_display(a)} {op} {_display(b)}",
+                          hint="No operator matches the given name and argument types. You might need to add explicit type casts.")
+        if name == "pg_arr_contains" and (a is not None and a.key == "jsonb" or b is not None and b.key == "jsonb"):
             args = (e.expression, e.this) if swap else (e.this, e.expression)
             return fn("pg_json_contains", *args), BOOL
         if not (is_array(a) or is_array(b)):
@@ -1916,7 +1977,7 @@ _PRE: dict[type, Callable] = {
     exp.Null: _null,
     exp.Cast: _cast,
     exp.Interval: _interval,
-    exp.Array: _array, exp.Dot: _dot, exp.Collate: _collate,
+    exp.Array: _array, exp.Dot: _dot, exp.Collate: _collate, exp.Anonymous: _call,
 }
 if hasattr(exp, "TryCast"):
     _PRE[exp.TryCast] = _cast
@@ -1982,7 +2043,7 @@ for _name, _rule in (("StrPosition", _int4), ("Left", _text), ("Right", _text), 
                      ("BitwiseLeftShift", _bitwise("<<")), ("BitwiseRightShift", _bitwise(">>")),
                      ("ConcatWs", _concat_ws),
                      ("TimestampFromParts", _make_timestamp), ("TimeFromParts", _make_timestamp),
-                     ("StrToDate", _refuse("to_date(text, text)")),
+                     ("StrToDate", _refuse("to_date(text, text)")), ("ToNumber", _refuse("to_number(text, text)")),
                      ("Rand", _random), ("Trunc", _trunc_num), ("Sign", _sign), ("Pad", _text),
                      ("Greatest", _coalesce), ("Least", _coalesce), ("Nullif", _nullif),
                      ("LogicalAnd", lambda rw, e, t, s: (fn("bool_and", e.this), BOOL)),

@@ -352,6 +352,35 @@ def extract_path(binary: int, as_text: int, doc: Any, *parts: Any) -> Any:
     return _raw_text(raw) if as_text else raw
 
 
+def json_field(doc: Any, key: Any, as_text: int) -> Any:
+    """json -> / ->> key: the element as written in the document (spacing and key order kept); of
+    repeated keys the last one, as PostgreSQL's json operators find."""
+    if doc is None or key is None:
+        return None
+    kind, items = _raw_items(doc)
+    if isinstance(key, int):
+        if kind != "array":
+            return None
+        i = key + len(items) if key < 0 else key
+        if not 0 <= i < len(items):
+            return None
+        raw = items[i][1]
+    else:
+        found = [text for k, text in items if k == key] if kind == "object" else []
+        if not found:
+            return None
+        raw = found[-1]
+    return _raw_text(raw) if as_text else raw
+
+
+def json_path(doc: Any, path: Any, as_text: int) -> Any:
+    """json #> / #>> path: the element as written in the document."""
+    if doc is None or path is None:
+        return None
+    from .functions import _path
+    return extract_path(0, as_text, doc, *_path(path))
+
+
 class ObjectAgg:
     """json[b]_object_agg(key, value): each key as its text, each value as to_json writes it; json
     keeps every pair in input order, jsonb normalises (the last of equal keys wins)."""
@@ -566,6 +595,8 @@ def delete_path(doc: Any, path: Any) -> Any:
 
 def register(conn) -> None:
     f = conn.create_scalar_function
+    f("pg_json_field", json_field, 3, deterministic=True)
+    f("pg_json_raw_path", json_path, 3, deterministic=True)
     f("pg_jsonb_concat", concat, 2, deterministic=True)
     f("pg_jsonb_delete", delete, 3, deterministic=True)
     f("pg_jsonb_has_keys", has_keys, 3, deterministic=True)

@@ -114,6 +114,8 @@ class Scope:
 def column_name(e: exp.Expression) -> str:
     """The name PostgreSQL gives an unaliased output column (its FigureColname): a cast keeps the
     name of what it casts when that is a column or function, else takes the type's name."""
+    if isinstance(e.meta.get("written_as"), str):  # div(a, b): a call sqlglot read as a cast of its own node
+        return e.meta["written_as"].lower()
     if isinstance(e, (exp.Cast, exp.TryCast)):
         inner = e.this
         while isinstance(inner, exp.Paren):
@@ -145,6 +147,8 @@ def _column_name(e: exp.Expression) -> str:
         return e.alias
     if isinstance(e, exp.Column):
         return e.name
+    if isinstance(e.meta.get("written_as"), str):  # a call sqlglot read as its own node (mod, log10, substr ...)
+        return e.meta["written_as"].lower()
     if isinstance(e, (exp.Binary, exp.Connector, exp.Not, exp.Neg, exp.Predicate, exp.RegexpLike,
                       exp.RegexpILike)) and not isinstance(e, (exp.Func,)) or isinstance(e, (exp.And, exp.Or, exp.RegexpLike, exp.RegexpILike, exp.JSONBContains, exp.ArrayContainsAll, exp.JSONBContainsTopKey, exp.ArrayOverlaps, exp.ArrayContainedBy)):
         return "?column?"
