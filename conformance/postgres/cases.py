@@ -1366,6 +1366,33 @@ CASES: list[Case] = [
      "div(7, 2), unistr('\\0041')", None),
     ("like_function_argument_order", [], "SELECT like('abc', 'a%'), like('abc', 'b%')", None),
     ("sqlite_function_in_where_is_undefined", [USERS[0]], "SELECT id FROM users WHERE instr(name, 'a') > 0", None),
+    ("row_constructor_value", [], "SELECT ROW(1, 'a'), (2, 'b') AS r", None),
+    ("row_constructor_text_output", [],
+     """SELECT ROW(1, NULL, 'b c', '', 'x"y', 'a\\b', '(p)', true, 1.50, ROW(2, 'z,w')) AS r""", None),
+    ("row_constructor_of_columns", ["CREATE TABLE rt (a int, c text, d timestamptz)",
+                                    "INSERT INTO rt VALUES (1, 'x', '2024-01-01 00:00+00'), (2, NULL, NULL)"],
+     "SELECT ROW(a, c), (a, d) FROM rt ORDER BY a", None),
+    ("row_comparisons", [],
+     "SELECT ROW(1,2) = ROW(1,2), ROW(1,2) <> ROW(1,3), (1,2) < (1,3), (1, NULL) < (2, NULL), (1, NULL) < (1, 2), "
+     "(1,NULL) = (1,NULL), (1,NULL) = (2,NULL), (1, 2) IS DISTINCT FROM (1, NULL)", None),
+    ("row_comparison_by_type", [],
+     "SELECT (1.5, 'a') = (1.50, 'a'), (2.0, 1) > (10, 0), ('2024-01-02'::date, 1) > ('2024-01-01', 5), "
+     "(ARRAY[10], 1) > (ARRAY[9], 1), ('{\"a\":1}'::jsonb, 1) = ('{\"a\": 1}'::jsonb, 1)", None),
+    ("row_comparison_unequal_sizes", [], "SELECT ROW(1,2) = ROW(1,2,3)", None),
+    ("row_comparison_bad_literal", [], "SELECT (1, 'a') = (1, 2)", None),
+    ("row_keyset_pagination", ["CREATE TABLE kp (a int, b text, c numeric)",
+                               "INSERT INTO kp VALUES (1,'a',1.5),(1,'b',2),(2,'a',3),(3,'c',4)"],
+     "SELECT a, b FROM kp WHERE (a, b) > (%s, %s) ORDER BY a, b LIMIT 2", (1, "a")),
+    ("row_keyset_numeric", ["CREATE TABLE kp (a int, b text, c numeric)",
+                            "INSERT INTO kp VALUES (1,'a',1.5),(1,'b',2),(2,'a',3),(3,'c',4)"],
+     "SELECT a, b FROM kp WHERE (a, c) <= (1, 1.50) OR (c, a) >= (4.0, 3) ORDER BY a, b", None),
+    ("row_in_list", ["CREATE TABLE kp (a int, b text, c numeric)",
+                     "INSERT INTO kp VALUES (1,'a',1.5),(1,'b',2),(2,'a',3),(3,'c',4)"],
+     "SELECT a, b FROM kp WHERE (a, c) IN ((1, 2.0), (3, 4)) OR (a, b) NOT IN ((1, 'a'), (1, 'b'), (3, 'c')) "
+     "ORDER BY a, b", None),
+    ("row_compared_with_subquery", ["CREATE TABLE kp (a int, b text, c numeric)",
+                                    "INSERT INTO kp VALUES (1,'a',1.5),(1,'b',2),(2,'a',3),(3,'c',4)"],
+     "SELECT a, b FROM kp WHERE (a, b) = (SELECT 1, 'b') ORDER BY a", None),
 ]
 
 # Cases whose expected answer on dotdo deliberately differs: dotdo refuses with 0A000
@@ -1405,6 +1432,8 @@ REFUSED: list[Case] = [
     ("refused_array_fill_two_dimensions", [], "SELECT array_fill(7, ARRAY[2, 2])", None),
     ("refused_array_fill_lower_bound", [], "SELECT array_fill(7, ARRAY[3], ARRAY[2])::text", None),
     ("refused_jsonb_extract_path_variadic", [], "SELECT jsonb_extract_path('{\"a\": 1}', VARIADIC ARRAY['a'])", None),
+    # -- json text as written, SQLite's built-ins hidden, arrays of arrays, row constructors ---------
+    ("refused_row_value_in_function_argument", [], "SELECT coalesce(ROW(1,2), ROW(3,4))", None),
 ]
 
 

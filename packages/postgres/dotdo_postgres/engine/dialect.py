@@ -44,6 +44,7 @@ class DotdoPostgres(Postgres):
                for n in ("to_char", "to_timestamp", "regexp_replace", "array_position", "date_part",
                          "json_extract_path", "json_extract_path_text", "json_strip_nulls")},
             "EVERY": _every,
+            "ROW": lambda args: exp.Tuple(expressions=args),  # ROW(1, 'a') is the row (1, 'a')
             # like(string, pattern): sqlglot reads SQLite's like(pattern, string)
             "LIKE": lambda args: exp.Like(this=args[0], expression=args[1]),
             # sqlglot reads var_samp as variance and var_pop as variance_pop: keep PostgreSQL's names

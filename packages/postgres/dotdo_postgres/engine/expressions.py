@@ -154,6 +154,12 @@ class Rewriter:
             return e, cols[0][1] if cols else None
         if isinstance(e, exp.Subquery):
             cols = self.tr.query(e.this, scope)
+            if len(cols) > 1 and _row_operand(e, len(cols)):
+                # (a, b) = (SELECT x, y ...): SQLite compares the row values; the 21000 check below
+                # yields one value, so a subquery that might return two rows is not run this way
+                if not _one_row(e.this):
+                    raise unsupported("a row comparison with a subquery that may return several rows")
+                return e, RECORD
             if len(cols) > 1 and not isinstance(e.parent, (exp.In, exp.Exists, exp.Any, exp.All)):
                 raise PgError("42601", "subquery must return only one column")
             t = cols[0][1] if cols else None
@@ -229,6 +235,15 @@ class Rewriter:
     def untyped(self, node: exp.Expression, t: ColType | None) -> bool:
         return (t is None or t.key == "unknown") and (
             (isinstance(node, exp.Literal) and node.is_string) or self.tr.is_param(node))
+
+
+def _row_operand(e: exp.Subquery, width: int) -> bool:
+    """Whether a subquery of `width` columns is compared with a row of as many values."""
+    cmp = e.parent
+    if type(cmp) not in _OPS:
+        return False
+    other = cmp.expression if cmp.this is e else cmp.this
+    return isinstance(other, exp.Tuple) and len(other.expressions) == width
 
 
 def _one_row(q: exp.Expression) -> bool:
@@ -511,6 +526,8 @@ def _neg(rw, e, t, scope):
 def _compare(rw: Rewriter, e, t, scope):
     a, b = t.get("this"), t.get("expression")
     left, right = e.this, e.expression
+    if isinstance(left, exp.Tuple) and isinstance(right, exp.Tuple):
+        return _compare_rows(rw, type(e), left, right, scope), BOOL
     # an untyped parameter compared with a typed expression takes its type (ParameterDescription)
     for node, other in ((left, b), (right, a)):
         n = rw.tr._param_no(node)
@@ -596,6 +613,10 @@ def _bool(rw, e, t, scope):
 
 def _in(rw: Rewriter, e: exp.In, t, scope):
     a = t.get("this")
+    if isinstance(e.this, exp.Tuple) and e.expressions and all(isinstance(x, exp.Tuple) for x in e.expressions):
+        # (a, b) IN ((1, 2), (3, 4)) is (a, b) = (1, 2) OR (a, b) = (3, 4), each pair compared by type
+        tests = [_compare_rows(rw, exp.EQ, e.this.copy(), row, scope) for row in e.expressions]
+        return exp.Paren(this=_chain(exp.Or, tests)), BOOL
     if e.args.get("query") is not None or e.args.get("unnest") is not None:
         return e, BOOL
     its = list(t.get("expressions[]") or [])  # type: ignore[arg-type]
@@ -613,6 +634,73 @@ def _in(rw: Rewriter, e: exp.In, t, scope):
             items.append(fn("pg_in", lit(ColType(a.key).spec()), item) if rw.untyped(item, it) or a.key == "numeric" else item)
         e.set("expressions", items)
     return e, BOOL
+
+
+RECORD = ColType("record")
+_STRICT = {exp.LTE: exp.LT, exp.GTE: exp.GT, exp.LT: exp.LT, exp.GT: exp.GT}
+
+
+def _row(rw: Rewriter, e: exp.Tuple, t, scope):
+    """ROW(1, 'a') / (1, 'a'): compared (by _compare_rows) where it is an operand, else a record
+    value, sent as PostgreSQL's text output of a row ('(1,a)'), which psycopg reads as a tuple."""
+    ts = list(t.get("expressions[]") or [])
+    e.meta["row_types"] = ts
+    if not _is_row_value(e):
+        return e, RECORD
+    args: list[exp.Expression] = []
+    for node, nt in zip(e.expressions, ts):
+        args += [lit(nt.key if nt is not None and nt.key != "unknown" else "text"), node]
+    return fn("pg_record", *args), RECORD
+
+
+def _is_row_value(e: exp.Expression) -> bool:
+    """Whether a row constructor is a value of the select list (possibly inside another row)."""
+    node = e.parent
+    while isinstance(node, (exp.Paren, exp.Tuple)):
+        node = node.parent
+    if isinstance(node, exp.Alias):
+        node = node.parent
+    return isinstance(node, exp.Select) and node.args.get("expressions") is not None and \
+        any(x is e or x.find(exp.Tuple) is not None and e in list(x.find_all(exp.Tuple)) for x in node.expressions)
+
+
+def _compare_rows(rw: Rewriter, op: type, left: exp.Tuple, right: exp.Tuple, scope: "Scope") -> exp.Expression:
+    """A row comparison, pair by pair with each pair's own typed comparison. Where every pair is
+    compared as SQLite compares it, SQLite's row value comparison (which an index serves, as in
+    keyset pagination) does it; otherwise PostgreSQL's rule spelled out: = is every pair equal, <> any
+    unequal, < the first unequal pair less (a NULL there makes it NULL)."""
+    ls, rs = left.expressions, right.expressions
+    if len(ls) != len(rs):
+        raise PgError("42601", "unequal number of entries in row expressions")
+    lts, rts = left.meta.get("row_types") or [None] * len(ls), right.meta.get("row_types") or [None] * len(rs)
+    if op in (exp.NullSafeEQ, exp.NullSafeNEQ):
+        return op(this=left, expression=right)
+
+    def pair(cls: type, i: int) -> exp.Expression:
+        node, _ = _compare(rw, cls(this=ls[i].copy(), expression=rs[i].copy()), {"this": lts[i], "expression": rts[i]},
+                           scope)
+        return node
+    direct = [pair(op, i) for i in range(len(ls))]
+    if all(type(c) is op for c in direct):
+        return op(this=exp.Tuple(expressions=[c.this for c in direct]),
+                  expression=exp.Tuple(expressions=[c.expression for c in direct]))
+    if op is exp.EQ:
+        return exp.Paren(this=_chain(exp.And, direct))
+    if op is exp.NEQ:
+        return exp.Paren(this=_chain(exp.Or, direct))
+    strict = _STRICT[op]
+    out = direct[-1]
+    for i in range(len(ls) - 2, -1, -1):
+        out = exp.Paren(this=exp.Or(this=pair(strict, i), expression=exp.Paren(
+            this=exp.And(this=pair(exp.EQ, i), expression=out))))
+    return out
+
+
+def _chain(cls: type, items: list[exp.Expression]) -> exp.Expression:
+    out = items[0]
+    for x in items[1:]:
+        out = cls(this=out, expression=x)
+    return out
 
 
 def _to_numeric(node: exp.Expression, t: ColType | None) -> exp.Expression:
@@ -2003,7 +2091,7 @@ _RULES: dict[type, Callable] = {
     exp.RegexpLike: _regex(""), exp.RegexpILike: _regex("i"),
     exp.GroupConcat: _group_concat, exp.Anonymous: _anonymous, exp.Window: _window,
     exp.RowNumber: _ranking, exp.Extract: _extract, exp.Paren: _paren, exp.Alias: _alias,
-    exp.Distinct: _distinct, exp.Ordered: _ordered,
+    exp.Distinct: _distinct, exp.Ordered: _ordered, exp.Tuple: _row,
 }
 for _name in ("Rank", "DenseRank", "Ntile", "PercentRank", "CumeDist"):
     if hasattr(exp, _name):

@@ -1314,7 +1314,8 @@ def register(conn, db: "Database") -> None:
     f("jsonb_build_object", jsonb_build_object, -1)
     f("json_build_object", jsonb_build_object, -1)
     f("jsonb_typeof", jsonb_typeof, 1, deterministic=True)
-    f("json_typeof", jsonb_typeof, 1, deterministic=True)  # of a json value's text: the same answer
+    f("json_typeof", jsonb_typeof, 1, deterministic=True)
+    f("pg_record", T.record_text, -1, deterministic=True)  # of a json value's text: the same answer
     f("jsonb_array_length", jsonb_array_length, 1, deterministic=True)
     f("pg_regex", pg_regex, -1, deterministic=True)
     f("lpad", lpad, -1, deterministic=True)

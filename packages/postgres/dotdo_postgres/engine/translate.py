@@ -163,6 +163,8 @@ def _column_name(e: exp.Expression) -> str:
         return column_name(e.this)
     if isinstance(e, exp.Boolean):
         return "bool"
+    if isinstance(e, exp.Tuple):
+        return "row"
     if isinstance(e, exp.Case):
         return "case"
     if isinstance(e, exp.Exists):
