@@ -265,7 +265,7 @@ def _array_items(node: exp.Expression) -> list[exp.Expression] | None:
         inner = inner.this
     if isinstance(inner, exp.Cast):
         inner = inner.this
-    if isinstance(inner, exp.Array) and inner.expressions:
+    if isinstance(inner, exp.Array) and inner.expressions and not any(isinstance(x, exp.Array) for x in inner.expressions):
         return [x.this if isinstance(x, exp.Cast) and isinstance(x.this, exp.Literal) else x for x in inner.expressions]
     return None
 
@@ -1534,8 +1534,15 @@ def _array_fill(rw, e, t, scope):
     return fn("pg_array_fill", args[0], bounds[0], lit(xt.key), *bounds[1:]), out
 
 
+def _array_helper(rw, e, t, scope):
+    """The translator's own pg_arr_flat / pg_arr_one_dim around an array: of the array's type."""
+    if not e.meta.get(EMITTED):
+        raise undefined_function_of(e.name.lower(), t)
+    return e, t.get("expressions")
+
+
 # calls whose meaning depends on their arguments' types: rewritten by their own rule
-_CALLS: dict[str, Callable] = {"jsonb_build_object": _json_build, "json_build_object": _json_build,
+_CALLS: dict[str, Callable] = {"pg_arr_flat": _array_helper, "pg_arr_one_dim": _array_helper, "jsonb_build_object": _json_build, "json_build_object": _json_build,
                                "jsonb_build_array": _json_build, "json_build_array": _json_build, "date_part": _date_part, "gcd": _gcd_lcm, "lcm": _gcd_lcm, "array_position": _array_call, "array_positions": _array_call,
                                "array_replace": _array_call, "to_char": _to_char, "age": _age, "set_config": _set_config, "pg_sleep": _pg_sleep,
                                "to_json": _to_json, "to_jsonb": _to_json, "row_to_json": _to_json,
@@ -1736,8 +1743,10 @@ def _array(rw, e, scope):
         items.append(node)
         its.append(t)
     known = [x for x in its if x is not None and x.key != "unknown"]
+    from .arrays import is_array
+    if known and all(is_array(x) for x in known):
+        return _array_of_arrays(items, its, known), known[0]
     if known:
-        from .arrays import is_array
         # ARRAY[1, 2.5] is numeric[]: the elements' common type
         elem = known[0] if any(is_array(x) for x in known) else common_type(known, "ARRAY")
         if elem.key in ("int2", "int4", "int8", "float4", "float8") and any(x.key == "numeric" for x in known):
@@ -1749,6 +1758,42 @@ def _array(rw, e, scope):
                       hint="Explicitly cast to the desired type, for example ARRAY[]::integer[].")
     elem = elem or TEXT
     return fn("pg_array", lit(ColType(elem.key).spec()), *items), array_type(ColType(elem.key))
+
+
+def _array_of_arrays(items: list[exp.Expression], its: list[ColType | None], known: list[ColType]) -> exp.Expression:
+    """ARRAY[ARRAY[1,2], ARRAY[3,4]] / ARRAY[[1,2],[3,4]]: one more dimension (same type, int[])."""
+    if any(x.key != known[0].key for x in known):
+        raise unsupported("an array of arrays of different element types")
+    rows = [fn("pg_in", lit(known[0].spec()), n) if t is not None and t.key == "unknown" else n
+            for n, t in zip(items, its)]
+    return fn("pg_array_rows", *rows)
+
+
+def _subscripted(rw, e: exp.Bracket, scope):
+    """a[i][j] (one subscript per dimension) or a[lo:hi]: sqlglot nests a[i][j] as a[i] then [j],
+    which must be read as one subscripting of a."""
+    from .arrays import element, is_array
+    chain = []
+    node: exp.Expression = e
+    while isinstance(node, exp.Bracket) and len(node.expressions) == 1:
+        chain.append(node.expressions[0])
+        node = node.this
+    if isinstance(node, exp.Bracket):
+        raise unsupported("array subscripts with several indexes in one bracket")
+    base, a = rw.rx(node, scope)
+    if not is_array(a):
+        raise unsupported("array slices and subscripts other than one index of an array")
+    chain.reverse()
+    slices = [x for x in chain if isinstance(x, exp.Slice)]
+    if slices:
+        if len(chain) != 1:
+            raise unsupported("slices of multidimensional arrays")
+        lo = rw.rx(slices[0].this, scope)[0] if slices[0].this is not None else exp.Literal.number(1)
+        hi = rw.rx(slices[0].expression, scope)[0] if slices[0].expression is not None else exp.Literal.number(2**31 - 1)
+        return fn("pg_arr_slice", base, lo, hi), a
+    # sqlglot has made each index 0-based
+    indexes = [exp.Add(this=rw.rx(x, scope)[0], expression=exp.Literal.number(1)) for x in chain]
+    return fn("pg_arr_get", base, *indexes), element(a)
 
 
 def _array_op(name: str, op: str, swap: bool = False):
@@ -1801,6 +1846,9 @@ def _array_agg(rw, e, t, scope):
         a = rw.rx(arg.this.copy(), scope)[1] if arg.this is not None else None
     else:
         a = t.get("this")
+    from .arrays import is_array
+    if is_array(a):  # array_agg of arrays: each one a row of an array of one more dimension
+        return fn("pg_array_agg_rows", arg), a
     return fn("pg_array_agg", arg), array_type(ColType(a.key) if a is not None and a.key != "unknown" else TEXT)
 
 
@@ -2065,7 +2113,7 @@ _PRE: dict[type, Callable] = {
     exp.Null: _null,
     exp.Cast: _cast,
     exp.Interval: _interval,
-    exp.Array: _array, exp.Dot: _dot, exp.Collate: _collate, exp.Anonymous: _call,
+    exp.Array: _array, exp.Dot: _dot, exp.Collate: _collate, exp.Anonymous: _call, exp.Bracket: _subscripted,
 }
 if hasattr(exp, "TryCast"):
     _PRE[exp.TryCast] = _cast

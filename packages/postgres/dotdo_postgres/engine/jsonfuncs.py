@@ -175,7 +175,8 @@ def json_of(key: str, v: Any) -> str:
         return str(v)
     if key.startswith("_") and key != "_":
         from .arrays import _load as load_array
-        return "[" + ",".join(json_of(key[1:], x) for x in load_array(v)) + "]"
+        # a row of an array of arrays is itself an array of this type
+        return "[" + ",".join(json_of(key if isinstance(x, list) else key[1:], x) for x in load_array(v)) + "]"
     if key == "bool":
         return "true" if v else "false"
     text = T.text_out(key, v)

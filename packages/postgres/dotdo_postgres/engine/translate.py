@@ -126,7 +126,7 @@ def column_name(e: exp.Expression) -> str:
         if weak:
             from .expressions import coltype_of
             try:
-                return coltype_of(e.args["to"]).key
+                return coltype_of(e.args["to"]).key.lstrip("_")  # '{1}'::int[] is named int4
             except PgError:
                 return "?column?"
         return name
@@ -241,6 +241,8 @@ def _select_list_srf(q: exp.Select) -> tuple[list[exp.Expression], list[exp.Expr
              and c.find_ancestor(exp.Select) is q]
     arrays: dict[str, exp.Expression] = {}
     dims = []
+    # unnest flattens an array of arrays; generate_subscripts counts one dimension, so refuses them
+    subscripted = {c.expressions[0].sql("postgres") for c in calls if isinstance(c, exp.Anonymous) and c.expressions}
     for c in calls:
         arg = c.this if isinstance(c, exp.Explode) else c.expressions[0]
         if isinstance(c, exp.Anonymous):
@@ -248,7 +250,8 @@ def _select_list_srf(q: exp.Select) -> tuple[list[exp.Expression], list[exp.Expr
                 raise unsupported("generate_subscripts with other than two arguments")
             if c.expressions[1].sql() != "1":
                 dims.append(c.expressions[1].copy())  # arrays are one-dimensional: another dimension has no rows
-        arrays.setdefault(arg.sql("postgres"), arg.copy())
+        key = arg.sql("postgres")
+        arrays.setdefault(key, fn("pg_arr_one_dim" if key in subscripted else "pg_arr_flat", arg.copy()))
     key = exp.column("key", table=_SRF)
     position = exp.Paren(this=exp.Add(this=key, expression=exp.Literal.number(1)))
     for c in calls:
@@ -256,9 +259,10 @@ def _select_list_srf(q: exp.Select) -> tuple[list[exp.Expression], list[exp.Expr
         if len(arrays) == 1:
             c.replace(exp.column("value", table=_SRF) if isinstance(c, exp.Explode) else position)
         elif isinstance(c, exp.Explode):
-            c.replace(exp.Bracket(this=arg.copy(), expressions=[key.copy()]))  # sqlglot's indexes are 0-based
+            c.replace(exp.Bracket(this=fn("pg_arr_flat", arg.copy()), expressions=[key.copy()]))  # sqlglot's indexes are 0-based
         else:
-            inside = exp.LTE(this=position.copy(), expression=exp.Anonymous(this="cardinality", expressions=[arg.copy()]))
+            inside = exp.LTE(this=position.copy(), expression=exp.Anonymous(
+                this="cardinality", expressions=[fn("pg_arr_one_dim", arg.copy())]))
             case = exp.Case(ifs=[exp.If(this=inside, true=position.copy())], default=exp.Null())
             c.replace(exp.Cast(this=case, to=exp.DataType.build("int")))
     return list(arrays.values()), dims
@@ -714,7 +718,7 @@ class Translator:
         alias = ta.name if ta is not None and ta.name else "unnest"
         col = ta.columns[0].name if ta is not None and ta.columns else (ta.name if ta is not None and ta.name else "unnest")
         sub = sqlglot.parse_one(f'SELECT value AS "{col}" FROM json_each(?)', read="sqlite")
-        sub.find(exp.Placeholder).replace(arr)
+        sub.find(exp.Placeholder).replace(fn("pg_arr_flat", arr))  # an array of arrays: every element
         scope.add(alias, [(col, element(t))])
         return exp.Subquery(this=sub, alias=exp.TableAlias(this=exp.to_identifier(alias)))
 
