@@ -660,8 +660,9 @@ def _is_row_value(e: exp.Expression) -> bool:
         node = node.parent
     if isinstance(node, exp.Alias):
         node = node.parent
-    return isinstance(node, exp.Select) and node.args.get("expressions") is not None and \
-        any(x is e or x.find(exp.Tuple) is not None and e in list(x.find_all(exp.Tuple)) for x in node.expressions)
+    # a select's WHERE, GROUP BY, ORDER BY and DISTINCT ON hang their own node between: only the
+    # select list's items have the select itself as parent
+    return isinstance(node, exp.Select)
 
 
 def _compare_rows(rw: Rewriter, op: type, left: exp.Tuple, right: exp.Tuple, scope: "Scope") -> exp.Expression:
