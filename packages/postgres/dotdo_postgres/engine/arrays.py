@@ -1,7 +1,8 @@
-"""One-dimensional arrays of the scalar types: stored as JSON arrays of the elements' storage
-values, printed in PostgreSQL's array text format ('{1,2,NULL}', '{a,"b c"}'), decoded from
-binary and text parameters, with ARRAY[...], = ANY / <> ALL, @>, <@, &&, array_length,
-cardinality, subscripts and array_agg."""
+"""Arrays of the scalar types: stored as JSON arrays of the elements' storage values (an array of
+arrays, ARRAY[[1,2],[3,4]], as nested JSON arrays: PostgreSQL's int[] is one type whatever its
+dimensions), printed in PostgreSQL's array text format ('{1,2,NULL}', '{{a,"b c"},{NULL,d}}'),
+decoded from binary and text parameters, with ARRAY[...], = ANY / <> ALL, @>, <@, &&,
+array_length, cardinality, subscripts, slices and array_agg. Lower bounds are always 1."""
 from __future__ import annotations
 
 import json
@@ -63,8 +64,11 @@ _LITERAL_TOKEN = re.compile(r'\s*(?:"((?:[^"\\]|\\.)*)"|([^,{}"]*))\s*(,|})')
 
 
 def parse_literal(text: str, elem_key: str) -> list:
-    """'{1,2,NULL}' / '{"a b",c}' → element storage values (one dimension)."""
+    """'{1,2,NULL}' / '{"a b",c}' / '{{1,2},{3,4}}' → element storage values (nested lists for
+    more than one dimension)."""
     s = text.strip()
+    if s.startswith("{") and s[1:].lstrip().startswith("{"):
+        return _parse_nested(s, text, elem_key)
     if not s.startswith("{"):
         raise PgError("22P02", f'malformed array literal: "{text}"',
                       detail='Array value must start with "{" or dimension information.')
@@ -92,14 +96,97 @@ def parse_literal(text: str, elem_key: str) -> list:
     return out
 
 
+def _malformed(text: str, detail: str | None = None) -> PgError:
+    return PgError("22P02", f'malformed array literal: "{text}"', detail=detail)
+
+
+def _parse_nested(s: str, text: str, elem_key: str) -> list:
+    """A literal of more than one dimension ('{{1,2},{3,4}}'), read level by level."""
+    def level(pos: int) -> tuple[list, int]:
+        out: list = []
+        pos += 1  # the "{"
+        nested = None
+        while True:
+            while pos < len(s) and s[pos].isspace():
+                pos += 1
+            if pos >= len(s):
+                raise _malformed(text, "Unexpected end of input.")
+            c = s[pos]
+            if c == "}" and not out:  # '{{}}': an empty sub-array
+                raise _malformed(text, 'Unexpected "}" character.')
+            if c == "{":
+                if nested is False:
+                    raise _malformed(text, 'Unexpected "{" character.')
+                nested = True
+                sub, pos = level(pos)
+                out.append(sub)
+            else:
+                if nested:
+                    raise _malformed(text, "Unexpected array element.")
+                nested = False
+                m = _LITERAL_TOKEN.match(s, pos)
+                if m is None or (m.group(2) is not None and m.group(2).strip() == ""):
+                    raise _malformed(text)
+                if m.group(1) is not None:
+                    out.append(coerce(ColType(elem_key), re.sub(r"\\(.)", r"\1", m.group(1))))
+                else:
+                    raw = m.group(2).strip()
+                    out.append(None if raw.upper() == "NULL" else coerce(ColType(elem_key), raw))
+                pos = m.end() - 1  # at the "," or "}"
+            while pos < len(s) and s[pos].isspace():
+                pos += 1
+            if pos >= len(s):
+                raise _malformed(text, "Unexpected end of input.")
+            if s[pos] == "}":
+                return out, pos + 1
+            if s[pos] != ",":
+                raise _malformed(text, f'Unexpected "{s[pos]}" character.')
+            pos += 1
+    values, end = level(0)
+    if s[end:].strip():
+        raise _malformed(text, "Junk after closing right brace.")
+    if shape(values) is None:
+        raise _malformed(text, "Multidimensional arrays must have sub-arrays with matching dimensions.")
+    return values
+
+
+def shape(values: list) -> list[int] | None:
+    """The dimensions of a (nested) value list: [] when empty, None when its sub-arrays differ."""
+    if not values:
+        return []
+    if not isinstance(values[0], list):
+        return None if any(isinstance(x, list) for x in values) else [len(values)]
+    inner = [shape(x) if isinstance(x, list) else None for x in values]
+    first = inner[0]
+    if first is None or not first or any(x != first for x in inner):
+        return None
+    return [len(values)] + first
+
+
+def flat(values: list) -> list:
+    """The elements of a (nested) value list in storage order."""
+    if not values or not isinstance(values[0], list):
+        return values
+    return [x for sub in values for x in flat(sub)]
+
+
+def _coerce_nested(elem: str, v: Any) -> Any:
+    if isinstance(v, (list, tuple)):
+        return [_coerce_nested(elem, x) for x in v]
+    return None if v is None else coerce(ColType(elem), v)
+
+
 def coerce_array(t: ColType, v: Any) -> str | None:
     if v is None:
         return None
     elem = t.key[1:]
     if isinstance(v, (list, tuple)):
-        values = [None if x is None else coerce(ColType(elem), x) for x in v]
+        values = _coerce_nested(elem, list(v))
+        if shape(values) is None:
+            raise PgError("22P02", f'malformed array literal: "{v}"',
+                          detail="Multidimensional arrays must have sub-arrays with matching dimensions.")
     elif isinstance(v, str) and v.startswith("["):
-        values = [None if x is None else coerce(ColType(elem), x) for x in json.loads(v)]
+        values = _coerce_nested(elem, json.loads(v))
     elif isinstance(v, str):
         values = parse_literal(v, elem)
     else:
@@ -113,9 +200,15 @@ _NEEDS_QUOTES = re.compile(r'[\s{},"\\]|^$|^null$', re.I)
 
 
 def array_text(key: str, v: Any) -> str:
-    elem = key[1:]
+    return _values_text(key[1:], _load(v))
+
+
+def _values_text(elem: str, values: list) -> str:
     parts = []
-    for x in _load(v):
+    for x in values:
+        if isinstance(x, list):
+            parts.append(_values_text(elem, x))
+            continue
         if x is None:
             parts.append("NULL")
             continue
@@ -130,10 +223,11 @@ def array_binary(key: str, v: Any) -> bytes:
     """The binary array format (one dimension, lower bound 1)."""
     from .types import binary_out
     elem = key[1:]
-    values = _load(v)
-    parts = [struct.pack("!iii", 1 if values else 0, int(None in values), TYPES[elem].oid)]
-    if values:
-        parts.append(struct.pack("!ii", len(values), 1))
+    dims = shape(_load(v)) or []
+    values = flat(_load(v))
+    parts = [struct.pack("!iii", len(dims), int(None in values), TYPES[elem].oid)]
+    for n in dims:
+        parts.append(struct.pack("!ii", n, 1))
     for x in values:
         if x is None:
             parts.append(struct.pack("!i", -1))
@@ -149,12 +243,13 @@ def binary_in(oid: int, raw: bytes) -> str:
     ndim, _flags, elem_oid = struct.unpack_from("!iii", raw, 0)
     if ndim == 0:
         return "[]"
-    if ndim > 1:
-        raise unsupported("multi-dimensional arrays")
-    n, _lower = struct.unpack_from("!ii", raw, 12)
-    pos = 20
-    out = []
-    for _ in range(n):
+    dims = [struct.unpack_from("!ii", raw, 12 + 8 * i)[0] for i in range(ndim)]
+    pos = 12 + 8 * ndim
+    out: list = []
+    count = 1
+    for n in dims:
+        count *= n
+    for _ in range(count):
         length = struct.unpack_from("!i", raw, pos)[0]
         pos += 4
         if length == -1:
@@ -162,7 +257,15 @@ def binary_in(oid: int, raw: bytes) -> str:
             continue
         out.append(param_in(elem_oid, 1, raw[pos:pos + length]))
         pos += length
-    return _store(out)
+    return _store(_reshape(out, dims))
+
+
+def _reshape(values: list, dims: list[int]) -> list:
+    """Flat elements into nested lists of the given dimensions."""
+    if len(dims) <= 1:
+        return values
+    step = len(values) // dims[0]
+    return [_reshape(values[i * step:(i + 1) * step], dims[1:]) for i in range(dims[0])]
 
 
 # -- SQL functions ---------------------------------------------------------------------
@@ -172,10 +275,36 @@ def pg_array(spec: str, *items: Any) -> str:
     return _store([None if x is None else coerce(ColType(elem), x) for x in items])
 
 
+def array_rows(*arrays: Any) -> str:
+    """ARRAY[ARRAY[1,2], ARRAY[3,4]]: the arrays as the rows of one more dimension (a NULL or empty
+    one counts as empty: all empty is '{}', some empty is an error, as in PostgreSQL)."""
+    rows = [_load(a) if a is not None else [] for a in arrays]
+    if not any(rows):
+        return _store([])
+    shapes = [shape(r) for r in rows]
+    if any(not d or d != shapes[0] for d in shapes):
+        raise PgError("2202E", "multidimensional arrays must have array expressions with matching dimensions")
+    return _store(rows)
+
+
+def _one_dimension(values: list, what: str) -> list:
+    if values and isinstance(values[0], list):  # PostgreSQL's own refusal
+        raise PgError("0A000", f"{what} multidimensional arrays is not supported")
+    return values
+
+
+def one_dimensional(a: Any) -> Any:
+    """An array that must have one dimension here (generate_subscripts in the select list)."""
+    values = _load(a) if a is not None else None
+    if values and isinstance(values[0], list):
+        raise unsupported("generate_subscripts of a multidimensional array in the select list")
+    return a
+
+
 def any_eq(x: Any, arr: Any) -> Any:
     if x is None or arr is None:
         return None
-    values = _load(arr)
+    values = flat(_load(arr))
     if x in values or (isinstance(x, str) and _num_in(x, values)):
         return 1
     return None if None in values else 0
@@ -198,76 +327,138 @@ def all_ne(x: Any, arr: Any) -> Any:
 def contains(a: Any, b: Any, elem: str | None = None) -> Any:
     if a is None or b is None:
         return None
-    right = _load(b)
-    left = {_elem_key(x, elem) if elem else x for x in _load(a) if x is not None}
+    right = flat(_load(b))
+    left = {_elem_key(x, elem) if elem else x for x in flat(_load(a)) if x is not None}
     return int(None not in right and all((_elem_key(x, elem) if elem else x) in left for x in right))
 
 
 def overlaps(a: Any, b: Any, elem: str | None = None) -> Any:
     if a is None or b is None:
         return None
-    left = {_elem_key(x, elem) if elem else x for x in _load(a) if x is not None}
-    return int(any((_elem_key(x, elem) if elem else x) in left for x in _load(b) if x is not None))
+    left = {_elem_key(x, elem) if elem else x for x in flat(_load(a)) if x is not None}
+    return int(any((_elem_key(x, elem) if elem else x) in left for x in flat(_load(b)) if x is not None))
+
+
+def _dims(a: Any) -> list[int]:
+    return shape(_load(a)) or []
 
 
 def length(a: Any, dim: Any = 1) -> Any:
-    if a is None:
-        return None
-    values = _load(a)
-    return len(values) if values and dim == 1 else None
-
-
-def upper(a: Any, dim: Any) -> Any:
     if a is None or dim is None:
         return None
-    values = _load(a)
-    return len(values) if values and dim == 1 else None
+    dims = _dims(a)
+    return dims[dim - 1] if 1 <= dim <= len(dims) else None
 
 
 def lower(a: Any, dim: Any) -> Any:
     if a is None or dim is None:
         return None
-    return 1 if _load(a) and dim == 1 else None
+    return 1 if 1 <= dim <= len(_dims(a)) else None
+
+
+def ndims(a: Any) -> Any:
+    return None if a is None else len(_dims(a)) or None
+
+
+def dims_text(a: Any) -> Any:
+    """array_dims: '[1:2][1:3]' (every lower bound is 1 here)."""
+    if a is None:
+        return None
+    return "".join(f"[1:{n}]" for n in _dims(a)) or None
 
 
 def cardinality(a: Any) -> Any:
-    return None if a is None else len(_load(a))
+    return None if a is None else len(flat(_load(a)))
 
 
-def subscript(a: Any, i: Any) -> Any:
-    if a is None or i is None:
+def subscript(a: Any, *indexes: Any) -> Any:
+    """a[i][j]...: NULL unless there is one subscript per dimension, each within bounds."""
+    if a is None or any(i is None for i in indexes):
+        return None
+    v: Any = _load(a)
+    for i in indexes:
+        if not isinstance(v, list) or not 1 <= i <= len(v):
+            return None
+        v = v[i - 1]
+    return None if isinstance(v, list) else v
+
+
+def slice_(a: Any, lo: Any, hi: Any) -> Any:
+    """a[lo:hi] of a one-dimensional array (an omitted bound arrives as the array's own); out of
+    range is clipped, nothing left is '{}'."""
+    if a is None or lo is None or hi is None:
         return None
     values = _load(a)
-    return values[i - 1] if 1 <= i <= len(values) else None
+    if values and isinstance(values[0], list):
+        raise unsupported("slices of multidimensional arrays")
+    return _store(values[max(lo, 1) - 1:max(hi, 0)])
+
+
+def flatten(a: Any) -> Any:
+    """The elements of an array in storage order: what unnest() returns, whatever its dimensions."""
+    if a is None:
+        return None
+    values = _load(a)
+    return a if not values or not isinstance(values[0], list) else _store(flat(values))
 
 
 def longest(*arrays: Any) -> Any:
     """The longest of several arrays: the rows several unnest() calls of one select list produce."""
-    loaded = [_load(a) for a in arrays if a is not None]
+    loaded = [flat(_load(a)) for a in arrays if a is not None]
     return _store(max(loaded, key=len)) if loaded else None
+
+
+def _one_dimensional_argument(values: list) -> list:
+    if values and isinstance(values[0], list):
+        raise PgError("22000", "argument must be empty or one-dimensional array")
+    return values
 
 
 def append(a: Any, x: Any, elem: str | None = None) -> Any:
     if elem is not None and x is not None:
         x = coerce(ColType(elem), x)
-    return _store((_load(a) if a is not None else []) + [x])
+    return _store((_one_dimensional_argument(_load(a)) if a is not None else []) + [x])
 
 
 def prepend(x: Any, a: Any, elem: str) -> Any:
-    return _store([None if x is None else coerce(ColType(elem), x)] + (_load(a) if a is not None else []))
+    return _store([None if x is None else coerce(ColType(elem), x)] +
+                  (_one_dimensional_argument(_load(a)) if a is not None else []))
 
 
 def cat(a: Any, b: Any) -> Any:
+    """a || b: arrays of the same dimensions end to end (along the first), or one of a dimension
+    fewer as one more row."""
     if a is None or b is None:  # NULL is the empty array here, as in PostgreSQL
         return b if a is None else a
-    return _store(_load(a) + _load(b))
+    x, y = _load(a), _load(b)
+    if not x or not y:
+        return b if not x else a
+    dx, dy = shape(x) or [], shape(y) or []
+    if len(dx) == len(dy):
+        if dx[1:] != dy[1:]:
+            raise _incompatible("Arrays with differing element dimensions are not compatible for concatenation.")
+        return _store(x + y)
+    if len(dx) == len(dy) + 1:
+        if dx[1:] != dy:
+            raise _incompatible("Arrays with differing dimensions are not compatible for concatenation.")
+        return _store(x + [y])
+    if len(dy) == len(dx) + 1:
+        if dy[1:] != dx:
+            raise _incompatible("Arrays with differing dimensions are not compatible for concatenation.")
+        return _store([x] + y)
+    raise _incompatible(f"Arrays of {len(dx)} and {len(dy)} dimensions are not compatible for concatenation.")
+
+
+def _incompatible(detail: str) -> PgError:
+    return PgError("2202E", "cannot concatenate incompatible arrays", detail=detail)
 
 
 def remove(a: Any, x: Any, elem: str) -> Any:
     if a is None:
         return None
     key = _elem_key(x, elem)
-    return _store([v for v in _load(a) if _elem_key(v, elem) != key])
+    values = _one_dimension(_load(a), "removing elements from")
+    return _store([v for v in values if _elem_key(v, elem) != key])
 
 
 def replace(a: Any, x: Any, y: Any, elem: str) -> Any:
@@ -275,21 +466,25 @@ def replace(a: Any, x: Any, y: Any, elem: str) -> Any:
         return None
     key = _elem_key(x, elem)
     y = None if y is None else coerce(ColType(elem), y)
-    return _store([y if _elem_key(v, elem) == key else v for v in _load(a)])
+
+    def each(values: list) -> list:
+        return [each(v) if isinstance(v, list) else y if _elem_key(v, elem) == key else v for v in values]
+    return _store(each(_load(a)))
 
 
 def positions(a: Any, x: Any, elem: str) -> Any:
     if a is None:
         return None
     key = _elem_key(x, elem)
-    return _store([i + 1 for i, v in enumerate(_load(a)) if _elem_key(v, elem) == key])
+    values = _one_dimension(_load(a), "searching for elements in")
+    return _store([i + 1 for i, v in enumerate(values) if _elem_key(v, elem) == key])
 
 
 def position(a: Any, x: Any, elem: str, start: Any = 1) -> Any:
     if a is None or start is None:
         return None
     key = _elem_key(x, elem)
-    for i, v in enumerate(_load(a)):
+    for i, v in enumerate(_one_dimension(_load(a), "searching for elements in")):
         if i + 1 >= start and _elem_key(v, elem) == key:
             return i + 1
     return None
@@ -312,7 +507,7 @@ def compare(a: Any, b: Any, elem: str) -> Any:
     """Array order: element by element (NULL above any value), then the shorter one first."""
     if a is None or b is None:
         return None
-    x, y = _load(a), _load(b)
+    x, y = flat(_load(a)), flat(_load(b))
     for p, q in zip(x, y):
         kp, kq = _elem_key(p, elem), _elem_key(q, elem)
         if kp == kq:
@@ -320,7 +515,10 @@ def compare(a: Any, b: Any, elem: str) -> Any:
         if kp is None or kq is None:
             return 1 if kp is None else -1
         return -1 if kp < kq else 1
-    return (len(x) > len(y)) - (len(x) < len(y))
+    if len(x) != len(y):
+        return (len(x) > len(y)) - (len(x) < len(y))
+    dx, dy = _dims(a), _dims(b)  # as many elements, all equal: then by dimensions
+    return (len(dx) > len(dy)) - (len(dx) < len(dy)) or (dx > dy) - (dx < dy)
 
 
 class ArrayAgg:
@@ -334,10 +532,30 @@ class ArrayAgg:
         return _store(self.values) if self.values else None
 
 
+class ArrayRowsAgg:
+    """array_agg of arrays: each one a row of an array of one more dimension."""
+
+    def __init__(self) -> None:
+        self.rows: list = []
+
+    def step(self, a: Any) -> None:
+        if a is None:
+            raise PgError("22004", "cannot accumulate null arrays")
+        values = _load(a)
+        if not values:
+            raise PgError("2202E", "cannot accumulate empty arrays")
+        if self.rows and shape(values) != shape(self.rows[0]):
+            raise PgError("2202E", "cannot accumulate arrays of different dimensionality")
+        self.rows.append(values)
+
+    def final(self) -> Any:
+        return _store(self.rows) if self.rows else None
+
+
 def array_to_string(v: Any, sep: Any, null_text: Any = None) -> str | None:
     if v is None or sep is None:
         return None
-    items = ["t" if x is True else "f" if x is False else str(x) if x is not None else null_text for x in _load(v)]
+    items = ["t" if x is True else "f" if x is False else str(x) if x is not None else null_text for x in flat(_load(v))]
     return sep.join(x for x in items if x is not None)
 
 
@@ -374,14 +592,19 @@ def array_fill(x: Any, dims: Any, elem: str, lbounds: Any = ...) -> Any:
         raise PgError("22004", "dimension values cannot be null")
     if not sizes:
         return _store([])
-    if len(sizes) > 1:
-        raise unsupported("array_fill with more than one dimension (multi-dimensional arrays)")
-    if lows is not None and lows[0] != 1:
+    if lows is not None and any(low != 1 for low in lows):
         raise unsupported("array_fill with a lower bound other than 1")
-    n = sizes[0]
-    if not 0 <= n <= _MAX_ELEMENTS:  # PostgreSQL 15 reports a negative size this way too
+    total = 1
+    for n in sizes:
+        if not 0 <= n <= _MAX_ELEMENTS:  # PostgreSQL 15 reports a negative size this way too
+            raise PgError("54000", f"array size exceeds the maximum allowed ({_MAX_ELEMENTS})")
+        total *= n
+    if total > _MAX_ELEMENTS:
         raise PgError("54000", f"array size exceeds the maximum allowed ({_MAX_ELEMENTS})")
-    return _store([None if x is None else coerce(ColType(elem), x)] * n)
+    if total == 0:
+        return _store([])
+    value = None if x is None else coerce(ColType(elem), x)
+    return _store(_reshape([value] * total, sizes))
 
 
 def register(conn) -> None:
@@ -394,11 +617,15 @@ def register(conn) -> None:
     f("pg_arr_overlaps", overlaps, -1, deterministic=True)
     f("array_length", length, -1, deterministic=True)
     f("cardinality", cardinality, 1, deterministic=True)
-    f("array_upper", upper, 2, deterministic=True)
+    f("array_upper", length, 2, deterministic=True)  # every lower bound is 1: the upper is the length
     f("array_lower", lower, 2, deterministic=True)
-    f("array_ndims", lambda a: None if a is None or not _load(a) else 1, 1, deterministic=True)
-    f("array_dims", lambda a: None if a is None or not _load(a) else f"[1:{len(_load(a))}]", 1, deterministic=True)
-    f("pg_arr_get", subscript, 2, deterministic=True)
+    f("array_ndims", ndims, 1, deterministic=True)
+    f("array_dims", dims_text, 1, deterministic=True)
+    f("pg_arr_get", subscript, -1, deterministic=True)
+    f("pg_arr_slice", slice_, 3, deterministic=True)
+    f("pg_arr_flat", flatten, 1, deterministic=True)
+    f("pg_arr_one_dim", one_dimensional, 1, deterministic=True)
+    f("pg_array_rows", array_rows, -1, deterministic=True)
     f("pg_longest", longest, -1, deterministic=True)
     f("array_append", append, -1, deterministic=True)
     f("pg_arr_prepend", prepend, 3, deterministic=True)
@@ -413,3 +640,4 @@ def register(conn) -> None:
     for key in ELEMENTS:
         conn.create_collation("PGARR_" + key, _array_collation(key))
     conn.create_aggregate_function("pg_array_agg", lambda: (ArrayAgg(), ArrayAgg.step, ArrayAgg.final))
+    conn.create_aggregate_function("pg_array_agg_rows", lambda: (ArrayRowsAgg(), ArrayRowsAgg.step, ArrayRowsAgg.final))

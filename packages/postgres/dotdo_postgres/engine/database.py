@@ -20,7 +20,9 @@ from dotdo_core.walstamp import WalStamp
 from . import functions
 from .catalog import SCHEMA, Catalog
 from .errors import PgError
+from .expressions import FUNCTION_TYPES
 from .notify import Notifications
+from .pg_names import callable_names
 from .sequences import Sequences
 from .split import split_statements
 from .translate import Plan, Translator, parse
@@ -61,7 +63,9 @@ class Database:
         self._snapshot_label: bytes | None = None  # the WAL-index header read before rconn's snapshot began
         self._snapshot_used = False
         self._snapshot_timer: asyncio.TimerHandle | None = None
-        self.function_names = {r[0].lower() for r in self.wconn.execute("PRAGMA function_list")}
+        # the functions a user's call may reach by name: PostgreSQL's, not SQLite's own nor dotdo's helpers
+        self.function_names = callable_names({r[0].lower() for r in self.wconn.execute("PRAGMA function_list")},
+                                             (n for n in FUNCTION_TYPES if n.startswith("pg_")))
         for name in self.catalog.enums:
             self.register_enum(name)
         self.owner = None

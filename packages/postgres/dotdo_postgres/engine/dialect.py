@@ -11,6 +11,8 @@ from sqlglot import exp
 from sqlglot.dialects.postgres import Postgres
 from sqlglot.tokens import TokenType
 
+from .pg_names import SQLGLOT_POSTGRES
+
 
 def _as_written(name: str):
     return lambda args: exp.Anonymous(this=name, expressions=args)
@@ -29,13 +31,22 @@ def _named(node: exp.Expression, name: str) -> exp.Expression:
 
 
 class DotdoPostgres(Postgres):
+    # a call sqlglot reads as one of its own functions keeps the name it was written with: PostgreSQL
+    # names the output column after it (log10, ceiling, substr, strpos ...), not after sqlglot's node
+    ORIGINAL_NAME_META_KEY = "written_as"
+
     class Parser(Postgres.Parser):
+        # a name PostgreSQL has no function of (iif, instr, hex, ifnull ...) stays the call it was
+        # written as, refused by its name (expressions._anonymous), never read as another dialect's function
         FUNCTIONS = {
-            **Postgres.Parser.FUNCTIONS,
+            **{k: v for k, v in Postgres.Parser.FUNCTIONS.items() if k.lower() in SQLGLOT_POSTGRES},
             **{n.upper(): _as_written(n)
                for n in ("to_char", "to_timestamp", "regexp_replace", "array_position", "date_part",
                          "json_extract_path", "json_extract_path_text", "json_strip_nulls")},
             "EVERY": _every,
+            "ROW": lambda args: exp.Tuple(expressions=args),  # ROW(1, 'a') is the row (1, 'a')
+            # like(string, pattern): sqlglot reads SQLite's like(pattern, string)
+            "LIKE": lambda args: exp.Like(this=args[0], expression=args[1]),
             # sqlglot reads var_samp as variance and var_pop as variance_pop: keep PostgreSQL's names
             "VAR_SAMP": lambda args: _named(exp.Variance(this=args[0]), "var_samp"),
             "VAR_POP": lambda args: _named(exp.VariancePop(this=args[0]), "var_pop"),
@@ -65,7 +76,8 @@ class DotdoPostgres(Postgres):
         }
 
         # date_part is double precision; sqlglot's own parser would make it extract (numeric)
-        FUNCTION_PARSERS = {k: v for k, v in Postgres.Parser.FUNCTION_PARSERS.items() if k != "DATE_PART"}
+        FUNCTION_PARSERS = {k: v for k, v in Postgres.Parser.FUNCTION_PARSERS.items()
+                            if k != "DATE_PART" and k.lower() in SQLGLOT_POSTGRES}
 
         def _parse_type(self, *args, **kwargs):
             i = self._index

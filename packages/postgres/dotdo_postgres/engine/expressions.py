@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Callable
 from sqlglot import exp
 
 from .errors import PgError, unsupported
+from .pg_names import FUNCTION_STYLE_CASTS
 from .types import ALIASES, FLOATS, INTEGERS, TEXTS, TYPES, ColType
 
 if TYPE_CHECKING:
@@ -87,7 +88,14 @@ def arith_type(a: ColType | None, b: ColType | None) -> ColType | None:
 
 
 def fn(name: str, *args: exp.Expression) -> exp.Anonymous:
-    return exp.Anonymous(this=name, expressions=list(args))
+    """A call the translator emits (of a dotdo helper or a SQLite function), marked so that rewriting
+    it again does not refuse it as a user's call of a function PostgreSQL lacks."""
+    node = exp.Anonymous(this=name, expressions=list(args))
+    node.meta[EMITTED] = True
+    return node
+
+
+EMITTED = "dotdo_emitted"
 
 
 def lit(v: str | int) -> exp.Literal:
@@ -102,7 +110,7 @@ _COERCE_CMP = {"date", "time", "timestamp", "timestamptz", "uuid", "bool", "json
 _FUNC_TYPES: dict[str, ColType] = {
     "version": TEXT, "current_schema": ColType("name"), "current_database": ColType("name"),
     "gen_random_uuid": ColType("uuid"), "nextval": INT8, "currval": INT8, "setval": INT8, "lastval": INT8,
-    "jsonb_build_object": JSONB, "json_build_object": ColType("json"), "jsonb_typeof": TEXT,
+    "jsonb_build_object": JSONB, "json_build_object": ColType("json"), "jsonb_typeof": TEXT, "json_typeof": TEXT,
     "jsonb_array_length": INT4, "split_part": TEXT, "lpad": TEXT, "rpad": TEXT, "initcap": TEXT,
     "current_setting": TEXT, "pg_backend_pid": INT4, "md5": TEXT, "concat": TEXT, "concat_ws": TEXT,
     "replace": TEXT, "reverse": TEXT, "repeat": TEXT, "left": TEXT, "right": TEXT, "btrim": TEXT,
@@ -124,6 +132,7 @@ _FUNC_TYPES: dict[str, ColType] = {
     "acos": FLOAT8, "atan": FLOAT8, "atan2": FLOAT8, "cot": FLOAT8, "array_upper": INT4, "array_lower": INT4,
     "array_ndims": INT4, "array_dims": TEXT, "make_date": ColType("date"), "width_bucket": INT4, "cbrt": FLOAT8,
 }
+FUNCTION_TYPES = _FUNC_TYPES  # the result types of calls passed through by name
 _RENAMED = {"clock_timestamp": "pg_clock", "statement_timestamp": "pg_now", "transaction_timestamp": "pg_now",
             "now": "pg_now", "strpos": "instr", "btrim": "trim", "char_length": "length",
             "character_length": "length"}
@@ -145,6 +154,12 @@ class Rewriter:
             return e, cols[0][1] if cols else None
         if isinstance(e, exp.Subquery):
             cols = self.tr.query(e.this, scope)
+            if len(cols) > 1 and _row_operand(e, len(cols)):
+                # (a, b) = (SELECT x, y ...): SQLite compares the row values; the 21000 check below
+                # yields one value, so a subquery that might return two rows is not run this way
+                if not _one_row(e.this):
+                    raise unsupported("a row comparison with a subquery that may return several rows")
+                return e, RECORD
             if len(cols) > 1 and not isinstance(e.parent, (exp.In, exp.Exists, exp.Any, exp.All)):
                 raise PgError("42601", "subquery must return only one column")
             t = cols[0][1] if cols else None
@@ -222,6 +237,15 @@ class Rewriter:
             (isinstance(node, exp.Literal) and node.is_string) or self.tr.is_param(node))
 
 
+def _row_operand(e: exp.Subquery, width: int) -> bool:
+    """Whether a subquery of `width` columns is compared with a row of as many values."""
+    cmp = e.parent
+    if type(cmp) not in _OPS:
+        return False
+    other = cmp.expression if cmp.this is e else cmp.this
+    return isinstance(other, exp.Tuple) and len(other.expressions) == width
+
+
 def _one_row(q: exp.Expression) -> bool:
     """A query that cannot return two rows: an aggregate without GROUP BY, or LIMIT 1."""
     if not isinstance(q, exp.Select):
@@ -241,7 +265,7 @@ def _array_items(node: exp.Expression) -> list[exp.Expression] | None:
         inner = inner.this
     if isinstance(inner, exp.Cast):
         inner = inner.this
-    if isinstance(inner, exp.Array) and inner.expressions:
+    if isinstance(inner, exp.Array) and inner.expressions and not any(isinstance(x, exp.Array) for x in inner.expressions):
         return [x.this if isinstance(x, exp.Cast) and isinstance(x.this, exp.Literal) else x for x in inner.expressions]
     return None
 
@@ -507,6 +531,8 @@ def _neg(rw, e, t, scope):
 def _compare(rw: Rewriter, e, t, scope):
     a, b = t.get("this"), t.get("expression")
     left, right = e.this, e.expression
+    if isinstance(left, exp.Tuple) and isinstance(right, exp.Tuple):
+        return _compare_rows(rw, type(e), left, right, scope), BOOL
     # an untyped parameter compared with a typed expression takes its type (ParameterDescription)
     for node, other in ((left, b), (right, a)):
         n = rw.tr._param_no(node)
@@ -519,6 +545,10 @@ def _compare(rw: Rewriter, e, t, scope):
         raise PgError("42P21", f'collation mismatch between explicit collations "{explicit[0]}" and "{explicit[1]}"')
     from .arrays import element, is_array
     cmp_op = _CMP_OPS.get(type(e))
+    if cmp_op is not None and "json" in (a.key if a else None, b.key if b else None):
+        # json is text as written: PostgreSQL has no operator to compare it (jsonb has)
+        raise PgError("42883", f"operator does not exist: {_display(a)} {_OPS[type(e)]} {_display(b)}",
+                      hint="No operator matches the given name and argument types. You might need to add explicit type casts.")
     if cmp_op is not None and is_array(a) and is_array(b) and a.key != b.key:
         raise PgError("42883", f"operator does not exist: {a.display()} {_OPS[type(e)]} {b.display()}",
                       hint="No operator matches the given name and argument types. You might need to add explicit type casts.")
@@ -588,6 +618,10 @@ def _bool(rw, e, t, scope):
 
 def _in(rw: Rewriter, e: exp.In, t, scope):
     a = t.get("this")
+    if isinstance(e.this, exp.Tuple) and e.expressions and all(isinstance(x, exp.Tuple) for x in e.expressions):
+        # (a, b) IN ((1, 2), (3, 4)) is (a, b) = (1, 2) OR (a, b) = (3, 4), each pair compared by type
+        tests = [_compare_rows(rw, exp.EQ, e.this.copy(), row, scope) for row in e.expressions]
+        return exp.Paren(this=_chain(exp.Or, tests)), BOOL
     if e.args.get("query") is not None or e.args.get("unnest") is not None:
         return e, BOOL
     its = list(t.get("expressions[]") or [])  # type: ignore[arg-type]
@@ -605,6 +639,74 @@ def _in(rw: Rewriter, e: exp.In, t, scope):
             items.append(fn("pg_in", lit(ColType(a.key).spec()), item) if rw.untyped(item, it) or a.key == "numeric" else item)
         e.set("expressions", items)
     return e, BOOL
+
+
+RECORD = ColType("record")
+_STRICT = {exp.LTE: exp.LT, exp.GTE: exp.GT, exp.LT: exp.LT, exp.GT: exp.GT}
+
+
+def _row(rw: Rewriter, e: exp.Tuple, t, scope):
+    """ROW(1, 'a') / (1, 'a'): compared (by _compare_rows) where it is an operand, else a record
+    value, sent as PostgreSQL's text output of a row ('(1,a)'), which psycopg reads as a tuple."""
+    ts = list(t.get("expressions[]") or [])
+    e.meta["row_types"] = ts
+    if not _is_row_value(e):
+        return e, RECORD
+    args: list[exp.Expression] = []
+    for node, nt in zip(e.expressions, ts):
+        args += [lit(nt.key if nt is not None and nt.key != "unknown" else "text"), node]
+    return fn("pg_record", *args), RECORD
+
+
+def _is_row_value(e: exp.Expression) -> bool:
+    """Whether a row constructor is a value of the select list (possibly inside another row)."""
+    node = e.parent
+    while isinstance(node, (exp.Paren, exp.Tuple)):
+        node = node.parent
+    if isinstance(node, exp.Alias):
+        node = node.parent
+    # a select's WHERE, GROUP BY, ORDER BY and DISTINCT ON hang their own node between: only the
+    # select list's items have the select itself as parent
+    return isinstance(node, exp.Select)
+
+
+def _compare_rows(rw: Rewriter, op: type, left: exp.Tuple, right: exp.Tuple, scope: "Scope") -> exp.Expression:
+    """A row comparison, pair by pair with each pair's own typed comparison. Where every pair is
+    compared as SQLite compares it, SQLite's row value comparison (which an index serves, as in
+    keyset pagination) does it; otherwise PostgreSQL's rule spelled out: = is every pair equal, <> any
+    unequal, < the first unequal pair less (a NULL there makes it NULL)."""
+    ls, rs = left.expressions, right.expressions
+    if len(ls) != len(rs):
+        raise PgError("42601", "unequal number of entries in row expressions")
+    lts, rts = left.meta.get("row_types") or [None] * len(ls), right.meta.get("row_types") or [None] * len(rs)
+    if op in (exp.NullSafeEQ, exp.NullSafeNEQ):
+        return op(this=left, expression=right)
+
+    def pair(cls: type, i: int) -> exp.Expression:
+        node, _ = _compare(rw, cls(this=ls[i].copy(), expression=rs[i].copy()), {"this": lts[i], "expression": rts[i]},
+                           scope)
+        return node
+    direct = [pair(op, i) for i in range(len(ls))]
+    if all(type(c) is op for c in direct):
+        return op(this=exp.Tuple(expressions=[c.this for c in direct]),
+                  expression=exp.Tuple(expressions=[c.expression for c in direct]))
+    if op is exp.EQ:
+        return exp.Paren(this=_chain(exp.And, direct))
+    if op is exp.NEQ:
+        return exp.Paren(this=_chain(exp.Or, direct))
+    strict = _STRICT[op]
+    out = direct[-1]
+    for i in range(len(ls) - 2, -1, -1):
+        out = exp.Paren(this=exp.Or(this=pair(strict, i), expression=exp.Paren(
+            this=exp.And(this=pair(exp.EQ, i), expression=out))))
+    return out
+
+
+def _chain(cls: type, items: list[exp.Expression]) -> exp.Expression:
+    out = items[0]
+    for x in items[1:]:
+        out = cls(this=out, expression=x)
+    return out
 
 
 def _to_numeric(node: exp.Expression, t: ColType | None) -> exp.Expression:
@@ -948,32 +1050,52 @@ def _json_operand(e, t, op: str) -> None:
                   hint="No operator matches the given name and argument types. You might need to add explicit type casts.")
 
 
+def _is_json(t: ColType | None) -> bool:
+    """json, not jsonb: its value is the text as written, which its operators answer from."""
+    return t is not None and t.key == "json"
+
+
 def _json_get(rw, e, t, scope):
     _json_operand(e, t, "->")
-    return fn("pg_json_get", e.this, _json_key(e.expression)), t.get("this") if t.get("this") and t["this"].key == "json" else JSONB
+    if _is_json(t.get("this")):
+        return fn("pg_json_field", e.this, _json_key(e.expression), lit(0)), t["this"]
+    return fn("pg_json_get", e.this, _json_key(e.expression)), JSONB
 
 
 def _json_text(rw, e, t, scope):
     _json_operand(e, t, "->>")
+    if _is_json(t.get("this")):
+        return fn("pg_json_field", e.this, _json_key(e.expression), lit(1)), TEXT
     return fn("pg_json_text", e.this, _json_key(e.expression)), TEXT
 
 
 def _json_path(rw, e, t, scope):
     _json_operand(e, t, "#>")
-    a = t.get("this")
-    return fn("pg_json_path", e.this, e.expression), a if a is not None and a.key == "json" else JSONB
+    if _is_json(t.get("this")):
+        return fn("pg_json_raw_path", e.this, e.expression, lit(0)), t["this"]
+    return fn("pg_json_path", e.this, e.expression), JSONB
 
 
 def _json_path_text(rw, e, t, scope):
     _json_operand(e, t, "#>>")
+    if _is_json(t.get("this")):
+        return fn("pg_json_raw_path", e.this, e.expression, lit(1)), TEXT
     return fn("pg_json_path_text", e.this, e.expression), TEXT
 
 
 def _contains(rw, e, t, scope):
     a = t.get("this")
-    if a is not None and a.key in ("json", "jsonb"):
+    if a is not None and a.key == "jsonb":
         return fn("pg_json_contains", e.this, e.expression), BOOL
+    if a is not None and a.key == "json":
+        raise PgError("42883", f"operator does not exist: json @> {_display(t.get('expression'))}",
+                      hint="No operator matches the given name and argument types. You might need to add explicit type casts.")
     raise unsupported("the @> operator on this type")
+
+
+def _display(t: ColType | None) -> str:
+    """A type as PostgreSQL names it in a message (an untyped literal is unknown)."""
+    return t.display() if t is not None else "unknown"
 
 
 def _has_key(rw, e, t, scope):
@@ -1426,8 +1548,15 @@ def _array_fill(rw, e, t, scope):
     return fn("pg_array_fill", args[0], bounds[0], lit(xt.key), *bounds[1:]), out
 
 
+def _array_helper(rw, e, t, scope):
+    """The translator's own pg_arr_flat / pg_arr_one_dim around an array: of the array's type."""
+    if not e.meta.get(EMITTED):
+        raise undefined_function_of(e.name.lower(), t)
+    return e, t.get("expressions")
+
+
 # calls whose meaning depends on their arguments' types: rewritten by their own rule
-_CALLS: dict[str, Callable] = {"jsonb_build_object": _json_build, "json_build_object": _json_build,
+_CALLS: dict[str, Callable] = {"pg_arr_flat": _array_helper, "pg_arr_one_dim": _array_helper, "jsonb_build_object": _json_build, "json_build_object": _json_build,
                                "jsonb_build_array": _json_build, "json_build_array": _json_build, "date_part": _date_part, "gcd": _gcd_lcm, "lcm": _gcd_lcm, "div": _div, "array_position": _array_call, "array_positions": _array_call,
                                "array_replace": _array_call, "to_char": _to_char, "age": _age, "set_config": _set_config, "pg_sleep": _pg_sleep,
                                "to_json": _to_json, "to_jsonb": _to_json, "row_to_json": _to_json,
@@ -1458,7 +1587,7 @@ def _anonymous(rw: Rewriter, e: exp.Anonymous, t, scope):
         arg = t.get("expressions")
         oid = arg.pg.oid if arg is not None and arg.key != "unknown" else 705
         return exp.Literal.number(oid), ColType("regtype")
-    if name not in rw.tr.db.function_names and name not in _RENAMED:
+    if name not in rw.tr.db.function_names and name not in _RENAMED and not e.meta.get(EMITTED):
         ts = t.get("expressions[]") or []
         from .errors import undefined_function
         raise undefined_function(name, ", ".join((x.display() if x is not None and x.key != "unknown" else "unknown") for x in ts))
@@ -1467,6 +1596,32 @@ def _anonymous(rw: Rewriter, e: exp.Anonymous, t, scope):
     if name == "now":
         return e, TIMESTAMPTZ
     return e, _FUNC_TYPES.get(name, t.get("expressions") if name in ("abs", "sign", "greatest", "least") else None)
+
+
+def _call(rw: Rewriter, e: exp.Anonymous, scope: "Scope"):
+    """A call by name: a type's name called with one argument is a cast (json('{}'), date(x)) unless a
+    function of that name exists; every other call is rewritten by its rule (_anonymous)."""
+    name = e.name.lower()
+    if name in FUNCTION_STYLE_CASTS and len(e.expressions) == 1 and name not in rw.tr.db.function_names \
+            and not e.meta.get(EMITTED):
+        return _function_style_cast(rw, e, name, scope)
+    nodes, ts = [], []
+    for a in e.expressions:
+        node, t = rw.rx(a, scope)
+        nodes.append(node)
+        ts.append(t)
+    e.set("expressions", nodes)
+    return _anonymous(rw, e, {"expressions": ts[0] if ts else None, "expressions[]": ts}, scope)
+
+
+def _function_style_cast(rw: Rewriter, e: exp.Anonymous, name: str, scope: "Scope"):
+    arg = e.expressions[0]
+    if name in ("json", "jsonb"):
+        _, t = rw.rx(arg.copy(), scope)
+        if t is not None and t.key not in TEXTS + ("json", "jsonb"):
+            # no cast function reaches json from another type: PostgreSQL finds no such function
+            raise undefined_function_of(name, {"expressions[]": [t]})
+    return _cast(rw, exp.Cast(this=arg, to=exp.DataType.build(name, dialect="postgres")), scope)
 
 
 def _window(rw, e, t, scope):
@@ -1602,8 +1757,10 @@ def _array(rw, e, scope):
         items.append(node)
         its.append(t)
     known = [x for x in its if x is not None and x.key != "unknown"]
+    from .arrays import is_array
+    if known and all(is_array(x) for x in known):
+        return _array_of_arrays(items, its, known), known[0]
     if known:
-        from .arrays import is_array
         # ARRAY[1, 2.5] is numeric[]: the elements' common type
         elem = known[0] if any(is_array(x) for x in known) else common_type(known, "ARRAY")
         if elem.key in ("int2", "int4", "int8", "float4", "float8") and any(x.key == "numeric" for x in known):
@@ -1617,12 +1774,50 @@ def _array(rw, e, scope):
     return fn("pg_array", lit(ColType(elem.key).spec()), *items), array_type(ColType(elem.key))
 
 
+def _array_of_arrays(items: list[exp.Expression], its: list[ColType | None], known: list[ColType]) -> exp.Expression:
+    """ARRAY[ARRAY[1,2], ARRAY[3,4]] / ARRAY[[1,2],[3,4]]: one more dimension (same type, int[])."""
+    if any(x.key != known[0].key for x in known):
+        raise unsupported("an array of arrays of different element types")
+    rows = [fn("pg_in", lit(known[0].spec()), n) if t is not None and t.key == "unknown" else n
+            for n, t in zip(items, its)]
+    return fn("pg_array_rows", *rows)
+
+
+def _subscripted(rw, e: exp.Bracket, scope):
+    """a[i][j] (one subscript per dimension) or a[lo:hi]: sqlglot nests a[i][j] as a[i] then [j],
+    which must be read as one subscripting of a."""
+    from .arrays import element, is_array
+    chain = []
+    node: exp.Expression = e
+    while isinstance(node, exp.Bracket) and len(node.expressions) == 1:
+        chain.append(node.expressions[0])
+        node = node.this
+    if isinstance(node, exp.Bracket):
+        raise unsupported("array subscripts with several indexes in one bracket")
+    base, a = rw.rx(node, scope)
+    if not is_array(a):
+        raise unsupported("array slices and subscripts other than one index of an array")
+    chain.reverse()
+    slices = [x for x in chain if isinstance(x, exp.Slice)]
+    if slices:
+        if len(chain) != 1:
+            raise unsupported("slices of multidimensional arrays")
+        lo = rw.rx(slices[0].this, scope)[0] if slices[0].this is not None else exp.Literal.number(1)
+        hi = rw.rx(slices[0].expression, scope)[0] if slices[0].expression is not None else exp.Literal.number(2**31 - 1)
+        return fn("pg_arr_slice", base, lo, hi), a
+    # sqlglot has made each index 0-based
+    indexes = [exp.Add(this=rw.rx(x, scope)[0], expression=exp.Literal.number(1)) for x in chain]
+    return fn("pg_arr_get", base, *indexes), element(a)
+
+
 def _array_op(name: str, op: str, swap: bool = False):
     def rule(rw, e, t, scope):
         from .arrays import is_array
         a, b = t.get("this"), t.get("expression")
-        if name == "pg_arr_contains" and (a is not None and a.key in ("json", "jsonb") or
-                                          b is not None and b.key in ("json", "jsonb")):
+        if name == "pg_arr_contains" and "json" in (a.key if a else None, b.key if b else None):
+            raise PgError("42883", f"operator does not exist: {_display(a)} {op} {_display(b)}",
+                          hint="No operator matches the given name and argument types. You might need to add explicit type casts.")
+        if name == "pg_arr_contains" and (a is not None and a.key == "jsonb" or b is not None and b.key == "jsonb"):
             args = (e.expression, e.this) if swap else (e.this, e.expression)
             return fn("pg_json_contains", *args), BOOL
         if not (is_array(a) or is_array(b)):
@@ -1665,6 +1860,9 @@ def _array_agg(rw, e, t, scope):
         a = rw.rx(arg.this.copy(), scope)[1] if arg.this is not None else None
     else:
         a = t.get("this")
+    from .arrays import is_array
+    if is_array(a):  # array_agg of arrays: each one a row of an array of one more dimension
+        return fn("pg_array_agg_rows", arg), a
     return fn("pg_array_agg", arg), array_type(ColType(a.key) if a is not None and a.key != "unknown" else TEXT)
 
 
@@ -1929,7 +2127,7 @@ _PRE: dict[type, Callable] = {
     exp.Null: _null,
     exp.Cast: _cast,
     exp.Interval: _interval,
-    exp.Array: _array, exp.Dot: _dot, exp.Collate: _collate,
+    exp.Array: _array, exp.Dot: _dot, exp.Collate: _collate, exp.Anonymous: _call, exp.Bracket: _subscripted,
 }
 if hasattr(exp, "TryCast"):
     _PRE[exp.TryCast] = _cast
@@ -1955,7 +2153,7 @@ _RULES: dict[type, Callable] = {
     exp.RegexpLike: _regex(""), exp.RegexpILike: _regex("i"),
     exp.GroupConcat: _group_concat, exp.Anonymous: _anonymous, exp.Window: _window,
     exp.RowNumber: _ranking, exp.Extract: _extract, exp.Paren: _paren, exp.Alias: _alias,
-    exp.Distinct: _distinct, exp.Ordered: _ordered,
+    exp.Distinct: _distinct, exp.Ordered: _ordered, exp.Tuple: _row,
 }
 for _name in ("Rank", "DenseRank", "Ntile", "PercentRank", "CumeDist"):
     if hasattr(exp, _name):
@@ -1995,7 +2193,7 @@ for _name, _rule in (("StrPosition", _int4), ("Left", _text), ("Right", _text), 
                      ("BitwiseLeftShift", _bitwise("<<")), ("BitwiseRightShift", _bitwise(">>")),
                      ("ConcatWs", _concat_ws),
                      ("TimestampFromParts", _make_timestamp), ("TimeFromParts", _make_timestamp),
-                     ("StrToDate", _refuse("to_date(text, text)")),
+                     ("StrToDate", _refuse("to_date(text, text)")), ("ToNumber", _refuse("to_number(text, text)")),
                      ("Rand", _random), ("Trunc", _trunc_num), ("Sign", _sign), ("Pad", _text),
                      ("Greatest", _coalesce), ("Least", _coalesce), ("Nullif", _nullif),
                      ("LogicalAnd", lambda rw, e, t, s: (fn("bool_and", e.this), BOOL)),

@@ -898,17 +898,29 @@ class BoolOr(BoolAnd):
 
 
 class JsonAgg:
+    """jsonb_agg (normal: one jsonb document) and json_agg, whose json values keep the text they
+    were written with (json_agg of '{"a" :  1}'::json repeats that spacing)."""
+
     def __init__(self, normal: bool) -> None:
         self.items: list = []
         self.normal = normal
 
     def step(self, v: Any, src: str = "text") -> None:
-        self.items.append(_to_json_value(v, src))
+        if not self.normal and v is not None and src == "json":
+            self.items.append(_WrittenJson(v))
+        else:
+            self.items.append(_to_json_value(v, src))
 
     def final(self) -> Any:
         if not self.items:
             return None
-        return T.jsonb_normal(self.items) if self.normal else T.json_text(self.items)
+        if self.normal:
+            return T.jsonb_normal(self.items)
+        return "[" + ", ".join(x if isinstance(x, _WrittenJson) else T.json_text(x) for x in self.items) + "]"
+
+
+class _WrittenJson(str):
+    """A json value's own text, placed in an aggregate as it is."""
 
 
 def _to_json_value(v: Any, src: str) -> Any:
@@ -1461,6 +1473,8 @@ def register(conn, db: "Database") -> None:
     f("jsonb_build_object", jsonb_build_object, -1)
     f("json_build_object", jsonb_build_object, -1)
     f("jsonb_typeof", jsonb_typeof, 1, deterministic=True)
+    f("json_typeof", jsonb_typeof, 1, deterministic=True)
+    f("pg_record", T.record_text, -1, deterministic=True)  # of a json value's text: the same answer
     f("jsonb_array_length", jsonb_array_length, 1, deterministic=True)
     f("pg_regex", pg_regex, -1, deterministic=True)
     f("lpad", lpad, -1, deterministic=True)

@@ -175,7 +175,8 @@ def json_of(key: str, v: Any) -> str:
         return str(v)
     if key.startswith("_") and key != "_":
         from .arrays import _load as load_array
-        return "[" + ",".join(json_of(key[1:], x) for x in load_array(v)) + "]"
+        # a row of an array of arrays is itself an array of this type
+        return "[" + ",".join(json_of(key if isinstance(x, list) else key[1:], x) for x in load_array(v)) + "]"
     if key == "bool":
         return "true" if v else "false"
     text = T.text_out(key, v)
@@ -350,6 +351,35 @@ def extract_path(binary: int, as_text: int, doc: Any, *parts: Any) -> Any:
         else:
             return None
     return _raw_text(raw) if as_text else raw
+
+
+def json_field(doc: Any, key: Any, as_text: int) -> Any:
+    """json -> / ->> key: the element as written in the document (spacing and key order kept); of
+    repeated keys the last one, as PostgreSQL's json operators find."""
+    if doc is None or key is None:
+        return None
+    kind, items = _raw_items(doc)
+    if isinstance(key, int):
+        if kind != "array":
+            return None
+        i = key + len(items) if key < 0 else key
+        if not 0 <= i < len(items):
+            return None
+        raw = items[i][1]
+    else:
+        found = [text for k, text in items if k == key] if kind == "object" else []
+        if not found:
+            return None
+        raw = found[-1]
+    return _raw_text(raw) if as_text else raw
+
+
+def json_path(doc: Any, path: Any, as_text: int) -> Any:
+    """json #> / #>> path: the element as written in the document."""
+    if doc is None or path is None:
+        return None
+    from .functions import _path
+    return extract_path(0, as_text, doc, *_path(path))
 
 
 class ObjectAgg:
@@ -566,6 +596,8 @@ def delete_path(doc: Any, path: Any) -> Any:
 
 def register(conn) -> None:
     f = conn.create_scalar_function
+    f("pg_json_field", json_field, 3, deterministic=True)
+    f("pg_json_raw_path", json_path, 3, deterministic=True)
     f("pg_jsonb_concat", concat, 2, deterministic=True)
     f("pg_jsonb_delete", delete, 3, deterministic=True)
     f("pg_jsonb_has_keys", has_keys, 3, deterministic=True)

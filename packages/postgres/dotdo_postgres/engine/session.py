@@ -15,7 +15,7 @@ from dotdo_core.shard import ShardBusy
 
 from dotdo_core.query_limits import query_limits
 
-from .errors import FAILED_TRANSACTION, PgError
+from .errors import FAILED_TRANSACTION, PgError, unsupported
 from .translate import Plan
 from .types import ColType, fmt_timestamptz
 from .utility import REPORTED, SETTINGS, check_setting, parse_ms
@@ -768,7 +768,8 @@ _SQLITE_ERRORS: list[tuple[re.Pattern, Callable[[re.Match, Plan], PgError]]] = [
     (re.compile(r"near \"(.*)\": syntax error"), lambda m, p: PgError("42601", f'syntax error at or near "{m.group(1)}"')),
     (re.compile(r"unrecognized token: \"(.*)\""), lambda m, p: PgError("42601", f'syntax error at or near "{m.group(1)}"')),
     (re.compile(r"incomplete input"), lambda m, p: PgError("42601", "syntax error at end of input")),
-    (re.compile(r"row value misused"), lambda m, p: PgError("42601", "row expressions are not supported here")),
+    # a row constructor where dotdo has no row value (a function's argument, CASE ...): PostgreSQL runs it
+    (re.compile(r"row value misused"), lambda m, p: unsupported("a row value (ROW(...)) in this position")),
     (re.compile(r"no tables specified"), lambda m, p: PgError("42601", "SELECT * with no tables specified is not valid")),
     (re.compile(r"no such window: (\S+)"), lambda m, p: PgError("42704", f'window "{m.group(1)}" does not exist')),
     (re.compile(r"UNIQUE constraint failed"), lambda m, p: PgError("23505", "duplicate key value violates unique constraint")),

@@ -114,6 +114,8 @@ class Scope:
 def column_name(e: exp.Expression) -> str:
     """The name PostgreSQL gives an unaliased output column (its FigureColname): a cast keeps the
     name of what it casts when that is a column or function, else takes the type's name."""
+    if isinstance(e.meta.get("written_as"), str):  # div(a, b): a call sqlglot read as a cast of its own node
+        return e.meta["written_as"].lower()
     if isinstance(e, (exp.Cast, exp.TryCast)):
         inner = e.this
         while isinstance(inner, exp.Paren):
@@ -124,7 +126,7 @@ def column_name(e: exp.Expression) -> str:
         if weak:
             from .expressions import coltype_of
             try:
-                return coltype_of(e.args["to"]).key
+                return coltype_of(e.args["to"]).key.lstrip("_")  # '{1}'::int[] is named int4
             except PgError:
                 return "?column?"
         return name
@@ -148,6 +150,8 @@ def _column_name(e: exp.Expression) -> str:
         return e.meta.get("pg_name") or ("?column?" if isinstance(e, (exp.Mod, exp.Pow)) else e.sql_name().lower())
     if isinstance(e, exp.Column):
         return e.name
+    if isinstance(e.meta.get("written_as"), str):  # a call sqlglot read as its own node (mod, log10, substr ...)
+        return e.meta["written_as"].lower()
     if isinstance(e, (exp.Binary, exp.Connector, exp.Not, exp.Neg, exp.Predicate, exp.RegexpLike,
                       exp.RegexpILike)) and not isinstance(e, (exp.Func,)) or isinstance(e, (exp.And, exp.Or, exp.RegexpLike, exp.RegexpILike, exp.JSONBContains, exp.ArrayContainsAll, exp.JSONBContainsTopKey, exp.ArrayOverlaps, exp.ArrayContainedBy)):
         return "?column?"
@@ -162,6 +166,8 @@ def _column_name(e: exp.Expression) -> str:
         return column_name(e.this)
     if isinstance(e, exp.Boolean):
         return "bool"
+    if isinstance(e, exp.Tuple):
+        return "row"
     if isinstance(e, exp.Case):
         return "case"
     if isinstance(e, exp.Exists):
@@ -238,6 +244,8 @@ def _select_list_srf(q: exp.Select) -> tuple[list[exp.Expression], list[exp.Expr
              and c.find_ancestor(exp.Select) is q]
     arrays: dict[str, exp.Expression] = {}
     dims = []
+    # unnest flattens an array of arrays; generate_subscripts counts one dimension, so refuses them
+    subscripted = {c.expressions[0].sql("postgres") for c in calls if isinstance(c, exp.Anonymous) and c.expressions}
     for c in calls:
         arg = c.this if isinstance(c, exp.Explode) else c.expressions[0]
         if isinstance(c, exp.Anonymous):
@@ -245,7 +253,8 @@ def _select_list_srf(q: exp.Select) -> tuple[list[exp.Expression], list[exp.Expr
                 raise unsupported("generate_subscripts with other than two arguments")
             if c.expressions[1].sql() != "1":
                 dims.append(c.expressions[1].copy())  # arrays are one-dimensional: another dimension has no rows
-        arrays.setdefault(arg.sql("postgres"), arg.copy())
+        key = arg.sql("postgres")
+        arrays.setdefault(key, fn("pg_arr_one_dim" if key in subscripted else "pg_arr_flat", arg.copy()))
     key = exp.column("key", table=_SRF)
     position = exp.Paren(this=exp.Add(this=key, expression=exp.Literal.number(1)))
     for c in calls:
@@ -253,9 +262,10 @@ def _select_list_srf(q: exp.Select) -> tuple[list[exp.Expression], list[exp.Expr
         if len(arrays) == 1:
             c.replace(exp.column("value", table=_SRF) if isinstance(c, exp.Explode) else position)
         elif isinstance(c, exp.Explode):
-            c.replace(exp.Bracket(this=arg.copy(), expressions=[key.copy()]))  # sqlglot's indexes are 0-based
+            c.replace(exp.Bracket(this=fn("pg_arr_flat", arg.copy()), expressions=[key.copy()]))  # sqlglot's indexes are 0-based
         else:
-            inside = exp.LTE(this=position.copy(), expression=exp.Anonymous(this="cardinality", expressions=[arg.copy()]))
+            inside = exp.LTE(this=position.copy(), expression=exp.Anonymous(
+                this="cardinality", expressions=[fn("pg_arr_one_dim", arg.copy())]))
             case = exp.Case(ifs=[exp.If(this=inside, true=position.copy())], default=exp.Null())
             c.replace(exp.Cast(this=case, to=exp.DataType.build("int")))
     return list(arrays.values()), dims
@@ -717,7 +727,7 @@ class Translator:
         alias = ta.name if ta is not None and ta.name else "unnest"
         col = ta.columns[0].name if ta is not None and ta.columns else (ta.name if ta is not None and ta.name else "unnest")
         sub = sqlglot.parse_one(f'SELECT value AS "{col}" FROM json_each(?)', read="sqlite")
-        sub.find(exp.Placeholder).replace(arr)
+        sub.find(exp.Placeholder).replace(fn("pg_arr_flat", arr))  # an array of arrays: every element
         scope.add(alias, [(col, element(t))])
         return exp.Subquery(this=sub, alias=exp.TableAlias(this=exp.to_identifier(alias)))
 

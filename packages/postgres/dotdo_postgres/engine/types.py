@@ -58,7 +58,8 @@ TYPES: dict[str, PgType] = {t.key: t for t in [
     PgType("uuid", 2950, 2951, 16, "uuid", "TEXT"),
     PgType("jsonb", 3802, 3807, -1, "jsonb", "TEXT COLLATE PGJSONB"),  # equal, grouped and sorted as jsonb ('1' = '1.0')
     PgType("int2vector", 22, 1006, -1, "int2vector", "TEXT"),  # pg_index.indkey: an int2 array printed "1 2"
-    PgType("aclitem", 1033, 1034, 12, "aclitem", "TEXT"),  # the catalogs' access privileges (relacl, nspacl ...)
+    PgType("aclitem", 1033, 1034, 12, "aclitem", "TEXT"),
+    PgType("record", 2249, 2287, -1, "record", "TEXT"),  # a row value in the select list, held as its text output  # the catalogs' access privileges (relacl, nspacl ...)
 ]}
 BY_OID: dict[int, PgType] = {t.oid: t for t in TYPES.values()}
 INTEGERS = ("int2", "int4", "int8")
@@ -639,6 +640,25 @@ def fmt_float(v: float, key: str = "float8") -> str:
     return r
 
 
+def record_text(*typed_values) -> str:
+    """A row's text output from (type key, stored value) pairs: '(1,a,,"b c")' (NULL is nothing;
+    an empty value or one with quotes, backslashes, parentheses, commas or spaces is quoted)."""
+    parts = []
+    for i in range(0, len(typed_values), 2):
+        key, v = typed_values[i], typed_values[i + 1]
+        if v is None:
+            parts.append("")
+            continue
+        s = text_out(key, v)
+        if s == "" or _RECORD_QUOTE.search(s):
+            s = '"' + s.replace("\\", "\\\\").replace('"', '""') + '"'
+        parts.append(s)
+    return "(" + ",".join(parts) + ")"
+
+
+_RECORD_QUOTE = re.compile(r'[",\\()\s]')
+
+
 def text_out(key: str, v) -> str:
     """A stored value as PostgreSQL's text output for type `key`."""
     if key == "interval" and isinstance(v, str):
@@ -678,6 +698,8 @@ def text_out(key: str, v) -> str:
 
 
 def binary_out(key: str, v) -> bytes:
+    if key == "record":
+        raise unsupported("a row value (record) in binary format")
     if key == "int4":
         return struct.pack("!i", int(v))
     if key == "int8":
