@@ -109,7 +109,7 @@ _FUNC_TYPES: dict[str, ColType] = {
     "ltrim": TEXT, "rtrim": TEXT, "char_length": INT4, "octet_length": INT4, "strpos": INT4, "abs": None,
     "random": FLOAT8, "pi": FLOAT8, "sqrt": FLOAT8, "power": FLOAT8, "ln": FLOAT8, "exp": FLOAT8,
     "log": FLOAT8, "sign": None, "clock_timestamp": TIMESTAMPTZ, "statement_timestamp": TIMESTAMPTZ,
-    "transaction_timestamp": TIMESTAMPTZ, "to_jsonb": JSONB, "pg_typeof": ColType("regtype"),
+    "transaction_timestamp": TIMESTAMPTZ, "timeofday": TEXT, "to_jsonb": JSONB, "pg_typeof": ColType("regtype"),
     "to_regtype": ColType("regtype"), "pg_table_is_visible": BOOL, "pg_type_is_visible": BOOL,
     "pg_get_userbyid": ColType("name"), "pg_table_size": ColType("int8"), "pg_relation_size": ColType("int8"),
     "pg_size_pretty": ColType("text"), "obj_description": ColType("text"), "pg_notify": ColType("text"), "cardinality": INT4,
@@ -124,7 +124,7 @@ _FUNC_TYPES: dict[str, ColType] = {
     "acos": FLOAT8, "atan": FLOAT8, "atan2": FLOAT8, "cot": FLOAT8, "array_upper": INT4, "array_lower": INT4,
     "array_ndims": INT4, "array_dims": TEXT, "make_date": ColType("date"), "width_bucket": INT4, "cbrt": FLOAT8,
 }
-_RENAMED = {"clock_timestamp": "pg_clock", "statement_timestamp": "pg_now", "transaction_timestamp": "pg_now",
+_RENAMED = {"clock_timestamp": "pg_clock", "statement_timestamp": "pg_statement_time", "transaction_timestamp": "pg_now",
             "now": "pg_now", "strpos": "instr", "btrim": "trim", "char_length": "length",
             "character_length": "length"}
 _UNSUPPORTED_FUNCS = {

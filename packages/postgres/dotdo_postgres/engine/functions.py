@@ -1363,6 +1363,8 @@ def register(conn, db: "Database") -> None:
     f("pg_sleep", lambda seconds: _sleep(db, seconds), 1)
     f("pg_now", lambda: db.session().now(), 0)
     f("pg_clock", lambda: T.fmt_timestamptz(dt.datetime.now(dt.timezone.utc)), 0)
+    f("pg_statement_time", lambda: db.session().statement_time(), 0)
+    f("timeofday", _timeofday, 0)
     f("pg_current_date", lambda: db.session().now()[:10], 0)
     f("nextval", lambda name: db.sequences.nextval(conn, name), 1)
     f("currval", lambda name: db.sequences.currval(name), 1)
@@ -1422,6 +1424,12 @@ def _to_regtype(v: Any) -> Any:
         return _regtype(v)
     except PgError:
         return None
+
+
+def _timeofday() -> str:
+    """timeofday(): the wall clock as text in PostgreSQL's format ('Fri Mar 15 10:00:00.123456 2024 UTC')."""
+    d = dt.datetime.now(dt.timezone.utc)
+    return d.strftime("%a %b %d %H:%M:%S.") + f"{d.microsecond:06d}" + d.strftime(" %Y UTC")
 
 
 def _sleep(db: "Database", seconds: Any) -> Any:

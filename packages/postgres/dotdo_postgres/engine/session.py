@@ -17,7 +17,7 @@ from dotdo_core.query_limits import query_limits
 
 from .errors import FAILED_TRANSACTION, PgError
 from .translate import Plan
-from .types import ColType, fmt_timestamptz
+from .types import RUNNING, ColType, fmt_timestamptz
 from .utility import REPORTED, SETTINGS, check_setting, parse_ms
 
 
@@ -63,6 +63,7 @@ class Session:
         self.savepoint_settings: list[tuple[dict[str, str], dict[str, str] | None]] = []  # one per savepoint
         self.did_ddl = False
         self.tx_time: str | None = None
+        self.stmt_time: str | None = None  # statement_timestamp() inside a block, taken at its first call
         self.currvals: dict[str, tuple[int, int]] = {}
         self.lastval: int | None = None
         self.notices: list[tuple[str, str, str]] = []   # (severity, sqlstate, message)
@@ -184,6 +185,15 @@ class Session:
             self.tx_time = fmt_timestamptz(dt.datetime.now(dt.timezone.utc))
         return self.tx_time
 
+    def statement_time(self) -> str:
+        """statement_timestamp(): now() when the statement is its own transaction; inside a block the
+        statement's own start, which its first call stands for (later than now(), as in PostgreSQL)."""
+        if not self.in_tx or self.implicit:
+            return self.now()
+        if self.stmt_time is None:
+            self.stmt_time = fmt_timestamptz(dt.datetime.now(dt.timezone.utc))
+        return self.stmt_time
+
     def seen_sequence(self, name: str, value: int, generation: int) -> None:
         self.currvals[name] = (generation, value)
         self.lastval = value
@@ -210,8 +220,11 @@ class Session:
         if plan.writes and db.owner is not None and db.owner is not self:
             raise self._blocked()
         db._current = self
+        RUNNING.session = self
         if not self.in_tx:
             self.tx_time = None
+        else:
+            self.stmt_time = None
         try:
             if plan.writes:
                 if self.in_tx:
@@ -246,8 +259,11 @@ class Session:
             raise PgError(*FAILED_TRANSACTION)
         db = self.db
         db._current = self
+        RUNNING.session = self
         if not self.in_tx:
             self.tx_time = None
+        else:
+            self.stmt_time = None
         try:
             if self.write_cm is not None:
                 return db.wconn.execute(plan.sql, params).fetchall()
@@ -532,6 +548,7 @@ class Session:
             self._acquire()
         conn = self.db.wconn
         self.db._current = self
+        RUNNING.session = self
         self.db.sequences.log = []
         conn.execute("SAVEPOINT _dotdo_copy")
         try:

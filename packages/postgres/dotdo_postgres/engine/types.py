@@ -14,9 +14,11 @@ import json
 import math
 import re
 import struct
+import threading
 import uuid
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
 
 from .errors import PgError, invalid_text, unsupported
 
@@ -310,18 +312,39 @@ def _iso_form(s: str) -> str:
 
 
 def _special(v: str, type_name: str) -> dt.datetime | None:
-    """'epoch', 'today', 'tomorrow', 'yesterday' as midnight (UTC, the session's zone); infinity is
-    refused: a date or timestamp is stored as its text and every date/time function reads that."""
+    """'epoch', 'now', 'today', 'tomorrow', 'yesterday' as PostgreSQL reads them: 'now' is the
+    transaction's start (the value of now()), the others midnight of its day (UTC, the session's
+    zone); infinity is refused: a date or timestamp is stored as its text and every date/time
+    function reads that."""
     low = v.strip().lower()
     if low in ("infinity", "+infinity", "-infinity"):
         raise unsupported(f"the {type_name} value '{low}'")
     if low == "epoch":
         return dt.datetime(1970, 1, 1)
+    if low == "now":
+        return transaction_start()
     shift = {"today": 0, "tomorrow": 1, "yesterday": -1}.get(low)
     if shift is None:
         return None
-    today = dt.datetime.now(dt.timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0, tzinfo=None)
+    today = transaction_start().replace(hour=0, minute=0, second=0, microsecond=0, tzinfo=None)
     return today + dt.timedelta(days=shift)
+
+
+class _Running(threading.local):
+    """The session whose statement runs on this thread (Session.execute sets it): the special input
+    'now' reads its transaction start, as now() does."""
+    session: Any = None
+
+
+RUNNING = _Running()
+
+
+def transaction_start() -> dt.datetime:
+    """now() of the running session, as an aware datetime (the wall clock with no session)."""
+    session = RUNNING.session
+    if session is None:
+        return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.fromisoformat(session.now()[:-3]).replace(tzinfo=dt.timezone.utc)
 
 
 def _out_of_range(s: str) -> bool:
@@ -340,8 +363,6 @@ def _parse_date(v: str) -> dt.date:
     special = _special(v, "date")
     if special is not None:
         return special.date()
-    if v.strip().lower() == "now":
-        return dt.datetime.now(dt.timezone.utc).date()
     s = _iso_form(v.strip())
     try:
         return dt.date.fromisoformat(s)
@@ -360,9 +381,6 @@ _TZ_SHORT = re.compile(r"([+-]\d\d)$")
 
 def _parse_ts(v: str, type_name: str) -> dt.datetime:
     s = v.strip()
-    low = s.lower()
-    if low in ("now",):
-        return dt.datetime.now(dt.timezone.utc)
     special = _special(v, "timestamp")
     if special is not None:
         return special
