@@ -1433,14 +1433,18 @@ def _timeofday() -> str:
 
 
 def _sleep(db: "Database", seconds: Any) -> Any:
-    """pg_sleep: waits on the server's loop (see docs/postgres.md), cut short by statement_timeout."""
+    """pg_sleep: parks the connection where the statement allows it (Plan.sleeps), else waits on the
+    server's loop (see docs/postgres.md); statement_timeout cuts it short either way."""
     import time
     if seconds is None:
         return None
     wait = float(seconds)
     if not wait > 0:
         return ""
-    deadline = db.session().statement_deadline
+    session = db.session()
+    if session.can_park and session.sleep_parks:
+        return session.park_sleep(wait)
+    deadline = session.statement_deadline
     now = time.monotonic()
     if deadline is not None and now + wait > deadline:
         time.sleep(max(0.0, deadline - now))

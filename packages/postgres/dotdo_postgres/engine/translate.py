@@ -26,6 +26,9 @@ if TYPE_CHECKING:
     from .database import Database
 
 _SEQUENCE_CALL = re.compile(r"\b(?:nextval|setval)\s*\(", re.I)
+_SLEEP_CALL = re.compile(r"\bpg_sleep\s*\(", re.I)
+# calls whose effect or answer a second run would show: the clock, notifications, settings
+_RERUN_VISIBLE = re.compile(r"\b(?:pg_clock|timeofday|pg_notify|set_config|pg_advisory\w*)\s*\(", re.I)
 
 
 @dataclass
@@ -45,10 +48,34 @@ class Plan:
     steps: Any = None                           # data-modifying WITH: ([(temp table, columns, plan)], own nparams)
     catalog_version: int = 0
     advances_sequences: bool = False            # calls nextval/setval, which write (see Database.reader)
+    sleeps: str | None = None                   # calls pg_sleep: "park" (cooperatively) or "block" (see sleep_mode)
 
     def __post_init__(self) -> None:
         if self.sql is not None and _SEQUENCE_CALL.search(self.sql):
             self.advances_sequences = True
+        if self.sql is not None and _SLEEP_CALL.search(self.sql):
+            self.sleeps = sleep_mode(self)
+
+
+def sleep_mode(plan: Plan) -> str:
+    """How a statement's pg_sleep waits. "park": the connection parks on the server's loop and the
+    statement runs again once the time is up, its finished sleeps returning at once (session.py,
+    Session.park_sleep) — so other connections go on meanwhile. That is only the same answer when
+    running it twice cannot show: a read with no side effects (pg_notify, set_config, ...), no
+    clock_timestamp()/timeofday() to see the second run's time, and no table whose rows another connection could change in between
+    (PostgreSQL's statement reads them as of its start). Anything else "block"s the loop, as
+    PostgreSQL's answer requires."""
+    if plan.kind != "query" or plan.writes or plan.advances_sequences or plan.steps is not None \
+            or _RERUN_VISIBLE.search(plan.sql or ""):
+        return "block"
+    try:
+        tree = sqlglot.parse_one(re.sub(r"\?\d*", "NULL", plan.sql or ""), read="sqlite")  # parameters aside
+    except (ParseError, TokenError):
+        return "block"
+    ctes = {c.alias_or_name.lower() for c in tree.find_all(exp.CTE)}
+    if any(t.name.lower() not in ctes for t in tree.find_all(exp.Table)):
+        return "block"
+    return "park"
 
 
 class Scope:

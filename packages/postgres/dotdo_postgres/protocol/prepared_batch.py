@@ -4,7 +4,7 @@ Once psycopg has prepared a statement (its sixth run), every run is the same fou
 Bind (unnamed portal, named statement), Describe (unnamed portal), Execute (all rows), Sync.
 `answer` recognises that batch as it arrives and replies to all four without building a
 portal or dispatching message by message; anything else — another shape, a statement not
-yet described, a plan DDL invalidated, a session in a failed or implicit transaction, a
+yet described, a plan DDL invalidated, a pg_sleep (it may park), a session in a failed or implicit transaction, a
 write — is left untouched for the general loop, which handles every case."""
 from __future__ import annotations
 
@@ -45,7 +45,7 @@ def answer(conn: Any) -> bool:
     if prepared is None:
         return False
     plan = prepared.plan
-    if plan.kind != "query" or plan.writes or prepared.described_plan is not plan \
+    if plan.kind != "query" or plan.writes or plan.sleeps or prepared.described_plan is not plan \
             or plan.catalog_version != conn.db.catalog.version:
         return False
     body = bytes(buf[pos + 5:end])
