@@ -348,6 +348,8 @@ def _cast(rw: Rewriter, e: exp.Cast, scope: "Scope"):
     if kind == "USERDEFINED" and _kind(to) == "regtype":
         inner, src = rw.rx(e.this, scope)
         return fn("pg_regtype", inner), ColType("regtype")
+    if isinstance(to.this, exp.Interval) and to.this.args.get("unit") is not None:
+        return _interval_range_cast(rw, e, to.this.args["unit"], scope)
     target = coltype_of(to)
     from .arrays import element, is_array
     if isinstance(e.this, exp.Array) and not e.this.expressions and is_array(target):
@@ -364,6 +366,22 @@ def _cast(rw: Rewriter, e: exp.Cast, scope: "Scope"):
         return inner, target
     spec = lit(target.spec())
     return fn("pg_cast", spec, inner, lit(src.spec()) if src else exp.Null()), target
+
+
+def _interval_range_cast(rw: Rewriter, e: exp.Cast, unit: exp.Expression, scope: "Scope"):
+    """text::interval HOUR TO MINUTE (and INTERVAL '...' DAY): a bare number counts the range's last
+    field, and smaller fields are dropped (datetime_ops.parse_interval)."""
+    from .datetime_ops import parse_interval
+    if isinstance(unit, exp.IntervalSpan):
+        fields = f"{unit.this.name} TO {unit.expression.name}"
+    else:
+        fields = unit.name
+    inner, src = rw.rx(e.this, scope)
+    if isinstance(inner, exp.Literal) and inner.is_string:
+        return lit(parse_interval(inner.this, fields)), INTERVAL
+    if src is not None and src.key not in TEXTS + ("unknown",):
+        raise unsupported(f"casts from {src.display()} to an interval field range")
+    return fn("pg_interval", inner, lit(fields)), INTERVAL
 
 
 def _regclass(rw: Rewriter, e: exp.Cast, scope: "Scope"):
@@ -1522,6 +1540,8 @@ def _interval(rw, e, scope):
 def _datetime_arith(op: str, e, a: ColType | None, b: ColType | None):
     """date/time arithmetic PostgreSQL defines, or None when the operands are not date/time."""
     ka, kb = (a.key if a else None), (b.key if b else None)
+    if ka == "time" or kb == "time":
+        return _time_arith(op, e, ka, kb)
     if ka not in _TIMES + ("interval",) and kb not in _TIMES + ("interval",):
         return None
     x, y = e.this, e.expression
@@ -1548,6 +1568,25 @@ def _datetime_arith(op: str, e, a: ColType | None, b: ColType | None):
     if ka == "interval" and kb in INTEGERS + FLOATS + ("numeric",) and op == "/":
         return fn("pg_interval_div", x, y), INTERVAL
     raise unsupported(f"this date/time arithmetic ({e.sql('postgres')})")
+
+
+def _time_arith(op: str, e, ka: str | None, kb: str | None):
+    """time ± interval (the clock wraps at midnight), time - time (an interval), date + time (a
+    timestamp); None for anything else, which the general rules then answer."""
+    x, y = e.this, e.expression
+    if ka == "time" and kb == "interval" and op in "+-":
+        return fn("pg_time_add", x, y, exp.Literal.number(1 if op == "+" else -1)), ColType("time")
+    if ka == "interval" and kb == "time" and op == "+":
+        return fn("pg_time_add", y, x, exp.Literal.number(1)), ColType("time")
+    if ka == "time" and kb == "time" and op == "-":
+        return fn("pg_time_diff", x, y), INTERVAL
+    if ka == "date" and kb == "time" and op == "+":
+        return fn("pg_date_time", x, y), ColType("timestamp")
+    if ka == "time" and kb == "date" and op == "+":
+        return fn("pg_date_time", y, x), ColType("timestamp")
+    if ka == "date" and kb == "time" and op == "-":
+        return fn("pg_date_time", x, y, exp.Literal.number(-1)), ColType("timestamp")
+    return None
 
 
 def _extract(rw, e, t, scope):

@@ -150,6 +150,8 @@ def column_name(e: exp.Expression) -> str:
             (isinstance(inner, (exp.Cast, exp.TryCast)) and _cast_is_weak(inner))
         if weak:
             from .expressions import coltype_of
+            if isinstance(e.args["to"].this, exp.Interval):
+                return "interval"  # interval with a field range (HOUR TO MINUTE)
             try:
                 return coltype_of(e.args["to"]).key
             except PgError:
@@ -221,8 +223,10 @@ def _column_name(e: exp.Expression) -> str:
         return "array"
     if isinstance(e, exp.Extract):
         return "extract"
+    if isinstance(e, exp.AtTimeZone):
+        return "timezone"
     names = {"CurrentVersion": "version", "CurrentSchema": "current_schema", "CurrentDatabase": "current_database",
-             "Uuid": "gen_random_uuid", "SessionUser": "session_user", "JSONBObjectAgg": "jsonb_object_agg",
+             "Uuid": "gen_random_uuid", "SessionUser": "session_user", "TimeFromParts": "make_time", "JSONBObjectAgg": "jsonb_object_agg",
              "JSONObjectAgg": "json_object_agg"}
     if type(e).__name__ in names:
         return names[type(e).__name__]
@@ -1437,7 +1441,8 @@ _STATEMENT_WORDS = {"SELECT", "INSERT", "UPDATE", "DELETE", "WITH", "CREATE", "D
 
 
 _INTERVAL_LITERAL = re.compile(
-    r"\binterval\s+'((?:[^']|'')*)'(?:\s+(years?|months?|days?|hours?|minutes?|seconds?)\b(?!\s+to\b))?", re.I)
+    r"\binterval\s+'((?:[^']|'')*)'(?:\s+((?:year|month|day|hour|minute|second)(?:\s+to\s+(?:month|hour|minute|second))?)\b)?",
+    re.I)
 _PG_CATALOG_CALL = re.compile(r"\bpg_catalog\.(?=\w+\s*\()", re.I)
 _OPERATOR_CALL = re.compile(r"\bOPERATOR\s*\(\s*(?:pg_catalog\s*\.\s*)?([~!@#%^&|`?+\-*/<>=]+)\s*\)", re.I)
 _DEFAULT_COLLATE = re.compile(r"\s+COLLATE\s+(?:pg_catalog\.)?\"?default\"?", re.I)
@@ -1450,8 +1455,8 @@ def parse(sql: str) -> list[exp.Expression]:
         sql = _OPERATOR_CALL.sub(r" \1 ", sql)  # OPERATOR(pg_catalog.~) is ~: there is only one schema of operators
     if "COLLATE" in sql or "collate" in sql:
         sql = _DEFAULT_COLLATE.sub("", sql)  # the database's default collation is the one every text value has
-    # interval 'text' [unit] as a cast: sqlglot splits the literal and can drop parts of it
-    sql = _INTERVAL_LITERAL.sub(lambda m: f"CAST('{m.group(1)}{(' ' + m.group(2)) if m.group(2) else ''}' AS INTERVAL)", sql)
+    # interval 'text' [field [TO field]] as a cast: sqlglot splits the literal and can drop parts of it
+    sql = _INTERVAL_LITERAL.sub(lambda m: f"CAST('{m.group(1)}' AS INTERVAL{(' ' + m.group(2)) if m.group(2) else ''})", sql)
     try:
         stmts = sqlglot.parse(sql, read=DotdoPostgres)
     except (ParseError, TokenError) as e:
