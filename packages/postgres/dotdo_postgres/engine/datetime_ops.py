@@ -296,8 +296,20 @@ def ts_add(ts: Any, iv: Any, sign: int) -> Any:
         return None
     d, tz = _parse_ts(ts if len(ts) > 10 else ts + " 00:00:00")
     months, days, micros = split(iv)
-    d = _add_months(d, sign * months) + dt.timedelta(days=sign * days, microseconds=sign * micros)
+    try:
+        d = _add_months(d, sign * months) + dt.timedelta(days=sign * days, microseconds=sign * micros)
+    except (OverflowError, ValueError):
+        raise _beyond_year_9999(d.year + sign * (months / 12 + days / 365.25 + micros / 31557600e6)) from None
     return fmt_timestamp(d) + ("+00" if tz else "")
+
+
+def _beyond_year_9999(year: float) -> PgError:
+    """A result past Python's years 1..9999: PostgreSQL's own range error beyond its range (4713 BC
+    to 294276 AD), else a refusal (dotdo's timestamps stop at year 9999)."""
+    if year > 294276 or year < -4713:
+        return PgError("22008", "timestamp out of range")
+    from .errors import unsupported
+    return unsupported("timestamps outside the years 1 to 9999")
 
 
 def ts_diff(a: Any, b: Any) -> Any:
@@ -306,7 +318,12 @@ def ts_diff(a: Any, b: Any) -> Any:
     da, _ = _parse_ts(a if len(a) > 10 else a + " 00:00:00")
     db_, _ = _parse_ts(b if len(b) > 10 else b + " 00:00:00")
     delta = da - db_
-    return f"0|{delta.days}|{delta.seconds * 10**6 + delta.microseconds}"
+    # PostgreSQL keeps the difference as time, then moves whole days (toward zero) into days
+    micros = (delta.days * 86400 + delta.seconds) * 10**6 + delta.microseconds
+    days = int(micros / _USECS_PER_DAY) if abs(micros) < 2**52 else micros // _USECS_PER_DAY
+    if micros < 0 and days * _USECS_PER_DAY < micros:
+        days += 1
+    return f"0|{days}|{micros - days * _USECS_PER_DAY}"
 
 
 def date_add(d: Any, n: Any) -> Any:
@@ -457,6 +474,13 @@ def extract(field: Any, v: Any, kind: str) -> Any:
         "doy": d.timetuple().tm_yday, "week": d.isocalendar()[1], "isoyear": d.isocalendar()[0],
         "decade": d.year // 10, "century": (d.year - 1) // 100 + 1, "millennium": (d.year - 1) // 1000 + 1,
     }
+    if f in ("timezone", "timezone_hour", "timezone_minute") and kind == "timestamptz":
+        return "0"  # the session's zone is UTC
+    if f == "julian" and kind == "date":
+        return str(d.toordinal() + 1721425)  # the Julian day number
+    if f == "julian":
+        from .errors import unsupported
+        raise unsupported("extract(julian) of a timestamp")
     if f in table:
         if kind == "date" and f in ("hour", "minute"):
             raise PgError("0A000", f'unit "{field}" not supported for type date')

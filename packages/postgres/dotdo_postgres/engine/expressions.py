@@ -1608,6 +1608,15 @@ def _trunc(rw, e, t, scope):
         value = fn("pg_cast", lit("timestamptz"), value, lit("date"))
     elif src is None or src.key == "unknown":
         value = fn("pg_in", lit("timestamptz"), value)
+    zone = e.args.get("zone")
+    if zone is not None:
+        if rt.key != "timestamptz":
+            raise PgError("42883", f"function date_trunc(unknown, {rt.display()}, unknown) does not exist",
+                          hint="No function matches the given name and argument types. "
+                               "You might need to add explicit type casts.")
+        # truncated on that zone's wall clock, as PostgreSQL does
+        local = fn("pg_at_time_zone", value, zone, lit(1))
+        return fn("pg_at_time_zone", fn("date_trunc", unit_node, local), zone, lit(0)), rt
     return fn("date_trunc", unit_node, value), rt
 
 
