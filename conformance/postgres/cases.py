@@ -1636,6 +1636,96 @@ CASES: list[Case] = [
     ("array_to_string_nulls", [],
      "SELECT array_to_string(ARRAY['a', NULL, 'c'], ','), array_to_string(ARRAY['a', NULL, 'c'], ',', '*'), "
      "array_to_string(ARRAY[]::text[], ','), array_to_string(NULL::text[], ','), array_to_string(ARRAY[1.5, 2], '-')", None),
+    # -- date/time input and timing: 'now' is the transaction's start, interval and zone input, time 24:00 ----
+    ("dt_now_literal_equals_now", [], "SELECT 'now'::timestamptz = now(), 'now'::timestamp = now()::timestamp, "
+     "'now'::date = current_date, timestamptz 'now' = transaction_timestamp()", None),
+    ("dt_today_tomorrow_yesterday_from_now", [],
+     "SELECT 'today'::timestamptz = date_trunc('day', now()), 'tomorrow'::date = current_date + 1, "
+     "'yesterday'::date = current_date - 1, 'today'::timestamp = date_trunc('day', now())::timestamp", None),
+    ("dt_now_literal_in_block_is_transaction_start", ["BEGIN", "SELECT pg_sleep(0.02)"],
+     "SELECT 'now'::timestamptz = now(), statement_timestamp() > now(), clock_timestamp() > statement_timestamp(), "
+     "transaction_timestamp() = now()", None),
+    ("dt_two_statements_of_a_block_share_now",
+     ["BEGIN", "CREATE TABLE seen AS SELECT now() AS a, 'now'::timestamptz AS b, statement_timestamp() AS c",
+      "SELECT pg_sleep(0.02)"],
+     "SELECT a = now(), b = now(), c < statement_timestamp(), 'today'::date = current_date FROM seen", None),
+    ("dt_default_now_literal_is_folded_at_create",
+     ["CREATE TABLE dn2 (id int, a timestamptz DEFAULT 'now', b timestamp DEFAULT 'now', c date DEFAULT 'today')",
+      "SELECT pg_sleep(0.02)", "BEGIN", "INSERT INTO dn2 (id) VALUES (1)"],
+     "SELECT a < now(), b < now()::timestamp, c = current_date FROM dn2", None),
+    ("dt_clock_functions_types", [],
+     "SELECT pg_typeof(statement_timestamp()), pg_typeof(clock_timestamp()), pg_typeof(transaction_timestamp()), "
+     "pg_typeof(timeofday())", None),
+    ("dt_clock_functions_relations", [],
+     "SELECT statement_timestamp() = now(), clock_timestamp() >= now(), timeofday()::timestamptz >= now(), "
+     "timeofday() ~ '^[A-Z][a-z]{2} [A-Z][a-z]{2} [0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}[.][0-9]{6} [0-9]{4} UTC$'", None),
+    ("dt_interval_iso8601_designators", [],
+     "SELECT 'P1Y2M3DT4H5M6S'::interval, 'PT1.5S'::interval, 'P1W'::interval, 'P1.5Y'::interval::text, "
+     "'P1M1.5D'::interval::text, 'PT-1H'::interval::text, 'P-1Y-2M'::interval::text, 'PT36H'::interval::text", None),
+    ("dt_interval_iso8601_alternative_format", [],
+     "SELECT 'P0001-02-03T04:05:06'::interval, 'P00010203T040506'::interval::text, 'P0001-02'::interval::text, "
+     "'PT10:30'::interval::text, 'P1'::interval::text", None),
+    ("dt_interval_iso8601_lower_case_designator", [], "SELECT 'P1y2m'::interval", None),
+    ("dt_interval_iso8601_sign_before_p", [], "SELECT '-P1D'::interval", None),
+    ("dt_interval_postgres_forms", [],
+     "SELECT '1 year 2 mons'::interval, '1-2'::interval, '3 4:05:06'::interval, '@ 1 hour ago'::interval, "
+     "'1.5 days'::interval, '-3 4:05:06'::interval::text, '- 1 day'::interval::text, '1:30.5'::interval::text", None),
+    ("dt_interval_fraction_spill", [],
+     "SELECT '1.5 years'::interval::text, '1.5 months'::interval::text, '1.7 weeks'::interval::text, "
+     "'1.0000005 seconds'::interval::text, '1 day 01:00:00.1234567'::interval::text, "
+     "'1 decade 1 century 1 millennium'::interval::text", None),
+    ("dt_interval_output_postgres_style", [],
+     "SELECT ('1 year 2 mons 3 days 04:05:06.789 ago')::interval::text, '-1 day +02:00'::interval::text, "
+     "'1 mon -1 day'::interval::text, '12:30:60'::interval::text", None),
+    ("dt_interval_same_field_twice", [], "SELECT '1 day 2 days'::interval", None),
+    ("dt_interval_bare_number_before_ago", [], "SELECT '3 ago'::interval", None),
+    ("dt_interval_minutes_out_of_range", [], "SELECT '12:99'::interval", None),
+    ("dt_interval_field_ranges", [],
+     "SELECT INTERVAL '1' DAY, INTERVAL '1' YEAR, INTERVAL '2' HOUR TO MINUTE, INTERVAL '1 day 2:03:04' HOUR TO MINUTE, "
+     "(INTERVAL '1.5' DAY)::text, (INTERVAL '1 year 5 months 3 days' YEAR)::text, '1 day 2:03:04'::interval hour to minute", None),
+    ("dt_interval_plural_word_after_literal_is_an_alias", [], "SELECT interval '1' days", None),
+    ("dt_timestamptz_zone_abbreviations", [],
+     "SELECT '2024-03-15 10:00 PST'::timestamptz, '2024-03-15 10:00 EST'::timestamptz, '2024-03-15 10:00 CEST'::timestamptz, "
+     "'2024-07-15 10:00 EST'::timestamptz, '2024-03-15 10:00 msk'::timestamptz, '2024-03-15 10:00PST'::timestamptz", None),
+    ("dt_timestamptz_offsets_and_names", [],
+     "SELECT '2024-03-15 10:00 +05:30'::timestamptz, '2024-03-15 10:00 UTC'::timestamptz, '2024-03-15 10:00Z'::timestamptz, "
+     "'2024-03-15T10:00:00-08'::timestamptz, '2024-03-15 10:00 -8'::timestamptz, '2024-03-15 10:00 +0530'::timestamptz, "
+     "'2024-07-15 10:00 america/new_york'::timestamptz, '2024-03-15 10:00 UTC+3'::timestamptz", None),
+    ("dt_timestamptz_text_forms", [],
+     "SELECT 'March 15, 2024 10:00 PST'::timestamptz, 'Fri Mar 15 10:00:00.123456 2024 UTC'::timestamptz, "
+     "'2024-03-15 10:00 PM'::timestamptz, '2024-03-15 12:00 AM'::timestamp, '2024-03-15 10:00 PST'::timestamp", None),
+    ("dt_timestamptz_unknown_zone", [], "SELECT '2024-03-15 10:00 XYZ'::timestamptz", None),
+    ("dt_at_time_zone_abbreviations_and_posix", [],
+     "SELECT timestamptz '2024-03-15 10:00+00' AT TIME ZONE 'PST', timestamptz '2024-03-15 10:00+00' AT TIME ZONE '+05', "
+     "timestamptz '2024-03-15 10:00+00' AT TIME ZONE '-03:30', timestamptz '2024-03-15 10:00+00' AT TIME ZONE 'UTC+3', "
+     "timestamptz '2024-03-15 10:00+00' AT TIME ZONE '<+03>-3', timestamptz '2024-03-15 10:00+00' AT TIME ZONE 'EST5EDT'", None),
+    ("dt_timestamp_at_time_zone_abbreviations", [],
+     "SELECT timestamp '2024-03-15 10:00' AT TIME ZONE 'PST', timestamp '2024-03-15 10:00' AT TIME ZONE '+05', "
+     "timestamp '2024-03-15 10:00' AT TIME ZONE 'america/new_york', timestamp '2024-03-15 10:00' AT TIME ZONE 'CET'", None),
+    ("dt_at_time_zone_unknown", [], "SELECT timestamptz '2024-03-15 10:00+00' AT TIME ZONE 'XYZ'", None),
+    ("dt_set_time_zone_local_and_default", ["SET TIME ZONE 'UTC'", "SET TIME ZONE LOCAL"], "SHOW timezone", None),
+    ("dt_time_24_and_allballs", [],
+     "SELECT '24:00:00'::time::text, 'allballs'::time::text, '24:00'::time::text, time '24:00' > time '23:59:59', "
+     "'12:30:60'::time::text, '10:00 PM'::time::text, '10:00:00.1234567'::time::text, '10:00 PST'::time::text, "
+     "'12:30.5'::time::text", None),
+    ("dt_time_past_24", [], "SELECT '24:00:01'::time", None),
+    ("dt_time_25_literal", [], "SELECT time '25:00'", None),
+    ("dt_time_minute_60", [], "SELECT '12:60:00'::time", None),
+    ("dt_time_arithmetic", [],
+     "SELECT (time '24:00' - time '12:00')::text, time '23:00' + interval '2 hours', interval '90 minutes' + time '23:00', "
+     "extract(hour from time '24:00'), date '2024-03-15' + time '24:00', date '2024-03-15' + time '10:30', "
+     "make_time(24, 0, 0)::text", None),
+    ("dt_date_trunc_in_a_zone", [],
+     "SELECT date_trunc('day', timestamptz '2024-03-15 10:00+00', 'America/New_York'), "
+     "date_trunc('hour', timestamptz '2024-03-15 10:30+00', 'Asia/Kolkata'), "
+     "date_trunc('month', timestamptz '2024-03-01 02:00+00', 'PST')", None),
+    ("dt_timestamp_difference_output", [],
+     "SELECT (timestamptz '2024-03-15 10:00+00' - timestamptz '2024-03-15 12:00+00')::text, "
+     "(timestamp '2024-03-15 10:00' - timestamp '2023-01-01')::text, (timestamp '2024-01-01' - timestamp '2024-03-15 10:00')::text", None),
+    ("dt_extract_timezone_and_julian", [],
+     "SELECT extract(timezone from timestamptz '2024-03-15 10:00+02'), extract(timezone_hour from now()), "
+     "extract(isodow from timestamptz '2024-03-17 10:00+00'), extract(julian from date '2024-03-15')", None),
+    ("dt_timestamp_overflow", [], "SELECT timestamp '2024-03-15' + interval '300000 years'", None),
 ]
 
 # Cases whose expected answer on dotdo deliberately differs: dotdo refuses with 0A000
@@ -1643,7 +1733,6 @@ CASES: list[Case] = [
 REFUSED: list[Case] = [
     ("refused_unnest_with_aggregate", [], "SELECT unnest(array_agg(x)) FROM (VALUES (1), (2)) v(x)", None),
     ("refused_to_date_with_template", [], "SELECT to_date('2024-03-15', 'YYYY-MM-DD')", None),
-    ("refused_at_time_zone_offset", [], "SELECT timestamptz '2024-03-15 10:20+00' AT TIME ZONE '+05'", None),
     ("refused_materialized_view", USERS, "CREATE MATERIALIZED VIEW mv AS SELECT * FROM users", None),
     ("refused_insert_through_view", USERS + ["CREATE VIEW v AS SELECT id, email FROM users"],
      "INSERT INTO v (email) VALUES ('v@x.com') RETURNING id", None),
@@ -1680,6 +1769,10 @@ REFUSED: list[Case] = [
      "SELECT * FROM unnest(ARRAY[[1,2],[3,4]]) WITH ORDINALITY", None),
     ("refused_generate_subscripts_of_array_of_arrays", [],
      "SELECT unnest(a), generate_subscripts(a, 1) FROM (VALUES (ARRAY[[5,6]])) v(a)", None),
+    # -- date/time input and timing ----------------------------------------------------------
+    ("refused_dt_at_time_zone_posix_with_dst", [], "SELECT timestamptz '2024-03-15 10:00+00' AT TIME ZONE 'AAA3BBB'", None),
+    ("refused_dt_extract_julian_of_timestamp", [], "SELECT extract(julian from timestamp '2024-03-15 10:00')", None),
+    ("refused_dt_timestamp_after_year_9999", [], "SELECT (timestamp '9999-12-31' + interval '1 year')::text", None),
 ]
 
 

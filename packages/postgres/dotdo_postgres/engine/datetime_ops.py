@@ -12,59 +12,233 @@ from decimal import Decimal
 from typing import Any
 
 from .errors import PgError
-from .types import fmt_timestamp, num_text
+from .types import fmt_timestamp, num_text, time_micros
 
+# unit word → (field it fills, how many of that field's base one counts): months, days or microseconds
 _UNITS = {
-    "microsecond": ("us", 1), "microseconds": ("us", 1), "us": ("us", 1), "usec": ("us", 1), "usecs": ("us", 1),
-    "millisecond": ("us", 1000), "milliseconds": ("us", 1000), "ms": ("us", 1000), "msec": ("us", 1000),
-    "msecs": ("us", 1000), "second": ("us", 10**6), "seconds": ("us", 10**6), "sec": ("us", 10**6),
-    "secs": ("us", 10**6), "s": ("us", 10**6), "minute": ("us", 60 * 10**6), "minutes": ("us", 60 * 10**6),
-    "min": ("us", 60 * 10**6), "mins": ("us", 60 * 10**6), "m": ("us", 60 * 10**6),
-    "hour": ("us", 3600 * 10**6), "hours": ("us", 3600 * 10**6), "h": ("us", 3600 * 10**6),
-    "hr": ("us", 3600 * 10**6), "hrs": ("us", 3600 * 10**6), "day": ("d", 1), "days": ("d", 1), "d": ("d", 1),
-    "week": ("d", 7), "weeks": ("d", 7), "w": ("d", 7), "month": ("m", 1), "months": ("m", 1), "mon": ("m", 1),
-    "mons": ("m", 1), "year": ("m", 12), "years": ("m", 12), "y": ("m", 12), "yr": ("m", 12), "yrs": ("m", 12),
-    "decade": ("m", 120), "decades": ("m", 120), "century": ("m", 1200), "centuries": ("m", 1200),
+    **dict.fromkeys(("microsecond", "microseconds", "us", "usec", "usecs", "useconds"), ("microsecond", 1)),
+    **dict.fromkeys(("millisecond", "milliseconds", "ms", "msec", "msecs", "mseconds"), ("millisecond", 1000)),
+    **dict.fromkeys(("second", "seconds", "sec", "secs", "s"), ("second", 10**6)),
+    **dict.fromkeys(("minute", "minutes", "min", "mins", "m"), ("minute", 60 * 10**6)),
+    **dict.fromkeys(("hour", "hours", "h", "hr", "hrs"), ("hour", 3600 * 10**6)),
+    **dict.fromkeys(("day", "days", "d"), ("day", 1)),
+    **dict.fromkeys(("week", "weeks", "w"), ("week", 7)),
+    **dict.fromkeys(("month", "months", "mon", "mons"), ("month", 1)),
+    **dict.fromkeys(("year", "years", "y", "yr", "yrs"), ("year", 12)),
+    **dict.fromkeys(("decade", "decades", "dec", "decs"), ("decade", 120)),
+    **dict.fromkeys(("century", "centuries", "c", "cent"), ("century", 1200)),
+    **dict.fromkeys(("millennium", "millennia", "millenniums", "mil", "mils"), ("millennium", 12000)),
 }
-_PART = re.compile(r"([+-]?\d+(?:\.\d+)?)\s*([a-z]+)")
-_CLOCK = re.compile(r"([+-])?(\d+):(\d{1,2})(?::(\d{1,2}(?:\.\d+)?))?")
+# (a sign may stand apart from its number, as PostgreSQL reads '- 1 day')
+_TOKEN = re.compile(r"\s*(?:(?P<time>(?:[+-]\s*)?\d+:\d+(?::\d+)?(?:\.\d*)?)|(?P<ym>(?:[+-]\s*)?\d+-\d+)(?![\d.:])"
+                    r"|(?P<num>(?:[+-]\s*)?(?:\d+(?:\.\d*)?|\.\d+))|(?P<word>[a-z]+))")
+_USEC = 10**6
+_USECS_PER_DAY = 86400 * _USEC
+
+
+class _Interval:
+    """An interval being read: months, days and microseconds kept apart, as PostgreSQL keeps them,
+    with the fields already given (each may appear once)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.months = self.days = self.micros = 0
+        self.seen: set[str] = set()
+
+    def bad(self) -> PgError:
+        return PgError("22007", f'invalid input syntax for type interval: "{self.text}"')
+
+    def field(self, *names: str) -> None:
+        if self.seen.intersection(names):
+            raise self.bad()
+        self.seen.update(names)
+
+    def fraction_seconds(self, frac: float, scale: int) -> None:
+        """A fraction of a unit `scale` seconds long, as whole seconds plus rounded microseconds."""
+        if frac:
+            frac *= scale
+            whole = int(frac)
+            self.micros += whole * _USEC + round((frac - whole) * _USEC)
+
+    def fraction_days(self, frac: float, scale: int) -> None:
+        """A fraction of a unit `scale` days long: whole days, the rest as time."""
+        if frac:
+            frac *= scale
+            whole = int(frac)
+            self.days += whole
+            self.fraction_seconds(frac - whole, 86400)
+
+    def add(self, unit: str, number: str) -> None:
+        """`number` (with its sign and fraction) of `unit`, a fraction spilling into smaller fields."""
+        name, factor = _UNITS[unit]
+        self.field(name)
+        whole_text, _, frac_text = number.partition(".")
+        whole = int(whole_text) if whole_text.strip("+-") else 0
+        frac = float("0." + frac_text) if frac_text else 0.0
+        if number.startswith("-"):
+            frac = -frac
+        if name in ("microsecond", "millisecond", "second"):
+            self.micros += whole * factor + round(frac * factor)
+        elif name in ("minute", "hour"):
+            self.micros += whole * factor
+            self.fraction_seconds(frac, factor // _USEC)
+        elif name == "day":
+            self.days += whole
+            self.fraction_seconds(frac, 86400)
+        elif name == "week":
+            self.days += whole * 7
+            self.fraction_days(frac, 7)
+        elif name == "month":
+            self.months += whole
+            self.fraction_days(frac, 30)
+        else:  # years and longer: a fraction is a whole number of months
+            self.months += whole * factor + round(frac * factor)
+
+    def clock(self, token: str) -> None:
+        """h:mm[:ss[.frac]], or mm:ss.frac; the sign covers every part."""
+        self.field("hour", "minute", "second")
+        sign = -1 if token.startswith("-") else 1
+        parts = token.lstrip("+-").split(":")
+        if len(parts) == 2 and "." in parts[1]:
+            parts = ["0"] + parts
+        hours, minutes = int(parts[0]), int(parts[1])
+        seconds = float(parts[2]) if len(parts) == 3 and parts[2] not in ("", ".") else 0.0
+        if minutes > 59 or seconds > 60:  # 60 seconds is allowed (a leap second), as in PostgreSQL
+            raise PgError("22015", f'interval field value out of range: "{self.text}"')
+        self.micros += sign * ((hours * 3600 + minutes * 60) * _USEC + round(seconds * _USEC))
+
+    def packed(self) -> str:
+        if abs(self.months) >= 2**31 or abs(self.days) >= 2**31 or abs(self.micros) >= 2**63:
+            raise PgError("22015", f'interval field value out of range: "{self.text}"')
+        return f"{self.months}|{self.days}|{self.micros}"
 
 
 def parse_interval(text: str, unit: str | None = None) -> str:
-    """PostgreSQL interval input ('1 day 02:00', '2 hours 30 minutes', '1' with a unit) → internal text."""
+    """PostgreSQL interval input → internal text: '1 day 02:00', '2 hours 30 minutes ago', '1-2'
+    (years-months), '3 4:05:06' (days and time), '@ 1 hour', ISO 8601 ('P1Y2M3DT4H5M6S',
+    'P0001-02-03T04:05:06'); `unit` is a typed literal's field range (INTERVAL '1' DAY TO HOUR):
+    a bare number counts its last field, and fields below that are dropped."""
+    iv = _Interval(text)
     s = text.strip().lower()
-    if unit:
-        s = f"{s} {unit.lower()}"
-    elif re.fullmatch(r"[+-]?\d+(\.\d+)?", s):
-        s += " seconds"  # a bare number is seconds
-    months = days = micros = 0
-    rest = s.replace("@", " ").replace(" ago", "")
-    for m in _CLOCK.finditer(rest):
-        sign = -1 if m.group(1) == "-" else 1
-        secs = Decimal(m.group(4) or 0)
-        micros += sign * (int(m.group(2)) * 3600 * 10**6 + int(m.group(3)) * 60 * 10**6 + int(secs * 10**6))
-    rest = _CLOCK.sub(" ", rest)
-    consumed = _PART.sub(" ", rest).strip()
-    if consumed or not (rest.strip() or micros or _CLOCK.search(s)):
-        raise PgError("22007", f'invalid input syntax for type interval: "{text}"')
-    for m in _PART.finditer(rest):
-        qty, name = Decimal(m.group(1)), m.group(2)
-        if name not in _UNITS:
-            raise PgError("22007", f'invalid input syntax for type interval: "{text}"')
-        kind, factor = _UNITS[name]
-        if kind == "m":
-            whole = int(qty * factor)
-            months += whole
-            days += int((qty * factor - whole) * 30)
-        elif kind == "d":
-            whole = int(qty * factor)
-            days += whole
-            micros += int((qty * factor - whole) * 86400 * 10**6)
-        else:
-            micros += int(qty * factor)
-    if " ago" in s:
-        months, days, micros = -months, -days, -micros
-    return f"{months}|{days}|{micros}"
+    last = unit.lower().split()[-1] if unit else None
+    if last is not None and last not in _UNITS:
+        raise iv.bad()
+    if s.startswith("p"):
+        if not text.strip().startswith("P"):  # designators are upper case only, as in PostgreSQL
+            raise iv.bad()
+        _read_iso8601(iv, text.strip()[1:])
+    else:
+        _read_postgres(iv, s, last or "second")
+    if last is not None:
+        _drop_below(iv, _UNITS[last][0])
+    return iv.packed()
+
+
+def _read_postgres(iv: _Interval, s: str, default_unit: str) -> None:
+    """PostgreSQL's own interval syntax, read last token first as PostgreSQL does: a unit word
+    names the number before it; a number before a time of day counts days; any other bare number
+    counts `default_unit`."""
+    tokens: list[tuple[str, str]] = []
+    pos = 0
+    s = s.replace("@", " ", 1) if s.lstrip().startswith("@") else s
+    while pos < len(s):
+        m = _TOKEN.match(s, pos)
+        if m is None:
+            if s[pos:].strip():
+                raise iv.bad()
+            break
+        tokens.append((m.lastgroup, m.group(m.lastgroup).replace(" ", "")))  # type: ignore[arg-type]
+        pos = m.end()
+    ago = False
+    unit: str | None = None   # a unit word waiting for its number ("ago": none may come)
+    bare = default_unit       # what a bare number counts
+    for kind, token in reversed(tokens):
+        if kind == "word":
+            if token == "ago" and unit in (None, "ago"):
+                ago = True
+                unit = "ago"
+                continue
+            if token not in _UNITS or unit not in (None, "ago"):
+                raise iv.bad()
+            unit = token
+        elif kind == "num":
+            if unit == "ago":
+                raise iv.bad()
+            iv.add(unit or bare, token)
+            unit = None
+        elif unit not in (None, "ago"):
+            raise iv.bad()
+        elif kind == "time":
+            iv.clock(token)
+            bare = "day"
+        else:  # years-months
+            sign = -1 if token.startswith("-") else 1
+            years, months = token.lstrip("+-").split("-")
+            if int(months) > 11:
+                raise PgError("22015", f'interval field value out of range: "{iv.text}"')
+            iv.field("year", "month")
+            iv.months += sign * (int(years) * 12 + int(months))
+    if unit not in (None, "ago") or not iv.seen:
+        raise iv.bad()
+    if ago:
+        iv.months, iv.days, iv.micros = -iv.months, -iv.days, -iv.micros
+
+
+_ISO_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
+_ISO_DATE_UNITS = {"Y": "year", "M": "month", "W": "week", "D": "day"}
+_ISO_TIME_UNITS = {"H": "hour", "M": "minute", "S": "second"}
+
+
+def _read_iso8601(iv: _Interval, s: str) -> None:
+    """ISO 8601 durations after the 'P': designators (1Y2M3W4DT5H6M7.5S, each number may carry a
+    sign and a fraction) or the alternative format (YYYY-MM-DDThh:mm:ss)."""
+    date, t, time_part = s.partition("T")
+    if not date and not t:
+        raise iv.bad()
+    _read_iso_part(iv, date, _ISO_DATE_UNITS, "-", ("year", "month", "day"))
+    if t:
+        _read_iso_part(iv, time_part, _ISO_TIME_UNITS, ":", ("hour", "minute", "second"))
+
+
+def _read_iso_part(iv: _Interval, s: str, units: dict[str, str], separator: str, alternative: tuple[str, ...]) -> None:
+    pos = 0
+    while pos < len(s):
+        m = _ISO_NUMBER.match(s, pos)
+        if m is None:
+            raise iv.bad()
+        pos = m.end()
+        designator = s[pos:pos + 1]
+        if designator in units:
+            iv.add(units[designator], m.group())
+            pos += 1
+            continue
+        if designator not in (separator, "") or m.start() != 0:
+            raise iv.bad()
+        if not designator and m.group().isdigit() and len(m.group()) == (8 if alternative[0] == "year" else 6):
+            digits = m.group()  # the basic format: YYYYMMDD or hhmmss
+            values = [digits[:-4], digits[-4:-2], digits[-2:]]
+            for name, value in zip(alternative, values):
+                iv.add(name, value)
+            return
+        values = s.split(separator)  # the alternative format: the whole part is one value
+        if len(values) > 3 or any(not _ISO_NUMBER.fullmatch(v) for v in values):
+            raise iv.bad()
+        for name, value in zip(alternative, values):
+            iv.add(name, value)
+        return
+
+
+def _drop_below(iv: _Interval, last: str) -> None:
+    """A field range (INTERVAL '...' DAY TO HOUR) keeps no field smaller than its last one."""
+    step = {"hour": 3600 * _USEC, "minute": 60 * _USEC}.get(last)
+    if last in ("year", "decade", "century", "millennium"):
+        iv.months = int(iv.months / 12) * 12
+    if last in ("year", "decade", "century", "millennium", "month"):
+        iv.days = 0
+    if last in ("year", "decade", "century", "millennium", "month", "day", "week"):
+        iv.micros = 0
+    elif step is not None:
+        iv.micros = int(iv.micros / step) * step
 
 
 def split(iv: str) -> tuple[int, int, int]:
@@ -122,8 +296,20 @@ def ts_add(ts: Any, iv: Any, sign: int) -> Any:
         return None
     d, tz = _parse_ts(ts if len(ts) > 10 else ts + " 00:00:00")
     months, days, micros = split(iv)
-    d = _add_months(d, sign * months) + dt.timedelta(days=sign * days, microseconds=sign * micros)
+    try:
+        d = _add_months(d, sign * months) + dt.timedelta(days=sign * days, microseconds=sign * micros)
+    except (OverflowError, ValueError):
+        raise _beyond_year_9999(d.year + sign * (months / 12 + days / 365.25 + micros / 31557600e6)) from None
     return fmt_timestamp(d) + ("+00" if tz else "")
+
+
+def _beyond_year_9999(year: float) -> PgError:
+    """A result past Python's years 1..9999: PostgreSQL's own range error beyond its range (4713 BC
+    to 294276 AD), else a refusal (dotdo's timestamps stop at year 9999)."""
+    if year > 294276 or year < -4713:
+        return PgError("22008", "timestamp out of range")
+    from .errors import unsupported
+    return unsupported("timestamps outside the years 1 to 9999")
 
 
 def ts_diff(a: Any, b: Any) -> Any:
@@ -132,7 +318,12 @@ def ts_diff(a: Any, b: Any) -> Any:
     da, _ = _parse_ts(a if len(a) > 10 else a + " 00:00:00")
     db_, _ = _parse_ts(b if len(b) > 10 else b + " 00:00:00")
     delta = da - db_
-    return f"0|{delta.days}|{delta.seconds * 10**6 + delta.microseconds}"
+    # PostgreSQL keeps the difference as time, then moves whole days (toward zero) into days
+    micros = (delta.days * 86400 + delta.seconds) * 10**6 + delta.microseconds
+    days = int(micros / _USECS_PER_DAY) if abs(micros) < 2**52 else micros // _USECS_PER_DAY
+    if micros < 0 and days * _USECS_PER_DAY < micros:
+        days += 1
+    return f"0|{days}|{micros - days * _USECS_PER_DAY}"
 
 
 def date_add(d: Any, n: Any) -> Any:
@@ -261,12 +452,14 @@ def extract(field: Any, v: Any, kind: str) -> Any:
         exact = f in ("second", "epoch")
         return num_text(table[f].quantize(Decimal("0.000001")) if exact else table[f])
     if kind == "time":
-        t = dt.time.fromisoformat(str(v))
-        us = Decimal(t.second * 10**6 + t.microsecond)
-        fields = {"hour": Decimal(t.hour), "minute": Decimal(t.minute),
+        total = time_micros(str(v))  # (24:00:00 is a time too, which dt.time cannot hold)
+        hour, rest = divmod(total, 3600 * 10**6)
+        minute, rest = divmod(rest, 60 * 10**6)
+        us = Decimal(rest)
+        fields = {"hour": Decimal(hour), "minute": Decimal(minute),
                   "second": (us / Decimal(10**6)).quantize(Decimal("0.000001")),
                   "milliseconds": (us / Decimal(1000)).quantize(Decimal("0.001")), "microseconds": us,
-                  "epoch": (Decimal(t.hour * 3600 + t.minute * 60) + us / Decimal(10**6)).quantize(Decimal("0.000001"))}
+                  "epoch": (Decimal(hour * 3600 + minute * 60) + us / Decimal(10**6)).quantize(Decimal("0.000001"))}
         if f not in fields:
             raise PgError("0A000", f'unit "{field}" not supported for type time without time zone')
         return num_text(fields[f])
@@ -281,6 +474,13 @@ def extract(field: Any, v: Any, kind: str) -> Any:
         "doy": d.timetuple().tm_yday, "week": d.isocalendar()[1], "isoyear": d.isocalendar()[0],
         "decade": d.year // 10, "century": (d.year - 1) // 100 + 1, "millennium": (d.year - 1) // 1000 + 1,
     }
+    if f in ("timezone", "timezone_hour", "timezone_minute") and kind == "timestamptz":
+        return "0"  # the session's zone is UTC
+    if f == "julian" and kind == "date":
+        return str(d.toordinal() + 1721425)  # the Julian day number
+    if f == "julian":
+        from .errors import unsupported
+        raise unsupported("extract(julian) of a timestamp")
     if f in table:
         if kind == "date" and f in ("hour", "minute"):
             raise PgError("0A000", f'unit "{field}" not supported for type date')
@@ -318,11 +518,46 @@ def make_timestamp(y: Any, mo: Any, d: Any, h: Any, mi: Any, sec: Any) -> Any:
 def make_time(h: Any, mi: Any, sec: Any) -> Any:
     if None in (h, mi, sec):
         return None
-    return make_timestamp(2000, 1, 1, h, mi, sec)[11:]
+    stamp = make_timestamp(2000, 1, 1, h, mi, sec)  # checks the fields (24:00:00 is allowed)
+    return "24:00:00" if stamp.startswith("2000-01-02") else stamp[11:]
+
+
+_USECS_A_DAY = 86400 * 10**6
+
+
+def time_add(t: Any, iv: Any, sign: int) -> Any:
+    """time ± interval: the interval's time part moves the clock, which wraps at midnight (its
+    months and days are ignored, as in PostgreSQL)."""
+    if t is None or iv is None:
+        return None
+    _, _, micros = split(iv)
+    return _clock_text((time_micros(t) + sign * micros) % _USECS_A_DAY)
+
+
+def time_diff(a: Any, b: Any) -> Any:
+    if a is None or b is None:
+        return None
+    return f"0|0|{time_micros(a) - time_micros(b)}"
+
+
+def date_time(d: Any, t: Any, sign: int = 1) -> Any:
+    """date + time (date - time): the timestamp that time of day after (before) the date's midnight."""
+    if d is None or t is None:
+        return None
+    return fmt_timestamp(dt.datetime.fromisoformat(d) + sign * dt.timedelta(microseconds=time_micros(t)))
+
+
+def _clock_text(micros: int) -> str:
+    seconds, frac = divmod(micros, 10**6)
+    text = f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+    return text + f".{frac:06d}".rstrip("0") if frac else text
 
 
 def register(conn) -> None:
     f = conn.create_scalar_function
+    f("pg_time_add", time_add, 3, deterministic=True)
+    f("pg_time_diff", time_diff, 2, deterministic=True)
+    f("pg_date_time", date_time, -1, deterministic=True)
     f("pg_ts_add", ts_add, 3, deterministic=True)
     f("pg_ts_diff", ts_diff, 2, deterministic=True)
     f("pg_date_add", date_add, 2, deterministic=True)

@@ -117,7 +117,7 @@ _FUNC_TYPES: dict[str, ColType] = {
     "ltrim": TEXT, "rtrim": TEXT, "char_length": INT4, "octet_length": INT4, "strpos": INT4, "abs": None,
     "random": FLOAT8, "pi": FLOAT8, "sqrt": FLOAT8, "power": FLOAT8, "ln": FLOAT8, "exp": FLOAT8,
     "log": FLOAT8, "sign": None, "clock_timestamp": TIMESTAMPTZ, "statement_timestamp": TIMESTAMPTZ,
-    "transaction_timestamp": TIMESTAMPTZ, "to_jsonb": JSONB, "pg_typeof": ColType("regtype"),
+    "transaction_timestamp": TIMESTAMPTZ, "timeofday": TEXT, "to_jsonb": JSONB, "pg_typeof": ColType("regtype"),
     "to_regtype": ColType("regtype"), "pg_table_is_visible": BOOL, "pg_type_is_visible": BOOL,
     "pg_get_userbyid": ColType("name"), "pg_table_size": ColType("int8"), "pg_relation_size": ColType("int8"),
     "pg_size_pretty": ColType("text"), "obj_description": ColType("text"), "pg_notify": ColType("text"), "cardinality": INT4,
@@ -133,7 +133,7 @@ _FUNC_TYPES: dict[str, ColType] = {
     "array_ndims": INT4, "array_dims": TEXT, "make_date": ColType("date"), "width_bucket": INT4, "cbrt": FLOAT8,
 }
 FUNCTION_TYPES = _FUNC_TYPES  # the result types of calls passed through by name
-_RENAMED = {"clock_timestamp": "pg_clock", "statement_timestamp": "pg_now", "transaction_timestamp": "pg_now",
+_RENAMED = {"clock_timestamp": "pg_clock", "statement_timestamp": "pg_statement_time", "transaction_timestamp": "pg_now",
             "now": "pg_now", "strpos": "instr", "btrim": "trim", "char_length": "length",
             "character_length": "length"}
 _UNSUPPORTED_FUNCS = {
@@ -372,6 +372,8 @@ def _cast(rw: Rewriter, e: exp.Cast, scope: "Scope"):
     if kind == "USERDEFINED" and _kind(to) == "regtype":
         inner, src = rw.rx(e.this, scope)
         return fn("pg_regtype", inner), ColType("regtype")
+    if isinstance(to.this, exp.Interval) and to.this.args.get("unit") is not None:
+        return _interval_range_cast(rw, e, to.this.args["unit"], scope)
     target = coltype_of(to)
     from .arrays import element, is_array
     if isinstance(e.this, exp.Array) and not e.this.expressions and is_array(target):
@@ -388,6 +390,22 @@ def _cast(rw: Rewriter, e: exp.Cast, scope: "Scope"):
         return inner, target
     spec = lit(target.spec())
     return fn("pg_cast", spec, inner, lit(src.spec()) if src else exp.Null()), target
+
+
+def _interval_range_cast(rw: Rewriter, e: exp.Cast, unit: exp.Expression, scope: "Scope"):
+    """text::interval HOUR TO MINUTE (and INTERVAL '...' DAY): a bare number counts the range's last
+    field, and smaller fields are dropped (datetime_ops.parse_interval)."""
+    from .datetime_ops import parse_interval
+    if isinstance(unit, exp.IntervalSpan):
+        fields = f"{unit.this.name} TO {unit.expression.name}"
+    else:
+        fields = unit.name
+    inner, src = rw.rx(e.this, scope)
+    if isinstance(inner, exp.Literal) and inner.is_string:
+        return lit(parse_interval(inner.this, fields)), INTERVAL
+    if src is not None and src.key not in TEXTS + ("unknown",):
+        raise unsupported(f"casts from {src.display()} to an interval field range")
+    return fn("pg_interval", inner, lit(fields)), INTERVAL
 
 
 def _regclass(rw: Rewriter, e: exp.Cast, scope: "Scope"):
@@ -1690,6 +1708,8 @@ def _interval(rw, e, scope):
 def _datetime_arith(op: str, e, a: ColType | None, b: ColType | None):
     """date/time arithmetic PostgreSQL defines, or None when the operands are not date/time."""
     ka, kb = (a.key if a else None), (b.key if b else None)
+    if ka == "time" or kb == "time":
+        return _time_arith(op, e, ka, kb)
     if ka not in _TIMES + ("interval",) and kb not in _TIMES + ("interval",):
         return None
     x, y = e.this, e.expression
@@ -1718,6 +1738,25 @@ def _datetime_arith(op: str, e, a: ColType | None, b: ColType | None):
     raise unsupported(f"this date/time arithmetic ({e.sql('postgres')})")
 
 
+def _time_arith(op: str, e, ka: str | None, kb: str | None):
+    """time ± interval (the clock wraps at midnight), time - time (an interval), date + time (a
+    timestamp); None for anything else, which the general rules then answer."""
+    x, y = e.this, e.expression
+    if ka == "time" and kb == "interval" and op in "+-":
+        return fn("pg_time_add", x, y, exp.Literal.number(1 if op == "+" else -1)), ColType("time")
+    if ka == "interval" and kb == "time" and op == "+":
+        return fn("pg_time_add", y, x, exp.Literal.number(1)), ColType("time")
+    if ka == "time" and kb == "time" and op == "-":
+        return fn("pg_time_diff", x, y), INTERVAL
+    if ka == "date" and kb == "time" and op == "+":
+        return fn("pg_date_time", x, y), ColType("timestamp")
+    if ka == "time" and kb == "date" and op == "+":
+        return fn("pg_date_time", y, x), ColType("timestamp")
+    if ka == "date" and kb == "time" and op == "-":
+        return fn("pg_date_time", x, y, exp.Literal.number(-1)), ColType("timestamp")
+    return None
+
+
 def _extract(rw, e, t, scope):
     src = t.get("expression")
     kind = src.key if src is not None else "timestamp"
@@ -1737,6 +1776,15 @@ def _trunc(rw, e, t, scope):
         value = fn("pg_cast", lit("timestamptz"), value, lit("date"))
     elif src is None or src.key == "unknown":
         value = fn("pg_in", lit("timestamptz"), value)
+    zone = e.args.get("zone")
+    if zone is not None:
+        if rt.key != "timestamptz":
+            raise PgError("42883", f"function date_trunc(unknown, {rt.display()}, unknown) does not exist",
+                          hint="No function matches the given name and argument types. "
+                               "You might need to add explicit type casts.")
+        # truncated on that zone's wall clock, as PostgreSQL does
+        local = fn("pg_at_time_zone", value, zone, lit(1))
+        return fn("pg_at_time_zone", fn("date_trunc", unit_node, local), zone, lit(0)), rt
     return fn("date_trunc", unit_node, value), rt
 
 

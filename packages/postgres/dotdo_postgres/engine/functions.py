@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from . import types as T
-from .errors import PgError
+from .errors import PgError, unsupported
 
 if TYPE_CHECKING:
     from .database import Database
@@ -588,17 +588,10 @@ def overlay(s: Any, repl: Any, start: Any, count: Any = None) -> Any:
 
 def at_time_zone(v: Any, zone: Any, to_local: int) -> Any:
     """timestamptz AT TIME ZONE z (the wall time there, a timestamp) or timestamp AT TIME ZONE z
-    (that wall time there, a timestamptz); zones by tz database name."""
+    (that wall time there, a timestamptz); z as PostgreSQL reads it (zones.zone)."""
     if v is None or zone is None:
         return None
-    from zoneinfo import ZoneInfo
-    name = str(zone).strip()
-    try:
-        if not name or name[0] in "+-0123456789" or re.search(r"[A-Za-z][+-]?\d", name) and "/" not in name:
-            raise ValueError
-        tz = dt.timezone.utc if name.upper() in ("UTC", "GMT", "Z", "ZULU") else ZoneInfo(name)
-    except Exception:
-        raise PgError("0A000", f'AT TIME ZONE with the zone "{name}" (offsets and POSIX zone specs) is not supported by dotdo') from None
+    tz = zone_named(str(zone))
     if to_local:
         d = T._parse_ts(v, "timestamp with time zone")
         if d.tzinfo is None:
@@ -606,6 +599,20 @@ def at_time_zone(v: Any, zone: Any, to_local: int) -> Any:
         return T.fmt_timestamp(d.astimezone(tz).replace(tzinfo=None))
     d = T._parse_ts(v, "timestamp without time zone").replace(tzinfo=tz)
     return T.fmt_timestamptz(d)
+
+
+_POSIX_WITH_DST = re.compile(r"(?:[A-Za-z]{3,}|<[^>]+>)[+-]?\d.*(?:[A-Za-z]{3,}|<[^>]+>)")
+
+
+def zone_named(name: str) -> dt.tzinfo:
+    """The zone `name` names for AT TIME ZONE, or PostgreSQL's error."""
+    from .zones import zone
+    tz = zone(name)
+    if tz is not None:
+        return tz
+    if _POSIX_WITH_DST.match(name.strip()):
+        raise unsupported(f'the POSIX time zone "{name}" with daylight-saving rules')
+    raise PgError("22023", f'time zone "{name}" not recognized')
 
 
 def pg_shift(x: Any, n: Any, direction: int, key: str) -> Any:
@@ -1527,7 +1534,9 @@ def register(conn, db: "Database") -> None:
     f("set_config", lambda name, value, is_local: db.session().set_config(name, value, is_local), 3)
     f("pg_sleep", lambda seconds: _sleep(db, seconds), 1)
     f("pg_now", lambda: db.session().now(), 0)
-    f("pg_clock", lambda: T.fmt_timestamptz(dt.datetime.now(dt.timezone.utc)), 0)
+    f("pg_clock", lambda: _after_now(db) and T.fmt_timestamptz(dt.datetime.now(dt.timezone.utc)), 0)
+    f("pg_statement_time", lambda: db.session().statement_time(), 0)
+    f("timeofday", lambda: _after_now(db) and _timeofday(), 0)
     f("pg_current_date", lambda: db.session().now()[:10], 0)
     f("nextval", lambda name: db.sequences.nextval(conn, name), 1)
     f("currval", lambda name: db.sequences.currval(name), 1)
@@ -1590,15 +1599,32 @@ def _to_regtype(v: Any) -> Any:
         return None
 
 
+def _after_now(db: "Database") -> bool:
+    """Fix now() (taken at its first use) before reading the clock, so that in one statement
+    clock_timestamp() and timeofday() are never earlier than now(), as in PostgreSQL."""
+    db.session().now()
+    return True
+
+
+def _timeofday() -> str:
+    """timeofday(): the wall clock as text in PostgreSQL's format ('Fri Mar 15 10:00:00.123456 2024 UTC')."""
+    d = dt.datetime.now(dt.timezone.utc)
+    return d.strftime("%a %b %d %H:%M:%S.") + f"{d.microsecond:06d}" + d.strftime(" %Y UTC")
+
+
 def _sleep(db: "Database", seconds: Any) -> Any:
-    """pg_sleep: waits on the server's loop (see docs/postgres.md), cut short by statement_timeout."""
+    """pg_sleep: parks the connection where the statement allows it (Plan.sleeps), else waits on the
+    server's loop (see docs/postgres.md); statement_timeout cuts it short either way."""
     import time
     if seconds is None:
         return None
     wait = float(seconds)
     if not wait > 0:
         return ""
-    deadline = db.session().statement_deadline
+    session = db.session()
+    if session.can_park and session.sleep_parks:
+        return session.park_sleep(wait)
+    deadline = session.statement_deadline
     now = time.monotonic()
     if deadline is not None and now + wait > deadline:
         time.sleep(max(0.0, deadline - now))

@@ -17,7 +17,7 @@ from dotdo_core.query_limits import query_limits
 
 from .errors import FAILED_TRANSACTION, PgError, unsupported
 from .translate import Plan
-from .types import ColType, fmt_timestamptz
+from .types import RUNNING, ColType, fmt_timestamptz
 from .utility import REPORTED, SETTINGS, check_setting, parse_ms
 
 
@@ -32,6 +32,25 @@ _MAPPED = (PgError, apsw.Error, decimal.InvalidOperation, TypeError, ValueError,
 
 class WouldBlock(Exception):
     """Another session's transaction holds the single writer; retry once it ends."""
+
+
+class SleepPending(WouldBlock):
+    """pg_sleep in a statement that may park (Plan.sleeps == "park"): nothing it did remains; the
+    connection parks for `session.sleep.pending` seconds, then runs the statement again."""
+
+
+@dataclass
+class SleepState:
+    """A parking statement's pg_sleep calls across its runs (Session.park_sleep)."""
+    deadline: float | None   # statement_timeout's end (monotonic), from the statement's first run
+    tx_time: str             # now() of the first run, which every run keeps
+    done: int = 0            # calls (with a positive wait) already waited out by earlier runs
+    calls: int = 0           # such calls the current run has reached
+    pending: float | None = None   # seconds to park before the next run
+    expires: bool = False    # the pending wait ends at statement_timeout, not at the call's end
+    error: PgError | None = None   # what the call waited for raises on the next run (timeout, cancel)
+    timer: Any = None        # the loop's handle that ends the wait
+    wake: Any = None         # what the timer calls (a cancel request calls it early)
 
 
 class LockedElsewhere(WouldBlock):
@@ -63,6 +82,7 @@ class Session:
         self.savepoint_settings: list[tuple[dict[str, str], dict[str, str] | None]] = []  # one per savepoint
         self.did_ddl = False
         self.tx_time: str | None = None
+        self.stmt_time: str | None = None  # statement_timestamp() inside a block, taken at its first call
         self.currvals: dict[str, tuple[int, int]] = {}
         self.lastval: int | None = None
         self.notices: list[tuple[str, str, str]] = []   # (severity, sqlstate, message)
@@ -75,6 +95,9 @@ class Session:
         self.wait_expired: PgError | None = None  # the statement waited past lock_timeout/statement_timeout
         self.placeholders: set[str] = set()  # custom (dotted) settings this session has defined
         self.statement_deadline: float | None = None  # monotonic time the running statement's budget ends (pg_sleep)
+        self.can_park = False  # served on an event loop that parks the connection (SleepPending)
+        self.sleep_parks = False  # the running statement's pg_sleep parks (Plan.sleeps == "park")
+        self.sleep: SleepState | None = None  # the parking statement's pg_sleep progress
         for k, v in (settings or {}).items():
             try:
                 self.set(k, v)
@@ -184,6 +207,57 @@ class Session:
             self.tx_time = fmt_timestamptz(dt.datetime.now(dt.timezone.utc))
         return self.tx_time
 
+    def statement_time(self) -> str:
+        """statement_timestamp(): now() when the statement is its own transaction; inside a block the
+        statement's own start, which its first call stands for (later than now(), as in PostgreSQL)."""
+        if not self.in_tx or self.implicit:
+            return self.now()
+        if self.stmt_time is None:
+            self.stmt_time = fmt_timestamptz(dt.datetime.now(dt.timezone.utc))
+        return self.stmt_time
+
+    # -- pg_sleep that parks the connection instead of the server's loop ------------------
+    def park_sleep(self, seconds: float) -> str:
+        """pg_sleep(seconds) in a statement that may park: a call an earlier run already waited out
+        returns at once; the next one raises SleepPending so the server parks the connection for
+        it (no longer than statement_timeout allows) and runs the statement again."""
+        state = self.sleep
+        if state is None:
+            state = self.sleep = SleepState(self.statement_deadline, self.now())
+        index = state.calls
+        state.calls += 1
+        if index < state.done:
+            return ""
+        if state.error is not None:
+            raise state.error
+        now = time.monotonic()
+        if state.deadline is not None and now + seconds > state.deadline:
+            state.pending, state.expires = max(0.0, state.deadline - now), True
+        else:
+            state.pending = seconds
+        raise SleepPending()
+
+    def sleep_over(self) -> None:
+        """The parked wait ended: the next run passes the call, or fails at it with statement_timeout."""
+        state = self.sleep
+        if state is None:
+            return
+        state.pending, state.timer, state.calls = None, None, 0
+        if state.error is None:
+            if state.expires:
+                state.error = PgError("57014", "canceling statement due to statement timeout")
+            else:
+                state.done += 1
+
+    def cancel_sleep(self) -> bool:
+        """A cancel request: the parked pg_sleep fails with 57014 on the next run (the server runs
+        it at once); False when no sleep is parked."""
+        state = self.sleep
+        if state is None or state.pending is None:
+            return False
+        state.error = PgError("57014", "canceling statement due to user request")
+        return True
+
     def seen_sequence(self, name: str, value: int, generation: int) -> None:
         self.currvals[name] = (generation, value)
         self.lastval = value
@@ -204,14 +278,19 @@ class Session:
                 self._fail()
                 raise
             return Result(plan.tag, plan.columns, rows or [])
+        if plan.sleeps is not None:
+            self.sleep_parks = plan.sleeps == "park"
         if len(params) != plan.nparams:
             raise PgError("08P01", f"bind message supplies {len(params)} parameters, but prepared statement "
                                    f'"" requires {plan.nparams}')
         if plan.writes and db.owner is not None and db.owner is not self:
             raise self._blocked()
         db._current = self
+        RUNNING.session = self
         if not self.in_tx:
-            self.tx_time = None
+            self.tx_time = None if self.sleep is None else self.sleep.tx_time
+        else:
+            self.stmt_time = None
         try:
             if plan.writes:
                 if self.in_tx:
@@ -246,8 +325,11 @@ class Session:
             raise PgError(*FAILED_TRANSACTION)
         db = self.db
         db._current = self
+        RUNNING.session = self
         if not self.in_tx:
-            self.tx_time = None
+            self.tx_time = None if self.sleep is None else self.sleep.tx_time
+        else:
+            self.stmt_time = None
         try:
             if self.write_cm is not None:
                 return db.wconn.execute(plan.sql, params).fetchall()
@@ -260,6 +342,9 @@ class Session:
 
     def _statement_done(self) -> None:
         self.db._current = None
+        if self.sleep_parks and (self.sleep is None or self.sleep.pending is None):
+            self.sleep_parks = False  # the statement finished (or failed); a parked one keeps its progress
+            self.sleep = None
         if self.pending_notifies and not self.in_tx:
             self._deliver()  # pg_notify() outside a block: its statement has committed
 
@@ -532,6 +617,7 @@ class Session:
             self._acquire()
         conn = self.db.wconn
         self.db._current = self
+        RUNNING.session = self
         self.db.sequences.log = []
         conn.execute("SAVEPOINT _dotdo_copy")
         try:

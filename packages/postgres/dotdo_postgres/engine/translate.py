@@ -26,6 +26,9 @@ if TYPE_CHECKING:
     from .database import Database
 
 _SEQUENCE_CALL = re.compile(r"\b(?:nextval|setval)\s*\(", re.I)
+_SLEEP_CALL = re.compile(r"\bpg_sleep\s*\(", re.I)
+# calls whose effect or answer a second run would show: the clock, notifications, settings
+_RERUN_VISIBLE = re.compile(r"\b(?:pg_clock|timeofday|pg_notify|set_config|pg_advisory\w*)\s*\(", re.I)
 
 
 @dataclass
@@ -45,10 +48,34 @@ class Plan:
     steps: Any = None                           # data-modifying WITH: ([(temp table, columns, plan)], own nparams)
     catalog_version: int = 0
     advances_sequences: bool = False            # calls nextval/setval, which write (see Database.reader)
+    sleeps: str | None = None                   # calls pg_sleep: "park" (cooperatively) or "block" (see sleep_mode)
 
     def __post_init__(self) -> None:
         if self.sql is not None and _SEQUENCE_CALL.search(self.sql):
             self.advances_sequences = True
+        if self.sql is not None and _SLEEP_CALL.search(self.sql):
+            self.sleeps = sleep_mode(self)
+
+
+def sleep_mode(plan: Plan) -> str:
+    """How a statement's pg_sleep waits. "park": the connection parks on the server's loop and the
+    statement runs again once the time is up, its finished sleeps returning at once (session.py,
+    Session.park_sleep) — so other connections go on meanwhile. That is only the same answer when
+    running it twice cannot show: a read with no side effects (pg_notify, set_config, ...), no
+    clock_timestamp()/timeofday() to see the second run's time, and no table whose rows another connection could change in between
+    (PostgreSQL's statement reads them as of its start). Anything else "block"s the loop, as
+    PostgreSQL's answer requires."""
+    if plan.kind != "query" or plan.writes or plan.advances_sequences or plan.steps is not None \
+            or _RERUN_VISIBLE.search(plan.sql or ""):
+        return "block"
+    try:
+        tree = sqlglot.parse_one(re.sub(r"\?\d*", "NULL", plan.sql or ""), read="sqlite")  # parameters aside
+    except (ParseError, TokenError):
+        return "block"
+    ctes = {c.alias_or_name.lower() for c in tree.find_all(exp.CTE)}
+    if any(t.name.lower() not in ctes for t in tree.find_all(exp.Table)):
+        return "block"
+    return "park"
 
 
 class Scope:
@@ -125,6 +152,8 @@ def column_name(e: exp.Expression) -> str:
             (isinstance(inner, (exp.Cast, exp.TryCast)) and _cast_is_weak(inner))
         if weak:
             from .expressions import coltype_of
+            if isinstance(e.args["to"].this, exp.Interval):
+                return "interval"  # interval with a field range (HOUR TO MINUTE)
             try:
                 return coltype_of(e.args["to"]).key.lstrip("_")  # '{1}'::int[] is named int4
             except PgError:
@@ -203,8 +232,10 @@ def _column_name(e: exp.Expression) -> str:
         return "array"
     if isinstance(e, exp.Extract):
         return "extract"
+    if isinstance(e, exp.AtTimeZone):
+        return "timezone"
     names = {"CurrentVersion": "version", "CurrentSchema": "current_schema", "CurrentDatabase": "current_database",
-             "Uuid": "gen_random_uuid", "SessionUser": "session_user", "JSONBObjectAgg": "jsonb_object_agg",
+             "Uuid": "gen_random_uuid", "SessionUser": "session_user", "TimeFromParts": "make_time", "JSONBObjectAgg": "jsonb_object_agg",
              "JSONObjectAgg": "json_object_agg"}
     if type(e).__name__ in names:
         return names[type(e).__name__]
@@ -1429,7 +1460,8 @@ _STATEMENT_WORDS = {"SELECT", "INSERT", "UPDATE", "DELETE", "WITH", "CREATE", "D
 
 
 _INTERVAL_LITERAL = re.compile(
-    r"\binterval\s+'((?:[^']|'')*)'(?:\s+(years?|months?|days?|hours?|minutes?|seconds?)\b(?!\s+to\b))?", re.I)
+    r"\binterval\s+'((?:[^']|'')*)'(?:\s+((?:year|month|day|hour|minute|second)(?:\s+to\s+(?:month|hour|minute|second))?)\b)?",
+    re.I)
 _PG_CATALOG_CALL = re.compile(r"\bpg_catalog\.(?=\w+\s*\()", re.I)
 _OPERATOR_CALL = re.compile(r"\bOPERATOR\s*\(\s*(?:pg_catalog\s*\.\s*)?([~!@#%^&|`?+\-*/<>=]+)\s*\)", re.I)
 _DEFAULT_COLLATE = re.compile(r"\s+COLLATE\s+(?:pg_catalog\.)?\"?default\"?", re.I)
@@ -1442,8 +1474,8 @@ def parse(sql: str) -> list[exp.Expression]:
         sql = _OPERATOR_CALL.sub(r" \1 ", sql)  # OPERATOR(pg_catalog.~) is ~: there is only one schema of operators
     if "COLLATE" in sql or "collate" in sql:
         sql = _DEFAULT_COLLATE.sub("", sql)  # the database's default collation is the one every text value has
-    # interval 'text' [unit] as a cast: sqlglot splits the literal and can drop parts of it
-    sql = _INTERVAL_LITERAL.sub(lambda m: f"CAST('{m.group(1)}{(' ' + m.group(2)) if m.group(2) else ''}' AS INTERVAL)", sql)
+    # interval 'text' [field [TO field]] as a cast: sqlglot splits the literal and can drop parts of it
+    sql = _INTERVAL_LITERAL.sub(lambda m: f"CAST('{m.group(1)}' AS INTERVAL{(' ' + m.group(2)) if m.group(2) else ''})", sql)
     try:
         stmts = sqlglot.parse(sql, read=DotdoPostgres)
     except (ParseError, TokenError) as e:

@@ -14,9 +14,11 @@ import json
 import math
 import re
 import struct
+import threading
 import uuid
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
 
 from .errors import PgError, invalid_text, unsupported
 
@@ -327,18 +329,39 @@ def _iso_form(s: str) -> str:
 
 
 def _special(v: str, type_name: str) -> dt.datetime | None:
-    """'epoch', 'today', 'tomorrow', 'yesterday' as midnight (UTC, the session's zone); infinity is
-    refused: a date or timestamp is stored as its text and every date/time function reads that."""
+    """'epoch', 'now', 'today', 'tomorrow', 'yesterday' as PostgreSQL reads them: 'now' is the
+    transaction's start (the value of now()), the others midnight of its day (UTC, the session's
+    zone); infinity is refused: a date or timestamp is stored as its text and every date/time
+    function reads that."""
     low = v.strip().lower()
     if low in ("infinity", "+infinity", "-infinity"):
         raise unsupported(f"the {type_name} value '{low}'")
     if low == "epoch":
         return dt.datetime(1970, 1, 1)
+    if low == "now":
+        return transaction_start()
     shift = {"today": 0, "tomorrow": 1, "yesterday": -1}.get(low)
     if shift is None:
         return None
-    today = dt.datetime.now(dt.timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0, tzinfo=None)
+    today = transaction_start().replace(hour=0, minute=0, second=0, microsecond=0, tzinfo=None)
     return today + dt.timedelta(days=shift)
+
+
+class _Running(threading.local):
+    """The session whose statement runs on this thread (Session.execute sets it): the special input
+    'now' reads its transaction start, as now() does."""
+    session: Any = None
+
+
+RUNNING = _Running()
+
+
+def transaction_start() -> dt.datetime:
+    """now() of the running session, as an aware datetime (the wall clock with no session)."""
+    session = RUNNING.session
+    if session is None:
+        return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.fromisoformat(session.now()[:-3]).replace(tzinfo=dt.timezone.utc)
 
 
 def _out_of_range(s: str) -> bool:
@@ -357,34 +380,32 @@ def _parse_date(v: str) -> dt.date:
     special = _special(v, "date")
     if special is not None:
         return special.date()
-    if v.strip().lower() == "now":
-        return dt.datetime.now(dt.timezone.utc).date()
     s = _iso_form(v.strip())
     try:
         return dt.date.fromisoformat(s)
     except ValueError:
         pass
     try:
-        return dt.datetime.fromisoformat(_TZ_SHORT.sub(r"\1:00", s)).date()
+        return dt.datetime.fromisoformat(_TZ_SHORT.sub(_whole_hours, s)).date()
     except ValueError:
         if _out_of_range(s):
             raise PgError("22008", f'date/time field value out of range: "{v}"') from None
         raise PgError("22007", f'invalid input syntax for type date: "{v}"') from None
 
 
-_TZ_SHORT = re.compile(r"([+-]\d\d)$")
+_TZ_SHORT = re.compile(r"(?<=\d)\s*([+-])(\d\d?)$")  # '+05', ' -8': an offset in whole hours
 
 
 def _parse_ts(v: str, type_name: str) -> dt.datetime:
     s = v.strip()
-    low = s.lower()
-    if low in ("now",):
-        return dt.datetime.now(dt.timezone.utc)
     special = _special(v, "timestamp")
     if special is not None:
         return special
+    s, zone = _split_zone(s, v, type_name)
+    s, half = _split_meridiem(s)
+    s = _CTIME.sub(r"\1 \3 \4 \2", s, count=1)
     s = _iso_form(s)
-    s = _TZ_SHORT.sub(r"\1:00", s)
+    s = _TZ_SHORT.sub(_whole_hours, s)
     if s.endswith(" UTC") or s.endswith(" utc"):
         s = s[:-4] + "+00:00"
     if s.endswith("Z"):
@@ -396,14 +417,120 @@ def _parse_ts(v: str, type_name: str) -> dt.datetime:
         s = s[:m.start(1)] + "000000" + s[m.end(1):]
         extra = us
     try:
-        return dt.datetime.fromisoformat(s) + dt.timedelta(microseconds=extra)
+        d = dt.datetime.fromisoformat(s) + dt.timedelta(microseconds=extra)
+        if half is not None:
+            d = _on_the_clock(d, half, v)
+        if zone is None:
+            return d
+        if d.tzinfo is not None:
+            raise ValueError  # two zones
+        return d.replace(tzinfo=zone)
     except ValueError:
         if _out_of_range(s):
             raise PgError("22008", f'date/time field value out of range: "{v}"') from None
         raise PgError("22007", f'invalid input syntax for type {type_name}: "{v}"') from None
 
 
+_CLOCK_TIME = re.compile(r"(\d{1,2}):(\d{1,2})(?::(\d{1,2})(\.\d*)?)?")
+
+
+def parse_time(v: str) -> str:
+    """time input as PostgreSQL reads it → 'HH:MM:SS[.ffffff]': '24:00:00' is the end of the day,
+    60 seconds carry into the minute, 'allballs' is midnight, AM/PM and a zone are allowed (a
+    date before the time is read and dropped); out-of-range fields are 22008."""
+    s = v.strip()
+    low = s.lower()
+    if low == "allballs":
+        return "00:00:00"
+    if low == "now":
+        return fmt_time(transaction_start())
+    if re.match(r"\d{4}-|[a-z]{3}", low):  # a date comes first: read it all as a timestamp
+        return fmt_time(_parse_ts(s, "time"))
+    s, _ = _split_zone(s, v, "time")
+    s, half = _split_meridiem(s)
+    s = _TZ_OFFSET_AFTER_TIME.sub("", s)
+    s = _MINUTES_SECONDS.sub(r"0:\1", s.strip())  # '12:30.5' is minutes and seconds
+    m = _CLOCK_TIME.fullmatch(s)
+    if m is None:
+        raise PgError("22007", f'invalid input syntax for type time: "{v}"')
+    hour, minute, second = int(m.group(1)), int(m.group(2)), int(m.group(3) or 0)
+    micros = int((Decimal("0" + m.group(4)) * 10**6).to_integral_value()) if m.group(4) and m.group(4) != "." else 0
+    if half is not None:
+        if hour > 12:
+            raise PgError("22008", f'date/time field value out of range: "{v}"')
+        hour = hour % 12 + (12 if half == "pm" else 0)
+    if minute > 59 or second > 60 or hour > 24 or (hour == 24 and (minute or second or micros)):
+        raise PgError("22008", f'date/time field value out of range: "{v}"')
+    total = ((hour * 60 + minute) * 60 + second) * 10**6 + micros
+    if total > 24 * 3600 * 10**6:
+        raise PgError("22008", f'date/time field value out of range: "{v}"')
+    return _time_text(total)
+
+
+_MINUTES_SECONDS = re.compile(r"^(\d{1,2}:\d{1,2}\.\d*)$")
+_TZ_OFFSET_AFTER_TIME = re.compile(r"(?<=\d)\s*[+-]\d{1,2}(?::?\d\d){0,2}$")
+
+
+def _time_text(micros: int) -> str:
+    seconds, frac = divmod(micros, 10**6)
+    minutes, sec = divmod(seconds, 60)
+    hour, minute = divmod(minutes, 60)
+    base = f"{hour:02d}:{minute:02d}:{sec:02d}"
+    return base + f".{frac:06d}".rstrip("0") if frac else base
+
+
+def time_micros(v: str) -> int:
+    """A stored time ('HH:MM:SS[.ffffff]', up to '24:00:00') as microseconds since midnight."""
+    hms, _, frac = v.partition(".")
+    hour, minute, second = (int(x) for x in hms.split(":"))
+    return ((hour * 60 + minute) * 60 + second) * 10**6 + (int(frac.ljust(6, "0")) if frac else 0)
+
+
 _LONG_FRACTION = re.compile(r"\d:\d\d\.(\d{7,})")
+# a zone after the time: an abbreviation ('PST'), a tz database name, a POSIX spec ('UTC+3')
+_ZONE_AFTER = re.compile(r"(.*?(?:[\d.]|\s[aApP][mM]))\s*([A-Za-z][A-Za-z0-9_/+:-]*|<[A-Za-z0-9+-]+>[+-]?\d[\d:]*)")
+_POSIX_NAMED = re.compile(r"(?:[A-Za-z]{3,}|<[A-Za-z0-9+-]+>)[+-]?\d{1,2}(?::\d\d){0,2}")
+# timeofday()'s and C's ctime order: Mar 15 10:00:00 2024 (the weekday's name is dropped by _iso_form)
+_CTIME = re.compile(r"((?:[a-z]+,?\s+)?[a-z]+\s+\d{1,2})\s+(\d{1,2}:\d\d(?::\d\d(?:\.\d+)?)?)\s+(\d{4})(?=$|\s|[+-])(.*)",
+                    re.I | re.S)
+
+
+_MERIDIEM = re.compile(r"(.*\d)\s*([ap]m)", re.I | re.S)
+
+
+def _split_meridiem(s: str) -> tuple[str, str | None]:
+    """'10:00 PM' → ('10:00', 'pm')."""
+    m = _MERIDIEM.fullmatch(s)
+    return (m.group(1), m.group(2).lower()) if m else (s, None)
+
+
+def _on_the_clock(d: dt.datetime, half: str, v: str) -> dt.datetime:
+    """A 12-hour clock's time: 12 AM is midnight, 1 PM is 13:00; an hour past 12 is out of range."""
+    if d.hour > 12:
+        raise PgError("22008", f'date/time field value out of range: "{v}"')
+    if half == "pm" and d.hour < 12:
+        return d + dt.timedelta(hours=12)
+    if half == "am" and d.hour == 12:
+        return d - dt.timedelta(hours=12)
+    return d
+
+
+def _whole_hours(m: re.Match) -> str:
+    return f"{m.group(1)}{int(m.group(2)):02d}:00"
+
+
+def _split_zone(s: str, v: str, type_name: str) -> tuple[str, dt.tzinfo | None]:
+    """The text before a named time zone ('2024-03-15 10:00 PST', '... America/New_York', '...
+    UTC+3') and that zone; the text unchanged and None when none is named."""
+    m = _ZONE_AFTER.fullmatch(s)
+    if m is None or m.group(2).lower() in ("am", "pm") or re.match(r"t\d", m.group(2), re.I):
+        return s, None
+    from .zones import abbreviation, named_zone, posix_zone
+    name = m.group(2)
+    zone = posix_zone(name) if _POSIX_NAMED.fullmatch(name) else abbreviation(name) or named_zone(name)
+    if zone is None:
+        raise PgError("22007", f'invalid input syntax for type {type_name}: "{v}"')
+    return m.group(1), zone
 
 
 def fmt_time(t: dt.time | dt.datetime) -> str:
@@ -554,10 +681,7 @@ def coerce(ct: ColType, v):
     if key == "date":
         return _parse_date(str(v)).isoformat()
     if key == "time":
-        try:
-            return fmt_time(dt.time.fromisoformat(str(v).strip()))
-        except ValueError:
-            raise PgError("22007", f'invalid input syntax for type time: "{v}"') from None
+        return parse_time(str(v))
     if key == "timestamp":
         return fmt_timestamp(_parse_ts(str(v), "timestamp without time zone").replace(tzinfo=None))
     if key == "timestamptz":
@@ -732,8 +856,7 @@ def binary_out(key: str, v) -> bytes:
         delta = d - _PG_EPOCH
         return struct.pack("!q", (delta.days * 86400 + delta.seconds) * 10**6 + delta.microseconds)
     if key == "time":
-        t = dt.time.fromisoformat(v)
-        return struct.pack("!q", ((t.hour * 60 + t.minute) * 60 + t.second) * 10**6 + t.microsecond)
+        return struct.pack("!q", time_micros(v))
     if key == "interval":
         months, days, micros = (int(x) for x in v.split("|"))
         return struct.pack("!qii", micros, days, months)

@@ -70,6 +70,8 @@ def check_setting(name: str, value: str) -> str:
         v = v[1:-1]  # startup parameters may arrive quoted (asyncpg sends 'utf-8')
     lv = v.lower()
     if low == "timezone":
+        if lv in ("local", "default"):
+            return SETTINGS["timezone"][1]  # SET TIME ZONE LOCAL / DEFAULT: the server's own zone
         if lv.strip("'") not in _UTC:
             raise unsupported(f"time zones other than UTC (SET TimeZone = {v})")
         return "UTC" if lv in ("utc",) else v.strip("'")

@@ -6,8 +6,8 @@ Bind (unnamed portal, named statement), Describe (unnamed portal), Execute (all 
 portal or dispatching message by message: a read, or — outside a transaction block — an
 INSERT/UPDATE/DELETE without RETURNING, run and committed as its own transaction. Anything
 else — another shape, a statement not yet described, a plan DDL invalidated, a session in a
-failed or open transaction, a write that must wait for the writer — is left untouched for
-the general loop, which handles every case."""
+failed or open transaction, a write that must wait for the writer, a pg_sleep (it may park) — is
+left untouched for the general loop, which handles every case."""
 from __future__ import annotations
 
 import logging
@@ -50,7 +50,7 @@ def answer(conn: Any) -> bool:
     if prepared is None:
         return False
     plan = prepared.plan
-    if plan.catalog_version != conn.db.catalog.version:
+    if plan.catalog_version != conn.db.catalog.version or plan.sleeps:
         return False
     if plan.writes:
         if plan.kind != "dml" or plan.columns is not None or session.in_tx or conn.wait_since is not None:

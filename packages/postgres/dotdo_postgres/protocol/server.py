@@ -23,6 +23,7 @@ from dotdo_core.sqlite import BUSY_TIMEOUT_MS
 from dotdo_core.tls import start_tls
 
 from ..engine import Database, LockedElsewhere, PgError, Session, WouldBlock
+from ..engine.session import SleepPending
 from ..engine.errors import unsupported
 from ..engine.translate import Plan
 from ..engine.split import split_statements
@@ -87,6 +88,7 @@ class Databases:
         self._users: dict[tuple[str, str], int] = {}  # connections using each open database
         self._idle: OrderedDict[tuple[str, str], None] = OrderedDict()  # open, no connection, oldest first
         self._sequences: dict[tuple[str, str], dict[str, int]] = {}  # high-water marks of closed ones
+        self.cancel_keys: dict[int, tuple[int, PgConnection]] = {}  # pid → (BackendKeyData secret, connection)
 
     def get(self, name: str, tenant: str = "") -> Database:
         key = (tenant, name)
@@ -160,6 +162,10 @@ class PgConnection(asyncio.Protocol):
                 pass
         if self.db is not None:  # kept: a wake-up already scheduled may still look at it
             self.databases.release(self.db)
+        if self.session is not None:
+            self.databases.cancel_keys.pop(self.session.pid, None)
+            if self.session.sleep is not None and self.session.sleep.timer is not None:
+                self.session.sleep.timer.cancel()  # a pg_sleep parked when the client went away
 
     def data_received(self, data: bytes) -> None:
         buf = self.buf
@@ -236,6 +242,9 @@ class PgConnection(asyncio.Protocol):
                 except LockedElsewhere:
                     self.park_for_lock()
                     break
+                except SleepPending:
+                    self.park_for_sleep()
+                    break
                 except WouldBlock:
                     self.park()
                     break
@@ -304,6 +313,28 @@ class PgConnection(asyncio.Protocol):
                 self.process()
         asyncio.get_event_loop().call_later(delay, retry)
 
+    def park_for_sleep(self) -> None:
+        """pg_sleep: the connection (not the loop) waits its time, then runs the message again
+        (Session.park_sleep); a cancel request ends the wait early (cancel_sleep)."""
+        self.parked = True
+        session = self.session
+
+        def wake() -> None:
+            session.sleep_over()  # type: ignore[union-attr]
+            self.parked = False
+            if not self.closed:
+                self.process()
+        session.sleep.timer = asyncio.get_event_loop().call_later(session.sleep.pending, wake)  # type: ignore[union-attr]
+        session.sleep.wake = wake  # type: ignore[union-attr]
+
+    def cancel(self) -> None:
+        """A CancelRequest for this connection: a parked pg_sleep ends now with 57014; a statement
+        running on the loop has finished before the request is read, so there is nothing else."""
+        session = self.session
+        if session is not None and self.parked and session.cancel_sleep():
+            session.sleep.timer.cancel()  # type: ignore[union-attr]
+            session.sleep.wake()  # type: ignore[union-attr]
+
     def flush(self) -> None:
         if self.out and self.transport is not None and not self.closed:
             data = b"".join(self.out)
@@ -330,7 +361,11 @@ class PgConnection(asyncio.Protocol):
             self.transport.write(b"N")  # type: ignore[union-attr]
             return
         if code == CANCEL_REQUEST:
-            # Statements run to completion on the loop; there is nothing in flight to cancel.
+            # Statements run to completion on the loop; only a parked pg_sleep is in flight.
+            pid, secret = struct.unpack_from("!ii", body, 4)
+            target = self.databases.cancel_keys.get(pid)
+            if target is not None and target[0] == secret:
+                target[1].cancel()
             self.closed = True
             self.transport.close()  # type: ignore[union-attr]
             raise _Fatal()
@@ -365,6 +400,7 @@ class PgConnection(asyncio.Protocol):
             self.db = self.databases.get(dbname, tenant)
             pid = next(_pids)
             self.session = Session(self.db, user, pid, settings)
+            self.session.can_park = True
         except PgError as e:
             self.fatal(e)
             raise _Fatal() from None
@@ -373,7 +409,9 @@ class PgConnection(asyncio.Protocol):
         out = [M.AUTH_OK]
         for name in REPORTED:
             out.append(M.parameter_status(name, self.session.setting(name) or ""))
-        out.append(M.backend_key(pid, int.from_bytes(os.urandom(4), "big") >> 1))
+        secret = int.from_bytes(os.urandom(4), "big") >> 1
+        self.databases.cancel_keys[pid] = (secret, self)
+        out.append(M.backend_key(pid, secret))
         out.append(M.READY["I"])
         self.out.extend(out)
 
