@@ -1726,6 +1726,97 @@ CASES: list[Case] = [
      "SELECT extract(timezone from timestamptz '2024-03-15 10:00+02'), extract(timezone_hour from now()), "
      "extract(isodow from timestamptz '2024-03-17 10:00+00'), extract(julian from date '2024-03-15')", None),
     ("dt_timestamp_overflow", [], "SELECT timestamp '2024-03-15' + interval '300000 years'", None),
+    # -- session time zone (SET TIME ZONE and everything it changes), make_timestamptz ----------
+    ("tz_set_time_zone_europe_paris", [], "SET TIME ZONE 'Europe/Paris'", None),
+    ("tz_show_canonical_name", ["SET TIME ZONE 'europe/paris'"], "SHOW timezone", None),
+    ("tz_current_setting_after_set_to", ["SET timezone TO 'Asia/Tokyo'"], "SELECT current_setting('TimeZone')", None),
+    ("tz_set_interval_hour_to_minute", ["SET TIME ZONE INTERVAL '+05:30' HOUR TO MINUTE"],
+     "SELECT current_setting('TimeZone'), timestamptz '2024-01-01 00:00+00'::text", None),
+    ("tz_set_number_of_hours", ["SET TIME ZONE -7"], "SELECT current_setting('TimeZone'), timestamptz '2024-01-01 00:00+00'::text", None),
+    ("tz_set_fractional_hours", ["SET TIME ZONE 5.25"], "SHOW timezone", None),
+    ("tz_set_posix_spec", ["SET TIME ZONE 'UTC+3'"],
+     "SELECT current_setting('TimeZone'), timestamptz '2024-01-01 00:00+00'::text, to_char(timestamptz '2024-01-01 00:00+00', 'TZ OF')", None),
+    ("tz_set_unknown_zone", [], "SET TIME ZONE 'Foo/Bar'", None),
+    ("tz_set_abbreviation_is_not_a_zone", [], "SET timezone = 'PST'", None),
+    ("tz_set_interval_with_days", [], "SET TIME ZONE INTERVAL '1 day'", None),
+    ("tz_set_empty_name", [], "SET TIME ZONE ''", None),
+    ("tz_set_unquoted_path_is_syntax_error", [], "SET TIME ZONE Europe/Paris", None),
+    ("tz_set_local_and_default_return_to_start", ["SET TIME ZONE 'Asia/Tokyo'", "SET TIME ZONE LOCAL"], "SHOW timezone", None),
+    ("tz_reset", ["SET TIME ZONE 'Asia/Tokyo'", "RESET timezone"], "SHOW timezone", None),
+    ("tz_set_config", [], "SELECT set_config('TimeZone', 'asia/tokyo', false), current_setting('TimeZone')", None),
+    ("tz_set_config_local_in_block", ["BEGIN"],
+     "SELECT set_config('TimeZone', 'Asia/Tokyo', true), current_setting('TimeZone'), now()::text LIKE '%+09'", None),
+    ("tz_text_output", ["SET TIME ZONE 'America/New_York'"],
+     "SELECT timestamptz '2024-01-15 12:00+00'::text, timestamptz '2024-07-15 12:00+00'::text, "
+     "timestamptz '2024-01-15 12:00+00'", None),
+    ("tz_text_output_old_local_mean_time", ["SET TIME ZONE 'Europe/Paris'"],
+     "SELECT timestamptz '1900-01-01 00:00+00'::text, timestamptz '1850-06-01 00:00+00'::text", None),
+    ("tz_input_without_offset", ["SET TIME ZONE 'America/New_York'"],
+     "SELECT '2024-03-15 10:00'::timestamptz::text, '2024-03-15 10:00+02'::timestamptz::text, '2024-03-15 10:00 UTC'::timestamptz::text", None),
+    ("tz_input_in_skipped_and_repeated_hours", ["SET TIME ZONE 'America/New_York'"],
+     "SELECT '2024-03-10 02:30'::timestamptz::text, '2024-11-03 01:30'::timestamptz::text", None),
+    ("tz_input_negative_dst_zone", ["SET TIME ZONE 'Europe/Dublin'"],
+     "SELECT '2024-03-31 01:30'::timestamptz::text, '2024-10-27 01:30'::timestamptz::text, '2024-07-01 12:00'::timestamptz::text", None),
+    ("tz_input_half_hour_dst", ["SET TIME ZONE 'Australia/Lord_Howe'"],
+     "SELECT '2024-04-07 01:45'::timestamptz::text, '2024-10-06 02:15'::timestamptz::text", None),
+    ("tz_casts", ["SET TIME ZONE 'America/New_York'"],
+     "SELECT '2024-03-10 12:00'::timestamp::timestamptz::text, timestamptz '2024-03-10 12:00+00'::timestamp, "
+     "timestamptz '2024-03-10 03:00+00'::date, timestamptz '2024-03-10 03:00+00'::time, date '2024-03-10'::timestamptz::text", None),
+    ("tz_compare_with_timestamp_and_date", ["SET TIME ZONE 'America/New_York'"],
+     "SELECT timestamptz '2024-03-10 12:00-04' = timestamp '2024-03-10 12:00', timestamptz '2024-03-10 00:00-05' = date '2024-03-10'", None),
+    ("tz_interval_across_dst", ["SET TIME ZONE 'America/New_York'"],
+     "SELECT timestamptz '2024-03-09 12:00 America/New_York' + interval '1 day', "
+     "(timestamptz '2024-03-09 12:00 America/New_York' + interval '1 day')::text, "
+     "(timestamptz '2024-03-09 12:00 America/New_York' + interval '24 hours')::text, "
+     "(timestamptz '2024-11-03 12:00-05' - interval '1 day')::text, (timestamptz '2024-02-10 12:00-05' + interval '1 month')::text", None),
+    ("tz_date_trunc_extract_date_part", ["SET TIME ZONE 'America/New_York'"],
+     "SELECT date_trunc('day', timestamptz '2024-03-10 12:00+00')::text, date_trunc('month', timestamptz '2024-03-01 03:00+00')::text, "
+     "date_trunc('hour', timestamptz '2024-11-03 06:30+00')::text, extract(hour from timestamptz '2024-03-10 12:00+00'), "
+     "extract(timezone from timestamptz '2024-03-10 12:00+00'), extract(timezone_hour from timestamptz '2024-01-10 12:00+00'), "
+     "extract(epoch from timestamptz '2024-03-10 12:00+00'), date_part('day', timestamptz '2024-03-01 03:00+00')", None),
+    ("tz_to_char", ["SET TIME ZONE 'America/New_York'"],
+     "SELECT to_char(timestamptz '2024-03-09 12:00+00', 'YYYY-MM-DD HH24:MI:SS TZ tz OF TZH:TZM'), "
+     "to_char(timestamptz '2024-07-09 12:00+00', 'DD HH24 TZ OF')", None),
+    ("tz_to_char_offset_zone", ["SET TIME ZONE INTERVAL '-03:30' HOUR TO MINUTE"],
+     "SELECT to_char(timestamptz '2024-03-09 12:00+00', 'HH24:MI TZ OF TZH TZM')", None),
+    ("tz_at_time_zone_unchanged", ["SET TIME ZONE 'America/New_York'"],
+     "SELECT timestamptz '2024-03-15 10:20+00' AT TIME ZONE 'Europe/Paris', (timestamp '2024-03-15 10:20' AT TIME ZONE 'Europe/Paris')::text", None),
+    ("tz_json_array_output", ["SET TIME ZONE 'America/New_York'"],
+     "SELECT to_json(timestamptz '2024-03-10 12:00+00')::text, array[timestamptz '2024-03-10 12:00+00']::text, "
+     "timestamptz '2024-03-10 12:00+00' || '!'", None),
+    ("tz_now_today_current_date", ["SET TIME ZONE 'America/New_York'"],
+     "SELECT 'today'::timestamptz = date_trunc('day', now()), now()::date = current_date, 'now'::timestamp = now()::timestamp, "
+     "extract(hour from 'today'::timestamptz), 'epoch'::timestamptz::text", None),
+    ("tz_age_on_local_calendar", ["SET TIME ZONE 'America/New_York'"],
+     "SELECT age(timestamptz '2024-03-01 03:00+00', timestamptz '2024-01-31 03:00+00')", None),
+    ("tz_generate_series_days_across_dst", ["SET TIME ZONE 'America/New_York'"],
+     "SELECT x::text FROM generate_series(timestamptz '2024-03-09 00:00', timestamptz '2024-03-12 00:00', interval '1 day') x", None),
+    ("tz_generate_series_select_list", ["SET TIME ZONE 'America/New_York'"],
+     "SELECT generate_series(timestamptz '2024-11-02 12:00', timestamptz '2024-11-04 12:00', interval '1 day')", None),
+    ("tz_generate_series_timestamps", [],
+     "SELECT * FROM generate_series(timestamp '2024-03-09 00:00', timestamp '2024-03-10 00:00', '12 hours') g", None),
+    ("tz_generate_series_descending_untyped", [],
+     "SELECT * FROM generate_series('2024-03-09', '2024-03-07', interval '-1 day')", None),
+    ("tz_generate_series_zero_step", [],
+     "SELECT * FROM generate_series(date '2024-03-09', date '2024-03-11', interval '0 day')", None),
+    ("tz_table_rows_read_in_zone", ["CREATE TABLE tzr (id int, t timestamptz)", "INSERT INTO tzr VALUES (1, '2024-01-01 12:00+00')",
+                                    "SET TIME ZONE 'America/New_York'", "INSERT INTO tzr VALUES (2, '2024-07-01 12:00')"],
+     "SELECT id, t, t::text, extract(epoch from t) FROM tzr ORDER BY id", None),
+    ("tz_set_local_rolled_back", ["BEGIN", "SET LOCAL TIME ZONE 'Asia/Tokyo'", "ROLLBACK"], "SHOW timezone", None),
+    ("tz_set_rolled_back", ["BEGIN", "SET TIME ZONE 'Asia/Tokyo'", "ROLLBACK"], "SHOW timezone", None),
+    ("tz_set_committed", ["BEGIN", "SET TIME ZONE 'Asia/Tokyo'", "COMMIT"], "SHOW timezone", None),
+    ("tz_make_timestamptz", ["SET TIME ZONE 'America/New_York'"],
+     "SELECT make_timestamptz(2024, 3, 10, 12, 0, 0)::text, make_timestamptz(2024, 3, 10, 12, 0, 0, 'Europe/Paris')::text, "
+     "make_timestamptz(2024, 3, 10, 12, 0, 0.5, '+05')::text, make_timestamptz(2024, 3, 10, 12, 0, 0, '-05:30'), "
+     "make_timestamptz(2024, 3, 10, 2, 30, 0)::text", None),
+    ("tz_make_timestamptz_utc_session", [],
+     "SELECT make_timestamptz(2024, 3, 10, 12, 0, 0), make_timestamptz(2024, 3, 10, 12, 0, 0, '+0530')::text, "
+     "make_timestamptz(2024, 3, 10, 12, 0, 0, 'PST')::text, make_timestamptz(2024, 3, 10, 12, 0, 0, 'UTC+3')::text, "
+     "make_timestamptz(2024, 3, 10, 12, 0, 0, NULL)", None),
+    ("tz_make_timestamptz_unsigned_number", [], "SELECT make_timestamptz(2024, 3, 10, 12, 0, 0, '5')", None),
+    ("tz_make_timestamptz_offset_out_of_range", [], "SELECT make_timestamptz(2024, 3, 10, 12, 0, 0, '+16')", None),
+    ("tz_make_timestamptz_unknown_zone", [], "SELECT make_timestamptz(2024, 3, 10, 12, 0, 0, 'Foo')", None),
+    ("tz_make_timestamptz_bad_date", [], "SELECT make_timestamptz(2024, 2, 30, 12, 0, 0)", None),
 ]
 
 # Cases whose expected answer on dotdo deliberately differs: dotdo refuses with 0A000
@@ -1756,7 +1847,6 @@ REFUSED: list[Case] = [
     ("refused_explain", [], "EXPLAIN SELECT 1", None),
     ("refused_copy_from_server_file", ["CREATE TABLE cf (x text)"], "COPY cf FROM '/dev/null'", None),
     ("refused_composite_type", [], "CREATE TYPE pair AS (a int, b int)", None),
-    ("refused_time_zone", [], "SET TIME ZONE 'Europe/Paris'", None),
     ("refused_icu_collation", [], "SELECT 'a' < 'B' COLLATE \"und-x-icu\"", None),
     ("refused_infinite_date", [], "SELECT 'infinity'::date::text, '-infinity'::date::text", None),
     ("refused_infinite_timestamp", [], "SELECT 'infinity'::timestamp::text, isfinite('-infinity'::timestamptz)", None),
@@ -1773,6 +1863,12 @@ REFUSED: list[Case] = [
     ("refused_dt_at_time_zone_posix_with_dst", [], "SELECT timestamptz '2024-03-15 10:00+00' AT TIME ZONE 'AAA3BBB'", None),
     ("refused_dt_extract_julian_of_timestamp", [], "SELECT extract(julian from timestamp '2024-03-15 10:00')", None),
     ("refused_dt_timestamp_after_year_9999", [], "SELECT (timestamp '9999-12-31' + interval '1 year')::text", None),
+    # -- session time zone ------------------------------------------------------------------
+    ("refused_tz_posix_zone_with_dst_rules", [], "SET TIME ZONE 'AAA3BBB'", None),
+    ("refused_tz_postgres_only_zone_name", [], "SET TIME ZONE 'posixrules'", None),
+    ("refused_tz_offset_of_a_day_or_more", [], "SET TIME ZONE 100", None),
+    ("refused_tz_set_config_local_outside_block", [],
+     "SELECT set_config('TimeZone', 'Asia/Tokyo', true), current_setting('TimeZone')", None),
 ]
 
 

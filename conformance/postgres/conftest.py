@@ -65,6 +65,7 @@ def dsn_for(target: str) -> str:
 def clean(conn: psycopg.Connection) -> None:
     if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
         conn.rollback()
+    conn.execute("RESET ALL")  # a case's SET (TIME ZONE, ...) must not reach the next case
     tables = [r[0] for r in conn.execute(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'").fetchall()]
     if tables:

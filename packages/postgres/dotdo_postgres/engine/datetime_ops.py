@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from .errors import PgError
-from .types import fmt_timestamp, num_text, time_micros
+from .types import fmt_timestamp, fmt_timestamptz, localize, num_text, session_zone, time_micros
 
 # unit word → (field it fills, how many of that field's base one counts): months, days or microseconds
 _UNITS = {
@@ -296,11 +296,27 @@ def ts_add(ts: Any, iv: Any, sign: int) -> Any:
         return None
     d, tz = _parse_ts(ts if len(ts) > 10 else ts + " 00:00:00")
     months, days, micros = split(iv)
+    if tz and (months or days):
+        zone = session_zone()
+        if zone is not None:
+            return _zoned_add(d, zone, sign * months, sign * days, sign * micros)
     try:
         d = _add_months(d, sign * months) + dt.timedelta(days=sign * days, microseconds=sign * micros)
     except (OverflowError, ValueError):
         raise _beyond_year_9999(d.year + sign * (months / 12 + days / 365.25 + micros / 31557600e6)) from None
     return fmt_timestamp(d) + ("+00" if tz else "")
+
+
+def _zoned_add(utc: dt.datetime, zone: dt.tzinfo, months: int, days: int, micros: int) -> str:
+    """timestamptz + interval in a zone with clock changes, as PostgreSQL adds: months and days move
+    the wall clock of the session's zone (a day can be 23 or 25 hours), the time part moves the instant."""
+    wall = utc.replace(tzinfo=dt.timezone.utc).astimezone(zone).replace(tzinfo=None)
+    try:
+        wall = _add_months(wall, months) + dt.timedelta(days=days)
+        moved = localize(wall, zone) + dt.timedelta(microseconds=micros)
+        return fmt_timestamptz(moved)
+    except (OverflowError, ValueError):
+        raise _beyond_year_9999(wall.year + months / 12 + days / 365.25 + micros / 31557600e6) from None
 
 
 def _beyond_year_9999(year: float) -> PgError:
@@ -406,6 +422,21 @@ def date_trunc(unit: Any, ts: Any) -> Any:
     if u not in _TRUNC:
         raise PgError("22023", f'unit "{unit}" not recognized for type timestamp without time zone')
     d, tz = _parse_ts(ts if len(ts) > 10 else ts + " 00:00:00")
+    zone = session_zone() if tz else None
+    local = d.replace(tzinfo=dt.timezone.utc).astimezone(zone) if zone is not None else None
+    if local is not None:
+        d = local.replace(tzinfo=None)
+    d = _truncated(d, u)
+    if local is None:
+        return fmt_timestamp(d) + ("+00" if tz else "")
+    if u in ("microseconds", "milliseconds", "second", "minute", "hour"):
+        # PostgreSQL keeps the offset the value had (a truncated hour stays in its half of a repeated hour)
+        return fmt_timestamptz(d.replace(tzinfo=dt.timezone(local.utcoffset())))  # type: ignore[arg-type]
+    return fmt_timestamptz(localize(d, zone))  # type: ignore[arg-type]
+
+
+def _truncated(d: dt.datetime, u: str) -> dt.datetime:
+    """d with every field below `u` cleared (weeks start on Monday)."""
     if u == "milliseconds":
         d = d.replace(microsecond=d.microsecond // 1000 * 1000)
     elif u != "microseconds":
@@ -430,7 +461,7 @@ def date_trunc(unit: Any, ts: Any) -> Any:
             d = d.replace(year=(d.year - 1) // 100 * 100 + 1)
         if u == "millennium":
             d = d.replace(year=(d.year - 1) // 1000 * 1000 + 1)
-    return fmt_timestamp(d) + ("+00" if tz else "")
+    return d
 
 
 def extract(field: Any, v: Any, kind: str) -> Any:
@@ -467,6 +498,9 @@ def extract(field: Any, v: Any, kind: str) -> Any:
         d = dt.datetime.fromisoformat(v)
     else:
         d, _ = _parse_ts(v)
+    zone = session_zone() if kind == "timestamptz" else None
+    if zone is not None:  # the session zone's calendar and clock (the epoch stays the instant's)
+        d = d.replace(tzinfo=dt.timezone.utc).astimezone(zone)
     us = Decimal(d.second * 10**6 + d.microsecond)
     table = {
         "year": d.year, "month": d.month, "day": d.day, "hour": d.hour, "minute": d.minute,
@@ -475,7 +509,7 @@ def extract(field: Any, v: Any, kind: str) -> Any:
         "decade": d.year // 10, "century": (d.year - 1) // 100 + 1, "millennium": (d.year - 1) // 1000 + 1,
     }
     if f in ("timezone", "timezone_hour", "timezone_minute") and kind == "timestamptz":
-        return "0"  # the session's zone is UTC
+        return _zone_field(f, d)
     if f == "julian" and kind == "date":
         return str(d.toordinal() + 1721425)  # the Julian day number
     if f == "julian":
@@ -498,6 +532,15 @@ def extract(field: Any, v: Any, kind: str) -> Any:
     raise PgError("22023", f'unit "{field}" not recognized for type {kind}')
 
 
+def _zone_field(f: str, d: dt.datetime) -> str:
+    """extract(timezone[_hour|_minute]) of a timestamptz: its offset east of UTC in the session's zone."""
+    seconds = int(d.utcoffset().total_seconds()) if d.tzinfo is not None else 0  # type: ignore[union-attr]
+    if f == "timezone":
+        return str(seconds)
+    hours = int(seconds / 3600)  # (toward zero, as C divides)
+    return str(hours) if f == "timezone_hour" else str(int((seconds - hours * 3600) / 60))
+
+
 def make_timestamp(y: Any, mo: Any, d: Any, h: Any, mi: Any, sec: Any) -> Any:
     if None in (y, mo, d, h, mi, sec):
         return None
@@ -513,6 +556,41 @@ def make_timestamp(y: Any, mo: Any, d: Any, h: Any, mi: Any, sec: Any) -> Any:
         raise PgError("22008", f"time field value out of range: {h}:{mi:02d}:{num_text(secs)}")
     us = int(((secs - whole) * 10**6).to_integral_value())
     return fmt_timestamp(base + dt.timedelta(hours=h, minutes=mi, seconds=whole, microseconds=us))
+
+
+def make_timestamptz(y: Any, mo: Any, d: Any, h: Any, mi: Any, sec: Any, *zone: Any) -> Any:
+    """make_timestamptz(fields[, zone]): that wall-clock time in `zone`, else in the session's zone."""
+    wall = make_timestamp(y, mo, d, h, mi, sec)
+    if wall is None or (zone and zone[0] is None):
+        return None
+    naive = dt.datetime.fromisoformat(wall)
+    if not zone:
+        from .types import timestamptz_from_local
+        return timestamptz_from_local(naive)
+    return fmt_timestamptz(localize(naive, _named_or_numeric_zone(str(zone[0]))))
+
+
+_ISO_OFFSET = re.compile(r"([+-])(\d{1,2})(?::?(\d\d))?(?::?(\d\d))?")
+
+
+def _named_or_numeric_zone(name: str) -> dt.tzinfo:
+    """make_timestamptz's zone argument: '+05:30' / '-0800' are ISO 8601 offsets (east of UTC,
+    unlike AT TIME ZONE's POSIX reading), anything else a zone name, abbreviation or POSIX spec."""
+    if name[:1].isdigit():
+        raise PgError("22023", f'invalid input syntax for type numeric time zone: "{name}"',
+                      hint='Numeric time zones must have "-" or "+" as first character.')
+    if name[:1] not in "+-":
+        from .functions import zone_named
+        return zone_named(name)
+    m = _ISO_OFFSET.fullmatch(name)
+    if m is None:
+        from .errors import unsupported
+        raise unsupported(f'the numeric time zone "{name}"')
+    hours, minutes, seconds = int(m.group(2)), int(m.group(3) or 0), int(m.group(4) or 0)
+    if hours > 15 or minutes > 59 or seconds > 59:
+        raise PgError("22023", f'numeric time zone "{name}" out of range')
+    east = (hours * 3600 + minutes * 60 + seconds) * (-1 if m.group(1) == "-" else 1)
+    return dt.timezone(dt.timedelta(seconds=east))
 
 
 def make_time(h: Any, mi: Any, sec: Any) -> Any:
@@ -569,6 +647,7 @@ def register(conn) -> None:
     f("pg_interval_div", interval_div, 2, deterministic=True)
     f("pg_make_timestamp", make_timestamp, 6, deterministic=True)
     f("pg_make_time", make_time, 3, deterministic=True)
+    f("pg_make_timestamptz", make_timestamptz, -1, deterministic=True)
     f("pg_interval_key", interval_cmp_key, 1, deterministic=True)
     f("date_trunc", date_trunc, 2, deterministic=True)
     f("pg_extract", extract, 3, deterministic=True)
@@ -588,7 +667,10 @@ def _tdiv(a: int, b: int) -> int:
 
 
 def _as_datetime(v: str) -> dt.datetime:
-    return _parse_ts(v if len(v) > 10 else v + " 00:00:00")[0]
+    """A date, timestamp or timestamptz as a naive datetime (a timestamptz on the session zone's clock)."""
+    d, tz = _parse_ts(v if len(v) > 10 else v + " 00:00:00")
+    zone = session_zone() if tz else None
+    return d if zone is None else d.replace(tzinfo=dt.timezone.utc).astimezone(zone).replace(tzinfo=None)
 
 
 def age(a: Any, b: Any) -> Any:

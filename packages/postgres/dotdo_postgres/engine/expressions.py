@@ -1253,12 +1253,36 @@ def table_function_call(rw: Rewriter, name: str, call: exp.Anonymous, scope: "Sc
         return vtab, list(cols), [_jsonb_arg(rw, nodes[0], ts[0], key, name, types), lit(name)]
     if name == "generate_series":
         kinds = {t.key for t in ts if t is not None and t.key != "unknown"}
+        if len(nodes) == 3 and kinds and kinds <= set(_TIMES) | {"interval"}:
+            out, args = time_series_args(nodes, ts)
+            return "pg_srf_time_series", [(name, out)], args
         if len(nodes) not in (2, 3) or kinds - set(INTEGERS):
             raise unsupported("generate_series over non-integer types")
         out = INT8 if "int8" in kinds else INT4
         return "pg_srf_generate_series", [(name, out)], nodes + ([lit(1)] if len(nodes) == 2 else [])
     from .regex import table_function
     return table_function(rw, name, nodes, ts, types)
+
+
+def time_series_args(nodes: list[exp.Expression], ts: list[ColType | None]
+                     ) -> tuple[ColType, list[exp.Expression]]:
+    """generate_series(start, stop, step) over time: (the values' type, the arguments converted to
+    it). Timestamps stay timestamps; any timestamptz, date or untyped bound makes both timestamptz
+    (PostgreSQL's preferred date/time type); the step is an interval."""
+    bounds = [t.key if t is not None else "unknown" for t in ts[:2]]
+    step_kind = ts[2].key if ts[2] is not None else "unknown"
+    if step_kind not in ("interval", "unknown") or any(k not in _TIMES + ("unknown",) for k in bounds):
+        raise unsupported("generate_series over these argument types")
+    out = ColType("timestamp") if bounds == ["timestamp", "timestamp"] else TIMESTAMPTZ
+    args = []
+    for node, kind in zip(nodes[:2], bounds):
+        if kind == "unknown":
+            node = fn("pg_in", lit(out.key), node)
+        elif kind != out.key:
+            node = fn("pg_cast", lit(out.key), node, lit(kind))
+        args.append(node)
+    args.append(fn("pg_interval", nodes[2]) if step_kind == "unknown" else nodes[2])
+    return out, args
 
 
 def _timestamp_arg(node: exp.Expression, t: ColType | None, name: str, types) -> exp.Expression:
@@ -1433,6 +1457,20 @@ def _json_build(rw, e, t, scope):
         JSONB if name.startswith("jsonb") else ColType("json")
 
 
+def _make_timestamptz(rw, e, t, scope):
+    """make_timestamptz(year, month, day, hour, min, sec[, zone])."""
+    ts = t.get("expressions[]") or []
+    if len(e.expressions) not in (6, 7):
+        raise undefined_function_of("make_timestamptz", t)
+    wanted = ["int4"] * 5 + ["float8", "text"]
+    for got, want in zip(ts, wanted):
+        if got is not None and got.key not in ("unknown", want) and not (
+                want != "text" and got.key in INTEGERS + FLOATS + ("numeric",)) and not (
+                want == "text" and got.key in _TEXTUAL):
+            raise undefined_function_of("make_timestamptz", t)
+    return fn("pg_make_timestamptz", *e.expressions), TIMESTAMPTZ
+
+
 def _date_part(rw, e, t, scope):
     ts = t.get("expressions[]") or []
     if len(ts) != 2 or (ts[0] is not None and ts[0].key not in TEXTS + ("unknown",)):
@@ -1575,7 +1613,7 @@ def _array_helper(rw, e, t, scope):
 
 # calls whose meaning depends on their arguments' types: rewritten by their own rule
 _CALLS: dict[str, Callable] = {"pg_arr_flat": _array_helper, "pg_arr_one_dim": _array_helper, "jsonb_build_object": _json_build, "json_build_object": _json_build,
-                               "jsonb_build_array": _json_build, "json_build_array": _json_build, "date_part": _date_part, "gcd": _gcd_lcm, "lcm": _gcd_lcm, "div": _div, "array_position": _array_call, "array_positions": _array_call,
+                               "jsonb_build_array": _json_build, "json_build_array": _json_build, "date_part": _date_part, "make_timestamptz": _make_timestamptz, "gcd": _gcd_lcm, "lcm": _gcd_lcm, "div": _div, "array_position": _array_call, "array_positions": _array_call,
                                "array_replace": _array_call, "to_char": _to_char, "age": _age, "set_config": _set_config, "pg_sleep": _pg_sleep,
                                "to_json": _to_json, "to_jsonb": _to_json, "row_to_json": _to_json,
                                "to_timestamp": _to_timestamp, "regexp_replace": _regexp_scalar,

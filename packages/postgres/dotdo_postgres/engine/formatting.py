@@ -95,7 +95,13 @@ def _text(name: str, kw: str, width: int, fm: bool) -> str:
 
 
 def _parse(v: str, kind: str) -> dt.datetime:
+    """The value's fields: a timestamptz as an aware datetime on the session zone's clock."""
     s = v.strip()
+    if kind == "timestamptz" and s.endswith("+00"):
+        from .types import RUNNING, local_time
+        session = RUNNING.session
+        zone = session.zone_full if session is not None else None
+        return local_time(s, zone or dt.timezone(dt.timedelta(0), "UTC"))
     if s.endswith("+00"):
         s = s[:-3]
     if kind == "date":
@@ -185,9 +191,23 @@ def _datetime_field(kw: str, d: dt.datetime, fm: bool, kind: str) -> str:
     if k in ("TZ", "OF", "TZH", "TZM"):
         if kind != "timestamptz":
             return ""  # a value without a time zone prints none
-        # dotdo's sessions run in UTC (any other TimeZone is refused)
-        return {"TZ": "UTC" if kw == "TZ" else "utc", "OF": "+00", "TZH": "+00", "TZM": "00"}[k]
+        return _zone_field(k, kw, d)
     raise unsupported(f'the to_char pattern "{kw}"')
+
+
+def _zone_field(k: str, kw: str, d: dt.datetime) -> str:
+    """TZ (the zone's abbreviation then), OF ('-05', '+05:30'), TZH ('-05'), TZM ('30')."""
+    from .types import offset_text
+    offset = d.utcoffset() or dt.timedelta(0)
+    if k == "TZ":
+        name = d.tzname() or ""
+        return name.upper() if kw == "TZ" else name.lower()
+    if k == "OF":
+        return offset_text(offset)
+    seconds = int(offset.total_seconds())
+    if k == "TZH":
+        return ("-" if seconds < 0 else "+") + f"{abs(seconds) // 3600:02d}"
+    return f"{abs(seconds) % 3600 // 60:02d}"
 
 
 def _interval_field(kw: str, months: int, days: int, micros: int, fm: bool) -> str:

@@ -63,17 +63,34 @@ def pg_cast(spec: str, v: Any, src: str | None) -> Any:
         return T.coerce(ct, v)
     if key in ("json", "jsonb") and src_key in ("json", "jsonb"):
         return T.coerce(ct, v)
-    if src_key in ("timestamp", "timestamptz") and key == "date":
+    if src_key == "timestamptz" and key in ("date", "time", "timestamp"):
+        v, src_key = _wall_clock(str(v)), "timestamp"  # the session zone's calendar and clock
+        if key == "timestamp":
+            return v
+    if src_key == "timestamp" and key == "date":
         return str(v)[:10]
-    if src_key in ("timestamp", "timestamptz") and key == "time":  # the time of day (UTC for timestamptz)
-        return str(v)[11:].split("+")[0]
-    if src_key == "timestamptz" and key == "timestamp":
-        return str(v)[:-3]
+    if src_key == "timestamp" and key == "time":
+        return str(v)[11:]
     if src_key == "timestamp" and key == "timestamptz":
-        return str(v) + "+00"
+        return _in_session_zone(str(v))
     if src_key == "date" and key in ("timestamp", "timestamptz"):
-        return f"{v} 00:00:00" + ("+00" if key == "timestamptz" else "")
+        midnight = f"{v} 00:00:00"
+        return _in_session_zone(midnight) if key == "timestamptz" else midnight
     return T.coerce(ct, v)
+
+
+def _wall_clock(stored: str) -> str:
+    """A stored timestamptz as the timestamp its instant shows on the session zone's clocks."""
+    zone = T.session_zone()
+    return stored[:-3] if zone is None else T.fmt_timestamp(T.local_time(stored, zone))
+
+
+def _in_session_zone(wall: str) -> str:
+    """A timestamp's wall-clock text read in the session's zone → stored timestamptz."""
+    zone = T.session_zone()
+    if zone is None:
+        return wall + "+00"
+    return T.timestamptz_from_local(dt.datetime.fromisoformat(wall))
 
 
 _LIMITS = {"int2": (-(2**15), 2**15 - 1, "smallint"), "int4": (-(2**31), 2**31 - 1, "integer")}
@@ -1537,7 +1554,7 @@ def register(conn, db: "Database") -> None:
     f("pg_clock", lambda: _after_now(db) and T.fmt_timestamptz(dt.datetime.now(dt.timezone.utc)), 0)
     f("pg_statement_time", lambda: db.session().statement_time(), 0)
     f("timeofday", lambda: _after_now(db) and _timeofday(), 0)
-    f("pg_current_date", lambda: db.session().now()[:10], 0)
+    f("pg_current_date", lambda: _wall_clock(db.session().now())[:10], 0)
     f("nextval", lambda name: db.sequences.nextval(conn, name), 1)
     f("currval", lambda name: db.sequences.currval(name), 1)
     f("lastval", lambda: db.sequences.lastval(), 0)
@@ -1608,8 +1625,10 @@ def _after_now(db: "Database") -> bool:
 
 def _timeofday() -> str:
     """timeofday(): the wall clock as text in PostgreSQL's format ('Fri Mar 15 10:00:00.123456 2024 UTC')."""
-    d = dt.datetime.now(dt.timezone.utc)
-    return d.strftime("%a %b %d %H:%M:%S.") + f"{d.microsecond:06d}" + d.strftime(" %Y UTC")
+    session = T.RUNNING.session
+    zone = session.zone_full if session is not None else None
+    d = dt.datetime.now(zone or dt.timezone(dt.timedelta(0), "UTC"))
+    return d.strftime("%a %b %d %H:%M:%S.") + f"{d.microsecond:06d}" + d.strftime(" %Y ") + (d.tzname() or "")
 
 
 def _sleep(db: "Database", seconds: Any) -> Any:

@@ -184,8 +184,8 @@ def json_of(key: str, v: Any) -> str:
         return text if text not in ("NaN", "Infinity", "-Infinity") else json.dumps(text)
     if key in ("timestamp", "timestamptz"):
         text = text.replace(" ", "T", 1)
-        if key == "timestamptz" and text.endswith("+00"):
-            text += ":00"
+        if key == "timestamptz" and text[-3] in "+-":
+            text += ":00"  # ISO 8601's offset has minutes: -04 is -04:00
     return json.dumps(text, ensure_ascii=False)
 
 

@@ -19,6 +19,7 @@ from .errors import FAILED_TRANSACTION, PgError, unsupported
 from .translate import Plan
 from .types import RUNNING, ColType, fmt_timestamptz
 from .utility import REPORTED, SETTINGS, check_setting, parse_ms
+from .zones import always_utc, zone_of_setting
 
 
 # The row budget counts SQLite VM steps, the work a statement does: examining one row costs 3 to ~20
@@ -98,6 +99,9 @@ class Session:
         self.can_park = False  # served on an event loop that parks the connection (SleepPending)
         self.sleep_parks = False  # the running statement's pg_sleep parks (Plan.sleeps == "park")
         self.sleep: SleepState | None = None  # the parking statement's pg_sleep progress
+        self._zone_text: str | None = None  # the TimeZone text self._zone was made from
+        self._zone: dt.tzinfo | None = None
+        self._zone_full: dt.tzinfo | None = None
         for k, v in (settings or {}).items():
             try:
                 self.set(k, v)
@@ -105,8 +109,27 @@ class Session:
                 if k.lower() in SETTINGS or "." in k:
                     raise
         self.changed_settings.clear()
+        self.startup_settings = dict(self.settings)  # what RESET returns to (PostgreSQL's reset value)
 
     # -- settings --------------------------------------------------------------
+    @property
+    def zone(self) -> dt.tzinfo | None:
+        """The TimeZone setting as a zone, None while it is UTC at every instant (the default:
+        timestamptz values then print exactly as stored)."""
+        text = self.settings.get("timezone")
+        if text is None:
+            return None
+        if text != self._zone_text:
+            self._zone_text, self._zone_full = text, zone_of_setting(text)
+            self._zone = None if always_utc(self._zone_full) else self._zone_full
+        return self._zone
+
+    @property
+    def zone_full(self) -> dt.tzinfo | None:
+        """The TimeZone setting as a zone even when it is UTC (to_char's TZ names it), None by default."""
+        self.zone  # (brings _zone_full up to date)
+        return self._zone_full if "timezone" in self.settings else None
+
     def setting(self, name: str, missing_ok: Any = False) -> str | None:
         low = name.lower()
         if low in self.settings:
@@ -133,6 +156,9 @@ class Session:
         if is_local and not self.in_tx:
             # the statement's own transaction ends with it, and the value with that (no warning here,
             # unlike SET LOCAL)
+            if str(name).lower() == "timezone":
+                # PostgreSQL prints the statement's own timestamptz results in that zone
+                raise unsupported("set_config('TimeZone', ..., true) outside a transaction block")
             stored = check_setting(str(name), str(value))
             if "." in str(name):
                 self.placeholders.add(str(name).lower())
@@ -163,13 +189,29 @@ class Session:
         if name.lower() == "all":
             if self.in_tx:
                 self._kept_settings().clear()
-            self.settings.clear()
+                self._kept_settings().update(self.startup_settings)
+            self._restore_settings(dict(self.startup_settings))
             return
-        if name.lower() not in SETTINGS and "." not in name:
+        low = name.lower()
+        if low not in SETTINGS and "." not in name:
             raise PgError("42704", f'unrecognized configuration parameter "{name}"')
+        start = self.startup_settings.get(low)
         if self.in_tx:
-            self._kept_settings().pop(name.lower(), None)
-        self.settings.pop(name.lower(), None)
+            kept = self._kept_settings()
+            kept.pop(low, None)
+            if start is not None:
+                kept[low] = start
+        before = self.settings.pop(low, None)
+        if start is not None:
+            self.settings[low] = start
+        canonical = SETTINGS.get(low, (name, ""))[0]
+        if canonical in REPORTED and before != self.settings.get(low):
+            self.changed_settings.append(canonical)
+
+    def reset_value(self, name: str) -> str:
+        """The value RESET gives `name`: the session's startup value, else the server's default."""
+        low = name.lower()
+        return self.startup_settings.get(low) or SETTINGS[low][1]
 
     def _kept_settings(self) -> dict[str, str]:
         """The settings a COMMIT of the current block keeps, noting the block's starting ones first."""
@@ -188,7 +230,7 @@ class Session:
     def discard(self) -> None:
         if self.in_tx:
             raise PgError("25001", "DISCARD ALL cannot run inside a transaction block")
-        self.settings.clear()
+        self._restore_settings(dict(self.startup_settings))
         self.currvals.clear()
         self.lastval = None
         self.deallocate(None)

@@ -105,8 +105,25 @@ def generate_series(start: Any, stop: Any, step: Any) -> Iterator[tuple]:
         yield (v,)
 
 
+def generate_time_series(start: Any, stop: Any, step: Any) -> Iterator[tuple]:
+    """generate_series over timestamps or timestamptz values (both stored as text that sorts in
+    time order) by an interval step: each value is the previous plus the step, so a day's step
+    keeps the wall-clock time of the session's zone across a clock change, as in PostgreSQL."""
+    from .datetime_ops import interval_cmp_key, ts_add
+    if start is None or stop is None or step is None:
+        return
+    direction = interval_cmp_key(step)
+    if direction == 0:
+        raise PgError("22023", "step size cannot equal zero")
+    value = start
+    while (value <= stop) if direction > 0 else (value >= stop):
+        yield (value,)
+        value = ts_add(value, step, 1)
+
+
 def register(conn: apsw.Connection) -> None:
     from . import jsonfuncs, regex
-    own = [("pg_srf_generate_series", ("value",), ("start", "stop", "step"), generate_series)]
+    own = [("pg_srf_generate_series", ("value",), ("start", "stop", "step"), generate_series),
+           ("pg_srf_time_series", ("value",), ("start", "stop", "step"), generate_time_series)]
     for name, columns, params, rows in jsonfuncs.TABLE_FUNCTIONS + regex.TABLE_FUNCTIONS + own:
         conn.create_module(name, TableFunction(columns, params, rows), use_bestindex_object=True, eponymous=True)

@@ -774,12 +774,14 @@ class Translator:
         e, et = self.rw.rx(end, scope)
         stp = self.rw.rx(step, scope)[0] if step is not None else lit(1)
         kinds = {t.key for t in (st, et) if t is not None}
-        if kinds - {"int2", "int4", "int8"}:
-            raise unsupported("generate_series over non-integer types")
-        t = INT8 if "int8" in kinds else INT4
         alias = node.alias or "generate_series"
         ta = node.args.get("alias")
         col = ta.columns[0].name if ta is not None and ta.columns else alias
+        if kinds and kinds <= {"date", "timestamp", "timestamptz", "unknown"} and step is not None:
+            return self._time_series(s, st, e, et, self.rw.rx(step, scope), alias, col, scope)
+        if kinds - {"int2", "int4", "int8"}:
+            raise unsupported("generate_series over non-integer types")
+        t = INT8 if "int8" in kinds else INT4
         tree = _GS_TEMPLATE.copy()
         tree.selects[0].set("alias", exp.to_identifier(col, quoted=True))
         # the arguments go into the tree, not the text: SQLite's numbered parameters (?11) do not parse back
@@ -788,6 +790,15 @@ class Translator:
             if c.name in args:
                 c.replace(exp.Paren(this=args[c.name].copy()))
         scope.add(alias, [(col, t)])
+        return exp.Subquery(this=tree, alias=exp.TableAlias(this=exp.to_identifier(alias)))
+
+    def _time_series(self, s, st, e, et, step, alias: str, col: str, scope: Scope) -> exp.Expression:
+        """generate_series over timestamps in FROM: its table function as a subquery."""
+        from .expressions import time_series_args
+        out, args = time_series_args([s, e, step[0]], [st, et, step[1]])
+        call = exp.Anonymous(this="pg_srf_time_series", expressions=args)
+        tree = exp.select(exp.alias_(exp.column("value"), col, quoted=True)).from_(exp.Table(this=call))
+        scope.add(alias, [(col, out)])
         return exp.Subquery(this=tree, alias=exp.TableAlias(this=exp.to_identifier(alias)))
 
     def select(self, q: exp.Select, outer: Scope | None, top: bool = False) -> list[tuple[str, ColType | None]]:

@@ -330,21 +330,29 @@ def _iso_form(s: str) -> str:
 
 def _special(v: str, type_name: str) -> dt.datetime | None:
     """'epoch', 'now', 'today', 'tomorrow', 'yesterday' as PostgreSQL reads them: 'now' is the
-    transaction's start (the value of now()), the others midnight of its day (UTC, the session's
+    transaction's start (the value of now()), the others midnight of its day (in the session's
     zone); infinity is refused: a date or timestamp is stored as its text and every date/time
     function reads that."""
     low = v.strip().lower()
     if low in ("infinity", "+infinity", "-infinity"):
         raise unsupported(f"the {type_name} value '{low}'")
     if low == "epoch":
-        return dt.datetime(1970, 1, 1)
+        return dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)  # an instant, whatever the session's zone
     if low == "now":
-        return transaction_start()
+        return local_now()
     shift = {"today": 0, "tomorrow": 1, "yesterday": -1}.get(low)
     if shift is None:
         return None
-    today = transaction_start().replace(hour=0, minute=0, second=0, microsecond=0, tzinfo=None)
+    today = local_now().replace(hour=0, minute=0, second=0, microsecond=0, tzinfo=None)
     return today + dt.timedelta(days=shift)
+
+
+def local_now() -> dt.datetime:
+    """now() as an aware datetime in the session's zone (its wall clock is what 'now'::timestamp,
+    'today' and current_date read)."""
+    start = transaction_start()
+    zone = session_zone()
+    return start if zone is None else start.astimezone(zone)
 
 
 class _Running(threading.local):
@@ -443,7 +451,7 @@ def parse_time(v: str) -> str:
     if low == "allballs":
         return "00:00:00"
     if low == "now":
-        return fmt_time(transaction_start())
+        return fmt_time(local_now())
     if re.match(r"\d{4}-|[a-z]{3}", low):  # a date comes first: read it all as a timestamp
         return fmt_time(_parse_ts(s, "time"))
     s, _ = _split_zone(s, v, "time")
@@ -548,6 +556,77 @@ def fmt_timestamptz(d: dt.datetime) -> str:
     if d.tzinfo is not None:
         d = d.astimezone(dt.timezone.utc)
     return fmt_timestamp(d) + "+00"
+
+
+# -- the session's time zone ----------------------------------------------------------------
+# A timestamptz is stored as its UTC text ('2024-03-10 12:00:00+00') whatever the session's zone;
+# the zone decides how it prints and how a wall-clock time without an offset is read. The default
+# UTC session gets None from session_zone() and skips every conversion below.
+
+def session_zone() -> dt.tzinfo | None:
+    """The running session's TimeZone when it is not always UTC, else None."""
+    session = RUNNING.session
+    return None if session is None else session.zone
+
+
+def stored_instant(v: str) -> dt.datetime:
+    """A stored timestamptz ('...+00') as an aware UTC datetime."""
+    return dt.datetime.fromisoformat(v[:-3]).replace(tzinfo=dt.timezone.utc)
+
+
+def local_time(v: str, zone: dt.tzinfo) -> dt.datetime:
+    """The wall-clock time (aware, in `zone`) of a stored timestamptz."""
+    try:
+        return stored_instant(v).astimezone(zone)
+    except (OverflowError, ValueError):
+        raise unsupported("timestamps outside the years 1 to 9999") from None
+
+
+def localize(d: dt.datetime, zone: dt.tzinfo) -> dt.datetime:
+    """A wall-clock time read in `zone`, as PostgreSQL resolves a clock change: a time the clocks
+    skipped takes the offset from before the change, a time they showed twice the later instant;
+    both are the smaller of the two offsets Python offers (fold 0 and fold 1)."""
+    first, second = d.replace(tzinfo=zone, fold=0), d.replace(tzinfo=zone, fold=1)
+    return first if first.utcoffset() <= second.utcoffset() else second  # type: ignore[operator]
+
+
+def offset_text(offset: dt.timedelta, always_minutes: bool = False) -> str:
+    """An offset as PostgreSQL prints it: '+05', '-04', '+05:30', '+00:09:21' (ISO 8601's
+    '+05:00' in JSON, `always_minutes`)."""
+    seconds = int(offset.total_seconds())
+    sign = "-" if seconds < 0 else "+"
+    seconds = abs(seconds)
+    text = f"{sign}{seconds // 3600:02d}"
+    if seconds % 3600 or always_minutes:
+        text += f":{seconds % 3600 // 60:02d}"
+    if seconds % 60:
+        text += f":{seconds % 60:02d}"
+    return text
+
+
+def zoned_text(v: str, zone: dt.tzinfo) -> str:
+    """A stored timestamptz as PostgreSQL prints it in the session's zone."""
+    d = local_time(v, zone)
+    return fmt_timestamp(d) + offset_text(d.utcoffset())  # type: ignore[arg-type]
+
+
+def timestamptz_from_local(d: dt.datetime) -> str:
+    """A naive wall-clock time read in the session's zone → stored timestamptz."""
+    zone = session_zone()
+    if zone is None:
+        return fmt_timestamp(d) + "+00"
+    try:
+        return fmt_timestamptz(localize(d, zone))
+    except (OverflowError, ValueError):
+        raise unsupported("timestamps outside the years 1 to 9999") from None
+
+
+def timestamptz_to_local(v: str) -> dt.datetime:
+    """A stored timestamptz → its naive wall-clock time in the session's zone."""
+    zone = session_zone()
+    if zone is None:
+        return dt.datetime.fromisoformat(v[:-3])
+    return local_time(v, zone).replace(tzinfo=None)
 
 
 def jsonb_normal(obj) -> str:
@@ -687,7 +766,7 @@ def coerce(ct: ColType, v):
     if key == "timestamptz":
         d = _parse_ts(str(v), "timestamp with time zone")
         if d.tzinfo is None:
-            d = d.replace(tzinfo=dt.timezone.utc)
+            return timestamptz_from_local(d)
         return fmt_timestamptz(d)
     if key == "uuid":
         if isinstance(v, bytes) and len(v) == 16:
@@ -800,6 +879,9 @@ def text_out(key: str, v) -> str:
         if isinstance(v, str):
             return "t" if v.lower() in _TRUE else "f"
         return "t" if v else "f"
+    if key == "timestamptz" and isinstance(v, str):
+        zone = session_zone()
+        return v if zone is None else zoned_text(v, zone)
     if isinstance(v, str):
         return v
     if isinstance(v, bool):

@@ -32,7 +32,6 @@ REPORTED = ["server_version", "server_encoding", "client_encoding", "DateStyle",
             "integer_datetimes", "standard_conforming_strings", "application_name", "is_superuser",
             "session_authorization", "in_hot_standby", "default_transaction_read_only", "search_path"]
 
-_UTC = {"utc", "gmt", "etc/utc", "etc/gmt", "z", "zulu", "+00", "+00:00", "0", "universal", "etc/universal"}
 _LEVELS = {"read uncommitted", "read committed", "repeatable read", "serializable"}
 
 
@@ -70,11 +69,8 @@ def check_setting(name: str, value: str) -> str:
         v = v[1:-1]  # startup parameters may arrive quoted (asyncpg sends 'utf-8')
     lv = v.lower()
     if low == "timezone":
-        if lv in ("local", "default"):
-            return SETTINGS["timezone"][1]  # SET TIME ZONE LOCAL / DEFAULT: the server's own zone
-        if lv.strip("'") not in _UTC:
-            raise unsupported(f"time zones other than UTC (SET TimeZone = {v})")
-        return "UTC" if lv in ("utc",) else v.strip("'")
+        from .zones import session_zone_setting
+        return session_zone_setting(v)[0]
     if low == "client_encoding":
         if lv.replace("-", "").replace("_", "") not in ("utf8", "unicode"):
             raise unsupported(f"client encoding {v}")
@@ -198,18 +194,19 @@ def utility_plan(db: "Database", text: str) -> "Plan | None":
             return Plan("utility", "SET", run=lambda s, c, p: None)
         name = "default_transaction_isolation" if "CHARACTERISTICS" in t.upper() else "transaction_isolation"
         return Plan("utility", "SET", run=lambda s, c, p: s.set(name, level))
-    m = _RE["set_tz"].match(t) or _RE["set_names"].match(t)
+    m = _RE["set_tz"].match(t)
     if m:
-        name = "TimeZone" if "ZONE" in t.upper()[:40] else "client_encoding"
+        return _set_time_zone(m.group("value").strip(), _is_local(m.group(1)))
+    m = _RE["set_names"].match(t)
+    if m:
         value = _value(m.group("value"))
-        return Plan("utility", "SET", run=lambda s, c, p: s.set(name, value))
+        return Plan("utility", "SET", run=lambda s, c, p: s.set("client_encoding", value, _is_local(m.group(1))))
     m = _RE["set"].match(t)
     if m:
         name, value = m.group("name"), _value(m.group("value"))
         if value.upper() == "DEFAULT":
             return Plan("utility", "SET", run=lambda s, c, p: s.reset(name))
-        return Plan("utility", "SET", run=lambda s, c, p: s.set(name, value, local=bool(m.group("scope") and
-                                                                                       m.group("scope").strip().upper() == "LOCAL")))
+        return Plan("utility", "SET", run=lambda s, c, p: s.set(name, value, local=_is_local(m.group("scope"))))
     m = _RE["reset"].match(t)
     if m:
         name = m.group("name")
@@ -236,6 +233,69 @@ def utility_plan(db: "Database", text: str) -> "Plan | None":
     if head.startswith("SET"):
         raise PgError("42601", f'syntax error at or near "{t.split()[1] if len(t.split()) > 1 else t}"')
     return None
+
+
+def _is_local(scope: str | None) -> bool:
+    return scope is not None and scope.strip().upper() == "LOCAL"
+
+
+_TIME_ZONE_INTERVAL = re.compile(r"INTERVAL\s*'(?P<text>(?:[^']|'')*)'\s*(?P<unit>[A-Z ]*)", re.I)
+_PLAIN_VALUE = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)|[A-Za-z_]\w*")
+
+
+def _set_time_zone(value: str, local: bool) -> "Plan":
+    """SET [LOCAL] TIME ZONE 'name' | number | INTERVAL '...' [fields] | LOCAL | DEFAULT."""
+    from .translate import Plan
+    if value.upper() in ("LOCAL", "DEFAULT"):  # the value the session started with
+        return Plan("utility", "SET", run=lambda s, c, p: s.set("TimeZone", s.reset_value("TimeZone"), local))
+    m = _TIME_ZONE_INTERVAL.fullmatch(value)
+    if m is not None:
+        from .datetime_ops import parse_interval
+        from .zones import interval_zone_setting
+        unit = " ".join(m.group("unit").split()) or None
+        interval = parse_interval(m.group("text").replace("''", "'"), unit)
+        return Plan("utility", "SET", run=lambda s, c, p: s.set("TimeZone", interval_zone_setting(interval)[0], local))
+    if value.startswith('"') and value.endswith('"') and len(value) > 1:
+        value = value[1:-1].replace('""', '"')
+    elif value.startswith("'") or _PLAIN_VALUE.fullmatch(value):
+        value = _value(value)
+    else:
+        near = re.search(r"[^\w.+-]", value)
+        raise PgError("42601", f'syntax error at or near "{near.group() if near else value}"')
+    return Plan("utility", "SET", run=lambda s, c, p: s.set("TimeZone", value, local))
+
+
+def parse_options(text: str) -> dict[str, str]:
+    """The startup packet's `options` ('-c TimeZone=Europe/Paris --search_path=public'): settings
+    by name; a backslash keeps the next character (a space) in the value. Other switches are refused."""
+    words, word, escaped = [], "", False
+    for ch in text:
+        if escaped:
+            word, escaped = word + ch, False
+        elif ch == "\\":
+            escaped = True
+        elif ch.isspace():
+            if word:
+                words.append(word)
+            word = ""
+        else:
+            word += ch
+    if word:
+        words.append(word)
+    settings: dict[str, str] = {}
+    i = 0
+    while i < len(words):
+        w = words[i]
+        if w == "-c" and i + 1 < len(words):
+            w, i = "--" + words[i + 1], i + 1
+        elif w.startswith("-c") and len(w) > 2:
+            w = "--" + w[2:]
+        name, eq, value = w[2:].partition("=") if w.startswith("--") else ("", "", "")
+        if not eq or not name:
+            raise unsupported(f'the startup option "{words[i]}"')
+        settings[name.replace("-", "_")] = value
+        i += 1
+    return settings
 
 
 def _check_tx_modes(rest: str) -> str | None:

@@ -49,7 +49,7 @@ ZONE_ABBREVIATIONS = {
     "EASST": "Pacific/Easter", "EAST": "Pacific/Easter", "KOST": "Pacific/Kosrae",
     "LINT": "Pacific/Kiritimati", "NUT": "Pacific/Niue", "TKT": "Pacific/Fakaofo",
 }
-_POSIX = re.compile(r"(?:([A-Za-z]{3,})|<([A-Za-z0-9+-]+)>)?([+-]?)(\d{1,2})(?::(\d{2})(?::(\d{2}))?)?")
+_POSIX = re.compile(r"(?:([A-Za-z]{3,})|<([A-Za-z0-9+:-]+)>)?([+-]?)(\d{1,2})(?::(\d{2})(?::(\d{2}))?)?")
 
 
 @lru_cache(maxsize=1)
@@ -91,3 +91,124 @@ def zone(name: str) -> dt.tzinfo | None:
     """The zone PostgreSQL's AT TIME ZONE and SET TIME ZONE find for `name`: an abbreviation first,
     then a tz database name, then a POSIX specification; None when it is none of them."""
     return abbreviation(name) or named_zone(name) or posix_zone(name)
+
+
+# -- the session's TimeZone setting --------------------------------------------------------
+
+# zones that are UTC at every instant: a session in one of them prints timestamptz exactly as stored
+_ALWAYS_UTC = {"UTC", "Etc/UTC", "UCT", "Etc/UCT", "Universal", "Etc/Universal", "Zulu", "Etc/Zulu", "GMT",
+               "Etc/GMT", "GMT0", "Etc/GMT0", "GMT+0", "GMT-0", "Etc/GMT+0", "Etc/GMT-0", "Greenwich",
+               "Etc/Greenwich"}
+# names PostgreSQL's own zone directory holds that Python's tz database has no equivalent for
+_POSTGRES_ONLY = {"localtime", "posixrules", "factory"}
+_NUMBER = re.compile(r"\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def offset_zone_name(east_seconds: int) -> str:
+    """PostgreSQL's name for a zone set as a bare offset: POSIX form '<+05:30>-05:30' (the
+    abbreviation in angle brackets, then the offset counted west of Greenwich)."""
+    west = -east_seconds
+    digits = _hours_minutes_seconds(abs(west))
+    return f"<-{digits}>+{digits}" if west > 0 else f"<+{digits}>-{digits}"
+
+
+def _hours_minutes_seconds(seconds: int) -> str:
+    text = f"{seconds // 3600:02d}"
+    if seconds % 3600:
+        text += f":{seconds % 3600 // 60:02d}"
+        if seconds % 60:
+            text += f":{seconds % 60:02d}"
+    return text
+
+
+def offset_zone(east_seconds: int) -> dt.tzinfo:
+    """A fixed-offset session zone; its abbreviation (to_char's TZ) is the offset as '+05:30'."""
+    if abs(east_seconds) >= 86400:
+        from .errors import unsupported
+        raise unsupported("time zone offsets of 24 hours or more")
+    abbrev = ("-" if east_seconds < 0 else "+") + _hours_minutes_seconds(abs(east_seconds))
+    return dt.timezone(dt.timedelta(seconds=east_seconds), abbrev)
+
+
+def invalid_zone_setting(text: str, detail: str | None = None) -> Exception:
+    from .errors import PgError
+    return PgError("22023", f'invalid value for parameter "TimeZone": "{text}"', detail=detail)
+
+
+_SETTING_ZONES: dict[str, dt.tzinfo] = {}  # TimeZone as SHOW prints it → its zone (a SET made it)
+
+
+def zone_of_setting(text: str) -> dt.tzinfo:
+    """The zone of a TimeZone value SET has already checked (and stored as SHOW prints it)."""
+    found = _SETTING_ZONES.get(text)
+    return found if found is not None else session_zone_setting(text)[1]
+
+
+def session_zone_setting(value: str) -> tuple[str, dt.tzinfo]:
+    name, tz = _session_zone_setting(value)
+    _SETTING_ZONES[name] = tz
+    return name, tz
+
+
+def _session_zone_setting(value: str) -> tuple[str, dt.tzinfo]:
+    """SET TIME ZONE's value → (the name SHOW answers, the zone), as PostgreSQL's check_timezone:
+    a number is hours east of Greenwich, then a tz database name (any letter case; SHOW gives its
+    own spelling), then a POSIX specification (kept as written); abbreviations are not zones here."""
+    from .errors import unsupported
+    if _NUMBER.fullmatch(value) and value.strip():
+        hours = float(value)
+        if not abs(hours) < 2**31 / 3600:
+            raise invalid_zone_setting(value)
+        east = int(hours * 3600)  # (C truncates the seconds toward zero)
+        return offset_zone_name(east), offset_zone(east)
+    if value.lower() in _POSTGRES_ONLY:
+        raise unsupported(f'the time zone "{value}"')
+    if value.lower().startswith("right/"):
+        from .errors import PgError
+        raise PgError("22023", f'time zone "{value}" appears to use leap seconds',
+                      detail="PostgreSQL does not support leap seconds.")
+    found = _zone_names().get(value.lower()) if value else None
+    if found is not None:
+        return found, zoneinfo.ZoneInfo(found)
+    posix = posix_zone(value) if value.strip() else None
+    if posix is not None:
+        return value, _posix_named(value, posix)
+    if _POSIX_WITH_DST.match(value.strip()):
+        raise unsupported(f'the POSIX time zone "{value}" with daylight-saving rules')
+    raise invalid_zone_setting(value)
+
+
+_POSIX_WITH_DST = re.compile(r"(?:[A-Za-z]{3,}|<[^>]+>)[+-]?\d.*(?:[A-Za-z]{3,}|<[^>]+>)")
+
+
+def _posix_named(spec: str, fixed: dt.tzinfo) -> dt.tzinfo:
+    """A POSIX zone keeps its abbreviation ('UTC+3' prints TZ as 'UTC'; '+5:30' has none)."""
+    m = _POSIX.fullmatch(spec.strip())
+    name = (m.group(1) or m.group(2) or "") if m else ""
+    return dt.timezone(fixed.utcoffset(None), name)
+
+
+def interval_zone_setting(interval: str) -> tuple[str, dt.tzinfo]:
+    name, tz = _interval_zone_setting(interval)
+    _SETTING_ZONES[name] = tz
+    return name, tz
+
+
+def _interval_zone_setting(interval: str) -> tuple[str, dt.tzinfo]:
+    """SET TIME ZONE INTERVAL '...': the interval (already read with its field range, as
+    'months|days|micros') is the offset east of Greenwich; months or days are refused."""
+    from .datetime_ops import interval_text, split
+    months, days, micros = split(interval)
+    if months or days:
+        unit = "months" if months else "days"
+        raise invalid_zone_setting(f"INTERVAL '{interval_text(interval)}'",
+                                   f"Cannot specify {unit} in time zone interval.")
+    east = int(micros / 10**6)
+    return offset_zone_name(east), offset_zone(east)
+
+
+def always_utc(tz: dt.tzinfo) -> bool:
+    """True when `tz` is UTC at every instant (a timestamptz then prints as stored)."""
+    if isinstance(tz, zoneinfo.ZoneInfo):
+        return tz.key in _ALWAYS_UTC
+    return tz.utcoffset(None) == dt.timedelta(0)

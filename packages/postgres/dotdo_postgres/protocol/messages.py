@@ -1,11 +1,12 @@
 """pgwire v3 backend messages and the encoders of result values."""
 from __future__ import annotations
 
+import datetime as dt
 import struct
 from typing import Any, Callable
 
 from ..engine.errors import PgError
-from ..engine.types import TYPES, ColType, binary_out, fmt_float, text_out
+from ..engine.types import TYPES, ColType, binary_out, fmt_float, text_out, zoned_text
 
 _I = struct.Struct("!i")
 _H = struct.Struct("!h")
@@ -120,13 +121,17 @@ def _text_encoder(key: str) -> Callable[[Any], bytes]:
 _TEXT_ENCODERS = {k: _text_encoder(k) for k in TYPES}
 
 
-def encoders(types: list[ColType], formats: list[int]) -> list[Callable[[Any], bytes]]:
+def encoders(types: list[ColType], formats: list[int], zone: dt.tzinfo | None = None) -> list[Callable[[Any], bytes]]:
+    """One encoder per column; `zone` is the session's TimeZone (None: UTC), in which timestamptz
+    values print as text (their binary form is UTC microseconds in every zone)."""
     out = []
     for i, t in enumerate(types):
         fmt = formats[i] if len(formats) > 1 else (formats[0] if formats else 0)
         if fmt == 1:
             key = t.key
             out.append(lambda v, key=key: binary_out(key, v))
+        elif zone is not None and t.key == "timestamptz":
+            out.append(lambda v: (zoned_text(v, zone) if isinstance(v, str) else text_out("timestamptz", v)).encode())
         else:
             out.append(_TEXT_ENCODERS.get(t.key) or _text_encoder(t.key))
     return out

@@ -67,7 +67,9 @@ def answer(conn: Any) -> bool:
     row_desc = prepared.row_desc_cache.get(key)
     if row_desc is None:
         return False
-    encs = prepared.encoders[key]
+    encs = prepared.encoders.get((key, session.zone))
+    if encs is None:
+        return False
     conn.pos = end + _TAIL_LEN
     conn.portals.pop("", None)  # this Bind replaces the unnamed portal
     out = conn.out

@@ -27,7 +27,7 @@ from ..engine.session import SleepPending
 from ..engine.errors import unsupported
 from ..engine.translate import Plan
 from ..engine.split import split_statements
-from ..engine.utility import REPORTED
+from ..engine.utility import REPORTED, parse_options
 from . import messages as M
 from .binding import bind_values, utf8
 from .prepared_batch import answer
@@ -148,6 +148,7 @@ class PgConnection(asyncio.Protocol):
         self.sasl_first_done = False
         self.sasl: ScramServer | None = None  # the SCRAM exchange under way, before the session exists
         self.login: tuple[str, str, dict[str, str]] | None = None  # user, database, settings
+        self.reported: dict[str, str] = {}  # the ParameterStatus values the client last heard
 
     # -- asyncio ---------------------------------------------------------------
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -384,8 +385,11 @@ class PgConnection(asyncio.Protocol):
         dbname = params.get("database") or user
         settings = {k: v for k, v in params.items() if k not in ("user", "database", "options", "replication")}
         if params.get("options"):
-            self.fatal(unsupported("startup options"))
-            raise _Fatal()
+            try:
+                settings.update(parse_options(params["options"]))
+            except PgError as e:
+                self.fatal(e)
+                raise _Fatal() from None
         self.login = (user, dbname, settings)
         self.started = True  # typed messages from here on
         if has_users(self.databases.store):
@@ -408,7 +412,8 @@ class PgConnection(asyncio.Protocol):
         self.session.on_notify = self.notification
         out = [M.AUTH_OK]
         for name in REPORTED:
-            out.append(M.parameter_status(name, self.session.setting(name) or ""))
+            value = self.reported[name] = self.session.setting(name) or ""
+            out.append(M.parameter_status(name, value))
         secret = int.from_bytes(os.urandom(4), "big") >> 1
         self.databases.cancel_keys[pid] = (secret, self)
         out.append(M.backend_key(pid, secret))
@@ -552,7 +557,11 @@ class PgConnection(asyncio.Protocol):
             s.notices.clear()
         if s.changed_settings:
             for name in s.changed_settings:
-                self.out.append(M.parameter_status(name, s.setting(name) or ""))
+                # PostgreSQL reports a setting only when its value differs from the one last reported
+                value = s.setting(name) or ""
+                if self.reported.get(name) != value:
+                    self.reported[name] = value
+                    self.out.append(M.parameter_status(name, value))
             s.changed_settings.clear()
 
     @staticmethod
@@ -618,7 +627,7 @@ class PgConnection(asyncio.Protocol):
             if result.columns is not None:
                 types = M.resolve_types(result.columns, result.rows)
                 self.out.append(M.row_description(result.columns, types, []))
-                self.out.append(M.data_rows(result.rows, M.encoders(types, [])))
+                self.out.append(M.data_rows(result.rows, M.encoders(types, [], session.zone)))  # type: ignore[union-attr]
             self.out.append(M.command_complete(result.tag))
         self.simple_done = 0
         if session.implicit:  # type: ignore[union-attr]
@@ -696,7 +705,8 @@ class PgConnection(asyncio.Protocol):
             if cached is None:
                 types = M.resolve_types(plan.columns, [])
                 cached = prepared.row_desc_cache[key] = M.row_description(plan.columns, types, portal.formats)
-                prepared.encoders[key] = M.encoders(types, portal.formats)
+                zone = self.session.zone  # type: ignore[union-attr]
+                prepared.encoders[(key, zone)] = M.encoders(types, portal.formats, zone)
             portal.types = [t for _, t in plan.columns]
             self.out.append(cached)
         else:
@@ -734,9 +744,10 @@ class PgConnection(asyncio.Protocol):
         if result.columns is not None:
             rows = result.rows
             start = portal.sent
-            encs = portal.prepared.encoders.get(tuple(portal.formats)) if portal.described else None
+            zone = session.zone  # type: ignore[union-attr]
+            encs = portal.prepared.encoders.get((tuple(portal.formats), zone)) if portal.described else None
             if encs is None:
-                encs = M.encoders(portal.types, portal.formats)
+                encs = M.encoders(portal.types, portal.formats, zone)
             if max_rows > 0 and len(rows) - start > max_rows:
                 chunk = rows[start:start + max_rows]
                 portal.sent += max_rows
