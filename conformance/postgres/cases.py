@@ -1725,7 +1725,59 @@ CASES: list[Case] = [
     ("dt_extract_timezone_and_julian", [],
      "SELECT extract(timezone from timestamptz '2024-03-15 10:00+02'), extract(timezone_hour from now()), "
      "extract(isodow from timestamptz '2024-03-17 10:00+00'), extract(julian from date '2024-03-15')", None),
-    ("dt_timestamp_overflow", [], "SELECT timestamp '2024-03-15' + interval '300000 years'", None),
+    ("dt_timestamp_overflow", [], "SELECT timestamp '2024-03-15' + interval '300000 years'", None),    # -- PostgreSQL functions, aggregates and name resolution ---------------------------------
+    ("fn_sha2_family", [],
+     "SELECT sha224('abc'::bytea), sha256('abc'), sha384('abc'::bytea), sha512(''::bytea), sha256(NULL::bytea)", None),
+    ("fn_sha256_of_text_has_no_function", [], "SELECT sha256('abc'::text)", None),
+    ("fn_bit_and_octet_length", [],
+     "SELECT bit_length('abc'), bit_length('é'::bytea), bit_length('ab '::char(5)), octet_length('ab '::char(5)), "
+     "octet_length('é'), bit_length(NULL::text)", None),
+    ("fn_bit_length_of_integer_has_no_function", [], "SELECT bit_length(1)", None),
+    ("fn_array_to_json", [],
+     "SELECT array_to_json(ARRAY[1,2,3]), array_to_json(ARRAY['a','b']), array_to_json(ARRAY[[1,2],[3,4]])::text, "
+     "array_to_json(ARRAY[date '2020-01-01'])::text", None),
+    ("fn_array_to_json_of_unknown", [], "SELECT array_to_json('{a}')", None),
+    ("fn_date_bin", [],
+     "SELECT date_bin('15 minutes', timestamp '2020-02-11 15:44:17', timestamp '2001-01-01'), "
+     "date_bin('15 minutes', '2020-02-11 15:44:17', '2001-01-01'), "
+     "date_bin('7 minutes', timestamp '2000-02-11 15:44:17', timestamp '2001-01-01'), "
+     "date_bin('1 day 2 hours', timestamp '2020-02-11 15:44:17.5', timestamp '2001-01-01 00:00:00.25'), "
+     "pg_typeof(date_bin('15 minutes', date '2020-02-11', date '2001-01-01'))", None),
+    ("fn_date_bin_by_months", [], "SELECT date_bin('1 month', timestamp '2020-02-11', timestamp '2001-01-01')", None),
+    ("fn_date_bin_zero_stride", [], "SELECT date_bin('0 minutes', timestamp '2020-02-11', timestamp '2001-01-01')", None),
+    ("fn_regression_aggregates", [],
+     "SELECT corr(y, x), covar_pop(y, x), covar_samp(y, x), regr_avgx(y, x), regr_avgy(y, x), regr_count(y, x), "
+     "regr_intercept(y, x), regr_r2(y, x), regr_slope(y, x), regr_sxx(y, x), regr_sxy(y, x), regr_syy(y, x) "
+     "FROM (VALUES (1, 2), (2, 4), (3, 7.5), (NULL, 1), (5, NULL)) v(x, y)", None),
+    ("fn_regression_degenerate", [],
+     "SELECT corr(y, x), covar_samp(y, x), regr_slope(y, x), regr_r2(y, x) FROM (VALUES (1, 1), (2, 1)) v(x, y)", None),
+    ("fn_corr_as_window_and_grouped", [],
+     "SELECT g, x, corr(y, x) OVER (PARTITION BY g ORDER BY x), covar_pop(y, x) OVER (PARTITION BY g) "
+     "FROM (VALUES (1, 1, 2), (1, 2, 4), (1, 3, 7), (2, 3, 7), (2, 4, 1)) v(g, x, y) ORDER BY g, x", None),
+    ("fn_corr_of_text_has_no_function", [], "SELECT corr(y, x) FROM (VALUES ('a', 'b')) v(x, y)", None),
+    ("fn_bit_aggregates", [],
+     "SELECT bit_and(x), bit_or(x), bit_xor(x), bit_and(x::int2), pg_typeof(bit_xor(x::int8)) "
+     "FROM (VALUES (12), (-10), (NULL)) v(x)", None),
+    ("fn_normalize", [],
+     "SELECT normalize('é', NFD)::bytea, normalize('ﬁ', nfkc), normalize('Å'), normalize(NULL)", None),
+    ("fn_parse_ident", [],
+     "SELECT parse_ident('a.b.\"C\"'), parse_ident('a.b.c(1)', false), parse_ident(' \"x\"\"y\" . Z ')", None),
+    ("fn_parse_ident_empty_part", [], "SELECT parse_ident('a..b')", None),
+    ("fn_parse_ident_unclosed_quote", [], "SELECT parse_ident('\"a')", None),
+    ("fn_parse_ident_trailing_text", [], "SELECT parse_ident('a.b(1)')", None),
+    ("fn_num_nulls", [], "SELECT num_nonnulls(1, NULL, 2), num_nulls(1, NULL, 2, 'a'), num_nulls(NULL)", None),
+    ("fn_json_object_of_arrays", [],
+     "SELECT json_object('{a,1,b,2}')::text, jsonb_object('{a,1,b,2}'), json_object('{{a,1},{b,NULL}}')::text, "
+     "json_object('{a,b}', '{1,2}')::text, jsonb_object('{a,b}', '{1,NULL}'), json_object('{}')::text", None),
+    ("fn_json_object_odd_elements", [], "SELECT json_object('{a,b,c}')", None),
+    ("fn_json_object_mismatched", [], "SELECT json_object('{a,b}', '{1}')", None),
+    ("fn_json_object_null_key", [], "SELECT json_object('{NULL,1}')", None),
+    ("fn_string_functions_audit", [],
+     "SELECT concat('a', 1, NULL, true), concat_ws(',', 'a', NULL, 2), quote_ident('Foo bar'), quote_literal('it''s'), "
+     "quote_nullable(NULL), format('%I %L %s', 'Foo', 'x''y', 3), split_part('a,b,c', ',', -1), left('abcde', -2), "
+     "right('abcde', -2), repeat('ab', 3), translate('12345', '143', 'ax'), ascii('x'), chr(65), "
+     "starts_with('alphabet', 'alph'), reverse('abc'), to_hex(255), to_hex(-1), md5('abc')", None),
+    ("fn_unknown_function_name", [], "SELECT no_such_function(1)", None),
 ]
 
 # Cases whose expected answer on dotdo deliberately differs: dotdo refuses with 0A000
@@ -1772,7 +1824,8 @@ REFUSED: list[Case] = [
     # -- date/time input and timing ----------------------------------------------------------
     ("refused_dt_at_time_zone_posix_with_dst", [], "SELECT timestamptz '2024-03-15 10:00+00' AT TIME ZONE 'AAA3BBB'", None),
     ("refused_dt_extract_julian_of_timestamp", [], "SELECT extract(julian from timestamp '2024-03-15 10:00')", None),
-    ("refused_dt_timestamp_after_year_9999", [], "SELECT (timestamp '9999-12-31' + interval '1 year')::text", None),
+    ("refused_dt_timestamp_after_year_9999", [], "SELECT (timestamp '9999-12-31' + interval '1 year')::text", None),    # -- PostgreSQL functions, aggregates and name resolution ---------------------------------
+    ("refused_fn_postgres_builtin_not_implemented", [], "SELECT xmlcomment('a')", None),
 ]
 
 
