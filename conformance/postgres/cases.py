@@ -1778,6 +1778,31 @@ CASES: list[Case] = [
      "right('abcde', -2), repeat('ab', 3), translate('12345', '143', 'ax'), ascii('x'), chr(65), "
      "starts_with('alphabet', 'alph'), reverse('abc'), to_hex(255), to_hex(-1), md5('abc')", None),
     ("fn_unknown_function_name", [], "SELECT no_such_function(1)", None),
+    ("agg_mode_within_group", [],
+     "SELECT mode() WITHIN GROUP (ORDER BY x), mode() WITHIN GROUP (ORDER BY x DESC) FROM (VALUES (1), (2), (2), (1)) v(x)", None),
+    ("agg_mode_of_text_and_empty", [],
+     "SELECT (SELECT mode() WITHIN GROUP (ORDER BY x) FROM (VALUES ('b'), ('a'), ('b'), ('a')) v(x)), "
+     "(SELECT mode() WITHIN GROUP (ORDER BY x) FROM (VALUES (1)) v(x) WHERE false)", None),
+    ("agg_percentile_cont_and_disc", [],
+     "SELECT percentile_cont(0.25) WITHIN GROUP (ORDER BY x), percentile_cont(0.1) WITHIN GROUP (ORDER BY x DESC), "
+     "percentile_disc(0.5) WITHIN GROUP (ORDER BY x), percentile_disc(0) WITHIN GROUP (ORDER BY x), "
+     "percentile_disc(1) WITHIN GROUP (ORDER BY x), percentile_cont('0.5') WITHIN GROUP (ORDER BY x), "
+     "percentile_cont(NULL) WITHIN GROUP (ORDER BY x) FROM (VALUES (1), (2), (4), (10), (NULL)) v(x)", None),
+    ("agg_percentile_result_types", [],
+     "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY n), percentile_disc(0.5) WITHIN GROUP (ORDER BY n), "
+     "percentile_disc(0.5) WITHIN GROUP (ORDER BY d), percentile_cont(0.5) WITHIN GROUP (ORDER BY i) "
+     "FROM (VALUES (1.50, date '2020-01-01', interval '1 day'), (10, date '2019-01-01', interval '2 hours'), "
+     "(2, NULL, NULL)) v(n, d, i)", None),
+    ("agg_percentile_of_arrays", [],
+     "SELECT percentile_cont(ARRAY[0.25, 0.5]) WITHIN GROUP (ORDER BY x), "
+     "percentile_disc(ARRAY[0.1, NULL, 1]) WITHIN GROUP (ORDER BY x::text) FROM (VALUES (1), (2), (4)) v(x)", None),
+    ("agg_percentile_grouped", [],
+     "SELECT g, percentile_cont(0.5) WITHIN GROUP (ORDER BY x), mode() WITHIN GROUP (ORDER BY x) "
+     "FROM (VALUES (1, 1), (1, 3), (2, 5), (2, 5), (2, NULL)) v(g, x) GROUP BY g ORDER BY g", None),
+    ("agg_percentile_out_of_range", [], "SELECT percentile_disc(1.5) WITHIN GROUP (ORDER BY x) FROM (VALUES (1)) v(x)", None),
+    ("agg_percentile_cont_of_text", [], "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x) FROM (VALUES ('a')) v(x)", None),
+    ("agg_mode_ungrouped_column", [], "SELECT x, mode() WITHIN GROUP (ORDER BY x) FROM (VALUES (1)) v(x)", None),
+    ("agg_mode_over_window", [], "SELECT mode() WITHIN GROUP (ORDER BY x) OVER () FROM (VALUES (1)) v(x)", None),
 ]
 
 # Cases whose expected answer on dotdo deliberately differs: dotdo refuses with 0A000

@@ -2279,6 +2279,8 @@ def _merge_pgfuncs() -> None:
         if hasattr(exp, name):
             _RULES[getattr(exp, name)] = rule
     _CALLS.update(pgfuncs.CALLS)
+    from .ordered_set import within_group
+    _PRE[exp.WithinGroup] = within_group
 
 
 _merge_pgfuncs()

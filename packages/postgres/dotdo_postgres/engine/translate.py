@@ -174,6 +174,8 @@ def _cast_is_weak(e: exp.Expression) -> bool:
 def _column_name(e: exp.Expression) -> str:
     if isinstance(e, exp.Alias):
         return e.alias
+    if isinstance(e, exp.WithinGroup):  # mode() WITHIN GROUP (...) is named after its aggregate
+        return _column_name(e.this)
     if isinstance(e, (exp.Mod, exp.Pow, exp.Sqrt, exp.Cbrt, exp.Abs)):
         # mod(a, b) and power(a, b) are named after the function, a % b and a ^ b (or |/ a) are not
         return e.meta.get("pg_name") or ("?column?" if isinstance(e, (exp.Mod, exp.Pow)) else e.sql_name().lower())
@@ -1440,7 +1442,7 @@ def _bare_columns(e: exp.Expression) -> list[exp.Column]:
     """Column references not inside an aggregate, window function or subquery."""
     if isinstance(e, exp.Column):
         return [e]
-    if isinstance(e, (exp.AggFunc, exp.Window, exp.Subquery, exp.Select, exp.Exists, exp.Filter)):
+    if isinstance(e, (exp.AggFunc, exp.Window, exp.Subquery, exp.Select, exp.Exists, exp.Filter, exp.WithinGroup)):
         return []
     out: list[exp.Column] = []
     for c in e.iter_expressions():
