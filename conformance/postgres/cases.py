@@ -1803,6 +1803,16 @@ CASES: list[Case] = [
     ("agg_percentile_cont_of_text", [], "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x) FROM (VALUES ('a')) v(x)", None),
     ("agg_mode_ungrouped_column", [], "SELECT x, mode() WITHIN GROUP (ORDER BY x) FROM (VALUES (1)) v(x)", None),
     ("agg_mode_over_window", [], "SELECT mode() WITHIN GROUP (ORDER BY x) OVER () FROM (VALUES (1)) v(x)", None),
+    ("syntax_char_keyword_called", [], "SELECT char(65)", None),
+    ("syntax_time_keyword_called", [], "SELECT time('10:00')", None),
+    ("syntax_int_keyword_called", [], "SELECT x FROM (VALUES (1)) t(x) WHERE int(x) > 1", None),
+    ("syntax_numeric_keyword_called", [], "SELECT numeric(1) + 1", None),
+    ("syntax_varchar_keyword_called", [], "SELECT varchar('1')", None),
+    ("syntax_char_keyword_two_arguments", [], "SELECT char(1, 2)", None),
+    ("syntax_time_with_zone_keyword_called", [], "SELECT time(3) with time zone", None),
+    ("syntax_interval_keyword_called", [], "SELECT interval('1')", None),
+    ("syntax_type_modifiers_still_types", ["CREATE TABLE tc (a varchar(5), b numeric(5,2), c char(2), d time(3))"],
+     "INSERT INTO tc VALUES ('x', 1.5, 'ab', '10:00') RETURNING a, b::numeric(6,1), c, CAST(d AS time(0)), chr(65)", None),
 ]
 
 # Cases whose expected answer on dotdo deliberately differs: dotdo refuses with 0A000

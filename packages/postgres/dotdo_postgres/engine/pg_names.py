@@ -40,7 +40,7 @@ POSTGRES_PG_PREFIXED = frozenset({
 SQLGLOT_POSTGRES = frozenset({
     "abs", "acos", "acosh", "array_agg", "array_append", "array_cat", "array_length", "array_position",
     "array_prepend", "array_remove", "array_to_string", "ascii", "asin", "asinh", "atan", "atan2", "atanh", "avg",
-    "bit_and", "bit_length", "bit_or", "bit_xor", "bool_and", "bool_or", "btrim", "cbrt", "ceil", "ceiling", "char",
+    "bit_and", "bit_length", "bit_or", "bit_xor", "bool_and", "bool_or", "btrim", "cbrt", "ceil", "ceiling",
     "char_length", "character_length", "chr", "concat", "concat_ws", "convert", "corr", "cos", "cosh", "cot", "count",
     "covar_pop", "covar_samp", "cume_dist", "current_database", "current_schema", "current_schemas", "current_user",
     "date_part", "date_trunc", "decode", "degrees", "dense_rank", "div", "encode", "every", "exp",

@@ -1493,6 +1493,8 @@ def parse(sql: str) -> list[exp.Expression]:
         if first.upper() not in _STATEMENT_WORDS and first[:1].isalpha():
             near, pos = first, sql.index(first) + 1
         raise syntax_error(near, pos) from None
+    from .type_calls import check
+    check(sql, stmts)  # char(65), int('1'): PostgreSQL reads a type there, and the call is a syntax error
     return [s for s in stmts if s is not None]
 
 
