@@ -1813,6 +1813,29 @@ CASES: list[Case] = [
     ("syntax_interval_keyword_called", [], "SELECT interval('1')", None),
     ("syntax_type_modifiers_still_types", ["CREATE TABLE tc (a varchar(5), b numeric(5,2), c char(2), d time(3))"],
      "INSERT INTO tc VALUES ('x', 1.5, 'ab', '10:00') RETURNING a, b::numeric(6,1), c, CAST(d AS time(0)), chr(65)", None),
+    ("order_by_output_name_ambiguous", ["CREATE TABLE t5 (a int, m int)"], "SELECT a AS m, m FROM t5 ORDER BY m", None),
+    ("order_by_two_aliases_ambiguous", ["CREATE TABLE t5 (a int, m int)"], "SELECT a AS x, m AS x FROM t5 ORDER BY x", None),
+    ("order_by_star_and_alias_ambiguous", ["CREATE TABLE t5 (a int, m int)"], "SELECT *, a AS m FROM t5 ORDER BY m", None),
+    ("order_by_same_expression_twice", ["CREATE TABLE t5 (a int, m int)", "INSERT INTO t5 VALUES (2, 1), (1, 2)"],
+     "SELECT a AS m, a AS m FROM t5 ORDER BY m", None),
+    ("order_by_expression_of_output_name", ["CREATE TABLE t5 (a int, m int)"], "SELECT a + 1 AS b FROM t5 ORDER BY -b", None),
+    ("order_by_expression_reads_input_column", ["CREATE TABLE t5 (a int, m int)", "INSERT INTO t5 VALUES (2, 1), (1, 2)"],
+     "SELECT a AS m FROM t5 ORDER BY m + 0", None),
+    ("join_column_reference_ambiguous", ["CREATE TABLE t5 (a int, id int)", "CREATE TABLE t6 (id int)"],
+     "SELECT id FROM t5, t6", None),
+    ("version_agrees_with_server_version", [],
+     "SELECT current_setting('server_version') LIKE split_part(version(), ' ', 2) || '%', "
+     "current_setting('server_version_num')::int / 10000 = split_part(split_part(version(), ' ', 2), '.', 1)::int", None),
+    ("values_untyped_literals_take_column_type", [],
+     "SELECT * FROM (VALUES (1::int, date '2020-01-01', true, interval '1 day', '{\"a\": 1}'::jsonb, "
+     "'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'::uuid, timestamptz '2020-01-01 10:00+02', ARRAY[1], time '10:00'), "
+     "('2', '2020-01-02', 'f', '2 hours', '[1,  2]', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a12', '2020-01-01 12:00+05', "
+     "'{2,3}', '11:00')) v(i, d, b, iv, j, u, tz, arr, t)", None),
+    ("values_untyped_literal_invalid_boolean", [], "SELECT * FROM (VALUES (true), ('maybe')) v(x)", None),
+    ("values_untyped_literal_out_of_range", [], "SELECT * FROM (VALUES (1::int2), ('70000')) v(x)", None),
+    ("values_untyped_literals_compared", [],
+     "SELECT x FROM (VALUES (date '2020-01-01'), ('2020-01-02')) v(x) WHERE x > '2020-01-01'", None),
+    ("insert_text_out_of_range_for_smallint", ["CREATE TABLE ti (a int2)"], "INSERT INTO ti VALUES ('70000')", None),
 ]
 
 # Cases whose expected answer on dotdo deliberately differs: dotdo refuses with 0A000
