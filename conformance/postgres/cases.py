@@ -1836,6 +1836,9 @@ CASES: list[Case] = [
     ("values_untyped_literals_compared", [],
      "SELECT x FROM (VALUES (date '2020-01-01'), ('2020-01-02')) v(x) WHERE x > '2020-01-01'", None),
     ("insert_text_out_of_range_for_smallint", ["CREATE TABLE ti (a int2)"], "INSERT INTO ti VALUES ('70000')", None),
+    ("agg_filter_keeps_type_and_name", [],
+     "SELECT array_agg(x) FILTER (WHERE x > 1), count(*) FILTER (WHERE x > 1), sum(x) FILTER (WHERE x < 3) AS s "
+     "FROM (VALUES (1), (2), (3)) v(x)", None),
 ]
 
 # Cases whose expected answer on dotdo deliberately differs: dotdo refuses with 0A000

@@ -2214,6 +2214,7 @@ _RULES: dict[type, Callable] = {
     exp.GroupConcat: _group_concat, exp.Anonymous: _anonymous, exp.Window: _window,
     exp.RowNumber: _ranking, exp.Extract: _extract, exp.Paren: _paren, exp.Alias: _alias,
     exp.Distinct: _distinct, exp.Ordered: _ordered, exp.Tuple: _row,
+    exp.Filter: _same,  # agg(x) FILTER (WHERE ...) is of the aggregate's type
 }
 for _name in ("Rank", "DenseRank", "Ntile", "PercentRank", "CumeDist"):
     if hasattr(exp, _name):

@@ -174,7 +174,7 @@ def _cast_is_weak(e: exp.Expression) -> bool:
 def _column_name(e: exp.Expression) -> str:
     if isinstance(e, exp.Alias):
         return e.alias
-    if isinstance(e, exp.WithinGroup):  # mode() WITHIN GROUP (...) is named after its aggregate
+    if isinstance(e, (exp.WithinGroup, exp.Filter)):  # mode() WITHIN GROUP (...) is named after its aggregate
         return _column_name(e.this)
     if isinstance(e, (exp.Mod, exp.Pow, exp.Sqrt, exp.Cbrt, exp.Abs)):
         # mod(a, b) and power(a, b) are named after the function, a % b and a ^ b (or |/ a) are not
