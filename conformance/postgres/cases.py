@@ -1817,6 +1817,120 @@ CASES: list[Case] = [
     ("tz_make_timestamptz_offset_out_of_range", [], "SELECT make_timestamptz(2024, 3, 10, 12, 0, 0, '+16')", None),
     ("tz_make_timestamptz_unknown_zone", [], "SELECT make_timestamptz(2024, 3, 10, 12, 0, 0, 'Foo')", None),
     ("tz_make_timestamptz_bad_date", [], "SELECT make_timestamptz(2024, 2, 30, 12, 0, 0)", None),
+    # -- PostgreSQL functions, aggregates and name resolution ---------------------------------
+    ("fn_sha2_family", [],
+     "SELECT sha224('abc'::bytea), sha256('abc'), sha384('abc'::bytea), sha512(''::bytea), sha256(NULL::bytea)", None),
+    ("fn_sha256_of_text_has_no_function", [], "SELECT sha256('abc'::text)", None),
+    ("fn_bit_and_octet_length", [],
+     "SELECT bit_length('abc'), bit_length('é'::bytea), bit_length('ab '::char(5)), octet_length('ab '::char(5)), "
+     "octet_length('é'), bit_length(NULL::text)", None),
+    ("fn_bit_length_of_integer_has_no_function", [], "SELECT bit_length(1)", None),
+    ("fn_array_to_json", [],
+     "SELECT array_to_json(ARRAY[1,2,3]), array_to_json(ARRAY['a','b']), array_to_json(ARRAY[[1,2],[3,4]])::text, "
+     "array_to_json(ARRAY[date '2020-01-01'])::text", None),
+    ("fn_array_to_json_of_unknown", [], "SELECT array_to_json('{a}')", None),
+    ("fn_date_bin", [],
+     "SELECT date_bin('15 minutes', timestamp '2020-02-11 15:44:17', timestamp '2001-01-01'), "
+     "date_bin('15 minutes', '2020-02-11 15:44:17', '2001-01-01'), "
+     "date_bin('7 minutes', timestamp '2000-02-11 15:44:17', timestamp '2001-01-01'), "
+     "date_bin('1 day 2 hours', timestamp '2020-02-11 15:44:17.5', timestamp '2001-01-01 00:00:00.25'), "
+     "pg_typeof(date_bin('15 minutes', date '2020-02-11', date '2001-01-01'))", None),
+    ("fn_date_bin_by_months", [], "SELECT date_bin('1 month', timestamp '2020-02-11', timestamp '2001-01-01')", None),
+    ("fn_date_bin_zero_stride", [], "SELECT date_bin('0 minutes', timestamp '2020-02-11', timestamp '2001-01-01')", None),
+    ("fn_regression_aggregates", [],
+     "SELECT corr(y, x), covar_pop(y, x), covar_samp(y, x), regr_avgx(y, x), regr_avgy(y, x), regr_count(y, x), "
+     "regr_intercept(y, x), regr_r2(y, x), regr_slope(y, x), regr_sxx(y, x), regr_sxy(y, x), regr_syy(y, x) "
+     "FROM (VALUES (1, 2), (2, 4), (3, 7.5), (NULL, 1), (5, NULL)) v(x, y)", None),
+    ("fn_regression_degenerate", [],
+     "SELECT corr(y, x), covar_samp(y, x), regr_slope(y, x), regr_r2(y, x) FROM (VALUES (1, 1), (2, 1)) v(x, y)", None),
+    ("fn_corr_as_window_and_grouped", [],
+     "SELECT g, x, corr(y, x) OVER (PARTITION BY g ORDER BY x), covar_pop(y, x) OVER (PARTITION BY g) "
+     "FROM (VALUES (1, 1, 2), (1, 2, 4), (1, 3, 7), (2, 3, 7), (2, 4, 1)) v(g, x, y) ORDER BY g, x", None),
+    ("fn_corr_of_text_has_no_function", [], "SELECT corr(y, x) FROM (VALUES ('a', 'b')) v(x, y)", None),
+    ("fn_bit_aggregates", [],
+     "SELECT bit_and(x), bit_or(x), bit_xor(x), bit_and(x::int2), pg_typeof(bit_xor(x::int8)) "
+     "FROM (VALUES (12), (-10), (NULL)) v(x)", None),
+    ("fn_normalize", [],
+     "SELECT normalize('é', NFD)::bytea, normalize('ﬁ', nfkc), normalize('Å'), normalize(NULL)", None),
+    ("fn_parse_ident", [],
+     "SELECT parse_ident('a.b.\"C\"'), parse_ident('a.b.c(1)', false), parse_ident(' \"x\"\"y\" . Z ')", None),
+    ("fn_parse_ident_empty_part", [], "SELECT parse_ident('a..b')", None),
+    ("fn_parse_ident_unclosed_quote", [], "SELECT parse_ident('\"a')", None),
+    ("fn_parse_ident_trailing_text", [], "SELECT parse_ident('a.b(1)')", None),
+    ("fn_num_nulls", [], "SELECT num_nonnulls(1, NULL, 2), num_nulls(1, NULL, 2, 'a'), num_nulls(NULL)", None),
+    ("fn_json_object_of_arrays", [],
+     "SELECT json_object('{a,1,b,2}')::text, jsonb_object('{a,1,b,2}'), json_object('{{a,1},{b,NULL}}')::text, "
+     "json_object('{a,b}', '{1,2}')::text, jsonb_object('{a,b}', '{1,NULL}'), json_object('{}')::text", None),
+    ("fn_json_object_odd_elements", [], "SELECT json_object('{a,b,c}')", None),
+    ("fn_json_object_mismatched", [], "SELECT json_object('{a,b}', '{1}')", None),
+    ("fn_json_object_null_key", [], "SELECT json_object('{NULL,1}')", None),
+    ("fn_string_functions_audit", [],
+     "SELECT concat('a', 1, NULL, true), concat_ws(',', 'a', NULL, 2), quote_ident('Foo bar'), quote_literal('it''s'), "
+     "quote_nullable(NULL), format('%I %L %s', 'Foo', 'x''y', 3), split_part('a,b,c', ',', -1), left('abcde', -2), "
+     "right('abcde', -2), repeat('ab', 3), translate('12345', '143', 'ax'), ascii('x'), chr(65), "
+     "starts_with('alphabet', 'alph'), reverse('abc'), to_hex(255), to_hex(-1), md5('abc')", None),
+    ("fn_unknown_function_name", [], "SELECT no_such_function(1)", None),
+    ("agg_mode_within_group", [],
+     "SELECT mode() WITHIN GROUP (ORDER BY x), mode() WITHIN GROUP (ORDER BY x DESC) FROM (VALUES (1), (2), (2), (1)) v(x)", None),
+    ("agg_mode_of_text_and_empty", [],
+     "SELECT (SELECT mode() WITHIN GROUP (ORDER BY x) FROM (VALUES ('b'), ('a'), ('b'), ('a')) v(x)), "
+     "(SELECT mode() WITHIN GROUP (ORDER BY x) FROM (VALUES (1)) v(x) WHERE false)", None),
+    ("agg_percentile_cont_and_disc", [],
+     "SELECT percentile_cont(0.25) WITHIN GROUP (ORDER BY x), percentile_cont(0.1) WITHIN GROUP (ORDER BY x DESC), "
+     "percentile_disc(0.5) WITHIN GROUP (ORDER BY x), percentile_disc(0) WITHIN GROUP (ORDER BY x), "
+     "percentile_disc(1) WITHIN GROUP (ORDER BY x), percentile_cont('0.5') WITHIN GROUP (ORDER BY x), "
+     "percentile_cont(NULL) WITHIN GROUP (ORDER BY x) FROM (VALUES (1), (2), (4), (10), (NULL)) v(x)", None),
+    ("agg_percentile_result_types", [],
+     "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY n), percentile_disc(0.5) WITHIN GROUP (ORDER BY n), "
+     "percentile_disc(0.5) WITHIN GROUP (ORDER BY d), percentile_cont(0.5) WITHIN GROUP (ORDER BY i) "
+     "FROM (VALUES (1.50, date '2020-01-01', interval '1 day'), (10, date '2019-01-01', interval '2 hours'), "
+     "(2, NULL, NULL)) v(n, d, i)", None),
+    ("agg_percentile_of_arrays", [],
+     "SELECT percentile_cont(ARRAY[0.25, 0.5]) WITHIN GROUP (ORDER BY x), "
+     "percentile_disc(ARRAY[0.1, NULL, 1]) WITHIN GROUP (ORDER BY x::text) FROM (VALUES (1), (2), (4)) v(x)", None),
+    ("agg_percentile_grouped", [],
+     "SELECT g, percentile_cont(0.5) WITHIN GROUP (ORDER BY x), mode() WITHIN GROUP (ORDER BY x) "
+     "FROM (VALUES (1, 1), (1, 3), (2, 5), (2, 5), (2, NULL)) v(g, x) GROUP BY g ORDER BY g", None),
+    ("agg_percentile_out_of_range", [], "SELECT percentile_disc(1.5) WITHIN GROUP (ORDER BY x) FROM (VALUES (1)) v(x)", None),
+    ("agg_percentile_cont_of_text", [], "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x) FROM (VALUES ('a')) v(x)", None),
+    ("agg_mode_ungrouped_column", [], "SELECT x, mode() WITHIN GROUP (ORDER BY x) FROM (VALUES (1)) v(x)", None),
+    ("agg_mode_over_window", [], "SELECT mode() WITHIN GROUP (ORDER BY x) OVER () FROM (VALUES (1)) v(x)", None),
+    ("syntax_char_keyword_called", [], "SELECT char(65)", None),
+    ("syntax_time_keyword_called", [], "SELECT time('10:00')", None),
+    ("syntax_int_keyword_called", [], "SELECT x FROM (VALUES (1)) t(x) WHERE int(x) > 1", None),
+    ("syntax_numeric_keyword_called", [], "SELECT numeric(1) + 1", None),
+    ("syntax_varchar_keyword_called", [], "SELECT varchar('1')", None),
+    ("syntax_char_keyword_two_arguments", [], "SELECT char(1, 2)", None),
+    ("syntax_time_with_zone_keyword_called", [], "SELECT time(3) with time zone", None),
+    ("syntax_interval_keyword_called", [], "SELECT interval('1')", None),
+    ("syntax_type_modifiers_still_types", ["CREATE TABLE tc (a varchar(5), b numeric(5,2), c char(2), d time(3))"],
+     "INSERT INTO tc VALUES ('x', 1.5, 'ab', '10:00') RETURNING a, b::numeric(6,1), c, CAST(d AS time(0)), chr(65)", None),
+    ("order_by_output_name_ambiguous", ["CREATE TABLE t5 (a int, m int)"], "SELECT a AS m, m FROM t5 ORDER BY m", None),
+    ("order_by_two_aliases_ambiguous", ["CREATE TABLE t5 (a int, m int)"], "SELECT a AS x, m AS x FROM t5 ORDER BY x", None),
+    ("order_by_star_and_alias_ambiguous", ["CREATE TABLE t5 (a int, m int)"], "SELECT *, a AS m FROM t5 ORDER BY m", None),
+    ("order_by_same_expression_twice", ["CREATE TABLE t5 (a int, m int)", "INSERT INTO t5 VALUES (2, 1), (1, 2)"],
+     "SELECT a AS m, a AS m FROM t5 ORDER BY m", None),
+    ("order_by_expression_of_output_name", ["CREATE TABLE t5 (a int, m int)"], "SELECT a + 1 AS b FROM t5 ORDER BY -b", None),
+    ("order_by_expression_reads_input_column", ["CREATE TABLE t5 (a int, m int)", "INSERT INTO t5 VALUES (2, 1), (1, 2)"],
+     "SELECT a AS m FROM t5 ORDER BY m + 0", None),
+    ("join_column_reference_ambiguous", ["CREATE TABLE t5 (a int, id int)", "CREATE TABLE t6 (id int)"],
+     "SELECT id FROM t5, t6", None),
+    ("version_agrees_with_server_version", [],
+     "SELECT current_setting('server_version') LIKE split_part(version(), ' ', 2) || '%', "
+     "current_setting('server_version_num')::int / 10000 = split_part(split_part(version(), ' ', 2), '.', 1)::int", None),
+    ("values_untyped_literals_take_column_type", [],
+     "SELECT * FROM (VALUES (1::int, date '2020-01-01', true, interval '1 day', '{\"a\": 1}'::jsonb, "
+     "'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'::uuid, timestamptz '2020-01-01 10:00+02', ARRAY[1], time '10:00'), "
+     "('2', '2020-01-02', 'f', '2 hours', '[1,  2]', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a12', '2020-01-01 12:00+05', "
+     "'{2,3}', '11:00')) v(i, d, b, iv, j, u, tz, arr, t)", None),
+    ("values_untyped_literal_invalid_boolean", [], "SELECT * FROM (VALUES (true), ('maybe')) v(x)", None),
+    ("values_untyped_literal_out_of_range", [], "SELECT * FROM (VALUES (1::int2), ('70000')) v(x)", None),
+    ("values_untyped_literals_compared", [],
+     "SELECT x FROM (VALUES (date '2020-01-01'), ('2020-01-02')) v(x) WHERE x > '2020-01-01'", None),
+    ("insert_text_out_of_range_for_smallint", ["CREATE TABLE ti (a int2)"], "INSERT INTO ti VALUES ('70000')", None),
+    ("agg_filter_keeps_type_and_name", [],
+     "SELECT array_agg(x) FILTER (WHERE x > 1), count(*) FILTER (WHERE x > 1), sum(x) FILTER (WHERE x < 3) AS s "
+     "FROM (VALUES (1), (2), (3)) v(x)", None),
 ]
 
 # Cases whose expected answer on dotdo deliberately differs: dotdo refuses with 0A000
@@ -1869,6 +1983,8 @@ REFUSED: list[Case] = [
     ("refused_tz_offset_of_a_day_or_more", [], "SET TIME ZONE 100", None),
     ("refused_tz_set_config_local_outside_block", [],
      "SELECT set_config('TimeZone', 'Asia/Tokyo', true), current_setting('TimeZone')", None),
+    # -- PostgreSQL functions, aggregates and name resolution ---------------------------------
+    ("refused_fn_postgres_builtin_not_implemented", [], "SELECT xmlcomment('a')", None),
 ]
 
 

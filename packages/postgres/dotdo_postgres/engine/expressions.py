@@ -226,6 +226,9 @@ class Rewriter:
         rule = _RULES.get(type(e))
         if rule is not None:
             return rule(self, e, types, scope)
+        if isinstance(e, exp.Func):
+            # a function sqlglot parsed into a node of its own that no rule here gives PostgreSQL's meaning
+            raise unsupported(f"function {written_name(e)}")
         for cls, r in _BASE_RULES:
             if isinstance(e, cls):
                 return r(self, e, types, scope)
@@ -235,6 +238,12 @@ class Rewriter:
     def untyped(self, node: exp.Expression, t: ColType | None) -> bool:
         return (t is None or t.key == "unknown") and (
             (isinstance(node, exp.Literal) and node.is_string) or self.tr.is_param(node))
+
+
+def written_name(e: exp.Expression) -> str:
+    """The PostgreSQL name a call was written with, never the name of sqlglot's node for it."""
+    name = e.meta.get("pg_name") or e.meta.get("written_as") or e.sql_name()
+    return str(name).lower()
 
 
 def _row_operand(e: exp.Subquery, width: int) -> bool:
@@ -1646,6 +1655,9 @@ def _anonymous(rw: Rewriter, e: exp.Anonymous, t, scope):
     if name not in rw.tr.db.function_names and name not in _RENAMED and not e.meta.get(EMITTED):
         ts = t.get("expressions[]") or []
         from .errors import undefined_function
+        from .pg_builtins import POSTGRES_FUNCTIONS
+        if name in POSTGRES_FUNCTIONS:  # PostgreSQL has it: "no such function" would be the wrong answer
+            raise unsupported(f"function {name}")
         raise undefined_function(name, ", ".join((x.display() if x is not None and x.key != "unknown" else "unknown") for x in ts))
     if name in _RENAMED:
         e.set("this", _RENAMED[name])
@@ -2240,6 +2252,7 @@ _RULES: dict[type, Callable] = {
     exp.GroupConcat: _group_concat, exp.Anonymous: _anonymous, exp.Window: _window,
     exp.RowNumber: _ranking, exp.Extract: _extract, exp.Paren: _paren, exp.Alias: _alias,
     exp.Distinct: _distinct, exp.Ordered: _ordered, exp.Tuple: _row,
+    exp.Filter: _same,  # agg(x) FILTER (WHERE ...) is of the aggregate's type
 }
 for _name in ("Rank", "DenseRank", "Ntile", "PercentRank", "CumeDist"):
     if hasattr(exp, _name):
@@ -2298,6 +2311,18 @@ for _name, _rule in (("StrPosition", _int4), ("Left", _text), ("Right", _text), 
                      ):
     if hasattr(exp, _name):
         _RULES[getattr(exp, _name)] = _rule
+
+def _merge_pgfuncs() -> None:
+    from . import pgfuncs
+    for name, rule in pgfuncs.RULES.items():
+        if hasattr(exp, name):
+            _RULES[getattr(exp, name)] = rule
+    _CALLS.update(pgfuncs.CALLS)
+    from .ordered_set import within_group
+    _PRE[exp.WithinGroup] = within_group
+
+
+_merge_pgfuncs()
 
 _BASE_RULES: list[tuple[type, Callable]] = [
     (exp.Predicate, _bool),

@@ -1568,8 +1568,10 @@ def register(conn, db: "Database") -> None:
     f("pg_lateral_row", lateral_row, -1, deterministic=True)
     f("pg_lateral_value", lateral_value, 2, deterministic=True)
     f("pg_out", lambda key, v: None if v is None else T.text_out(key, v), 2, deterministic=True)
-    from . import arrays, cluster, datetime_ops, describe, floats, formatting, jsonfuncs, regex, srf
+    from . import arrays, cluster, datetime_ops, describe, floats, formatting, jsonfuncs, ordered_set, pgfuncs, regex, srf
     floats.register(conn)
+    pgfuncs.register(conn)
+    ordered_set.register(conn)
     jsonfuncs.register(conn)
     regex.register(conn)
     srf.register(conn)

@@ -17,7 +17,7 @@ import apsw
 SQLITE_AND_POSTGRES = frozenset({
     "abs", "acos", "acosh", "asin", "asinh", "atan", "atan2", "atanh", "avg", "ceil", "ceiling", "char",
     "concat", "concat_ws", "cos", "cosh", "count", "cume_dist", "degrees", "dense_rank", "exp",
-    "first_value", "floor", "format", "json_array_length", "json_object", "jsonb_insert", "jsonb_object",
+    "first_value", "floor", "format", "json_array_length", "jsonb_insert",
     "jsonb_set", "lag", "last_value", "lead", "length", "like", "ln", "log", "log10", "lower", "ltrim", "max",
     "min", "mod", "nth_value", "ntile", "octet_length", "percent_rank", "percentile_cont", "percentile_disc",
     "pi", "pow", "power", "radians", "random", "rank", "replace", "round", "row_number", "rtrim", "sign", "sin",
@@ -40,10 +40,10 @@ POSTGRES_PG_PREFIXED = frozenset({
 SQLGLOT_POSTGRES = frozenset({
     "abs", "acos", "acosh", "array_agg", "array_append", "array_cat", "array_length", "array_position",
     "array_prepend", "array_remove", "array_to_string", "ascii", "asin", "asinh", "atan", "atan2", "atanh", "avg",
-    "bit_and", "bit_length", "bit_or", "bit_xor", "bool_and", "bool_or", "btrim", "cbrt", "ceil", "ceiling", "char",
+    "bit_and", "bit_length", "bit_or", "bit_xor", "bool_and", "bool_or", "btrim", "cbrt", "ceil", "ceiling",
     "char_length", "character_length", "chr", "concat", "concat_ws", "convert", "corr", "cos", "cosh", "cot", "count",
     "covar_pop", "covar_samp", "cume_dist", "current_database", "current_schema", "current_schemas", "current_user",
-    "date_bin", "date_part", "date_trunc", "decode", "degrees", "dense_rank", "div", "encode", "every", "exp",
+    "date_part", "date_trunc", "decode", "degrees", "dense_rank", "div", "encode", "every", "exp",
     "extract", "factorial", "first_value", "floor", "format", "gen_random_uuid", "generate_series", "get_bit", "host",
     "initcap", "json_extract_path", "json_extract_path_text", "json_object_agg", "json_strip_nulls", "jsonb_contains",
     "jsonb_exists", "jsonb_object_agg", "justify_days", "justify_hours", "justify_interval", "lag", "last_value",
@@ -60,7 +60,7 @@ SQLGLOT_POSTGRES = frozenset({
     # SQL syntax that sqlglot reads through its function table
     "coalesce", "greatest", "least", "nullif", "grouping", "exists", "case", "cast", "trim", "position",
     "current_date", "current_time", "current_timestamp", "localtime", "localtimestamp", "current_catalog",
-    "current_role", "array", "collation", "xmlelement", "xmltable", "string_agg", "json_agg", "json_object",
+    "current_role", "array", "collation", "xmlelement", "xmltable", "string_agg", "json_agg",
 })
 
 # type names PostgreSQL also accepts as a one-argument call, meaning a cast: date('2024-01-01'),

@@ -859,6 +859,16 @@ class Session:
             self._end(commit=False)
 
 
+def _missing_function(name: str) -> PgError:
+    """SQLite found no function of this name: PostgreSQL's own built-ins are refused as unsupported."""
+    from .pg_builtins import POSTGRES_FUNCTIONS
+    if name in POSTGRES_FUNCTIONS:
+        return unsupported(f"function {name}")
+    return PgError("42883", f"function {name}() does not exist",
+                   hint="No function matches the given name and argument types. You might need to add "
+                        "explicit type casts.")
+
+
 _SQLITE_ERRORS: list[tuple[re.Pattern, Callable[[re.Match, Plan], PgError]]] = [
     (re.compile(r"NOT NULL constraint failed: (\w+)\.(\w+)"),
      lambda m, p: PgError("23502", f'null value in column "{m.group(2)}" of relation "{m.group(1)}" violates '
@@ -869,10 +879,7 @@ _SQLITE_ERRORS: list[tuple[re.Pattern, Callable[[re.Match, Plan], PgError]]] = [
     (re.compile(r"no such table:\s+(?:main\.)?(\S+)"), lambda m, p: PgError("42P01", f'relation "{m.group(1)}" does not exist')),
     (re.compile(r"no such column:\s+(?:\w+\.)?(\S+)"),
      lambda m, p: PgError("42703", f'column "{m.group(1)}" does not exist')),
-    (re.compile(r"no such function: (\w+)"),
-     lambda m, p: PgError("42883", f"function {m.group(1).lower()}() does not exist",
-                          hint="No function matches the given name and argument types. You might need to add "
-                               "explicit type casts.")),
+    (re.compile(r"no such function: (\w+)"), lambda m, p: _missing_function(m.group(1).lower())),
     (re.compile(r"wrong number of arguments to function (\w+)"),
      lambda m, p: PgError("42883", f"function {m.group(1).lower()} does not exist with these arguments")),
     (re.compile(r"ambiguous column name: (?:\w+\.)?(\w+)"),

@@ -174,6 +174,8 @@ def _cast_is_weak(e: exp.Expression) -> bool:
 def _column_name(e: exp.Expression) -> str:
     if isinstance(e, exp.Alias):
         return e.alias
+    if isinstance(e, (exp.WithinGroup, exp.Filter)):  # mode() WITHIN GROUP (...) is named after its aggregate
+        return _column_name(e.this)
     if isinstance(e, (exp.Mod, exp.Pow, exp.Sqrt, exp.Cbrt, exp.Abs)):
         # mod(a, b) and power(a, b) are named after the function, a % b and a ^ b (or |/ a) are not
         return e.meta.get("pg_name") or ("?column?" if isinstance(e, (exp.Mod, exp.Pow)) else e.sql_name().lower())
@@ -564,8 +566,9 @@ class Translator:
                     if t is not None and t.key not in ("unknown", to.key):
                         row.expressions[i] = fn("pg_cast", lit(to.spec()), row.expressions[i], lit(t.spec()))
             to_key = types[i].key if types[i] is not None else "unknown"
-            if to_key in NUMBERS and any(t is not None and t.key == "unknown" for t in col):
-                # VALUES (1::float8), ('NaN'): an untyped literal is read as the column's type
+            if to_key not in ("unknown", "text") and any(t is not None and t.key == "unknown" for t in col):
+                # VALUES (1::float8), ('NaN') or (true), ('f'): an untyped literal is read as the
+                # column's type (a date, a boolean, an interval ...), so it is checked and stored as one
                 for row, t in zip(q.expressions, col):
                     if t is not None and t.key == "unknown" and i < len(row.expressions):
                         row.expressions[i] = fn("pg_in", lit(to_key), row.expressions[i])
@@ -1036,6 +1039,7 @@ class Translator:
                 target = o.this
                 if isinstance(target, exp.Column) and not target.table and target.name in names:
                     # an output column name: SQLite resolves the alias itself
+                    _check_unambiguous(q, out, target.name)
                     _collate_numeric(o, next(t for n, t in out if n == target.name))
                 elif isinstance(target, exp.Literal) and (target.is_string or not target.this.isdigit()):
                     raise PgError("42601", "non-integer constant in ORDER BY")
@@ -1051,6 +1055,7 @@ class Translator:
                     raise PgError("0A000", "invalid UNION/INTERSECT/EXCEPT ORDER BY clause",
                                   detail="Only result column names can be used, not expressions or functions.")
                 elif not (isinstance(target, exp.Literal) and not target.is_string):
+                    _only_input_columns(target, names, scope)
                     node, t = self.rw.rx(target, scope)
                     o.set("this", node)
                     if t is not None and t.key != "numeric":  # numeric columns keep their own collation
@@ -1438,6 +1443,49 @@ def _collate_leftmost(q: exp.Expression, i: int) -> None:
     sel.set("expressions", exprs)
 
 
+def _check_unambiguous(q: exp.Expression, out: list[tuple[str, ColType | None]], name: str) -> None:
+    """ORDER BY name: PostgreSQL's 42702 when two output columns of that name hold different expressions."""
+    stars = [x for x in q.expressions if isinstance(x, exp.Star) or (isinstance(x, exp.Column) and isinstance(x.this, exp.Star))]
+    if not isinstance(q, exp.Select) or len(stars) > 1:
+        return  # several *: which output columns each stands for is SQLite's to expand
+    held: set[str] = set()
+    i = 0
+    for x in q.expressions:
+        if isinstance(x, exp.Star) or (isinstance(x, exp.Column) and isinstance(x.this, exp.Star)):
+            # a * SQLite expands itself: the output columns it stands for are plain column reads
+            for _ in range(len(out) - len(q.expressions) + 1):
+                if out[i][0] == name:
+                    held.add(name)
+                i += 1
+            continue
+        inner = x.this if isinstance(x, exp.Alias) else x
+        if out[i][0] == name:
+            held.add(inner.name if isinstance(inner, exp.Column) and not inner.table else inner.sql())
+        i += 1
+    if len(held) > 1:
+        raise PgError("42702", f'ORDER BY "{name}" is ambiguous')
+
+
+def _only_input_columns(target: exp.Expression, names: set[str], scope: Scope) -> None:
+    """An ORDER BY expression reads input columns only (x + 1 never means the output column x),
+    where SQLite would resolve an output column's alias: PostgreSQL's 42703 instead."""
+    for col in target.find_all(exp.Column):
+        if col.table or isinstance(col.this, exp.Star) or col.name not in names:
+            continue
+        if _inside_subquery(col, target):
+            continue  # a subquery's own columns
+        if scope.owner(col.name, None) is None:
+            raise PgError("42703", f'column "{col.name}" does not exist')
+
+
+def _inside_subquery(node: exp.Expression, top: exp.Expression) -> bool:
+    while node is not top and node is not None:
+        if isinstance(node, (exp.Select, exp.Subquery)):
+            return True
+        node = node.parent
+    return False
+
+
 def _outside(e: exp.Expression, kind: type) -> bool:
     """Whether `e` contains a `kind` node outside subqueries and window clauses."""
     if isinstance(e, kind) and not isinstance(e.parent, exp.Window):
@@ -1451,7 +1499,7 @@ def _bare_columns(e: exp.Expression) -> list[exp.Column]:
     """Column references not inside an aggregate, window function or subquery."""
     if isinstance(e, exp.Column):
         return [e]
-    if isinstance(e, (exp.AggFunc, exp.Window, exp.Subquery, exp.Select, exp.Exists, exp.Filter)):
+    if isinstance(e, (exp.AggFunc, exp.Window, exp.Subquery, exp.Select, exp.Exists, exp.Filter, exp.WithinGroup)):
         return []
     out: list[exp.Column] = []
     for c in e.iter_expressions():
@@ -1502,6 +1550,8 @@ def parse(sql: str) -> list[exp.Expression]:
         if first.upper() not in _STATEMENT_WORDS and first[:1].isalpha():
             near, pos = first, sql.index(first) + 1
         raise syntax_error(near, pos) from None
+    from .type_calls import check
+    check(sql, stmts)  # char(65), int('1'): PostgreSQL reads a type there, and the call is a syntax error
     return [s for s in stmts if s is not None]
 
 

@@ -241,6 +241,9 @@ def _int_in(key: str, v) -> int:
         if not re.fullmatch(r"[+-]?\d+", s):
             raise invalid_text(TYPES[key].sql_name, v)
         n = int(s)
+        lo, hi = INT_RANGE[key]
+        if not lo <= n <= hi:  # the input function names the text it could not read
+            raise PgError("22003", f'value "{v}" is out of range for type {TYPES[key].sql_name}')
     else:
         raise invalid_text(TYPES[key].sql_name, str(v))
     lo, hi = INT_RANGE[key]
