@@ -174,7 +174,7 @@ def test_long_double_rounding_matches_x87():
     assert longdouble.round_ext(Fraction(2**64 + 3)) == 2**64 + 4
     assert longdouble.format_human(longdouble.add(longdouble.parse(b"0.1"), longdouble.parse(b"0.2"))) == b"0.3"
     assert longdouble.parse(b"1e-5000") is None and longdouble.parse(b"1e5000") is None
-    assert longdouble.parse(b"1\x00junk") == 1
+    assert longdouble.parse(b"1\x00junk") is None  # Redis 7.0 requires strtold to read every byte
 
 
 def test_murmur_and_register_choice_are_stable():
