@@ -1931,6 +1931,62 @@ CASES: list[Case] = [
     ("agg_filter_keeps_type_and_name", [],
      "SELECT array_agg(x) FILTER (WHERE x > 1), count(*) FILTER (WHERE x > 1), sum(x) FILTER (WHERE x < 3) AS s "
      "FROM (VALUES (1), (2), (3)) v(x)", None),
+    # -- scalar expressions the differential fuzz test found (test_differential.py) ----------------
+    ("fz_between_numeric_and_integer_bounds", [],
+     "SELECT (3.14159 BETWEEN 0 AND 10)::text, quote_literal((10.000 BETWEEN 0 AND 10)::text), "
+     "5 BETWEEN SYMMETRIC 10 AND 1, 10.5 NOT BETWEEN 0 AND 10", None),
+    ("fz_right_longer_than_text", [], "SELECT right('abc', 5), right('ÄÖü', 5), right('abc', -1)", None),
+    ("fz_width_bucket_versions", [],
+     "SELECT width_bucket('Infinity'::float8, 0, 10, 5), width_bucket(5.35, 0.024, 10.06, 5), "
+     "width_bucket(5, 0, 10, 3), width_bucket(-1::float8, 10, 0, 4)", None),
+    ("fz_width_bucket_infinite_bound", [], "SELECT width_bucket(5, 'Infinity'::numeric, 1, 2)", None),
+    ("fz_ceil_floor_of_integers_are_float8", [], "SELECT floor(7), ceil(-5::bigint), floor(cardinality(ARRAY[3,NULL,1]))", None),
+    ("fz_nullif_common_type", [],
+     "SELECT nullif(0, 0.1::float8), nullif(2::int2, 2::int8), nullif(1, 1.0), "
+     "nullif(CASE WHEN -1 > least(2, 0.1::float8) THEN -1 ELSE least(2, 0.1::float8) END, 1e10::numeric)", None),
+    ("fz_case_named_after_else", [],
+     "SELECT CASE WHEN 2 > round(-5::bigint) THEN 2 ELSE round(-5::bigint) END, "
+     "(CASE WHEN -1.5 > 0 THEN -1.5 ELSE 0 END)::smallint, CASE WHEN true THEN 1 END, ('{}'::int[])[2]::text, true", None),
+    ("fz_case_types_else_first", [], "SELECT CASE WHEN true THEN 1 ELSE abs(2)::text END", None),
+    ("fz_coalesce_types_cannot_be_matched", [], "SELECT coalesce(1, 1.5, 'x'::text)", None),
+    ("fz_coalesce_could_not_convert", [], "SELECT coalesce(date '2024-01-01', time '10:00')", None),
+    ("fz_float_modulo_operator", [], "SELECT 1e300::float8 % -1", None),
+    ("fz_numeric_float_modulo_operator", [], "SELECT sign(2::real) % 1.5", None),
+    ("fz_mod_real_bigint", [], "SELECT mod(2::real, 9::bigint)", None),
+    ("fz_jsonb_array_length_of_scalar", [], "SELECT jsonb_array_length('null'::jsonb)", None),
+    ("fz_json_array_length_of_scalar", [], "SELECT json_array_length('3')", None),
+    ("fz_date_plus_bigint", [], "SELECT date '2023-12-31' + 3000000000", None),
+    ("fz_date_out_of_range", [], "SELECT date '2023-12-31' + 2147483647", None),
+    ("fz_date_trunc_interval", [],
+     "SELECT date_trunc('year', interval '1 year 2 mons'), date_trunc('quarter', interval '-14 mons -3 days -05:30:00'), "
+     "date_trunc('minute', interval '100 hours 59 minutes 59 sec')", None),
+    ("fz_date_trunc_interval_week", [], "SELECT date_trunc('week', interval '10 days')", None),
+    ("fz_make_date_bc_invalid", [], "SELECT make_date(-44, 2, 29)", None),
+    ("fz_quote_literal_of_any_type", [],
+     "SELECT quote_literal(interval '36 hours'), quote_literal(true), quote_literal(ARRAY[1,2]), "
+     "quote_nullable(NULL::int)", None),
+    ("fz_timestamp_input_message", [], "SELECT 'abc'::timestamp", None),
+    ("fz_timestamp_hour_out_of_range", [], "SELECT '2024-03-15 25:00'::timestamp", None),
+    ("fz_datetime_short_fields_and_carry", [],
+     "SELECT '1999-1-5'::date, '2024-1-5 1:2:3'::timestamp, '1999-01-05 10:00:60'::timestamp, "
+     "'2024-03-15 24:00'::timestamp", None),
+    ("fz_any_all_ordering", [],
+     "SELECT 1 > ALL(ARRAY[1,2]), 1 < ANY(ARRAY[1,2]), 1 = ALL(ARRAY[1,2]), 1.5 < ALL(ARRAY[2, NULL]), "
+     "2.5 >= ANY(array_append(ARRAY[3,NULL,1], 2)), 1 < ALL('{}'::int[])", None),
+    ("fz_incomparable_types", [], "SELECT 1 IS DISTINCT FROM 'a'::text", None),
+    ("fz_array_compared_with_boolean", [], "SELECT ARRAY['c'] > true", None),
+    ("fz_arrays_of_two_types_overlap", [], "SELECT ARRAY[5] && ARRAY[1::bigint]", None),
+    ("fz_untyped_literal_read_while_planning", [], "SELECT (('  pad  ' > 1::smallint) IS UNKNOWN) OR true", None),
+    ("fz_to_hex_smallint_not_unique", [], "SELECT to_hex(-3::smallint)", None),
+    ("fz_jsonb_scalar_as_array", [], "SELECT '\"s\"'::jsonb -> 0, '\"s\"'::jsonb ->> -1, '5'::jsonb -> 1", None),
+    ("fz_jsonb_cast_to_number", [],
+     "SELECT '1.5'::jsonb::int, 'true'::jsonb::bool, '2.50'::jsonb::numeric, '1e3'::jsonb::bigint", None),
+    ("fz_jsonb_object_cast_to_integer", [], "SELECT '{}'::jsonb::int", None),
+    ("fz_array_append_common_type", [],
+     "SELECT array_append(ARRAY[1], 3000000000), array_prepend(1.5, ARRAY[1]), ARRAY[1] || 2.5, ARRAY[1] || ARRAY[2.5]", None),
+    ("fz_greatest_of_intervals", [], "SELECT greatest(interval '2 hours 30 minutes', interval '36 hours'), "
+     "least(interval '1 month', interval '29 days', NULL)", None),
+    ("fz_pg_typeof_evaluates_its_argument", [], "SELECT pg_typeof(ARRAY['b'] || 'x y')", None),
 ]
 
 # Cases whose expected answer on dotdo deliberately differs: dotdo refuses with 0A000

@@ -8,8 +8,10 @@ from __future__ import annotations
 import json
 import re
 import struct
+from decimal import Decimal
 from typing import Any
 
+from . import types as T
 from .errors import PgError, unsupported
 from .types import BY_OID, TYPES, ColType, PgType, coerce, text_out
 
@@ -324,6 +326,34 @@ def all_ne(x: Any, arr: Any) -> Any:
     return None if r is None else 1 - r
 
 
+def _number_key(v: Any) -> tuple[int, Decimal]:
+    """A number's order as PostgreSQL sorts numbers: NaN above every other value, equal to itself."""
+    d = T.to_decimal(v)
+    return (1, Decimal(0)) if d.is_nan() else (0, d)
+
+
+_QUANTIFIED_TESTS = {"=": lambda c: c == 0, "<>": lambda c: c != 0, "<": lambda c: c < 0, "<=": lambda c: c <= 0,
+                     ">": lambda c: c > 0, ">=": lambda c: c >= 0}
+
+
+def quantified(op: str, every: int, x: Any, arr: Any) -> Any:
+    """x op ANY/ALL (array of numbers) with SQL's three-valued logic: ANY is true if some comparison is,
+    else NULL if some element is NULL; ALL is false if some comparison is, else NULL if one is NULL."""
+    if x is None or arr is None:
+        return None
+    test, left = _QUANTIFIED_TESTS[op], _number_key(x)
+    saw_null = False
+    for v in flat(_load(arr)):
+        if v is None:
+            saw_null = True
+            continue
+        right = _number_key(v)
+        holds = test((left > right) - (left < right))
+        if holds != bool(every):
+            return 0 if every else 1
+    return None if saw_null else int(bool(every))
+
+
 def contains(a: Any, b: Any, elem: str | None = None) -> Any:
     if a is None or b is None:
         return None
@@ -613,6 +643,7 @@ def register(conn) -> None:
     f("pg_array", pg_array, -1, deterministic=True)
     f("pg_any_eq", any_eq, 2, deterministic=True)
     f("pg_all_ne", all_ne, 2, deterministic=True)
+    f("pg_quantified", quantified, 4, deterministic=True)
     f("pg_arr_contains", contains, -1, deterministic=True)
     f("pg_arr_overlaps", overlaps, -1, deterministic=True)
     f("array_length", length, -1, deterministic=True)

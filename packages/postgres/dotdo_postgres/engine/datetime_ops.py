@@ -11,7 +11,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from .errors import PgError
+from .errors import PgError, unsupported
 from .types import fmt_timestamp, fmt_timestamptz, localize, num_text, session_zone, time_micros
 
 # unit word → (field it fills, how many of that field's base one counts): months, days or microseconds
@@ -342,10 +342,54 @@ def ts_diff(a: Any, b: Any) -> Any:
     return f"0|{days}|{micros - days * _USECS_PER_DAY}"
 
 
+_PG_EPOCH = dt.date(2000, 1, 1)
+# PostgreSQL's dates run from Julian day 0 (4714-11-24 BC) to 5874897-12-31, counted from its epoch
+_FIRST_DATE, _END_DATE = -2451545, 2147483494 - 2451545
+
+
 def date_add(d: Any, n: Any) -> Any:
+    """date + integer: PostgreSQL's range error beyond its dates, a refusal beyond dotdo's years 1 to 9999."""
     if d is None or n is None:
         return None
-    return (dt.date.fromisoformat(d) + dt.timedelta(days=int(n))).isoformat()
+    days = (dt.date.fromisoformat(d) - _PG_EPOCH).days + int(n)
+    if not _FIRST_DATE <= days < _END_DATE:
+        raise PgError("22008", "date out of range")
+    try:
+        return (_PG_EPOCH + dt.timedelta(days=days)).isoformat()
+    except OverflowError:
+        raise unsupported("dates outside the years 1 to 9999") from None
+
+
+# date_trunc(unit, interval): months kept per unit, and whether days / how much of the time survive
+_INTERVAL_TRUNC = {"millennium": (12000, False, None), "century": (1200, False, None), "decade": (120, False, None),
+                   "year": (12, False, None), "quarter": (3, False, None), "month": (1, False, None),
+                   "day": (1, True, None), "hour": (1, True, 3_600_000_000), "minute": (1, True, 60_000_000),
+                   "second": (1, True, 1_000_000), "milliseconds": (1, True, 1000), "microseconds": (1, True, 1)}
+_TRUNC_ALIASES = {"millennia": "millennium", "centuries": "century", "decades": "decade", "years": "year",
+                  "quarters": "quarter", "months": "month", "days": "day", "hours": "hour", "minutes": "minute",
+                  "seconds": "second", "millisecond": "milliseconds", "microsecond": "microseconds"}
+
+
+def interval_trunc(unit: Any, v: Any) -> Any:
+    """date_trunc(unit, interval): each field truncated toward zero, as PostgreSQL splits an interval."""
+    if unit is None or v is None:
+        return None
+    name = str(unit).lower()
+    name = _TRUNC_ALIASES.get(name, name)
+    if name not in _INTERVAL_TRUNC:
+        known = name in ("week", "weeks", "timezone", "timezone_hour", "timezone_minute", "dow", "doy", "epoch",
+                         "isodow", "isoyear", "julian")
+        if name in ("week", "weeks"):
+            raise PgError("0A000", f'unit "{unit}" not supported for type interval',
+                          detail="Months usually have fractional weeks.")
+        raise PgError("22023" if not known else "0A000",
+                      f'unit "{unit}" {"not supported" if known else "not recognized"} for type interval')
+    months, days, micros = split(v)
+    per_months, keep_days, per_micros = _INTERVAL_TRUNC[name]
+    months = int(months / per_months) * per_months
+    days = days if keep_days else 0
+    micros = 0 if per_micros is None else int(micros / per_micros) * per_micros
+    return f"{months}|{days}|{micros}"
 
 
 def date_diff(a: Any, b: Any) -> Any:
@@ -409,6 +453,15 @@ def interval_cmp_key(a: Any) -> Any:
         return None
     m, d, us = split(a)
     return (m * 30 + d) * 86400 * 10**6 + us
+
+
+def interval_extreme(greatest: int, *values: Any) -> Any:
+    """GREATEST/LEAST of intervals: NULLs ignored, the first of equal ones kept."""
+    present = [v for v in values if v is not None]
+    if not present:
+        return None
+    pick = max if greatest else min
+    return pick(present, key=interval_cmp_key)
 
 
 _TRUNC = ["microseconds", "milliseconds", "second", "minute", "hour", "day", "week", "month", "quarter", "year",
@@ -643,12 +696,14 @@ def register(conn) -> None:
     f("pg_interval", lambda text, unit=None: None if text is None else parse_interval(str(text), unit), -1,
       deterministic=True)
     f("pg_interval_add", interval_add, 3, deterministic=True)
+    f("pg_interval_trunc", interval_trunc, 2, deterministic=True)
     f("pg_interval_mul", interval_mul, 2, deterministic=True)
     f("pg_interval_div", interval_div, 2, deterministic=True)
     f("pg_make_timestamp", make_timestamp, 6, deterministic=True)
     f("pg_make_time", make_time, 3, deterministic=True)
     f("pg_make_timestamptz", make_timestamptz, -1, deterministic=True)
     f("pg_interval_key", interval_cmp_key, 1, deterministic=True)
+    f("pg_interval_extreme", interval_extreme, -1, deterministic=True)
     f("date_trunc", date_trunc, 2, deterministic=True)
     f("pg_extract", extract, 3, deterministic=True)
     register_age(conn)

@@ -175,8 +175,13 @@ class Rewriter:
         if isinstance(e, exp.Exists):
             self.tr.query(e.this, scope)
             return e, BOOL
-        if isinstance(e, exp.NEQ) and isinstance(e.expression, exp.Anonymous) and e.expression.name.lower() == "all":
+        if type(e) in _OPS and isinstance(e.expression, exp.Anonymous) and e.expression.name.lower() == "all" \
+                and len(e.expression.expressions) == 1:
             e.set("expression", exp.All(this=exp.Paren(this=e.expression.expressions[0])))
+        if type(e) in _OPS and isinstance(e.expression, (exp.Any, exp.All)) and \
+                not (isinstance(e, exp.EQ) and isinstance(e.expression, exp.Any)) and \
+                not (isinstance(e, exp.NEQ) and isinstance(e.expression, exp.All)):
+            return _quantified(self, e, scope)
         if isinstance(e, (exp.EQ, exp.NEQ)) and isinstance(e.expression, (exp.Any, exp.All)):
             if isinstance(e.expression.this, exp.Neg):  # = ANY-(...): no parenthesis after ANY
                 raise PgError("42601", 'syntax error at or near "-"')
@@ -244,6 +249,31 @@ def written_name(e: exp.Expression) -> str:
     """The PostgreSQL name a call was written with, never the name of sqlglot's node for it."""
     name = e.meta.get("pg_name") or e.meta.get("written_as") or e.sql_name()
     return str(name).lower()
+
+
+def _quantified(rw: Rewriter, e: exp.Expression, scope: "Scope") -> tuple[exp.Expression, ColType | None]:
+    """x op ANY/ALL (array) beyond = ANY and <> ALL: over ARRAY[a, b] it is x op a OR (AND) x op b,
+    each pair compared by its types; over another array of numbers, compared element by element."""
+    every = isinstance(e.expression, exp.All)
+    if isinstance(e.expression.this, exp.Neg):
+        raise PgError("42601", 'syntax error at or near "-"')
+    items = _array_items(e.expression)
+    if items is not None:
+        if not items:
+            return exp.true() if every else exp.false(), BOOL
+        tests = [type(e)(this=e.this.copy(), expression=item) for item in items]
+        return rw.rx(exp.Paren(this=_chain(exp.And if every else exp.Or, tests)), scope)
+    from .arrays import element, is_array
+    left, lt = rw.rx(e.this, scope)
+    inner = e.expression.this
+    while isinstance(inner, exp.Paren):
+        inner = inner.this
+    arr, at = rw.rx(inner, scope)
+    if not is_array(at):
+        raise unsupported("this ANY/ALL form")
+    if lt is None or lt.key not in _NUMBERS or element(at).key not in _NUMBERS:
+        raise unsupported(f"{_OPS[type(e)]} {'ALL' if every else 'ANY'} over arrays other than of numbers")
+    return fn("pg_quantified", lit(_OPS[type(e)]), lit(int(every)), left, arr), BOOL
 
 
 def _row_operand(e: exp.Subquery, width: int) -> bool:
@@ -437,6 +467,8 @@ def _arith(op: str):
         timed = _datetime_arith(op, e, a, b)
         if timed is not None:
             return timed
+        if op == "%" and any(x is not None and x.key in FLOATS for x in (a, b)):
+            raise _no_modulo(e, a, b)
         ua, ub = rw.untyped(e.this, a), rw.untyped(e.expression, b)
         if ua and ub and isinstance(e.this, exp.Literal) and isinstance(e.expression, exp.Literal):
             raise PgError("42725", f"operator is not unique: unknown {op} unknown",
@@ -473,6 +505,15 @@ def _arith(op: str):
             return fn("pg_int_range", lit(rt.key), e), rt
         return e, rt
     return rule
+
+
+def _no_modulo(e: exp.Expression, a: ColType | None, b: ColType | None) -> PgError:
+    """PostgreSQL's % and mod() exist for integers and numeric only: a float operand (which would
+    have to be cast to numeric, an assignment-only cast) matches neither."""
+    if e.meta.get("pg_name") == "mod":
+        return undefined_function_of("mod", {"expressions[]": [a, b]})
+    return PgError("42883", f"operator does not exist: {(a or UNKNOWN).display()} % {(b or UNKNOWN).display()}",
+                   hint="No operator matches the given name and argument types. You might need to add explicit type casts.")
 
 
 def _jsonb_minus(e, b: ColType | None):
@@ -572,12 +613,18 @@ def _compare(rw: Rewriter, e, t, scope):
         raise PgError("42P21", f'collation mismatch between explicit collations "{explicit[0]}" and "{explicit[1]}"')
     from .arrays import element, is_array
     cmp_op = _CMP_OPS.get(type(e))
+    if a is not None and b is not None and _incomparable(a, b):
+        # 1 = 'a'::text, true IS DISTINCT FROM 1: no = (or <) between the two types, none after an implicit cast
+        op = _OPS.get(type(e), "=")
+        raise PgError("42883", f"operator does not exist: {a.display()} {op} {b.display()}",
+                      hint="No operator matches the given name and argument types. You might need to add explicit type casts.")
     if cmp_op is not None and "json" in (a.key if a else None, b.key if b else None):
         # json is text as written: PostgreSQL has no operator to compare it (jsonb has)
         raise PgError("42883", f"operator does not exist: {_display(a)} {_OPS[type(e)]} {_display(b)}",
                       hint="No operator matches the given name and argument types. You might need to add explicit type casts.")
-    if cmp_op is not None and is_array(a) and is_array(b) and a.key != b.key:
-        raise PgError("42883", f"operator does not exist: {a.display()} {_OPS[type(e)]} {b.display()}",
+    if a is not None and b is not None and (is_array(a) or is_array(b)) and \
+            "unknown" not in (a.key, b.key) and a.key != b.key:
+        raise PgError("42883", f"operator does not exist: {a.display()} {_OPS.get(type(e), '=')} {b.display()}",
                       hint="No operator matches the given name and argument types. You might need to add explicit type casts.")
     if cmp_op is not None and (is_array(a) or is_array(b)) and not isinstance(e, (exp.EQ, exp.NEQ)):
         # SQLite would compare the arrays' JSON text ('[10]' < '[9]')
@@ -613,13 +660,14 @@ def _compare(rw: Rewriter, e, t, scope):
             e.set(key, fn("pg_interval_key", node))
         return e, BOOL
     if is_array(a) and rw.untyped(right, b):  # ARRAY = '{1,2}': the literal is read as that array type
-        e.set("expression", fn("pg_in", lit(ColType(a.key).spec()), right))
+        e.set("expression", _read_as(right, a))
     elif is_array(b) and rw.untyped(left, a):
-        e.set("this", fn("pg_in", lit(ColType(b.key).spec()), left))
+        e.set("this", _read_as(left, b))
     elif a is not None and a.key in _COERCE_CMP and rw.untyped(right, b):
-        e.set("expression", fn("pg_in", lit(ColType(a.key).spec()), right))
+        e.set("expression", _read_as(right, a))
     elif b is not None and b.key in _COERCE_CMP and rw.untyped(left, a):
-        e.set("this", fn("pg_in", lit(ColType(b.key).spec()), left))
+        e.set("this", _read_as(left, b))
+
     elif (a is not None and a.key == "numeric") or (b is not None and b.key == "numeric"):
         if not (isinstance(left, exp.Column) or isinstance(right, exp.Column)) or \
                 (a and b and a.key == "numeric" and b.key == "numeric"):
@@ -629,6 +677,26 @@ def _compare(rw: Rewriter, e, t, scope):
         raise PgError("42883", f"operator does not exist: {a.display()} {_OPS.get(type(e), '=')} {b.display()}",
                       hint="No operator matches the given name and argument types. You might need to add explicit type casts.")
     return e, BOOL
+
+
+_SCALAR_KEYS = {"int2", "int4", "int8", "numeric", "float4", "float8", "text", "varchar", "bpchar", "name", "bool",
+                "interval", "date", "time", "timestamp", "timestamptz", "jsonb", "uuid", "bytea"}
+
+
+def _incomparable(a: ColType, b: ColType) -> bool:
+    """Two scalar types PostgreSQL has no comparison operator for (neither casts implicitly to the other)."""
+    if a.key == b.key or a.key not in _SCALAR_KEYS or b.key not in _SCALAR_KEYS:
+        return False
+    return not (implicitly_castable(a, b) or implicitly_castable(b, a))
+
+
+def _read_as(node: exp.Expression, t: ColType) -> exp.Expression:
+    """An untyped literal or parameter read as type t; a literal is read while planning, as PostgreSQL
+    does, so that '  pad  ' > 1::smallint fails even where the comparison is never evaluated."""
+    if isinstance(node, exp.Literal) and node.is_string:
+        from .functions import pg_in
+        pg_in(ColType(t.key).spec(), node.this)
+    return fn("pg_in", lit(ColType(t.key).spec()), node)
 
 
 _OPS = {exp.EQ: "=", exp.NEQ: "<>", exp.GT: ">", exp.GTE: ">=", exp.LT: "<", exp.LTE: "<="}
@@ -747,6 +815,8 @@ def _array_concat(e, a: ColType | None, b: ColType | None):
     from .arrays import element, is_array
     x, y = e.this, e.expression
     if is_array(a) and is_array(b):
+        x, a = _widened_array(x, a, element(b))
+        y, b = _widened_array(y, b, element(a))
         if a.key != b.key:
             raise PgError("42883", f"operator does not exist: {a.display()} || {b.display()}",
                           hint="No operator matches the given name and argument types. You might need to add explicit type casts.")
@@ -755,9 +825,11 @@ def _array_concat(e, a: ColType | None, b: ColType | None):
         # an untyped literal or NULL beside an array is read as an array, as PostgreSQL resolves it
         if b is None or b.key == "unknown":
             return fn("pg_arr_cat", x, fn("pg_in", lit(a.key), y)), a
+        x, a = _widened_array(x, a, b)
         return fn("array_append", x, y, lit(element(a).key)), a
     if a is None or a.key == "unknown":
         return fn("pg_arr_cat", fn("pg_in", lit(b.key), x), y), b
+    y, b = _widened_array(y, b, a)
     return fn("pg_arr_prepend", x, y, lit(element(b).key)), b
 
 
@@ -933,9 +1005,7 @@ def _round(rw, e, t, scope):
 
 def _ceil_floor(rw, e, t, scope):
     a = t.get("this")
-    if a is not None and a.key in INTEGERS:
-        return e.this, a
-    if a is not None and a.key in FLOATS:
+    if a is not None and a.key in FLOATS + INTEGERS:  # ceil(integer) resolves to ceil(double precision)
         return fn("pg_ceil_float" if isinstance(e, exp.Ceil) else "pg_floor_float", e.this), FLOAT8
     return fn("pg_num_ceil" if isinstance(e, exp.Ceil) else "pg_num_floor", e.this), NUMERIC
 
@@ -956,21 +1026,55 @@ _TEXTUAL = ("text", "varchar", "bpchar", "name")
 _TIMELINE = ("date", "timestamp", "timestamptz")
 
 
+# PostgreSQL's type categories and, within one, the implicit casts select_common_type follows
+_CATEGORY = {**{k: "N" for k in _NUMBERS}, **{k: "S" for k in _TEXTUAL}, "bool": "B", "interval": "T",
+             **{k: "D" for k in ("date", "time", "timetz", "timestamp", "timestamptz")}}
+_PREFERRED = {"float8", "text", "timestamptz", "interval", "bool"}
+_IMPLICIT = {
+    "int2": {"int4", "int8", "numeric", "float4", "float8"}, "int4": {"int8", "numeric", "float4", "float8"},
+    "int8": {"numeric", "float4", "float8"}, "numeric": {"float4", "float8"}, "float4": {"float8"},
+    **{k: set(_TEXTUAL) - {k} for k in _TEXTUAL},
+    "date": {"timestamp", "timestamptz"}, "timestamp": {"timestamptz"}, "time": {"timetz"},
+}
+
+
+def _category(t: ColType) -> str:
+    from .arrays import is_array
+    return _CATEGORY.get(t.key) or ("A" if is_array(t) else "U")
+
+
+def implicitly_castable(src: ColType, to: ColType) -> bool:
+    from .arrays import element, is_array
+    if src.key == to.key:
+        return True
+    if is_array(src) and is_array(to):
+        return implicitly_castable(element(src), element(to))
+    return to.key in _IMPLICIT.get(src.key, ())
+
+
 def common_type(ts: list[ColType | None], what: str) -> ColType:
-    """PostgreSQL's resolution of UNION/CASE/COALESCE/GREATEST branches: one category, its highest type."""
+    """PostgreSQL's select_common_type for UNION/CASE/COALESCE/GREATEST/VALUES: the first known type,
+    replaced by a later one of its category that it casts to implicitly (and not back) unless it is
+    its category's preferred type; two categories cannot be matched, and every input must then cast
+    implicitly to the winner."""
     known = [x for x in ts if x is not None and x.key != "unknown"]
     if not known:
         return TEXT
     first = known[0]
     if all(x.key == first.key for x in known):
         return first if all(x == first for x in known) else ColType(first.key)
-    for family in (_NUMBERS, _TEXTUAL, _TIMELINE):
-        if all(x.key in family for x in known):
-            if family is _TEXTUAL:
-                return TEXT
-            return ColType(max((x.key for x in known), key=family.index))
-    other = next(x for x in known if x.key != first.key)
-    raise PgError("42804", f"{what} types {first.display()} and {other.display()} cannot be matched")
+    winner = first
+    for x in known[1:]:
+        if x.key == winner.key:
+            continue
+        if _category(x) != _category(winner):
+            raise PgError("42804", f"{what} types {winner.display()} and {x.display()} cannot be matched")
+        if winner.key not in _PREFERRED and implicitly_castable(winner, x) and not implicitly_castable(x, winner):
+            winner = x
+    for x in known:
+        if not implicitly_castable(x, winner):
+            raise PgError("42846", f"{what} could not convert type {x.display()} to {winner.display()}")
+    return ColType(winner.key)
 
 
 def _unify(node: exp.Expression, t: ColType | None, to: ColType) -> exp.Expression:
@@ -991,6 +1095,9 @@ def _coalesce(rw, e, t, scope):
     if e.this is not None:
         e.set("this", _unify(e.this, ts[0], rt))
     e.set("expressions", [_unify(n, x, rt) for n, x in zip(e.expressions, ts[1:])])
+    if rt.key == "interval" and isinstance(e, (exp.Greatest, exp.Least)):
+        # compared as PostgreSQL compares intervals (30-day months), not by their stored text
+        return fn("pg_interval_extreme", lit(int(isinstance(e, exp.Greatest))), e.this, *e.expressions), rt
     if rt.key == "numeric" and isinstance(e, (exp.Greatest, exp.Least)):
         # SQLite's max/min would compare the stored texts ('9' > '10'); the first collation rules
         e.set("this", _numkey(e.this))
@@ -998,11 +1105,17 @@ def _coalesce(rw, e, t, scope):
 
 
 def _nullif(rw, e, t, scope):
+    """NULLIF(a, b) is CASE WHEN a = b THEN NULL ELSE a END, where = is the operator of the two
+    arguments' common type: the result has that type (NULLIF(0, 0.1::float8) is 0 as a float8)."""
     a, b = t.get("this"), t.get("expression")
-    if {x.key for x in (a, b) if x is not None} & {"numeric"} and \
-            all(x is None or x.key in _NUMBERS + ("unknown",) for x in (a, b)):
-        # NULLIF(1, 1.0) compares by value; its result has the common type
-        return exp.Nullif(this=_numkey(_to_numeric(e.this, a)), expression=_to_numeric(e.expression, b)), NUMERIC
+    keys = {x.key for x in (a, b) if x is not None and x.key != "unknown"}
+    if keys and keys <= set(_NUMBERS) and len(keys) > 1:
+        rt = common_type([a, b], "NULLIF")
+        if rt.key == "numeric":  # NULLIF(1, 1.0) compares by value (a numeric is stored as text)
+            return exp.Nullif(this=_numkey(_to_numeric(e.this, a)), expression=_to_numeric(e.expression, b)), NUMERIC
+        return exp.Nullif(this=_unify(e.this, a, rt), expression=_unify(e.expression, b, rt)), rt
+    if keys == {"numeric"}:
+        return exp.Nullif(this=_numkey(e.this), expression=_numkey(e.expression)), NUMERIC
     if a is None or a.key == "unknown":
         return e, b if b is not None and b.key != "unknown" else TEXT
     return e, a
@@ -1016,7 +1129,7 @@ def _if(rw, e, t, scope):
 def _case(rw, e, t, scope):
     ifs = e.args.get("ifs") or []
     ts = list(t.get("ifs[]") or []) + [t.get("default")]
-    rt = common_type(ts, "CASE")
+    rt = common_type(ts[-1:] + ts[:-1], "CASE")  # PostgreSQL considers the ELSE result first
     for branch, bt in zip(ifs, ts):
         if branch.args.get("true") is not None:
             branch.set("true", _unify(branch.args["true"], bt, rt))
@@ -1620,6 +1733,15 @@ def _array_helper(rw, e, t, scope):
     return e, t.get("expressions")
 
 
+def _quote_value(rw, e, t, scope):
+    """quote_literal/quote_nullable(anyelement) quote the value's text output (interval '36 hours'
+    is '36:00:00', not its stored form)."""
+    ts = t.get("expressions[]") or []
+    if len(ts) == 1 and ts[0] is not None and ts[0].key not in TEXTS + ("unknown",):
+        e.set("expressions", [fn("pg_cast", lit("text"), e.expressions[0], lit(ts[0].spec()))])
+    return e, TEXT
+
+
 # calls whose meaning depends on their arguments' types: rewritten by their own rule
 _CALLS: dict[str, Callable] = {"pg_arr_flat": _array_helper, "pg_arr_one_dim": _array_helper, "jsonb_build_object": _json_build, "json_build_object": _json_build,
                                "jsonb_build_array": _json_build, "json_build_array": _json_build, "date_part": _date_part, "make_timestamptz": _make_timestamptz, "gcd": _gcd_lcm, "lcm": _gcd_lcm, "div": _div, "array_position": _array_call, "array_positions": _array_call,
@@ -1633,7 +1755,8 @@ _CALLS: dict[str, Callable] = {"pg_arr_flat": _array_helper, "pg_arr_one_dim": _
                                "json_extract_path_text": _json_extract_path,
                                "isfinite": _isfinite, "trim_array": _trim_array, "array_fill": _array_fill,
                                "get_byte": _bytea_fn("get_byte", ("bytea", "int"), INT4),
-                               "set_byte": _bytea_fn("set_byte", ("bytea", "int", "int"), ColType("bytea"))}
+                               "set_byte": _bytea_fn("set_byte", ("bytea", "int", "int"), ColType("bytea")),
+                               "quote_literal": _quote_value, "quote_nullable": _quote_value}
 
 
 def _anonymous(rw: Rewriter, e: exp.Anonymous, t, scope):
@@ -1651,6 +1774,11 @@ def _anonymous(rw: Rewriter, e: exp.Anonymous, t, scope):
     if name == "pg_typeof":
         arg = t.get("expressions")
         oid = arg.pg.oid if arg is not None and arg.key != "unknown" else 705
+        value = e.expressions[0] if e.expressions else None
+        if value is not None and not isinstance(value, (exp.Literal, exp.Column, exp.Null)):
+            # the argument is still evaluated: pg_typeof(1 / 0) fails
+            return exp.Case(ifs=[exp.If(this=exp.Is(this=exp.Paren(this=value), expression=exp.Null()),
+                                        true=exp.Literal.number(oid))], default=exp.Literal.number(oid)), ColType("regtype")
         return exp.Literal.number(oid), ColType("regtype")
     if name not in rw.tr.db.function_names and name not in _RENAMED and not e.meta.get(EMITTED):
         ts = t.get("expressions[]") or []
@@ -1769,9 +1897,9 @@ def _datetime_arith(op: str, e, a: ColType | None, b: ColType | None):
     if ka == "interval" and kb in _TIMES and op == "+":
         rt = TIMESTAMPTZ if kb == "timestamptz" else ColType("timestamp")
         return fn("pg_ts_add", y, x, exp.Literal.number(1)), rt
-    if ka == "date" and kb in INTEGERS and op in "+-":
+    if ka == "date" and kb in ("int2", "int4") and op in "+-":  # there is no date + bigint
         return fn("pg_date_add", x, y if op == "+" else exp.Neg(this=exp.Paren(this=y))), ColType("date")
-    if ka in INTEGERS and kb == "date" and op == "+":
+    if ka in ("int2", "int4") and kb == "date" and op == "+":
         return fn("pg_date_add", y, x), ColType("date")
     if ka == "date" and kb == "date" and op == "-":
         return fn("pg_date_diff", x, y), INT4
@@ -1785,6 +1913,10 @@ def _datetime_arith(op: str, e, a: ColType | None, b: ColType | None):
         return fn("pg_interval_mul", y, x), INTERVAL
     if ka == "interval" and kb in INTEGERS + FLOATS + ("numeric",) and op == "/":
         return fn("pg_interval_div", x, y), INTERVAL
+    others = _NUMBERS + TEXTS + ("bool", "json", "jsonb", "uuid", "bytea")
+    if (ka in _TIMES + ("interval",) and kb in others) or (kb in _TIMES + ("interval",) and ka in others):
+        raise PgError("42883", f"operator does not exist: {a.display()} {op} {b.display()}",
+                      hint="No operator matches the given name and argument types. You might need to add explicit type casts.")
     raise unsupported(f"this date/time arithmetic ({e.sql('postgres')})")
 
 
@@ -1821,6 +1953,8 @@ def _trunc(rw, e, t, scope):
     unit = e.args.get("unit")
     unit_node = lit(unit.name.lower()) if isinstance(unit, (exp.Var, exp.Identifier)) else unit
     value = e.this
+    if src is not None and src.key == "interval" and e.args.get("zone") is None:
+        return fn("pg_interval_trunc", unit_node, value), INTERVAL
     rt = src if src is not None and src.key in ("timestamp", "timestamptz") else TIMESTAMPTZ
     if src is not None and src.key == "date":
         value = fn("pg_cast", lit("timestamptz"), value, lit("date"))
@@ -1928,7 +2062,8 @@ def _array_op(name: str, op: str, swap: bool = False):
             e.set("expression", fn("pg_in", lit(ColType(a.key).spec()), e.expression))
             b = a
         if (a is not None and not is_array(a) and a.key != "unknown") or \
-                (b is not None and not is_array(b) and b.key != "unknown"):
+                (b is not None and not is_array(b) and b.key != "unknown") or \
+                (is_array(a) and is_array(b) and a.key != b.key):  # anyarray: both of one array type
             raise PgError("42883", f"operator does not exist: {a.display() if a else 'unknown'} {op} "
                                    f"{b.display() if b else 'unknown'}",
                           hint="No operator matches the given name and argument types. You might need to add explicit type casts.")
@@ -2109,6 +2244,9 @@ def _to_hex(rw, e, t, scope):
     a = t.get("this")
     if a is not None and a.key not in INTEGERS + ("unknown",):
         raise undefined_function_of("to_hex", {"expressions[]": [a]})
+    if a is not None and a.key == "int2":  # to_hex(integer) and to_hex(bigint) fit a smallint equally
+        raise PgError("42725", "function to_hex(smallint) is not unique",
+                      hint="Could not choose a best candidate function. You might need to add explicit type casts.")
     return fn("pg_to_hex", e.this, lit(64 if a is not None and a.key == "int8" else 32)), TEXT
 
 
@@ -2150,6 +2288,10 @@ def _array_fn(kind: str):
             raise undefined_function_of(f"array_{kind}", {"expressions[]": [at, xt]})
         if at.key == "unknown":
             arr = fn("pg_in", lit(at.key), arr)
+        if kind in ("append", "prepend", "cat"):
+            arr, at = _widened_array(arr, at, element(xt) if kind == "cat" and is_array(xt) else xt)
+            if kind == "cat" and is_array(xt) and xt.key != at.key and element(xt).key in _NUMBERS:
+                x, xt = fn("pg_cast", lit(at.spec()), x, lit(xt.spec())), at
         elem = lit(element(at).key)
         if kind == "append":
             return fn("array_append", arr, x, elem), at
@@ -2163,6 +2305,20 @@ def _array_fn(kind: str):
             return fn("pg_arr_remove", arr, x, elem), at
         return fn("pg_arr_position", arr, x, elem), INT4
     return rule
+
+
+def _widened_array(arr: exp.Expression, at: ColType, other: ColType | None) -> tuple[exp.Expression, ColType]:
+    """array_append/prepend/cat take anycompatible arguments: an array of numbers beside a wider number
+    becomes an array of the common type (array_append(ARRAY[1], 3000000000) is a bigint[])."""
+    from .arrays import array_type, element
+    elem = element(at)
+    if other is None or elem.key not in _NUMBERS or other.key not in _NUMBERS or other.key == elem.key:
+        return arr, at
+    common = common_type([elem, other], "ARRAY")
+    if common.key == elem.key:
+        return arr, at
+    wide = array_type(common)
+    return fn("pg_cast", lit(wide.spec()), arr, lit(at.spec())), wide
 
 
 def _chr(rw, e, t, scope):
@@ -2211,6 +2367,33 @@ def _float_math(name: str):
     return rule
 
 
+def _width_bucket(rw, e, t, scope):
+    """width_bucket(operand, b1, b2, count): numeric when an argument is numeric (and none a float),
+    else double precision, which integers resolve to."""
+    keys = ("this", "min_value", "max_value", "num_buckets")
+    ts = [t.get(k) for k in keys]
+    if any(x is not None and x.key not in _NUMBERS + ("unknown",) for x in ts):
+        raise undefined_function_of("width_bucket", {"expressions[]": ts})
+    numbers = {x.key for x in ts[:3] if x is not None}
+    kind = "numeric" if "numeric" in numbers and not numbers & set(FLOATS) else "float8"
+    return fn("width_bucket", *(e.args[k] for k in keys), lit(kind)), INT4
+
+
+def _between(rw: Rewriter, e: exp.Between, scope: "Scope"):
+    """x BETWEEN a AND b is x >= a AND x <= b, as PostgreSQL's parser spells it out, so each bound is
+    compared by the rules of its own pair of types (3.14 BETWEEN 0 AND 10 compares a numeric with
+    integers by value); SYMMETRIC also accepts the bounds swapped."""
+    def within(low: exp.Expression, high: exp.Expression) -> exp.Expression:
+        return exp.And(this=exp.GTE(this=e.this.copy(), expression=low.copy()),
+                       expression=exp.LTE(this=e.this.copy(), expression=high.copy()))
+    low, high = e.args["low"], e.args["high"]
+    test = within(low, high)
+    if e.args.get("symmetric"):
+        test = exp.Or(this=exp.Paren(this=test), expression=exp.Paren(this=within(high, low)))
+    node, _ = rw.rx(exp.Paren(this=test), scope)
+    return node, BOOL
+
+
 def _escape_string(rw, e: exp.ByteString, scope):
     return exp.Literal.string(e.this), UNKNOWN  # E'...': sqlglot has already applied its escapes
 
@@ -2225,7 +2408,7 @@ _PRE: dict[type, Callable] = {
     exp.Null: _null,
     exp.Cast: _cast,
     exp.Interval: _interval,
-    exp.Array: _array, exp.Dot: _dot, exp.Collate: _collate, exp.Anonymous: _call, exp.Bracket: _subscripted,
+    exp.Between: _between, exp.Array: _array, exp.Dot: _dot, exp.Collate: _collate, exp.Anonymous: _call, exp.Bracket: _subscripted,
 }
 if hasattr(exp, "TryCast"):
     _PRE[exp.TryCast] = _cast
@@ -2284,7 +2467,7 @@ for _name, _rule in (("StrPosition", _int4), ("Left", _text), ("Right", _text), 
                      ("Ascii", _text_fn("ascii", ("this",), INT4)),
                      ("StartsWith", _text_fn("starts_with", ("this", "expression"), BOOL)),
                      ("Cbrt", lambda rw, e, t, s: (fn("pg_cbrt", e.this), FLOAT8)),
-                     ("WidthBucket", lambda rw, e, t, s: (e, INT4)),
+                     ("WidthBucket", _width_bucket),
                      ("SimilarTo", _similar), ("JSONBContainsAnyTopKeys", _json_keys_op(False)),
                      ("JSONBContainsAllTopKeys", _json_keys_op(True)), ("JSONBDeleteAtPath", _json_delete_path),
                      ("Overlay", _overlay), ("AtTimeZone", _at_time_zone),

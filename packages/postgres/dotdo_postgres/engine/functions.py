@@ -34,6 +34,21 @@ def pg_in(spec: str, v: Any, src: str | None = None) -> Any:
     return T.coerce(_spec(spec), v)
 
 
+_JSON_KINDS = ((dict, "object"), (list, "array"), (str, "string"), (bool, "boolean"))
+
+
+def _jsonb_scalar_for(doc: Any, to: T.ColType) -> Any:
+    """jsonb cast to a number or boolean: only a jsonb number (boolean) casts, as that value."""
+    v = _json_load(doc)
+    want_bool = to.key == "bool"
+    if want_bool and isinstance(v, bool):
+        return int(v)
+    if not want_bool and isinstance(v, (int, float, Decimal)) and not isinstance(v, bool):
+        return T.to_decimal(v)
+    kind = "null" if v is None else next((name for cls, name in _JSON_KINDS if isinstance(v, cls)), "numeric")
+    raise PgError("22023", f"cannot cast jsonb {kind} to type {T.TYPES[to.key].sql_name}")
+
+
 def pg_cast(spec: str, v: Any, src: str | None) -> Any:
     """An explicit cast, knowing the source type (a numeric's text is a number, a text is text)."""
     if v is None:
@@ -63,6 +78,10 @@ def pg_cast(spec: str, v: Any, src: str | None) -> Any:
         return T.coerce(ct, v)
     if key in ("json", "jsonb") and src_key in ("json", "jsonb"):
         return T.coerce(ct, v)
+    if src_key == "jsonb" and key in T.INTEGERS + T.FLOATS + ("numeric", "bool"):
+        v, src_key = _jsonb_scalar_for(v, ct), ("bool" if key == "bool" else "numeric")
+        if key == "bool":
+            return v
     if src_key == "timestamptz" and key in ("date", "time", "timestamp"):
         v, src_key = _wall_clock(str(v)), "timestamp"  # the session zone's calendar and clock
         if key == "timestamp":
@@ -505,35 +524,52 @@ def translate(s: Any, src: Any, dst: Any) -> Any:
 def make_date(y: Any, m: Any, d: Any) -> Any:
     if y is None or m is None or d is None:
         return None
+    if y < 0:  # a year BC: -44 is astronomical year -43, which PostgreSQL's message prints
+        year = y + 1
+        if not _valid_day(year % 400 or 400, m, d):
+            raise PgError("22008", f"date field value out of range: {year}-{m:02d}-{d:02d}")
+        raise unsupported("dates before year 1 (BC)")
     try:
-        if y <= 0:
+        if y == 0:
             raise ValueError
         return dt.date(y, m, d).isoformat()
     except (ValueError, OverflowError):
         raise PgError("22008", f"date field value out of range: {y}-{m:02d}-{d:02d}") from None
 
 
-def width_bucket(x: Any, lo: Any, hi: Any, n: Any) -> Any:
+def _valid_day(year: int, m: int, d: int) -> bool:
+    try:
+        dt.date(year, m, d)  # the Gregorian calendar repeats every 400 years
+    except (ValueError, OverflowError):
+        return False
+    return True
+
+
+def width_bucket(x: Any, lo: Any, hi: Any, n: Any, kind: str = "numeric") -> Any:
+    """width_bucket(operand, bound1, bound2, count): the float8 version (kind "float8", which integer
+    arguments resolve to) divides in double precision, the numeric one exactly; both allow an
+    infinite operand but not infinite bounds."""
     if x is None or lo is None or hi is None or n is None:
         return None
     if n <= 0:
         raise PgError("2201G", "count must be greater than zero")
-    x, lo, hi = (T.to_decimal(v) if isinstance(v, str) else Decimal(v) for v in (x, lo, hi))
+    x, lo, hi = (T.to_decimal(v) for v in (x, lo, hi))
+    if any(v.is_nan() for v in (x, lo, hi)):
+        raise PgError("2201G", "operand, lower bound, and upper bound cannot be NaN")
+    if lo.is_infinite() or hi.is_infinite():
+        raise PgError("2201G", "lower and upper bounds must be finite")
     if lo == hi:
         raise PgError("2201G", "lower bound cannot equal upper bound")
-    if not all(v.is_finite() for v in (x, lo, hi)):
-        raise PgError("2201G", "operand, lower bound, and upper bound cannot be NaN")
-    if lo < hi:
-        if x < lo:
-            return 0
-        if x >= hi:
-            return n + 1
-        return int((x - lo) * n / (hi - lo)) + 1
-    if x > lo:
+    below, above = (x < lo, x >= hi) if lo < hi else (x > lo, x <= hi)
+    if below:
         return 0
-    if x <= hi:
+    if above:
+        if n + 1 > 2**31 - 1:
+            raise PgError("22003", "integer out of range")
         return n + 1
-    return int((lo - x) * n / (lo - hi)) + 1
+    if kind == "float8":
+        return int(n * (float(x) - float(lo)) / (float(hi) - float(lo))) + 1
+    return int((x - lo) * n / (hi - lo)) + 1
 
 
 def _gcd(a: Any, b: Any, key: str) -> Any:
@@ -979,7 +1015,9 @@ def _json_dump(obj: Any) -> str:
     return T.jsonb_normal(obj)
 
 
-def _json_index(doc: Any, key: Any) -> Any:
+def _json_index(doc: Any, key: Any, scalar_is_array: bool = False) -> Any:
+    if scalar_is_array and not isinstance(doc, (dict, list)):
+        doc = [doc]  # jsonb keeps a bare scalar as a one-element array: '"s"'::jsonb -> 0 is "s"
     if isinstance(doc, dict) and isinstance(key, str):
         return doc.get(key, _MISSING)
     if isinstance(doc, list) and isinstance(key, int) and not isinstance(key, bool):
@@ -996,14 +1034,14 @@ _MISSING = object()
 def json_get(doc: Any, key: Any) -> Any:
     if doc is None or key is None:
         return None
-    v = _json_index(_json_load(doc), key)
+    v = _json_index(_json_load(doc), key, scalar_is_array=True)
     return None if v is _MISSING else _json_dump(v)
 
 
 def json_get_text(doc: Any, key: Any) -> Any:
     if doc is None or key is None:
         return None
-    v = _json_index(_json_load(doc), key)
+    v = _json_index(_json_load(doc), key, scalar_is_array=True)
     return _json_text(v)
 
 
@@ -1115,8 +1153,10 @@ def jsonb_array_length(a: Any) -> Any:
     if a is None:
         return None
     v = _json_load(a)
-    if not isinstance(v, list):
+    if isinstance(v, dict):
         raise PgError("22023", "cannot get array length of a non-array")
+    if not isinstance(v, list):
+        raise PgError("22023", "cannot get array length of a scalar")
     return len(v)
 
 
@@ -1331,7 +1371,7 @@ def _right(s: Any, n: Any) -> Any:
     if s is None or n is None:
         return None
     if n >= 0:
-        return s[len(s) - n:] if n else ""
+        return s[max(0, len(s) - n):] if n else ""
     return s[-n:]
 
 
@@ -1500,6 +1540,7 @@ def register(conn, db: "Database") -> None:
     f("json_typeof", jsonb_typeof, 1, deterministic=True)
     f("pg_record", T.record_text, -1, deterministic=True)  # of a json value's text: the same answer
     f("jsonb_array_length", jsonb_array_length, 1, deterministic=True)
+    f("json_array_length", jsonb_array_length, 1, deterministic=True)  # SQLite's own answers 0 for a scalar
     f("pg_regex", pg_regex, -1, deterministic=True)
     f("lpad", lpad, -1, deterministic=True)
     f("rpad", rpad, -1, deterministic=True)
@@ -1533,7 +1574,7 @@ def register(conn, db: "Database") -> None:
     f("pg_ascii", lambda s: None if s is None else (ord(s[0]) if s else 0), 1, deterministic=True)
     f("pg_starts_with", lambda s, p: None if s is None or p is None else int(s.startswith(p)), 2, deterministic=True)
     f("make_date", make_date, 3, deterministic=True)
-    f("width_bucket", width_bucket, 4, deterministic=True)
+    f("width_bucket", width_bucket, -1, deterministic=True)
     f("pg_gcd", _gcd, 3, deterministic=True)
     f("pg_lcm", _lcm, 3, deterministic=True)
     f("left", _left, 2, deterministic=True)

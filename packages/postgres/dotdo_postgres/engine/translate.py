@@ -139,36 +139,46 @@ class Scope:
 
 
 def column_name(e: exp.Expression) -> str:
-    """The name PostgreSQL gives an unaliased output column (its FigureColname): a cast keeps the
-    name of what it casts when that is a column or function, else takes the type's name."""
+    """The name PostgreSQL gives an unaliased output column (its FigureColname)."""
+    return _figure(e)[0]
+
+
+# How firmly a column is named: by what it is (a column, a function), by a fallback that an outer
+# cast or CASE may replace (a cast's type name, "case"), or not at all ("?column?").
+_NAMED, _FALLBACK, _UNNAMED = 2, 1, 0
+
+
+def _figure(e: exp.Expression) -> tuple[str, int]:
+    """(name, strength) as PostgreSQL's FigureColnameInternal: a cast keeps a named operand's name
+    and else takes its type's name; CASE takes its ELSE result's name if that has one, else "case";
+    parentheses, COLLATE and subscripts pass their operand's through."""
     if isinstance(e.meta.get("written_as"), str):  # div(a, b): a call sqlglot read as a cast of its own node
-        return e.meta["written_as"].lower()
+        return e.meta["written_as"].lower(), _NAMED
     if isinstance(e, (exp.Cast, exp.TryCast)):
-        inner = e.this
-        while isinstance(inner, exp.Paren):
-            inner = inner.this
-        name = column_name(inner)
-        weak = name == "?column?" or isinstance(inner, (exp.Literal, exp.Boolean, exp.Null)) or \
-            (isinstance(inner, (exp.Cast, exp.TryCast)) and _cast_is_weak(inner))
-        if weak:
-            from .expressions import coltype_of
-            if isinstance(e.args["to"].this, exp.Interval):
-                return "interval"  # interval with a field range (HOUR TO MINUTE)
-            try:
-                return coltype_of(e.args["to"]).key.lstrip("_")  # '{1}'::int[] is named int4
-            except PgError:
-                return "?column?"
-        return name
-    return _column_name(e)
+        name, strength = _figure(e.this)
+        if strength == _NAMED:
+            return name, strength
+        from .expressions import coltype_of
+        if isinstance(e.args["to"].this, exp.Interval):
+            return "interval", _FALLBACK  # interval with a field range (HOUR TO MINUTE)
+        try:
+            return coltype_of(e.args["to"]).key.lstrip("_"), _FALLBACK  # '{1}'::int[] is named int4
+        except PgError:
+            return "?column?", _UNNAMED
+    if isinstance(e, exp.Case):
+        default = e.args.get("default")
+        name, strength = _figure(default) if default is not None else ("", _UNNAMED)
+        return (name, strength) if strength == _NAMED else ("case", _FALLBACK)
+    if isinstance(e, (exp.Paren, exp.Collate, exp.Bracket)):
+        return _figure(e.this)
+    if isinstance(e, (exp.Literal, exp.Boolean, exp.Null)):
+        return "?column?", _UNNAMED  # PostgreSQL 15 reads true/false as constants, not casts
+    name = _column_name(e)
+    return name, _UNNAMED if name == "?column?" else _NAMED
 
 
-def _cast_is_weak(e: exp.Expression) -> bool:
-    inner = e.this
-    while isinstance(inner, exp.Paren):
-        inner = inner.this
-    if isinstance(inner, (exp.Cast, exp.TryCast)):
-        return _cast_is_weak(inner)
-    return isinstance(inner, (exp.Literal, exp.Boolean, exp.Null)) or _column_name(inner) == "?column?"
+# operators sqlglot reads as nodes of their own (?| ?& #-): an operator names no column
+_OPERATOR_NODES = {"JSONBContainsAnyTopKeys", "JSONBContainsAllTopKeys", "JSONBDeleteAtPath"}
 
 
 def _column_name(e: exp.Expression) -> str:
@@ -241,7 +251,8 @@ def _column_name(e: exp.Expression) -> str:
              "JSONObjectAgg": "json_object_agg"}
     if type(e).__name__ in names:
         return names[type(e).__name__]
-    if isinstance(e, (exp.JSONExtract, exp.JSONExtractScalar, exp.JSONBExtract, exp.JSONBExtractScalar)):
+    if isinstance(e, (exp.JSONExtract, exp.JSONExtractScalar, exp.JSONBExtract, exp.JSONBExtractScalar)) or \
+            type(e).__name__ in _OPERATOR_NODES:
         return "?column?"
     if isinstance(e, exp.Func) and e.meta.get("pg_name"):
         return e.meta["pg_name"]

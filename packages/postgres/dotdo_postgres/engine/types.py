@@ -305,6 +305,8 @@ def _iso_form(s: str) -> str:
     """The date forms PostgreSQL reads besides ISO whose reading does not depend on DateStyle
     ('2024/03/15', 'March 15, 2024', '15-Mar-2024'), rewritten as ISO; any other text unchanged."""
     s = _WEEKDAY.sub("", s, count=1) if _WEEKDAY.match(s) else s  # PostgreSQL ignores the day's name
+    s = _ISO_SHORT_DATE.sub(lambda m: f"{m[1]}-{int(m[2]):02d}-{int(m[3]):02d}", s, count=1)  # '1999-1-5'
+    s = _SHORT_CLOCK.sub(_padded_clock, s, count=1)  # '1:2:3'
     m = _SLASHED.fullmatch(s)
     if not m and not _MONTH_FIRST.fullmatch(s) and not _DAY_FIRST.fullmatch(s):
         return _ISO_ONE_DIGIT_HOUR.sub(r"\g<1>0\2", s, count=1)
@@ -375,7 +377,16 @@ def transaction_start() -> dt.datetime:
     return dt.datetime.fromisoformat(session.now()[:-3]).replace(tzinfo=dt.timezone.utc)
 
 
+_ISO_SHORT_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?=$|[\sT])")
+_SHORT_CLOCK = re.compile(r"(?<=[\sT])(\d{1,2}):(\d{1,2})(?::(\d{1,2}))?(?=$|[.\s+-])")
+
+
+def _padded_clock(m: re.Match) -> str:
+    return ":".join(f"{int(g):02d}" for g in m.groups() if g is not None)
+
+
 def _out_of_range(s: str) -> bool:
+    """Whether text that reads as a date (and clock) names a day, hour, minute or second that does not exist."""
     m = re.match(r"(\d{4})-(\d{1,2})-(\d{1,2})(?=$|[\sT])", s)
     if not m:
         return False
@@ -384,7 +395,12 @@ def _out_of_range(s: str) -> bool:
         dt.date(y, mo, d)
     except ValueError:
         return True
-    return False
+    clock = re.match(r"[\sT]+(\d{1,2}):(\d{1,2})(?::(\d{1,2})(\.\d*)?)?", s[m.end():])
+    if clock is None:
+        return False
+    h, mi, sec = int(clock[1]), int(clock[2]), int(clock[3] or 0)
+    fraction = (clock[4] or "").strip(".0")
+    return h > 24 or mi > 59 or sec > 60 or (h == 24 and (mi or sec or fraction)) or (sec == 60 and bool(fraction))
 
 
 def _parse_date(v: str) -> dt.date:
@@ -427,8 +443,9 @@ def _parse_ts(v: str, type_name: str) -> dt.datetime:
         us = int((Decimal("0." + m.group(1)) * 10**6).to_integral_value())
         s = s[:m.start(1)] + "000000" + s[m.end(1):]
         extra = us
+    s, carry = _carried(s)
     try:
-        d = dt.datetime.fromisoformat(s) + dt.timedelta(microseconds=extra)
+        d = dt.datetime.fromisoformat(s) + dt.timedelta(microseconds=extra) + carry
         if half is not None:
             d = _on_the_clock(d, half, v)
         if zone is None:
@@ -440,6 +457,20 @@ def _parse_ts(v: str, type_name: str) -> dt.datetime:
         if _out_of_range(s):
             raise PgError("22008", f'date/time field value out of range: "{v}"') from None
         raise PgError("22007", f'invalid input syntax for type {type_name}: "{v}"') from None
+
+
+_END_OF_DAY = re.compile(r"(?<=[\sT])24:00(?::00(?:\.0*)?)?(?=$|[\s+-])")
+_LEAP_SECOND = re.compile(r"(?<=\d:\d\d:)60(?:\.0*)?(?=$|[\s+-])")
+
+
+def _carried(s: str) -> tuple[str, dt.timedelta]:
+    """'24:00' (the next midnight) and a 60th second (the next minute), which PostgreSQL accepts,
+    as a clock Python reads plus what carries over."""
+    text = _END_OF_DAY.sub("00:00:00", s, count=1)
+    if text != s:
+        return text, dt.timedelta(days=1)
+    text = _LEAP_SECOND.sub("59", s, count=1)
+    return text, dt.timedelta(seconds=1 if text != s else 0)
 
 
 _CLOCK_TIME = re.compile(r"(\d{1,2}):(\d{1,2})(?::(\d{1,2})(\.\d*)?)?")
@@ -765,7 +796,7 @@ def coerce(ct: ColType, v):
     if key == "time":
         return parse_time(str(v))
     if key == "timestamp":
-        return fmt_timestamp(_parse_ts(str(v), "timestamp without time zone").replace(tzinfo=None))
+        return fmt_timestamp(_parse_ts(str(v), "timestamp").replace(tzinfo=None))
     if key == "timestamptz":
         d = _parse_ts(str(v), "timestamp with time zone")
         if d.tzinfo is None:
