@@ -23,8 +23,9 @@ from pymongo.write_concern import WriteConcern
 
 VERSION = (7, 0, 0)
 # dotdo answers hello as the primary of a one-member replica set (what pymongo needs for
-# transactions and retryable writes); a single-node deployment also fits "single" requirements.
-TOPOLOGIES = {"single", "replicaset"}
+# transactions and retryable writes), and pymongo discovers it as one: tests for a standalone
+# server ("single" only: no snapshot reads, no $readPreference sent, no change streams) do not apply.
+TOPOLOGIES = {"replicaset"}
 VECTORS = Path(__file__).resolve().parent.parent / "vectors" / "mongodb"
 # The spec suites whose unified tests we run (conformance/vectors/mongodb/<suite>/unified).
 SUITES = ("crud", "transactions", "change_streams", "collection_management", "index_management", "sessions",
@@ -187,6 +188,11 @@ _RENAME = {"batchSize": "batch_size", "arrayFilters": "array_filters", "maxTimeM
            "allowDiskUse": "allowDiskUse", "returnDocument": "return_document"}
 
 
+_CURSOR_NAMES = {"allowDiskUse": "allow_disk_use", "maxTimeMS": "max_time_ms", "showRecordId": "show_record_id",
+                 "returnKey": "return_key", "noCursorTimeout": "no_cursor_timeout",
+                 "allowPartialResults": "allow_partial_results", "maxAwaitTimeMS": "max_await_time_ms"}
+
+
 def _kw(args: dict, drop: tuple = (), cursor: bool = False, bypass: bool = True) -> dict:
     out = {}
     for k, v in args.items():
@@ -196,8 +202,8 @@ def _kw(args: dict, drop: tuple = (), cursor: bool = False, bypass: bool = True)
             v = ReturnDocument.AFTER if v == "After" else ReturnDocument.BEFORE
         if k == "bypassDocumentValidation" and bypass:
             k = "bypass_document_validation"
-        if cursor and k == "allowDiskUse":
-            k = "allow_disk_use"
+        if cursor and k in _CURSOR_NAMES:
+            k = _CURSOR_NAMES[k]
         out[_RENAME.get(k, k) if cursor or k != "batchSize" else k] = v
     return out
 
@@ -336,7 +342,7 @@ def iterate_once(cursor) -> Any:
     return next(cursor, None)
 
 
-def iterate_until_document(cursor, seconds: float = 10.0) -> Any:
+def iterate_until_document(cursor, seconds: float = 3.0) -> Any:
     """The next document, waiting for one (a change stream waits on the server in getMores)."""
     import time
 
@@ -493,6 +499,7 @@ class UnifiedTest:
         self.sessions: list = []
         self.failpoints: list[tuple[Any, str]] = []  # (client, fail point) to turn off afterwards
         self.setup = None
+        self.in_callback = 0  # inside a withTransaction callback
 
     def run(self) -> None:
         if "skipReason" in self.test:
@@ -602,10 +609,12 @@ class UnifiedTest:
             raise
         except (PyMongoError, TypeError, ValueError, StopIteration) as e:
             if expect_error is None:
-                if op.get("ignoreResultAndError"):
+                if op.get("ignoreResultAndError") and not self.in_callback:
                     return
                 raise
             self._check_error(expect_error, e)
+            if self.in_callback:
+                raise  # withTransaction decides what the callback's error means (retry or abort)
             return
         if expect_error is not None:
             raise Mismatch(f"{name}: expected an error {expect_error}, got result {result!r}")
@@ -647,8 +656,12 @@ class UnifiedTest:
             callback = args.pop("callback")
 
             def run(_session):
-                for op in callback:
-                    self._operation(op)
+                self.in_callback += 1
+                try:
+                    for op in callback:
+                        self._operation(op)
+                finally:
+                    self.in_callback -= 1
 
             return session.with_transaction(run, **_transaction_options(args))
         raise NotApplicable(f"session operation {name}")
@@ -713,7 +726,7 @@ class UnifiedTest:
         if name == "aggregate":
             return list(db.aggregate(a.pop("pipeline"), **_kw(a)))
         if name == "dropCollection":
-            return db.drop_collection(a.pop("collection"))
+            return db.drop_collection(a.pop("collection"), **a)
         if name == "createCollection":
             return db.create_collection(a.pop("collection"), check_exists=False, **a)
         if name == "modifyCollection":
@@ -727,13 +740,15 @@ class UnifiedTest:
         if name in ("runCursorCommand", "createCommandCursor"):
             a.pop("commandName", None)
             kw = {}
-            for k, key in (("batchSize", "batch_size"), ("maxTimeMS", "max_await_time_ms"), ("comment", "comment"),
+            for k, key in (("maxTimeMS", "max_await_time_ms"), ("comment", "comment"),
                            ("session", "session"), ("cursorType", None), ("timeoutMode", None)):
                 if k in a:
                     if key is None:
                         raise NotApplicable(f"runCursorCommand option {k}")
                     kw[key] = a.pop(k)
             cursor = db.cursor_command(a.pop("command"), **kw)
+            if "batchSize" in a:  # the getMores' batch size
+                cursor.batch_size(a.pop("batchSize"))
             return list(cursor) if name == "runCursorCommand" else cursor
         raise NotApplicable(f"database operation {name}")
 

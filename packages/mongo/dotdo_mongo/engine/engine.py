@@ -20,7 +20,7 @@ from dotdo_core.store import Store
 
 from ..storage import TXN, DbStorage, database_names, decode, ns_name
 from .collection import Collection
-from . import deadline, validation
+from . import api_version, deadline, validation
 from .cursors import Cursors
 from .sessions import TIMEOUT_S, Sessions
 from .transactions import TransactionFailed, Transactions, state_error
@@ -43,6 +43,9 @@ WRITES_ANY = {"renameCollection", "bulkWrite"}
 NO_AUTH = {"hello", "isMaster", "ping", "buildInfo", "saslStart", "saslContinue", "authenticate", "logout",
            "whatsmyuri"}
 WRITE_CONCERN_COMMANDS = WRITES_DB | WRITES_ANY | {"commitTransaction", "abortTransaction"}
+
+
+UNSIGNED = {"hash": bson.Binary(bytes(20), 0), "keyId": bson.Int64(0)}
 
 
 def command(*names: str) -> Callable[[Handler], Handler]:
@@ -221,7 +224,10 @@ class Engine:
             # A replica-set member stamps replies with the time of the operation; pymongo's causally
             # consistent sessions send it back as readConcern.afterClusterTime, which one member
             # always satisfies (every acknowledged write is already visible).
-            reply["operationTime"] = self._operation_time()
+            stamp = reply["operationTime"] = self._operation_time()
+            # ... and gossip the cluster's logical time, which drivers send back as $clusterTime
+            # (unsigned: keyId 0, as a member without keyfile authentication signs it).
+            reply["$clusterTime"] = {"clusterTime": stamp, "signature": UNSIGNED}
         return reply
 
     def _operation_time(self) -> Timestamp:
@@ -278,8 +284,12 @@ class Engine:
 
     def _dispatch(self, handler: Handler, ctx: Ctx) -> Any:
         body = ctx.body
+        if body.get("apiStrict") is True:
+            api_version.check_strict(ctx.name, body)
         if "autocommit" in body or "startTransaction" in body:
             return self._in_transaction(handler, ctx)
+        if "readConcern" in body:
+            check_snapshot_read(ctx.name, body["readConcern"])
         if self._blocked(ctx):
             return self._after_release(ctx)
         if "txnNumber" in body:
@@ -490,6 +500,15 @@ class Engine:
             return e.reply()
         reply.setdefault("ok", 1.0)
         return reply
+
+
+# Commands that may read at a snapshot outside a transaction (snapshot sessions, MongoDB 5.0+).
+SNAPSHOT_READS = {"find", "aggregate", "distinct"}
+
+
+def check_snapshot_read(name: str, read_concern: Any) -> None:
+    if isinstance(read_concern, dict) and read_concern.get("level") == "snapshot" and name not in SNAPSHOT_READS:
+        raise MongoError(72, f'Command {name} does not support {{ readConcern: {{ level: "snapshot" }} }}')
 
 
 def check_db_name(name: str) -> None:

@@ -26,7 +26,9 @@ FAIL_MESSAGE = "Failing command via 'failCommand' failpoint"
 # failing with one of them is labelled RetryableWriteError.
 RETRIABLE_CODES = {6, 7, 89, 91, 134, 189, 262, 9001, 10107, 11600, 11602, 13435, 13436}
 # Errors after which a whole transaction may be retried (mongod's isTransientTransactionError).
-TRANSIENT_CODES = {24, 112, 267}
+# WriteConflict, LockTimeout, PreparedTransactionInProgress, and the snapshot errors
+# (SnapshotTooOld, SnapshotUnavailable, StaleChunkHistory).
+TRANSIENT_CODES = {24, 112, 267, 239, 246, 249}
 # Errors a change stream resumes after (mongod labels them ResumableChangeStreamError on getMore).
 RESUMABLE_CHANGE_STREAM_CODES = RETRIABLE_CODES | {43, 63, 150, 13388, 133, 234, 246, 40, 237, 280}
 NO_SUCH_TRANSACTION = 251
