@@ -342,7 +342,7 @@ def iterate_once(cursor) -> Any:
     return next(cursor, None)
 
 
-def iterate_until_document(cursor, seconds: float = 3.0) -> Any:
+def iterate_until_document(cursor, seconds: float = 1.0) -> Any:
     """The next document, waiting for one (a change stream waits on the server in getMores)."""
     import time
 

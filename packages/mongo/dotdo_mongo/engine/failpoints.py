@@ -172,13 +172,16 @@ def _transient(code: int, has_wce: bool, commit_or_abort: bool) -> bool:
 def failure(data: dict, body: dict, change_stream_cursor: bool = False) -> MongoError:
     """The error a fail point's `errorCode` makes the command answer."""
     code = data["errorCode"]
-    msg = "Hit failGetMoreAfterCursorCheckout fail point" if "failCommands" not in data else FAIL_MESSAGE
+    after_checkout = "failCommands" not in data  # failGetMoreAfterCursorCheckout
+    msg = "Hit failGetMoreAfterCursorCheckout fail point" if after_checkout else FAIL_MESSAGE
     extra: dict[str, Any] = {}
     if "errorLabels" in data:
         labels = list(data["errorLabels"])
     else:
         labels = error_labels(body, code)
-        if change_stream_cursor and code in RESUMABLE_CHANGE_STREAM_CODES:
+        # Only once the cursor is checked out does mongod know the getMore is a change stream's
+        # (failCommand fires before that): then a resumable error is labelled for the driver.
+        if after_checkout and change_stream_cursor and code in RESUMABLE_CHANGE_STREAM_CODES:
             labels.append("ResumableChangeStreamError")
     if labels:
         extra["errorLabels"] = labels
