@@ -12,7 +12,16 @@ CASES = [(suite, *case) for suite in SUITES for case in all_tests(suite)]
 
 @pytest.fixture(scope="module")
 def make_client(tmp_path_factory):
-    return client_factory(tmp_path_factory, "unified")
+    # After a network or "not primary" error pymongo marks the server unknown and waits for its
+    # monitor to check it again, at most every MIN_HEARTBEAT_INTERVAL (0.5 s). The spec runners
+    # shorten that knob for the tests that inject such errors (pymongo's own suite does too); the
+    # in-process server answers the check at once, so 10 ms keeps the retry tests fast.
+    from pymongo import common
+
+    saved = common.MIN_HEARTBEAT_INTERVAL
+    common.MIN_HEARTBEAT_INTERVAL = 0.01
+    yield client_factory(tmp_path_factory, "unified")
+    common.MIN_HEARTBEAT_INTERVAL = saved
 
 
 @pytest.mark.parametrize("suite,file,description,spec,test", CASES,

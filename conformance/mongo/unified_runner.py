@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pymongo
-from bson import Decimal128, Int64, ObjectId, json_util
+from bson import Binary, Decimal128, Int64, ObjectId, Timestamp, json_util
 from bson.json_util import JSONOptions
 from pymongo import (DeleteMany, DeleteOne, InsertOne, ReplaceOne, ReturnDocument, UpdateMany, UpdateOne,
                      monitoring)
@@ -23,10 +23,14 @@ from pymongo.write_concern import WriteConcern
 
 VERSION = (7, 0, 0)
 # dotdo answers hello as the primary of a one-member replica set (what pymongo needs for
-# transactions and retryable writes); a single-node deployment also fits "single" requirements.
-TOPOLOGIES = {"single", "replicaset"}
+# transactions and retryable writes), and pymongo discovers it as one: tests for a standalone
+# server ("single" only: no snapshot reads, no $readPreference sent, no change streams) do not apply.
+TOPOLOGIES = {"replicaset"}
 VECTORS = Path(__file__).resolve().parent.parent / "vectors" / "mongodb"
-SUITES = ("crud", "transactions")  # the spec suites whose unified tests we run
+# The spec suites whose unified tests we run (conformance/vectors/mongodb/<suite>/unified).
+SUITES = ("crud", "transactions", "change_streams", "collection_management", "index_management", "sessions",
+          "retryable_writes", "retryable_reads", "command_monitoring", "run_command", "versioned-api",
+          "transactions-convenient-api", "gridfs", "causal_consistency", "read_write_concern")
 _JSON = JSONOptions(document_class=dict)
 
 
@@ -92,7 +96,7 @@ class Listener(monitoring.CommandListener):
 _TYPES = {
     "double": (float,), "string": (str,), "object": (dict,), "array": (list,), "objectId": (ObjectId,),
     "bool": (bool,), "date": (__import__("datetime").datetime,), "null": (type(None),), "int": (int,),
-    "long": (Int64, int), "decimal": (Decimal128,),
+    "long": (Int64, int), "decimal": (Decimal128,), "binData": (bytes, Binary), "timestamp": (Timestamp,),
 }
 
 
@@ -129,6 +133,10 @@ def match(expected: Any, actual: Any, entities: dict, root: bool = True, path: s
             return
         if op == "$$matchAsDocument":
             return match(arg, json_util.loads(actual) if isinstance(actual, str) else actual, entities, True, path)
+        if op == "$$matchesHexBytes":
+            if not isinstance(actual, (bytes, bytearray)) or bytes(actual) != bytes.fromhex(arg):
+                raise Mismatch(f"{path}: expected bytes {arg}, got {actual!r}")
+            return
         if op == "$$matchAsRoot":
             return match(arg, actual, entities, True, path)
         raise NotApplicable(f"match operator {op}")
@@ -180,6 +188,11 @@ _RENAME = {"batchSize": "batch_size", "arrayFilters": "array_filters", "maxTimeM
            "allowDiskUse": "allowDiskUse", "returnDocument": "return_document"}
 
 
+_CURSOR_NAMES = {"allowDiskUse": "allow_disk_use", "maxTimeMS": "max_time_ms", "showRecordId": "show_record_id",
+                 "returnKey": "return_key", "noCursorTimeout": "no_cursor_timeout",
+                 "allowPartialResults": "allow_partial_results", "maxAwaitTimeMS": "max_await_time_ms"}
+
+
 def _kw(args: dict, drop: tuple = (), cursor: bool = False, bypass: bool = True) -> dict:
     out = {}
     for k, v in args.items():
@@ -189,8 +202,8 @@ def _kw(args: dict, drop: tuple = (), cursor: bool = False, bypass: bool = True)
             v = ReturnDocument.AFTER if v == "After" else ReturnDocument.BEFORE
         if k == "bypassDocumentValidation" and bypass:
             k = "bypass_document_validation"
-        if cursor and k == "allowDiskUse":
-            k = "allow_disk_use"
+        if cursor and k in _CURSOR_NAMES:
+            k = _CURSOR_NAMES[k]
         out[_RENAME.get(k, k) if cursor or k != "batchSize" else k] = v
     return out
 
@@ -277,18 +290,140 @@ def run_collection_op(coll, name: str, args: dict) -> Any:
     if name == "createIndex":
         keys = list(a.pop("keys").items())
         return coll.create_index(keys, **_kw(a))
+    if name == "dropIndex":
+        return coll.drop_index(a.pop("name"), **_kw(a))
+    if name == "dropIndexes":
+        return coll.drop_indexes(**_kw(a))
+    if name == "listIndexes":
+        return list(coll.list_indexes(**_kw(a, cursor=True)))
+    if name == "listIndexNames":
+        return [ix["name"] for ix in coll.list_indexes(**_kw(a, cursor=True))]
+    if name == "rename":
+        return coll.rename(a.pop("to"), **a)
+    if name == "createFindCursor":
+        return coll.find(a.pop("filter", {}), **_kw(a, cursor=True))
+    if name == "createChangeStream":
+        return coll.watch(a.pop("pipeline", None), **_watch_kw(a))
+    if name in ("count", "mapReduce"):
+        raise NotApplicable(f"pymongo 4 has no {name} helper")
     raise NotApplicable(f"operation {name}")
+
+
+_WATCH = {"fullDocument": "full_document", "fullDocumentBeforeChange": "full_document_before_change",
+          "resumeAfter": "resume_after", "startAfter": "start_after", "startAtOperationTime": "start_at_operation_time",
+          "batchSize": "batch_size", "maxAwaitTimeMS": "max_await_time_ms", "collation": "collation",
+          "comment": "comment", "showExpandedEvents": "show_expanded_events", "session": "session"}
+
+
+def _watch_kw(args: dict) -> dict:
+    out = {}
+    for k, v in args.items():
+        if k not in _WATCH:
+            raise NotApplicable(f"change stream option {k}")
+        out[_WATCH[k]] = v
+    return out
+
+
+def run_client_op(client, name: str, args: dict) -> Any:
+    a = dict(args)
+    if name in ("listDatabases", "listDatabaseObjects"):
+        return list(client.list_databases(**_kw(a)))
+    if name == "listDatabaseNames":
+        return client.list_database_names(**_kw(a))
+    if name == "createChangeStream":
+        return client.watch(a.pop("pipeline", None), **_watch_kw(a))
+    raise NotApplicable(f"operation {name} on a client")
+
+
+def iterate_once(cursor) -> Any:
+    """The next document if the server has one now (one getMore at most), else None."""
+    if hasattr(cursor, "try_next"):
+        return cursor.try_next()
+    return next(cursor, None)
+
+
+def iterate_until_document(cursor, seconds: float = 1.0) -> Any:
+    """The next document, waiting for one (a change stream waits on the server in getMores)."""
+    import time
+
+    if not hasattr(cursor, "try_next"):
+        return next(cursor)
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        doc = cursor.try_next()
+        if doc is not None:
+            return doc
+        if not cursor.alive:
+            raise StopIteration
+    raise Mismatch(f"no document within {seconds} s")
+
+
+def run_cursor_op(cursor, name: str, args: dict) -> Any:
+    if name == "iterateUntilDocumentOrError":
+        return iterate_until_document(cursor)
+    if name == "iterateOnce":
+        return iterate_once(cursor)
+    if name == "close":
+        return cursor.close()
+    raise NotApplicable(f"operation {name} on a cursor")
+
+
+def run_bucket_op(bucket, name: str, args: dict) -> Any:
+    a = dict(args)
+    if name == "upload":
+        kw = {"chunk_size_bytes": a.pop("chunkSizeBytes")} if "chunkSizeBytes" in a else {}
+        if "metadata" in a:
+            kw["metadata"] = a.pop("metadata")
+        a.pop("disableMD5", None)  # pymongo 4 never computes md5
+        if "contentType" in a:
+            raise NotApplicable("GridFS contentType (deprecated, unsupported by pymongo 4)")
+        return bucket.upload_from_stream(a.pop("filename"), a.pop("source"), session=a.pop("session", None), **kw)
+    if name == "download":
+        return bucket.open_download_stream(a.pop("id"), session=a.pop("session", None)).read()
+    if name == "downloadByName":
+        return bucket.open_download_stream_by_name(a.pop("filename"), revision=a.pop("revision", -1),
+                                                   session=a.pop("session", None)).read()
+    if name == "delete":
+        return bucket.delete(a.pop("id"), session=a.pop("session", None))
+    if name == "deleteByName":
+        return bucket.delete_by_name(a.pop("filename"), session=a.pop("session", None))
+    if name == "rename":
+        return bucket.rename(a.pop("id"), a.pop("newFilename"), session=a.pop("session", None))
+    if name == "renameByName":
+        return bucket.rename_by_name(a.pop("filename"), a.pop("newFilename"), session=a.pop("session", None))
+    if name == "drop":
+        return bucket.drop(session=a.pop("session", None))
+    raise NotApplicable(f"GridFS operation {name}")
+
+
+def _hex_bytes(value: Any) -> Any:
+    """Arguments with {$$hexBytes: "..."} as the bytes they stand for."""
+    if isinstance(value, dict):
+        if list(value) == ["$$hexBytes"]:
+            return bytes.fromhex(value["$$hexBytes"])
+        return {k: _hex_bytes(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_hex_bytes(v) for v in value]
+    return value
+
+
+def _write_concern(spec: dict) -> WriteConcern:
+    names = {"journal": "j", "wtimeoutMS": "wtimeout"}
+    return WriteConcern(**{names.get(k, k): v for k, v in spec.items()})
 
 
 def _collection_options(opts: dict) -> dict:
     out = {}
     for k, v in (opts or {}).items():
         if k == "writeConcern":
-            out["write_concern"] = WriteConcern(**v)
+            out["write_concern"] = _write_concern(v)
         elif k == "readConcern":
             out["read_concern"] = ReadConcern(v.get("level"))
         elif k == "readPreference":
             from pymongo.read_preferences import read_pref_mode_from_name, make_read_preference
+
+            if v.get("mode") == "secondary":  # server selection would wait for a member that never comes
+                raise NotApplicable("needs a secondary member (dotdo is a one-member replica set)")
 
             out["read_preference"] = make_read_preference(read_pref_mode_from_name(v["mode"]), v.get("tagSets"),
                                                           v.get("maxStalenessSeconds", -1))
@@ -303,7 +438,7 @@ def _transaction_options(opts: dict) -> dict:
         if k == "readConcern":
             out["read_concern"] = ReadConcern(v.get("level"))
         elif k == "writeConcern":
-            out["write_concern"] = WriteConcern(**v)
+            out["write_concern"] = _write_concern(v)
         elif k == "readPreference":
             if v.get("mode") == "secondary":  # server selection would wait for a member that never comes
                 raise NotApplicable("needs a secondary member (dotdo is a one-member replica set)")
@@ -312,6 +447,30 @@ def _transaction_options(opts: dict) -> dict:
             out["max_commit_time_ms"] = v
         else:
             raise NotApplicable(f"transaction option {k}")
+    return out
+
+
+_URI_OPTIONS = {"appName": "appname", "retryReads": "retryReads", "retryWrites": "retryWrites", "w": "w",
+                "readConcernLevel": "readConcernLevel", "heartbeatFrequencyMS": "heartbeatFrequencyMS"}
+
+
+def _client_options(entity: dict) -> dict:
+    """pymongo options for a client entity (useMultipleMongoses means nothing with one server)."""
+    out = {}
+    for k, v in (entity.get("uriOptions") or {}).items():
+        if k not in _URI_OPTIONS:
+            raise NotApplicable(f"client uriOption {k}")
+        out[_URI_OPTIONS[k]] = v
+    if "serverApi" in entity:
+        from pymongo.server_api import ServerApi
+
+        api = entity["serverApi"]
+        out["server_api"] = ServerApi(api["version"], strict=api.get("strict"),
+                                      deprecation_errors=api.get("deprecationErrors"))
+    for k in entity:
+        if k not in ("id", "uriOptions", "serverApi", "observeEvents", "ignoreCommandMonitoringEvents",
+                     "useMultipleMongoses", "observeSensitiveCommands"):
+            raise NotApplicable(f"client entity option {k}")
     return out
 
 
@@ -338,6 +497,9 @@ class UnifiedTest:
         self.listeners: dict[str, Listener] = {}
         self.clients: list = []
         self.sessions: list = []
+        self.failpoints: list[tuple[Any, str]] = []  # (client, fail point) to turn off afterwards
+        self.setup = None
+        self.in_callback = 0  # inside a withTransaction callback
 
     def run(self) -> None:
         if "skipReason" in self.test:
@@ -347,6 +509,7 @@ class UnifiedTest:
             if why:
                 raise NotApplicable(why)
         try:
+            self._kill_all_sessions()
             self._entities()
             self._initial_data()
             for ln in self.listeners.values():
@@ -356,21 +519,36 @@ class UnifiedTest:
             self._events()
             self._outcome()
         finally:
+            for client, name in self.failpoints:
+                client.admin.command({"configureFailPoint": name, "mode": "off"})
             for sess in self.sessions:
                 sess.end_session()
             for c in self.clients:
                 c.close()
 
     def _entities(self) -> None:
-        for ent in self.spec.get("createEntities", []):
+        self._create_entities(self.spec.get("createEntities", []))
+
+    def _create_entities(self, entities: list) -> None:
+        for ent in entities:
             (kind, e), = ent.items()
+            if e["id"] in self.entities:
+                raise Mismatch(f"entity {e['id']} already exists")
             if kind == "client":
                 ln = Listener(e.get("observeEvents", []), e.get("ignoreCommandMonitoringEvents", []))
-                opts = dict(e.get("uriOptions") or {})
-                client = self.make_client(event_listeners=[ln], **opts)
+                client = self.make_client(event_listeners=[ln], **_client_options(e))
                 self.clients.append(client)
                 self.listeners[e["id"]] = ln
                 self.entities[e["id"]] = client
+            elif kind == "bucket":
+                import gridfs
+
+                opts = dict(e.get("bucketOptions") or {})
+                kw = {"bucket_name": opts.pop("bucketName")} if "bucketName" in opts else {}
+                if "chunkSizeBytes" in opts:
+                    kw["chunk_size_bytes"] = opts.pop("chunkSizeBytes")
+                kw.update(_collection_options(opts))
+                self.entities[e["id"]] = gridfs.GridFSBucket(self.entities[e["database"]], **kw)
             elif kind == "database":
                 client = self.entities[e["client"]]
                 self.entities[e["id"]] = client.get_database(e["databaseName"],
@@ -387,17 +565,29 @@ class UnifiedTest:
             else:
                 raise NotApplicable(f"entity {kind}")
 
+    def _setup_client(self):
+        """A client without listeners for the runner's own commands."""
+        if self.setup is None:
+            self.setup = self.make_client()
+            self.clients.append(self.setup)
+        return self.setup
+
+    def _kill_all_sessions(self) -> None:
+        """Transactions a previous test left open end before this one (the format asks for it)."""
+        try:
+            self._setup_client().admin.command({"killAllSessions": []})
+        except OperationFailure as e:
+            if e.code != 11601:  # Interrupted: the runner's own session was killed, as expected
+                raise
+
     def _initial_data(self) -> None:
         if not self.spec.get("initialData"):
             return
-        setup = self.make_client()
-        self.clients.append(setup)
+        setup = self._setup_client()
         for data in self.spec["initialData"]:
             db = setup[data["databaseName"]]
             db.drop_collection(data["collectionName"])
-            if data.get("createOptions"):
-                raise NotApplicable("createOptions in initialData")
-            db.create_collection(data["collectionName"])
+            db.create_collection(data["collectionName"], **(data.get("createOptions") or {}))
             if data["documents"]:
                 db[data["collectionName"]].insert_many(data["documents"])
 
@@ -407,25 +597,24 @@ class UnifiedTest:
             return self._runner_op(name, args)
         if "session" in args:
             args["session"] = self.entities[args["session"]]
+        args = _hex_bytes(args)
+        for key in ("id", "resumeAfter", "startAfter"):  # arguments that name a saved entity's value
+            if isinstance(args.get(key), str) and args[key] in self.entities:
+                args[key] = self.entities[args[key]]
         obj = self.entities[target]
         expect_error = op.get("expectError")
         try:
-            if isinstance(obj, pymongo.collection.Collection):
-                result = run_collection_op(obj, name, args)
-            elif isinstance(obj, pymongo.database.Database):
-                result = self._database_op(obj, name, args)
-            elif isinstance(obj, ClientSession):
-                result = self._session_op(obj, name, args)
-            else:
-                raise NotApplicable(f"operation {name} on {type(obj).__name__}")
+            result = self._dispatch(obj, name, args)
         except NotApplicable:
             raise
-        except (PyMongoError, TypeError, ValueError) as e:
+        except (PyMongoError, TypeError, ValueError, StopIteration) as e:
             if expect_error is None:
-                if op.get("ignoreResultAndError"):
+                if op.get("ignoreResultAndError") and not self.in_callback:
                     return
                 raise
             self._check_error(expect_error, e)
+            if self.in_callback:
+                raise  # withTransaction decides what the callback's error means (retry or abort)
             return
         if expect_error is not None:
             raise Mismatch(f"{name}: expected an error {expect_error}, got result {result!r}")
@@ -433,6 +622,26 @@ class UnifiedTest:
             match(op["expectResult"], result, self.entities, True, name)
         if "saveResultAsEntity" in op:
             self.entities[op["saveResultAsEntity"]] = result
+
+    def _dispatch(self, obj: Any, name: str, args: dict) -> Any:
+        import gridfs
+        from pymongo.change_stream import ChangeStream
+        from pymongo.command_cursor import CommandCursor
+        from pymongo.cursor import Cursor
+
+        if isinstance(obj, pymongo.collection.Collection):
+            return run_collection_op(obj, name, args)
+        if isinstance(obj, pymongo.database.Database):
+            return self._database_op(obj, name, args)
+        if isinstance(obj, ClientSession):
+            return self._session_op(obj, name, args)
+        if isinstance(obj, pymongo.MongoClient):
+            return run_client_op(obj, name, args)
+        if isinstance(obj, (ChangeStream, CommandCursor, Cursor)):
+            return run_cursor_op(obj, name, args)
+        if isinstance(obj, gridfs.GridFSBucket):
+            return run_bucket_op(obj, name, args)
+        raise NotApplicable(f"operation {name} on {type(obj).__name__}")
 
     def _session_op(self, session, name: str, args: dict) -> Any:
         if name == "startTransaction":
@@ -447,8 +656,12 @@ class UnifiedTest:
             callback = args.pop("callback")
 
             def run(_session):
-                for op in callback:
-                    self._operation(op)
+                self.in_callback += 1
+                try:
+                    for op in callback:
+                        self._operation(op)
+                finally:
+                    self.in_callback -= 1
 
             return session.with_transaction(run, **_transaction_options(args))
         raise NotApplicable(f"session operation {name}")
@@ -463,10 +676,34 @@ class UnifiedTest:
             if state != want and not (want == "committed" and state == "committed_empty"):
                 raise Mismatch(f"session transaction state {state}, expected {want}")
             return
+        if name in ("failPoint", "targetedFailPoint"):  # one server: a targeted fail point is a fail point
+            client = self.entities[args["client"]] if "client" in args else \
+                self.entities[args["session"]].client
+            point = args["failPoint"]
+            client.admin.command(point)
+            self.failpoints.append((client, point["configureFailPoint"]))
+            return
+        if name == "createEntities":
+            return self._create_entities(args["entities"])
+        if name in ("assertSessionDirty", "assertSessionNotDirty"):
+            dirty = self.entities[args["session"]]._server_session.dirty
+            if dirty != (name == "assertSessionDirty"):
+                raise Mismatch(f"{name}: the session's dirty flag is {dirty}")
+            return
+        if name in ("assertSameLsidOnLastTwoCommands", "assertDifferentLsidOnLastTwoCommands"):
+            started = [ev for kind, ev in self.listeners[args["client"]].events if kind == "commandStartedEvent"]
+            first, second = (_plain(ev.command["lsid"]) for ev in started[-2:])
+            if (first == second) != (name == "assertSameLsidOnLastTwoCommands"):
+                raise Mismatch(f"{name}: {first} vs {second}")
+            return
+        if name in ("assertSessionPinned", "assertSessionUnpinned"):
+            pinned = self.entities[args["session"]]._pinned_address is not None
+            if pinned != (name == "assertSessionPinned"):
+                raise Mismatch(f"{name}: pinned is {pinned}")
+            return
         if name in ("assertCollectionExists", "assertCollectionNotExists", "assertIndexExists",
                     "assertIndexNotExists"):
-            check = self.make_client()
-            self.clients.append(check)
+            check = self._setup_client()
             db = check[args["databaseName"]]
             if "Index" in name:
                 names = [ix["name"] for ix in db[args["collectionName"]].list_indexes()]
@@ -483,16 +720,36 @@ class UnifiedTest:
         if name == "runCommand":
             a.pop("commandName", None)
             if "readPreference" in a:
-                raise NotApplicable("runCommand with a readPreference")
+                a["read_preference"] = _collection_options({"readPreference": a.pop("readPreference")})[
+                    "read_preference"]
             return db.command(a.pop("command"), **a)
         if name == "aggregate":
             return list(db.aggregate(a.pop("pipeline"), **_kw(a)))
         if name == "dropCollection":
-            return db.drop_collection(a.pop("collection"))
+            return db.drop_collection(a.pop("collection"), **a)
         if name == "createCollection":
             return db.create_collection(a.pop("collection"), check_exists=False, **a)
         if name == "modifyCollection":
             return db.command("collMod", a.pop("collection"), **a)
+        if name in ("listCollections", "listCollectionObjects"):
+            return list(db.list_collections(filter=a.pop("filter", None), **_kw(a, cursor=True)))
+        if name == "listCollectionNames":
+            return db.list_collection_names(filter=a.pop("filter", None), **_kw(a, cursor=True))
+        if name == "createChangeStream":
+            return db.watch(a.pop("pipeline", None), **_watch_kw(a))
+        if name in ("runCursorCommand", "createCommandCursor"):
+            a.pop("commandName", None)
+            kw = {}
+            for k, key in (("maxTimeMS", "max_await_time_ms"), ("comment", "comment"),
+                           ("session", "session"), ("cursorType", None), ("timeoutMode", None)):
+                if k in a:
+                    if key is None:
+                        raise NotApplicable(f"runCursorCommand option {k}")
+                    kw[key] = a.pop(k)
+            cursor = db.cursor_command(a.pop("command"), **kw)
+            if "batchSize" in a:  # the getMores' batch size
+                cursor.batch_size(a.pop("batchSize"))
+            return list(cursor) if name == "runCursorCommand" else cursor
         raise NotApplicable(f"database operation {name}")
 
     def _check_error(self, exp: dict, e: Exception) -> None:
@@ -551,12 +808,16 @@ class UnifiedTest:
                     match(body["command"], _plain(ev.command), self.entities, True, ev.command_name)
                 if "reply" in body:
                     match(body["reply"], _plain(ev.reply), self.entities, True, ev.command_name)
+                if "hasServerConnectionId" in body and body["hasServerConnectionId"] != (
+                        ev.server_connection_id is not None):
+                    raise Mismatch(f"{ev.command_name}: serverConnectionId is {ev.server_connection_id}")
+                if "hasServiceId" in body and body["hasServiceId"] != (ev.service_id is not None):
+                    raise Mismatch(f"{ev.command_name}: serviceId is {ev.service_id}")
 
     def _outcome(self) -> None:
         if not self.test.get("outcome"):
             return
-        check = self.make_client()
-        self.clients.append(check)
+        check = self._setup_client()
         for data in self.test["outcome"]:
             coll = check[data["databaseName"]][data["collectionName"]]
             actual = list(coll.find({}, sort=[("_id", 1)]))

@@ -76,6 +76,9 @@ def _parse_token(t: Any) -> int:
         raise MongoError(260, "invalid resume token: it was not produced by this server")
 
 
+from .stages import BUILDERS  # noqa: E402  (the stage registry; stages do not import this module)
+
+
 class ChangeStream:
     """The server-side state of a change stream cursor."""
 
@@ -142,7 +145,11 @@ class ChangeStream:
             events.extend(self._events(seq, channel, p))
             if self.invalidated:
                 break
-        return list(self.run(iter(events)))
+        if not events:
+            return []
+        out = list(self.run(iter(events)))
+        _check_tokens_kept(events, out)
+        return out
 
     def _events(self, seq: int, coll: str, p: dict) -> list[dict]:
         wall = datetime.datetime.fromtimestamp(p["t"] / 1000, datetime.timezone.utc)
@@ -171,6 +178,23 @@ class ChangeStream:
         await self.feed.wait_async(self.after, max_ms / 1000)
 
 
+# Stages the aggregate command knows outside the stage builders (first-stage and output stages).
+KNOWN_ELSEWHERE = {"$out", "$merge", "$listLocalSessions", "$changeStream", "$documents"}
+RESUME_TOKEN_MODIFIED = (
+    "Encountered an event whose _id field, which contains the resume token, was modified by the pipeline. "
+    "Modifying the _id field of an event makes it impossible to resume the stream from that point. Only "
+    "transformations that retain the unmodified _id field are allowed.")
+
+
+def _check_tokens_kept(events: list, out: list) -> None:
+    """The user's stages must leave each event's _id (its resume token) as it was (mongod: 280)."""
+    tokens = {ev["_id"]["_data"] for ev in events}
+    for doc in out:
+        key = doc.get("_id") if isinstance(doc, dict) else None
+        if not isinstance(key, dict) or list(key) != ["_data"] or key["_data"] not in tokens:
+            raise MongoError(280, f"{RESUME_TOKEN_MODIFIED} Event: {doc}", errorLabels=["NonResumableChangeStreamError"])
+
+
 def open_stream(ctx, coll: str | None, pipeline: list, batch_size: int | None) -> dict:
     spec = pipeline[0]["$changeStream"]
     if not isinstance(spec, dict):
@@ -179,6 +203,8 @@ def open_stream(ctx, coll: str | None, pipeline: list, batch_size: int | None) -
         name = next(iter(stage)) if isinstance(stage, dict) and stage else ""
         if name not in ("$match", "$project", "$addFields", "$set", "$unset", "$replaceRoot", "$replaceWith",
                         "$redact"):
+            if name not in BUILDERS and name not in KNOWN_ELSEWHERE:
+                raise MongoError(40324, f"Unrecognized pipeline stage name: '{name}'")
             raise MongoError(2, f"{name} is not permitted in a $changeStream pipeline")
     stream = ChangeStream(ctx.engine, ctx.db, coll, spec, pipeline[1:])
     ns = f"{ctx.db}.{coll if coll is not None else '$cmd.aggregate'}"

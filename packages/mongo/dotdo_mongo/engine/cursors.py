@@ -65,6 +65,10 @@ class Cursors:
         cur.touched = time.monotonic()
         return cur.stream
 
+    def is_stream(self, cid: int) -> bool:
+        cur = self._open.get(cid)
+        return cur is not None and cur.stream is not None
+
     def get_more(self, cid: int, ns: str, batch_size: int | None) -> dict:
         with self._lock:
             cur = self._open.get(cid)

@@ -20,11 +20,13 @@ from dotdo_core.store import Store
 
 from ..storage import TXN, DbStorage, database_names, decode, ns_name
 from .collection import Collection
-from . import deadline, validation
+from . import api_version, deadline, validation
 from .cursors import Cursors
 from .sessions import TIMEOUT_S, Sessions
 from .transactions import TransactionFailed, Transactions, state_error
 from .errors import MongoError
+from . import failpoints
+from .failpoints import CloseConnection, FailBeforeCommit, FailPoints
 
 log = logging.getLogger("dotdo.mongo")
 Handler = Callable[["Ctx"], dict]
@@ -41,6 +43,9 @@ WRITES_ANY = {"renameCollection", "bulkWrite"}
 NO_AUTH = {"hello", "isMaster", "ping", "buildInfo", "saslStart", "saslContinue", "authenticate", "logout",
            "whatsmyuri"}
 WRITE_CONCERN_COMMANDS = WRITES_DB | WRITES_ANY | {"commitTransaction", "abortTransaction"}
+
+
+UNSIGNED = {"hash": bson.Binary(bytes(20), 0), "keyId": bson.Int64(0)}
 
 
 def command(*names: str) -> Callable[[Handler], Handler]:
@@ -90,6 +95,7 @@ class Engine:
         self.gate: threading.RLock = root.gate if root is not None else threading.RLock()
         self.loop: asyncio.AbstractEventLoop | None = None  # the server loop commands wait on
         self.transactions = Transactions(self.gate)
+        self.failpoints: FailPoints = root.failpoints if root is not None else FailPoints()
         self._retry_writes = 0
         self._retry_numbers: dict[bytes, tuple[int, float]] = {}  # session id -> (txnNumber, when) committed here
         # Retryable-write records of in-process connections: session id -> (txnNumber, reply, when).
@@ -218,7 +224,10 @@ class Engine:
             # A replica-set member stamps replies with the time of the operation; pymongo's causally
             # consistent sessions send it back as readConcern.afterClusterTime, which one member
             # always satisfies (every acknowledged write is already visible).
-            reply["operationTime"] = self._operation_time()
+            stamp = reply["operationTime"] = self._operation_time()
+            # ... and gossip the cluster's logical time, which drivers send back as $clusterTime
+            # (unsigned: keyId 0, as a member without keyfile authentication signs it).
+            reply["$clusterTime"] = {"clusterTime": stamp, "signature": UNSIGNED}
         return reply
 
     def _operation_time(self) -> Timestamp:
@@ -265,15 +274,65 @@ class Engine:
         if lsid is not None:
             self.sessions.touch(lsid)
         ctx = Ctx(self, db, body, name, connection)
-        if "autocommit" in body or "startTransaction" in body:
-            return self._in_transaction(handler, ctx)
         if getattr(connection, "auth_required", False) and connection.user is None and name not in NO_AUTH:
             raise MongoError(13, f"Command {name} requires authentication")
+        if self.failpoints.active:
+            fault = self.failpoints.command_fault(name, connection)
+            if fault is not None:
+                return self._faulted(fault, handler, ctx)
+        return self._dispatch(handler, ctx)
+
+    def _dispatch(self, handler: Handler, ctx: Ctx) -> Any:
+        body = ctx.body
+        if body.get("apiStrict") is True:
+            api_version.check_strict(ctx.name, body)
+        if "autocommit" in body or "startTransaction" in body:
+            return self._in_transaction(handler, ctx)
+        if "readConcern" in body:
+            check_snapshot_read(ctx.name, body["readConcern"])
         if self._blocked(ctx):
             return self._after_release(ctx)
         if "txnNumber" in body:
             return self._retryable(handler, ctx)
         return self._execute(handler, ctx)
+
+    # -- fail points (configureFailPoint; see failpoints.py) -----------------------------------
+    def _faulted(self, fault: dict, handler: Handler, ctx: Ctx) -> Any:
+        """The command `ctx` as failCommand's `fault` has it answer."""
+        block_ms = fault.get("blockTimeMS") if fault.get("blockConnection") else None
+        if isinstance(block_ms, (int, float)) and block_ms > 0:
+            return self._after_block(block_ms / 1000, fault, handler, ctx)
+        return self._fault_now(fault, handler, ctx)
+
+    def _fault_now(self, fault: dict, handler: Handler, ctx: Ctx) -> Any:
+        if fault.get("closeConnection"):
+            raise CloseConnection()
+        if "errorCode" in fault:
+            # Before the command runs: nothing of it applies, and a transaction it belongs to stays
+            # open (mongod checks failCommand before it checks out the session).
+            raise failpoints.failure(fault, ctx.body, self._is_stream_get_more(ctx))
+        reply = self._dispatch(handler, ctx)
+        if "writeConcernError" in fault and type(reply) is dict:
+            failpoints.add_write_concern_error(reply, fault, ctx.body)
+        return reply
+
+    async def _after_block(self, seconds: float, fault: dict, handler: Handler, ctx: Ctx) -> dict:
+        await asyncio.sleep(seconds)  # only this connection waits (the gate is free meanwhile)
+        try:
+            reply = self._fault_now(fault, handler, ctx)
+            if asyncio.iscoroutine(reply):
+                reply = await reply
+        except MongoError as e:
+            return e.reply()
+        if type(reply) is dict:
+            reply.setdefault("ok", 1.0)
+            reply["operationTime"] = self._operation_time()
+        return reply
+
+    def _is_stream_get_more(self, ctx: Ctx) -> bool:
+        if ctx.name != "getMore" or not isinstance(ctx.arg, int):
+            return False
+        return self.cursors.is_stream(int(ctx.arg))
 
     def _execute(self, handler: Handler, ctx: Ctx) -> Any:
         if "maxTimeMS" in ctx.body and ctx.name != "getMore":  # a change stream getMore's maxTimeMS is its wait
@@ -336,9 +395,16 @@ class Engine:
         dbs = self.database(ctx.db, create=ctx.name != "delete")
         if dbs is None:  # a delete on a database that does not exist deletes nothing, retried or not
             return self._execute(handler, ctx)
-        key = bytes(sid)
-        number = int(number)
+        try:
+            return self._retryable_once(handler, ctx, dbs, bytes(sid), int(number))
+        except FailBeforeCommit as e:
+            if e.close:
+                raise CloseConnection() from None
+            raise MongoError(e.code, "Failing write for test") from None
+
+    def _retryable_once(self, handler: Handler, ctx: Ctx, dbs: DbStorage, key: bytes, number: int) -> dict:
         in_process = getattr(ctx.connection, "in_process", False)
+        fault = None
         with dbs.shard.write() as tx:
             # The newest txnNumber this engine committed for the session: a higher number is a new
             # write (a session's writes come from one client, through one server), so the stored
@@ -354,7 +420,10 @@ class Engine:
                     raise MongoError(225, f"Retryable write with txnNumber {number} is prohibited on session because "
                                           f"a newer retryable write with txnNumber {row[0]} has already started on "
                                           f"this session.")
+            fault = self.failpoints.write_fault(ctx.connection) if self.failpoints.active else None
             reply = self._execute(handler, ctx)
+            if fault is not None and "failBeforeCommitExceptionCode" in fault:
+                raise FailBeforeCommit(fault["failBeforeCommitExceptionCode"], fault.get("closeConnection", True))
             now = time.time()
             if in_process:
                 record = (number, dict(reply), now)
@@ -368,6 +437,8 @@ class Engine:
                 tx.execute("DELETE FROM _mongo_retry WHERE at < ?", (now - TIMEOUT_S,))
                 self._retry_numbers = {k: v for k, v in self._retry_numbers.items() if v[1] >= now - TIMEOUT_S}
                 self._retry_replies = {k: v for k, v in self._retry_replies.items() if v[2] >= now - TIMEOUT_S}
+        if fault is not None and fault.get("closeConnection", True):
+            raise CloseConnection()  # committed: the client's retry gets the recorded reply
         return reply
 
     def _blocked(self, ctx: Ctx) -> bool:
@@ -429,6 +500,15 @@ class Engine:
             return e.reply()
         reply.setdefault("ok", 1.0)
         return reply
+
+
+# Commands that may read at a snapshot outside a transaction (snapshot sessions, MongoDB 5.0+).
+SNAPSHOT_READS = {"find", "aggregate", "distinct"}
+
+
+def check_snapshot_read(name: str, read_concern: Any) -> None:
+    if isinstance(read_concern, dict) and read_concern.get("level") == "snapshot" and name not in SNAPSHOT_READS:
+        raise MongoError(72, f'Command {name} does not support {{ readConcern: {{ level: "snapshot" }} }}')
 
 
 def check_db_name(name: str) -> None:

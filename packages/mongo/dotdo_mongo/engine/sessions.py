@@ -29,6 +29,10 @@ class Sessions:
             if sid is not None:
                 self._last_use.pop(bytes(sid), None)
 
+    def listing_ids(self) -> list[tuple[Any, float]]:
+        """(session id, last use) of every session in the cache."""
+        return list(self._last_use.values())
+
     def listing(self) -> list[dict]:
         now = time.time()
         out = []

@@ -17,6 +17,7 @@ from ..engine import ttl
 from ..engine.engine import Engine
 from ..engine.gate import drive
 from ..engine.errors import MongoError
+from ..engine.failpoints import CloseConnection
 from . import wire
 from .lock_waits import run_served
 
@@ -26,6 +27,7 @@ _ids = itertools.count(1)
 
 class MongoConnection(asyncio.Protocol):
     in_process = False  # a client in another process: retryable-write records go to the shard
+    app_name: str | None = None  # the application its handshake named (fail points may target it)
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -100,6 +102,9 @@ class MongoConnection(asyncio.Protocol):
         except wire.ProtocolError as e:
             self._abort(str(e))
             return False
+        except CloseConnection:
+            self._abort("a fail point closed it")
+            return False
         except Exception:  # an engine bug must not take the server down; this connection ends
             log.exception("mongo: command failed unexpectedly")
             self._abort("internal error")
@@ -161,6 +166,10 @@ class MongoConnection(asyncio.Protocol):
                 out = await drive(engine.gate, reply)
                 if answer and self.transport is not None:
                     self.transport.write(wire.reply_msg(rid, request_id, out))
+            except CloseConnection:
+                self.waiting = False
+                self._abort("a fail point closed it")
+                return
             except Exception:
                 log.exception("mongo: waiting command failed unexpectedly")
                 self.waiting = False

@@ -41,6 +41,7 @@ def hello(ctx: Ctx) -> dict:
     if me is not None:
         reply.update({"setName": SET_NAME, "setVersion": 1, "hosts": [me], "primary": me, "me": me,
                       "secondary": False})
+    _remember_app_name(ctx)
     if ctx.body.get("helloOk"):
         reply["helloOk"] = True
     if ctx.body.get("compression"):
@@ -49,6 +50,22 @@ def hello(ctx: Ctx) -> dict:
         # The same answer for every name: whether a user exists is not revealed before it authenticates.
         reply["saslSupportedMechs"] = [MECHANISM]
     return reply
+
+
+def _remember_app_name(ctx: Ctx) -> None:
+    """The handshake's client.application.name, which failCommand's appName matches."""
+    client = ctx.body.get("client")
+    app = client.get("application") if isinstance(client, dict) else None
+    name = app.get("name") if isinstance(app, dict) else None
+    if isinstance(name, str) and ctx.connection is not None:
+        ctx.connection.app_name = name
+
+
+@command("configureFailPoint")
+def configure_fail_point(ctx: Ctx) -> dict:
+    if ctx.db != "admin":
+        raise MongoError(13, "configureFailPoint may only be run against the admin database.")
+    return ctx.engine.failpoints.configure(ctx.body)
 
 
 def _address(connection) -> str | None:
@@ -133,6 +150,19 @@ def end_sessions(ctx: Ctx) -> dict:
     ctx.engine.sessions.end(ctx.arg)
     ctx.engine.transactions.end_sessions(
         [bytes(s["id"]) for s in ctx.arg if isinstance(s, dict) and s.get("id") is not None])
+    return {}
+
+
+@command("killAllSessions")
+def kill_all_sessions(ctx: Ctx) -> dict:
+    """An empty pattern list kills every session: their transactions abort. (Patterns name users;
+    sessions here belong to no authenticated user, so a non-empty list matches none.)"""
+    if not isinstance(ctx.arg, list):
+        raise MongoError(14, "BSON field 'killAllSessions.killAllSessions' is the wrong type, expected type 'array'")
+    if not ctx.arg:
+        transactions = ctx.engine.transactions
+        transactions.end_sessions(list(transactions.by_session))
+        ctx.engine.sessions.end([{"id": sid} for sid, _ in list(ctx.engine.sessions.listing_ids())])
     return {}
 
 
