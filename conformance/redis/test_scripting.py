@@ -153,6 +153,16 @@ def test_evalsha_of_unknown_script_is_noscript(r):
     assert str(e.value) == "No matching script. Please use EVAL."
 
 
+@pytest.mark.parametrize("command", ["EVALSHA", "EVALSHA_RO"])
+def test_evalsha_of_a_sha_not_40_long_is_noscript_before_numkeys_is_read(r, command):
+    for numkeys in ("x", "3"):
+        with pytest.raises(redis.exceptions.NoScriptError):
+            r.execute_command(command, "abc", numkeys)
+    with pytest.raises(redis.ResponseError) as e:  # 40 characters: numkeys is read first
+        r.execute_command(command, "f" * 40, "x")
+    assert str(e.value) == "value is not an integer or out of range"
+
+
 def test_script_load_then_evalsha(r):
     body = "return ARGV[1] .. '!'"
     digest = r.script_load(body)
