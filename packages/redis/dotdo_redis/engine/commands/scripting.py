@@ -165,7 +165,14 @@ def run_script(ctx: Ctx, sha: str, body: bytes, numkeys: bytes, args: tuple[byte
                 called_keys = cmd.key_args(cmd_argv)
                 if called_keys and engine.shard_index_for(called_keys) != index:
                     raise RedisError(NOT_LOCAL)
-            reply = engine.run(cmd, session, cmd_argv, batch, in_batch=True)
+            caller_protocol = session.protocol
+            # a command shapes its reply for the script's RESP version (2 unless redis.setresp(3)),
+            # never for the caller's connection: ZRANGE WITHSCORES is flat to a script even under HELLO 3
+            session.protocol = state.resp
+            try:
+                reply = engine.run(cmd, session, cmd_argv, batch, in_batch=True)
+            finally:
+                session.protocol = caller_protocol
         except RedisError as e:
             return False, e.message.encode()
         if isinstance(reply, RedisError):
