@@ -347,6 +347,11 @@ def test_scan_on_empty_db_returns_cursor_zero(r):
     assert r.scan(0) == (0, [])
 
 
+@pytest.mark.parametrize("cursor", ["-1", "18446744073709551615", "9223372036854775808"])
+def test_scan_from_a_cursor_beyond_63_bits_on_empty_db_ends(r, cursor):
+    assert r.execute_command("SCAN", cursor) == (0, [])
+
+
 def test_scan_with_large_count_returns_all_at_once(r):
     r.mset({f"k{i}": 1 for i in range(20)})
     cursor, keys = r.scan(0, count=1000)

@@ -303,6 +303,16 @@ def test_lmpop_errors(abc, args, message):
 
 
 @pytest.mark.parametrize("args, message", [
+    (("-1", "1", "l", "x", "LEFT"), "syntax error"),
+    (("x", "0", "l", "LEFT"), "numkeys should be greater than 0"),
+    (("-1", "1", "l", "LEFT", "COUNT", "0"), "count should be greater than 0"),
+    (("-1", "1", "l", "LEFT"), "timeout is negative"),
+])
+def test_blmpop_reports_argument_errors_before_a_bad_timeout(abc, args, message):
+    assert error_text(lambda: abc.execute_command("BLMPOP", *args)) == message
+
+
+@pytest.mark.parametrize("args, message", [
     (("LRANGE", "l", "a", "1"), "value is not an integer or out of range"),
     (("LINDEX", "l", "x"), "value is not an integer or out of range"),
     (("LTRIM", "l", "x", "1"), "value is not an integer or out of range"),

@@ -147,10 +147,32 @@ def test_numkeys_errors(r, numkeys, args, message):
     assert str(e.value) == message
 
 
+@pytest.mark.parametrize("call, resp2, resp3", [
+    ("'ZRANGE', KEYS[1], 0, -1, 'WITHSCORES'", ["a", "1", "b", "2"], [["a", 1.0], ["b", 2.0]]),
+    ("'ZUNION', 1, KEYS[1], 'WITHSCORES'", ["a", "1", "b", "2"], [["a", 1.0], ["b", 2.0]]),
+    ("'XREAD', 'STREAMS', KEYS[2], '0'", [["s", [["1-1", ["f", "v"]]]]], {"s": [["1-1", ["f", "v"]]]}),
+])
+def test_commands_called_from_a_script_reply_in_the_scripts_resp_not_the_callers(r3, call, resp2, resp3):
+    r3.zadd("z", {"a": 1, "b": 2})
+    r3.xadd("s", {"f": "v"}, id="1-1")
+    assert r3.eval(f"return redis.call({call})", 2, "z", "s") == resp2
+    assert r3.eval(f"redis.setresp(3); return redis.call({call})", 2, "z", "s") == resp3
+
+
 def test_evalsha_of_unknown_script_is_noscript(r):
     with pytest.raises(redis.exceptions.NoScriptError) as e:
         r.evalsha("ffffffffffffffffffffffffffffffffffffffff", 0)
     assert str(e.value) == "No matching script. Please use EVAL."
+
+
+@pytest.mark.parametrize("command", ["EVALSHA", "EVALSHA_RO"])
+def test_evalsha_of_a_sha_not_40_long_is_noscript_before_numkeys_is_read(r, command):
+    for numkeys in ("x", "3"):
+        with pytest.raises(redis.exceptions.NoScriptError):
+            r.execute_command(command, "abc", numkeys)
+    with pytest.raises(redis.ResponseError) as e:  # 40 characters: numkeys is read first
+        r.execute_command(command, "f" * 40, "x")
+    assert str(e.value) == "value is not an integer or out of range"
 
 
 def test_script_load_then_evalsha(r):

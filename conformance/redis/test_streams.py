@@ -71,6 +71,8 @@ def test_xadd_explicit_and_partial_ids(r, ids, expected):
     (["2-0"], ["XADD", "s", "1-5", "a", "1"], "The ID specified in XADD is equal or smaller than the target stream top item"),
     (["2-0"], ["XADD", "s", "2-0", "a", "1"], "The ID specified in XADD is equal or smaller than the target stream top item"),
     (["2-0"], ["XADD", "s", "1-*", "a", "1"], "The ID specified in XADD is equal or smaller than the target stream top item"),
+    (["5-18446744073709551615"], ["XADD", "s", "5-*", "a", "1"], "Elements are too large to be stored"),
+    (["5-18446744073709551615"], ["XADD", "s", "MAXLEN", "0", "5-*", "a", "1"], "Elements are too large to be stored"),
     (["18446744073709551615-18446744073709551615"], ["XADD", "s", "*", "a", "1"],
      "The stream has exhausted the last possible ID, unable to add more items"),
     ([], ["XADD", "s", "abc", "a", "1"], "Invalid stream ID specified as stream command argument"),

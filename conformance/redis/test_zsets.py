@@ -436,6 +436,16 @@ def test_zmpop_errors(z, args, message):
     assert error_text(lambda: z.execute_command("ZMPOP", *args)) == message
 
 
+@pytest.mark.parametrize("args, message", [
+    (("-1", "1", "z", "x", "MIN"), "syntax error"),
+    (("x", "0", "z", "MIN"), "numkeys should be greater than 0"),
+    (("x", "1", "z", "MIN", "COUNT", "x"), "count should be greater than 0"),
+    (("x", "1", "z", "MIN"), "timeout is not a float or out of range"),
+])
+def test_bzmpop_reports_argument_errors_before_a_bad_timeout(z, args, message):
+    assert error_text(lambda: z.execute_command("BZMPOP", *args)) == message
+
+
 def test_zmpop_resp3_scores_are_doubles(r3):
     r3.zadd("z", {"a": 1.5})
     assert r3.zmpop(1, ["z"], min=True) == ["z", [["a", 1.5]]]

@@ -25,7 +25,7 @@ from ..storage import Keyspace, ShardTables, purge_expired
 from . import commands as _commands_pkg
 from .context import Ctx
 from .errors import (
-    CROSSSLOT, EXECABORT, RedisError, storage_error, unknown_command, wrong_arity,
+    CROSSSLOT, EXECABORT, RedisError, storage_error, unknown_command, unknown_subcommand, wrong_arity,
 )
 from .registry import COMMANDS, Command
 from .blocking import Blocked
@@ -49,6 +49,44 @@ SUBSCRIBED_ALLOWED = {b"subscribe", b"psubscribe", b"ssubscribe", b"unsubscribe"
 MULTI_IMMEDIATE = {b"exec", b"discard", b"multi", b"watch", b"quit", b"reset"}
 # How redis-py and most clients spell a plain SET (pipelines batch runs of them: execute_batch).
 _PLAIN_SET = {b"SET", b"set"}
+
+
+_SUBCOMMAND_ARITIES: dict[bytes, dict[bytes, int]] | None = None
+
+
+def _subcommand_arities() -> dict[bytes, dict[bytes, int]]:
+    """Container command → its subcommands' arities, from Redis 7.0's command table (read once)."""
+    global _SUBCOMMAND_ARITIES
+    if _SUBCOMMAND_ARITIES is None:
+        from .commands.server import command_table
+
+        _SUBCOMMAND_ARITIES = {
+            name.encode(): {full.split("|", 1)[1].encode(): sub["arity"] for full, sub in spec["subcommands"].items()}
+            for name, spec in command_table().items() if spec["subcommands"]
+        }
+    return _SUBCOMMAND_ARITIES
+
+
+def _subcommand_refusal(name: bytes, argv: list[bytes]) -> RedisError | None:
+    """What Redis answers, before queueing in MULTI, for an unknown subcommand or a wrong count of
+    its arguments (the command's own code checks these only when it runs)."""
+    sub = argv[1].lower()
+    arity = _subcommand_arities()[name].get(sub)
+    if arity is None:
+        return unknown_subcommand(argv[1], name.decode())
+    n = len(argv)
+    if (arity > 0 and n != arity) or (arity < 0 and n < -arity):
+        return wrong_arity(f"{name.decode()}|{sub.decode('utf-8', 'replace')}")
+    return None
+
+
+def abort_transaction(session: Session, cause: RedisError) -> RedisError:
+    """An EXEC Redis refuses (wrong arity) ends the transaction, as EXEC would, and says why."""
+    session.multi = None
+    session.multi_error = False
+    session.watched.clear()
+    reason = cause.message[4:] if cause.message.startswith("ERR ") else cause.message
+    return RedisError(f"EXECABORT Transaction discarded because of: {reason}")
 
 
 class _Batch:
@@ -293,12 +331,19 @@ class Engine:
         n = len(argv)
         if (cmd.arity > 0 and n != cmd.arity) or (cmd.arity < 0 and n < -cmd.arity):
             if session.multi is not None:
+                if name == b"exec":
+                    raise abort_transaction(session, wrong_arity(cmd.name))
                 session.multi_error = True
             raise wrong_arity(cmd.name)
         if session.multi is not None and name not in MULTI_IMMEDIATE:
             if "no-multi" in cmd.flags:
                 session.multi_error = True
                 raise RedisError(f"ERR Command not allowed inside a transaction")
+            if name in _subcommand_arities():
+                refusal = _subcommand_refusal(name, argv)
+                if refusal is not None:
+                    session.multi_error = True
+                    raise refusal
             session.multi.append(argv)
             return QUEUED
         if session.protocol == 2 and session.subscribed \

@@ -21,6 +21,7 @@ from .glob import glob_match, literal_prefix
 
 SAME_OBJECT = "ERR source and destination objects are the same"
 INVALID_CURSOR = "ERR invalid cursor"
+MAX_SAVED_CURSOR = (1 << 62) - 1  # cursors handed out fit SQLite's signed 64-bit integers
 INT32_MAX = (1 << 31) - 1
 SHARED_REFCOUNT = INT32_MAX  # Redis's refcount of its shared small integers (0..9999)
 SHARED_INTEGERS = 10000
@@ -469,14 +470,18 @@ def _parse_cursor(arg: bytes) -> int:
 
 
 def _cursor_position(engine, cursor: int) -> tuple[int, bytes | None]:
-    """(shard index, last key returned) a cursor stands for; cursor 0 is the start."""
+    """(shard index, last key returned) a cursor stands for; cursor 0 is the start. A cursor this
+    server never handed out stands for the end: Redis takes any 64-bit number as a position in its
+    hash table and never refuses one, and "no more keys" is an answer it can give for any of them."""
     if cursor == 0:
         return 0, None
+    if cursor > MAX_SAVED_CURSOR:
+        return len(engine.tables), None
     tables = _cursor_tables(engine)
     with tables.shard.reader() as conn:
         row = conn.execute("SELECT shard, after FROM r_scan_cursor WHERE id = ?", (cursor,)).fetchone()
     if row is None or row[0] >= len(engine.tables):
-        raise RedisError(INVALID_CURSOR)
+        return len(engine.tables), None
     return row[0], row[1]
 
 
@@ -484,7 +489,7 @@ def _save_cursor(engine, shard: int, after: bytes, now_ms: int) -> int:
     """A cursor is a number naming a stored position, so any client (any process) can resume it.
     The number is derived from the position itself: the same position always gets the same cursor."""
     digest = hashlib.blake2b(shard.to_bytes(4, "big") + after, digest_size=8).digest()
-    cursor = int.from_bytes(digest, "big") >> 2 or 1
+    cursor = int.from_bytes(digest, "big") >> (64 - MAX_SAVED_CURSOR.bit_length()) or 1
     tables = _cursor_tables(engine)
     with tables.shard.write() as tx:
         tx.execute("INSERT OR REPLACE INTO r_scan_cursor(id, shard, after, made_ms) VALUES (?, ?, ?, ?)", (cursor, shard, after, now_ms))

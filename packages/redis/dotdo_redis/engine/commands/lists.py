@@ -493,8 +493,8 @@ def brpoplpush(ctx: Ctx, source: bytes, destination: bytes, timeout: bytes):
 
 @command("blmpop", arity=-5, flags="write blocking", keys=key_callback(2))
 def blmpop(ctx: Ctx, timeout: bytes, *args: bytes):
-    seconds = timeout_arg(timeout)
     keys, left, count = _mpop_args(args)
+    seconds = timeout_arg(timeout)  # read after the other arguments: Redis reports their errors first
     reply = _mpop(ctx, keys, left, count)
     if reply is None:
         return blocked(ctx, keys, seconds, NULL_ARRAY, NULL_ARRAY)

@@ -165,7 +165,14 @@ def run_script(ctx: Ctx, sha: str, body: bytes, numkeys: bytes, args: tuple[byte
                 called_keys = cmd.key_args(cmd_argv)
                 if called_keys and engine.shard_index_for(called_keys) != index:
                     raise RedisError(NOT_LOCAL)
-            reply = engine.run(cmd, session, cmd_argv, batch, in_batch=True)
+            caller_protocol = session.protocol
+            # a command shapes its reply for the script's RESP version (2 unless redis.setresp(3)),
+            # never for the caller's connection: ZRANGE WITHSCORES is flat to a script even under HELLO 3
+            session.protocol = state.resp
+            try:
+                reply = engine.run(cmd, session, cmd_argv, batch, in_batch=True)
+            finally:
+                session.protocol = caller_protocol
         except RedisError as e:
             return False, e.message.encode()
         if isinstance(reply, RedisError):
@@ -200,6 +207,9 @@ def run_script(ctx: Ctx, sha: str, body: bytes, numkeys: bytes, args: tuple[byte
     return reply
 
 
+NO_MATCHING_SCRIPT = "NOSCRIPT No matching script. Please use EVAL."
+
+
 def _load(ctx: Ctx, body: bytes) -> str:
     sha = sha1hex(body)
     parse_shebang(body)
@@ -215,11 +225,13 @@ def _eval(ctx: Ctx, body: bytes, numkeys: bytes, args: tuple[bytes, ...], readon
 
 
 def _evalsha(ctx: Ctx, sha_arg: bytes, numkeys: bytes, args: tuple[bytes, ...], readonly: bool) -> Any:
+    if len(sha_arg) != 40:  # no script can match: Redis says so before it reads numkeys
+        raise RedisError(NO_MATCHING_SCRIPT)
     _parse_numkeys(numkeys, args)
     sha = sha_arg.decode("latin-1").lower()
-    body = scripts_for(ctx.engine).get(sha) if len(sha) == 40 else None
+    body = scripts_for(ctx.engine).get(sha)
     if body is None:
-        raise RedisError("NOSCRIPT No matching script. Please use EVAL.")
+        raise RedisError(NO_MATCHING_SCRIPT)
     return run_script(ctx, sha, body, numkeys, args, readonly)
 
 

@@ -122,7 +122,9 @@ def xadd(ctx: Ctx, key: bytes, *rest: bytes):
         new = a.id
     elif a.id[0] == last[0]:
         if last[1] == U64:
-            raise RedisError("ERR The ID specified in XADD is equal or smaller than the target stream top item")
+            # Redis 7.0.15 fails this case without naming a cause, and XADD then reports its generic
+            # append failure: this text, not "equal or smaller" (changed only in Redis 7.2)
+            raise RedisError("ERR Elements are too large to be stored")
         new = (last[0], last[1] + 1)
     else:
         new = a.id

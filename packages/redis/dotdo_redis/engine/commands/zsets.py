@@ -644,8 +644,8 @@ def zmpop(ctx: Ctx, *args: bytes):
 
 @command("bzmpop", arity=-5, flags="write blocking", keys=key_callback(2))
 def bzmpop(ctx: Ctx, timeout: bytes, *args: bytes):
-    seconds = timeout_arg(timeout)
     keys, highest, count = _mpop_args(args)
+    seconds = timeout_arg(timeout)  # read after the other arguments: Redis reports their errors first
     reply = _mpop(ctx, keys, highest, count)
     if reply is None:
         return blocked(ctx, keys, seconds, NULL_ARRAY, NULL_ARRAY)
