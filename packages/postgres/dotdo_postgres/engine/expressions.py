@@ -2165,24 +2165,26 @@ def _json_keys_op(every: bool):
     op = "?&" if every else "?|"
 
     def rule(rw, e, t, scope):
-        a, b = t.get("this"), t.get("expression")
-        if (a is not None and a.key not in ("jsonb", "unknown")) or (b is not None and b.key not in ("_text", "unknown")):
-            raise PgError("42883", f"operator does not exist: {(a or UNKNOWN).display()} {op} {(b or UNKNOWN).display()}",
-                          hint="No operator matches the given name and argument types. You might need to add explicit type casts.")
-        doc = fn("pg_in", lit("jsonb"), e.this) if a is None or a.key == "unknown" else e.this
-        keys = fn("pg_in", lit("_text"), e.expression) if b is None or b.key == "unknown" else e.expression
+        doc, keys = _jsonb_and_text_array(e, t, op)
         return fn("pg_jsonb_has_keys", doc, keys, lit(1 if every else 0)), BOOL
     return rule
 
 
 def _json_delete_path(rw, e, t, scope):
+    doc, path = _jsonb_and_text_array(e, t, "#-")
+    return fn("pg_jsonb_delete_path", doc, path), JSONB
+
+
+def _jsonb_and_text_array(e, t, op: str) -> tuple[exp.Expression, exp.Expression]:
+    """The operands of a jsonb-by-text[] operator (?| ?& #-), untyped literals read as those types;
+    any other operand type has no such operator (42883)."""
     a, b = t.get("this"), t.get("expression")
     if (a is not None and a.key not in ("jsonb", "unknown")) or (b is not None and b.key not in ("_text", "unknown")):
-        raise PgError("42883", f"operator does not exist: {(a or UNKNOWN).display()} #- {(b or UNKNOWN).display()}",
+        raise PgError("42883", f"operator does not exist: {(a or UNKNOWN).display()} {op} {(b or UNKNOWN).display()}",
                       hint="No operator matches the given name and argument types. You might need to add explicit type casts.")
     doc = fn("pg_in", lit("jsonb"), e.this) if a is None or a.key == "unknown" else e.this
-    path = fn("pg_in", lit("_text"), e.expression) if b is None or b.key == "unknown" else e.expression
-    return fn("pg_jsonb_delete_path", doc, path), JSONB
+    other = fn("pg_in", lit("_text"), e.expression) if b is None or b.key == "unknown" else e.expression
+    return doc, other
 
 
 def _overlay(rw, e, t, scope):
