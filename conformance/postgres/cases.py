@@ -102,6 +102,13 @@ CASES: list[Case] = [
     ("param_big_int", [], "SELECT %s::bigint", (2**40,)),
     ("param_float", [], "SELECT %s::float8 / 2", (3.0,)),
     ("param_bool", [], "SELECT NOT %s::boolean", (True,)),
+    # parameters with nothing between them and the next token ($1,$2 once parsed as a dollar quote)
+    ("param_glued_pair", [], "SELECT %s,%s", ("a", "b")),
+    ("param_glued_casts", [], "SELECT %s::int,%s::int+1", ("1", "2")),
+    ("param_glued_array", [], "SELECT ARRAY[%s,%s]::int[]", (1, 2)),
+    ("param_glued_concat", [], "SELECT %s||%s", ("a", "b")),
+    ("param_glued_literal_kept", [], "SELECT 'cost $1,$2' || %s,%s", ("!", "b")),
+    ("param_glued_dollar_body_kept", [], "SELECT $q$x$1,$2$q$,%s", ("b",)),
     ("syntax_error", [], "SELEC 1", None),
     ("column_of_a_table_not_in_from_is_a_missing_from_clause_entry", USERS, "SELECT nosuch.id FROM users", None),
     ("column_of_an_unknown_table_in_where_is_a_missing_from_clause_entry", USERS,
@@ -184,6 +191,7 @@ CASES: list[Case] = [
     ("insert_default_values", ["CREATE TABLE a (id serial PRIMARY KEY, v int DEFAULT 7)"], "INSERT INTO a DEFAULT VALUES RETURNING *", None),
     ("insert_without_column_list", ITEMS, "INSERT INTO items VALUES ('c', 3, 9.99, '2024-02-03 04:05:06') RETURNING *", None),
     ("insert_params", USERS, "INSERT INTO users (email, name, age) VALUES (%s, %s, %s) RETURNING id, email, age", ("p@x.com", "P", 30)),
+    ("insert_params_glued", USERS, "INSERT INTO users(email,name,age) VALUES (%s,%s,%s) RETURNING id,email,age", ("g@x.com", "G", 31)),
     ("insert_select", USERS + ["CREATE TABLE names (n text)"], "INSERT INTO names SELECT name FROM users WHERE age > 30", None),
     ("integer_literal_past_bigint_is_an_exact_numeric", [],
      "SELECT 100000000000000000001 AS big, 100000000000000000001 + 1 AS plus, -100000000000000000001 AS neg, "

@@ -1535,6 +1535,17 @@ _INTERVAL_LITERAL = re.compile(
 _PG_CATALOG_CALL = re.compile(r"\bpg_catalog\.(?=\w+\s*\()", re.I)
 _OPERATOR_CALL = re.compile(r"\bOPERATOR\s*\(\s*(?:pg_catalog\s*\.\s*)?([~!@#%^&|`?+\-*/<>=]+)\s*\)", re.I)
 _DEFAULT_COLLATE = re.compile(r"\s+COLLATE\s+(?:pg_catalog\.)?\"?default\"?", re.I)
+# sqlglot reads "$1,$2" as a string dollar-quoted with the tag "1,"; a PostgreSQL tag cannot start with a
+# digit, so a parameter glued to what follows it gets a space (quotes, comments and dollar quotes skipped)
+_GLUED_PARAMETER_HINT = re.compile(r"\$\d+[^\s\d]")
+_GLUED_PARAMETER = re.compile(
+    r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|--[^\n]*|/\*.*?\*/"
+    r"|(?P<tag>\$(?:[A-Za-z_][A-Za-z_0-9]*)?\$).*?(?P=tag)"
+    r"|(?P<param>\$\d+)(?=[^\s\d])", re.S)
+
+
+def _unglue_parameter(m: re.Match) -> str:
+    return m.group("param") + " " if m.group("param") else m.group(0)
 
 
 def parse(sql: str) -> list[exp.Expression]:
@@ -1546,6 +1557,8 @@ def parse(sql: str) -> list[exp.Expression]:
         sql = _DEFAULT_COLLATE.sub("", sql)  # the database's default collation is the one every text value has
     # interval 'text' [field [TO field]] as a cast: sqlglot splits the literal and can drop parts of it
     sql = _INTERVAL_LITERAL.sub(lambda m: f"CAST('{m.group(1)}' AS INTERVAL{(' ' + m.group(2)) if m.group(2) else ''})", sql)
+    if "$" in sql and _GLUED_PARAMETER_HINT.search(sql):
+        sql = _GLUED_PARAMETER.sub(_unglue_parameter, sql)
     try:
         stmts = sqlglot.parse(sql, read=DotdoPostgres)
     except (ParseError, TokenError) as e:
