@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable
 
 import sqlglot
+from sqlglot.optimizer.normalize_identifiers import normalize_identifiers
 from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
 
@@ -1576,7 +1577,8 @@ def parse(sql: str) -> list[exp.Expression]:
         raise syntax_error(near, pos) from None
     from .type_calls import check
     check(sql, stmts)  # char(65), int('1'): PostgreSQL reads a type there, and the call is a syntax error
-    return [s for s in stmts if s is not None]
+    # PostgreSQL folds unquoted names to lower case: FROM Users, U.id, EXCLUDED.name, AS Total
+    return [normalize_identifiers(s, dialect="postgres") for s in stmts if s is not None]
 
 
 _ORDERED = (exp.Order, exp.Group, exp.Limit, exp.Offset)
