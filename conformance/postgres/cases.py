@@ -118,6 +118,12 @@ CASES: list[Case] = [
     ("ident_fold_quoted_table_missing", ["CREATE TABLE \"Caps\" (x int)"], "SELECT x FROM Caps", None),
     ("ident_fold_quoted_table_found", ["CREATE TABLE \"Caps\" (x int)", "INSERT INTO \"Caps\" VALUES (1)"], "SELECT x FROM \"Caps\"", None),
     ("ident_fold_upper_quoted_missing", ["CREATE TABLE caps2 (x int)"], "SELECT x FROM \"CAPS2\"", None),
+    # aggregates with ORDER BY keep their argument's type (json values stay json, not text)
+    ("agg_order_jsonb_agg_objects", [], "SELECT jsonb_agg(jsonb_build_object('a', x) ORDER BY x DESC) FROM (VALUES (1), (2)) v(x)", None),
+    ("agg_order_json_agg_objects", [], "SELECT json_agg(json_build_object('a', x) ORDER BY x DESC) FROM (VALUES (1), (2)) v(x)", None),
+    ("agg_order_jsonb_agg_nulls_last", [], "SELECT jsonb_agg(x ORDER BY x) FROM (VALUES (1), (NULL), (2)) v(x)", None),
+    ("agg_order_array_agg_jsonb", [], "SELECT array_agg(jsonb_build_object('a', x) ORDER BY x DESC) FROM (VALUES (1), (2)) v(x)", None),
+    ("agg_order_jsonb_object_agg_values", [], "SELECT jsonb_object_agg(k, jsonb_build_object('v', x) ORDER BY x) FROM (VALUES ('a', 1), ('b', 2)) v(k, x)", None),
     ("syntax_error", [], "SELEC 1", None),
     ("column_of_a_table_not_in_from_is_a_missing_from_clause_entry", USERS, "SELECT nosuch.id FROM users", None),
     ("column_of_an_unknown_table_in_where_is_a_missing_from_clause_entry", USERS,

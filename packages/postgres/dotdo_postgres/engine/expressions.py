@@ -955,17 +955,21 @@ def _object_agg(binary: bool):
             raise undefined_function_of(name, t)
         order = args[1] if isinstance(args[1], exp.Order) else None
         if order is not None:
-            for o in order.expressions:  # PostgreSQL puts NULLs last ascending
-                if not o.args.get("nulls_first"):
-                    o.set("nulls_first", bool(o.args.get("desc")))
             args[1] = order.this
-            ts[1] = rw.rx(order.this.copy(), scope)[1]
         kinds = [lit("text" if x is None or x.key == "unknown" else x.key) for x in ts]
         if order is not None:
-            # SQLite's ORDER BY inside an aggregate call follows its last argument
-            kinds[1] = exp.Order(this=kinds[1], expressions=order.expressions)
+            kinds[1] = _trailing_order(order, kinds[1])
         return fn("pg_" + name, *args, *kinds), JSONB if binary else ColType("json")
     return rule
+
+
+def _trailing_order(order: exp.Order, last: exp.Expression) -> exp.Order:
+    """An aggregate's ORDER BY moved after `last`, its call's last argument, where SQLite wants it,
+    with PostgreSQL's NULLs placement (last when ascending)."""
+    for o in order.expressions:
+        if not o.args.get("nulls_first"):
+            o.set("nulls_first", bool(o.args.get("desc")))
+    return exp.Order(this=last, expressions=order.expressions)
 
 
 def order_collation(t: ColType | None) -> str | None:
@@ -1770,7 +1774,10 @@ def _anonymous(rw: Rewriter, e: exp.Anonymous, t, scope):
         raise unsupported(f"the function {_UNSUPPORTED_FUNCS[name]}")
     if name in ("jsonb_agg", "json_agg"):
         src = t.get("expressions")
-        return fn("pg_" + name, *e.expressions, lit(src.spec() if src else "text")), JSONB if name == "jsonb_agg" else ColType("json")
+        args, spec = list(e.expressions), lit(src.spec() if src else "text")
+        if args and isinstance(args[0], exp.Order):
+            args, spec = [args[0].this], _trailing_order(args[0], spec)
+        return fn("pg_" + name, *args, spec), JSONB if name == "jsonb_agg" else ColType("json")
     if name == "pg_typeof":
         arg = t.get("expressions")
         oid = arg.pg.oid if arg is not None and arg.key != "unknown" else 705
@@ -2085,14 +2092,9 @@ def _bracket(rw, e, t, scope):
 def _array_agg(rw, e, t, scope):
     from .arrays import array_type
     arg = e.this
-    if isinstance(arg, exp.Order):
-        # SQLite orders an aggregate's input itself (3.44+); PostgreSQL puts NULLs last ascending
-        for o in arg.expressions:
-            if o.args.get("nulls_first") is None or not o.args.get("nulls_first"):
-                o.set("nulls_first", bool(o.args.get("desc")))
-        a = rw.rx(arg.this.copy(), scope)[1] if arg.this is not None else None
-    else:
-        a = t.get("this")
+    if isinstance(arg, exp.Order):  # SQLite orders an aggregate's input itself (3.44+)
+        arg = _trailing_order(arg, arg.this)
+    a = t.get("this")
     from .arrays import is_array
     if is_array(a):  # array_agg of arrays: each one a row of an array of one more dimension
         return fn("pg_array_agg_rows", arg), a
@@ -2101,13 +2103,11 @@ def _array_agg(rw, e, t, scope):
 
 def _json_array_agg(rw, e, t, scope):
     arg = e.this
-    src = rw.rx(arg.this.copy(), scope)[1] if isinstance(arg, exp.Order) and arg.this is not None else t.get("this")
+    src = t.get("this")
     # json_agg(x): SQLite's json_group_array would give text its own JSON and announce x's type
-    if isinstance(arg, exp.Order):  # SQLite needs the aggregate's ORDER BY after its last argument
-        for o in arg.expressions:  # PostgreSQL puts NULLs last ascending
-            if not o.args.get("nulls_first"):
-                o.set("nulls_first", bool(o.args.get("desc")))
     spec = lit(src.spec() if src is not None and src.key != "unknown" else "text")
+    if isinstance(arg, exp.Order):
+        return fn("pg_json_agg_src", spec, _trailing_order(arg, arg.this)), ColType("json")
     return fn("pg_json_agg_src", spec, arg), ColType("json")
 
 
@@ -2135,6 +2135,11 @@ def _distinct(rw, e, t, scope):
 
 
 def _ordered(rw, e, t, scope):
+    return e, t.get("this")
+
+
+def _aggregate_order(rw, e, t, scope):
+    # agg(x ORDER BY y) parses as agg(Order(x, y)): the argument is x, and so is its type
     return e, t.get("this")
 
 
@@ -2436,7 +2441,7 @@ _RULES: dict[type, Callable] = {
     exp.RegexpLike: _regex(""), exp.RegexpILike: _regex("i"),
     exp.GroupConcat: _group_concat, exp.Anonymous: _anonymous, exp.Window: _window,
     exp.RowNumber: _ranking, exp.Extract: _extract, exp.Paren: _paren, exp.Alias: _alias,
-    exp.Distinct: _distinct, exp.Ordered: _ordered, exp.Tuple: _row,
+    exp.Distinct: _distinct, exp.Ordered: _ordered, exp.Order: _aggregate_order, exp.Tuple: _row,
     exp.Filter: _same,  # agg(x) FILTER (WHERE ...) is of the aggregate's type
 }
 for _name in ("Rank", "DenseRank", "Ntile", "PercentRank", "CumeDist"):
