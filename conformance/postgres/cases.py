@@ -48,6 +48,8 @@ EMP = [
     "(5, 'eng', 120, 2), (6, 'hr', NULL, 1)",
 ]
 SEQ = ["CREATE SEQUENCE s START 10 INCREMENT 5"]
+EXPRIX = ["CREATE TABLE people (email text NOT NULL, n int)", "CREATE UNIQUE INDEX people_email_lower ON people (lower(email))",
+          "INSERT INTO people (email, n) VALUES ('Ann@x.com', 1)"]
 
 Case = tuple[str, list[str], str, Any]
 
@@ -124,6 +126,25 @@ CASES: list[Case] = [
     ("agg_order_jsonb_agg_nulls_last", [], "SELECT jsonb_agg(x ORDER BY x) FROM (VALUES (1), (NULL), (2)) v(x)", None),
     ("agg_order_array_agg_jsonb", [], "SELECT array_agg(jsonb_build_object('a', x) ORDER BY x DESC) FROM (VALUES (1), (2)) v(x)", None),
     ("agg_order_jsonb_object_agg_values", [], "SELECT jsonb_object_agg(k, jsonb_build_object('v', x) ORDER BY x) FROM (VALUES ('a', 1), ('b', 2)) v(k, x)", None),
+    # expression indexes: unique on an expression, used by queries and ON CONFLICT, named and shown as PostgreSQL does
+    ("exprindex_unique_violation", EXPRIX, "INSERT INTO people (email, n) VALUES ('ANN@X.COM', 2)", None),
+    ("exprindex_unique_violation_update", EXPRIX + ["INSERT INTO people (email, n) VALUES ('bob@x.com', 1)"],
+     "UPDATE people SET email = 'Ann@x.com' WHERE email = 'bob@x.com'", None),
+    ("exprindex_query", EXPRIX, "SELECT email FROM people WHERE lower(email) = 'ann@x.com'", None),
+    ("exprindex_upsert_update", EXPRIX,
+     "INSERT INTO people (email, n) VALUES ('ANN@x.com', 5) ON CONFLICT (lower(email)) DO UPDATE SET n = people.n + excluded.n RETURNING email, n", None),
+    ("exprindex_upsert_nothing", EXPRIX, "INSERT INTO people (email, n) VALUES ('ANN@x.com', 5) ON CONFLICT (lower(email)) DO NOTHING", None),
+    ("exprindex_upsert_no_match", EXPRIX, "INSERT INTO people (email, n) VALUES ('x', 5) ON CONFLICT (upper(email)) DO NOTHING", None),
+    ("exprindex_two_keys_violation", ["CREATE TABLE people (email text, n int)", "CREATE UNIQUE INDEX ON people (lower(email), n)",
+                                      "INSERT INTO people VALUES ('a', 1)"], "INSERT INTO people VALUES ('A', 1)", None),
+    ("exprindex_arith_violation", ["CREATE TABLE nums (n int)", "CREATE UNIQUE INDEX nums_twice ON nums ((n * 2))",
+                                   "INSERT INTO nums VALUES (2)"], "INSERT INTO nums VALUES (2)", None),
+    ("exprindex_default_names", ["CREATE TABLE people (email text, n int)", "CREATE INDEX ON people (lower(email))",
+                                 "CREATE INDEX ON people ((n + 1))"],
+     "SELECT c.relname FROM pg_class c JOIN pg_index i ON i.indexrelid = c.oid WHERE i.indrelid = 'people'::regclass ORDER BY 1", None),
+    ("exprindex_indexdef_key", EXPRIX,
+     "SELECT pg_get_indexdef(i.indexrelid, 1, true), i.indkey::text FROM pg_index i WHERE i.indrelid = 'people'::regclass", None),
+    ("exprindex_not_immutable", ["CREATE TABLE people (email text, seen timestamptz)"], "CREATE INDEX ON people ((now()))", None),
     ("syntax_error", [], "SELEC 1", None),
     ("column_of_a_table_not_in_from_is_a_missing_from_clause_entry", USERS, "SELECT nosuch.id FROM users", None),
     ("column_of_an_unknown_table_in_where_is_a_missing_from_clause_entry", USERS,

@@ -23,11 +23,14 @@ Also: intervals and date/time arithmetic, `extract`, `date_trunc`, views, `CREAT
 (text, CSV), pipeline-mode implicit transactions, LISTEN/NOTIFY within one server, enums,
 one-dimensional arrays (ANY/ALL, @>, <@, &&, subscripts, array_agg, unnest in FROM).
 
-Refused with `0A000 feature_not_supported` naming the feature: `unnest` in the select list,
-multi-dimensional arrays, interval columns, `age`,
-`to_char`, composite types, materialized views, writing through views, non-public schemas, `DISTINCT ON *`,
-`LATERAL` function calls and RIGHT/FULL JOIN LATERAL, GROUPING SETS, COPY with server files or binary format, EXPLAIN, temporary tables, data-modifying CTEs,
-expression indexes, time zones other than UTC.
+Also: expression indexes (unique ones enforced with PostgreSQL's `Key (lower(email))=(...)` detail,
+`ON CONFLICT (lower(email))` inference), unquoted names folded to lower case, session time zones,
+multi-dimensional arrays, GROUPING SETS, data-modifying WITH.
+
+Refused with `0A000 feature_not_supported` naming the feature: interval columns,
+composite types, materialized views, writing through views, CREATE SCHEMA (non-public schemas), `DISTINCT ON *`,
+RIGHT/FULL JOIN LATERAL, COPY with server files or binary format, EXPLAIN, temporary tables,
+renaming or dropping a column an index uses.
 
 Known differences not covered by a case: a second writer waits for another connection's whole
 transaction (one writer per database); CancelRequest interrupts nothing; trust authentication

@@ -62,7 +62,7 @@ def alter_runner(tr: "Translator", stmt: exp.Alter):
                             session.notice("00000", f'column "{t.name}" of relation "{tname}" does not exist, skipping')
                             continue
                         raise undefined_column(t.name, tname)
-                    if any(t.name in c.columns for c in table.constraints) or any(t.name in ix.columns for ix in table.indexes):
+                    if any(t.name in c.columns for c in table.constraints) or any(ix.uses(t.name) for ix in table.indexes):
                         raise unsupported("dropping a column used by a constraint or index")
                     conn.execute(f"ALTER TABLE {q(tname)} DROP COLUMN {q(t.name)}")
                     table.columns.remove(col)
@@ -78,6 +78,8 @@ def alter_runner(tr: "Translator", stmt: exp.Alter):
                 if any(c.kind == "f" for c in table.constraints) or cat.referencing(tname) or \
                         any(c.kind == "c" for c in table.constraints):
                     raise unsupported("renaming a column of a table with foreign keys or checks")
+                if any(ix.exprs and ix.uses(old) for ix in table.indexes):
+                    raise unsupported("renaming a column an index expression uses")
                 conn.execute(f"ALTER TABLE {q(tname)} RENAME COLUMN {q(old)} TO {q(new)}")
                 col.name = new
                 for c in table.constraints:

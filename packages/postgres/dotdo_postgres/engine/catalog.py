@@ -48,9 +48,28 @@ class Constraint:
 @dataclass
 class Index:
     name: str
-    columns: list[str]
+    columns: list[str]           # a key's column name, or for an expression key its text as PostgreSQL shows it
     unique: bool
     where: str | None = None
+    exprs: list[str | None] | None = None  # per key: the PostgreSQL expression, None for a plain column
+
+    def expression(self, i: int) -> str | None:
+        return self.exprs[i] if self.exprs else None
+
+    def uses(self, column: str) -> bool:
+        """Whether a key (plain, or an expression's column reference) is `column`."""
+        if not self.exprs:
+            return column in self.columns
+        import sqlglot
+        from sqlglot import exp
+
+        from .dialect import DotdoPostgres
+        for name, text in zip(self.columns, self.exprs):
+            if text is None and name == column:
+                return True
+            if text is not None and any(c.name == column for c in sqlglot.parse_one(text, read=DotdoPostgres).find_all(exp.Column)):
+                return True
+        return False
 
 
 @dataclass

@@ -8,8 +8,10 @@ message and detail, and dropping or altering a table never runs SQLite's implici
 cascading delete."""
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
+import apsw
 import sqlglot
 from sqlglot import exp
 
@@ -379,10 +381,40 @@ def drop_fk_triggers(conn, child: Table, c: Constraint) -> None:
         conn.execute(f"DROP TRIGGER IF EXISTS {q(base + suffix)}")
 
 
-def index_sql(table: Table, ix: Index, where_sql: str | None = None) -> str:
+def index_sql(table: Table, ix: Index, where_sql: str | None = None, key_sql: list[str] | None = None) -> str:
     unique = "UNIQUE " if ix.unique else ""
     where = f" WHERE {where_sql}" if where_sql else ""
-    return f"CREATE {unique}INDEX {q(ix.name)} ON {q(table.name)} ({', '.join(map(q, ix.columns))}){where}"
+    keys = key_sql or list(map(q, ix.columns))
+    return f"CREATE {unique}INDEX {q(ix.name)} ON {q(table.name)} ({', '.join(keys)}){where}"
+
+
+def index_key_sql(tr: "Translator", table: Table, text: str, alias: str | None = None) -> tuple[str, ColType | None]:
+    """An index expression (PostgreSQL text) as SQLite SQL and its type; with `alias`, its columns
+    are qualified by it (the unique-violation replay compares a row's keys with NEW's)."""
+    from .translate import Scope
+    node = sqlglot.parse_one(text, read=DotdoPostgres)
+    if alias is not None:
+        for c in node.find_all(exp.Column):
+            c.set("table", exp.to_identifier(alias, quoted=True))
+    scope = Scope()
+    scope.add(alias or table.name, table.col_types())
+    out, t = tr.rw.rx(node, scope)
+    return out.sql("sqlite"), t
+
+
+def _key_label(name: str, text: str | None) -> str:
+    """A key's part of a default index name: its column, its function's name (lower), or "expr"."""
+    if text is None:
+        return name
+    m = re.match(r"(\w+)\(", name)
+    return m.group(1) if m else "expr"
+
+
+def _index_key_name(node: exp.Expression) -> str:
+    """An expression key as PostgreSQL shows it (pg_get_indexdef, "Key (lower(email))=..."): a
+    function call as it is, any other expression in parentheses."""
+    text = node.sql("postgres", normalize_functions="lower")
+    return text if isinstance(node, (exp.Func, exp.Anonymous)) else f"({text})"
 
 
 def create_table(tr: "Translator", session, conn, table: Table, sequences: list[tuple[str, str, str]]) -> None:
@@ -420,12 +452,18 @@ def _create_table_runner(tr: "Translator", stmt: exp.Create):
 def _create_index_runner(tr: "Translator", stmt: exp.Create):
     ix_node = stmt.this
     params = ix_node.args.get("params")
-    cols = []
+    cols: list[str] = []
+    exprs: list[str | None] = []
     for o in (params.args.get("columns") if params is not None else []) or []:
         target = o.this if isinstance(o, exp.Ordered) else o
-        if not isinstance(target, exp.Column):
-            raise unsupported("expression indexes")
-        cols.append(target.name)
+        if isinstance(target, exp.Column):
+            cols.append(target.name)
+            exprs.append(None)
+            continue
+        if isinstance(target, exp.Paren):
+            target = target.this
+        cols.append(_index_key_name(target))
+        exprs.append(target.sql("postgres"))
     where = params.args.get("where") if params is not None else None
     if params is not None and params.args.get("using"):
         method = params.args["using"].name.lower() if hasattr(params.args["using"], "name") else str(params.args["using"])
@@ -438,10 +476,12 @@ def _create_index_runner(tr: "Translator", stmt: exp.Create):
         table = db.catalog.tables.get(tname)
         if table is None:
             raise undefined_table(tname)
-        for c in cols:
-            if table.column(c) is None:
+        for c, text in zip(cols, exprs):
+            if text is None and table.column(c) is None:
                 raise undefined_column(c)
-        name = ix_node.name or f"{tname}_{'_'.join(cols)}_idx"
+        tr = db.translator()
+        key_sql = [q(c) if text is None else index_key_sql(tr, table, text)[0] for c, text in zip(cols, exprs)]
+        name = ix_node.name or f"{tname}_{'_'.join(_key_label(c, text) for c, text in zip(cols, exprs))}_idx"
         if db.catalog.relation_exists(name) or any(c.name == name for t in db.catalog.tables.values() for c in t.constraints if c.kind in "pu"):
             if stmt.args.get("exists"):
                 session.notice("42P07", f'relation "{name}" already exists, skipping')
@@ -456,8 +496,13 @@ def _create_index_runner(tr: "Translator", stmt: exp.Create):
             where_pg = where.this.sql("postgres")
             node, _ = db.translator().rw.rx(sqlglot.parse_one(where_pg, read=DotdoPostgres), scope)
             where_sql = node.sql("sqlite")
-        ix = Index(name, cols, bool(stmt.args.get("unique")), where_pg)
-        conn.execute(index_sql(table, ix, where_sql))
+        ix = Index(name, cols, bool(stmt.args.get("unique")), where_pg, exprs if any(exprs) else None)
+        try:
+            conn.execute(index_sql(table, ix, where_sql, key_sql))
+        except apsw.SQLError as e:
+            if "non-deterministic" in str(e):
+                raise PgError("42P17", "functions in index expression must be marked IMMUTABLE") from None
+            raise
         table.indexes.append(ix)
         db.catalog.save(conn, table)
         return None

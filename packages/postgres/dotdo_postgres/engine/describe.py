@@ -46,6 +46,12 @@ class IndexInfo:
     primary: bool
     where: str | None
     constraint: Constraint | None
+    exprs: list[str | None] | None = None  # per key: its expression text, None for a column
+
+    def key(self, i: int) -> str:
+        """Key i as pg_get_indexdef shows it: a column's name, or the expression."""
+        name = self.columns[i]
+        return name if self.exprs and self.exprs[i] is not None else _ident(name)
 
 
 def indexes(t: Table) -> list[IndexInfo]:
@@ -58,7 +64,8 @@ def indexes(t: Table) -> list[IndexInfo]:
             seen.add(c.name)
     for ix in t.indexes:
         if ix.name not in seen:
-            out.append(IndexInfo(t.oid * 256 + 1 + len(out), t, ix.name, ix.columns, ix.unique, False, ix.where, None))
+            out.append(IndexInfo(t.oid * 256 + 1 + len(out), t, ix.name, ix.columns, ix.unique, False, ix.where, None,
+                                 ix.exprs))
     return out
 
 
@@ -156,9 +163,11 @@ def relation(cat: Catalog, name: str, conn=None) -> tuple[list[tuple[str, ColTyp
             for ix in indexes(t):
                 rows.append((ix.oid, t.oid, len(ix.columns), len(ix.columns), ix.unique, ix.primary, False, True,
                              False, True, True, True, False, False,
-                             json.dumps([_attnum(t, c) for c in ix.columns]), json.dumps([0] * len(ix.columns)),
+                             json.dumps([0 if ix.exprs and ix.exprs[i] is not None else _attnum(t, c)
+                                         for i, c in enumerate(ix.columns)]), json.dumps([0] * len(ix.columns)),
                              json.dumps([10000 + _pgtype(cat, t.column(c).type)[0] if t.column(c) else 0
-                                         for c in ix.columns]), ix.where, None))
+                                         for c in ix.columns]), ix.where,
+                             "; ".join(e for e in ix.exprs if e is not None) if ix.exprs else None))
         return cols, rows
     if name == "pg_constraint":
         cols = [("oid", oid), ("conname", name_t), ("connamespace", oid), ("contype", char),
@@ -217,11 +226,14 @@ def format_type(cat: Catalog, oid: Any, typmod: Any) -> str | None:
     return pg.sql_name
 
 
-def indexdef(cat: Catalog, oid: Any) -> str | None:
+def indexdef(cat: Catalog, oid: Any, column: int = 0) -> str | None:
+    """pg_get_indexdef: the CREATE INDEX statement, or with `column` > 0 that key alone."""
     ix = _find_index(cat, oid) if isinstance(oid, int) else None
     if ix is None:
         return None
-    cols = ", ".join(_ident(c) for c in ix.columns)
+    if column:
+        return ix.key(column - 1) if column <= len(ix.columns) else ""
+    cols = ", ".join(ix.key(i) for i in range(len(ix.columns)))
     where = f" WHERE ({ix.where})" if ix.where else ""
     return f"CREATE {'UNIQUE ' if ix.unique else ''}INDEX {_ident(ix.name)} ON public.{_ident(ix.table.name)} " \
            f"USING btree ({cols}){where}"
@@ -371,7 +383,7 @@ def register(conn, db: "Database") -> None:
     f("pg_size_pretty", size_pretty, 1, deterministic=True)
     f("format_type", lambda oid, typmod: format_type(db.catalog, oid, typmod), 2)
     f("pg_get_expr", lambda expr, relid, pretty=False: expr, -1, deterministic=True)
-    f("pg_get_indexdef", lambda oid, col=0, pretty=False: indexdef(db.catalog, oid), -1)
+    f("pg_get_indexdef", lambda oid, col=0, pretty=False: indexdef(db.catalog, oid, col or 0), -1)
     f("pg_get_constraintdef", lambda oid, pretty=False: constraintdef(db.catalog, oid), -1)
     f("pg_relname", lambda oid: relname(db.catalog, oid), 1)
     f("pg_regclass_in", lambda v: None if v is None else v if isinstance(v, int) else relation_oid(db.catalog, str(v)), 1)

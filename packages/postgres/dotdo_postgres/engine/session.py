@@ -565,6 +565,11 @@ class Session:
         """23505 with PostgreSQL's detail: re-run the statement in a savepoint with a trigger that
         reports the first conflicting key (only on this error path)."""
         table = self.db.catalog.tables.get(plan.table or "")
+        by_index = re.search(r"index '([^']+)'", message)  # SQLite names an expression index, not its columns
+        if by_index and table is not None:
+            ix = next((i for i in table.indexes if i.name == by_index.group(1)), None)
+            if ix is not None:
+                return self._index_violation(plan, conn, params, table, ix)
         cols = [c.split(".", 1)[1] for c in message.split(":", 1)[1].strip().split(", ")] if ":" in message else []
         name = table.unique_named(cols) if table else None
         err = PgError("23505", f'duplicate key value violates unique constraint "{name or "?"}"',
@@ -576,6 +581,32 @@ class Session:
         match = " AND ".join(f'x."{c}" = NEW."{c}"' for c in cols)
         cond = f'EXISTS (SELECT 1 FROM main."{table.name}" AS x WHERE {match} AND x.rowid IS NOT NEW.rowid)'
         found = self._replay(plan, conn, params, table.name, cond, f"'Key ({keys})=(' || {vals} || ') already exists.'")
+        if found is not None:
+            err.detail = found.detail
+        return err
+
+    def _index_violation(self, plan: Plan, conn, params, table, ix) -> PgError:
+        """23505 for a unique index with expression keys: "Key (lower(email))=(ann) already exists."."""
+        from .ddl import index_key_sql
+        err = PgError("23505", f'duplicate key value violates unique constraint "{ix.name}"',
+                      constraint=ix.name, table=table.name)
+        mark = "_dotdo_key_row"
+        tr = self.db.translator()
+        matches, values = [], []
+        for i, name in enumerate(ix.columns):
+            text = ix.expression(i)
+            if text is None:
+                key_sql, key_type = f'"{mark}"."{name}"', table.column(name).type.key
+            else:
+                key_sql, t = index_key_sql(tr, table, text, alias=mark)
+                key_type = t.key if t is not None and t.key != "unknown" else "text"
+            new, old = key_sql.replace(f'"{mark}".', "NEW."), key_sql.replace(f'"{mark}".', "x.")
+            matches.append(f"{old} = {new}")
+            values.append(f"coalesce(pg_out('{key_type}', {new}), 'null')")
+        cond = f'EXISTS (SELECT 1 FROM main."{table.name}" AS x WHERE {" AND ".join(matches)} AND x.rowid IS NOT NEW.rowid)'
+        keys, vals = ", ".join(ix.columns).replace("'", "''"), " || ', ' || ".join(values)
+        detail = f"'Key ({keys})=(' || {vals} || ') already exists.'"
+        found = self._replay(plan, conn, params, table.name, cond, detail)
         if found is not None:
             err.detail = found.detail
         return err

@@ -1270,6 +1270,24 @@ class Translator:
         since SQLite ignores a DEFAULT on an INTEGER PRIMARY KEY."""
         return [(c.name, c.sequence) for c in table.columns if c.sequence and c.name not in given]
 
+    def _conflict_on_expressions(self, conflict: exp.OnConflict, table: Table, keys: list[exp.Expression]) -> None:
+        """ON CONFLICT (lower(email)): the unique index with exactly these keys infers the target;
+        SQLite takes the same expressions as its conflict target."""
+        from .ddl import index_key_sql
+        wanted = [None if isinstance(k, (exp.Column, exp.Identifier)) else (k.this if isinstance(k, exp.Paren) else k).sql("postgres")
+                  for k in keys]
+        names = [k.name if w is None else None for k, w in zip(keys, wanted)]
+        for ix in table.indexes:
+            if ix.unique and ix.exprs and not ix.where and len(ix.columns) == len(keys) and all(
+                    (w is None and e is None and n == c) or (w is not None and e == w)
+                    for w, n, e, c in zip(wanted, names, ix.exprs, ix.columns)):
+                break
+        else:
+            raise PgError("42P10", "there is no unique or exclusion constraint matching the ON CONFLICT specification")
+        conflict.set("conflict_keys", [exp.to_identifier(n, quoted=True) if w is None else
+                                       sqlglot.parse_one(index_key_sql(self, table, w)[0], read="sqlite")
+                                       for w, n in zip(wanted, names)])
+
     def _conflict(self, conflict: exp.OnConflict, table: Table) -> None:
         if conflict.args.get("constraint") is not None:
             cname = conflict.args["constraint"].name
@@ -1281,11 +1299,11 @@ class Translator:
             else:
                 raise PgError("42704", f'constraint "{cname}" for table "{table.name}" does not exist')
         keys = conflict.args.get("conflict_keys")
-        if keys:
-            names = []
-            for k in keys:
-                k = k.this if isinstance(k, exp.Ordered) else k
-                names.append(k.name)
+        keys = [k.this if isinstance(k, exp.Ordered) else k for k in keys or []]
+        if keys and not all(isinstance(k, (exp.Column, exp.Identifier)) for k in keys):
+            self._conflict_on_expressions(conflict, table, keys)
+        elif keys:
+            names = [k.name for k in keys]
             if table.unique_named(names) is None and not any(
                     sorted(names) == sorted(c.columns) for c in table.constraints if c.kind in ("p", "u")):
                 raise PgError("42P10", "there is no unique or exclusion constraint matching the ON CONFLICT specification")
