@@ -25,12 +25,13 @@ one-dimensional arrays (ANY/ALL, @>, <@, &&, subscripts, array_agg, unnest in FR
 
 Also: expression indexes (unique ones enforced with PostgreSQL's `Key (lower(email))=(...)` detail,
 `ON CONFLICT (lower(email))` inference), unquoted names folded to lower case, session time zones,
-multi-dimensional arrays, GROUPING SETS, data-modifying WITH.
+multi-dimensional arrays, GROUPING SETS, data-modifying WITH, ALTER COLUMN SET/DROP DEFAULT and
+SET/DROP NOT NULL.
 
 Refused with `0A000 feature_not_supported` naming the feature: interval columns,
 composite types, materialized views, writing through views, CREATE SCHEMA (non-public schemas), `DISTINCT ON *`,
 RIGHT/FULL JOIN LATERAL, COPY with server files or binary format, EXPLAIN, temporary tables,
-renaming or dropping a column an index uses.
+renaming or dropping a column an index uses, ALTER COLUMN ... TYPE.
 
 Known differences not covered by a case: a second writer waits for another connection's whole
 transaction (one writer per database); CancelRequest interrupts nothing; trust authentication

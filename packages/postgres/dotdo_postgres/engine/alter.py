@@ -3,13 +3,15 @@ rows (validated first) and dropped. SQLite cannot alter a table's own constraint
 added later live in a unique index or in triggers."""
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING
 
 import sqlglot
 from sqlglot import exp
 
 from .catalog import Table
-from .ddl import (_sqlstr, add_constraint, build_table, check_sql, column_sql, drop_fk_triggers, fk_triggers, q)
+from .ddl import (_sqlstr, add_constraint, build_table, check_sql, column_sql, default_sql, drop_fk_triggers, fk_triggers, q,
+                  table_sql)
 from .dialect import DotdoPostgres
 from .errors import PgError, undefined_column, undefined_table, unsupported
 from .types import text_out
@@ -95,6 +97,8 @@ def alter_runner(tr: "Translator", stmt: exp.Alter):
             elif isinstance(action, exp.Drop) and (action.args.get("kind") or "").upper() == "CONSTRAINT":
                 for t in action.args.get("tables") or []:
                     _drop_constraint(conn, table, t.name, bool(action.args.get("exists")), session)
+            elif isinstance(action, exp.AlterColumn):
+                _alter_column(trn, conn, table, action)
             elif isinstance(action, exp.AlterRename):
                 raise unsupported("ALTER TABLE ... RENAME TO")
             else:
@@ -102,6 +106,76 @@ def alter_runner(tr: "Translator", stmt: exp.Alter):
         cat.save(conn, table)
         return None
     return run
+
+
+def _alter_column(tr: "Translator", conn, table: Table, action: exp.AlterColumn) -> None:
+    """ALTER COLUMN SET/DROP DEFAULT and SET/DROP NOT NULL: the catalog changes, then the table's
+    definition in SQLite's schema is rewritten in place (SQLite's documented way to change a default
+    or a NOT NULL without rebuilding the table's rows)."""
+    name = action.this.name
+    col = table.column(name)
+    if col is None:
+        raise undefined_column(name, table.name)
+    if action.args.get("dtype") is not None:
+        raise unsupported("ALTER COLUMN ... TYPE")
+    before = (col.default, col.not_null)
+    try:
+        _change_column(tr, conn, table, col, action)
+        _rewrite_definition(tr, conn, table)
+    except BaseException:
+        col.default, col.not_null = before  # the statement failed: the catalog in memory is as it was
+        raise
+
+
+def _change_column(tr: "Translator", conn, table: Table, col, action: exp.AlterColumn) -> None:
+    name = col.name
+    default, drop, allow_null = action.args.get("default"), action.args.get("drop"), action.args.get("allow_null")
+    if default is not None:
+        if col.sequence is not None:
+            raise unsupported("ALTER COLUMN ... SET DEFAULT on a serial or identity column")
+        col.default = default.sql("postgres")
+        default_sql(tr, table, col)  # refuses what PostgreSQL refuses (a column reference) before anything changes
+    elif drop and allow_null is None:
+        if col.sequence is not None:
+            raise unsupported("ALTER COLUMN ... DROP DEFAULT on a serial or identity column")
+        col.default = None
+    elif allow_null is False:
+        if conn.execute(f"SELECT 1 FROM {q(table.name)} WHERE {q(name)} IS NULL LIMIT 1").fetchone():
+            raise PgError("23502", f'column "{name}" of relation "{table.name}" contains null values')
+        col.not_null = True
+    elif allow_null is True:
+        pk = table.primary_key()
+        if pk is not None and name in pk.columns:
+            raise PgError("42P16", f'column "{name}" is in a primary key')
+        col.not_null = False
+    else:
+        raise unsupported(f"ALTER TABLE ... {action.sql('postgres')}")
+
+
+def _rewrite_definition(tr: "Translator", conn, table: Table) -> None:
+    """Store `table`'s regenerated CREATE TABLE as its definition. Constraints added after creation
+    live in indexes and triggers, so only those made with the table belong in it; a definition
+    whose columns or keys would not match the stored rows' layout is refused, never written."""
+    made_with = dataclasses.replace(table, constraints=[c for c in table.constraints if c.via == "table"])
+    new_sql = table_sql(tr, made_with)
+    probe = "_dotdo_definition_probe"
+    conn.execute(table_sql(tr, made_with, name=probe).replace("CREATE TABLE", "CREATE TEMP TABLE", 1))
+    try:
+        shape = "SELECT cid, name, type, pk FROM pragma_table_xinfo(?, ?) ORDER BY cid"
+        keys = "SELECT count(*) FROM pragma_index_list(?, ?) WHERE origin IN ('pk', 'u')"
+        same = conn.execute(shape, (probe, "temp")).fetchall() == conn.execute(shape, (table.name, "main")).fetchall() \
+            and conn.execute(keys, (probe, "temp")).fetchone() == conn.execute(keys, (table.name, "main")).fetchone()
+    finally:
+        conn.execute(f"DROP TABLE temp.{q(probe)}")
+    if not same:
+        raise unsupported(f"ALTER COLUMN on table {table.name} (its stored definition differs from the catalog's)")
+    version = conn.execute("PRAGMA schema_version").fetchone()[0]
+    conn.execute("PRAGMA writable_schema = ON")
+    try:
+        conn.execute("UPDATE sqlite_schema SET sql = ? WHERE type = 'table' AND name = ?", (new_sql, table.name))
+        conn.execute(f"PRAGMA schema_version = {version + 1}")  # every connection re-reads the schema
+    finally:
+        conn.execute("PRAGMA writable_schema = OFF")
 
 
 def _add_constraint_later(tr: "Translator", session, conn, table: Table, name: str | None, node: exp.Expression) -> None:
