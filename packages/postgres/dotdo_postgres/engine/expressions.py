@@ -268,12 +268,34 @@ def _quantified(rw: Rewriter, e: exp.Expression, scope: "Scope") -> tuple[exp.Ex
     inner = e.expression.this
     while isinstance(inner, exp.Paren):
         inner = inner.this
+    if isinstance(inner, (exp.Select, exp.Union, exp.Intersect, exp.Except, exp.Subquery)):
+        query = inner.this if isinstance(inner, exp.Subquery) else inner
+        if len(rw.tr.query(query.copy(), scope)) > 1:
+            raise PgError("42601", "subquery has too many columns")
+        return rw.rx(_quantified_subquery(e, query, every), scope)
     arr, at = rw.rx(inner, scope)
     if not is_array(at):
         raise unsupported("this ANY/ALL form")
     if lt is None or lt.key not in _NUMBERS or element(at).key not in _NUMBERS:
         raise unsupported(f"{_OPS[type(e)]} {'ALL' if every else 'ANY'} over arrays other than of numbers")
     return fn("pg_quantified", lit(_OPS[type(e)]), lit(int(every)), left, arr), BOOL
+
+
+def _quantified_subquery(e: exp.Expression, query: exp.Expression, every: bool) -> exp.Expression:
+    """x op ALL (SELECT ...) / x op ANY (SELECT ...) with SQL's three values: ALL is false once a row
+    compares false, else NULL once one compares NULL, else true; ANY the same with true and false
+    swapped. Each test is an EXISTS over the subquery with x compared to its one column."""
+    rows = exp.Subquery(this=query.copy(), alias=exp.TableAlias(this=exp.to_identifier("_dotdo_q"),
+                                                                  columns=[exp.to_identifier("_dotdo_v")]))
+    test = type(e)(this=e.this.copy(), expression=exp.column("_dotdo_v", table="_dotdo_q"))
+
+    def some_row(cond: exp.Expression) -> exp.Exists:
+        return exp.Exists(this=exp.select("1").from_(rows.copy()).where(cond))
+    decided = exp.Not(this=exp.Paren(this=test.copy())) if every else test.copy()
+    return exp.Paren(this=exp.Case(ifs=[
+        exp.If(this=some_row(decided), true=exp.false() if every else exp.true()),
+        exp.If(this=some_row(exp.Is(this=exp.Paren(this=test.copy()), expression=exp.Null())), true=exp.Null())],
+        default=exp.true() if every else exp.false()))
 
 
 def _row_operand(e: exp.Subquery, width: int) -> bool:
