@@ -173,6 +173,7 @@ CASES: list[Case] = [
     ("quantified_empty_subquery", [], "SELECT 1 > ALL (SELECT 2 WHERE false), 1 > ANY (SELECT 2 WHERE false)", None),
     ("quantified_correlated", SALES, "SELECT s.qty FROM sales s WHERE s.qty >= ALL (SELECT t.qty FROM sales t WHERE t.region = s.region) ORDER BY 1", None),
     ("quantified_too_many_columns", SALES, "SELECT 1 > ALL (SELECT qty, price FROM sales)", None),
+    ("exists_empty_select_list", SALES, "SELECT EXISTS (SELECT FROM sales WHERE qty > 4), NOT EXISTS(SELECT FROM sales WHERE qty > 5)", None),
     ("syntax_error", [], "SELEC 1", None),
     ("column_of_a_table_not_in_from_is_a_missing_from_clause_entry", USERS, "SELECT nosuch.id FROM users", None),
     ("column_of_an_unknown_table_in_where_is_a_missing_from_clause_entry", USERS,

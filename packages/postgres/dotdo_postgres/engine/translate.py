@@ -1556,6 +1556,7 @@ _OPERATOR_CALL = re.compile(r"\bOPERATOR\s*\(\s*(?:pg_catalog\s*\.\s*)?([~!@#%^&
 _DEFAULT_COLLATE = re.compile(r"\s+COLLATE\s+(?:pg_catalog\.)?\"?default\"?", re.I)
 # sqlglot reads "$1,$2" as a string dollar-quoted with the tag "1,"; a PostgreSQL tag cannot start with a
 # digit, so a parameter glued to what follows it gets a space (quotes, comments and dollar quotes skipped)
+_EXISTS_SELECT_NOTHING = re.compile(r"(\bEXISTS\s*\(\s*SELECT)\s+(FROM\b)", re.I)
 _GLUED_PARAMETER_HINT = re.compile(r"\$\d+[^\s\d]")
 _GLUED_PARAMETER = re.compile(
     r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|--[^\n]*|/\*.*?\*/"
@@ -1576,6 +1577,8 @@ def parse(sql: str) -> list[exp.Expression]:
         sql = _DEFAULT_COLLATE.sub("", sql)  # the database's default collation is the one every text value has
     # interval 'text' [field [TO field]] as a cast: sqlglot splits the literal and can drop parts of it
     sql = _INTERVAL_LITERAL.sub(lambda m: f"CAST('{m.group(1)}' AS INTERVAL{(' ' + m.group(2)) if m.group(2) else ''})", sql)
+    if "EXISTS" in sql.upper():  # EXISTS (SELECT FROM ...): an empty select list, which sqlglot cannot parse
+        sql = _EXISTS_SELECT_NOTHING.sub(r"\1 1 \2", sql)
     if "$" in sql and _GLUED_PARAMETER_HINT.search(sql):
         sql = _GLUED_PARAMETER.sub(_unglue_parameter, sql)
     try:
