@@ -48,6 +48,8 @@ EMP = [
     "(5, 'eng', 120, 2), (6, 'hr', NULL, 1)",
 ]
 SEQ = ["CREATE SEQUENCE s START 10 INCREMENT 5"]
+RENAME_FK = ["CREATE TABLE a (id int PRIMARY KEY, o text)", "INSERT INTO a VALUES (1, 'x')",
+             "CREATE TABLE b (id int PRIMARY KEY, a_id int REFERENCES a (id) ON DELETE CASCADE CHECK (a_id > 0))"]
 EXPRIX = ["CREATE TABLE people (email text NOT NULL, n int)", "CREATE UNIQUE INDEX people_email_lower ON people (lower(email))",
           "INSERT INTO people (email, n) VALUES ('Ann@x.com', 1)"]
 
@@ -174,6 +176,17 @@ CASES: list[Case] = [
     ("quantified_correlated", SALES, "SELECT s.qty FROM sales s WHERE s.qty >= ALL (SELECT t.qty FROM sales t WHERE t.region = s.region) ORDER BY 1", None),
     ("quantified_too_many_columns", SALES, "SELECT 1 > ALL (SELECT qty, price FROM sales)", None),
     ("exists_empty_select_list", SALES, "SELECT EXISTS (SELECT FROM sales WHERE qty > 4), NOT EXISTS(SELECT FROM sales WHERE qty > 5)", None),
+    # RENAME COLUMN of tables with checks and foreign keys: the constraints follow the new name
+    ("rename_column_check_follows", ["CREATE TABLE a (id int PRIMARY KEY, o text CHECK (length(o) < 5))",
+                                     "ALTER TABLE a RENAME COLUMN o TO p"], "INSERT INTO a VALUES (1, 'toolong')", None),
+    ("rename_column_fk_child", RENAME_FK + ["ALTER TABLE b RENAME COLUMN a_id TO ref"], "INSERT INTO b VALUES (1, 9)", None),
+    ("rename_column_fk_parent", RENAME_FK + ["ALTER TABLE a RENAME COLUMN id TO aid"], "INSERT INTO b VALUES (1, 9)", None),
+    ("rename_column_fk_cascade", RENAME_FK + ["ALTER TABLE a RENAME COLUMN id TO aid", "INSERT INTO b VALUES (1, 1)",
+                                              "DELETE FROM a WHERE aid = 1"], "SELECT count(*) FROM b", None),
+    ("rename_column_constraintdefs", RENAME_FK + ["ALTER TABLE a RENAME COLUMN id TO aid", "ALTER TABLE b RENAME COLUMN a_id TO ref"],
+     "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid IN ('a'::regclass, 'b'::regclass) AND contype <> 'c' ORDER BY 1", None),
+    ("rename_column_view_keeps_names", RENAME_FK + ["CREATE VIEW va AS SELECT id, o FROM a", "ALTER TABLE a RENAME COLUMN o TO p"],
+     "SELECT * FROM va", None),
     ("syntax_error", [], "SELEC 1", None),
     ("column_of_a_table_not_in_from_is_a_missing_from_clause_entry", USERS, "SELECT nosuch.id FROM users", None),
     ("column_of_an_unknown_table_in_where_is_a_missing_from_clause_entry", USERS,

@@ -77,17 +77,9 @@ def alter_runner(tr: "Translator", stmt: exp.Alter):
                     raise undefined_column(old)
                 if table.column(new) is not None:
                     raise PgError("42701", f'column "{new}" of relation "{tname}" already exists')
-                if any(c.kind == "f" for c in table.constraints) or cat.referencing(tname) or \
-                        any(c.kind == "c" for c in table.constraints):
-                    raise unsupported("renaming a column of a table with foreign keys or checks")
                 if any(ix.exprs and ix.uses(old) for ix in table.indexes):
                     raise unsupported("renaming a column an index expression uses")
-                conn.execute(f"ALTER TABLE {q(tname)} RENAME COLUMN {q(old)} TO {q(new)}")
-                col.name = new
-                for c in table.constraints:
-                    c.columns = [new if x == old else x for x in c.columns]
-                for ix in table.indexes:
-                    ix.columns = [new if x == old else x for x in ix.columns]
+                _rename_column(trn, conn, table, col, new)
             elif isinstance(action, exp.AddConstraint):
                 for cons in action.expressions:
                     items = cons.expressions if isinstance(cons, exp.Constraint) else [cons]
@@ -106,6 +98,44 @@ def alter_runner(tr: "Translator", stmt: exp.Alter):
         cat.save(conn, table)
         return None
     return run
+
+
+def _rename_column(tr: "Translator", conn, table: Table, col, new: str) -> None:
+    """RENAME COLUMN: SQLite renames it in the table, its indexes and triggers; the catalog's keys,
+    CHECK texts and foreign keys (this table's and those referencing it) follow, and the foreign-key
+    triggers, whose messages name the columns, are made again."""
+    old, cat = col.name, tr.catalog
+    fks = [(table, c) for c in table.constraints if c.kind == "f" and old in c.columns]
+    fks += [(child, c) for child, c in cat.referencing(table.name) if old in c.ref_columns]
+    fks += [(table, c) for c in table.constraints  # a table referencing itself
+            if c.kind == "f" and c.ref_table == table.name and old in c.ref_columns and old not in c.columns]
+    for child, c in fks:
+        drop_fk_triggers(conn, child, c)
+    conn.execute(f"ALTER TABLE {q(table.name)} RENAME COLUMN {q(old)} TO {q(new)}")
+    col.name = new
+    renamed = lambda names: [new if x == old else x for x in names]  # noqa: E731
+    for c in table.constraints:
+        c.columns = renamed(c.columns)
+        if c.check is not None:
+            c.check = _rename_in(c.check, old, new)
+    for ix in table.indexes:
+        ix.columns = renamed(ix.columns)
+    for child, c in fks:
+        if c.ref_table == table.name:
+            c.ref_columns = renamed(c.ref_columns)
+        for sql in fk_triggers(tr, child, c):
+            conn.execute(sql)
+        if child is not table:
+            cat.save(conn, child)
+
+
+def _rename_in(text: str, old: str, new: str) -> str:
+    """A PostgreSQL expression with column `old` called `new`."""
+    node = sqlglot.parse_one(text, read=DotdoPostgres)
+    for c in node.find_all(exp.Column):
+        if c.name == old:
+            c.set("this", exp.to_identifier(new))
+    return node.sql("postgres")
 
 
 def _alter_column(tr: "Translator", conn, table: Table, action: exp.AlterColumn) -> None:
