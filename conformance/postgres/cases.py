@@ -5,6 +5,7 @@ expected.py, which was recorded from PostgreSQL 15 (regenerate with
 `python -m conformance.postgres.record` against a real server, then review the diff)."""
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import psycopg
@@ -113,6 +114,11 @@ CASES: list[Case] = [
     ("param_glued_concat", [], "SELECT %s||%s", ("a", "b")),
     ("param_glued_literal_kept", [], "SELECT 'cost $1,$2' || %s,%s", ("!", "b")),
     ("param_glued_dollar_body_kept", [], "SELECT $q$x$1,$2$q$,%s", ("b",)),
+    # times sent as psycopg sends them (binary), and forced binary
+    ("param_time", [], "SELECT %s::time, %s", (datetime.time(12, 30), datetime.time(1, 2, 3, 456789))),
+    ("param_time_binary", [], "SELECT %b, %b", (datetime.time(0, 0), datetime.time(23, 59, 59, 999999))),
+    ("param_date_time_timestamp", [], "SELECT %s::date, %s::time, %s::timestamp",
+     (datetime.date(2024, 2, 29), datetime.time(12, 30), datetime.datetime(2024, 1, 1, 1, 2, 3, 456789))),
     # unquoted names fold to lower case; quoted ones keep theirs
     ("ident_fold_create_and_query", ["CREATE TABLE Users (Id int PRIMARY KEY, Name text)", "INSERT INTO users VALUES (1, 'a')"],
      "SELECT ID, NAME, U.id AS Total FROM USERS u", None),

@@ -1064,6 +1064,11 @@ def param_in(oid: int, fmt: int, raw: bytes | None):
             return f"{months}|{days}|{micros}"
         if oid == 1082:
             return (dt.date(2000, 1, 1) + dt.timedelta(days=struct.unpack("!i", raw)[0])).isoformat()
+        if oid == 1083:
+            micros = struct.unpack("!q", raw)[0]
+            if not 0 <= micros <= 24 * 3600 * 10**6:
+                raise PgError("22008", "time out of range")
+            return _time_text(micros)
         if oid == 1114:
             return fmt_timestamp(_PG_EPOCH + dt.timedelta(microseconds=struct.unpack("!q", raw)[0]))
         if oid == 1184:
