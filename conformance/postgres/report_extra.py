@@ -26,7 +26,8 @@ one-dimensional arrays (ANY/ALL, @>, <@, &&, subscripts, array_agg, unnest in FR
 Also: expression indexes (unique ones enforced with PostgreSQL's `Key (lower(email))=(...)` detail,
 `ON CONFLICT (lower(email))` inference), unquoted names folded to lower case, session time zones,
 multi-dimensional arrays, GROUPING SETS, data-modifying WITH, ALTER COLUMN SET/DROP DEFAULT and
-SET/DROP NOT NULL.
+SET/DROP NOT NULL, SQL cursors (DECLARE [SCROLL] ... [WITH HOLD], FETCH/MOVE in every direction,
+CLOSE; psycopg's named cursors), binary time parameters.
 
 Refused with `0A000 feature_not_supported` naming the feature: interval columns,
 composite types, materialized views, writing through views, CREATE SCHEMA (non-public schemas), `DISTINCT ON *`,

@@ -76,6 +76,7 @@ class Session:
         self.implicit = False
         self.failed = False
         self.write_cm = None
+        self.cursors: dict[str, Any] = {}  # SQL cursors (DECLARE), by name: sql_cursors.SqlCursor
         self.savepoints: list[str] = []
         # SET in a block: (the settings at its start, the settings a COMMIT keeps), from its first SET
         # on; a ROLLBACK restores the first, a COMMIT the second (SET LOCAL ends with the block either way)
@@ -231,6 +232,7 @@ class Session:
         if self.in_tx:
             raise PgError("25001", "DISCARD ALL cannot run inside a transaction block")
         self._restore_settings(dict(self.startup_settings))
+        self.cursors.clear()
         self.currvals.clear()
         self.lastval = None
         self.deallocate(None)
@@ -320,6 +322,12 @@ class Session:
                 self._fail()
                 raise
             return Result(plan.tag, plan.columns, rows or [])
+        if plan.kind == "cursor":
+            try:
+                return plan.run(self, None, params)
+            except PgError:
+                self._fail()
+                raise
         if plan.sleeps is not None:
             self.sleep_parks = plan.sleeps == "park"
         if len(params) != plan.nparams:
@@ -797,6 +805,9 @@ class Session:
             self.implicit = False
             self.failed = False
             self.savepoints = []
+            if self.cursors:
+                from .sql_cursors import end_of_transaction
+                end_of_transaction(self, commit)
             self.savepoint_settings = []
             self.did_ddl = False
             self.tx_time = None

@@ -50,6 +50,7 @@ class Plan:
     catalog_version: int = 0
     advances_sequences: bool = False            # calls nextval/setval, which write (see Database.reader)
     sleeps: str | None = None                   # calls pg_sleep: "park" (cooperatively) or "block" (see sleep_mode)
+    cursor: str | None = None                   # FETCH / MOVE: the SQL cursor it reads (its columns are the cursor's)
 
     def __post_init__(self) -> None:
         if self.sql is not None and _SEQUENCE_CALL.search(self.sql):

@@ -163,6 +163,11 @@ def utility_plan(db: "Database", text: str) -> "Plan | None":
         spec = parse_copy(t)
         check_table(db.catalog, spec)
         return Plan("copy", "COPY", copy=spec, writes=spec.direction == "in")
+    if head.startswith(("DECLARE", "FETCH", "MOVE", "CLOSE")):
+        from .sql_cursors import cursor_plan
+        plan = cursor_plan(db, t)
+        if plan is not None:
+            return plan
     if not head.startswith(("BEGIN", "START", "COMMIT", "END", "ROLLBACK", "ABORT", "SAVEPOINT", "RELEASE", "SET",
                             "RESET", "SHOW", "DISCARD", "DEALLOCATE")):
         m = _REFUSED.match(t)

@@ -689,12 +689,16 @@ class PgConnection(asyncio.Protocol):
             return
         portal = self.portals.get(name)
         if portal is None:
-            raise PgError("34000", f'portal "{name}" does not exist')
+            cursor = self.session.cursors.get(name) if self.session is not None else None  # a DECLAREd cursor is a portal too
+            if cursor is None:
+                raise PgError("34000", f'portal "{name}" does not exist')
+            self.out.append(M.row_description(cursor.columns, M.resolve_types(cursor.columns, cursor.rows), []))
+            return
         plan = portal.prepared.plan
-        if plan.columns is None:
+        if plan.columns is None and plan.cursor is None:
             self.out.append(M.NO_DATA)
             return
-        if all(t is not None and t.key != "unknown" for _, t in plan.columns):
+        if plan.cursor is None and all(t is not None and t.key != "unknown" for _, t in plan.columns):
             key = tuple(portal.formats)
             prepared = portal.prepared
             if prepared.described_plan is not plan:
