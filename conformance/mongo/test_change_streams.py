@@ -84,3 +84,68 @@ def test_drop_invalidates_collection_stream(items):
         assert stream.next()["operationType"] == "drop"
         assert stream.next()["operationType"] == "invalidate"
         assert not stream.alive
+
+
+@pytest.fixture
+def imaged(db):
+    db.create_collection("imaged", changeStreamPreAndPostImages={"enabled": True})
+    return db["imaged"]
+
+
+def test_pre_and_post_images_of_each_kind_of_write(imaged):
+    imaged.insert_one({"_id": 1, "n": 1})
+    with imaged.watch(full_document="required", full_document_before_change="required",
+                      max_await_time_ms=200) as stream:
+        imaged.update_one({"_id": 1}, {"$inc": {"n": 1}})
+        imaged.replace_one({"_id": 1}, {"m": 1})
+        imaged.delete_one({"_id": 1})
+        update, replace, delete = (stream.next() for _ in range(3))
+    assert (update["fullDocumentBeforeChange"], update["fullDocument"]) == ({"_id": 1, "n": 1}, {"_id": 1, "n": 2})
+    assert (replace["fullDocumentBeforeChange"], replace["fullDocument"]) == ({"_id": 1, "n": 2}, {"_id": 1, "m": 1})
+    assert delete["fullDocumentBeforeChange"] == {"_id": 1, "m": 1} and "fullDocument" not in delete
+
+
+def test_images_exist_only_for_writes_made_while_the_option_was_on(imaged):
+    imaged.insert_many([{"_id": 1}, {"_id": 2}])
+    with imaged.watch(full_document="whenAvailable", full_document_before_change="whenAvailable",
+                      max_await_time_ms=200) as stream:
+        imaged.update_one({"_id": 1}, {"$set": {"a": 1}})
+        imaged.database.command("collMod", "imaged", changeStreamPreAndPostImages={"enabled": False})
+        imaged.update_one({"_id": 2}, {"$set": {"a": 1}})
+        first, second = stream.next(), stream.next()
+    assert first["fullDocumentBeforeChange"] == {"_id": 1} and first["fullDocument"] == {"_id": 1, "a": 1}
+    assert second["fullDocumentBeforeChange"] is None and second["fullDocument"] is None
+
+
+def test_a_required_pre_image_that_is_missing_fails_the_stream(items):
+    items.insert_one({"_id": 1})
+    with items.watch(full_document_before_change="required", max_await_time_ms=200) as stream:
+        items.delete_one({"_id": 1})
+        with pytest.raises(OperationFailure) as e:
+            stream.next()
+    assert e.value.code == 47
+    assert e.value.details["codeName"] == "NoMatchingDocument"
+    assert "require a pre-image for all update, delete and replace events" in str(e.value)
+
+
+def test_the_option_is_listed_while_enabled(imaged):
+    def listed():
+        return next(imaged.database.list_collections(filter={"name": "imaged"}))["options"]
+
+    assert listed()["changeStreamPreAndPostImages"] == {"enabled": True}
+    imaged.database.command("collMod", "imaged", changeStreamPreAndPostImages={"enabled": False})
+    assert "changeStreamPreAndPostImages" not in listed()
+
+
+@pytest.mark.parametrize("value,code", [({}, 40414), ({"enabled": True, "x": 1}, 40415), ({"enabled": 1}, 14),
+                                        (True, 14)])
+def test_a_malformed_option_is_refused(items, value, code):
+    with pytest.raises(OperationFailure) as e:
+        items.database.command("collMod", "items", changeStreamPreAndPostImages=value)
+    assert e.value.code == code
+
+
+def test_an_unknown_image_mode_is_refused(items):
+    with pytest.raises(OperationFailure) as e:
+        items.watch(full_document_before_change="sometimes")
+    assert e.value.code == 2

@@ -5,7 +5,14 @@ a commit (up to maxTimeMS, 1 s by default) without blocking the server's loop.
 
 Resume tokens are `{_data: <16 hex digits of the shard sequence>}`; database-wide streams read
 every collection's channel of that database. Cluster-wide streams (`watch()` on a client) are
-refused: each database is its own shard with its own sequence."""
+refused: each database is its own shard with its own sequence.
+
+Pre- and post-images (collection option changeStreamPreAndPostImages): a write to such a collection
+puts the document as it was before the write into its change record ("b"), and an update also its
+result ("d"), so both commit with the write, are as durable as it and are read by every process.
+mongod keeps pre-images in config.system.preimages and rebuilds an update's post-image from the
+pre-image; what a stream sees is the same: an image exists exactly for the writes made while the
+option was on."""
 from __future__ import annotations
 
 import datetime
@@ -15,21 +22,55 @@ from typing import Any
 import bson
 from bson import Int64, Timestamp
 
+from .common import render
+from .common.bsontypes import type_name
 from .errors import MongoError
 
 DEFAULT_AWAIT_MS = 1000
 STREAM_OPTIONS = {"fullDocument", "resumeAfter", "startAfter", "startAtOperationTime", "allChangesForCluster",
                   "fullDocumentBeforeChange", "showExpandedEvents"}
+FULL_DOCUMENT_MODES = ("default", "updateLookup", "whenAvailable", "required")
+BEFORE_CHANGE_MODES = ("off", "whenAvailable", "required")
+IMAGE_OPTION = "changeStreamPreAndPostImages"
+
+
+# -- the collection option ----------------------------------------------------------------------
+
+def image_option(command: str, value: Any) -> dict | None:
+    """`changeStreamPreAndPostImages` of a create or collMod command, checked as mongod's IDL does;
+    returns what the collection's options keep: {enabled: true}, or None when off (listCollections
+    then shows no such option, as mongod's does)."""
+    field = f"{command}.{IMAGE_OPTION}"
+    if not isinstance(value, dict):
+        raise MongoError(14, f"BSON field '{field}' is the wrong type '{type_name(value)}', expected type 'object'")
+    for k in value:
+        if k != "enabled":
+            raise MongoError(40415, f"BSON field '{field}.{k}' is an unknown field.")
+    if "enabled" not in value:
+        raise MongoError(40414, f"BSON field '{field}.enabled' is missing but a required field")
+    if not isinstance(value["enabled"], bool):
+        raise MongoError(14, f"BSON field '{field}.enabled' is the wrong type '{type_name(value['enabled'])}', "
+                             "expected type 'bool'")
+    return {"enabled": True} if value["enabled"] else None
+
+
+def images_enabled(options: dict) -> bool:
+    return bool(options.get(IMAGE_OPTION))
 
 
 # -- writer side --------------------------------------------------------------------------------
 
-def emit(tx, coll: str, op: str, doc_id: Any, doc: dict | None = None, desc: dict | None = None) -> None:
+def emit(tx, coll: str, op: str, doc_id: Any, doc: dict | None = None, desc: dict | None = None,
+         before: dict | None = None) -> None:
+    """Append the change record of one write (in the write's transaction): `doc` is the document
+    after it (an insert's, a replacement's, or an update's post-image), `before` the pre-image."""
     payload: dict = {"op": op, "k": doc_id, "t": int(time.time() * 1000)}
     if doc is not None:
         payload["d"] = doc
     if desc is not None:
         payload["u"] = desc
+    if before is not None:
+        payload["b"] = before
     tx.emit(coll, bson.encode({"v": payload}))
 
 
@@ -91,11 +132,8 @@ class ChangeStream:
         if options.get("allChangesForCluster"):
             raise MongoError(238, "cluster-wide change streams are not supported by dotdo; watch a database or a "
                                   "collection")
-        if options.get("fullDocumentBeforeChange", "off") != "off":
-            raise MongoError(238, "fullDocumentBeforeChange (pre-images) is not supported by dotdo")
-        self.full_document = options.get("fullDocument", "default")
-        if self.full_document not in ("default", "updateLookup"):
-            raise MongoError(238, f"fullDocument: '{self.full_document}' (post-images) is not supported by dotdo")
+        self.full_document = _mode(options, "fullDocument", "default", FULL_DOCUMENT_MODES)
+        self.before_change = _mode(options, "fullDocumentBeforeChange", "off", BEFORE_CHANGE_MODES)
         self.engine = engine
         self.db = db
         self.coll = coll
@@ -138,11 +176,10 @@ class ChangeStream:
         records = self.feed.read(self.after, channels, limit=limit)
         events = []
         for seq, channel, payload in records:
+            if payload is not None:
+                # an event that fails (a required image missing) fails every getMore, as in mongod
+                events.extend(self._events(seq, channel, bson.decode(payload)["v"]))
             self.after = seq
-            if payload is None:
-                continue
-            p = bson.decode(payload)["v"]
-            events.extend(self._events(seq, channel, p))
             if self.invalidated:
                 break
         if not events:
@@ -171,11 +208,41 @@ class ChangeStream:
                 current = self.engine.collection(self.db, coll)
                 with self.dbs.shard.reader() as conn:
                     ev["fullDocument"] = current.get(conn, p["k"]) if current is not None else None
+            elif self.full_document != "default":
+                ev["fullDocument"] = _image(p, "d", self.full_document, ev, "post")
             ev["updateDescription"] = p.get("u", {"updatedFields": {}, "removedFields": [], "truncatedArrays": []})
+        if self.before_change != "off" and p["op"] in ("update", "replace", "delete"):
+            ev["fullDocumentBeforeChange"] = _image(p, "b", self.before_change, ev, "pre")
         return [ev]
 
     async def wait(self, max_ms: float) -> None:
         await self.feed.wait_async(self.after, max_ms / 1000)
+
+
+def _mode(options: dict, name: str, default: str, modes: tuple[str, ...]) -> str:
+    value = options.get(name, default)
+    if not isinstance(value, str):
+        raise MongoError(14, f"BSON field '$changeStream.{name}' is the wrong type '{type_name(value)}', expected "
+                             "type 'string'")
+    if value not in modes:
+        raise MongoError(2, f"Enumeration value '{value}' for field '$changeStream.{name}' is not a valid value.")
+    return value
+
+
+# What a required image covers, as mongod's message says it.
+_REQUIRED_FOR = {"pre": "update, delete and replace events", "post": "update events"}
+
+
+def _image(p: dict, key: str, mode: str, ev: dict, kind: str) -> dict | None:
+    """The pre- ("b") or post-image ("d") recorded with a change: null when the collection did not
+    record images at the time ('whenAvailable'), mongod's NoMatchingDocument when it is 'required'.
+    An update records its post-image only with its pre-image."""
+    image = p.get(key) if "b" in p else None
+    if image is None and mode == "required":
+        shown = {"operationType": ev["operationType"], "ns": ev["ns"], "clusterTime": ev["clusterTime"]}
+        raise MongoError(47, f"Change stream was configured to require a {kind}-image for all {_REQUIRED_FOR[kind]}, "
+                             f"but the {kind}-image was not found for event: {render.pipeline_document(shown)}")
+    return image
 
 
 # Stages the aggregate command knows outside the stage builders (first-stage and output stages).

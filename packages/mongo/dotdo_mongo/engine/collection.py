@@ -12,7 +12,7 @@ from dotdo_core.primitives.documents import DuplicateId
 
 from ..storage import DbStorage, decode
 from . import capped
-from .change_streams import diff, emit
+from .change_streams import diff, emit, images_enabled
 from .common import render
 from .common.keys import encode
 from .errors import MongoError
@@ -51,6 +51,7 @@ class Collection:
         self.resolve_view = None  # set by the engine for views: () -> the view's documents
         self.validator = for_options(options)
         self.capped = bool(options.get("capped"))
+        self.images = images_enabled(options)  # record change streams' pre- and post-images
 
     @property
     def full_name(self) -> str:
@@ -105,7 +106,7 @@ class Collection:
             self.text.remove(tx, self.name, id_key)
         if self.capped:
             capped.removed(self, tx, id_key)
-        emit(tx, self.name, "delete", doc["_id"])
+        emit(tx, self.name, "delete", doc["_id"], before=doc if self.images else None)
 
     def replace(self, tx, old: dict, new: dict, op: str = "update", body: bytes | None = None) -> None:
         """Store `new` (encoded: `body`, if the caller has it) in place of `old`; `op` ("update" or
@@ -127,10 +128,11 @@ class Collection:
         if self.text is not None:
             self.text.remove(tx, self.name, id_key)
             self.text.add(tx, self.name, id_key, new)
+        before = old if self.images else None
         if op == "update":
-            emit(tx, self.name, "update", old["_id"], desc=diff(old, new))
+            emit(tx, self.name, "update", old["_id"], new if self.images else None, diff(old, new), before)
         else:
-            emit(tx, self.name, "replace", old["_id"], new)
+            emit(tx, self.name, "replace", old["_id"], new, before=before)
 
     def _add_keys(self, tx, ix: IndexSpec, doc: dict, id_key: bytes, computed) -> None:
         keys, multikey, values = computed

@@ -6,7 +6,7 @@ import uuid as uuidlib
 from bson import Binary
 
 from .. import capped
-from ..change_streams import emit
+from ..change_streams import IMAGE_OPTION, emit, image_option
 from ..validation import check_options
 from ..common.filter import compile_filter
 from ..engine import Ctx, check_collection_name, command
@@ -18,8 +18,8 @@ CREATE_OPTIONS = {"create", "$db", "lsid", "$readPreference", "writeConcern", "c
 VIEW_OPTIONS = {"viewOn", "pipeline"}
 VALIDATION_OPTIONS = {"validator", "validationLevel", "validationAction"}
 CAPPED_OPTIONS = {"capped", "size", "max"}
-UNSUPPORTED_CREATE = {"timeseries", "clusteredIndex", "changeStreamPreAndPostImages",
-                      "encryptedFields", "expireAfterSeconds", "collation", "storageEngine", "indexOptionDefaults"}
+UNSUPPORTED_CREATE = {"timeseries", "clusteredIndex", "encryptedFields", "expireAfterSeconds", "collation",
+                      "storageEngine", "indexOptionDefaults"}
 
 
 @command("create")
@@ -28,9 +28,10 @@ def create(ctx: Ctx) -> dict:
     for opt in ctx.body:
         if opt in UNSUPPORTED_CREATE:
             raise MongoError(238, f"create option '{opt}' is not supported by dotdo")
-        if opt not in CREATE_OPTIONS | VIEW_OPTIONS | VALIDATION_OPTIONS | CAPPED_OPTIONS:
+        if opt not in CREATE_OPTIONS | VIEW_OPTIONS | VALIDATION_OPTIONS | CAPPED_OPTIONS | {IMAGE_OPTION}:
             raise MongoError(40415, f"BSON field 'create.{opt}' is an unknown field.")
     options: dict = {}
+    images = image_option("create", ctx.body[IMAGE_OPTION]) if IMAGE_OPTION in ctx.body else None
     if "viewOn" in ctx.body:
         view_on, pipeline = ctx.body["viewOn"], ctx.body.get("pipeline", [])
         if not isinstance(view_on, str) or not view_on:
@@ -40,6 +41,8 @@ def create(ctx: Ctx) -> dict:
         from ..stages import compile_pipeline
 
         compile_pipeline(pipeline, None)  # a bad pipeline fails at create, as in MongoDB
+        if images:
+            raise MongoError(72, f"option not supported on a view: {IMAGE_OPTION}")
         options = {"viewOn": view_on, "pipeline": pipeline}
     elif "pipeline" in ctx.body:
         raise MongoError(9, "'pipeline' requires 'viewOn' to also be specified")
@@ -50,6 +53,8 @@ def create(ctx: Ctx) -> dict:
             options.update(capped.check_options(ctx.body))
         elif "size" in ctx.body or "max" in ctx.body:
             raise MongoError(72, "the 'size' and 'max' fields are only allowed when 'capped' is true")
+        if images:
+            options[IMAGE_OPTION] = images
     dbs = ctx.engine.database(ctx.db, create=True)
     with dbs.shard.write() as tx:
         if dbs.collection_row(tx.conn, name) is not None:
@@ -130,12 +135,15 @@ def rename_collection(ctx: Ctx) -> dict:
 
 @command("collMod")
 def coll_mod(ctx: Ctx) -> dict:
-    """Changing a collection's validation settings (the other collMod options answer 238)."""
+    """Changing a collection's validation settings and changeStreamPreAndPostImages (the other
+    collMod options answer 238)."""
     name = ctx.collection_name()
     changes = {k: v for k, v in ctx.body.items() if k not in ("collMod",) and k not in CREATE_OPTIONS}
     for k in changes:
-        if k not in VALIDATION_OPTIONS:
+        if k not in VALIDATION_OPTIONS and k != IMAGE_OPTION:
             raise MongoError(238, f"collMod option '{k}' is not supported by dotdo")
+    if IMAGE_OPTION in changes:
+        changes[IMAGE_OPTION] = image_option("collMod", changes[IMAGE_OPTION])
     dbs = ctx.engine.database(ctx.db)
     if dbs is None:
         raise MongoError(26, f"ns does not exist: {ctx.db}.{name}")
@@ -149,6 +157,8 @@ def coll_mod(ctx: Ctx) -> dict:
         options = {**options, **changes}
         if options.get("validator") == {}:
             options.pop("validator")
+        if IMAGE_OPTION in options and options[IMAGE_OPTION] is None:
+            options.pop(IMAGE_OPTION)
         check_options(options)
         dbs.put_collection(tx, name, uuid, options, indexes)
     return {}
