@@ -149,3 +149,42 @@ def test_an_unknown_image_mode_is_refused(items):
     with pytest.raises(OperationFailure) as e:
         items.watch(full_document_before_change="sometimes")
     assert e.value.code == 2
+
+
+def test_expanded_events_report_catalog_changes(db):
+    with db.watch(show_expanded_events=True, max_await_time_ms=200) as stream:
+        db.create_collection("made")
+        db.made.create_index("k", name="k_1")
+        db.command("collMod", "made", validator={"k": {"$exists": True}})
+        db.made.drop_index("k_1")
+        db.create_collection("seen", viewOn="made", pipeline=[])
+        events = [stream.next() for _ in range(5)]
+    assert [e["operationType"] for e in events] == ["create", "createIndexes", "modify", "dropIndexes", "create"]
+    uuid = next(db.list_collections(filter={"name": "made"}))["info"]["uuid"]
+    assert all(e["collectionUUID"] == uuid for e in events[:4]) and "collectionUUID" not in events[4]
+    assert events[0]["operationDescription"]["idIndex"]["key"] == {"_id": 1}
+    assert events[1]["operationDescription"] == {"indexes": [{"v": 2, "key": {"k": 1}, "name": "k_1"}]}
+    assert events[2]["operationDescription"] == {"validator": {"k": {"$exists": True}}}
+    assert events[2]["stateBeforeChange"]["collectionOptions"]["uuid"] == uuid
+    assert events[3]["operationDescription"]["indexes"][0]["name"] == "k_1"
+    assert events[4]["operationDescription"] == {"viewOn": "made", "pipeline": []}
+
+
+def test_catalog_changes_stay_hidden_without_expanded_events(items):
+    with items.watch(max_await_time_ms=200) as stream:
+        items.create_index("k")
+        items.insert_one({"_id": 1})
+        event = stream.next()
+    assert event["operationType"] == "insert" and "collectionUUID" not in event
+
+
+def test_rename_reports_the_new_name_and_invalidates_the_collection_stream(items):
+    items.database.create_collection("target")
+    with items.watch(show_expanded_events=True, max_await_time_ms=200) as stream:
+        items.rename("target", dropTarget=True)
+        rename, invalidate = stream.next(), stream.next()
+        assert not stream.alive
+    to = {"db": items.database.name, "coll": "target"}
+    assert (rename["operationType"], rename["ns"]["coll"], rename["to"]) == ("rename", "items", to)
+    assert rename["operationDescription"]["to"] == to and "dropTarget" in rename["operationDescription"]
+    assert invalidate["operationType"] == "invalidate"

@@ -20,7 +20,7 @@ import time
 from typing import Any
 
 import bson
-from bson import Int64, Timestamp
+from bson import Binary, Int64, Timestamp
 
 from .common import render
 from .common.bsontypes import type_name
@@ -32,6 +32,9 @@ STREAM_OPTIONS = {"fullDocument", "resumeAfter", "startAfter", "startAtOperation
 FULL_DOCUMENT_MODES = ("default", "updateLookup", "whenAvailable", "required")
 BEFORE_CHANGE_MODES = ("off", "whenAvailable", "required")
 IMAGE_OPTION = "changeStreamPreAndPostImages"
+# Events only streams opened with showExpandedEvents see (mongod 6.0+); drop and rename are for all.
+EXPANDED_ONLY = {"create", "createIndexes", "dropIndexes", "modify"}
+CATALOG_EVENTS = EXPANDED_ONLY | {"drop", "rename"}
 
 
 # -- the collection option ----------------------------------------------------------------------
@@ -61,9 +64,10 @@ def images_enabled(options: dict) -> bool:
 # -- writer side --------------------------------------------------------------------------------
 
 def emit(tx, coll: str, op: str, doc_id: Any, doc: dict | None = None, desc: dict | None = None,
-         before: dict | None = None) -> None:
-    """Append the change record of one write (in the write's transaction): `doc` is the document
-    after it (an insert's, a replacement's, or an update's post-image), `before` the pre-image."""
+         before: dict | None = None, uuid: Binary | None = None) -> None:
+    """Append the change record of one document write (in the write's transaction): `doc` is the
+    document after it (an insert's, a replacement's, or an update's post-image), `before` the
+    pre-image, `uuid` the collection's (collectionUUID of expanded events)."""
     payload: dict = {"op": op, "k": doc_id, "t": int(time.time() * 1000)}
     if doc is not None:
         payload["d"] = doc
@@ -71,7 +75,35 @@ def emit(tx, coll: str, op: str, doc_id: Any, doc: dict | None = None, desc: dic
         payload["u"] = desc
     if before is not None:
         payload["b"] = before
+    if uuid is not None:
+        payload["c"] = uuid
     tx.emit(coll, bson.encode({"v": payload}))
+
+
+def emit_ddl(tx, coll: str, op: str, uuid: bytes | None, description: dict | None = None,
+             state: dict | None = None, to: str | None = None) -> None:
+    """Append the change record of a catalog change (create, createIndexes, dropIndexes, modify, rename,
+    drop) of collection or view `coll`: `description` is the event's operationDescription, `state` its
+    stateBeforeChange, `to` a rename's new name."""
+    payload: dict = {"op": op, "t": int(time.time() * 1000)}
+    if uuid is not None:
+        payload["c"] = Binary(uuid, 4)
+    if description is not None:
+        payload["o"] = description
+    if state is not None:
+        payload["s"] = state
+    if to is not None:
+        payload["n"] = to
+    tx.emit(coll, bson.encode({"v": payload}))
+
+
+def emit_create(tx, coll: str, uuid: bytes, options: dict, indexes: list[dict]) -> None:
+    """The create event of a collection (created by `create` or implicitly) or view: its operationDescription
+    is what mongod's oplog entry holds, a view's definition or a collection's options and _id index."""
+    if "viewOn" in options:
+        emit_ddl(tx, coll, "create", None, {"viewOn": options["viewOn"], "pipeline": options.get("pipeline", [])})
+    else:
+        emit_ddl(tx, coll, "create", uuid, {**options, "idIndex": indexes[0]})
 
 
 def diff(old: dict, new: dict, prefix: str = "") -> dict:
@@ -134,6 +166,7 @@ class ChangeStream:
                                   "collection")
         self.full_document = _mode(options, "fullDocument", "default", FULL_DOCUMENT_MODES)
         self.before_change = _mode(options, "fullDocumentBeforeChange", "off", BEFORE_CHANGE_MODES)
+        self.expanded = _flag(options, "showExpandedEvents")
         self.engine = engine
         self.db = db
         self.coll = coll
@@ -189,17 +222,17 @@ class ChangeStream:
         return out
 
     def _events(self, seq: int, coll: str, p: dict) -> list[dict]:
+        op = p["op"]
+        if op in EXPANDED_ONLY and not self.expanded:
+            return []
         wall = datetime.datetime.fromtimestamp(p["t"] / 1000, datetime.timezone.utc)
-        ev: dict = {"_id": token(seq), "operationType": p["op"],
-                    "clusterTime": Timestamp(p["t"] // 1000, seq & 0xFFFFFFFF), "wallTime": wall,
-                    "ns": {"db": self.db, "coll": coll}}
-        if p["op"] == "drop":
-            out = [ev]
-            if self.coll is not None:
-                self.invalidated = True
-                out.append({"_id": token(seq), "operationType": "invalidate",
-                            "clusterTime": ev["clusterTime"], "wallTime": wall})
-            return out
+        ev: dict = {"_id": token(seq), "operationType": op,
+                    "clusterTime": Timestamp(p["t"] // 1000, seq & 0xFFFFFFFF), "wallTime": wall}
+        if self.expanded and "c" in p:
+            ev["collectionUUID"] = p["c"]
+        ev["ns"] = {"db": self.db, "coll": coll}
+        if op in CATALOG_EVENTS:
+            return self._catalog_events(ev, p)
         ev["documentKey"] = {"_id": p["k"]}
         if p["op"] in ("insert", "replace"):
             ev["fullDocument"] = p.get("d")
@@ -214,6 +247,22 @@ class ChangeStream:
         if self.before_change != "off" and p["op"] in ("update", "replace", "delete"):
             ev["fullDocumentBeforeChange"] = _image(p, "b", self.before_change, ev, "pre")
         return [ev]
+
+    def _catalog_events(self, ev: dict, p: dict) -> list[dict]:
+        """A catalog change's event; a drop or rename of the watched collection also invalidates the
+        stream (a database's stream goes on)."""
+        if "n" in p:
+            ev["to"] = {"db": self.db, "coll": p["n"]}
+        if self.expanded:
+            if "o" in p:
+                ev["operationDescription"] = p["o"]
+            if "s" in p:
+                ev["stateBeforeChange"] = p["s"]
+        if ev["operationType"] not in ("drop", "rename") or self.coll is None:
+            return [ev]
+        self.invalidated = True
+        return [ev, {"_id": ev["_id"], "operationType": "invalidate", "clusterTime": ev["clusterTime"],
+                     "wallTime": ev["wallTime"]}]
 
     async def wait(self, max_ms: float) -> None:
         await self.feed.wait_async(self.after, max_ms / 1000)
@@ -231,6 +280,14 @@ def _mode(options: dict, name: str, default: str, modes: tuple[str, ...]) -> str
 
 # What a required image covers, as mongod's message says it.
 _REQUIRED_FOR = {"pre": "update, delete and replace events", "post": "update events"}
+
+
+def _flag(options: dict, name: str) -> bool:
+    value = options.get(name, False)
+    if not isinstance(value, bool):
+        raise MongoError(14, f"BSON field '$changeStream.{name}' is the wrong type '{type_name(value)}', expected "
+                             "type 'bool'")
+    return value
 
 
 def _image(p: dict, key: str, mode: str, ev: dict, kind: str) -> dict | None:
@@ -296,4 +353,4 @@ async def get_more(engine, cid: int, ns: str, stream: ChangeStream, batch_size: 
                        "ns": ns}, "ok": 1.0}
 
 
-__all__ = ["emit", "diff", "ChangeStream", "open_stream", "get_more"]
+__all__ = ["emit", "emit_ddl", "emit_create", "diff", "ChangeStream", "open_stream", "get_more"]

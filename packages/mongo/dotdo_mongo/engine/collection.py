@@ -5,7 +5,7 @@ import re
 from typing import Any, Iterator
 
 import bson
-from bson import ObjectId, Regex
+from bson import Binary, ObjectId, Regex
 from bson.raw_bson import RawBSONDocument
 
 from dotdo_core.primitives.documents import DuplicateId
@@ -42,6 +42,7 @@ class Collection:
         self.db = db
         self.name = name
         self.uuid = uuid
+        self.uuid_value = Binary(uuid, 4)  # as change events show it (collectionUUID)
         self.options = options
         self.index_specs = indexes
         self.indexes = [IndexSpec(s) for s in indexes if s["name"] != "_id_" and "_fts" not in s["key"]]
@@ -93,7 +94,8 @@ class Collection:
             self.text.add(tx, self.name, id_key, doc)
         if self.capped:
             capped.appended(self, tx, id_key)
-        emit(tx, self.name, "insert", doc["_id"], RawBSONDocument(body))  # already encoded: copied, not re-encoded
+        # the body is already encoded: copied, not re-encoded
+        emit(tx, self.name, "insert", doc["_id"], RawBSONDocument(body), uuid=self.uuid_value)
         return doc
 
     def remove(self, tx, doc: dict) -> None:
@@ -106,7 +108,7 @@ class Collection:
             self.text.remove(tx, self.name, id_key)
         if self.capped:
             capped.removed(self, tx, id_key)
-        emit(tx, self.name, "delete", doc["_id"], before=doc if self.images else None)
+        emit(tx, self.name, "delete", doc["_id"], before=doc if self.images else None, uuid=self.uuid_value)
 
     def replace(self, tx, old: dict, new: dict, op: str = "update", body: bytes | None = None) -> None:
         """Store `new` (encoded: `body`, if the caller has it) in place of `old`; `op` ("update" or
@@ -130,9 +132,10 @@ class Collection:
             self.text.add(tx, self.name, id_key, new)
         before = old if self.images else None
         if op == "update":
-            emit(tx, self.name, "update", old["_id"], new if self.images else None, diff(old, new), before)
+            emit(tx, self.name, "update", old["_id"], new if self.images else None, diff(old, new), before,
+                 self.uuid_value)
         else:
-            emit(tx, self.name, "replace", old["_id"], new, before=before)
+            emit(tx, self.name, "replace", old["_id"], new, before=before, uuid=self.uuid_value)
 
     def _add_keys(self, tx, ix: IndexSpec, doc: dict, id_key: bytes, computed) -> None:
         keys, multikey, values = computed

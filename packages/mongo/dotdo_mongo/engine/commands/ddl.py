@@ -6,7 +6,7 @@ import uuid as uuidlib
 from bson import Binary
 
 from .. import capped
-from ..change_streams import IMAGE_OPTION, emit, image_option
+from ..change_streams import IMAGE_OPTION, emit_create, emit_ddl, image_option
 from ..validation import check_options
 from ..common.filter import compile_filter
 from ..engine import Ctx, check_collection_name, command
@@ -60,7 +60,9 @@ def create(ctx: Ctx) -> dict:
         if dbs.collection_row(tx.conn, name) is not None:
             raise MongoError(48, f"Collection {ctx.db}.{name} already exists.")
         indexes = [] if "viewOn" in options else [{"v": 2, "key": {"_id": 1}, "name": "_id_"}]
-        dbs.put_collection(tx, name, uuidlib.uuid4().bytes, options, indexes)
+        uuid = uuidlib.uuid4().bytes
+        dbs.put_collection(tx, name, uuid, options, indexes)
+        emit_create(tx, name, uuid, options, indexes)
     return {}
 
 
@@ -75,7 +77,7 @@ def drop(ctx: Ctx) -> dict:
         if row is None:
             return {}
         dbs.delete_collection(tx, name)
-        emit(tx, name, "drop", None)
+        emit_ddl(tx, name, "drop", None if "viewOn" in row[1] else row[0])
     return {"nIndexesWas": len(row[2]), "ns": f"{ctx.db}.{name}"}
 
 
@@ -122,14 +124,18 @@ def rename_collection(ctx: Ctx) -> dict:
             raise MongoError(26, f"Source collection {src} does not exist")
         if src == dst:
             raise MongoError(20, "Can't rename a collection to itself")
-        if dbs.collection_row(tx.conn, dname) is not None:
+        description: dict = {"to": {"db": ddb, "coll": dname}}
+        target = dbs.collection_row(tx.conn, dname)
+        if target is not None:
             if not ctx.body.get("dropTarget"):
                 raise MongoError(48, "target namespace exists")
             dbs.delete_collection(tx, dname)
+            description["dropTarget"] = Binary(target[0], 4)
         dbs.put_collection(tx, dname, row[0], row[1], row[2])
         dbs.catalog_written(tx)
         tx.execute("DELETE FROM _mongo_collections WHERE name = ?", (sname,))
         dbs.rename_collection_rows(tx, sname, dname)
+        emit_ddl(tx, sname, "rename", row[0], description, to=dname)
     return {}
 
 
@@ -139,6 +145,7 @@ def coll_mod(ctx: Ctx) -> dict:
     collMod options answer 238)."""
     name = ctx.collection_name()
     changes = {k: v for k, v in ctx.body.items() if k not in ("collMod",) and k not in CREATE_OPTIONS}
+    asked = dict(changes)  # the modify event's operationDescription, as mongod logs the command
     for k in changes:
         if k not in VALIDATION_OPTIONS and k != IMAGE_OPTION:
             raise MongoError(238, f"collMod option '{k}' is not supported by dotdo")
@@ -154,6 +161,7 @@ def coll_mod(ctx: Ctx) -> dict:
         uuid, options, indexes = row
         if "viewOn" in options:
             raise MongoError(166, f"Namespace {ctx.db}.{name} is a view, not a collection")
+        state = {"collectionOptions": {"uuid": Binary(uuid, 4), **options}}
         options = {**options, **changes}
         if options.get("validator") == {}:
             options.pop("validator")
@@ -161,4 +169,5 @@ def coll_mod(ctx: Ctx) -> dict:
             options.pop(IMAGE_OPTION)
         check_options(options)
         dbs.put_collection(tx, name, uuid, options, indexes)
+        emit_ddl(tx, name, "modify", uuid, asked, state)
     return {}
