@@ -188,3 +188,31 @@ def test_rename_reports_the_new_name_and_invalidates_the_collection_stream(items
     assert (rename["operationType"], rename["ns"]["coll"], rename["to"]) == ("rename", "items", to)
     assert rename["operationDescription"]["to"] == to and "dropTarget" in rename["operationDescription"]
     assert invalidate["operationType"] == "invalidate"
+
+
+def _next_update_description(coll, update, **watch):
+    with coll.watch(max_await_time_ms=200, **watch) as stream:
+        coll.update_one({"_id": 1}, update)
+        return stream.next()["updateDescription"]
+
+
+def test_an_operator_update_is_described_by_the_paths_it_named(items):
+    items.insert_one({"_id": 1, "arr": [1, 2, 3], "o": {"x": 1, "y": 1}})
+    assert _next_update_description(items, {"$set": {"arr": [1]}})["updatedFields"] == {"arr": [1]}
+    assert _next_update_description(items, {"$set": {"o": {"x": 1, "y": 2}}})["updatedFields"] == {
+        "o": {"x": 1, "y": 2}}
+    assert _next_update_description(items, {"$set": {"o.y": 3}})["updatedFields"] == {"o.y": 3}
+
+
+def test_a_pipeline_update_reports_a_shortened_array_as_truncated(items):
+    items.insert_one({"_id": 1, "a": 1, "array": ["foo", {"a": "bar"}, 1, 2, 3]})
+    desc = _next_update_description(items, [{"$set": {"array": ["foo", {"a": "bar"}]}}])
+    assert desc["updatedFields"] == {} and desc["truncatedArrays"] == [{"field": "array", "newSize": 2}]
+
+
+def test_ambiguous_paths_are_spelled_out_for_expanded_streams(items):
+    items.insert_one({"_id": 1, "a": [{"1": 1}]})
+    desc = _next_update_description(items, {"$set": {"a.0.1": 2}}, show_expanded_events=True)
+    assert desc["updatedFields"] == {"a.0.1": 2}
+    assert desc["disambiguatedPaths"] == {"a.0.1": ["a", 0, "1"]}
+    assert "disambiguatedPaths" not in _next_update_description(items, {"$set": {"a.0.1": 3}})

@@ -106,36 +106,6 @@ def emit_create(tx, coll: str, uuid: bytes, options: dict, indexes: list[dict]) 
         emit_ddl(tx, coll, "create", uuid, {**options, "idIndex": indexes[0]})
 
 
-def diff(old: dict, new: dict, prefix: str = "") -> dict:
-    """updateDescription: changed fields by dotted path (descending into sub-documents), removed fields."""
-    updated: dict = {}
-    removed: list = []
-    for k, v in new.items():
-        path = prefix + k
-        if k not in old:
-            updated[path] = v
-        elif isinstance(v, dict) and isinstance(old[k], dict):
-            sub = diff(old[k], v, path + ".")
-            updated.update(sub["updatedFields"])
-            removed.extend(sub["removedFields"])
-        elif _differs(v, old[k]):
-            updated[path] = v
-    removed.extend(prefix + k for k in old if k not in new)
-    return {"updatedFields": updated, "removedFields": removed, "truncatedArrays": []}
-
-
-# Types whose Python equality is exactly "same BSON bytes" (floats are not: -0.0 == 0.0, NaN != NaN).
-_EXACT_EQUALITY = {str, int, bool, type(None), bson.ObjectId, bson.Int64}
-
-
-def _differs(new: Any, old: Any) -> bool:
-    """Whether two values differ as MongoDB compares them for an update: byte for byte."""
-    kind = type(new)
-    if kind is type(old) and kind in _EXACT_EQUALITY:
-        return new != old
-    return bson.encode({"v": new}) != bson.encode({"v": old})
-
-
 # -- reader side --------------------------------------------------------------------------------
 
 def token(seq: int) -> dict:
@@ -243,10 +213,19 @@ class ChangeStream:
                     ev["fullDocument"] = current.get(conn, p["k"]) if current is not None else None
             elif self.full_document != "default":
                 ev["fullDocument"] = _image(p, "d", self.full_document, ev, "post")
-            ev["updateDescription"] = p.get("u", {"updatedFields": {}, "removedFields": [], "truncatedArrays": []})
+            ev["updateDescription"] = self._update_description(p)
         if self.before_change != "off" and p["op"] in ("update", "replace", "delete"):
             ev["fullDocumentBeforeChange"] = _image(p, "b", self.before_change, ev, "pre")
         return [ev]
+
+    def _update_description(self, p: dict) -> dict:
+        """disambiguatedPaths (recorded only when a path needs it) is for expanded streams, always there."""
+        desc = p.get("u", {"updatedFields": {}, "removedFields": [], "truncatedArrays": []})
+        if self.expanded:
+            desc.setdefault("disambiguatedPaths", {})
+        else:
+            desc.pop("disambiguatedPaths", None)
+        return desc
 
     def _catalog_events(self, ev: dict, p: dict) -> list[dict]:
         """A catalog change's event; a drop or rename of the watched collection also invalidates the
@@ -353,4 +332,4 @@ async def get_more(engine, cid: int, ns: str, stream: ChangeStream, batch_size: 
                        "ns": ns}, "ok": 1.0}
 
 
-__all__ = ["emit", "emit_ddl", "emit_create", "diff", "ChangeStream", "open_stream", "get_more"]
+__all__ = ["emit", "emit_ddl", "emit_create", "ChangeStream", "open_stream", "get_more"]

@@ -88,6 +88,10 @@ class Updater:
                 raise MongoError(9, f"The array filter for identifier '{ident}' was not used in the update "
                                     + render.document({op: {p: a} for op, p, a in self.ops[:1]}))
 
+    def named_paths(self) -> list[str]:
+        """The paths the operators name ($rename's target too): what describes its change events."""
+        return [p for _, p, _ in self.ops] + [arg for op, _, arg in self.ops if op == "$rename"]
+
     def _check_conflicts(self) -> None:
         paths: list[str] = []
         for op, p, arg in self.ops:
