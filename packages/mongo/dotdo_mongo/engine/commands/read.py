@@ -10,6 +10,7 @@ from ..common.paths import MISSING, get_value
 from ..common.projection import Projection
 from ..engine import Ctx, command
 from ..errors import MongoError
+from ..index_bounds import bounds_filter
 from ..query import check_int, matching
 from ..text import SCORE_KEY
 from .write import let_variables
@@ -38,9 +39,6 @@ def find(ctx: Ctx) -> dict:
     for k in REFUSED_WHEN_SET:
         if b.get(k):
             raise MongoError(238, f"find option '{k}' is not supported by dotdo")
-    for k in ("min", "max"):
-        if b.get(k):
-            raise MongoError(238, f"find option '{k}' is not supported by dotdo")
     flt = b.get("filter")
     if flt is not None and not isinstance(flt, dict):
         raise MongoError(14, "BSON field 'FindCommandRequest.filter' is the wrong type, expected type 'object'")
@@ -59,9 +57,10 @@ def find(ctx: Ctx) -> dict:
     if isinstance(hint, dict) and "$natural" in hint:
         hint = None
     scores: dict = {}
+    within = bounds_filter(coll, hint, b.get("min"), b.get("max"))
     with coll.db.shard.reader() as conn:
         docs = matching(coll, conn, flt, sort=b.get("sort"), skip=skip, limit=limit, hint=hint,
-                        variables=let_variables(b.get("let")), scores=scores)
+                        variables=let_variables(b.get("let")), scores=scores, within=within)
         # The first batch is read here; the rest streams on later getMores, in chunks (see
         # Collection.candidates), so a big collection is never held in memory.
         results = (proj.apply(d, {SCORE_KEY: scores}) for d in docs) if proj else docs
