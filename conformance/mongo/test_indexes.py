@@ -243,3 +243,17 @@ def test_min_and_max_that_cannot_bound_the_index_are_refused(coll, kw, code):
     with pytest.raises(OperationFailure) as e:  # a command: pymongo itself refuses min without hint
         coll.database.command("find", coll.name, **kw)
     assert e.value.code == code
+
+
+def test_return_key_gives_the_key_of_the_index_read(coll):
+    coll.insert_many([{"_id": 1, "a": 5, "tags": ["x", "y"]}, {"_id": 2, "a": 7, "tags": ["z"]}])
+    coll.create_index("a")
+    coll.create_index("tags")
+    assert list(coll.find({"a": {"$gt": 6}}, return_key=True)) == [{"a": 7}]
+    assert list(coll.find({"tags": "y"}, return_key=True)) == [{"tags": "y"}]  # the key it was found by
+    assert list(coll.find({}, return_key=True, show_record_id=True).sort("_id", 1)) == [{"_id": 1}, {"_id": 2}]
+
+
+def test_return_key_without_an_index_gives_empty_documents(coll):
+    coll.insert_many([{"_id": 1, "b": 1}, {"_id": 2, "b": 2}])
+    assert list(coll.find({"b": 2}, return_key=True)) == [{}]
