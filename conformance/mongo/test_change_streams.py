@@ -216,3 +216,15 @@ def test_ambiguous_paths_are_spelled_out_for_expanded_streams(items):
     assert desc["updatedFields"] == {"a.0.1": 2}
     assert desc["disambiguatedPaths"] == {"a.0.1": ["a", 0, "1"]}
     assert "disambiguatedPaths" not in _next_update_description(items, {"$set": {"a.0.1": 3}})
+
+
+def test_a_view_takes_no_pre_and_post_images(db):
+    db.create_collection("base")
+    with pytest.raises(OperationFailure) as e:
+        db.create_collection("v", viewOn="base", changeStreamPreAndPostImages={"enabled": True})
+    assert (e.value.code, str(e.value).split(",")[0]) == (72, "option not supported on a view: "
+                                                              "changeStreamPreAndPostImages")
+    db.create_collection("v", viewOn="base")
+    with pytest.raises(OperationFailure) as e:
+        db.command("collMod", "v", changeStreamPreAndPostImages={"enabled": True})
+    assert e.value.code == 72

@@ -159,9 +159,10 @@ def coll_mod(ctx: Ctx) -> dict:
         if row is None:
             raise MongoError(26, f"ns does not exist: {ctx.db}.{name}")
         uuid, options, indexes = row
-        if "viewOn" in options:
-            raise MongoError(166, f"Namespace {ctx.db}.{name} is a view, not a collection")
-        state = {"collectionOptions": {"uuid": Binary(uuid, 4), **options}}
+        view = "viewOn" in options
+        if view and changes:
+            raise MongoError(72, f"option not supported on a view: {next(iter(changes))}")
+        state = {"collectionOptions": options if view else {"uuid": Binary(uuid, 4), **options}}
         options = {**options, **changes}
         if options.get("validator") == {}:
             options.pop("validator")
@@ -169,5 +170,5 @@ def coll_mod(ctx: Ctx) -> dict:
             options.pop(IMAGE_OPTION)
         check_options(options)
         dbs.put_collection(tx, name, uuid, options, indexes)
-        emit_ddl(tx, name, "modify", uuid, asked, state)
+        emit_ddl(tx, name, "modify", None if view else uuid, asked, state)
     return {}
