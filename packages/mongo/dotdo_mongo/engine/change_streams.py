@@ -68,7 +68,7 @@ def emit(tx, coll: str, op: str, doc_id: Any, doc: dict | None = None, desc: dic
     """Append the change record of one document write (in the write's transaction): `doc` is the
     document after it (an insert's, a replacement's, or an update's post-image), `before` the
     pre-image, `uuid` the collection's (collectionUUID of expanded events)."""
-    payload: dict = {"op": op, "k": doc_id, "t": int(time.time() * 1000)}
+    payload: dict = {"op": op, "k": doc_id}
     if doc is not None:
         payload["d"] = doc
     if desc is not None:
@@ -77,7 +77,7 @@ def emit(tx, coll: str, op: str, doc_id: Any, doc: dict | None = None, desc: dic
         payload["b"] = before
     if uuid is not None:
         payload["c"] = uuid
-    tx.emit(coll, bson.encode({"v": payload}))
+    _record(tx, coll, payload)
 
 
 def emit_ddl(tx, coll: str, op: str, uuid: bytes | None, description: dict | None = None,
@@ -85,7 +85,7 @@ def emit_ddl(tx, coll: str, op: str, uuid: bytes | None, description: dict | Non
     """Append the change record of a catalog change (create, createIndexes, dropIndexes, modify, rename,
     drop) of collection or view `coll`: `description` is the event's operationDescription, `state` its
     stateBeforeChange, `to` a rename's new name."""
-    payload: dict = {"op": op, "t": int(time.time() * 1000)}
+    payload: dict = {"op": op}
     if uuid is not None:
         payload["c"] = Binary(uuid, 4)
     if description is not None:
@@ -94,6 +94,11 @@ def emit_ddl(tx, coll: str, op: str, uuid: bytes | None, description: dict | Non
         payload["s"] = state
     if to is not None:
         payload["n"] = to
+    _record(tx, coll, payload)
+
+
+def _record(tx, coll: str, payload: dict) -> None:
+    payload["t"] = int(time.time() * 1000)  # wallTime, and clusterTime's seconds
     tx.emit(coll, bson.encode({"v": payload}))
 
 
@@ -204,9 +209,9 @@ class ChangeStream:
         if op in CATALOG_EVENTS:
             return self._catalog_events(ev, p)
         ev["documentKey"] = {"_id": p["k"]}
-        if p["op"] in ("insert", "replace"):
+        if op in ("insert", "replace"):
             ev["fullDocument"] = p.get("d")
-        elif p["op"] == "update":
+        elif op == "update":
             if self.full_document == "updateLookup":
                 current = self.engine.collection(self.db, coll)
                 with self.dbs.shard.reader() as conn:
@@ -214,7 +219,7 @@ class ChangeStream:
             elif self.full_document != "default":
                 ev["fullDocument"] = _image(p, "d", self.full_document, ev, "post")
             ev["updateDescription"] = self._update_description(p)
-        if self.before_change != "off" and p["op"] in ("update", "replace", "delete"):
+        if self.before_change != "off" and op in ("update", "replace", "delete"):
             ev["fullDocumentBeforeChange"] = _image(p, "b", self.before_change, ev, "pre")
         return [ev]
 
@@ -257,16 +262,16 @@ def _mode(options: dict, name: str, default: str, modes: tuple[str, ...]) -> str
     return value
 
 
-# What a required image covers, as mongod's message says it.
-_REQUIRED_FOR = {"pre": "update, delete and replace events", "post": "update events"}
-
-
 def _flag(options: dict, name: str) -> bool:
     value = options.get(name, False)
     if not isinstance(value, bool):
         raise MongoError(14, f"BSON field '$changeStream.{name}' is the wrong type '{type_name(value)}', expected "
                              "type 'bool'")
     return value
+
+
+# What a required image covers, as mongod's message says it.
+_REQUIRED_FOR = {"pre": "update, delete and replace events", "post": "update events"}
 
 
 def _image(p: dict, key: str, mode: str, ev: dict, kind: str) -> dict | None:
