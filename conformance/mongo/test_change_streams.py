@@ -202,6 +202,9 @@ def test_an_operator_update_is_described_by_the_paths_it_named(items):
     assert _next_update_description(items, {"$set": {"o": {"x": 1, "y": 2}}})["updatedFields"] == {
         "o": {"x": 1, "y": 2}}
     assert _next_update_description(items, {"$set": {"o.y": 3}})["updatedFields"] == {"o.y": 3}
+    assert _next_update_description(items, {"$push": {"arr": 4}})["updatedFields"] == {"arr.1": 4}
+    assert _next_update_description(items, {"$push": {"arr": {"$each": [0], "$position": 0}}})[
+        "updatedFields"] == {"arr": [0, 1, 4]}
 
 
 def test_a_pipeline_update_reports_a_shortened_array_as_truncated(items):

@@ -112,7 +112,7 @@ class Collection:
         emit(tx, self.name, "delete", doc["_id"], before=doc if self.images else None, uuid=self.uuid_value)
 
     def replace(self, tx, old: dict, new: dict, op: str = "update", body: bytes | None = None,
-                named: list[str] | None = None) -> None:
+                named: list[tuple[str, bool]] | None = None) -> None:
         """Store `new` (encoded: `body`, if the caller has it) in place of `old`; `op` ("update" or
         "replace") is what change streams report, an update described by the paths its operators
         `named` (None: a pipeline update, described by its computed delta)."""
@@ -167,7 +167,7 @@ class Collection:
         )
 
     def store_changed(self, tx, old: dict, new: dict, op: str, old_body: bytes | None = None,
-                      named: list[str] | None = None) -> bool:
+                      named: list[tuple[str, bool]] | None = None) -> bool:
         """Store `new` over `old` (whose stored bytes are `old_body`, if the caller has them) unless
         the update changed nothing (byte for byte, as MongoDB compares); returns whether it stored."""
         body = self.encode_body(new)

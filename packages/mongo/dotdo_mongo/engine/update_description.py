@@ -1,8 +1,9 @@
 """The updateDescription of an update's change event, as mongod derives it from the update's oplog entry.
 
 An operator update ($set, $inc, ...) is described by the paths it named, as mongod's update log
-records them: a changed value is reported whole where a named path ends, a positional segment
-(`$`, `$[]`, `$[<id>]`) stands for every element. A pipeline update is described by the delta mongod
+records them: a changed value is reported whole where a named path ends (the elements it added,
+when the operator only appends to an array), a positional segment (`$`, `$[]`, `$[<id>]`) stands
+for every element. A pipeline update is described by the delta mongod
 computes between the two documents (doc_diff): changed fields down through sub-documents and arrays,
 array truncations, and a sub-value reported whole where its delta would be larger than the value
 itself; when the delta of the whole document is larger than the document, mongod logs the update
@@ -21,6 +22,7 @@ import bson
 # against the document's size when it chooses between a delta and a replacement.
 DELTA_METADATA = 15
 EVERY = object()  # a positional segment of a named path: any array element
+APPENDS = object()  # marks where a path of an operator that only appends to an array ends
 
 
 class Description:
@@ -54,7 +56,7 @@ class Description:
         return out
 
 
-def describe(old: dict, new: dict, named: list[str] | None) -> dict | None:
+def describe(old: dict, new: dict, named: list[tuple[str, bool]] | None) -> dict | None:
     """The updateDescription of the update that turned `old` into `new`: an operator update's
     `named` paths, or None for a pipeline update. None back means "reported as a replace"."""
     out = Description()
@@ -70,13 +72,15 @@ def describe(old: dict, new: dict, named: list[str] | None) -> dict | None:
 
 # -- operator updates: the named paths ----------------------------------------------------------
 
-def _trie(paths: list[str]) -> dict:
-    """Named paths as a tree of segments; an empty node is where a path ends."""
+def _trie(paths: list[tuple[str, bool]]) -> dict:
+    """Named paths as a tree of segments; a node with no segment below is where a path ends."""
     root: dict = {}
-    for path in paths:
+    for path, appends in paths:
         node = root
         for seg in path.split("."):
             node = node.setdefault(EVERY if seg.startswith("$") else seg, {})
+        if appends:
+            node[APPENDS] = True
     return root
 
 
@@ -93,7 +97,9 @@ def _named_doc(old: dict, new: dict, path: list, trie: dict, out: Description) -
 
 def _named_value(old: Any, new: Any, path: list, trie: dict | None, out: Description) -> None:
     """A changed value under a named path: whole where the path ends, else described below it."""
-    if not trie:
+    if not trie or list(trie) == [APPENDS]:
+        if trie and _appended(old, new, out, path):
+            return
         out.update(path, new)
     elif isinstance(old, dict) and isinstance(new, dict):
         _named_doc(old, new, path, trie, out)
@@ -103,6 +109,17 @@ def _named_value(old: Any, new: Any, path: list, trie: dict | None, out: Descrip
                 _named_value(o, n, path + [i], trie.get(str(i), trie.get(EVERY)), out)
     else:
         out.update(path, new)
+
+
+def _appended(old: Any, new: Any, out: Description, path: list) -> bool:
+    """An append to a non-empty array, described by its new elements (mongod's kArrayAppendUpdate)."""
+    if not (isinstance(old, list) and isinstance(new, list) and old and len(new) > len(old)):
+        return False
+    if any(differs(n, o) for o, n in zip(old, new)):
+        return False
+    for i in range(len(old), len(new)):
+        out.update(path + [i], new[i])
+    return True
 
 
 def _named_elements(old: list, new: list, trie: dict) -> bool:

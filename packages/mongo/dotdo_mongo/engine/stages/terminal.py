@@ -97,4 +97,4 @@ def _merge(engine, db: str, spec: Any, results: list) -> None:
                 raise MongoError(66, "$merge write error: cannot change _id of a matched document")
             # whenMatched "merge" is mongod's {$set: <the document's fields>}
             coll.replace(tx, existing, new, "replace" if matched == "replace" else "update",
-                         named=[k for k in doc if k != "_id"])
+                         named=[(k, False) for k in doc if k != "_id"])
