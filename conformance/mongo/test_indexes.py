@@ -223,3 +223,37 @@ def test_an_insert_whose_index_key_cannot_be_made_leaves_no_entry(coll):
     assert list(coll.find({"a": 5}).hint("a_1")) == []
     coll.insert_one({"_id": 2, "a": 5, "b": 1, "c": 1})  # the _id is free: nothing of the failed insert remains
     assert [d["_id"] for d in coll.find({"a": 5}).hint("a_1")] == [2]
+
+
+def test_min_and_max_bound_the_hinted_index(coll):
+    coll.insert_many([{"_id": i, "a": i % 3, "b": i} for i in range(6)])
+    coll.create_index([("a", 1), ("b", -1)])
+    hint = [("a", 1), ("b", -1)]
+    found = coll.find({}, {"_id": 1}, hint=hint, min={"a": 1, "b": 10}, max={"a": 2, "b": 5}).sort("_id", 1)
+    assert [d["_id"] for d in found] == [1, 4]  # a: 1 (every b below 10), not a: 2 with b <= 5
+    assert [d["_id"] for d in coll.find(hint="_id_", min={"_id": 4})] == [4, 5]
+    assert [d["_id"] for d in coll.find(hint="_id_", max={"_id": 2})] == [0, 1]
+
+
+@pytest.mark.parametrize("kw,code", [({"min": {"_id": 1}}, 51173),
+                                     ({"min": {"b": 1}, "hint": "_id_"}, 51174),
+                                     ({"min": {"_id": 3}, "max": {"_id": 3}, "hint": "_id_"}, 51175)])
+def test_min_and_max_that_cannot_bound_the_index_are_refused(coll, kw, code):
+    coll.insert_one({"_id": 1})
+    with pytest.raises(OperationFailure) as e:  # a command: pymongo itself refuses min without hint
+        coll.database.command("find", coll.name, **kw)
+    assert e.value.code == code
+
+
+def test_return_key_gives_the_key_of_the_index_read(coll):
+    coll.insert_many([{"_id": 1, "a": 5, "tags": ["x", "y"]}, {"_id": 2, "a": 7, "tags": ["z"]}])
+    coll.create_index("a")
+    coll.create_index("tags")
+    assert list(coll.find({"a": {"$gt": 6}}, return_key=True)) == [{"a": 7}]
+    assert list(coll.find({"tags": "y"}, return_key=True)) == [{"tags": "y"}]  # the key it was found by
+    assert list(coll.find({}, return_key=True, show_record_id=True).sort("_id", 1)) == [{"_id": 1}, {"_id": 2}]
+
+
+def test_return_key_without_an_index_gives_empty_documents(coll):
+    coll.insert_many([{"_id": 1, "b": 1}, {"_id": 2, "b": 2}])
+    assert list(coll.find({"b": 2}, return_key=True)) == [{}]

@@ -181,3 +181,19 @@ def test_a_pymongo_without_the_seam_falls_back_to_the_embedded_server_with_a_war
     assert c.db.c.find_one() == {"_id": 1}
     assert any("no in-process seam" in r.getMessage() for r in caplog.records)
     c.close()
+
+
+def test_pre_images_written_by_another_process_reach_this_ones_stream(tmp_path):
+    import subprocess
+    import sys
+
+    c = MongoClient(data=str(tmp_path))
+    c.db.create_collection("c", changeStreamPreAndPostImages={"enabled": True})
+    c.db.c.insert_one({"_id": 1, "n": 1})
+    with c.db.c.watch(full_document_before_change="required", max_await_time_ms=200) as stream:
+        subprocess.run([sys.executable, "-c", "import sys; from dotdo_mongo import MongoClient; "
+                        "MongoClient(data=sys.argv[1]).db.c.update_one({'_id': 1}, {'$inc': {'n': 1}})",
+                        str(tmp_path)], check=True)
+        change = stream.next()
+    c.close()
+    assert change["fullDocumentBeforeChange"] == {"_id": 1, "n": 1}

@@ -5,7 +5,14 @@ a commit (up to maxTimeMS, 1 s by default) without blocking the server's loop.
 
 Resume tokens are `{_data: <16 hex digits of the shard sequence>}`; database-wide streams read
 every collection's channel of that database. Cluster-wide streams (`watch()` on a client) are
-refused: each database is its own shard with its own sequence."""
+refused: each database is its own shard with its own sequence.
+
+Pre- and post-images (collection option changeStreamPreAndPostImages): a write to such a collection
+puts the document as it was before the write into its change record ("b"), and an update also its
+result ("d"), so both commit with the write, are as durable as it and are read by every process.
+mongod keeps pre-images in config.system.preimages and rebuilds an update's post-image from the
+pre-image; what a stream sees is the same: an image exists exactly for the writes made while the
+option was on."""
 from __future__ import annotations
 
 import datetime
@@ -13,54 +20,95 @@ import time
 from typing import Any
 
 import bson
-from bson import Int64, Timestamp
+from bson import Binary, Int64, Timestamp
 
+from .common import render
+from .common.bsontypes import type_name
 from .errors import MongoError
 
 DEFAULT_AWAIT_MS = 1000
 STREAM_OPTIONS = {"fullDocument", "resumeAfter", "startAfter", "startAtOperationTime", "allChangesForCluster",
                   "fullDocumentBeforeChange", "showExpandedEvents"}
+FULL_DOCUMENT_MODES = ("default", "updateLookup", "whenAvailable", "required")
+BEFORE_CHANGE_MODES = ("off", "whenAvailable", "required")
+IMAGE_OPTION = "changeStreamPreAndPostImages"
+# Events only streams opened with showExpandedEvents see (mongod 6.0+); drop and rename are for all.
+EXPANDED_ONLY = {"create", "createIndexes", "dropIndexes", "modify"}
+CATALOG_EVENTS = EXPANDED_ONLY | {"drop", "rename"}
+
+
+# -- the collection option ----------------------------------------------------------------------
+
+def image_option(command: str, value: Any) -> dict | None:
+    """`changeStreamPreAndPostImages` of a create or collMod command, checked as mongod's IDL does;
+    returns what the collection's options keep: {enabled: true}, or None when off (listCollections
+    then shows no such option, as mongod's does)."""
+    field = f"{command}.{IMAGE_OPTION}"
+    if not isinstance(value, dict):
+        raise MongoError(14, f"BSON field '{field}' is the wrong type '{type_name(value)}', expected type 'object'")
+    for k in value:
+        if k != "enabled":
+            raise MongoError(40415, f"BSON field '{field}.{k}' is an unknown field.")
+    if "enabled" not in value:
+        raise MongoError(40414, f"BSON field '{field}.enabled' is missing but a required field")
+    if not isinstance(value["enabled"], bool):
+        raise MongoError(14, f"BSON field '{field}.enabled' is the wrong type '{type_name(value['enabled'])}', "
+                             "expected type 'bool'")
+    return {"enabled": True} if value["enabled"] else None
+
+
+def images_enabled(options: dict) -> bool:
+    return bool(options.get(IMAGE_OPTION))
 
 
 # -- writer side --------------------------------------------------------------------------------
 
-def emit(tx, coll: str, op: str, doc_id: Any, doc: dict | None = None, desc: dict | None = None) -> None:
-    payload: dict = {"op": op, "k": doc_id, "t": int(time.time() * 1000)}
+def emit(tx, coll: str, op: str, doc_id: Any, doc: dict | None = None, desc: dict | None = None,
+         before: dict | None = None, uuid: Binary | None = None) -> None:
+    """Append the change record of one document write (in the write's transaction): `doc` is the
+    document after it (an insert's, a replacement's, or an update's post-image), `before` the
+    pre-image, `uuid` the collection's (collectionUUID of expanded events)."""
+    payload: dict = {"op": op, "k": doc_id}
     if doc is not None:
         payload["d"] = doc
     if desc is not None:
         payload["u"] = desc
+    if before is not None:
+        payload["b"] = before
+    if uuid is not None:
+        payload["c"] = uuid
+    _record(tx, coll, payload)
+
+
+def emit_ddl(tx, coll: str, op: str, uuid: bytes | None, description: dict | None = None,
+             state: dict | None = None, to: str | None = None) -> None:
+    """Append the change record of a catalog change (create, createIndexes, dropIndexes, modify, rename,
+    drop) of collection or view `coll`: `description` is the event's operationDescription, `state` its
+    stateBeforeChange, `to` a rename's new name."""
+    payload: dict = {"op": op}
+    if uuid is not None:
+        payload["c"] = Binary(uuid, 4)
+    if description is not None:
+        payload["o"] = description
+    if state is not None:
+        payload["s"] = state
+    if to is not None:
+        payload["n"] = to
+    _record(tx, coll, payload)
+
+
+def _record(tx, coll: str, payload: dict) -> None:
+    payload["t"] = int(time.time() * 1000)  # wallTime, and clusterTime's seconds
     tx.emit(coll, bson.encode({"v": payload}))
 
 
-def diff(old: dict, new: dict, prefix: str = "") -> dict:
-    """updateDescription: changed fields by dotted path (descending into sub-documents), removed fields."""
-    updated: dict = {}
-    removed: list = []
-    for k, v in new.items():
-        path = prefix + k
-        if k not in old:
-            updated[path] = v
-        elif isinstance(v, dict) and isinstance(old[k], dict):
-            sub = diff(old[k], v, path + ".")
-            updated.update(sub["updatedFields"])
-            removed.extend(sub["removedFields"])
-        elif _differs(v, old[k]):
-            updated[path] = v
-    removed.extend(prefix + k for k in old if k not in new)
-    return {"updatedFields": updated, "removedFields": removed, "truncatedArrays": []}
-
-
-# Types whose Python equality is exactly "same BSON bytes" (floats are not: -0.0 == 0.0, NaN != NaN).
-_EXACT_EQUALITY = {str, int, bool, type(None), bson.ObjectId, bson.Int64}
-
-
-def _differs(new: Any, old: Any) -> bool:
-    """Whether two values differ as MongoDB compares them for an update: byte for byte."""
-    kind = type(new)
-    if kind is type(old) and kind in _EXACT_EQUALITY:
-        return new != old
-    return bson.encode({"v": new}) != bson.encode({"v": old})
+def emit_create(tx, coll: str, uuid: bytes, options: dict, indexes: list[dict]) -> None:
+    """The create event of a collection (created by `create` or implicitly) or view: its operationDescription
+    is what mongod's oplog entry holds, a view's definition or a collection's options and _id index."""
+    if "viewOn" in options:
+        emit_ddl(tx, coll, "create", None, {"viewOn": options["viewOn"], "pipeline": options.get("pipeline", [])})
+    else:
+        emit_ddl(tx, coll, "create", uuid, {**options, "idIndex": indexes[0]})
 
 
 # -- reader side --------------------------------------------------------------------------------
@@ -91,11 +139,9 @@ class ChangeStream:
         if options.get("allChangesForCluster"):
             raise MongoError(238, "cluster-wide change streams are not supported by dotdo; watch a database or a "
                                   "collection")
-        if options.get("fullDocumentBeforeChange", "off") != "off":
-            raise MongoError(238, "fullDocumentBeforeChange (pre-images) is not supported by dotdo")
-        self.full_document = options.get("fullDocument", "default")
-        if self.full_document not in ("default", "updateLookup"):
-            raise MongoError(238, f"fullDocument: '{self.full_document}' (post-images) is not supported by dotdo")
+        self.full_document = _mode(options, "fullDocument", "default", FULL_DOCUMENT_MODES)
+        self.before_change = _mode(options, "fullDocumentBeforeChange", "off", BEFORE_CHANGE_MODES)
+        self.expanded = _flag(options, "showExpandedEvents")
         self.engine = engine
         self.db = db
         self.coll = coll
@@ -138,11 +184,10 @@ class ChangeStream:
         records = self.feed.read(self.after, channels, limit=limit)
         events = []
         for seq, channel, payload in records:
+            if payload is not None:
+                # an event that fails (a required image missing) fails every getMore, as in mongod
+                events.extend(self._events(seq, channel, bson.decode(payload)["v"]))
             self.after = seq
-            if payload is None:
-                continue
-            p = bson.decode(payload)["v"]
-            events.extend(self._events(seq, channel, p))
             if self.invalidated:
                 break
         if not events:
@@ -152,30 +197,93 @@ class ChangeStream:
         return out
 
     def _events(self, seq: int, coll: str, p: dict) -> list[dict]:
+        op = p["op"]
+        if op in EXPANDED_ONLY and not self.expanded:
+            return []
         wall = datetime.datetime.fromtimestamp(p["t"] / 1000, datetime.timezone.utc)
-        ev: dict = {"_id": token(seq), "operationType": p["op"],
-                    "clusterTime": Timestamp(p["t"] // 1000, seq & 0xFFFFFFFF), "wallTime": wall,
-                    "ns": {"db": self.db, "coll": coll}}
-        if p["op"] == "drop":
-            out = [ev]
-            if self.coll is not None:
-                self.invalidated = True
-                out.append({"_id": token(seq), "operationType": "invalidate",
-                            "clusterTime": ev["clusterTime"], "wallTime": wall})
-            return out
+        ev: dict = {"_id": token(seq), "operationType": op,
+                    "clusterTime": Timestamp(p["t"] // 1000, seq & 0xFFFFFFFF), "wallTime": wall}
+        if self.expanded and "c" in p:
+            ev["collectionUUID"] = p["c"]
+        ev["ns"] = {"db": self.db, "coll": coll}
+        if op in CATALOG_EVENTS:
+            return self._catalog_events(ev, p)
         ev["documentKey"] = {"_id": p["k"]}
-        if p["op"] in ("insert", "replace"):
+        if op in ("insert", "replace"):
             ev["fullDocument"] = p.get("d")
-        elif p["op"] == "update":
+        elif op == "update":
             if self.full_document == "updateLookup":
                 current = self.engine.collection(self.db, coll)
                 with self.dbs.shard.reader() as conn:
                     ev["fullDocument"] = current.get(conn, p["k"]) if current is not None else None
-            ev["updateDescription"] = p.get("u", {"updatedFields": {}, "removedFields": [], "truncatedArrays": []})
+            elif self.full_document != "default":
+                ev["fullDocument"] = _image(p, "d", self.full_document, ev, "post")
+            ev["updateDescription"] = self._update_description(p)
+        if self.before_change != "off" and op in ("update", "replace", "delete"):
+            ev["fullDocumentBeforeChange"] = _image(p, "b", self.before_change, ev, "pre")
         return [ev]
+
+    def _update_description(self, p: dict) -> dict:
+        """disambiguatedPaths (recorded only when a path needs it) is for expanded streams, always there."""
+        desc = p.get("u", {"updatedFields": {}, "removedFields": [], "truncatedArrays": []})
+        if self.expanded:
+            desc.setdefault("disambiguatedPaths", {})
+        else:
+            desc.pop("disambiguatedPaths", None)
+        return desc
+
+    def _catalog_events(self, ev: dict, p: dict) -> list[dict]:
+        """A catalog change's event; a drop or rename of the watched collection also invalidates the
+        stream (a database's stream goes on)."""
+        if "n" in p:
+            ev["to"] = {"db": self.db, "coll": p["n"]}
+        if self.expanded:
+            if "o" in p:
+                ev["operationDescription"] = p["o"]
+            if "s" in p:
+                ev["stateBeforeChange"] = p["s"]
+        if ev["operationType"] not in ("drop", "rename") or self.coll is None:
+            return [ev]
+        self.invalidated = True
+        return [ev, {"_id": ev["_id"], "operationType": "invalidate", "clusterTime": ev["clusterTime"],
+                     "wallTime": ev["wallTime"]}]
 
     async def wait(self, max_ms: float) -> None:
         await self.feed.wait_async(self.after, max_ms / 1000)
+
+
+def _mode(options: dict, name: str, default: str, modes: tuple[str, ...]) -> str:
+    value = options.get(name, default)
+    if not isinstance(value, str):
+        raise MongoError(14, f"BSON field '$changeStream.{name}' is the wrong type '{type_name(value)}', expected "
+                             "type 'string'")
+    if value not in modes:
+        raise MongoError(2, f"Enumeration value '{value}' for field '$changeStream.{name}' is not a valid value.")
+    return value
+
+
+def _flag(options: dict, name: str) -> bool:
+    value = options.get(name, False)
+    if not isinstance(value, bool):
+        raise MongoError(14, f"BSON field '$changeStream.{name}' is the wrong type '{type_name(value)}', expected "
+                             "type 'bool'")
+    return value
+
+
+# What a required image covers, as mongod's message says it.
+_REQUIRED_FOR = {"pre": "update, delete and replace events", "post": "update events"}
+
+
+def _image(p: dict, key: str, mode: str, ev: dict, kind: str) -> dict | None:
+    """The pre- ("b") or post-image ("d") recorded with a change: null when the collection did not
+    record images at the time ('whenAvailable'), mongod's NoMatchingDocument when it is 'required'.
+    An update records its post-image only with its pre-image."""
+    image = p.get(key) if "b" in p else None
+    if image is None and mode == "required":
+        shown = {"operationType": ev["operationType"], "ns": ev["ns"], "clusterTime": ev["clusterTime"]}
+        raise MongoError(47, f"Change stream was configured to require a {kind}-image for all {_REQUIRED_FOR[kind]}, "
+                             f"but the {kind}-image was not found for event: {render.pipeline_document(shown)}")
+    return image
 
 
 # Stages the aggregate command knows outside the stage builders (first-stage and output stages).
@@ -229,4 +337,4 @@ async def get_more(engine, cid: int, ns: str, stream: ChangeStream, batch_size: 
                        "ns": ns}, "ok": 1.0}
 
 
-__all__ = ["emit", "diff", "ChangeStream", "open_stream", "get_more"]
+__all__ = ["emit", "emit_ddl", "emit_create", "ChangeStream", "open_stream", "get_more"]

@@ -5,14 +5,14 @@ import re
 from typing import Any, Iterator
 
 import bson
-from bson import ObjectId, Regex
+from bson import Binary, ObjectId, Regex
 from bson.raw_bson import RawBSONDocument
 
 from dotdo_core.primitives.documents import DuplicateId
 
 from ..storage import DbStorage, decode
 from . import capped
-from .change_streams import diff, emit
+from .change_streams import emit, images_enabled
 from .common import render
 from .common.keys import encode
 from .errors import MongoError
@@ -20,6 +20,7 @@ from .indexing import IndexSpec
 from .validation import for_options
 from .planner import Plan, plan
 from .text import TextIndex
+from .update_description import describe
 
 MAX_BSON = 16 * 1024 * 1024
 MAX_DEPTH = 180  # MongoDB's depth limit for stored documents (200 less 20 for system use)
@@ -42,6 +43,7 @@ class Collection:
         self.db = db
         self.name = name
         self.uuid = uuid
+        self.uuid_value = Binary(uuid, 4)  # as change events show it (collectionUUID)
         self.options = options
         self.index_specs = indexes
         self.indexes = [IndexSpec(s) for s in indexes if s["name"] != "_id_" and "_fts" not in s["key"]]
@@ -51,6 +53,7 @@ class Collection:
         self.resolve_view = None  # set by the engine for views: () -> the view's documents
         self.validator = for_options(options)
         self.capped = bool(options.get("capped"))
+        self.images = images_enabled(options)  # record change streams' pre- and post-images
 
     @property
     def full_name(self) -> str:
@@ -92,7 +95,8 @@ class Collection:
             self.text.add(tx, self.name, id_key, doc)
         if self.capped:
             capped.appended(self, tx, id_key)
-        emit(tx, self.name, "insert", doc["_id"], RawBSONDocument(body))  # already encoded: copied, not re-encoded
+        # the body is already encoded: copied, not re-encoded
+        emit(tx, self.name, "insert", doc["_id"], RawBSONDocument(body), uuid=self.uuid_value)
         return doc
 
     def remove(self, tx, doc: dict) -> None:
@@ -105,11 +109,13 @@ class Collection:
             self.text.remove(tx, self.name, id_key)
         if self.capped:
             capped.removed(self, tx, id_key)
-        emit(tx, self.name, "delete", doc["_id"])
+        emit(tx, self.name, "delete", doc["_id"], before=doc if self.images else None, uuid=self.uuid_value)
 
-    def replace(self, tx, old: dict, new: dict, op: str = "update", body: bytes | None = None) -> None:
+    def replace(self, tx, old: dict, new: dict, op: str = "update", body: bytes | None = None,
+                named: list[tuple[str, bool]] | None = None) -> None:
         """Store `new` (encoded: `body`, if the caller has it) in place of `old`; `op` ("update" or
-        "replace") is what change streams report."""
+        "replace") is what change streams report, an update described by the paths its operators
+        `named` (None: a pipeline update, described by its computed delta)."""
         if self.validator is not None:
             self.validator.check(new, old)
         id_key = encode(old["_id"])
@@ -127,10 +133,12 @@ class Collection:
         if self.text is not None:
             self.text.remove(tx, self.name, id_key)
             self.text.add(tx, self.name, id_key, new)
-        if op == "update":
-            emit(tx, self.name, "update", old["_id"], desc=diff(old, new))
-        else:
-            emit(tx, self.name, "replace", old["_id"], new)
+        before = old if self.images else None
+        desc = describe(old, new, named) if op == "update" else None
+        if desc is not None:
+            emit(tx, self.name, "update", old["_id"], new if self.images else None, desc, before, self.uuid_value)
+        else:  # a replacement, or a pipeline update whose delta is larger than the document (as mongod logs it)
+            emit(tx, self.name, "replace", old["_id"], new, before=before, uuid=self.uuid_value)
 
     def _add_keys(self, tx, ix: IndexSpec, doc: dict, id_key: bytes, computed) -> None:
         keys, multikey, values = computed
@@ -158,7 +166,8 @@ class Collection:
             keyValue=dict(value),
         )
 
-    def store_changed(self, tx, old: dict, new: dict, op: str, old_body: bytes | None = None) -> bool:
+    def store_changed(self, tx, old: dict, new: dict, op: str, old_body: bytes | None = None,
+                      named: list[tuple[str, bool]] | None = None) -> bool:
         """Store `new` over `old` (whose stored bytes are `old_body`, if the caller has them) unless
         the update changed nothing (byte for byte, as MongoDB compares); returns whether it stored."""
         body = self.encode_body(new)
@@ -166,7 +175,7 @@ class Collection:
         # byte for byte (a Symbol, say, was already stored as the string pymongo decodes it to).
         if body == (bson.encode(old) if old_body is None else old_body):
             return False
-        self.replace(tx, old, new, op, body)
+        self.replace(tx, old, new, op, body, named)
         return True
 
     # -- reads -------------------------------------------------------------

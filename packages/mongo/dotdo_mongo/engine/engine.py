@@ -19,6 +19,7 @@ from dotdo_core.shard import ShardBusy
 from dotdo_core.store import Store
 
 from ..storage import TXN, DbStorage, database_names, decode, ns_name
+from .change_streams import emit_create
 from .collection import Collection
 from . import api_version, deadline, validation
 from .cursors import Cursors
@@ -215,6 +216,7 @@ class Engine:
         uuid = uuidlib.uuid4().bytes
         indexes = [{"v": 2, "key": {"_id": 1}, "name": "_id_"}]
         dbs.put_collection(tx, name, uuid, {}, indexes)
+        emit_create(tx, name, uuid, {}, indexes)
         return Collection(dbs, name, uuid, {}, indexes)
 
     # -- dispatch ------------------------------------------------------------

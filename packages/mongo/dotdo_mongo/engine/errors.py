@@ -61,6 +61,7 @@ CODE_NAMES = {
     28: "PathNotViable",
     40: "ConflictingUpdateOperators",
     43: "CursorNotFound",
+    47: "NoMatchingDocument",
     48: "NamespaceExists",
     50: "MaxTimeMSExpired",
     51: "DollarPrefixedFieldName",

@@ -1,7 +1,7 @@
 """Running a filter + sort + skip + limit against a collection through its plan."""
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from bson import ObjectId
 
@@ -18,9 +18,11 @@ from ..storage import decode
 
 
 def matching(coll: Collection, conn, flt: dict | None, *, sort: Any = None, skip: int = 0, limit: int = 0,
-             hint: Any = None, variables: dict | None = None, scores: dict | None = None) -> Iterator[dict]:
+             hint: Any = None, variables: dict | None = None, scores: dict | None = None,
+             within: Callable[[dict], bool] | None = None) -> Iterator[dict]:
     """Documents matching `flt` in `sort` order, `skip` skipped, at most `limit` (0: no limit).
-    A `$text` query's relevance scores (by encoded _id) are put in `scores` for {$meta: "textScore"}."""
+    A `$text` query's relevance scores (by encoded _id) are put in `scores` for {$meta: "textScore"};
+    `within` narrows what is read (find's min/max index bounds)."""
     if flt is not None and not isinstance(flt, dict):
         raise MongoError(14, "filter must be an object")
     if id_seekable(coll, flt, sort, skip, hint):
@@ -35,13 +37,13 @@ def matching(coll: Collection, conn, flt: dict | None, *, sort: Any = None, skip
         if scores is not None:
             scores.update(found)
         flt = {k: v for k, v in flt.items() if k != "$text"}
-        pred = compile_filter(flt, variables)
+        pred = _predicate(flt, variables, within)
         source = (d for d in coll.by_keys(conn, list(found)) if (check() or pred(d)))
         p = None
     else:
         if any(path == TEXT_SCORE for path, _ in spec):
             raise MongoError(17311, "cannot sort by $meta textScore without a $text query")
-        pred = compile_filter(flt, variables)
+        pred = _predicate(flt, variables, within)
         p = coll.plan(flt, spec, hint)
         source = (d for d in coll.candidates(conn, p) if (check() or pred(d)))
     if spec and (p is None or not p.sorted):
@@ -58,6 +60,14 @@ def matching(coll: Collection, conn, flt: dict | None, *, sort: Any = None, skip
         n += 1
         if limit and n >= limit:
             return
+
+
+def _predicate(flt: dict | None, variables: dict | None,
+               within: Callable[[dict], bool] | None) -> Callable[[dict], bool]:
+    pred = compile_filter(flt, variables)
+    if within is None:
+        return pred
+    return lambda d: within(d) and pred(d)
 
 
 def id_seekable(coll: Collection, flt: Any, sort: Any, skip: int, hint: Any) -> bool:

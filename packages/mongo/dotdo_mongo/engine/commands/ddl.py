@@ -6,7 +6,7 @@ import uuid as uuidlib
 from bson import Binary
 
 from .. import capped
-from ..change_streams import emit
+from ..change_streams import IMAGE_OPTION, emit_create, emit_ddl, image_option
 from ..validation import check_options
 from ..common.filter import compile_filter
 from ..engine import Ctx, check_collection_name, command
@@ -18,8 +18,8 @@ CREATE_OPTIONS = {"create", "$db", "lsid", "$readPreference", "writeConcern", "c
 VIEW_OPTIONS = {"viewOn", "pipeline"}
 VALIDATION_OPTIONS = {"validator", "validationLevel", "validationAction"}
 CAPPED_OPTIONS = {"capped", "size", "max"}
-UNSUPPORTED_CREATE = {"timeseries", "clusteredIndex", "changeStreamPreAndPostImages",
-                      "encryptedFields", "expireAfterSeconds", "collation", "storageEngine", "indexOptionDefaults"}
+UNSUPPORTED_CREATE = {"timeseries", "clusteredIndex", "encryptedFields", "expireAfterSeconds", "collation",
+                      "storageEngine", "indexOptionDefaults"}
 
 
 @command("create")
@@ -28,9 +28,10 @@ def create(ctx: Ctx) -> dict:
     for opt in ctx.body:
         if opt in UNSUPPORTED_CREATE:
             raise MongoError(238, f"create option '{opt}' is not supported by dotdo")
-        if opt not in CREATE_OPTIONS | VIEW_OPTIONS | VALIDATION_OPTIONS | CAPPED_OPTIONS:
+        if opt not in CREATE_OPTIONS | VIEW_OPTIONS | VALIDATION_OPTIONS | CAPPED_OPTIONS | {IMAGE_OPTION}:
             raise MongoError(40415, f"BSON field 'create.{opt}' is an unknown field.")
     options: dict = {}
+    images = image_option("create", ctx.body[IMAGE_OPTION]) if IMAGE_OPTION in ctx.body else None
     if "viewOn" in ctx.body:
         view_on, pipeline = ctx.body["viewOn"], ctx.body.get("pipeline", [])
         if not isinstance(view_on, str) or not view_on:
@@ -40,6 +41,8 @@ def create(ctx: Ctx) -> dict:
         from ..stages import compile_pipeline
 
         compile_pipeline(pipeline, None)  # a bad pipeline fails at create, as in MongoDB
+        if images:
+            raise MongoError(72, f"option not supported on a view: {IMAGE_OPTION}")
         options = {"viewOn": view_on, "pipeline": pipeline}
     elif "pipeline" in ctx.body:
         raise MongoError(9, "'pipeline' requires 'viewOn' to also be specified")
@@ -50,12 +53,16 @@ def create(ctx: Ctx) -> dict:
             options.update(capped.check_options(ctx.body))
         elif "size" in ctx.body or "max" in ctx.body:
             raise MongoError(72, "the 'size' and 'max' fields are only allowed when 'capped' is true")
+        if images:
+            options[IMAGE_OPTION] = images
     dbs = ctx.engine.database(ctx.db, create=True)
     with dbs.shard.write() as tx:
         if dbs.collection_row(tx.conn, name) is not None:
             raise MongoError(48, f"Collection {ctx.db}.{name} already exists.")
         indexes = [] if "viewOn" in options else [{"v": 2, "key": {"_id": 1}, "name": "_id_"}]
-        dbs.put_collection(tx, name, uuidlib.uuid4().bytes, options, indexes)
+        uuid = uuidlib.uuid4().bytes
+        dbs.put_collection(tx, name, uuid, options, indexes)
+        emit_create(tx, name, uuid, options, indexes)
     return {}
 
 
@@ -70,7 +77,7 @@ def drop(ctx: Ctx) -> dict:
         if row is None:
             return {}
         dbs.delete_collection(tx, name)
-        emit(tx, name, "drop", None)
+        emit_ddl(tx, name, "drop", None if "viewOn" in row[1] else row[0])
     return {"nIndexesWas": len(row[2]), "ns": f"{ctx.db}.{name}"}
 
 
@@ -117,25 +124,33 @@ def rename_collection(ctx: Ctx) -> dict:
             raise MongoError(26, f"Source collection {src} does not exist")
         if src == dst:
             raise MongoError(20, "Can't rename a collection to itself")
-        if dbs.collection_row(tx.conn, dname) is not None:
+        description: dict = {"to": {"db": ddb, "coll": dname}}
+        target = dbs.collection_row(tx.conn, dname)
+        if target is not None:
             if not ctx.body.get("dropTarget"):
                 raise MongoError(48, "target namespace exists")
             dbs.delete_collection(tx, dname)
+            description["dropTarget"] = Binary(target[0], 4)
         dbs.put_collection(tx, dname, row[0], row[1], row[2])
         dbs.catalog_written(tx)
         tx.execute("DELETE FROM _mongo_collections WHERE name = ?", (sname,))
         dbs.rename_collection_rows(tx, sname, dname)
+        emit_ddl(tx, sname, "rename", row[0], description, to=dname)
     return {}
 
 
 @command("collMod")
 def coll_mod(ctx: Ctx) -> dict:
-    """Changing a collection's validation settings (the other collMod options answer 238)."""
+    """Changing a collection's validation settings and changeStreamPreAndPostImages (the other
+    collMod options answer 238)."""
     name = ctx.collection_name()
     changes = {k: v for k, v in ctx.body.items() if k not in ("collMod",) and k not in CREATE_OPTIONS}
+    asked = dict(changes)  # the modify event's operationDescription, as mongod logs the command
     for k in changes:
-        if k not in VALIDATION_OPTIONS:
+        if k not in VALIDATION_OPTIONS and k != IMAGE_OPTION:
             raise MongoError(238, f"collMod option '{k}' is not supported by dotdo")
+    if IMAGE_OPTION in changes:
+        changes[IMAGE_OPTION] = image_option("collMod", changes[IMAGE_OPTION])
     dbs = ctx.engine.database(ctx.db)
     if dbs is None:
         raise MongoError(26, f"ns does not exist: {ctx.db}.{name}")
@@ -144,11 +159,16 @@ def coll_mod(ctx: Ctx) -> dict:
         if row is None:
             raise MongoError(26, f"ns does not exist: {ctx.db}.{name}")
         uuid, options, indexes = row
-        if "viewOn" in options:
-            raise MongoError(166, f"Namespace {ctx.db}.{name} is a view, not a collection")
+        view = "viewOn" in options
+        if view and changes:
+            raise MongoError(72, f"option not supported on a view: {next(iter(changes))}")
+        state = {"collectionOptions": options if view else {"uuid": Binary(uuid, 4), **options}}
         options = {**options, **changes}
         if options.get("validator") == {}:
             options.pop("validator")
+        if IMAGE_OPTION in options and options[IMAGE_OPTION] is None:
+            options.pop(IMAGE_OPTION)
         check_options(options)
         dbs.put_collection(tx, name, uuid, options, indexes)
+        emit_ddl(tx, name, "modify", None if view else uuid, asked, state)
     return {}

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..change_streams import emit_ddl
 from ..collection import Collection
 from ..engine import Ctx, command
 from ..errors import MongoError
@@ -125,6 +126,8 @@ def create_indexes(ctx: Ctx) -> dict:
                     continue
                 _build(tx, coll, next(ix for ix in coll.indexes if ix.name == spec["name"]))
             dbs.put_collection(tx, name, coll.uuid, coll.options, coll.index_specs)
+            for spec in added:  # mongod logs one oplog entry, so one change event, per index
+                emit_ddl(tx, name, "createIndexes", coll.uuid, {"indexes": [_public(spec)]})
     out = {"numIndexesBefore": before, "numIndexesAfter": before + len(added),
            "createdCollectionAutomatically": created_coll}
     if not added:
@@ -196,5 +199,7 @@ def drop_indexes(ctx: Ctx) -> dict:
             coll.docs.drop_index(tx, name, s["name"])
         keep = [s for s in specs if all(s["name"] != d["name"] for d in drop)]
         dbs.put_collection(tx, name, coll.uuid, coll.options, keep)
+        for s in drop:
+            emit_ddl(tx, name, "dropIndexes", coll.uuid, {"indexes": [_public(s)]})
     return {"nIndexesWas": before}
 

@@ -10,6 +10,9 @@ from ..common.paths import MISSING, get_value
 from ..common.projection import Projection
 from ..engine import Ctx, command
 from ..errors import MongoError
+from ..common.sorting import parse_sort
+from ..index_bounds import bounds_filter
+from ..return_key import key_of
 from ..query import check_int, matching
 from ..text import SCORE_KEY
 from .write import let_variables
@@ -19,7 +22,7 @@ FIND_FIELDS = {"filter", "sort", "projection", "hint", "skip", "limit", "batchSi
                "allowPartialResults", "max", "min", "returnKey", "showRecordId", "tailable", "awaitData",
                "oplogReplay", "lsid", "$db", "$readPreference", "$clusterTime", "apiVersion", "apiStrict",
                "apiDeprecationErrors", "readOnce", "txnNumber", "autocommit", "startTransaction"}
-REFUSED_WHEN_SET = ("tailable", "awaitData", "returnKey", "showRecordId", "oplogReplay")
+REFUSED_WHEN_SET = ("tailable", "awaitData", "oplogReplay")
 
 
 def batch_size(v: Any, name: str = "batchSize") -> int | None:
@@ -38,9 +41,8 @@ def find(ctx: Ctx) -> dict:
     for k in REFUSED_WHEN_SET:
         if b.get(k):
             raise MongoError(238, f"find option '{k}' is not supported by dotdo")
-    for k in ("min", "max"):
-        if b.get(k):
-            raise MongoError(238, f"find option '{k}' is not supported by dotdo")
+    if b.get("showRecordId") and not b.get("returnKey"):  # returnKey's output has no record id to show
+        raise MongoError(238, "find option 'showRecordId' is not supported by dotdo: documents have no record ids")
     flt = b.get("filter")
     if flt is not None and not isinstance(flt, dict):
         raise MongoError(14, "BSON field 'FindCommandRequest.filter' is the wrong type, expected type 'object'")
@@ -59,16 +61,31 @@ def find(ctx: Ctx) -> dict:
     if isinstance(hint, dict) and "$natural" in hint:
         hint = None
     scores: dict = {}
+    within = bounds_filter(coll, hint, b.get("min"), b.get("max"))
+    shape = _returned_key(coll, flt, b.get("sort"), hint) if b.get("returnKey") else None
     with coll.db.shard.reader() as conn:
         docs = matching(coll, conn, flt, sort=b.get("sort"), skip=skip, limit=limit, hint=hint,
-                        variables=let_variables(b.get("let")), scores=scores)
+                        variables=let_variables(b.get("let")), scores=scores, within=within)
         # The first batch is read here; the rest streams on later getMores, in chunks (see
         # Collection.candidates), so a big collection is never held in memory.
-        results = (proj.apply(d, {SCORE_KEY: scores}) for d in docs) if proj else docs
+        if shape is not None:
+            results = map(shape, docs)
+        else:
+            results = (proj.apply(d, {SCORE_KEY: scores}) for d in docs) if proj else docs
         if limit and size is not None and size > limit:
             size = limit
         return ctx.engine.cursors.first_batch(ns, results, size, bool(b.get("singleBatch")),
                                               no_timeout=bool(b.get("noCursorTimeout")))
+
+
+def _returned_key(coll, flt: dict | None, sort: Any, hint: Any):
+    """returnKey's output for each result (engine/return_key.py)."""
+    if coll.view_on is not None:  # mongod runs a view's find as an aggregate, which has no returnKey
+        raise MongoError(168, "Option returnKey not supported in aggregation.")
+    if flt and "$text" in flt:
+        raise MongoError(238, "find option 'returnKey' with a $text query is not supported by dotdo")
+    spec = parse_sort(sort)
+    return key_of(coll, coll.plan(flt, spec, hint), flt, spec, hint)
 
 
 @command("getMore")

@@ -103,19 +103,20 @@ def _pipeline_update(pipeline: list, variables: dict | None):
 
 
 def updater_for(u: Any, array_filters: Any, variables: dict | None = None):
-    """(apply(doc, inserting=, position=), is_replacement) for an update document or pipeline."""
+    """(apply(doc, inserting=, position=), is_replacement, named paths) for an update document or
+    pipeline: the paths an operator update names describe its change events (None otherwise)."""
     if isinstance(u, list):
         if array_filters:
             raise MongoError(72, "arrayFilters may not be specified for pipeline-style updates")
-        return _pipeline_update(u, variables), False
+        return _pipeline_update(u, variables), False, None
     if not isinstance(u, dict):
         raise MongoError(14, "Update argument must be either an object or an array")
     if is_operator_update(u):
         up = Updater(u, array_filters)
-        return up.apply, False
+        return up.apply, False, up.named_paths()
     if array_filters:
         raise MongoError(9, "Cannot use array filters with a replacement-style update")
-    return (lambda doc, inserting=False, position=None: apply_replacement(doc, u)), True
+    return (lambda doc, inserting=False, position=None: apply_replacement(doc, u)), True, None
 
 
 UPDATE_FIELDS = ("q", "u", "upsert", "multi", "arrayFilters", "hint", "collation", "c", "upsertSupplied")
@@ -159,7 +160,7 @@ def _update_statement(tx, coll: Collection, spec: dict, variables: dict | None) 
     multi = bool(spec.get("multi"))
     if spec.get("c") is not None:
         variables = {**(variables or {}), **let_variables(spec["c"])}
-    apply, replacement = updater_for(spec.get("u"), spec.get("arrayFilters"), variables)
+    apply, replacement, named = updater_for(spec.get("u"), spec.get("arrayFilters"), variables)
     if replacement and multi:
         raise MongoError(9, "multi update is not supported for replacement-style update")
     position = positional_finder(q)
@@ -174,7 +175,7 @@ def _update_statement(tx, coll: Collection, spec: dict, variables: dict | None) 
     modified = 0
     for old, old_body in targets:
         new = apply(old, position=position)
-        if coll.store_changed(tx, old, new, "replace" if replacement else "update", old_body):
+        if coll.store_changed(tx, old, new, "replace" if replacement else "update", old_body, named):
             modified += 1
     if targets or not spec.get("upsert"):
         return len(targets), modified, None
@@ -301,10 +302,10 @@ def find_and_modify(ctx: Ctx) -> dict:
             if old is not None:
                 coll.remove(tx, old)
             return {"lastErrorObject": {"n": 1 if old else 0}, "value": proj.apply(old) if old else None}
-        apply, replacement = updater_for(b["update"], b.get("arrayFilters"), variables)
+        apply, replacement, named = updater_for(b["update"], b.get("arrayFilters"), variables)
         if old is not None:
             new = apply(old, position=positional_finder(q))
-            coll.store_changed(tx, old, new, "replace" if replacement else "update")
+            coll.store_changed(tx, old, new, "replace" if replacement else "update", named=named)
             value = new if b.get("new") else old
             return {"lastErrorObject": {"n": 1, "updatedExisting": True}, "value": proj.apply(value)}
         if not b.get("upsert"):

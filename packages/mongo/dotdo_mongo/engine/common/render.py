@@ -44,3 +44,9 @@ def document(d: dict) -> str:
     if not d:
         return "{}"
     return "{ " + ", ".join(f"{k}: {value(v)}" for k, v in d.items()) + " }"
+
+
+def pipeline_document(d: dict) -> str:
+    """A document as mongod's aggregation Document prints it in messages: `{a: 1, b: {c: "x"}}`."""
+    return "{" + ", ".join(f"{k}: {pipeline_document(v) if isinstance(v, dict) else value(v)}"
+                           for k, v in d.items()) + "}"

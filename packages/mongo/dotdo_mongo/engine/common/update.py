@@ -40,6 +40,13 @@ def apply_replacement(old: dict | None, new: dict) -> dict:
     return out
 
 
+def _appends(op: str, arg: Any) -> bool:
+    """$addToSet, and $push without $position/$sort/$slice, add elements at the end of an array."""
+    if op == "$addToSet":
+        return True
+    return op == "$push" and not (isinstance(arg, dict) and {"$position", "$sort", "$slice"} & set(arg))
+
+
 class Updater:
     """A parsed update document, applied per matched document."""
 
@@ -87,6 +94,12 @@ class Updater:
             if ident not in used:
                 raise MongoError(9, f"The array filter for identifier '{ident}' was not used in the update "
                                     + render.document({op: {p: a} for op, p, a in self.ops[:1]}))
+
+    def named_paths(self) -> list[tuple[str, bool]]:
+        """The paths the operators name ($rename's target too), which describe the change events,
+        each with whether its operator only appends to an array (mongod then logs the new elements)."""
+        return [(p, _appends(op, arg)) for op, p, arg in self.ops] + [
+            (arg, False) for op, _, arg in self.ops if op == "$rename"]
 
     def _check_conflicts(self) -> None:
         paths: list[str] = []

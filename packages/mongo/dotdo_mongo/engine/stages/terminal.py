@@ -95,4 +95,6 @@ def _merge(engine, db: str, spec: Any, results: list) -> None:
                 new.update((k, v) for k, v in doc.items() if k != "_id")
             if "_id" in doc and not equal(doc["_id"], existing["_id"]):
                 raise MongoError(66, "$merge write error: cannot change _id of a matched document")
-            coll.replace(tx, existing, new, "replace" if matched == "replace" else "update")
+            # whenMatched "merge" is mongod's {$set: <the document's fields>}
+            coll.replace(tx, existing, new, "replace" if matched == "replace" else "update",
+                         named=[(k, False) for k in doc if k != "_id"])
