@@ -386,6 +386,23 @@ def test_resp3_replies(client):
     assert c.sort("l", store="out") == 2
 
 
+@pytest.mark.parametrize("protocol, get_reply, store_reply", [
+    (2, b"*4\r\n$1\r\n1\r\n$3\r\none\r\n$1\r\n2\r\n$-1\r\n", b":2\r\n"),
+    (3, b"*4\r\n$1\r\n1\r\n$3\r\none\r\n$1\r\n2\r\n_\r\n", b":2\r\n"),
+])
+def test_reply_bytes_on_the_wire(wire, protocol, get_reply, store_reply):
+    w = wire(protocol)
+    w.call("RPUSH", "l", "2", "1")
+    w.call("SET", "v_1", "one")
+    assert w.call("SORT", "l", "GET", "#", "GET", "v_*") == get_reply
+    assert w.call("SORT_RO", "nokey") == b"*0\r\n"
+    assert w.call("SORT", "l", "STORE", "out") == store_reply
+    assert w.call("SORT", "l", "BY") == b"-ERR syntax error\r\n"
+    assert w.call("SORT", "v_1") == b"-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"
+    w.call("RPUSH", "bad", "x")
+    assert w.call("SORT", "bad") == b"-ERR One or more scores can't be converted into double\r\n"
+
+
 # -- cluster mode -----------------------------------------------------------------------------------
 
 def _free_port() -> int:
