@@ -6,7 +6,9 @@ returns other keys' values instead of the elements, STORE writes the result as a
 comparisons are reproduced exactly: the server runs in the C locale, so ALPHA's strcoll is strcmp
 (bytes up to the first NUL), while STORE and numeric ties compare whole byte strings; glibc's
 qsort is a stable merge sort, so elements that compare equal keep the order they were read in,
-and Python's stable sort gives the same answer.
+and Python's stable sort gives the same answer. (With BY and a LIMIT short of the whole, Redis
+uses its own partial quicksort, which is not stable; there, elements of equal ALPHA weight may come
+out in another order — a known difference.)
 """
 from __future__ import annotations
 
