@@ -336,6 +336,14 @@ def test_sort_ro_has_no_store(weights):
     assert weights.exists("out") == 0
 
 
+def test_read_only_scripts_may_call_sort_ro_but_not_sort(weights):
+    assert weights.eval_ro("return redis.call('SORT_RO', KEYS[1], 'DESC')", 1, "ids") == ["3", "2", "1"]
+    assert error_text(lambda: weights.eval_ro("return redis.call('SORT', KEYS[1])", 1, "ids")).startswith(
+        "Write commands are not allowed from read-only scripts.")
+    assert weights.eval("return redis.call('SORT', KEYS[1], 'STORE', KEYS[2])", 2, "ids", "out") == 3
+    assert weights.lrange("out", 0, -1) == ["1", "2", "3"]
+
+
 # -- errors -----------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("options", [["FOO"], ["BY"], ["GET"], ["STORE"], ["ALPHA", "LIMIT", "1"], ["DESC", "NOSORT"]])
