@@ -363,6 +363,12 @@ def grammar(d: Draw, nonce: str = "") -> dict[str, Callable[[], list]]:
         "ZINTER": lambda: ["ZINTER", d(["1", "2", "0"]), k(), k()] + d([[], ["WITHSCORES"], ["AGGREGATE", "MAX", "WITHSCORES"]]),
         "ZDIFF": lambda: ["ZDIFF", d(["1", "2"]), k(), k()] + d([[], ["WITHSCORES"]]),
         "ZRANGESTORE": lambda: ["ZRANGESTORE", k(), k(), i(), i()],
+        # SORT: ALPHA orders and STOREd nosort only — numeric weights go through strtod, whose stale
+        # errno in Redis 7.0 (test_sort.py) another command's ERANGE would leak into; a set's unsorted
+        # order is its hash table's
+        "SORT": lambda: [d(["SORT", "SORT_RO"]), k(), "ALPHA"] + d([[], ["DESC"], ["LIMIT", i(), i()], ["GET", "#", "GET", "*"],
+                                                                   ["GET", k() + "*->" + m()], ["STORE", k()], ["BOGUS"]]),
+        "SORT STORE": lambda: ["SORT", k(), "BY", "nosort"] + d([[], ["DESC"], ["LIMIT", i(), i()]]) + ["STORE", k()],
         # keys
         "DEL": lambda: ["DEL", k()], "EXISTS": lambda: ["EXISTS", k(), k()], "TYPE": lambda: ["TYPE", k()],
         "RENAME": lambda: ["RENAME", k(), k()], "RENAMENX": lambda: ["RENAMENX", k(), k()],

@@ -76,6 +76,11 @@ def _get(ctx: Ctx, key: bytes, field: bytes) -> bytes | None:
     return None if row is None else row[0]
 
 
+def hash_field(ctx: Ctx, key: bytes, field: bytes) -> bytes | None:
+    """One field's value of a key the caller knows is a hash (SORT's `->field` patterns)."""
+    return _get(ctx, key, field)
+
+
 def _write_fields(ctx: Ctx, key: bytes, entry: Entry | None, pairs: list[tuple[bytes, bytes]]) -> int:
     """Set fields (creating the key if needed); returns how many fields are new."""
     ks = ctx.ks

@@ -166,6 +166,20 @@ def _side(arg: bytes) -> bool:
     raise RedisError(SYNTAX)
 
 
+def list_values(ctx: Ctx, key: bytes) -> list[bytes]:
+    """Every element of a list, head to tail ([] when missing; WRONGTYPE for another type). For SORT."""
+    return _List(ctx, key).values()
+
+
+def replace_with_list(ctx: Ctx, dest: bytes, values: list[bytes]) -> int:
+    """Make `dest`, whatever it held, a list of `values` (no TTL); an empty list deletes it, as Redis
+    keeps no empty collections. Returns the length. For SORT ... STORE."""
+    ctx.ks.delete(dest)
+    if values:
+        _List(ctx, dest).push(values, left=False)
+    return len(values)
+
+
 # -- pushes ----------------------------------------------------------------------------
 
 def _push(ctx: Ctx, key: bytes, values: tuple[bytes, ...], left: bool, only_existing: bool) -> int:

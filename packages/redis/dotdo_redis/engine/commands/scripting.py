@@ -83,6 +83,12 @@ def scripts_for(engine: Any) -> ScriptStore:
     return store
 
 
+def in_script(ctx: Ctx) -> bool:
+    """Whether the command runs from a script (Redis's CLIENT_SCRIPT), as SORT must know."""
+    store = ctx.engine.extensions.get("scripts")
+    return ctx.in_batch and store is not None and ctx.session.id in store.running
+
+
 class _ScriptBatch:
     """Hands the script's own transaction to the commands it calls (no savepoint per call)."""
 

@@ -41,6 +41,11 @@ def _members(ctx: Ctx, key: bytes) -> list[bytes]:
     return members
 
 
+def set_members(ctx: Ctx, key: bytes) -> list[bytes]:
+    """`_members` for other command families (SORT): in the order Redis would iterate the set."""
+    return _members(ctx, key)
+
+
 def _is_member(ctx: Ctx, key: bytes, member: bytes) -> bool:
     return ctx.ks.conn.execute(
         "SELECT 1 FROM r_set WHERE key = ? AND member = ?", (ctx.ks.sk(key), member)

@@ -75,6 +75,11 @@ def _all(ctx: Ctx, key: bytes) -> list[tuple[bytes, float]]:
     return _select(ctx, key)
 
 
+def zset_members(ctx: Ctx, key: bytes) -> list[bytes]:
+    """The members in the sorted set's own order (score, then bytes). For SORT."""
+    return [member for member, _ in _all(ctx, key)]
+
+
 def _rank_slice(ctx: Ctx, key: bytes, start: int, stop: int, rev: bool) -> list[tuple[bytes, float]]:
     if 0 <= start <= stop:  # no end counted from the top: no need for the cardinality
         return _select(ctx, key, rev=rev, offset=start, limit=min(stop - start + 1, 2**62))
