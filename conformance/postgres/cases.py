@@ -49,6 +49,9 @@ EMP = [
     "(5, 'eng', 120, 2), (6, 'hr', NULL, 1)",
 ]
 SEQ = ["CREATE SEQUENCE s START 10 INCREMENT 5"]
+IVAL = ["CREATE TABLE j (id int PRIMARY KEY, d interval, dn interval NOT NULL DEFAULT '1 hour', started timestamp)",
+        "INSERT INTO j (id, d, started) VALUES (1, '1 mon', '2024-01-31'), (2, '30 days', '2024-01-01'), "
+        "(3, '1 day 02:00', '2024-02-01 10:00'), (4, NULL, NULL), (5, '-1 year 2 mons', '2024-03-01')"]
 RENAME_FK = ["CREATE TABLE a (id int PRIMARY KEY, o text)", "INSERT INTO a VALUES (1, 'x')",
              "CREATE TABLE b (id int PRIMARY KEY, a_id int REFERENCES a (id) ON DELETE CASCADE CHECK (a_id > 0))"]
 EXPRIX = ["CREATE TABLE people (email text NOT NULL, n int)", "CREATE UNIQUE INDEX people_email_lower ON people (lower(email))",
@@ -193,6 +196,20 @@ CASES: list[Case] = [
      "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid IN ('a'::regclass, 'b'::regclass) AND contype <> 'c' ORDER BY 1", None),
     ("rename_column_view_keeps_names", RENAME_FK + ["CREATE VIEW va AS SELECT id, o FROM a", "ALTER TABLE a RENAME COLUMN o TO p"],
      "SELECT * FROM va", None),
+    # interval columns: stored, compared by span ('1 mon' = '30 days'), ordered, grouped, unique, summed
+    ("interval_column_roundtrip", IVAL, "SELECT id, d, dn FROM j ORDER BY id", None),
+    ("interval_column_order", IVAL, "SELECT id FROM j ORDER BY d NULLS FIRST, id", None),
+    ("interval_column_equal_spans", IVAL, "SELECT id FROM j WHERE d = interval '1 month' ORDER BY id", None),
+    ("interval_column_group", IVAL, "SELECT d, count(*) FROM j GROUP BY d ORDER BY d", None),
+    ("interval_column_aggregates", IVAL, "SELECT min(d), max(d), sum(d), avg(d) FROM j", None),
+    ("interval_column_arithmetic", IVAL, "SELECT started + d, d * 2, -d FROM j WHERE id IN (1, 3) ORDER BY id", None),
+    ("interval_column_unique_span", ["CREATE TABLE k (d interval UNIQUE)", "INSERT INTO k VALUES ('1 mon')"],
+     "INSERT INTO k VALUES ('30 days')", None),
+    ("interval_column_bad_input", IVAL, "INSERT INTO j (id, d) VALUES (9, 'nonsense')", None),
+    ("interval_column_param", IVAL, "INSERT INTO j (id, d) VALUES (%s, %s) RETURNING d", (9, datetime.timedelta(days=2, seconds=30))),
+    ("interval_sum_avg_values", [], "SELECT sum(x), avg(x) FROM (VALUES (interval '1 day'), (interval '2 hours'), (NULL::interval)) v(x)", None),
+    ("interval_sum_window", [], "SELECT sum(x) OVER (ORDER BY i ROWS 1 PRECEDING), avg(x) OVER (ORDER BY i ROWS 1 PRECEDING) "
+                                "FROM (VALUES (1, interval '1 mon'), (2, interval '1 day'), (3, interval '1 hour')) v(i, x) ORDER BY i", None),
     ("syntax_error", [], "SELEC 1", None),
     ("column_of_a_table_not_in_from_is_a_missing_from_clause_entry", USERS, "SELECT nosuch.id FROM users", None),
     ("column_of_an_unknown_table_in_where_is_a_missing_from_clause_entry", USERS,
@@ -2105,7 +2122,6 @@ REFUSED: list[Case] = [
     ("refused_regexp_replace_occurrence", [], "SELECT regexp_replace('abcabc', 'b', 'x', 1, 2)", None),
     ("refused_two_set_returning_functions_in_select_list", [],
      "SELECT jsonb_array_elements('[1,2]'), jsonb_array_elements('[1,2,3]')", None),
-    ("refused_interval_column", [], "CREATE TABLE iv (d interval)", None),
     ("refused_explain", [], "EXPLAIN SELECT 1", None),
     ("refused_copy_from_server_file", ["CREATE TABLE cf (x text)"], "COPY cf FROM '/dev/null'", None),
     ("refused_composite_type", [], "CREATE TYPE pair AS (a int, b int)", None),

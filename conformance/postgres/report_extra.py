@@ -27,14 +27,15 @@ Also: expression indexes (unique ones enforced with PostgreSQL's `Key (lower(ema
 `ON CONFLICT (lower(email))` inference), unquoted names folded to lower case, session time zones,
 multi-dimensional arrays, GROUPING SETS, data-modifying WITH, ALTER COLUMN SET/DROP DEFAULT and
 SET/DROP NOT NULL, SQL cursors (DECLARE [SCROLL] ... [WITH HOLD], FETCH/MOVE in every direction,
-CLOSE; psycopg's named cursors), binary time parameters.
+CLOSE; psycopg's named cursors), binary time parameters, interval columns (compared by span:
+'1 mon' = '30 days').
 
-Refused with `0A000 feature_not_supported` naming the feature: interval columns,
+Refused with `0A000 feature_not_supported` naming the feature:
 composite types, materialized views, writing through views, CREATE SCHEMA (non-public schemas), `DISTINCT ON *`,
 RIGHT/FULL JOIN LATERAL, COPY with server files or binary format, EXPLAIN, temporary tables,
 renaming or dropping a column an index uses, ALTER COLUMN ... TYPE.
 
 Known differences not covered by a case: a second writer waits for another connection's whole
-transaction (one writer per database); CancelRequest interrupts nothing; trust authentication
-only; see docs/postgres.md.
+transaction (one writer per database); CancelRequest ends a pg_sleep, any other statement runs
+to completion; see docs/postgres.md.
 """

@@ -706,7 +706,43 @@ def register(conn) -> None:
     f("pg_interval_extreme", interval_extreme, -1, deterministic=True)
     f("date_trunc", date_trunc, 2, deterministic=True)
     f("pg_extract", extract, 3, deterministic=True)
+    conn.create_window_function("pg_interval_sum", IntervalSum)
+    conn.create_window_function("pg_interval_avg", IntervalAvg)
     register_age(conn)
+
+
+class IntervalSum:
+    """sum() of intervals as PostgreSQL adds them, field by field (months, days, time apart); a
+    window function too (step/inverse/value)."""
+
+    def __init__(self) -> None:
+        self.fields = [0, 0, 0]
+        self.n = 0
+
+    def _add(self, v: Any, sign: int) -> None:
+        if v is not None:
+            self.n += sign
+            self.fields = [a + sign * b for a, b in zip(self.fields, split(v))]
+
+    def step(self, v: Any) -> None:
+        self._add(v, 1)
+
+    def inverse(self, v: Any) -> None:
+        self._add(v, -1)
+
+    def value(self) -> Any:
+        return "|".join(map(str, self.fields)) if self.n else None
+
+    final = value
+
+
+class IntervalAvg(IntervalSum):
+    """avg() of intervals: their sum divided by their count, as interval / number divides."""
+
+    def value(self) -> Any:
+        return interval_div(super().value(), self.n) if self.n else None
+
+    final = value
 
 
 

@@ -135,8 +135,6 @@ def build_table(tr: "Translator", stmt: exp.Create) -> tuple[Table, list[tuple[s
                 raise PgError("42601", f'syntax error at or near "{cname}"')
             dname = kind.this.name if hasattr(kind.this, "name") else str(kind.this)
             ct = ColType(SERIALS[dname]) if dname in SERIALS else coltype_of(kind)
-            if ct.key == "interval":
-                raise unsupported("interval columns")
             col = Column(cname, ct)
             if dname in SERIALS:
                 seq = _choose(taken, f"{tname}_{cname}_seq")

@@ -406,8 +406,11 @@ def _literal(rw: Rewriter, e: exp.Literal, scope: "Scope"):
     if any(c in text for c in ".eE"):
         # as text: a REAL literal would lose the scale PostgreSQL keeps (2.50 stays 2.50); 1e2 is 100
         if "e" in text or "E" in text:
-            from decimal import Decimal
-            text = format(Decimal(text), "f")
+            from decimal import Decimal, InvalidOperation
+            try:
+                text = format(Decimal(text), "f")
+            except InvalidOperation:  # 1e, 1.5e+: PostgreSQL's lexer stops there
+                raise PgError("42601", f'trailing junk after numeric literal at or near "{text}"') from None
         return exp.Literal.string(text), NUMERIC
     n = int(text)
     if not -(2**63) <= n < 2**63:
@@ -935,11 +938,15 @@ def _sum(rw, e, t, scope):
         return fn("pg_num_sum", e.this), NUMERIC
     if a is not None and a.key in FLOATS:  # NaN, Infinity and overflow as PostgreSQL's float sums
         return fn(f"pg_{a.key}_sum", e.this), a
+    if a is not None and a.key == "interval":
+        return fn("pg_interval_sum", e.this), a
     return e, INT8 if a is None or a.key in INTEGERS else a
 
 
 def _avg(rw, e, t, scope):
     a = t.get("this")
+    if a is not None and a.key == "interval":
+        return fn("pg_interval_avg", e.this), a
     if a is not None and a.key in FLOATS:
         return fn("pg_float_avg", e.this), FLOAT8
     return fn("pg_num_avg", e.this), NUMERIC

@@ -746,6 +746,17 @@ def _jsonb_collate(a: str, b: str) -> int:
         return (a > b) - (a < b)
 
 
+def _interval_collate(a: str, b: str) -> int:
+    """Stored intervals ('months|days|micros') compare as PostgreSQL's do, by their span with
+    30-day months: '1 mon' equals '30 days' (in =, ORDER BY, GROUP BY, DISTINCT and unique keys)."""
+    from .datetime_ops import interval_cmp_key
+    try:
+        x, y = interval_cmp_key(a), interval_cmp_key(b)
+    except (ValueError, TypeError):
+        return (a > b) - (a < b)
+    return (x > y) - (x < y)
+
+
 def pgnum_collate(a: str, b: str) -> int:
     try:
         x, y = Decimal(a), Decimal(b)
@@ -1510,6 +1521,7 @@ def register(conn, db: "Database") -> None:
     conn.execute("PRAGMA case_sensitive_like=ON")
     conn.create_collation("PGNUM", pgnum_collate)
     conn.create_collation("PGJSONB", _jsonb_collate)
+    conn.create_collation("PGINTERVAL", _interval_collate)
     f = conn.create_scalar_function
     f("pg_in", pg_in, -1, deterministic=True)
     f("pg_encode", pg_encode, 2, deterministic=True)

@@ -54,7 +54,7 @@ TYPES: dict[str, PgType] = {t.key: t for t in [
     PgType("time", 1083, 1183, 8, "time without time zone", "TEXT"),
     PgType("timestamp", 1114, 1115, 8, "timestamp without time zone", "TEXT"),
     PgType("timestamptz", 1184, 1185, 8, "timestamp with time zone", "TEXT"),
-    PgType("interval", 1186, 1187, 16, "interval", "TEXT"),
+    PgType("interval", 1186, 1187, 16, "interval", "TEXT COLLATE PGINTERVAL"),  # compared by span (interval_cmp_key)
     PgType("numeric", 1700, 1231, -1, "numeric", "TEXT COLLATE PGNUM"),
     PgType("regtype", 2206, 2211, 4, "regtype", "INTEGER"),
     PgType("uuid", 2950, 2951, 16, "uuid", "TEXT"),
