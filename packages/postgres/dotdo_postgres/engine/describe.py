@@ -25,12 +25,12 @@ PG_CLASS = 1259
 CATALOG_OIDS = {"pg_type": 1247, "pg_attribute": 1249, "pg_proc": 1255, "pg_class": PG_CLASS, "pg_attrdef": 2604,
                 "pg_constraint": 2606, "pg_depend": 2608, "pg_description": 2609, "pg_index": 2610,
                 "pg_namespace": 2615, "pg_database": 1262, "pg_trigger": 2620, "pg_am": 2601, "pg_language": 2612,
-                "pg_extension": 3079, "pg_enum": 3501}
+                "pg_extension": 3079, "pg_enum": 3501, "pg_range": 3541}
 COLLATED = ("text", "varchar", "bpchar")
 # Catalog relations that are always empty in dotdo: no row security, extended statistics,
 # publications, inheritance or user triggers (foreign keys are enforced by internal triggers).
 EMPTY_RELATIONS = frozenset({"pg_policy", "pg_statistic_ext", "pg_publication", "pg_publication_namespace",
-                             "pg_publication_rel", "pg_inherits", "pg_trigger", "pg_rewrite",
+                             "pg_publication_rel", "pg_inherits", "pg_trigger", "pg_rewrite", "pg_range",
                              "pg_partitioned_table", "pg_foreign_table", "pg_auth_members"})
 # Set-returning functions that return no rows for every relation dotdo has (nothing is partitioned).
 EMPTY_FUNCTIONS = frozenset({"pg_partition_ancestors", "pg_partition_tree"})
@@ -117,6 +117,9 @@ def relation(cat: Catalog, name: str, conn=None) -> tuple[list[tuple[str, ColTyp
         return cols, [(PG_CLASS, sequence_oid(c.sequence), 0, PG_CLASS, t.oid, i, "i" if c.identity else "a")
                       for t in tables for i, c in enumerate(t.columns, start=1)
                       if c.sequence and c.sequence in cat.sequences]
+    if name == "pg_range":  # no range or multirange types (asyncpg's type introspection reads it)
+        return [("rngtypid", oid), ("rngsubtype", oid), ("rngmultitypid", oid), ("rngcollation", oid),
+                ("rngsubopc", oid), ("rngcanonical", ColType("regproc")), ("rngsubdiff", ColType("regproc"))], []
     if name == "pg_inherits":  # no table inherits from another
         return [("inhrelid", oid), ("inhparent", oid), ("inhseqno", int4), ("inhdetachpending", bool_)], []
     if name == "pg_tablespace":

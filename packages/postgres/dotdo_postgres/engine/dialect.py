@@ -75,6 +75,15 @@ class DotdoPostgres(Postgres):
             if self._prev.text == "@" else self._parse_parameter(),
         }
 
+        def _parse_types(self, *args, **kwargs):
+            # oid[] / regtype[]: sqlglot reads an object-identifier type and stops before its brackets
+            # (asyncpg's type introspection casts $1::oid[])
+            this = super()._parse_types(*args, **kwargs)
+            if isinstance(this, exp.ObjectIdentifier) and self._match_pair(TokenType.L_BRACKET, TokenType.R_BRACKET):
+                element = exp.DataType(this=exp.DataType.Type.USERDEFINED, kind=this.name.lower())
+                return exp.DataType(this=exp.DataType.Type.ARRAY, expressions=[element], nested=True)
+            return this
+
         # date_part is double precision; sqlglot's own parser would make it extract (numeric)
         FUNCTION_PARSERS = {k: v for k, v in Postgres.Parser.FUNCTION_PARSERS.items()
                             if k != "DATE_PART" and k.lower() in SQLGLOT_POSTGRES}

@@ -443,6 +443,9 @@ def _cast(rw: Rewriter, e: exp.Cast, scope: "Scope"):
     if isinstance(e.this, exp.Array) and not e.this.expressions and is_array(target):
         return fn("pg_array", lit(element(target).key)), target  # ARRAY[]::int[]
     inner, src = rw.rx(e.this, scope)
+    n = rw.tr._param_no(inner)
+    if n is not None and (src is None or src.key == "unknown"):
+        rw.tr.param_types.setdefault(n, target)  # $1::int: the parameter is an integer (ParameterDescription)
     if src is not None and src == target and src.key != "unknown":
         return inner, target
     if src is not None and src.key != target.key and (
@@ -495,6 +498,10 @@ def _arith(op: str):
         if op == "%" and any(x is not None and x.key in FLOATS for x in (a, b)):
             raise _no_modulo(e, a, b)
         ua, ub = rw.untyped(e.this, a), rw.untyped(e.expression, b)
+        for node, other in ((e.this, b), (e.expression, a)):  # 1 + $1: the parameter takes the other side's type
+            n = rw.tr._param_no(node)
+            if n is not None and other is not None and other.key in INTEGERS + FLOATS + ("numeric",):
+                rw.tr.param_types.setdefault(n, ColType(other.key))
         if ua and ub and isinstance(e.this, exp.Literal) and isinstance(e.expression, exp.Literal):
             raise PgError("42725", f"operator is not unique: unknown {op} unknown",
                           hint="Could not choose a best candidate operator. You might need to add explicit type casts.")

@@ -149,7 +149,8 @@ def system_relation(tr: "Translator", schema: str, name: str) -> tuple[list[tupl
                 ("relhasrules", BOOL), ("relhastriggers", BOOL), ("relrowsecurity", BOOL),
                 ("relforcerowsecurity", BOOL), ("relispartition", BOOL), ("reltablespace", OID),
                 ("reloftype", OID), ("relreplident", CHAR), ("reltoastrelid", OID), ("relpartbound", TEXT),
-                ("relnatts", ColType("int2")), ("reloptions", ColType("_text")), ("relacl", ACL)]
+                ("relnatts", ColType("int2")), ("reloptions", ColType("_text")), ("relacl", ACL),
+                ("reltype", OID)]  # 0: dotdo keeps no composite row type per table (asyncpg joins on it)
         rest = (False, False, False, 0, 0, "d", 0, None)
         rows = [(t.oid, t.name, PUBLIC_OID, "v" if t.view is not None else "r", 10, 2 if t.view is None else 0, "p",
                  bool(t.indexes or any(c.kind in "pu" for c in t.constraints)),
@@ -161,7 +162,7 @@ def system_relation(tr: "Translator", schema: str, name: str) -> tuple[list[tupl
                  for oid, ix in index_class_rows(cat)]
         rows += [(sequence_oid(s), s, PUBLIC_OID, "S", 10, 0, "p", False, 0, False, False) + rest + (3, None, None)
                  for s in sorted(cat.sequences)]
-        return _relation(cols, rows)
+        return _relation(cols, [r + (0,) for r in rows])
     if name == "pg_am":
         return _relation([("oid", OID), ("amname", NAME), ("amtype", CHAR)], [(2, "heap", "t"), (403, "btree", "i")])
     if name in ("pg_roles", "pg_user", "pg_authid"):

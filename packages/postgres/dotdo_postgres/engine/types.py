@@ -1064,6 +1064,8 @@ def param_in(oid: int, fmt: int, raw: bytes | None):
             return f"{months}|{days}|{micros}"
         if oid == 1082:
             return (dt.date(2000, 1, 1) + dt.timedelta(days=struct.unpack("!i", raw)[0])).isoformat()
+        if oid in (26, 24, 2205, 2206):  # oid, regproc, regclass, regtype: an unsigned 32-bit number
+            return struct.unpack("!I", raw)[0]
         if oid == 1083:
             micros = struct.unpack("!q", raw)[0]
             if not 0 <= micros <= 24 * 3600 * 10**6:
