@@ -28,11 +28,11 @@ Also: expression indexes (unique ones enforced with PostgreSQL's `Key (lower(ema
 multi-dimensional arrays, GROUPING SETS, data-modifying WITH, ALTER COLUMN SET/DROP DEFAULT and
 SET/DROP NOT NULL, SQL cursors (DECLARE [SCROLL] ... [WITH HOLD], FETCH/MOVE in every direction,
 CLOSE; psycopg's named cursors), binary time parameters, interval columns (compared by span:
-'1 mon' = '30 days').
+'1 mon' = '30 days'), binary COPY FROM STDIN (asyncpg's copy_records_to_table), asyncpg's typed parameters.
 
 Refused with `0A000 feature_not_supported` naming the feature:
 composite types, materialized views, writing through views, CREATE SCHEMA (non-public schemas), `DISTINCT ON *`,
-RIGHT/FULL JOIN LATERAL, COPY with server files or binary format, EXPLAIN, temporary tables,
+RIGHT/FULL JOIN LATERAL, COPY with server files, binary COPY TO STDOUT, EXPLAIN, temporary tables,
 renaming or dropping a column an index uses, ALTER COLUMN ... TYPE.
 
 Known differences not covered by a case: a second writer waits for another connection's whole

@@ -89,3 +89,29 @@ def test_executemany_and_prepared_statement(target, conn):
         stmt = await c.prepare("SELECT v FROM kv WHERE k = ANY($1::int[]) ORDER BY k")
         return [r["v"] for r in await stmt.fetch([1, 3])]
     assert run(target, body) == ["a", "c"]
+
+
+def test_copy_records_to_table_in_binary(target, conn):
+    async def body(c):
+        await c.execute("CREATE TABLE loaded (id int PRIMARY KEY, name text, amount numeric(8,2), day date, "
+                        "at timestamptz, tags text[])")
+        status = await c.copy_records_to_table("loaded", records=[
+            (1, "a", decimal.Decimal("1.50"), datetime.date(2024, 1, 2),
+             datetime.datetime(2024, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc), ["x"]),
+            (2, None, None, None, None, None)], columns=["id", "name", "amount", "day", "at", "tags"])
+        return status, [tuple(r) for r in await c.fetch("SELECT * FROM loaded ORDER BY id")]
+    assert run(target, body) == ("COPY 2", [
+        (1, "a", decimal.Decimal("1.50"), datetime.date(2024, 1, 2),
+         datetime.datetime(2024, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc), ["x"]),
+        (2, None, None, None, None, None)])
+
+
+def test_binary_copy_violating_a_constraint_loads_nothing(target, conn):
+    import asyncpg
+
+    async def body(c):
+        await c.execute("CREATE TABLE loaded (id int PRIMARY KEY)")
+        with pytest.raises(asyncpg.UniqueViolationError):
+            await c.copy_records_to_table("loaded", records=[(1,), (1,)])
+        return await c.fetchval("SELECT count(*) FROM loaded")
+    assert run(target, body) == 0

@@ -87,3 +87,23 @@ def test_copy_many_rows_then_query(cp):
         for i in range(2000):
             copy.write_row((i, f"n{i}"))
     assert cp.execute("SELECT count(*), max(id) FROM cp").fetchone() == (2000, 1999)
+
+
+def test_psycopg_binary_copy_in(conn):
+    conn.execute("CREATE TABLE bin (id int, name text, n numeric, d date)")
+    with conn.cursor() as cur:
+        with cur.copy("COPY bin (id, name, n, d) FROM STDIN (FORMAT BINARY)") as copy:
+            copy.set_types(["int4", "text", "numeric", "date"])
+            copy.write_row((1, "a", Decimal("2.5"), datetime.date(2024, 5, 6)))
+            copy.write_row((2, None, None, None))
+        assert cur.rowcount == 2
+    assert conn.execute("SELECT * FROM bin ORDER BY id").fetchall() == [
+        (1, "a", Decimal("2.5"), datetime.date(2024, 5, 6)), (2, None, None, None)]
+
+
+def test_binary_copy_with_a_bad_signature_is_refused(conn):
+    conn.execute("CREATE TABLE bin (id int)")
+    with pytest.raises(psycopg.errors.BadCopyFileFormat, match="COPY file signature not recognized"):
+        with conn.cursor() as cur:
+            with cur.copy("COPY bin FROM STDIN (FORMAT BINARY)") as copy:
+                copy.write(b"not a binary copy stream")

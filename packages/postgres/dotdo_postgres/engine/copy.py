@@ -29,6 +29,7 @@ class CopySpec:
     delimiter: str = "\t"
     null: str = "\\N"
     quote: str = '"'
+    binary: bool = False           # FORMAT binary (FROM STDIN only)
     options: dict[str, str] = field(default_factory=dict)
 
 
@@ -68,7 +69,10 @@ def parse_copy(text: str) -> CopySpec:
             value = value[1:-1].replace("''", "'")
         if key == "format":
             if value.lower() == "binary":
-                raise unsupported("COPY in binary format")
+                if direction == "out":
+                    raise unsupported("COPY TO STDOUT in binary format")
+                spec.binary = True
+                continue
             if value.lower() not in ("text", "csv"):
                 raise PgError("22023", f'COPY format "{value}" not recognized')
             spec.csv = value.lower() == "csv"
@@ -110,6 +114,49 @@ def _unescape(field_: str) -> str:
             return chr(int(s, 8))
         return s
     return _UNESCAPE.sub(sub, field_)
+
+
+_SIGNATURE = b"PGCOPY\n\xff\r\n\x00"
+
+
+def parse_binary_rows(spec: CopySpec, data: bytes, oids: list[int]) -> list[list[Any]]:
+    """COPY's binary format (signature, flags, header extension, then per row a field count and
+    length-prefixed fields in each column type's binary form, ended by -1) → rows of the values a
+    binary Bind parameter of that type gives."""
+    import struct
+
+    from .types import param_in
+    where = f"COPY {spec.table}"
+    if not data.startswith(_SIGNATURE):
+        raise PgError("22P04", "COPY file signature not recognized", detail=f"{where}, line 1")
+    try:
+        flags, ext = struct.unpack_from("!ii", data, len(_SIGNATURE))
+        if flags & 0x10000:
+            raise unsupported("COPY binary data with OIDs")
+        pos = len(_SIGNATURE) + 8 + ext
+        rows: list[list[Any]] = []
+        while True:
+            (count,) = struct.unpack_from("!h", data, pos)
+            pos += 2
+            if count == -1:
+                return rows
+            if count != len(oids):
+                raise PgError("22P04", f"row field count is {count}, expected {len(oids)}",
+                              detail=f"{where}, line {len(rows) + 1}")
+            row = []
+            for oid in oids:
+                (n,) = struct.unpack_from("!i", data, pos)
+                pos += 4
+                if n < 0:
+                    row.append(None)
+                    continue
+                if pos + n > len(data):
+                    raise struct.error("short field")
+                row.append(param_in(oid, 1, data[pos:pos + n]))
+                pos += n
+            rows.append(row)
+    except (struct.error, ValueError, IndexError):
+        raise PgError("22P04", "unexpected EOF in COPY data", detail=f"{where}, line {len(rows) + 1}") from None
 
 
 def parse_rows(spec: CopySpec, data: bytes) -> list[list[Any]]:

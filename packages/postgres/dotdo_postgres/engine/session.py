@@ -664,7 +664,12 @@ class Session:
         names = ", ".join(f'"{c}"' for c in cols)
         marks = ", ".join(f"${i}" for i in range(1, len(cols) + 1))
         insert = self.db.plans(f'INSERT INTO "{spec.table}" ({names}) VALUES ({marks})')[0]
-        rows = parse_rows(spec, data)
+        if spec.binary:
+            from .copy import parse_binary_rows
+            table = self.db.catalog.tables[spec.table]
+            rows = parse_binary_rows(spec, data, [table.column(c).type.pg.oid for c in cols])
+        else:
+            rows = parse_rows(spec, data)
         implicit = not self.in_tx
         if implicit:
             self.begin_implicit()

@@ -785,7 +785,8 @@ class PgConnection(asyncio.Protocol):
         if plan.copy.direction == "in":
             self.copy_plan = plan
             self.copy_data = []
-            self.out.append(M.message(b"G", struct.pack("!bh", 0, ncols) + b"\x00\x00" * ncols))
+            fmt = int(plan.copy.binary)  # CopyInResponse: the overall format and every column's
+            self.out.append(M.message(b"G", struct.pack("!bh", fmt, ncols) + struct.pack("!h", fmt) * ncols))
             self.flush()
             return True
         n, lines = session.copy_out(plan)  # type: ignore[union-attr]
