@@ -28,12 +28,15 @@ Also: expression indexes (unique ones enforced with PostgreSQL's `Key (lower(ema
 multi-dimensional arrays, GROUPING SETS, data-modifying WITH, ALTER COLUMN SET/DROP DEFAULT and
 SET/DROP NOT NULL, SQL cursors (DECLARE [SCROLL] ... [WITH HOLD], FETCH/MOVE in every direction,
 CLOSE; psycopg's named cursors), binary time parameters, interval columns (compared by span:
-'1 mon' = '30 days'), binary COPY FROM STDIN (asyncpg's copy_records_to_table), asyncpg's typed parameters.
+'1 mon' = '30 days'), binary COPY FROM STDIN (asyncpg's copy_records_to_table), asyncpg's typed parameters,
+ALTER COLUMN ... TYPE within the text, integer and number families (Django's migrations),
+`unnest(a, b, ...)` [WITH ORDINALITY] in FROM (Django's bulk inserts), `*_pattern_ops` indexes.
 
 Refused with `0A000 feature_not_supported` naming the feature:
 composite types, materialized views, writing through views, CREATE SCHEMA (non-public schemas), `DISTINCT ON *`,
 RIGHT/FULL JOIN LATERAL, COPY with server files, binary COPY TO STDOUT, EXPLAIN, temporary tables,
-renaming or dropping a column an index uses, ALTER COLUMN ... TYPE.
+renaming or dropping a column an index uses, ALTER COLUMN ... TYPE ... USING and across type
+families.
 
 Known differences not covered by a case: a second writer waits for another connection's whole
 transaction (one writer per database); CancelRequest ends a pg_sleep, any other statement runs

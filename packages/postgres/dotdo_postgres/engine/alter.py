@@ -146,15 +146,50 @@ def _alter_column(tr: "Translator", conn, table: Table, action: exp.AlterColumn)
     col = table.column(name)
     if col is None:
         raise undefined_column(name, table.name)
-    if action.args.get("dtype") is not None:
-        raise unsupported("ALTER COLUMN ... TYPE")
-    before = (col.default, col.not_null)
+    before = (col.default, col.not_null, col.type)
     try:
-        _change_column(tr, conn, table, col, action)
-        _rewrite_definition(tr, conn, table)
+        if action.args.get("dtype") is not None:
+            _change_type(tr, conn, table, col, action)
+        else:
+            _change_column(tr, conn, table, col, action)
+            _rewrite_definition(tr, conn, table)
     except BaseException:
-        col.default, col.not_null = before  # the statement failed: the catalog in memory is as it was
+        col.default, col.not_null, col.type = before  # the statement failed: the catalog in memory is as it was
         raise
+
+
+# Types ALTER COLUMN TYPE converts without USING: those one assignment cast away from each other that
+# keep the stored form's meaning (Django's migrations change varchar lengths and integer widths).
+_TYPE_FAMILIES = {"text": "text", "varchar": "text", "int2": "int", "int4": "int", "int8": "int",
+                  "numeric": "number", "float4": "number", "float8": "number"}
+
+
+def _change_type(tr: "Translator", conn, table: Table, col, action: exp.AlterColumn) -> None:
+    """ALTER COLUMN ... TYPE within the text, integer and number families: the definition takes the
+    new type, then every row is assigned its own value again as the new type (PostgreSQL's
+    assignment: a too-long text is 22001, an integer out of range 22003, numerics round to scale)."""
+    from .expressions import coltype_of
+    from .translate import parse
+    if action.args.get("using"):
+        raise unsupported("ALTER COLUMN ... TYPE ... USING")
+    new, old = coltype_of(action.args["dtype"]), col.type
+    families = (_TYPE_FAMILIES.get(old.key), _TYPE_FAMILIES.get(new.key))
+    if None in families or (families[0] != families[1] and families != ("int", "number")):
+        raise unsupported(f"ALTER COLUMN ... TYPE from {old.display()} to {new.display()}")
+    name = col.name
+    if col.sequence is not None or col.default is not None:
+        raise unsupported("ALTER COLUMN ... TYPE of a column with a default")
+    if any(name in c.columns or name in (c.check or "") for c in table.constraints if c.kind in "fc") or \
+            any(c.kind == "f" and c.ref_table == table.name and name in c.ref_columns for _, c in tr.catalog.referencing(table.name)):
+        raise unsupported("ALTER COLUMN ... TYPE of a column in a foreign key or CHECK")
+    if any(ix.exprs and ix.uses(name) for ix in table.indexes) or tr.catalog.views_on(table.name):
+        raise unsupported("ALTER COLUMN ... TYPE of a column an index expression or a view reads")
+    if new == old:
+        return
+    col.type = new
+    _rewrite_definition(tr, conn, table, retyped=name)
+    reassign = parse(f'UPDATE {q(table.name)} SET {q(name)} = CAST({q(name)} AS {old.display()})')[0]
+    conn.execute(tr.db.translator().translate(reassign).sql)
 
 
 def _change_column(tr: "Translator", conn, table: Table, col, action: exp.AlterColumn) -> None:
@@ -182,18 +217,19 @@ def _change_column(tr: "Translator", conn, table: Table, col, action: exp.AlterC
         raise unsupported(f"ALTER TABLE ... {action.sql('postgres')}")
 
 
-def _rewrite_definition(tr: "Translator", conn, table: Table) -> None:
+def _rewrite_definition(tr: "Translator", conn, table: Table, retyped: str | None = None) -> None:
     """Store `table`'s regenerated CREATE TABLE as its definition. Constraints added after creation
     live in indexes and triggers, so only those made with the table belong in it; a definition
-    whose columns or keys would not match the stored rows' layout is refused, never written."""
+    whose columns or keys would not match the stored rows' layout is refused, never written
+    (`retyped`: the column whose declared type ALTER COLUMN TYPE changes)."""
     made_with = dataclasses.replace(table, constraints=[c for c in table.constraints if c.via == "table"])
     new_sql = table_sql(tr, made_with)
     probe = "_dotdo_definition_probe"
     conn.execute(table_sql(tr, made_with, name=probe).replace("CREATE TABLE", "CREATE TEMP TABLE", 1))
     try:
-        shape = "SELECT cid, name, type, pk FROM pragma_table_xinfo(?, ?) ORDER BY cid"
+        shape = "SELECT cid, name, CASE WHEN name = ? THEN '' ELSE type END, pk FROM pragma_table_xinfo(?, ?) ORDER BY cid"
         keys = "SELECT count(*) FROM pragma_index_list(?, ?) WHERE origin IN ('pk', 'u')"
-        same = conn.execute(shape, (probe, "temp")).fetchall() == conn.execute(shape, (table.name, "main")).fetchall() \
+        same = conn.execute(shape, (retyped, probe, "temp")).fetchall() == conn.execute(shape, (retyped, table.name, "main")).fetchall() \
             and conn.execute(keys, (probe, "temp")).fetchone() == conn.execute(keys, (table.name, "main")).fetchone()
     finally:
         conn.execute(f"DROP TABLE temp.{q(probe)}")

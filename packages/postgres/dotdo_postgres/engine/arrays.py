@@ -424,6 +424,16 @@ def slice_(a: Any, lo: Any, hi: Any) -> Any:
     return _store(values[max(lo, 1) - 1:max(hi, 0)])
 
 
+def zip_arrays(ordinality: int, *arrays: Any) -> str:
+    """unnest(a, b, ...) [WITH ORDINALITY] in FROM: one JSON array per row holding each array's
+    element at that position, the shorter arrays padded with NULL (PostgreSQL runs them in
+    lockstep), then the position when asked for — rows as translate._lateral's json_each reads them."""
+    columns = [flat(_load(a)) if a is not None else [] for a in arrays]
+    longest = max((len(c) for c in columns), default=0)
+    return json.dumps([[c[i] if i < len(c) else None for c in columns] + ([i + 1] if ordinality else [])
+                       for i in range(longest)])
+
+
 def flatten(a: Any) -> Any:
     """The elements of an array in storage order: what unnest() returns, whatever its dimensions."""
     if a is None:
@@ -655,6 +665,7 @@ def register(conn) -> None:
     f("pg_arr_get", subscript, -1, deterministic=True)
     f("pg_arr_slice", slice_, 3, deterministic=True)
     f("pg_arr_flat", flatten, 1, deterministic=True)
+    f("pg_arr_zip", zip_arrays, -1, deterministic=True)
     f("pg_arr_one_dim", one_dimensional, 1, deterministic=True)
     f("pg_array_rows", array_rows, -1, deterministic=True)
     f("pg_longest", longest, -1, deterministic=True)

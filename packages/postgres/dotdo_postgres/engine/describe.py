@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import sqlglot
+from sqlglot import exp
 
 from .catalog import Catalog, Constraint, Table
 from .dialect import DotdoPostgres
@@ -176,16 +177,23 @@ def relation(cat: Catalog, name: str, conn=None) -> tuple[list[tuple[str, ColTyp
         cols = [("oid", oid), ("conname", name_t), ("connamespace", oid), ("contype", char),
                 ("condeferrable", bool_), ("condeferred", bool_), ("convalidated", bool_), ("conrelid", oid),
                 ("contypid", oid), ("conindid", oid), ("conparentid", oid), ("confrelid", oid),
-                ("confupdtype", char), ("confdeltype", char), ("confmatchtype", char), ("conislocal", bool_)]
+                ("confupdtype", char), ("confdeltype", char), ("confmatchtype", char), ("conislocal", bool_),
+                ("conkey", ColType("_int2")), ("confkey", ColType("_int2"))]
         rows = []
         for t in tables:
             by_name = {ix.name: ix.oid for ix in indexes(t)}
             for i, c in enumerate(t.constraints):
                 ref = cat.tables.get(c.ref_table or "")
+                # a CHECK's columns are the ones its expression reads (Django's introspection lists them)
+                keys = c.columns or ([x.name for x in sqlglot.parse_one(c.check, read=DotdoPostgres).find_all(exp.Column)]
+                                     if c.kind == "c" and c.check else [])
                 rows.append((constraint_oid(t, i), c.name, 2200, c.kind, False, False, True, t.oid, 0,
                              by_name.get(c.name, 0), 0, ref.oid if ref is not None else 0,
                              _ACTION_CODES[c.on_update] if c.kind == "f" else " ",
-                             _ACTION_CODES[c.on_delete] if c.kind == "f" else " ", "s" if c.kind == "f" else " ", True))
+                             _ACTION_CODES[c.on_delete] if c.kind == "f" else " ", "s" if c.kind == "f" else " ", True,
+                             json.dumps(sorted({_attnum(t, k) for k in keys if _attnum(t, k)}) if c.kind == "c"
+                                        else [_attnum(t, k) for k in keys]),
+                             json.dumps([_attnum(ref, k) for k in c.ref_columns]) if ref is not None else None))
         return cols, rows
     return None
 

@@ -731,8 +731,14 @@ class Translator:
             a for a, cs in scope.sources.items() if a not in scope.hidden
             for c, _ in cs if c not in scope.using.get(a, set())]
         exprs = []
-        for (name, _), a in zip(cols, aliases):
-            node, _ = self.rw.rx(exp.column(name, table=a, quoted=True), scope)
+        seen: dict[str, int] = {}
+        for (name, t), a in zip(cols, aliases):
+            position = seen[a] = seen.get(a, -1) + 1
+            if a in scope.lateral and [c for c, _ in scope.sources[a]].count(name) > 1:
+                # unnest(a, b) names both columns "unnest": * reads each by its place in the row
+                node = fn("pg_lateral_value", exp.column("value", table=a, quoted=True), exp.Literal.number(position))
+            else:
+                node, _ = self.rw.rx(exp.column(name, table=a, quoted=True), scope)
             exprs.append(exp.alias_(node, name, quoted=True))
         return cols, exprs
 
@@ -763,7 +769,7 @@ class Translator:
         """unnest(array) in FROM: the array's elements, one row each, via SQLite's json_each."""
         from .arrays import element, is_array
         if len(node.expressions) != 1 or node.args.get("offset"):
-            raise unsupported("unnest of several arrays or WITH ORDINALITY")
+            return self._unnest_zipped(node, scope)
         arr, t = self.rw.rx(node.expressions[0], scope)
         if t is None and self.is_param(arr):
             raise PgError("42725", "function unnest(unknown) is not unique",
@@ -777,6 +783,33 @@ class Translator:
         sub.find(exp.Placeholder).replace(fn("pg_arr_flat", arr))  # an array of arrays: every element
         scope.add(alias, [(col, element(t))])
         return exp.Subquery(this=sub, alias=exp.TableAlias(this=exp.to_identifier(alias)))
+
+    def _unnest_zipped(self, node: exp.Unnest, scope: Scope) -> exp.Expression:
+        """unnest(a, b, ...) [WITH ORDINALITY] in FROM (Django's bulk inserts and index introspection):
+        one row per position, each array's element there (NULL past its end), the position last when
+        asked for. Read like a LATERAL subquery's rows (_lateral), so the arrays may use the FROM
+        items before it (unnest(i.indkey, i.indoption))."""
+        from .arrays import element, is_array
+        arrays, types = [], []
+        for e in node.expressions:
+            arr, t = self.rw.rx(e, scope)
+            if not is_array(t):
+                shown = ", ".join((x or ColType("unknown")).display() for x in types + [t])
+                raise PgError("42883", f"function unnest({shown}) does not exist")
+            arrays.append(arr)
+            types.append(t)
+        ta = node.args.get("alias")
+        alias = ta.name if ta is not None and ta.name else "unnest"
+        given = [c.name for c in ta.columns] if ta is not None and ta.columns else []
+        cols = [(given[i] if i < len(given) else "unnest", element(t)) for i, t in enumerate(types)]
+        offset = node.args.get("offset")
+        if offset:  # sqlglot keeps the alias list's last name (the ordinality's) as the offset
+            cols.append((offset.name if isinstance(offset, exp.Identifier) else "ordinality", ColType("int8")))
+        scope.add(alias, cols)
+        scope.lateral.add(alias)
+        rows = fn("pg_arr_zip", exp.Literal.number(int(bool(offset))), *arrays)
+        return exp.Table(this=exp.Anonymous(this="json_each", expressions=[rows]),
+                         alias=exp.TableAlias(this=exp.to_identifier(alias)))
 
     def _raw_cols(self, q: exp.Expression) -> list[tuple[str, Any]]:
         if isinstance(q, exp.Select):
@@ -1557,6 +1590,7 @@ _OPERATOR_CALL = re.compile(r"\bOPERATOR\s*\(\s*(?:pg_catalog\s*\.\s*)?([~!@#%^&
 _DEFAULT_COLLATE = re.compile(r"\s+COLLATE\s+(?:pg_catalog\.)?\"?default\"?", re.I)
 # sqlglot reads "$1,$2" as a string dollar-quoted with the tag "1,"; a PostgreSQL tag cannot start with a
 # digit, so a parameter glued to what follows it gets a space (quotes, comments and dollar quotes skipped)
+_PATTERN_OPS = re.compile(r"\s+(?:text|varchar|bpchar)_pattern_ops\b(?=\s*[,)])", re.I)
 _EXISTS_SELECT_NOTHING = re.compile(r"(\bEXISTS\s*\(\s*SELECT)\s+(FROM\b)", re.I)
 _GLUED_PARAMETER_HINT = re.compile(r"\$\d+[^\s\d]")
 _GLUED_PARAMETER = re.compile(
@@ -1578,6 +1612,8 @@ def parse(sql: str) -> list[exp.Expression]:
         sql = _DEFAULT_COLLATE.sub("", sql)  # the database's default collation is the one every text value has
     # interval 'text' [field [TO field]] as a cast: sqlglot splits the literal and can drop parts of it
     sql = _INTERVAL_LITERAL.sub(lambda m: f"CAST('{m.group(1)}' AS INTERVAL{(' ' + m.group(2)) if m.group(2) else ''})", sql)
+    if "_pattern_ops" in sql:  # Django's LIKE indexes: a btree operator class is how an index is read, not what it holds
+        sql = _PATTERN_OPS.sub("", sql)
     if "EXISTS" in sql.upper():  # EXISTS (SELECT FROM ...): an empty select list, which sqlglot cannot parse
         sql = _EXISTS_SELECT_NOTHING.sub(r"\1 1 \2", sql)
     if "$" in sql and _GLUED_PARAMETER_HINT.search(sql):
