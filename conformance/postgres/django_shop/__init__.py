@@ -1,0 +1,1 @@
+"""A small Django app the conformance suite migrates and uses on both targets (test_django.py)."""
