@@ -107,3 +107,21 @@ def test_binary_copy_with_a_bad_signature_is_refused(conn):
         with conn.cursor() as cur:
             with cur.copy("COPY bin FROM STDIN (FORMAT BINARY)") as copy:
                 copy.write(b"not a binary copy stream")
+
+
+@pytest.mark.parametrize("statement", [
+    "COPY t TO STDOUT WITH CSV HEADER",
+    "COPY t TO STDOUT CSV HEADER DELIMITER AS ';'",
+    "COPY t TO STDOUT WITH DELIMITER ',' NULL AS 'none'",
+])
+def test_legacy_copy_options(conn, statement):
+    conn.execute("CREATE TABLE t (id int, name text)")
+    conn.execute("INSERT INTO t VALUES (1, 'a'), (2, NULL)")
+    with conn.cursor() as cur:
+        with cur.copy(statement) as copy:
+            data = b"".join(bytes(b) for b in copy)
+    assert data.decode() == {
+        "COPY t TO STDOUT WITH CSV HEADER": "id,name\n1,a\n2,\n",
+        "COPY t TO STDOUT CSV HEADER DELIMITER AS ';'": "id;name\n1;a\n2;\n",
+        "COPY t TO STDOUT WITH DELIMITER ',' NULL AS 'none'": "1,a\n2,none\n",
+    }[statement]

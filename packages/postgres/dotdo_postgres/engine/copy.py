@@ -58,8 +58,9 @@ def parse_copy(text: str) -> CopySpec:
         items = [o.strip() for o in opts.split(",") if o.strip()]
     else:
         items = [opts] if opts else []
-        # legacy syntax: CSV HEADER DELIMITER ',' NULL ''
-        items = re.findall(r"(\w+)(?:\s+('(?:[^']|'')*'|\w+))?", opts)
+        # legacy syntax: CSV HEADER DELIMITER [AS] ',' NULL [AS] '' — only a quoted string is a value
+        # (in "CSV HEADER", HEADER is an option of its own)
+        items = re.findall(r"(\w+)(?:\s+(?:AS\s+)?('(?:[^']|'')*'))?", opts)
         items = [f"{k} {v}".strip() for k, v in items]
     for item in items:
         parts = item.split(None, 1)
