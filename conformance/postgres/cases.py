@@ -1726,6 +1726,19 @@ CASES: list[Case] = [
      "SELECT extract(timezone from timestamptz '2024-03-15 10:00+02'), extract(timezone_hour from now()), "
      "extract(isodow from timestamptz '2024-03-17 10:00+00'), extract(julian from date '2024-03-15')", None),
     ("dt_timestamp_overflow", [], "SELECT timestamp '2024-03-15' + interval '300000 years'", None),
+    ("dt_sql_clock_types", [],
+     "SELECT pg_typeof(LOCALTIMESTAMP), pg_typeof(LOCALTIME), pg_typeof(LOCALTIMESTAMP(0)), pg_typeof(LOCALTIME(2)), "
+     "pg_typeof(CURRENT_TIMESTAMP(3))", None),
+    ("dt_sql_clock_column_names", [],
+     "SELECT * FROM (SELECT LOCALTIMESTAMP, LOCALTIME(1), CURRENT_TIMESTAMP(2), LOCALTIMESTAMP AS l) s WHERE false", None),
+    ("dt_localtimestamp_is_now_on_session_clock", ["SET TIME ZONE 'Asia/Tokyo'"],
+     "SELECT LOCALTIMESTAMP = now()::timestamp, LOCALTIME = now()::time, LOCALTIMESTAMP::date = current_date, "
+     "LOCALTIMESTAMP(2) <= now()::timestamp + interval '5 milliseconds'", None),
+    ("dt_sql_clock_precision_rounds", [],
+     "SELECT extract(microseconds from LOCALTIMESTAMP(0))::int % 1000000, "
+     "extract(microseconds from CURRENT_TIMESTAMP(0))::int % 1000000, "
+     "extract(microseconds from LOCALTIME(3))::int % 1000, LOCALTIMESTAMP(7) = LOCALTIMESTAMP", None),
+    ("dt_sql_clock_negative_precision", [], "SELECT LOCALTIMESTAMP(-1)", None),
     # -- session time zone (SET TIME ZONE and everything it changes), make_timestamptz ----------
     ("tz_set_time_zone_europe_paris", [], "SET TIME ZONE 'Europe/Paris'", None),
     ("tz_show_canonical_name", ["SET TIME ZONE 'europe/paris'"], "SHOW timezone", None),
@@ -2033,6 +2046,7 @@ REFUSED: list[Case] = [
     ("refused_dt_at_time_zone_posix_with_dst", [], "SELECT timestamptz '2024-03-15 10:00+00' AT TIME ZONE 'AAA3BBB'", None),
     ("refused_dt_extract_julian_of_timestamp", [], "SELECT extract(julian from timestamp '2024-03-15 10:00')", None),
     ("refused_dt_timestamp_after_year_9999", [], "SELECT (timestamp '9999-12-31' + interval '1 year')::text", None),
+    ("refused_dt_current_time_is_timetz", [], "SELECT pg_typeof(CURRENT_TIME), pg_typeof(CURRENT_TIME(2))", None),
     # -- session time zone ------------------------------------------------------------------
     ("refused_tz_posix_zone_with_dst_rules", [], "SET TIME ZONE 'AAA3BBB'", None),
     ("refused_tz_postgres_only_zone_name", [], "SET TIME ZONE 'posixrules'", None),

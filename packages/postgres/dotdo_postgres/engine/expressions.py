@@ -1148,7 +1148,31 @@ def _case(rw, e, t, scope):
 
 
 def _now(rw, e, t, scope):
-    return fn("pg_now"), TIMESTAMPTZ
+    return _to_precision(fn("pg_now"), TIMESTAMPTZ, e), TIMESTAMPTZ
+
+
+def _local_clock(target: ColType) -> Callable:
+    """LOCALTIMESTAMP and LOCALTIME [(p)]: the transaction's start on the session zone's clock."""
+    def rule(rw, e, t, scope):
+        return _to_precision(fn("pg_cast", lit(target.key), fn("pg_now"), lit("timestamptz")), target, e), target
+    return rule
+
+
+def _current_time(rw, e, t, scope):
+    # CURRENT_TIME is of type time with time zone, which dotdo refuses everywhere (casts, columns)
+    raise unsupported("type TIMETZ (of CURRENT_TIME)")
+
+
+def _to_precision(value: exp.Expression, target: ColType, e: exp.Expression) -> exp.Expression:
+    """CURRENT_TIMESTAMP(p) and the like: the value rounded to p fractional digits (6 at most:
+    PostgreSQL warns and uses 6). The grammar takes only an unsigned integer constant there."""
+    p = e.this
+    if p is None:
+        return value
+    if isinstance(p, exp.Literal) and not p.is_string and p.this.isdigit():
+        return fn("pg_round_fraction", lit(target.key), value, exp.Literal.number(min(int(p.this), 6)))
+    near = "-" if isinstance(p, exp.Neg) else p.sql("postgres").split()[0]
+    raise PgError("42601", f'syntax error at or near "{near}"')
 
 
 def _current_date(rw, e, t, scope):
@@ -2428,6 +2452,8 @@ _RULES: dict[type, Callable] = {
     exp.Round: _round, exp.Ceil: _ceil_floor, exp.Floor: _ceil_floor, exp.Abs: _abs,
     exp.Coalesce: _coalesce, exp.Case: _case, exp.If: _if,
     exp.CurrentTimestamp: _now, exp.CurrentDate: _current_date, exp.CurrentUser: _current_user,
+    exp.Localtimestamp: _local_clock(ColType("timestamp")), exp.Localtime: _local_clock(ColType("time")),
+    exp.CurrentTime: _current_time,
     exp.JSONExtract: _json_get, exp.JSONExtractScalar: _json_text, exp.JSONBExtract: _json_path,
     exp.JSONBExtractScalar: _json_path_text, exp.ArrayContainsAll: _array_op("pg_arr_contains", "@>"),
     exp.ArrayContainedBy: _array_op("pg_arr_contains", "<@", swap=True), exp.ArrayOverlaps: _array_op("pg_arr_overlaps", "&&"),

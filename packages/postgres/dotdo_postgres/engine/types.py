@@ -506,14 +506,14 @@ def parse_time(v: str) -> str:
     total = ((hour * 60 + minute) * 60 + second) * 10**6 + micros
     if total > 24 * 3600 * 10**6:
         raise PgError("22008", f'date/time field value out of range: "{v}"')
-    return _time_text(total)
+    return time_text(total)
 
 
 _MINUTES_SECONDS = re.compile(r"^(\d{1,2}:\d{1,2}\.\d*)$")
 _TZ_OFFSET_AFTER_TIME = re.compile(r"(?<=\d)\s*[+-]\d{1,2}(?::?\d\d){0,2}$")
 
 
-def _time_text(micros: int) -> str:
+def time_text(micros: int) -> str:
     seconds, frac = divmod(micros, 10**6)
     minutes, sec = divmod(seconds, 60)
     hour, minute = divmod(minutes, 60)
