@@ -1941,6 +1941,18 @@ CASES: list[Case] = [
     ("values_untyped_literals_compared", [],
      "SELECT x FROM (VALUES (date '2020-01-01'), ('2020-01-02')) v(x) WHERE x > '2020-01-01'", None),
     ("insert_text_out_of_range_for_smallint", ["CREATE TABLE ti (a int2)"], "INSERT INTO ti VALUES ('70000')", None),
+    ("agg_json_aggregates_grouped", [],
+     "SELECT k, jsonb_agg(v), json_agg(v), jsonb_object_agg(v, k), json_object_agg(v, k) "
+     "FROM (VALUES (1, 2), (1, 3), (2, 4)) t(k, v) GROUP BY k ORDER BY k", None),
+    ("agg_jsonb_agg_ordered_filtered_and_in_having", [],
+     "SELECT k, jsonb_agg(x ORDER BY x DESC), jsonb_agg(x) FILTER (WHERE x > 1), pg_typeof(jsonb_agg(x)) "
+     "FROM (VALUES (1, 1), (1, 3), (1, 2), (2, 5)) v(k, x) GROUP BY k HAVING jsonb_agg(x) @> '[3]'", None),
+    ("agg_jsonb_agg_beside_ungrouped_column", [], "SELECT k, jsonb_agg(v) FROM (VALUES (1, 2)) t(k, v)", None),
+    ("agg_jsonb_agg_of_the_grouping_column", [],
+     "SELECT x, jsonb_agg(x) FROM (VALUES (1), (2)) v(x) GROUP BY x ORDER BY x", None),
+    ("agg_json_aggs_as_window_functions", [],
+     "SELECT x, jsonb_agg(x) OVER (ORDER BY x), json_agg(x) OVER (ORDER BY x ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) "
+     "FROM (VALUES (1), (2), (3)) v(x) ORDER BY x", None),
     ("agg_filter_keeps_type_and_name", [],
      "SELECT array_agg(x) FILTER (WHERE x > 1), count(*) FILTER (WHERE x > 1), sum(x) FILTER (WHERE x < 3) AS s "
      "FROM (VALUES (1), (2), (3)) v(x)", None),

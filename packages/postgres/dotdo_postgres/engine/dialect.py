@@ -78,6 +78,9 @@ class DotdoPostgres(Postgres):
         # date_part is double precision; sqlglot's own parser would make it extract (numeric)
         FUNCTION_PARSERS = {k: v for k, v in Postgres.Parser.FUNCTION_PARSERS.items()
                             if k != "DATE_PART" and k.lower() in SQLGLOT_POSTGRES}
+        # jsonb_agg is json_agg's node under its own name: an aggregate (AggFunc) to every check that
+        # asks, as sqlglot's own node classes make json_agg, array_agg and the rest
+        FUNCTION_PARSERS["JSONB_AGG"] = lambda self: _named(Postgres.Parser.FUNCTION_PARSERS["JSON_AGG"](self), "jsonb_agg")
 
         def _parse_type(self, *args, **kwargs):
             i = self._index

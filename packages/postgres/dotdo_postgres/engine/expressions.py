@@ -1792,9 +1792,6 @@ def _anonymous(rw: Rewriter, e: exp.Anonymous, t, scope):
         raise unsupported(f"the set-returning function {name} outside FROM and the select list")
     if name in _UNSUPPORTED_FUNCS:
         raise unsupported(f"the function {_UNSUPPORTED_FUNCS[name]}")
-    if name in ("jsonb_agg", "json_agg"):
-        src = t.get("expressions")
-        return fn("pg_" + name, *e.expressions, lit(src.spec() if src else "text")), JSONB if name == "jsonb_agg" else ColType("json")
     if name == "pg_typeof":
         arg = t.get("expressions")
         oid = arg.pg.oid if arg is not None and arg.key != "unknown" else 705
@@ -2124,6 +2121,7 @@ def _array_agg(rw, e, t, scope):
 
 
 def _json_array_agg(rw, e, t, scope):
+    """json_agg(x) and jsonb_agg(x) (one node, told apart by the name it was written with)."""
     arg = e.this
     src = rw.rx(arg.this.copy(), scope)[1] if isinstance(arg, exp.Order) and arg.this is not None else t.get("this")
     # json_agg(x): SQLite's json_group_array would give text its own JSON and announce x's type
@@ -2132,7 +2130,9 @@ def _json_array_agg(rw, e, t, scope):
             if not o.args.get("nulls_first"):
                 o.set("nulls_first", bool(o.args.get("desc")))
     spec = lit(src.spec() if src is not None and src.key != "unknown" else "text")
-    return fn("pg_json_agg_src", spec, arg), ColType("json")
+    if e.meta.get("pg_name") == "jsonb_agg":
+        return fn("pg_jsonb_agg", spec, arg), JSONB
+    return fn("pg_json_agg", spec, arg), ColType("json")
 
 
 def _array_size(rw, e, t, scope):

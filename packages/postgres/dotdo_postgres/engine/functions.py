@@ -959,17 +959,24 @@ class BoolOr(BoolAnd):
 
 class JsonAgg:
     """jsonb_agg (normal: one jsonb document) and json_agg, whose json values keep the text they
-    were written with (json_agg of '{"a" :  1}'::json repeats that spacing)."""
+    were written with (json_agg of '{"a" :  1}'::json repeats that spacing); `src` is the type
+    spec of the aggregated values. Also a window function (json_agg(x) OVER (...))."""
 
     def __init__(self, normal: bool) -> None:
         self.items: list = []
         self.normal = normal
 
-    def step(self, v: Any, src: str = "text") -> None:
+    def step(self, src: str, v: Any) -> None:
         if not self.normal and v is not None and src == "json":
             self.items.append(_WrittenJson(v))
         else:
             self.items.append(_to_json_value(v, src))
+
+    def inverse(self, *_: Any) -> None:
+        self.items.pop(0)  # a window frame loses its rows first in, first out
+
+    def value(self) -> Any:
+        return self.final()
 
     def final(self) -> Any:
         if not self.items:
@@ -1628,10 +1635,8 @@ def register(conn, db: "Database") -> None:
     conn.create_aggregate_function("bool_and", lambda: (BoolAnd(), BoolAnd.step, BoolAnd.final))
     conn.create_aggregate_function("bool_or", lambda: (BoolOr(), BoolOr.step, BoolOr.final))
     conn.create_aggregate_function("every", lambda: (BoolAnd(), BoolAnd.step, BoolAnd.final))
-    conn.create_aggregate_function("pg_jsonb_agg", lambda: (JsonAgg(True), JsonAgg.step, JsonAgg.final))
-    conn.create_aggregate_function("pg_json_agg", lambda: (JsonAgg(False), JsonAgg.step, JsonAgg.final))
-    conn.create_aggregate_function("pg_json_agg_src", lambda: (JsonAgg(False), lambda self, src, v: self.step(v, src),
-                                                               JsonAgg.final))
+    conn.create_window_function("pg_jsonb_agg", lambda: JsonAgg(True))
+    conn.create_window_function("pg_json_agg", lambda: JsonAgg(False))
 
 
 def lateral_row(*values: Any) -> str:
