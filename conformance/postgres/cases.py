@@ -1953,6 +1953,26 @@ CASES: list[Case] = [
     ("agg_json_aggs_as_window_functions", [],
      "SELECT x, jsonb_agg(x) OVER (ORDER BY x), json_agg(x) OVER (ORDER BY x ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) "
      "FROM (VALUES (1), (2), (3)) v(x) ORDER BY x", None),
+    ("agg_distinct_comes_out_sorted", [],
+     "SELECT array_agg(DISTINCT x), string_agg(DISTINCT y, ','), json_agg(DISTINCT x), jsonb_agg(DISTINCT y), "
+     "count(DISTINCT y), array_agg(DISTINCT n) "
+     "FROM (VALUES (3, 'b', 10.5), (1, 'B', 9.25), (2, 'a', 100), (1, 'a', 9.25), (NULL, NULL, NULL)) v(x, y, n)", None),
+    ("agg_distinct_with_order_by_argument", [],
+     "SELECT k, string_agg(DISTINCT v, '-' ORDER BY v DESC), array_agg(DISTINCT v ORDER BY v DESC), "
+     "json_agg(DISTINCT v ORDER BY v), count(DISTINCT v ORDER BY v) "
+     "FROM (VALUES (1, 'x'), (1, 'y'), (1, 'x'), (2, 'z')) t(k, v) GROUP BY k ORDER BY k", None),
+    ("agg_string_agg_distinct_pairs_with_separator", [],
+     "SELECT string_agg(DISTINCT x, y), string_agg(DISTINCT x, NULL) FROM (VALUES ('a', '-'), ('b', '+'), ('a', '+')) v(x, y)", None),
+    ("agg_distinct_order_by_other_expression", [],
+     "SELECT string_agg(DISTINCT x, ',' ORDER BY y) FROM (VALUES ('a', 1), ('b', 2)) v(x, y)", None),
+    ("agg_count_distinct_order_by_other_expression", [],
+     "SELECT count(DISTINCT x ORDER BY y) FROM (VALUES (1, 2)) v(x, y)", None),
+    ("agg_order_by_nulls_and_numeric_keys", [],
+     "SELECT array_agg(x ORDER BY x DESC NULLS LAST), json_agg(x ORDER BY x DESC NULLS LAST), "
+     "array_agg(x ORDER BY x NULLS FIRST), array_agg(n ORDER BY n), string_agg(n::text, ',' ORDER BY n DESC) "
+     "FROM (VALUES (1, 10.5), (NULL, 9.25), (2, 100)) v(x, n)", None),
+    ("agg_distinct_in_window_function", [], "SELECT count(DISTINCT x) OVER () FROM (VALUES (1)) v(x)", None),
+    ("agg_order_by_in_window_function", [], "SELECT array_agg(x ORDER BY x) OVER () FROM (VALUES (1)) v(x)", None),
     ("agg_filter_keeps_type_and_name", [],
      "SELECT array_agg(x) FILTER (WHERE x > 1), count(*) FILTER (WHERE x > 1), sum(x) FILTER (WHERE x < 3) AS s "
      "FROM (VALUES (1), (2), (3)) v(x)", None),

@@ -1285,10 +1285,6 @@ def _regex(flags: str):
     return rule
 
 
-def _group_concat(rw, e, t, scope):
-    return e, TEXT
-
-
 def _arg_types(t) -> list[ColType | None]:
     return [x if x is None or x.key != "unknown" else None for x in (t.get("expressions[]") or [])]
 
@@ -2104,17 +2100,9 @@ def _bracket(rw, e, t, scope):
 
 
 def _array_agg(rw, e, t, scope):
-    from .arrays import array_type
-    arg = e.this
-    if isinstance(arg, exp.Order):
-        # SQLite orders an aggregate's input itself (3.44+); PostgreSQL puts NULLs last ascending
-        for o in arg.expressions:
-            if o.args.get("nulls_first") is None or not o.args.get("nulls_first"):
-                o.set("nulls_first", bool(o.args.get("desc")))
-        a = rw.rx(arg.this.copy(), scope)[1] if arg.this is not None else None
-    else:
-        a = t.get("this")
-    from .arrays import is_array
+    from .arrays import array_type, is_array
+    arg = _sorted_distinct(e.this, t.get("this"))
+    a = t.get("this")
     if is_array(a):  # array_agg of arrays: each one a row of an array of one more dimension
         return fn("pg_array_agg_rows", arg), a
     return fn("pg_array_agg", arg), array_type(ColType(a.key) if a is not None and a.key != "unknown" else TEXT)
@@ -2122,17 +2110,76 @@ def _array_agg(rw, e, t, scope):
 
 def _json_array_agg(rw, e, t, scope):
     """json_agg(x) and jsonb_agg(x) (one node, told apart by the name it was written with)."""
-    arg = e.this
-    src = rw.rx(arg.this.copy(), scope)[1] if isinstance(arg, exp.Order) and arg.this is not None else t.get("this")
-    # json_agg(x): SQLite's json_group_array would give text its own JSON and announce x's type
-    if isinstance(arg, exp.Order):  # SQLite needs the aggregate's ORDER BY after its last argument
-        for o in arg.expressions:  # PostgreSQL puts NULLs last ascending
-            if not o.args.get("nulls_first"):
-                o.set("nulls_first", bool(o.args.get("desc")))
+    # SQLite's json_group_array would give text its own JSON and announce x's type
+    src = t.get("this")
     spec = lit(src.spec() if src is not None and src.key != "unknown" else "text")
-    if e.meta.get("pg_name") == "jsonb_agg":
-        return fn("pg_jsonb_agg", spec, arg), JSONB
-    return fn("pg_json_agg", spec, arg), ColType("json")
+    arg, distinct = _without_distinct(_sorted_distinct(e.this, src))
+    name = "pg_jsonb_agg" if e.meta.get("pg_name") == "jsonb_agg" else "pg_json_agg"
+    return fn(name + ("_distinct" if distinct else ""), spec, arg), JSONB if name == "pg_jsonb_agg" else ColType("json")
+
+
+def _group_concat(rw, e, t, scope):
+    """string_agg(x, sep): SQLite's group_concat, or under DISTINCT (which SQLite takes only in an
+    aggregate of one argument) dotdo's own string_agg that skips (x, sep) pairs seen before."""
+    sep = e.args.get("separator") or lit(",")
+    arg, distinct = _without_distinct(_sorted_distinct(e.this, t.get("this"), sep))
+    if not distinct:
+        return e, TEXT
+    if isinstance(arg, exp.Order):  # SQLite reads the aggregate's ORDER BY after its last argument
+        return fn("pg_string_agg_distinct", arg.this, exp.Order(this=sep, expressions=arg.expressions)), TEXT
+    return fn("pg_string_agg_distinct", arg, sep), TEXT
+
+
+def _aggregate_order(rw, e, t, scope):
+    """ORDER BY inside an aggregate call, which SQLite (3.44+) runs itself: with DISTINCT its keys
+    must be among the arguments (42P10, as PostgreSQL); NULLs go last ascending and first
+    descending unless written otherwise, and numeric, jsonb and array keys sort by value."""
+    if not isinstance(e.parent, exp.AggFunc):
+        return e, None
+    if _windowed(e.parent):
+        raise PgError("0A000", "aggregate ORDER BY is not implemented for window functions")
+    if isinstance(e.this, exp.Distinct):
+        args = {x.sql() for x in e.this.expressions}
+        if isinstance(e.parent, exp.GroupConcat) and e.parent.args.get("separator") is not None:
+            args.add(e.parent.args["separator"].sql())
+        if any(o.this.sql() not in args for o in e.expressions):
+            raise PgError("42P10", "in an aggregate with DISTINCT, ORDER BY expressions must appear in argument list")
+    for o, kt in zip(e.expressions, t.get("expressions[]") or []):
+        if o.args.get("nulls_first") is None:
+            o.set("nulls_first", bool(o.args.get("desc")))
+        collation = order_collation(kt)
+        if collation is not None:
+            o.set("this", exp.Collate(this=o.this, expression=exp.var(collation)))
+    return e, t.get("this")
+
+
+def _sorted_distinct(arg: exp.Expression, t: ColType | None, *more: exp.Expression) -> exp.Expression:
+    """An order-sensitive aggregate's DISTINCT input with no ORDER BY: PostgreSQL sorts the values
+    (and its `more` arguments: string_agg's separator) to find the distinct ones, so they come out
+    ascending, NULL last; SQLite would keep the input's order."""
+    if not isinstance(arg, exp.Distinct) or len(arg.expressions) != 1:
+        return arg
+    key = arg.expressions[0].copy()
+    collation = order_collation(t)
+    if collation is not None:
+        key = exp.Collate(this=key, expression=exp.var(collation))
+    keys = [key] + [m.copy() for m in more if not isinstance(m, exp.Literal)]
+    return exp.Order(this=arg, expressions=[exp.Ordered(this=k, desc=False, nulls_first=False) for k in keys])
+
+
+def _without_distinct(arg: exp.Expression) -> tuple[exp.Expression, bool]:
+    """An aggregate's input with its DISTINCT taken off (under any ORDER BY), and whether it had one:
+    SQLite takes DISTINCT only in an aggregate of one argument, so a helper of several arguments
+    is called as its _distinct variant instead (functions.Distinct)."""
+    inner = arg.this if isinstance(arg, exp.Order) else arg
+    if not isinstance(inner, exp.Distinct):
+        return arg, False
+    if len(inner.expressions) != 1:
+        raise unsupported("DISTINCT over several values in this aggregate")
+    if isinstance(arg, exp.Order):
+        arg.set("this", inner.expressions[0])
+        return arg, True
+    return inner.expressions[0], True
 
 
 def _array_size(rw, e, t, scope):
@@ -2155,7 +2202,16 @@ def _alias(rw, e, t, scope):
 
 
 def _distinct(rw, e, t, scope):
+    aggregate = e.parent.parent if isinstance(e.parent, exp.Order) else e.parent
+    if isinstance(aggregate, exp.AggFunc) and _windowed(aggregate):
+        raise PgError("0A000", "DISTINCT is not implemented for window functions")
     return e, t.get("expressions")
+
+
+def _windowed(aggregate: exp.Expression) -> bool:
+    """Whether an aggregate call is the function of an OVER (...) window (FILTER between them)."""
+    parent = aggregate.parent.parent if isinstance(aggregate.parent, exp.Filter) else aggregate.parent
+    return isinstance(parent, exp.Window)
 
 
 def _ordered(rw, e, t, scope):
@@ -2462,7 +2518,7 @@ _RULES: dict[type, Callable] = {
     exp.RegexpLike: _regex(""), exp.RegexpILike: _regex("i"),
     exp.GroupConcat: _group_concat, exp.Anonymous: _anonymous, exp.Window: _window,
     exp.RowNumber: _ranking, exp.Extract: _extract, exp.Paren: _paren, exp.Alias: _alias,
-    exp.Distinct: _distinct, exp.Ordered: _ordered, exp.Tuple: _row,
+    exp.Distinct: _distinct, exp.Ordered: _ordered, exp.Order: _aggregate_order, exp.Tuple: _row,
     exp.Filter: _same,  # agg(x) FILTER (WHERE ...) is of the aggregate's type
 }
 for _name in ("Rank", "DenseRank", "Ntile", "PercentRank", "CumeDist"):

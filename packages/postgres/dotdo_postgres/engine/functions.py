@@ -986,6 +986,43 @@ class JsonAgg:
         return "[" + ", ".join(x if isinstance(x, _WrittenJson) else T.json_text(x) for x in self.items) + "]"
 
 
+class StringAgg:
+    """string_agg(x, sep) for DISTINCT (SQLite's group_concat takes DISTINCT only without a
+    separator): each value after the first is preceded by its own row's separator (NULL: none)."""
+
+    def __init__(self) -> None:
+        self.parts: list = []
+
+    def step(self, v: Any, sep: Any) -> None:
+        if v is None:
+            return
+        if self.parts and sep is not None:
+            self.parts.append(sep)
+        self.parts.append(v)
+
+    def final(self) -> Any:
+        if not self.parts:
+            return None
+        return (b"" if isinstance(self.parts[0], bytes) else "").join(self.parts)
+
+
+class Distinct:
+    """An aggregate that steps the one it wraps once per distinct tuple of arguments: SQLite takes
+    DISTINCT only in an aggregate of one argument, and dotdo's helpers take the type spec too."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.seen: set = set()
+
+    def step(self, *args: Any) -> None:
+        if args not in self.seen:
+            self.seen.add(args)
+            self.inner.step(*args)
+
+    def final(self) -> Any:
+        return self.inner.final()
+
+
 class _WrittenJson(str):
     """A json value's own text, placed in an aggregate as it is."""
 
@@ -1637,6 +1674,9 @@ def register(conn, db: "Database") -> None:
     conn.create_aggregate_function("every", lambda: (BoolAnd(), BoolAnd.step, BoolAnd.final))
     conn.create_window_function("pg_jsonb_agg", lambda: JsonAgg(True))
     conn.create_window_function("pg_json_agg", lambda: JsonAgg(False))
+    for name, aggregate in (("pg_jsonb_agg_distinct", lambda: JsonAgg(True)), ("pg_json_agg_distinct", lambda: JsonAgg(False)),
+                            ("pg_string_agg_distinct", StringAgg)):
+        conn.create_aggregate_function(name, (lambda make: lambda: (Distinct(make()), Distinct.step, Distinct.final))(aggregate))
 
 
 def lateral_row(*values: Any) -> str:
