@@ -1883,6 +1883,27 @@ CASES: list[Case] = [
      "right('abcde', -2), repeat('ab', 3), translate('12345', '143', 'ax'), ascii('x'), chr(65), "
      "starts_with('alphabet', 'alph'), reverse('abc'), to_hex(255), to_hex(-1), md5('abc')", None),
     ("fn_unknown_function_name", [], "SELECT no_such_function(1)", None),
+    ("fn_concat_renders_each_type", [],
+     "SELECT concat(1, 2.50, true, false, date '2024-01-02', NULL::int, 1e20::float8, timestamp '2024-01-02 03:04:05', "
+     "ARRAY[1,2], 'x'::bytea), concat_ws('|', 1, NULL, false, 2.50, date '2024-01-02'), concat(NULL), concat_ws(NULL, 'a')",
+     None),
+    ("fn_concat_variadic_arrays", [],
+     "SELECT concat(VARIADIC ARRAY[1,2]), concat_ws(',', VARIADIC ARRAY['a',NULL,'b']), concat(VARIADIC NULL::text[]), "
+     "concat(VARIADIC '{}'::text[]), concat(VARIADIC ARRAY[true, NULL, false]), concat_ws(NULL, VARIADIC ARRAY[1]), "
+     "concat_ws('-', VARIADIC ARRAY[1.50, NULL, 2]), concat(VARIADIC ARRAY[[1,2],[3,4]])", None),
+    ("fn_concat_ws_separator_types", [],
+     "SELECT concat_ws('ab '::char(3), 'x', 'y'), concat_ws('-'::varchar, 'a', 'b'), concat_ws('x'::name, 1, 2)", None),
+    ("fn_concat_without_arguments", [], "SELECT concat()", None),
+    ("fn_concat_ws_without_arguments", [], "SELECT concat_ws()", None),
+    ("fn_concat_ws_separator_only", [], "SELECT concat_ws(',')", None),
+    ("fn_concat_ws_integer_separator", [], "SELECT concat_ws(1, 2, 3)", None),
+    ("fn_concat_ws_boolean_column_separator", [], "SELECT concat_ws(x, 'a') FROM (VALUES (true)) v(x)", None),
+    ("fn_concat_variadic_not_an_array", [], "SELECT concat(VARIADIC 'x')", None),
+    ("fn_concat_variadic_after_other_arguments", [], "SELECT concat('x', VARIADIC ARRAY[1])", None),
+    ("fn_concat_variadic_not_last", [], "SELECT concat(VARIADIC ARRAY[1], 'x')", None),
+    ("fn_array_to_string_renders_elements", [],
+     "SELECT array_to_string(ARRAY[true, NULL, false], ''), array_to_string(ARRAY[1.5::float8, 1e20::float8], ','), "
+     "array_to_string(ARRAY['a', NULL], ',', '*'), array_to_string(ARRAY[timestamptz '2024-01-01 10:00+00'], ',')", None),
     ("agg_mode_within_group", [],
      "SELECT mode() WITHIN GROUP (ORDER BY x), mode() WITHIN GROUP (ORDER BY x DESC) FROM (VALUES (1), (2), (2), (1)) v(x)", None),
     ("agg_mode_of_text_and_empty", [],

@@ -60,6 +60,11 @@ class DotdoPostgres(Postgres):
             "POW": lambda args: _named(exp.Pow(this=args[0], expression=args[1]), "pow") if len(args) == 2
             else exp.Anonymous(this="pow", expressions=args),
             "DIV": _as_written("div"),
+            # concat() and concat_ws() with no arguments: a call PostgreSQL has no function for (42883),
+            # where sqlglot's node would fail to parse (42601)
+            **{n.upper(): (lambda node, name: lambda args, dialect: node(args, dialect) if args
+                           else exp.Anonymous(this=name, expressions=[]))(Postgres.Parser.FUNCTIONS[n.upper()], n)
+               for n in ("concat", "concat_ws")},
         }
 
         # PostgreSQL's prefix operators |/ (square root), ||/ (cube root) and @ (absolute value) take

@@ -127,7 +127,7 @@ _FUNC_TYPES: dict[str, ColType] = {
     "pg_database_size": INT8, "shobj_description": TEXT, "pg_get_function_result": TEXT,
     "pg_get_function_arguments": TEXT, "pg_get_function_identity_arguments": TEXT, "pg_get_function_sqlbody": TEXT,
     "pg_function_is_visible": BOOL, "pg_get_functiondef": TEXT, "json_array_length": INT4,
-    "quote_ident": TEXT, "quote_literal": TEXT, "quote_nullable": TEXT, "array_to_string": TEXT,
+    "quote_ident": TEXT, "quote_literal": TEXT, "quote_nullable": TEXT,
     "degrees": FLOAT8, "radians": FLOAT8, "sin": FLOAT8, "cos": FLOAT8, "tan": FLOAT8, "asin": FLOAT8,
     "acos": FLOAT8, "atan": FLOAT8, "atan2": FLOAT8, "cot": FLOAT8, "array_upper": INT4, "array_lower": INT4,
     "array_ndims": INT4, "array_dims": TEXT, "make_date": ColType("date"), "width_bucket": INT4, "cbrt": FLOAT8,
@@ -880,15 +880,57 @@ def _printed(node: exp.Expression, side: ColType | None) -> exp.Expression:
 
 
 def _concat_ws(rw, e, t, scope):
-    # the separator (the first argument) is taken as it is
     sides = t.get("expressions[]") or []
+    sep = sides[0] if sides else None
+    if len(sides) < 2 or (sep is not None and sep.key not in ("text", "varchar", "bpchar", "name", "unknown")):
+        raise undefined_function_of("concat_ws", t)
+    if sep is not None and sep.key == "bpchar":  # cast to text, which drops character(n)'s padding
+        e.expressions[0].replace(fn("rtrim", e.expressions[0].copy(), lit(" ")))
+    array = _variadic_array("concat_ws", e.expressions, t, 1)
+    if array is not None:
+        return fn("pg_array_to_string", lit(_element_key(sides[-1])), array, e.expressions[0]), TEXT
     e.set("expressions", e.expressions[:1] + [_printed(n, s) for n, s in list(zip(e.expressions, sides))[1:]])
     return e, TEXT
 
 
 def _concat(rw, e, t, scope):
+    array = _variadic_array("concat", e.expressions, t, 0)
+    if array is not None:
+        return fn("pg_array_to_string", lit(_element_key((t.get("expressions[]") or [])[-1])), array, lit("")), TEXT
     e.set("expressions", [_printed(n, s) for n, s in zip(e.expressions, t.get("expressions[]") or [])])
     return e, TEXT
+
+
+def _variadic_array(name: str, args: list[exp.Expression], t, fixed: int) -> exp.Expression | None:
+    """The array of concat(VARIADIC a) / concat_ws(sep, VARIADIC a), None without VARIADIC:
+    PostgreSQL's grammar takes VARIADIC only last, and these functions only after exactly
+    `fixed` ordinary arguments."""
+    marked = [i for i, a in enumerate(args) if isinstance(a, exp.Variadic)]
+    if not marked:
+        return None
+    if marked[0] != len(args) - 1:
+        raise PgError("42601", 'syntax error at or near ","')
+    if len(args) - 1 != fixed:
+        raise undefined_function_of(name, t)
+    from .arrays import is_array
+    if not is_array((t.get("expressions[]") or [])[-1]):
+        raise PgError("42804", "VARIADIC argument must be an array")
+    return args[-1].this
+
+
+def _element_key(t: ColType | None) -> str:
+    from .arrays import element, is_array
+    return element(t).key if is_array(t) else "text"
+
+
+def _array_to_string(rw, e, t, scope):
+    args = [e.this, e.expression] + ([e.args["null"]] if e.args.get("null") is not None else [])
+    return fn("pg_array_to_string", lit(_element_key(t.get("this"))), *args), TEXT
+
+
+def _no_such_call(rw, e, t, scope):
+    # concat() and concat_ws() without arguments: no function of that name takes none
+    raise undefined_function_of(e.name.lower(), t)
 
 
 def _text(rw, e, t, scope):
@@ -1776,7 +1818,8 @@ _CALLS: dict[str, Callable] = {"pg_arr_flat": _array_helper, "pg_arr_one_dim": _
                                "isfinite": _isfinite, "trim_array": _trim_array, "array_fill": _array_fill,
                                "get_byte": _bytea_fn("get_byte", ("bytea", "int"), INT4),
                                "set_byte": _bytea_fn("set_byte", ("bytea", "int", "int"), ColType("bytea")),
-                               "quote_literal": _quote_value, "quote_nullable": _quote_value}
+                               "quote_literal": _quote_value, "quote_nullable": _quote_value,
+                               "concat": _no_such_call, "concat_ws": _no_such_call}
 
 
 def _anonymous(rw: Rewriter, e: exp.Anonymous, t, scope):
@@ -2518,7 +2561,7 @@ _RULES: dict[type, Callable] = {
     exp.RegexpLike: _regex(""), exp.RegexpILike: _regex("i"),
     exp.GroupConcat: _group_concat, exp.Anonymous: _anonymous, exp.Window: _window,
     exp.RowNumber: _ranking, exp.Extract: _extract, exp.Paren: _paren, exp.Alias: _alias,
-    exp.Distinct: _distinct, exp.Ordered: _ordered, exp.Order: _aggregate_order, exp.Tuple: _row,
+    exp.Variadic: _same, exp.Distinct: _distinct, exp.Ordered: _ordered, exp.Order: _aggregate_order, exp.Tuple: _row,
     exp.Filter: _same,  # agg(x) FILTER (WHERE ...) is of the aggregate's type
 }
 for _name in ("Rank", "DenseRank", "Ntile", "PercentRank", "CumeDist"):
@@ -2540,7 +2583,7 @@ for _name, _rule in (("StrPosition", _int4), ("Left", _text), ("Right", _text), 
                      ("Sqrt", _float_math("sqrt")), ("Pow", _float_math("power")),
                      ("Ln", _float_math("ln")), ("Exp", _float_math("exp")), ("Log", _float_math("log")),
                      ("Format", _format), ("Hex", _to_hex), ("Chr", _chr),
-                     ("SplitPart", _text), ("ArrayToString", _text), ("Pi", _float8), ("Degrees", _float8),
+                     ("SplitPart", _text), ("ArrayToString", _array_to_string), ("Pi", _float8), ("Degrees", _float8),
                      ("Radians", _float8), ("Sin", _float8), ("Cos", _float8), ("Tan", _float8), ("Atan2", _float8),
                      ("Asin", _float8), ("Acos", _float8), ("Atan", _float8), ("Cot", _float8),
                      ("ArrayAppend", _array_fn("append")), ("ArrayPrepend", _array_fn("prepend")),
