@@ -1739,6 +1739,16 @@ CASES: list[Case] = [
      "extract(microseconds from CURRENT_TIMESTAMP(0))::int % 1000000, "
      "extract(microseconds from LOCALTIME(3))::int % 1000, LOCALTIMESTAMP(7) = LOCALTIMESTAMP", None),
     ("dt_sql_clock_negative_precision", [], "SELECT LOCALTIMESTAMP(-1)", None),
+    ("dt_date_input_ignores_zone", [],
+     "SELECT '2024-03-15 PST'::date, '2024-03-15 10:00 PST'::date, '2024-03-15 America/New_York'::date, "
+     "'2024-03-15 UTC'::date, 'March 15, 2024 EST'::date, '2024-03-15 10:00 am PST'::date, "
+     "'2024-03-15 10:00 UTC+3'::date, date '2024-03-15 EST5EDT', '2024-3-15 pst'::date", None),
+    ("dt_date_input_unknown_zone", [], "SELECT '2024-03-15 Foo'::date", None),
+    ("dt_date_input_no_such_day_with_zone", [], "SELECT '2024-02-30 PST'::date", None),
+    ("dt_date_input_month_out_of_range", [], "SELECT '2024-13-01'::date", None),
+    ("dt_date_input_past_postgres_range", [], "SELECT '5874898-01-01'::date", None),
+    ("dt_date_input_long_year_no_such_day", [], "SELECT '10000-02-30'::date", None),
+    ("dt_timestamp_input_past_postgres_range", [], "SELECT '294277-01-01'::timestamp", None),
     # -- session time zone (SET TIME ZONE and everything it changes), make_timestamptz ----------
     ("tz_set_time_zone_europe_paris", [], "SET TIME ZONE 'Europe/Paris'", None),
     ("tz_show_canonical_name", ["SET TIME ZONE 'europe/paris'"], "SHOW timezone", None),
@@ -2100,6 +2110,9 @@ REFUSED: list[Case] = [
     ("refused_dt_extract_julian_of_timestamp", [], "SELECT extract(julian from timestamp '2024-03-15 10:00')", None),
     ("refused_dt_timestamp_after_year_9999", [], "SELECT (timestamp '9999-12-31' + interval '1 year')::text", None),
     ("refused_dt_current_time_is_timetz", [], "SELECT pg_typeof(CURRENT_TIME), pg_typeof(CURRENT_TIME(2))", None),
+    ("refused_dt_date_after_year_9999", [], "SELECT '10000-01-01'::date::text, date '10000-01-01' > date '9999-12-31'", None),
+    ("refused_dt_timestamp_input_after_year_9999", [], "SELECT '10000-01-01 10:00'::timestamp::text", None),
+    ("refused_dt_date_bc", [], "SELECT '0044-03-15 BC'::date::text", None),
     # -- session time zone ------------------------------------------------------------------
     ("refused_tz_posix_zone_with_dst_rules", [], "SET TIME ZONE 'AAA3BBB'", None),
     ("refused_tz_postgres_only_zone_name", [], "SET TIME ZONE 'posixrules'", None),

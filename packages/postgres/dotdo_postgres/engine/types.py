@@ -417,7 +417,38 @@ def _parse_date(v: str) -> dt.date:
     except ValueError:
         if _out_of_range(s):
             raise PgError("22008", f'date/time field value out of range: "{v}"') from None
-        raise PgError("22007", f'invalid input syntax for type date: "{v}"') from None
+    # a date with a time, a zone ('2024-03-15 PST'), AM/PM: read as a timestamp, of which a date
+    # keeps the day as written (PostgreSQL ignores the zone)
+    return _parse_ts(v, "date").date()
+
+
+_LONG_YEAR = re.compile(r"\s*(\d{5,})-(\d{1,2})-(\d{1,2})(?=$|[\sT])")
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _refuse_bc(s: str, type_name: str) -> None:
+    """A year BC ('0044-03-15 BC'), which PostgreSQL reads and Python's dates cannot hold: 0A000."""
+    if s[-2:].upper() == "BC" and s[:-2].rstrip() != s[:-2] and any(c.isdigit() for c in s):
+        raise unsupported(f"{_KINDS.get(type_name, 'values')} before the year 1 (BC)")
+
+
+def _beyond_python_years(v: str, type_name: str) -> None:
+    """Input with a year of five digits or more, which PostgreSQL reads and Python's dates cannot
+    hold: PostgreSQL's own error where it has one (no such day, past its last year), else 0A000
+    naming the limit. Returns when the year is not that long."""
+    m = _LONG_YEAR.match(v)
+    if m is None:
+        return
+    year, month, day = map(int, m.groups())
+    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    if not 1 <= month <= 12 or not 1 <= day <= _MONTH_DAYS[month - 1] + (leap and month == 2):
+        raise PgError("22008", f'date/time field value out of range: "{v}"')
+    if year > (5874897 if type_name == "date" else 294276):
+        raise PgError("22008", f'{"date" if type_name == "date" else "timestamp"} out of range: "{v}"')
+    raise unsupported(f"{_KINDS.get(type_name, 'values')} outside the years 1 to 9999")
+
+
+_KINDS = {"date": "dates", "timestamp": "timestamps", "timestamp with time zone": "timestamps", "time": "times"}
 
 
 _TZ_SHORT = re.compile(r"(?<=\d)\s*([+-])(\d\d?)$")  # '+05', ' -8': an offset in whole hours
@@ -425,6 +456,7 @@ _TZ_SHORT = re.compile(r"(?<=\d)\s*([+-])(\d\d?)$")  # '+05', ' -8': an offset i
 
 def _parse_ts(v: str, type_name: str) -> dt.datetime:
     s = v.strip()
+    _refuse_bc(s, type_name)
     special = _special(v, "timestamp")
     if special is not None:
         return special
@@ -456,6 +488,7 @@ def _parse_ts(v: str, type_name: str) -> dt.datetime:
     except ValueError:
         if _out_of_range(s):
             raise PgError("22008", f'date/time field value out of range: "{v}"') from None
+        _beyond_python_years(v, type_name)
         raise PgError("22007", f'invalid input syntax for type {type_name}: "{v}"') from None
 
 
