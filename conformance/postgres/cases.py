@@ -1875,6 +1875,17 @@ CASES: list[Case] = [
      "FROM (VALUES (12), (-10), (NULL)) v(x)", None),
     ("fn_normalize", [],
      "SELECT normalize('é', NFD)::bytea, normalize('ﬁ', nfkc), normalize('Å'), normalize(NULL)", None),
+    ("fn_is_normalized_predicate", [],
+     "SELECT 'é' IS NORMALIZED, 'e' || chr(769) IS NFC NORMALIZED, 'e' || chr(769) IS NFD NORMALIZED, "
+     "'ﬁ' IS NOT NFKC NORMALIZED, normalize('ﬁ', NFKC) IS NFKC NORMALIZED AS n, NULL IS NORMALIZED, "
+     "'ab '::char(3) IS NFKD NORMALIZED", None),
+    ("fn_is_normalized_filters_rows", [],
+     "SELECT x::bytea FROM (VALUES ('é'), ('e' || chr(769))) v(x) WHERE x IS NOT NFC NORMALIZED", None),
+    ("fn_is_normalized_function", [],
+     "SELECT is_normalized('é', 'nfd'), is_normalized('a'), is_normalized(NULL), is_normalized('a', NULL)", None),
+    ("fn_is_normalized_unknown_form", [], "SELECT is_normalized('a', 'x')", None),
+    ("fn_is_normalized_predicate_of_integer", [], "SELECT 1 IS NFD NORMALIZED", None),
+    ("fn_is_normalized_predicate_unknown_form", [], "SELECT 'a' IS FOO NORMALIZED", None),
     ("fn_parse_ident", [],
      "SELECT parse_ident('a.b.\"C\"'), parse_ident('a.b.c(1)', false), parse_ident(' \"x\"\"y\" . Z ')", None),
     ("fn_parse_ident_empty_part", [], "SELECT parse_ident('a..b')", None),

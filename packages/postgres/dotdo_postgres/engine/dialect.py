@@ -13,6 +13,8 @@ from sqlglot.tokens import TokenType
 
 from .pg_names import SQLGLOT_POSTGRES
 
+NORMAL_FORMS = ("NFC", "NFD", "NFKC", "NFKD")  # Unicode's normal forms, as normalize() and IS NORMALIZED name them
+
 
 def _as_written(name: str):
     return lambda args: exp.Anonymous(this=name, expressions=args)
@@ -86,6 +88,25 @@ class DotdoPostgres(Postgres):
         # jsonb_agg is json_agg's node under its own name: an aggregate (AggFunc) to every check that
         # asks, as sqlglot's own node classes make json_agg, array_agg and the rest
         FUNCTION_PARSERS["JSONB_AGG"] = lambda self: _named(Postgres.Parser.FUNCTION_PARSERS["JSON_AGG"](self), "jsonb_agg")
+
+        def _parse_is(self, this):
+            # x IS [NOT] [NFC|NFD|NFKC|NFKD] NORMALIZED: PostgreSQL's call of pg_catalog.is_normalized(x
+            # [, 'form']) (named is_normalized, negated by NOT); sqlglot would read a column NORMALIZED
+            index = self._index
+            negate = self._match(TokenType.NOT)
+            form = None
+            if self._curr and self._next and self._next.text.upper() == "NORMALIZED":
+                if self._curr.text.upper() not in NORMAL_FORMS:
+                    self.raise_error("Expected a normal form", self._curr)
+                form = self._curr.text.upper()
+                self._advance()
+            if not self._match_text_seq("NORMALIZED"):
+                self._retreat(index)
+                return super()._parse_is(this)
+            args = [this] + ([exp.Literal.string(form)] if form else [])
+            node = exp.Anonymous(this="is_normalized", expressions=args)
+            node.meta["system_call"] = True  # its errors name pg_catalog.is_normalized, as PostgreSQL's do
+            return self._parse_column_ops(exp.Not(this=node) if negate else node)
 
         def _parse_type(self, *args, **kwargs):
             i = self._index
