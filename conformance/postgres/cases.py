@@ -1904,6 +1904,34 @@ CASES: list[Case] = [
      "right('abcde', -2), repeat('ab', 3), translate('12345', '143', 'ax'), ascii('x'), chr(65), "
      "starts_with('alphabet', 'alph'), reverse('abc'), to_hex(255), to_hex(-1), md5('abc')", None),
     ("fn_unknown_function_name", [], "SELECT no_such_function(1)", None),
+    ("fn_to_timestamp_templates", [],
+     "SELECT to_timestamp('2024-03-15 10:30:45', 'YYYY-MM-DD HH24:MI:SS'), to_timestamp('15 Mar 2024', 'DD Mon YYYY'), "
+     "to_timestamp('20240315', 'YYYYMMDD'), to_timestamp('2024-3-5 garbage', 'YYYY-MM-DD'), "
+     "to_timestamp('Fri 15 March 2024 10:00 pm', 'DY DD Month YYYY HH12:MI am'), "
+     "to_timestamp('2024-03-15T10:00:00.5', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS'), "
+     "to_timestamp('  2024   03/15 10:00:00.123456', 'YYYY MM DD HH24:MI:SS.US'), "
+     "to_timestamp('2024-01-01 10:00 -05:30', 'YYYY-MM-DD HH24:MI TZH:TZM'), to_timestamp('2024-075', 'YYYY-DDD'), "
+     "to_timestamp('24-III-15', 'YY-RM-DD'), to_timestamp('2024 86399', 'YYYY SSSS'), to_timestamp('2024', 'FXYYYY')",
+     None),
+    ("fn_to_date_templates", [],
+     "SELECT to_date('March 15, 2024', 'Month DD, YYYY'), to_date('15.03.2024', 'DD.MM.YYYY'), "
+     "to_date('99-01-01', 'YY-MM-DD'), to_date('1,234-01-01', 'Y,YYY-MM-DD')::text, to_date('2024-3', 'YYYY-MM-DD'), "
+     "to_date(NULL, 'YYYY'), to_date('2024', NULL), pg_typeof(to_date('2024', 'YYYY'))", None),
+    ("fn_to_timestamp_read_in_session_zone", ["SET TIME ZONE 'America/New_York'"],
+     "SELECT to_timestamp('2024-07-01 10:00', 'YYYY-MM-DD HH24:MI')::text, "
+     "to_timestamp('2024-01-01 10:00 +02', 'YYYY-MM-DD HH24:MI TZH')::text, "
+     "to_timestamp(x, f)::text FROM (VALUES ('03/04/2025 1:02', 'MM/DD/YYYY HH24:MI')) v(x, f)", None),
+    ("fn_to_timestamp_hour_of_12_hour_clock", [], "SELECT to_timestamp('2024-03-15 15:00', 'YYYY-MM-DD HH:MI')", None),
+    ("fn_to_timestamp_no_such_day", [], "SELECT to_timestamp('2024-02-30', 'YYYY-MM-DD')", None),
+    ("fn_to_date_hour_out_of_range", [], "SELECT to_date('2024-03-15 25:00', 'YYYY-MM-DD HH24:MI')", None),
+    ("fn_to_timestamp_not_a_number", [], "SELECT to_timestamp('2024-xx-01', 'YYYY-MM-DD')", None),
+    ("fn_to_timestamp_unknown_month_name", [], "SELECT to_timestamp('2024-Foo-01', 'YYYY-Mon-DD')", None),
+    ("fn_to_timestamp_conflicting_fields", [], "SELECT to_timestamp('2024 2025', 'YYYY YYYY')", None),
+    ("fn_to_timestamp_zone_name_field", [], "SELECT to_timestamp('2024-01-01 10:00 PST', 'YYYY-MM-DD HH24:MI TZ')", None),
+    ("fn_to_date_source_too_short", [], "SELECT to_date('202', 'YYYYMMDD')", None),
+    ("fn_to_date_of_integer", [], "SELECT to_date(1, 'YYYY')", None),
+    ("fn_to_timestamp_with_template", [], "SELECT to_timestamp('2024', 'YYYY')", None),
+    ("fn_to_date_with_template", [], "SELECT to_date('2024-03-15', 'YYYY-MM-DD')", None),
     ("fn_concat_renders_each_type", [],
      "SELECT concat(1, 2.50, true, false, date '2024-01-02', NULL::int, 1e20::float8, timestamp '2024-01-02 03:04:05', "
      "ARRAY[1,2], 'x'::bytea), concat_ws('|', 1, NULL, false, 2.50, date '2024-01-02'), concat(NULL), concat_ws(NULL, 'a')",
@@ -2080,7 +2108,6 @@ CASES: list[Case] = [
 # feature_not_supported where PostgreSQL runs the statement. Never a wrong answer.
 REFUSED: list[Case] = [
     ("refused_unnest_with_aggregate", [], "SELECT unnest(array_agg(x)) FROM (VALUES (1), (2)) v(x)", None),
-    ("refused_to_date_with_template", [], "SELECT to_date('2024-03-15', 'YYYY-MM-DD')", None),
     ("refused_materialized_view", USERS, "CREATE MATERIALIZED VIEW mv AS SELECT * FROM users", None),
     ("refused_insert_through_view", USERS + ["CREATE VIEW v AS SELECT id, email FROM users"],
      "INSERT INTO v (email) VALUES ('v@x.com') RETURNING id", None),
@@ -2088,7 +2115,6 @@ REFUSED: list[Case] = [
     ("refused_with_modifying_and_main_on_one_table", USERS,
      "WITH d AS (DELETE FROM users WHERE id = 2 RETURNING id) SELECT count(*) FROM users", None),
     ("refused_listing_built_in_functions", [], "SELECT proname FROM pg_proc WHERE proname = 'lower'", None),
-    ("refused_to_timestamp_with_template", [], "SELECT to_timestamp('2024', 'YYYY')", None),
     ("refused_update_from_lateral", ORDERS,
      "UPDATE orders SET status = s.st FROM users u, LATERAL (SELECT u.name AS st) s WHERE orders.user_id = u.id", None),
     ("refused_delete_using_lateral", ORDERS,
@@ -2132,6 +2158,8 @@ REFUSED: list[Case] = [
      "SELECT set_config('TimeZone', 'Asia/Tokyo', true), current_setting('TimeZone')", None),
     # -- PostgreSQL functions, aggregates and name resolution ---------------------------------
     ("refused_fn_postgres_builtin_not_implemented", [], "SELECT xmlcomment('a')", None),
+    ("refused_to_date_week_of_year_pattern", [], "SELECT to_date('2024-03-15', 'YYYY-WW-DD')", None),
+    ("refused_to_timestamp_without_year", [], "SELECT to_timestamp('10:00', 'HH24:MI')::text", None),
 ]
 
 

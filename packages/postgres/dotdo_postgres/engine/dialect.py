@@ -3,7 +3,7 @@
 sqlglot rewrites some PostgreSQL functions into portable nodes that drop what PostgreSQL means:
 json_extract_path becomes the -> operator (losing its name and its
 variadic path); to_char's template becomes strftime codes (losing FM, MS, Month's padding), regexp_replace's flags
-and to_timestamp's template likewise; array_position's start argument is dropped, date_part
+and to_timestamp's and to_date's templates likewise; array_position's start argument is dropped, date_part
 (double precision) would become extract (numeric). Parsed here as plain calls, the Rewriter types them itself."""
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ class DotdoPostgres(Postgres):
         FUNCTIONS = {
             **{k: v for k, v in Postgres.Parser.FUNCTIONS.items() if k.lower() in SQLGLOT_POSTGRES},
             **{n.upper(): _as_written(n)
-               for n in ("to_char", "to_timestamp", "regexp_replace", "array_position", "date_part",
+               for n in ("to_char", "to_timestamp", "to_date", "regexp_replace", "array_position", "date_part",
                          "json_extract_path", "json_extract_path_text", "json_strip_nulls")},
             "EVERY": _every,
             "ROW": lambda args: exp.Tuple(expressions=args),  # ROW(1, 'a') is the row (1, 'a')

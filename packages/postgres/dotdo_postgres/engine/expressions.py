@@ -1564,10 +1564,20 @@ def _to_json(rw, e, t, scope):
 def _to_timestamp(rw, e, t, scope):
     ts = t.get("expressions[]") or []
     if len(ts) == 2:
-        raise unsupported("to_timestamp(text, text)")
+        return _from_template(rw, e, t, scope)
     if len(ts) != 1 or (ts[0] is not None and ts[0].key not in INTEGERS + FLOATS + ("numeric", "unknown")):
         raise undefined_function_of("to_timestamp", t)
     return fn("pg_to_timestamp", e.expressions[0]), TIMESTAMPTZ
+
+
+def _from_template(rw, e, t, scope):
+    """to_timestamp(text, template) → timestamptz and to_date(text, template) → date (formatting.py)."""
+    name = e.name.lower()
+    ts = t.get("expressions[]") or []
+    if len(ts) != 2 or any(x is not None and x.key not in TEXTS + ("unknown",) for x in ts):
+        raise undefined_function_of(name, t)
+    kind = "date" if name == "to_date" else "timestamptz"
+    return fn("pg_to_timestamp_text", *e.expressions, lit(kind)), ColType("date") if kind == "date" else TIMESTAMPTZ
 
 
 _MAKE_INTERVAL = ("year", "month", "week", "day", "hour", "minute", "second")
@@ -1809,7 +1819,7 @@ _CALLS: dict[str, Callable] = {"pg_arr_flat": _array_helper, "pg_arr_one_dim": _
                                "jsonb_build_array": _json_build, "json_build_array": _json_build, "date_part": _date_part, "make_timestamptz": _make_timestamptz, "gcd": _gcd_lcm, "lcm": _gcd_lcm, "div": _div, "array_position": _array_call, "array_positions": _array_call,
                                "array_replace": _array_call, "to_char": _to_char, "age": _age, "set_config": _set_config, "pg_sleep": _pg_sleep,
                                "to_json": _to_json, "to_jsonb": _to_json, "row_to_json": _to_json,
-                               "to_timestamp": _to_timestamp, "regexp_replace": _regexp_scalar,
+                               "to_timestamp": _to_timestamp, "to_date": _from_template, "regexp_replace": _regexp_scalar,
                                "regexp_match": _regexp_scalar, "regexp_split_to_array": _regexp_scalar, "jsonb_set": _jsonb_modify, "jsonb_insert": _jsonb_modify,
                                "jsonb_strip_nulls": _json_doc_fn, "json_strip_nulls": _json_doc_fn,
                                "jsonb_pretty": _json_doc_fn, "jsonb_extract_path": _json_extract_path,
@@ -2602,7 +2612,7 @@ for _name, _rule in (("StrPosition", _int4), ("Left", _text), ("Right", _text), 
                      ("BitwiseLeftShift", _bitwise("<<")), ("BitwiseRightShift", _bitwise(">>")),
                      ("ConcatWs", _concat_ws),
                      ("TimestampFromParts", _make_timestamp), ("TimeFromParts", _make_timestamp),
-                     ("StrToDate", _refuse("to_date(text, text)")), ("ToNumber", _refuse("to_number(text, text)")),
+                     ("ToNumber", _refuse("to_number(text, text)")),
                      ("Rand", _random), ("Trunc", _trunc_num), ("Sign", _sign), ("Pad", _text),
                      ("Greatest", _coalesce), ("Least", _coalesce), ("Nullif", _nullif),
                      ("LogicalAnd", lambda rw, e, t, s: (fn("bool_and", e.this), BOOL)),

@@ -1661,6 +1661,7 @@ def register(conn, db: "Database") -> None:
     regex.register(conn)
     srf.register(conn)
     f("pg_to_char", formatting.to_char, 3, deterministic=True)
+    f("pg_to_timestamp_text", formatting.to_timestamp_text, 3)  # reads the session's time zone
     describe.register(conn, db)
     cluster.register(conn, db)
     datetime_ops.register(conn)
