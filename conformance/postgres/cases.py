@@ -1739,6 +1739,13 @@ CASES: list[Case] = [
      "extract(microseconds from CURRENT_TIMESTAMP(0))::int % 1000000, "
      "extract(microseconds from LOCALTIME(3))::int % 1000, LOCALTIMESTAMP(7) = LOCALTIMESTAMP", None),
     ("dt_sql_clock_negative_precision", [], "SELECT LOCALTIMESTAMP(-1)", None),
+    ("dt_precision_of_columns", ["CREATE TABLE tp (a timestamp(0), b time(2), c timestamptz(3), d timestamp)",
+                                 "INSERT INTO tp VALUES ('2024-01-01 10:00:00.6', '10:00:00.126', "
+                                 "'2024-01-01 10:00:00.12345+00', '2024-01-01 23:59:59.654321')"],
+     "SELECT a, b, c, d::timestamp(1), d::timestamptz(2), d::time(0)::text, c::timestamp(1), '23:59:59.9'::time(0)::text FROM tp", None),
+    ("dt_precision_of_default_now", ["CREATE TABLE tq (id int, a timestamp(0) DEFAULT now(), b time(0) DEFAULT now())",
+                                     "INSERT INTO tq (id) VALUES (1)"],
+     "SELECT id, extract(microseconds from a)::int % 1000000, extract(microseconds from b)::int % 1000000 FROM tq", None),
     ("dt_date_input_ignores_zone", [],
      "SELECT '2024-03-15 PST'::date, '2024-03-15 10:00 PST'::date, '2024-03-15 America/New_York'::date, "
      "'2024-03-15 UTC'::date, 'March 15, 2024 EST'::date, '2024-03-15 10:00 am PST'::date, "

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from .errors import PgError, unsupported
-from .types import fmt_timestamp, fmt_timestamptz, localize, num_text, session_zone, time_micros, time_text
+from .types import fmt_timestamp, fmt_timestamptz, localize, num_text, round_fraction, session_zone, time_micros
 
 # unit word → (field it fills, how many of that field's base one counts): months, days or microseconds
 _UNITS = {
@@ -708,20 +708,6 @@ def register(conn) -> None:
     f("pg_extract", extract, 3, deterministic=True)
     f("pg_round_fraction", round_fraction, 3, deterministic=True)
     register_age(conn)
-
-
-def round_fraction(key: str, v: str | None, precision: int) -> str | None:
-    """A stored timestamp, timestamptz or time with its fractional seconds rounded (half up, as
-    PostgreSQL's typmod adjustment) to `precision` digits: CURRENT_TIMESTAMP(0), LOCALTIME(3)."""
-    if v is None or precision >= 6:
-        return v
-    step = 10 ** (6 - precision)
-    if key == "time":
-        micros = time_micros(v)
-        return time_text((micros + step // 2) // step * step)
-    d = dt.datetime.fromisoformat(v[:-3] if key == "timestamptz" else v)
-    rounded = d.replace(microsecond=0) + dt.timedelta(microseconds=(d.microsecond + step // 2) // step * step)
-    return fmt_timestamptz(rounded) if key == "timestamptz" else fmt_timestamp(rounded)
 
 
 # -- age and justify_* -----------------------------------------------------------------------

@@ -50,7 +50,16 @@ def _jsonb_scalar_for(doc: Any, to: T.ColType) -> Any:
 
 
 def pg_cast(spec: str, v: Any, src: str | None) -> Any:
-    """An explicit cast, knowing the source type (a numeric's text is a number, a text is text)."""
+    """An explicit cast, knowing the source type (a numeric's text is a number, a text is text);
+    time(p), timestamp(p) and timestamptz(p) round to p fractional digits."""
+    out = _cast(spec, v, src)
+    ct = _spec(spec)
+    if ct.mods and ct.key in ("time", "timestamp", "timestamptz"):
+        return T.round_fraction(ct.key, out, ct.mods[0])
+    return out
+
+
+def _cast(spec: str, v: Any, src: str | None) -> Any:
     if v is None:
         return None
     ct = _spec(spec)

@@ -554,6 +554,21 @@ def time_text(micros: int) -> str:
     return base + f".{frac:06d}".rstrip("0") if frac else base
 
 
+def round_fraction(key: str, v: str | None, precision: int) -> str | None:
+    """A stored timestamp, timestamptz or time with its fractional seconds rounded (half up, as
+    PostgreSQL's typmod adjustment) to `precision` digits: a timestamp(0) column or cast,
+    CURRENT_TIMESTAMP(0), LOCALTIME(3)."""
+    if v is None or precision >= 6:
+        return v
+    step = 10 ** (6 - precision)
+    if key == "time":
+        micros = time_micros(v)
+        return time_text((micros + step // 2) // step * step)
+    d = dt.datetime.fromisoformat(v[:-3] if key == "timestamptz" else v)
+    rounded = d.replace(microsecond=0) + dt.timedelta(microseconds=(d.microsecond + step // 2) // step * step)
+    return fmt_timestamptz(rounded) if key == "timestamptz" else fmt_timestamp(rounded)
+
+
 def time_micros(v: str) -> int:
     """A stored time ('HH:MM:SS[.ffffff]', up to '24:00:00') as microseconds since midnight."""
     hms, _, frac = v.partition(".")
@@ -826,15 +841,9 @@ def coerce(ct: ColType, v):
         return v if isinstance(v, bytes) else bytea_in(str(v))
     if key == "date":
         return _parse_date(str(v)).isoformat()
-    if key == "time":
-        return parse_time(str(v))
-    if key == "timestamp":
-        return fmt_timestamp(_parse_ts(str(v), "timestamp").replace(tzinfo=None))
-    if key == "timestamptz":
-        d = _parse_ts(str(v), "timestamp with time zone")
-        if d.tzinfo is None:
-            return timestamptz_from_local(d)
-        return fmt_timestamptz(d)
+    if key in ("time", "timestamp", "timestamptz"):
+        stored = _clock_in(key, v)
+        return round_fraction(key, stored, ct.mods[0]) if ct.mods else stored
     if key == "uuid":
         if isinstance(v, bytes) and len(v) == 16:
             return str(uuid.UUID(bytes=v))
@@ -865,6 +874,18 @@ def coerce(ct: ColType, v):
             raise PgError("22P02", f'invalid input value for enum {key}: "{s}"')
         return s
     raise PgError("0A000", f"type {key} is not supported by dotdo")
+
+
+def _clock_in(key: str, v) -> str:
+    """time, timestamp or timestamptz input → its stored text."""
+    if key == "time":
+        return parse_time(str(v))
+    if key == "timestamp":
+        return fmt_timestamp(_parse_ts(str(v), "timestamp").replace(tzinfo=None))
+    d = _parse_ts(str(v), "timestamp with time zone")
+    if d.tzinfo is None:
+        return timestamptz_from_local(d)
+    return fmt_timestamptz(d)
 
 
 def _guess_key(v) -> str:
