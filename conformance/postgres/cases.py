@@ -1893,6 +1893,13 @@ CASES: list[Case] = [
     ("fn_is_normalized_unknown_form", [], "SELECT is_normalized('a', 'x')", None),
     ("fn_is_normalized_predicate_of_integer", [], "SELECT 1 IS NFD NORMALIZED", None),
     ("fn_is_normalized_predicate_unknown_form", [], "SELECT 'a' IS FOO NORMALIZED", None),
+    ("literal_unicode_escape_strings", [],
+     "SELECT U&'e\\0301'::bytea, U&'d!0061t!+000061' UESCAPE '!', U&'\\\\x', U&'\\D83D\\DE00', U&'\\+01F600', "
+     "U&'it''s', pg_typeof(U&'a'), U&'x' || 'y'", None),
+    ("literal_unicode_escape_invalid", [], "SELECT U&'\\xyz'", None),
+    ("literal_unicode_escape_lone_surrogate", [], "SELECT U&'\\D800'", None),
+    ("literal_unicode_escape_zero", [], "SELECT U&'\\0000'", None),
+    ("literal_unicode_escape_character_invalid", [], "SELECT U&'a' UESCAPE '+'", None),
     ("fn_parse_ident", [],
      "SELECT parse_ident('a.b.\"C\"'), parse_ident('a.b.c(1)', false), parse_ident(' \"x\"\"y\" . Z ')", None),
     ("fn_parse_ident_empty_part", [], "SELECT parse_ident('a..b')", None),

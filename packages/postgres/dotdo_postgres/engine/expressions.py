@@ -2533,8 +2533,58 @@ def _escape_string(rw, e: exp.ByteString, scope):
     return exp.Literal.string(e.this), UNKNOWN  # E'...': sqlglot has already applied its escapes
 
 
+def _unicode_string(rw, e: exp.Expression, scope):
+    """U&'...' [UESCAPE 'c']: sqlglot keeps the escapes as written, SQLite would store them so."""
+    escape = e.args.get("escape")
+    return exp.Literal.string(_unicode_unescape(e.this, escape.this if isinstance(escape, exp.Literal) else "\\")), UNKNOWN
+
+
+_HEX = set("0123456789abcdefABCDEF")
+
+
+def _unicode_unescape(text: str, esc: str) -> str:
+    """The text of a U& string constant: esc then four hex digits, or esc + and six, is that code
+    point (a UTF-16 surrogate pair makes one); esc twice is esc itself (PostgreSQL's rules and errors)."""
+    if len(esc) != 1 or esc in _HEX or esc in "+'\" \t\n\r\f":
+        raise PgError("42601", f"invalid Unicode escape character at or near \"'{esc}'\"")
+    out: list[str] = []
+    high = None  # a high surrogate waiting for its low half
+    i = 0
+    while i < len(text):
+        c = text[i]
+        if c != esc:
+            if high is not None:
+                raise PgError("42601", "invalid Unicode surrogate pair")
+            out.append(c)
+            i += 1
+            continue
+        if text[i + 1:i + 2] == esc and high is None:
+            out.append(esc)
+            i += 2
+            continue
+        digits = text[i + 2:i + 8] if text[i + 1:i + 2] == "+" else text[i + 1:i + 5]
+        if len(digits) not in (4, 6) or not set(digits) <= _HEX:
+            raise PgError("42601", "invalid Unicode escape",
+                          hint="Unicode escapes must be \\XXXX or \\+XXXXXX.")
+        i += 1 + (len(digits) == 6) + len(digits)
+        code = int(digits, 16)
+        if 0xD800 <= code <= 0xDBFF and high is None:
+            high = code
+            continue
+        if (0xDC00 <= code <= 0xDFFF) != (high is not None):
+            raise PgError("42601", "invalid Unicode surrogate pair")
+        if high is not None:
+            code, high = 0x10000 + ((high - 0xD800) << 10) + (code - 0xDC00), None
+        if code == 0 or code > 0x10FFFF:
+            raise PgError("42601", "invalid Unicode escape value")
+        out.append(chr(code))
+    if high is not None:
+        raise PgError("42601", "invalid Unicode surrogate pair")
+    return "".join(out)
+
+
 _PRE: dict[type, Callable] = {
-    exp.ByteString: _escape_string,
+    exp.ByteString: _escape_string, exp.UnicodeString: _unicode_string,
     exp.Column: _column,
     exp.Parameter: _parameter,
     exp.Placeholder: _placeholder,
