@@ -1964,6 +1964,9 @@ CASES: list[Case] = [
     ("fn_concat_variadic_not_an_array", [], "SELECT concat(VARIADIC 'x')", None),
     ("fn_concat_variadic_after_other_arguments", [], "SELECT concat('x', VARIADIC ARRAY[1])", None),
     ("fn_concat_variadic_not_last", [], "SELECT concat(VARIADIC ARRAY[1], 'x')", None),
+    ("array_of_floats_and_numerics_is_float", [],
+     "SELECT pg_typeof(ARRAY[1.5::float8, 1e20]), ARRAY[1.5::float8, 1e20]::text, ARRAY[0.1::float8, 0.2], "
+     "pg_typeof(ARRAY[2.5, 1.5::real]), ARRAY[1::float4, 0.1]::text, pg_typeof(ARRAY[1, 2.5]), ARRAY[1::int8, 2.5]", None),
     ("fn_array_to_string_renders_elements", [],
      "SELECT array_to_string(ARRAY[true, NULL, false], ''), array_to_string(ARRAY[1.5::float8, 1e20::float8], ','), "
      "array_to_string(ARRAY['a', NULL], ',', '*'), array_to_string(ARRAY[timestamptz '2024-01-01 10:00+00'], ',')", None),

@@ -2063,9 +2063,9 @@ def _array(rw, e, scope):
     if known and all(is_array(x) for x in known):
         return _array_of_arrays(items, its, known), known[0]
     if known:
-        # ARRAY[1, 2.5] is numeric[]: the elements' common type
+        # ARRAY[1, 2.5] is numeric[], ARRAY[1.5::float8, 2.5] double precision[]: the elements' common type
         elem = known[0] if any(is_array(x) for x in known) else common_type(known, "ARRAY")
-        if elem.key in ("int2", "int4", "int8", "float4", "float8") and any(x.key == "numeric" for x in known):
+        if elem.key in INTEGERS and any(x.key == "numeric" for x in known):
             elem = NUMERIC
         items = [fn("pg_cast", lit(ColType(elem.key).spec()), n, lit(x.spec())) if x is not None and x.key not in
                  (elem.key, "unknown") and x.key == "numeric" else n for n, x in zip(items, its)]
