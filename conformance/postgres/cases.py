@@ -1835,6 +1835,7 @@ CASES: list[Case] = [
     ("tz_set_local_rolled_back", ["BEGIN", "SET LOCAL TIME ZONE 'Asia/Tokyo'", "ROLLBACK"], "SHOW timezone", None),
     ("tz_set_rolled_back", ["BEGIN", "SET TIME ZONE 'Asia/Tokyo'", "ROLLBACK"], "SHOW timezone", None),
     ("tz_set_committed", ["BEGIN", "SET TIME ZONE 'Asia/Tokyo'", "COMMIT"], "SHOW timezone", None),
+    ("tz_reset_time_zone", ["SET TIME ZONE 'Asia/Tokyo'", "RESET TIME ZONE"], "SHOW timezone", None),
     ("tz_make_timestamptz", ["SET TIME ZONE 'America/New_York'"],
      "SELECT make_timestamptz(2024, 3, 10, 12, 0, 0)::text, make_timestamptz(2024, 3, 10, 12, 0, 0, 'Europe/Paris')::text, "
      "make_timestamptz(2024, 3, 10, 12, 0, 0.5, '+05')::text, make_timestamptz(2024, 3, 10, 12, 0, 0, '-05:30'), "
