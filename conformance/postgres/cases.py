@@ -2061,6 +2061,14 @@ CASES: list[Case] = [
      "FROM (VALUES (1, 10.5), (NULL, 9.25), (2, 100)) v(x, n)", None),
     ("agg_distinct_in_window_function", [], "SELECT count(DISTINCT x) OVER () FROM (VALUES (1)) v(x)", None),
     ("agg_order_by_in_window_function", [], "SELECT array_agg(x ORDER BY x) OVER () FROM (VALUES (1)) v(x)", None),
+    ("agg_string_agg_of_bytea", [],
+     "SELECT string_agg(x::bytea, '-'::bytea), string_agg(x::bytea, '-'), string_agg(x::bytea, NULL), "
+     "string_agg(x::bytea, '\\x2c' ORDER BY x DESC), pg_typeof(string_agg(x::bytea, ',')), "
+     "string_agg(DISTINCT x::bytea, '-'::bytea) FROM (VALUES ('a'), ('b'), ('a')) v(x)", None),
+    ("agg_string_agg_bytea_with_text_separator", [],
+     "SELECT string_agg(x::bytea, '-'::text) FROM (VALUES ('a')) v(x)", None),
+    ("agg_string_agg_text_with_bytea_separator", [], "SELECT string_agg(x, '-'::bytea) FROM (VALUES ('a')) v(x)", None),
+    ("agg_string_agg_of_integer", [], "SELECT string_agg(1, ',') FROM (VALUES ('a')) v(x)", None),
     ("agg_filter_keeps_type_and_name", [],
      "SELECT array_agg(x) FILTER (WHERE x > 1), count(*) FILTER (WHERE x > 1), sum(x) FILTER (WHERE x < 3) AS s "
      "FROM (VALUES (1), (2), (3)) v(x)", None),

@@ -2172,15 +2172,31 @@ def _json_array_agg(rw, e, t, scope):
 
 
 def _group_concat(rw, e, t, scope):
-    """string_agg(x, sep): SQLite's group_concat, or under DISTINCT (which SQLite takes only in an
-    aggregate of one argument) dotdo's own string_agg that skips (x, sep) pairs seen before."""
+    """string_agg(text, text) or string_agg(bytea, bytea): SQLite's group_concat for text, else
+    dotdo's own string_agg (functions.StringAgg) — for bytea, which group_concat would make text,
+    and under DISTINCT, which SQLite takes only in an aggregate of one argument."""
     sep = e.args.get("separator") or lit(",")
+    out = _string_agg_type(t.get("this"), t.get("separator"))
+    if out.key == "bytea" and rw.untyped(sep, t.get("separator")):
+        sep = fn("pg_in", lit("bytea"), sep)
     arg, distinct = _without_distinct(_sorted_distinct(e.this, t.get("this"), sep))
-    if not distinct:
+    if not distinct and out.key != "bytea":
         return e, TEXT
+    name = "pg_string_agg_distinct" if distinct else "pg_string_agg"
     if isinstance(arg, exp.Order):  # SQLite reads the aggregate's ORDER BY after its last argument
-        return fn("pg_string_agg_distinct", arg.this, exp.Order(this=sep, expressions=arg.expressions)), TEXT
-    return fn("pg_string_agg_distinct", arg, sep), TEXT
+        return fn(name, arg.this, exp.Order(this=sep, expressions=arg.expressions)), out
+    return fn(name, arg, sep), out
+
+
+def _string_agg_type(value: ColType | None, sep: ColType | None) -> ColType:
+    """string_agg's result type, or PostgreSQL's 42883 for arguments neither (text, text) nor (bytea, bytea)."""
+    known = [x for x in (value, sep) if x is not None and x.key != "unknown"]
+    out = ColType("bytea") if known and known[0].key == "bytea" else TEXT
+    if any((x.key == "bytea") != (out.key == "bytea") or (out.key == "text" and x.key not in TEXTS) for x in known):
+        from .errors import undefined_function
+        shown = ", ".join(x.display() if x is not None and x.key != "unknown" else "unknown" for x in (value, sep))
+        raise undefined_function("string_agg", shown)
+    return out
 
 
 def _aggregate_order(rw, e, t, scope):

@@ -996,8 +996,9 @@ class JsonAgg:
 
 
 class StringAgg:
-    """string_agg(x, sep) for DISTINCT (SQLite's group_concat takes DISTINCT only without a
-    separator): each value after the first is preceded by its own row's separator (NULL: none)."""
+    """string_agg(x, sep) of bytea, and of text under DISTINCT (SQLite's group_concat makes blobs
+    text, and takes DISTINCT only without a separator): each value after the first is preceded by
+    its own row's separator (NULL: none)."""
 
     def __init__(self) -> None:
         self.parts: list = []
@@ -1684,6 +1685,7 @@ def register(conn, db: "Database") -> None:
     conn.create_aggregate_function("every", lambda: (BoolAnd(), BoolAnd.step, BoolAnd.final))
     conn.create_window_function("pg_jsonb_agg", lambda: JsonAgg(True))
     conn.create_window_function("pg_json_agg", lambda: JsonAgg(False))
+    conn.create_aggregate_function("pg_string_agg", lambda: (StringAgg(), StringAgg.step, StringAgg.final))
     for name, aggregate in (("pg_jsonb_agg_distinct", lambda: JsonAgg(True)), ("pg_json_agg_distinct", lambda: JsonAgg(False)),
                             ("pg_string_agg_distinct", StringAgg)):
         conn.create_aggregate_function(name, (lambda make: lambda: (Distinct(make()), Distinct.step, Distinct.final))(aggregate))
