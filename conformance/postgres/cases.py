@@ -2069,6 +2069,9 @@ CASES: list[Case] = [
      "SELECT string_agg(x::bytea, '-'::text) FROM (VALUES ('a')) v(x)", None),
     ("agg_string_agg_text_with_bytea_separator", [], "SELECT string_agg(x, '-'::bytea) FROM (VALUES ('a')) v(x)", None),
     ("agg_string_agg_of_integer", [], "SELECT string_agg(1, ',') FROM (VALUES ('a')) v(x)", None),
+    ("agg_string_agg_of_character_drops_padding", [],
+     "SELECT string_agg(x::char(3), ','), string_agg('a', x::char(3)), string_agg(DISTINCT x::char(3), ','), "
+     "array_agg(x::char(3)) FROM (VALUES ('a'), ('b'), ('a')) v(x)", None),
     ("agg_filter_keeps_type_and_name", [],
      "SELECT array_agg(x) FILTER (WHERE x > 1), count(*) FILTER (WHERE x > 1), sum(x) FILTER (WHERE x < 3) AS s "
      "FROM (VALUES (1), (2), (3)) v(x)", None),

@@ -2175,10 +2175,17 @@ def _group_concat(rw, e, t, scope):
     """string_agg(text, text) or string_agg(bytea, bytea): SQLite's group_concat for text, else
     dotdo's own string_agg (functions.StringAgg) — for bytea, which group_concat would make text,
     and under DISTINCT, which SQLite takes only in an aggregate of one argument."""
-    sep = e.args.get("separator") or lit(",")
     out = _string_agg_type(t.get("this"), t.get("separator"))
+    value = e.this.this if isinstance(e.this, exp.Order) else e.this
+    value = value.expressions[0] if isinstance(value, exp.Distinct) else value
+    if t.get("this") is not None and t.get("this").key == "bpchar":  # as text, without character(n)'s padding
+        value.replace(fn("rtrim", value.copy(), lit(" ")))
+    sep = e.args.get("separator") or lit(",")
     if out.key == "bytea" and rw.untyped(sep, t.get("separator")):
         sep = fn("pg_in", lit("bytea"), sep)
+    elif t.get("separator") is not None and t.get("separator").key == "bpchar":
+        sep = fn("rtrim", sep, lit(" "))
+        e.set("separator", sep)
     arg, distinct = _without_distinct(_sorted_distinct(e.this, t.get("this"), sep))
     if not distinct and out.key != "bytea":
         return e, TEXT
