@@ -1731,6 +1731,8 @@ CASES: list[Case] = [
      "pg_typeof(CURRENT_TIMESTAMP(3))", None),
     ("dt_sql_clock_column_names", [],
      "SELECT * FROM (SELECT LOCALTIMESTAMP, LOCALTIME(1), CURRENT_TIMESTAMP(2), LOCALTIMESTAMP AS l) s WHERE false", None),
+    ("dt_current_timestamp_keyword_column_name", [],
+     "SELECT * FROM (SELECT current_timestamp, now(), transaction_timestamp(), CURRENT_TIMESTAMP(0)) s WHERE false", None),
     ("dt_localtimestamp_is_now_on_session_clock", ["SET TIME ZONE 'Asia/Tokyo'"],
      "SELECT LOCALTIMESTAMP = now()::timestamp, LOCALTIME = now()::time, LOCALTIMESTAMP::date = current_date, "
      "LOCALTIMESTAMP(2) <= now()::timestamp + interval '5 milliseconds'", None),
@@ -1996,6 +1998,13 @@ CASES: list[Case] = [
     ("agg_percentile_cont_of_text", [], "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x) FROM (VALUES ('a')) v(x)", None),
     ("agg_mode_ungrouped_column", [], "SELECT x, mode() WITHIN GROUP (ORDER BY x) FROM (VALUES (1)) v(x)", None),
     ("agg_mode_over_window", [], "SELECT mode() WITHIN GROUP (ORDER BY x) OVER () FROM (VALUES (1)) v(x)", None),
+    ("syntax_current_date_called", [], "SELECT current_date()", None),
+    ("syntax_current_user_called", [], "SELECT current_user()", None),
+    ("syntax_current_timestamp_called_without_precision", [], "SELECT current_timestamp()", None),
+    ("syntax_localtimestamp_called_without_precision", [], "SELECT localtimestamp()", None),
+    ("fn_current_role_and_current_catalog", [],
+     "SELECT current_role = current_user, pg_typeof(current_role), pg_typeof(current_catalog), "
+     "current_catalog = current_database(), (SELECT \"current_role\" FROM (VALUES (1)) v(\"current_role\"))", None),
     ("syntax_char_keyword_called", [], "SELECT char(65)", None),
     ("syntax_time_keyword_called", [], "SELECT time('10:00')", None),
     ("syntax_int_keyword_called", [], "SELECT x FROM (VALUES (1)) t(x) WHERE int(x) > 1", None),

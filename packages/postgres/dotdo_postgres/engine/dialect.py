@@ -27,6 +27,15 @@ def _every(args):
     return node
 
 
+def _precision_call(parser, node: type, name: str) -> exp.Expression:
+    """CURRENT_TIMESTAMP(p), LOCALTIME(p) ...: a precision and nothing else (a syntax error at ")")."""
+    if parser._match(TokenType.R_PAREN, advance=False):
+        parser.raise_error("Expected a precision", parser._curr)
+    call = node(this=parser._parse_bitwise())
+    call.meta["written_as"] = name.lower()  # the output column's name
+    return call
+
+
 def _named(node: exp.Expression, name: str) -> exp.Expression:
     node.meta["pg_name"] = name
     return node
@@ -36,6 +45,10 @@ class DotdoPostgres(Postgres):
     # a call sqlglot reads as one of its own functions keeps the name it was written with: PostgreSQL
     # names the output column after it (log10, ceiling, substr, strpos ...), not after sqlglot's node
     ORIGINAL_NAME_META_KEY = "written_as"
+
+    class Tokenizer(Postgres.Tokenizer):
+        # current_role is a reserved word, as current_user: sqlglot's postgres reads it as a column
+        KEYWORDS = {**Postgres.Tokenizer.KEYWORDS, "CURRENT_ROLE": TokenType.CURRENT_ROLE}
 
     class Parser(Postgres.Parser):
         # a name PostgreSQL has no function of (iif, instr, hex, ifnull ...) stays the call it was
@@ -85,6 +98,15 @@ class DotdoPostgres(Postgres):
         # date_part is double precision; sqlglot's own parser would make it extract (numeric)
         FUNCTION_PARSERS = {k: v for k, v in Postgres.Parser.FUNCTION_PARSERS.items()
                             if k != "DATE_PART" and k.lower() in SQLGLOT_POSTGRES}
+        # SQL's clock and user keywords are no functions: CURRENT_DATE(), CURRENT_USER() are syntax
+        # errors at "(", and the clocks take only a precision (CURRENT_TIMESTAMP() is one at ")")
+        FUNCTION_PARSERS.update({
+            **{name: lambda self: self.raise_error("Expected no parentheses", self._prev)
+               for name in ("CURRENT_DATE", "CURRENT_USER", "SESSION_USER", "CURRENT_CATALOG", "CURRENT_ROLE")},
+            **{name: (lambda node, name: lambda self: _precision_call(self, node, name))(node, name)
+               for name, node in (("CURRENT_TIMESTAMP", exp.CurrentTimestamp), ("CURRENT_TIME", exp.CurrentTime),
+                                  ("LOCALTIMESTAMP", exp.Localtimestamp), ("LOCALTIME", exp.Localtime))},
+        })
         # jsonb_agg is json_agg's node under its own name: an aggregate (AggFunc) to every check that
         # asks, as sqlglot's own node classes make json_agg, array_agg and the rest
         FUNCTION_PARSERS["JSONB_AGG"] = lambda self: _named(Postgres.Parser.FUNCTION_PARSERS["JSON_AGG"](self), "jsonb_agg")

@@ -2655,10 +2655,11 @@ for _name in ("Lag", "Lead", "FirstValue", "LastValue", "NthValue"):
         _RULES[getattr(exp, _name)] = _same
 for _name, _target, _type in (("CurrentVersion", "version", TEXT), ("CurrentSchema", "current_schema", ColType("name")),
                               ("CurrentDatabase", "current_database", ColType("name")),
+                              ("CurrentCatalog", "current_database", ColType("name")),
                               ("Uuid", "gen_random_uuid", ColType("uuid"))):
     if hasattr(exp, _name):
         _RULES[getattr(exp, _name)] = (lambda target, typ: (lambda rw, e, t, s: (fn(target), typ)))(_target, _type)
-for _name in ("SessionUser",):
+for _name in ("SessionUser", "CurrentRole"):
     if hasattr(exp, _name):
         _RULES[getattr(exp, _name)] = _current_user
 for _name, _rule in (("StrPosition", _int4), ("Left", _text), ("Right", _text), ("Replace", _text),

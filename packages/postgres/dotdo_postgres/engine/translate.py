@@ -221,7 +221,7 @@ def _column_name(e: exp.Expression) -> str:
     if isinstance(e, exp.Window):
         return column_name(e.this)
     if isinstance(e, exp.CurrentTimestamp):
-        return "now" if e.meta.get("pg_name") != "current_timestamp" else "current_timestamp"
+        return "current_timestamp"  # the keyword: now() is named by the name it was written with
     if isinstance(e, exp.CurrentDate):
         return "current_date"
     if isinstance(e, exp.CurrentUser):
