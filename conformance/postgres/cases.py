@@ -2068,6 +2068,10 @@ CASES: list[Case] = [
      "SELECT array_agg(x ORDER BY x DESC NULLS LAST), json_agg(x ORDER BY x DESC NULLS LAST), "
      "array_agg(x ORDER BY x NULLS FIRST), array_agg(n ORDER BY n), string_agg(n::text, ',' ORDER BY n DESC) "
      "FROM (VALUES (1, 10.5), (NULL, 9.25), (2, 100)) v(x, n)", None),
+    ("agg_object_agg_order_by_nulls_last_and_numeric", [],
+     "SELECT json_object_agg(k, v ORDER BY v DESC NULLS LAST)::text, json_object_agg(k, v ORDER BY v DESC)::text, "
+     "json_object_agg(k, v ORDER BY n)::text, json_object_agg(k, d ORDER BY k)::text "
+     "FROM (VALUES ('a', 1, 10.5, date '2024-01-01'), ('b', NULL, 9.25, NULL), ('c', 2, 100, NULL)) t(k, v, n, d)", None),
     ("agg_distinct_in_window_function", [], "SELECT count(DISTINCT x) OVER () FROM (VALUES (1)) v(x)", None),
     ("agg_order_by_in_window_function", [], "SELECT array_agg(x ORDER BY x) OVER () FROM (VALUES (1)) v(x)", None),
     ("agg_string_agg_of_bytea", [],

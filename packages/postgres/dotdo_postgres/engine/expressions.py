@@ -995,13 +995,9 @@ def _object_agg(binary: bool):
         name = "jsonb_object_agg" if binary else "json_object_agg"
         if len(args) != 2:
             raise undefined_function_of(name, t)
-        order = args[1] if isinstance(args[1], exp.Order) else None
+        order = args[1] if isinstance(args[1], exp.Order) else None  # its NULLs placed by _aggregate_order
         if order is not None:
-            for o in order.expressions:  # PostgreSQL puts NULLs last ascending
-                if not o.args.get("nulls_first"):
-                    o.set("nulls_first", bool(o.args.get("desc")))
             args[1] = order.this
-            ts[1] = rw.rx(order.this.copy(), scope)[1]
         kinds = [lit("text" if x is None or x.key == "unknown" else x.key) for x in ts]
         if order is not None:
             # SQLite's ORDER BY inside an aggregate call follows its last argument
