@@ -2072,6 +2072,12 @@ CASES: list[Case] = [
      "SELECT json_object_agg(k, v ORDER BY v DESC NULLS LAST)::text, json_object_agg(k, v ORDER BY v DESC)::text, "
      "json_object_agg(k, v ORDER BY n)::text, json_object_agg(k, d ORDER BY k)::text "
      "FROM (VALUES ('a', 1, 10.5, date '2024-01-01'), ('b', NULL, 9.25, NULL), ('c', 2, 100, NULL)) t(k, v, n, d)", None),
+    ("window_order_by_numeric_jsonb_and_array_keys", [],
+     "SELECT n, dense_rank() OVER (ORDER BY n), rank() OVER (ORDER BY n DESC), first_value(n) OVER (ORDER BY n), "
+     "count(*) OVER (ORDER BY n RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW), "
+     "row_number() OVER (ORDER BY j), row_number() OVER (ORDER BY a DESC) "
+     "FROM (VALUES (10.5, '{\"a\": 2}'::jsonb, ARRAY[10]), (9.25, '{\"a\": 10}'::jsonb, ARRAY[9]), "
+     "(100, '{\"a\": 1}'::jsonb, ARRAY[100]), (10.50, NULL, NULL)) v(n, j, a) ORDER BY n, j", None),
     ("agg_distinct_in_window_function", [], "SELECT count(DISTINCT x) OVER () FROM (VALUES (1)) v(x)", None),
     ("agg_order_by_in_window_function", [], "SELECT array_agg(x ORDER BY x) OVER () FROM (VALUES (1)) v(x)", None),
     ("agg_string_agg_of_bytea", [],

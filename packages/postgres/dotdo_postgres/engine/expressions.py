@@ -2203,9 +2203,11 @@ def _string_agg_type(value: ColType | None, sep: ColType | None) -> ColType:
 
 
 def _aggregate_order(rw, e, t, scope):
-    """ORDER BY inside an aggregate call, which SQLite (3.44+) runs itself: with DISTINCT its keys
-    must be among the arguments (42P10, as PostgreSQL); NULLs go last ascending and first
-    descending unless written otherwise, and numeric, jsonb and array keys sort by value."""
+    """ORDER BY inside an aggregate call or a window, which SQLite (3.44+) runs itself: with DISTINCT
+    an aggregate's keys must be among its arguments (42P10, as PostgreSQL)."""
+    if isinstance(e.parent, exp.Window):
+        _sort_as_postgres(e, t)
+        return e, None
     if not isinstance(e.parent, exp.AggFunc):
         return e, None
     if _windowed(e.parent):
@@ -2216,13 +2218,19 @@ def _aggregate_order(rw, e, t, scope):
             args.add(e.parent.args["separator"].sql())
         if any(o.this.sql() not in args for o in e.expressions):
             raise PgError("42P10", "in an aggregate with DISTINCT, ORDER BY expressions must appear in argument list")
-    for o, kt in zip(e.expressions, t.get("expressions[]") or []):
+    _sort_as_postgres(e, t)
+    return e, t.get("this")
+
+
+def _sort_as_postgres(order: exp.Order, t) -> None:
+    """NULLs last ascending and first descending unless written otherwise; numeric, jsonb and array
+    keys by value (their stored text would sort otherwise)."""
+    for o, kt in zip(order.expressions, t.get("expressions[]") or []):
         if o.args.get("nulls_first") is None:
             o.set("nulls_first", bool(o.args.get("desc")))
         collation = order_collation(kt)
         if collation is not None:
             o.set("this", exp.Collate(this=o.this, expression=exp.var(collation)))
-    return e, t.get("this")
 
 
 def _sorted_distinct(arg: exp.Expression, t: ColType | None, *more: exp.Expression) -> exp.Expression:
