@@ -2078,6 +2078,11 @@ CASES: list[Case] = [
      "row_number() OVER (ORDER BY j), row_number() OVER (ORDER BY a DESC) "
      "FROM (VALUES (10.5, '{\"a\": 2}'::jsonb, ARRAY[10]), (9.25, '{\"a\": 10}'::jsonb, ARRAY[9]), "
      "(100, '{\"a\": 1}'::jsonb, ARRAY[100]), (10.50, NULL, NULL)) v(n, j, a) ORDER BY n, j", None),
+    ("numeric_keys_group_by_value", [],
+     "SELECT (SELECT count(*) FROM (SELECT 1 FROM (VALUES (1.0), (1.00), (2)) v(n) GROUP BY n) g), "
+     "(SELECT count(DISTINCT n) FROM (VALUES (1.0), (1.00), (2)) v(n)), "
+     "(SELECT max(c) FROM (SELECT count(*) OVER (PARTITION BY n) AS c FROM (VALUES (1.0), (1.00), (2)) v(n)) w), "
+     "(SELECT count(*) FROM (SELECT 1 FROM (VALUES (1.0), (1.00), (2)) v(n) GROUP BY n + 0) g)", None),
     ("agg_distinct_in_window_function", [], "SELECT count(DISTINCT x) OVER () FROM (VALUES (1)) v(x)", None),
     ("agg_order_by_in_window_function", [], "SELECT array_agg(x ORDER BY x) OVER () FROM (VALUES (1)) v(x)", None),
     ("agg_string_agg_of_bytea", [],

@@ -1887,7 +1887,18 @@ def _function_style_cast(rw: Rewriter, e: exp.Anonymous, name: str, scope: "Scop
 
 
 def _window(rw, e, t, scope):
+    parts = e.args.get("partition_by")
+    if parts:
+        e.set("partition_by", [compared_by_value(p, pt) for p, pt in zip(parts, t.get("partition_by[]") or [])])
     return e, t.get("this")
+
+
+def compared_by_value(node: exp.Expression, t: ColType | None) -> exp.Expression:
+    """A grouping, partitioning or DISTINCT key: a numeric's stored text compared by value, so 1.0
+    and 1.00 are one group as in PostgreSQL (SQLite groups by the collation of the key)."""
+    if t is not None and t.key == "numeric" and not isinstance(node, exp.Collate):
+        return exp.Collate(this=node, expression=exp.var("PGNUM"))
+    return node
 
 
 def _ranking(rw, e, t, scope):
@@ -2241,7 +2252,7 @@ def _sorted_distinct(arg: exp.Expression, t: ColType | None, *more: exp.Expressi
         return arg
     key = arg.expressions[0].copy()
     collation = order_collation(t)
-    if collation is not None:
+    if collation is not None and not isinstance(key, exp.Collate):
         key = exp.Collate(this=key, expression=exp.var(collation))
     keys = [key] + [m.copy() for m in more if not isinstance(m, exp.Literal)]
     return exp.Order(this=arg, expressions=[exp.Ordered(this=k, desc=False, nulls_first=False) for k in keys])
@@ -2285,6 +2296,8 @@ def _distinct(rw, e, t, scope):
     aggregate = e.parent.parent if isinstance(e.parent, exp.Order) else e.parent
     if isinstance(aggregate, exp.AggFunc) and _windowed(aggregate):
         raise PgError("0A000", "DISTINCT is not implemented for window functions")
+    if isinstance(aggregate, exp.AggFunc) and len(e.expressions) == 1:
+        e.set("expressions", [compared_by_value(e.expressions[0], t.get("expressions"))])
     return e, t.get("expressions")
 
 

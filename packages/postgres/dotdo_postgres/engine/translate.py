@@ -1038,7 +1038,11 @@ class Translator:
             if e.this.isdigit() and not 1 <= int(e.this) <= width:
                 raise PgError("42P10", f"{clause} position {e.this} is not in select list")
             return e
-        return self.rw.rx(e, scope)[0]
+        node, t = self.rw.rx(e, scope)
+        if clause == "GROUP BY":
+            from .expressions import compared_by_value
+            return compared_by_value(node, t)
+        return node
 
     def _order_limit(self, q: exp.Expression, scope: Scope, out: list[tuple[str, ColType | None]],
                      set_operation: bool = False) -> None:
