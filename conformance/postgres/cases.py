@@ -2083,6 +2083,10 @@ CASES: list[Case] = [
      "(SELECT count(DISTINCT n) FROM (VALUES (1.0), (1.00), (2)) v(n)), "
      "(SELECT max(c) FROM (SELECT count(*) OVER (PARTITION BY n) AS c FROM (VALUES (1.0), (1.00), (2)) v(n)) w), "
      "(SELECT count(*) FROM (SELECT 1 FROM (VALUES (1.0), (1.00), (2)) v(n) GROUP BY n + 0) g)", None),
+    ("numeric_outputs_distinct_and_grouped_by_value", [],
+     "SELECT (SELECT count(*) FROM (SELECT DISTINCT n FROM (VALUES (1.0), (1.00), (2)) v(n)) d), "
+     "(SELECT count(*) FROM (SELECT n, count(*) FROM (VALUES (1.0), (1.00), (2)) v(n) GROUP BY 1) g), "
+     "(SELECT max(c) FROM (SELECT n AS m, count(*) AS c FROM (VALUES (1.0), (1.00), (2)) v(n) GROUP BY m) g)", None),
     ("agg_distinct_in_window_function", [], "SELECT count(DISTINCT x) OVER () FROM (VALUES (1)) v(x)", None),
     ("agg_order_by_in_window_function", [], "SELECT array_agg(x ORDER BY x) OVER () FROM (VALUES (1)) v(x)", None),
     ("agg_string_agg_of_bytea", [],

@@ -882,6 +882,10 @@ class Translator:
             group.set("expressions", [self._ordinal_or(x, scope, width) for x in group.expressions])
         out: list[tuple[str, ColType | None]] = []
         new_exprs = []
+        # outputs SQLite compares (SELECT DISTINCT, GROUP BY 1 or an output name, UNION): numeric by value
+        compared_outputs = (q.args.get("distinct") is not None and distinct_on is None) or group is not None or \
+            isinstance(q.parent, (exp.Union, exp.Intersect, exp.Except))
+        from .expressions import compared_by_value
         for e in q.expressions:
             if (scope.lateral or scope.renamed) and (isinstance(e, exp.Star) or (isinstance(e, exp.Column) and isinstance(e.this, exp.Star))):
                 cols, exprs = self._star(e, scope)
@@ -897,6 +901,8 @@ class Translator:
             node, t = self.rw.rx(inner, scope)
             if t is not None and t.key == "unknown":
                 t = ColType("text")
+            if compared_outputs:
+                node = compared_by_value(node, t)
             out.append((name, t))
             new_exprs.append(exp.alias_(node, name, quoted=True))
         q.set("expressions", new_exprs)
