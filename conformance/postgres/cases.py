@@ -1938,6 +1938,10 @@ CASES: list[Case] = [
      "SELECT to_timestamp('2024-07-01 10:00', 'YYYY-MM-DD HH24:MI')::text, "
      "to_timestamp('2024-01-01 10:00 +02', 'YYYY-MM-DD HH24:MI TZH')::text, "
      "to_timestamp(x, f)::text FROM (VALUES ('03/04/2025 1:02', 'MM/DD/YYYY HH24:MI')) v(x, f)", None),
+    ("fn_to_timestamp_offset_fields", [],
+     "SELECT to_timestamp('2024-01-01 10:00+05', 'YYYY-MM-DD HH24:MITZH'), "
+     "to_timestamp('2024-01-01 1000-05', 'YYYY-MM-DD HH24MITZH'), "
+     "to_timestamp('2024-01-01 10:00 +0530', 'YYYY-MM-DD HH24:MI TZHTZM')", None),
     ("fn_to_timestamp_hour_of_12_hour_clock", [], "SELECT to_timestamp('2024-03-15 15:00', 'YYYY-MM-DD HH:MI')", None),
     ("fn_to_timestamp_no_such_day", [], "SELECT to_timestamp('2024-02-30', 'YYYY-MM-DD')", None),
     ("fn_to_date_hour_out_of_range", [], "SELECT to_date('2024-03-15 25:00', 'YYYY-MM-DD HH24:MI')", None),

@@ -434,7 +434,7 @@ def _input_nodes(fmt: str) -> tuple[list[tuple[str, str, bool]], bool]:
         for c in text:
             nodes.append(("char" if kind == "quoted" else "space" if c.isspace() else "sep" if _is_separator(c) else "char",
                           c, False))
-    if any(kind == "kw" and text.upper() == "FX" for kind, text, _ in nodes) or "FX" in fmt[2:].upper().replace('"', ""):
+    if "FX" in fmt[2:].upper():  # _tokens drops FX wherever it stands: only a leading one is read
         raise unsupported("FX in to_timestamp/to_date templates other than at the start")
     return nodes, fx
 
@@ -481,8 +481,8 @@ def _next_is_separator(nodes: list[tuple[str, str, bool]], i: int) -> bool:
     if i + 1 >= len(nodes):
         return True
     kind, item, _ = nodes[i + 1]
-    if kind == "kw":
-        return item.upper() not in _WIDTHS and item.upper() != "Y,YYY"
+    if kind == "kw":  # PostgreSQL's digit patterns (TZH, which may start with a sign, is none)
+        return item.upper() not in _WIDTHS and item.upper() != "Y,YYY" or item.upper() == "TZH"
     return not item.isdigit()
 
 
