@@ -2097,6 +2097,9 @@ CASES: list[Case] = [
      "SELECT string_agg(x::bytea, '-'::bytea), string_agg(x::bytea, '-'), string_agg(x::bytea, NULL), "
      "string_agg(x::bytea, '\\x2c' ORDER BY x DESC), pg_typeof(string_agg(x::bytea, ',')), "
      "string_agg(DISTINCT x::bytea, '-'::bytea) FROM (VALUES ('a'), ('b'), ('a')) v(x)", None),
+    ("agg_string_agg_of_bytea_as_window_function", [],
+     "SELECT x, string_agg(x::bytea, '-') OVER (ORDER BY x ROWS BETWEEN 1 PRECEDING AND CURRENT ROW), "
+     "string_agg(x::bytea, NULL) OVER (ORDER BY x) FROM (VALUES ('a'), ('b'), (NULL), ('c')) v(x) ORDER BY x", None),
     ("agg_string_agg_bytea_with_text_separator", [],
      "SELECT string_agg(x::bytea, '-'::text) FROM (VALUES ('a')) v(x)", None),
     ("agg_string_agg_text_with_bytea_separator", [], "SELECT string_agg(x, '-'::bytea) FROM (VALUES ('a')) v(x)", None),

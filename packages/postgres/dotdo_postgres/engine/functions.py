@@ -998,22 +998,29 @@ class JsonAgg:
 class StringAgg:
     """string_agg(x, sep) of bytea, and of text under DISTINCT (SQLite's group_concat makes blobs
     text, and takes DISTINCT only without a separator): each value after the first is preceded by
-    its own row's separator (NULL: none)."""
+    its own row's separator (NULL: none). Also a window function."""
 
     def __init__(self) -> None:
-        self.parts: list = []
+        self.rows: list[tuple[Any, Any]] = []  # (value, separator) of the rows with a value
 
     def step(self, v: Any, sep: Any) -> None:
-        if v is None:
-            return
-        if self.parts and sep is not None:
-            self.parts.append(sep)
-        self.parts.append(v)
+        if v is not None:
+            self.rows.append((v, sep))
+
+    def inverse(self, v: Any, sep: Any) -> None:
+        if v is not None:
+            self.rows.pop(0)  # a window frame loses its rows first in, first out
+
+    def value(self) -> Any:
+        return self.final()
 
     def final(self) -> Any:
-        if not self.parts:
+        if not self.rows:
             return None
-        return (b"" if isinstance(self.parts[0], bytes) else "").join(self.parts)
+        parts = [self.rows[0][0]]
+        for v, sep in self.rows[1:]:
+            parts += [sep, v] if sep is not None else [v]
+        return (b"" if isinstance(parts[0], bytes) else "").join(parts)
 
 
 class Distinct:
@@ -1685,7 +1692,7 @@ def register(conn, db: "Database") -> None:
     conn.create_aggregate_function("every", lambda: (BoolAnd(), BoolAnd.step, BoolAnd.final))
     conn.create_window_function("pg_jsonb_agg", lambda: JsonAgg(True))
     conn.create_window_function("pg_json_agg", lambda: JsonAgg(False))
-    conn.create_aggregate_function("pg_string_agg", lambda: (StringAgg(), StringAgg.step, StringAgg.final))
+    conn.create_window_function("pg_string_agg", StringAgg)
     for name, aggregate in (("pg_jsonb_agg_distinct", lambda: JsonAgg(True)), ("pg_json_agg_distinct", lambda: JsonAgg(False)),
                             ("pg_string_agg_distinct", StringAgg)):
         conn.create_aggregate_function(name, (lambda make: lambda: (Distinct(make()), Distinct.step, Distinct.final))(aggregate))
