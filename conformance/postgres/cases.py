@@ -1752,6 +1752,11 @@ CASES: list[Case] = [
      "SELECT '2024-03-15 PST'::date, '2024-03-15 10:00 PST'::date, '2024-03-15 America/New_York'::date, "
      "'2024-03-15 UTC'::date, 'March 15, 2024 EST'::date, '2024-03-15 10:00 am PST'::date, "
      "'2024-03-15 10:00 UTC+3'::date, date '2024-03-15 EST5EDT', '2024-3-15 pst'::date", None),
+    ("dt_date_then_offset_is_midnight_there", [],
+     "SELECT '2024-03-15+08'::date, '2024-03-15+08'::timestamptz, '2024-03-15+05:30'::timestamptz, "
+     "'2024-03-15+08'::timestamp, '2024-03-15 -08'::date", None),
+    ("dt_date_then_minus_number", [], "SELECT '2024-03-15-08'::date", None),
+    ("dt_date_then_minus_number_as_timestamptz", [], "SELECT '2024-03-15-08'::timestamptz", None),
     ("dt_date_input_unknown_zone", [], "SELECT '2024-03-15 Foo'::date", None),
     ("dt_date_input_no_such_day_with_zone", [], "SELECT '2024-02-30 PST'::date", None),
     ("dt_date_input_month_out_of_range", [], "SELECT '2024-13-01'::date", None),

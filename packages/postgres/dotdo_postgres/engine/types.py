@@ -407,7 +407,7 @@ def _parse_date(v: str) -> dt.date:
     special = _special(v, "date")
     if special is not None:
         return special.date()
-    s = _iso_form(v.strip())
+    s = _midnight_before_offset(_iso_form(v.strip()), v, "date")
     try:
         return dt.date.fromisoformat(s)
     except ValueError:
@@ -451,6 +451,20 @@ def _beyond_python_years(v: str, type_name: str) -> None:
 _KINDS = {"date": "dates", "timestamp": "timestamps", "timestamp with time zone": "timestamps", "time": "times"}
 
 
+_DATE_THEN_OFFSET = re.compile(r"(\d{4}-\d\d-\d\d)([+-])(\d.*)")
+
+
+def _midnight_before_offset(s: str, v: str, type_name: str) -> str:
+    """'2024-03-15+08' is midnight at +08 (Python would read the + as the date/time separator);
+    '2024-03-15-08' is no input PostgreSQL reads (the minus continues the date)."""
+    m = _DATE_THEN_OFFSET.fullmatch(s)
+    if m is None:
+        return s
+    if m.group(2) == "-":
+        raise PgError("22007", f'invalid input syntax for type {type_name}: "{v}"')
+    return f"{m.group(1)} 00:00:00+{m.group(3)}"
+
+
 _TZ_SHORT = re.compile(r"(?<=\d)\s*([+-])(\d\d?)$")  # '+05', ' -8': an offset in whole hours
 
 
@@ -463,7 +477,7 @@ def _parse_ts(v: str, type_name: str) -> dt.datetime:
     s, zone = _split_zone(s, v, type_name)
     s, half = _split_meridiem(s)
     s = _CTIME.sub(r"\1 \3 \4 \2", s, count=1)
-    s = _iso_form(s)
+    s = _midnight_before_offset(_iso_form(s), v, type_name)
     s = _TZ_SHORT.sub(_whole_hours, s)
     if s.endswith(" UTC") or s.endswith(" utc"):
         s = s[:-4] + "+00:00"
