@@ -592,10 +592,12 @@ class ArrayRowsAgg:
         return _store(self.rows) if self.rows else None
 
 
-def array_to_string(v: Any, sep: Any, null_text: Any = None) -> str | None:
+def array_to_string(elem: str, v: Any, sep: Any, null_text: Any = None) -> str | None:
+    """array_to_string(a, sep [, null_text]) and concat[_ws](..., VARIADIC a): each element as its
+    type `elem` prints it (t/f, 1e+20), NULL elements left out unless null_text stands for them."""
     if v is None or sep is None:
         return None
-    items = ["t" if x is True else "f" if x is False else str(x) if x is not None else null_text for x in flat(_load(v))]
+    items = [text_out(elem, x) if x is not None else null_text for x in flat(_load(v))]
     return sep.join(x for x in items if x is not None)
 
 
@@ -649,7 +651,7 @@ def array_fill(x: Any, dims: Any, elem: str, lbounds: Any = ...) -> Any:
 
 def register(conn) -> None:
     f = conn.create_scalar_function
-    f("array_to_string", array_to_string, -1, deterministic=True)
+    f("pg_array_to_string", array_to_string, -1, deterministic=True)
     f("pg_array", pg_array, -1, deterministic=True)
     f("pg_any_eq", any_eq, 2, deterministic=True)
     f("pg_all_ne", all_ne, 2, deterministic=True)

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from .errors import PgError, unsupported
-from .types import fmt_timestamp, fmt_timestamptz, localize, num_text, session_zone, time_micros
+from .types import fmt_timestamp, fmt_timestamptz, localize, num_text, round_fraction, session_zone, time_micros
 
 # unit word → (field it fills, how many of that field's base one counts): months, days or microseconds
 _UNITS = {
@@ -708,6 +708,7 @@ def register(conn) -> None:
     f("pg_extract", extract, 3, deterministic=True)
     conn.create_window_function("pg_interval_sum", IntervalSum)
     conn.create_window_function("pg_interval_avg", IntervalAvg)
+    f("pg_round_fraction", round_fraction, 3, deterministic=True)
     register_age(conn)
 
 
@@ -743,7 +744,6 @@ class IntervalAvg(IntervalSum):
         return interval_div(super().value(), self.n) if self.n else None
 
     final = value
-
 
 
 # -- age and justify_* -----------------------------------------------------------------------

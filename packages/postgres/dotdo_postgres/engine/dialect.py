@@ -3,7 +3,7 @@
 sqlglot rewrites some PostgreSQL functions into portable nodes that drop what PostgreSQL means:
 json_extract_path becomes the -> operator (losing its name and its
 variadic path); to_char's template becomes strftime codes (losing FM, MS, Month's padding), regexp_replace's flags
-and to_timestamp's template likewise; array_position's start argument is dropped, date_part
+and to_timestamp's and to_date's templates likewise; array_position's start argument is dropped, date_part
 (double precision) would become extract (numeric). Parsed here as plain calls, the Rewriter types them itself."""
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from sqlglot.dialects.postgres import Postgres
 from sqlglot.tokens import TokenType
 
 from .pg_names import SQLGLOT_POSTGRES
+
+NORMAL_FORMS = ("NFC", "NFD", "NFKC", "NFKD")  # Unicode's normal forms, as normalize() and IS NORMALIZED name them
 
 
 def _as_written(name: str):
@@ -25,6 +27,15 @@ def _every(args):
     return node
 
 
+def _precision_call(parser, node: type, name: str) -> exp.Expression:
+    """CURRENT_TIMESTAMP(p), LOCALTIME(p) ...: a precision and nothing else (a syntax error at ")")."""
+    if parser._match(TokenType.R_PAREN, advance=False):
+        parser.raise_error("Expected a precision", parser._curr)
+    call = node(this=parser._parse_bitwise())
+    call.meta["written_as"] = name.lower()  # the output column's name
+    return call
+
+
 def _named(node: exp.Expression, name: str) -> exp.Expression:
     node.meta["pg_name"] = name
     return node
@@ -35,13 +46,17 @@ class DotdoPostgres(Postgres):
     # names the output column after it (log10, ceiling, substr, strpos ...), not after sqlglot's node
     ORIGINAL_NAME_META_KEY = "written_as"
 
+    class Tokenizer(Postgres.Tokenizer):
+        # current_role is a reserved word, as current_user: sqlglot's postgres reads it as a column
+        KEYWORDS = {**Postgres.Tokenizer.KEYWORDS, "CURRENT_ROLE": TokenType.CURRENT_ROLE}
+
     class Parser(Postgres.Parser):
         # a name PostgreSQL has no function of (iif, instr, hex, ifnull ...) stays the call it was
         # written as, refused by its name (expressions._anonymous), never read as another dialect's function
         FUNCTIONS = {
             **{k: v for k, v in Postgres.Parser.FUNCTIONS.items() if k.lower() in SQLGLOT_POSTGRES},
             **{n.upper(): _as_written(n)
-               for n in ("to_char", "to_timestamp", "regexp_replace", "array_position", "date_part",
+               for n in ("to_char", "to_timestamp", "to_date", "regexp_replace", "array_position", "date_part",
                          "json_extract_path", "json_extract_path_text", "json_strip_nulls")},
             "EVERY": _every,
             "ROW": lambda args: exp.Tuple(expressions=args),  # ROW(1, 'a') is the row (1, 'a')
@@ -60,6 +75,11 @@ class DotdoPostgres(Postgres):
             "POW": lambda args: _named(exp.Pow(this=args[0], expression=args[1]), "pow") if len(args) == 2
             else exp.Anonymous(this="pow", expressions=args),
             "DIV": _as_written("div"),
+            # concat() and concat_ws() with no arguments: a call PostgreSQL has no function for (42883),
+            # where sqlglot's node would fail to parse (42601)
+            **{n.upper(): (lambda node, name: lambda args, dialect: node(args, dialect) if args
+                           else exp.Anonymous(this=name, expressions=[]))(Postgres.Parser.FUNCTIONS[n.upper()], n)
+               for n in ("concat", "concat_ws")},
         }
 
         # PostgreSQL's prefix operators |/ (square root), ||/ (cube root) and @ (absolute value) take
@@ -87,6 +107,37 @@ class DotdoPostgres(Postgres):
         # date_part is double precision; sqlglot's own parser would make it extract (numeric)
         FUNCTION_PARSERS = {k: v for k, v in Postgres.Parser.FUNCTION_PARSERS.items()
                             if k != "DATE_PART" and k.lower() in SQLGLOT_POSTGRES}
+        # SQL's clock and user keywords are no functions: CURRENT_DATE(), CURRENT_USER() are syntax
+        # errors at "(", and the clocks take only a precision (CURRENT_TIMESTAMP() is one at ")")
+        FUNCTION_PARSERS.update({
+            **{name: lambda self: self.raise_error("Expected no parentheses", self._prev)
+               for name in ("CURRENT_DATE", "CURRENT_USER", "SESSION_USER", "CURRENT_CATALOG", "CURRENT_ROLE")},
+            **{name: (lambda node, name: lambda self: _precision_call(self, node, name))(node, name)
+               for name, node in (("CURRENT_TIMESTAMP", exp.CurrentTimestamp), ("CURRENT_TIME", exp.CurrentTime),
+                                  ("LOCALTIMESTAMP", exp.Localtimestamp), ("LOCALTIME", exp.Localtime))},
+        })
+        # jsonb_agg is json_agg's node under its own name: an aggregate (AggFunc) to every check that
+        # asks, as sqlglot's own node classes make json_agg, array_agg and the rest
+        FUNCTION_PARSERS["JSONB_AGG"] = lambda self: _named(Postgres.Parser.FUNCTION_PARSERS["JSON_AGG"](self), "jsonb_agg")
+
+        def _parse_is(self, this):
+            # x IS [NOT] [NFC|NFD|NFKC|NFKD] NORMALIZED: PostgreSQL's call of pg_catalog.is_normalized(x
+            # [, 'form']) (named is_normalized, negated by NOT); sqlglot would read a column NORMALIZED
+            index = self._index
+            negate = self._match(TokenType.NOT)
+            form = None
+            if self._curr and self._next and self._next.text.upper() == "NORMALIZED":
+                if self._curr.text.upper() not in NORMAL_FORMS:
+                    self.raise_error("Expected a normal form", self._curr)
+                form = self._curr.text.upper()
+                self._advance()
+            if not self._match_text_seq("NORMALIZED"):
+                self._retreat(index)
+                return super()._parse_is(this)
+            args = [this] + ([exp.Literal.string(form)] if form else [])
+            node = exp.Anonymous(this="is_normalized", expressions=args)
+            node.meta["system_call"] = True  # its errors name pg_catalog.is_normalized, as PostgreSQL's do
+            return self._parse_column_ops(exp.Not(this=node) if negate else node)
 
         def _parse_type(self, *args, **kwargs):
             i = self._index

@@ -127,7 +127,7 @@ _FUNC_TYPES: dict[str, ColType] = {
     "pg_database_size": INT8, "shobj_description": TEXT, "pg_get_function_result": TEXT,
     "pg_get_function_arguments": TEXT, "pg_get_function_identity_arguments": TEXT, "pg_get_function_sqlbody": TEXT,
     "pg_function_is_visible": BOOL, "pg_get_functiondef": TEXT, "json_array_length": INT4,
-    "quote_ident": TEXT, "quote_literal": TEXT, "quote_nullable": TEXT, "array_to_string": TEXT,
+    "quote_ident": TEXT, "quote_literal": TEXT, "quote_nullable": TEXT,
     "degrees": FLOAT8, "radians": FLOAT8, "sin": FLOAT8, "cos": FLOAT8, "tan": FLOAT8, "asin": FLOAT8,
     "acos": FLOAT8, "atan": FLOAT8, "atan2": FLOAT8, "cot": FLOAT8, "array_upper": INT4, "array_lower": INT4,
     "array_ndims": INT4, "array_dims": TEXT, "make_date": ColType("date"), "width_bucket": INT4, "cbrt": FLOAT8,
@@ -912,15 +912,57 @@ def _printed(node: exp.Expression, side: ColType | None) -> exp.Expression:
 
 
 def _concat_ws(rw, e, t, scope):
-    # the separator (the first argument) is taken as it is
     sides = t.get("expressions[]") or []
+    sep = sides[0] if sides else None
+    if len(sides) < 2 or (sep is not None and sep.key not in ("text", "varchar", "bpchar", "name", "unknown")):
+        raise undefined_function_of("concat_ws", t)
+    if sep is not None and sep.key == "bpchar":  # cast to text, which drops character(n)'s padding
+        e.expressions[0].replace(fn("rtrim", e.expressions[0].copy(), lit(" ")))
+    array = _variadic_array("concat_ws", e.expressions, t, 1)
+    if array is not None:
+        return fn("pg_array_to_string", lit(_element_key(sides[-1])), array, e.expressions[0]), TEXT
     e.set("expressions", e.expressions[:1] + [_printed(n, s) for n, s in list(zip(e.expressions, sides))[1:]])
     return e, TEXT
 
 
 def _concat(rw, e, t, scope):
+    array = _variadic_array("concat", e.expressions, t, 0)
+    if array is not None:
+        return fn("pg_array_to_string", lit(_element_key((t.get("expressions[]") or [])[-1])), array, lit("")), TEXT
     e.set("expressions", [_printed(n, s) for n, s in zip(e.expressions, t.get("expressions[]") or [])])
     return e, TEXT
+
+
+def _variadic_array(name: str, args: list[exp.Expression], t, fixed: int) -> exp.Expression | None:
+    """The array of concat(VARIADIC a) / concat_ws(sep, VARIADIC a), None without VARIADIC:
+    PostgreSQL's grammar takes VARIADIC only last, and these functions only after exactly
+    `fixed` ordinary arguments."""
+    marked = [i for i, a in enumerate(args) if isinstance(a, exp.Variadic)]
+    if not marked:
+        return None
+    if marked[0] != len(args) - 1:
+        raise PgError("42601", 'syntax error at or near ","')
+    if len(args) - 1 != fixed:
+        raise undefined_function_of(name, t)
+    from .arrays import is_array
+    if not is_array((t.get("expressions[]") or [])[-1]):
+        raise PgError("42804", "VARIADIC argument must be an array")
+    return args[-1].this
+
+
+def _element_key(t: ColType | None) -> str:
+    from .arrays import element, is_array
+    return element(t).key if is_array(t) else "text"
+
+
+def _array_to_string(rw, e, t, scope):
+    args = [e.this, e.expression] + ([e.args["null"]] if e.args.get("null") is not None else [])
+    return fn("pg_array_to_string", lit(_element_key(t.get("this"))), *args), TEXT
+
+
+def _no_such_call(rw, e, t, scope):
+    # concat() and concat_ws() without arguments: no function of that name takes none
+    raise undefined_function_of(e.name.lower(), t)
 
 
 def _text(rw, e, t, scope):
@@ -989,23 +1031,15 @@ def _object_agg(binary: bool):
         name = "jsonb_object_agg" if binary else "json_object_agg"
         if len(args) != 2:
             raise undefined_function_of(name, t)
-        order = args[1] if isinstance(args[1], exp.Order) else None
+        order = args[1] if isinstance(args[1], exp.Order) else None  # its NULLs placed by _aggregate_order
         if order is not None:
             args[1] = order.this
         kinds = [lit("text" if x is None or x.key == "unknown" else x.key) for x in ts]
         if order is not None:
-            kinds[1] = _trailing_order(order, kinds[1])
+            # SQLite's ORDER BY inside an aggregate call follows its last argument
+            kinds[1] = exp.Order(this=kinds[1], expressions=order.expressions)
         return fn("pg_" + name, *args, *kinds), JSONB if binary else ColType("json")
     return rule
-
-
-def _trailing_order(order: exp.Order, last: exp.Expression) -> exp.Order:
-    """An aggregate's ORDER BY moved after `last`, its call's last argument, where SQLite wants it,
-    with PostgreSQL's NULLs placement (last when ascending)."""
-    for o in order.expressions:
-        if not o.args.get("nulls_first"):
-            o.set("nulls_first", bool(o.args.get("desc")))
-    return exp.Order(this=last, expressions=order.expressions)
 
 
 def order_collation(t: ColType | None) -> str | None:
@@ -1188,7 +1222,31 @@ def _case(rw, e, t, scope):
 
 
 def _now(rw, e, t, scope):
-    return fn("pg_now"), TIMESTAMPTZ
+    return _to_precision(fn("pg_now"), TIMESTAMPTZ, e), TIMESTAMPTZ
+
+
+def _local_clock(target: ColType) -> Callable:
+    """LOCALTIMESTAMP and LOCALTIME [(p)]: the transaction's start on the session zone's clock."""
+    def rule(rw, e, t, scope):
+        return _to_precision(fn("pg_cast", lit(target.key), fn("pg_now"), lit("timestamptz")), target, e), target
+    return rule
+
+
+def _current_time(rw, e, t, scope):
+    # CURRENT_TIME is of type time with time zone, which dotdo refuses everywhere (casts, columns)
+    raise unsupported("type TIMETZ (of CURRENT_TIME)")
+
+
+def _to_precision(value: exp.Expression, target: ColType, e: exp.Expression) -> exp.Expression:
+    """CURRENT_TIMESTAMP(p) and the like: the value rounded to p fractional digits (6 at most:
+    PostgreSQL warns and uses 6). The grammar takes only an unsigned integer constant there."""
+    p = e.this
+    if p is None:
+        return value
+    if isinstance(p, exp.Literal) and not p.is_string and p.this.isdigit():
+        return fn("pg_round_fraction", lit(target.key), value, exp.Literal.number(min(int(p.this), 6)))
+    near = "-" if isinstance(p, exp.Neg) else p.sql("postgres").split()[0]
+    raise PgError("42601", f'syntax error at or near "{near}"')
 
 
 def _current_date(rw, e, t, scope):
@@ -1299,10 +1357,6 @@ def _regex(flags: str):
                           hint="No operator matches the given name and argument types. You might need to add explicit type casts.")
         return fn("pg_regex", e.this, e.expression, lit(flags)), BOOL
     return rule
-
-
-def _group_concat(rw, e, t, scope):
-    return e, TEXT
 
 
 def _arg_types(t) -> list[ColType | None]:
@@ -1542,10 +1596,20 @@ def _to_json(rw, e, t, scope):
 def _to_timestamp(rw, e, t, scope):
     ts = t.get("expressions[]") or []
     if len(ts) == 2:
-        raise unsupported("to_timestamp(text, text)")
+        return _from_template(rw, e, t, scope)
     if len(ts) != 1 or (ts[0] is not None and ts[0].key not in INTEGERS + FLOATS + ("numeric", "unknown")):
         raise undefined_function_of("to_timestamp", t)
     return fn("pg_to_timestamp", e.expressions[0]), TIMESTAMPTZ
+
+
+def _from_template(rw, e, t, scope):
+    """to_timestamp(text, template) → timestamptz and to_date(text, template) → date (formatting.py)."""
+    name = e.name.lower()
+    ts = t.get("expressions[]") or []
+    if len(ts) != 2 or any(x is not None and x.key not in TEXTS + ("unknown",) for x in ts):
+        raise undefined_function_of(name, t)
+    kind = "date" if name == "to_date" else "timestamptz"
+    return fn("pg_to_timestamp_text", *e.expressions, lit(kind)), ColType("date") if kind == "date" else TIMESTAMPTZ
 
 
 _MAKE_INTERVAL = ("year", "month", "week", "day", "hour", "minute", "second")
@@ -1787,7 +1851,7 @@ _CALLS: dict[str, Callable] = {"pg_arr_flat": _array_helper, "pg_arr_one_dim": _
                                "jsonb_build_array": _json_build, "json_build_array": _json_build, "date_part": _date_part, "make_timestamptz": _make_timestamptz, "gcd": _gcd_lcm, "lcm": _gcd_lcm, "div": _div, "array_position": _array_call, "array_positions": _array_call,
                                "array_replace": _array_call, "to_char": _to_char, "age": _age, "set_config": _set_config, "pg_sleep": _pg_sleep,
                                "to_json": _to_json, "to_jsonb": _to_json, "row_to_json": _to_json,
-                               "to_timestamp": _to_timestamp, "regexp_replace": _regexp_scalar,
+                               "to_timestamp": _to_timestamp, "to_date": _from_template, "regexp_replace": _regexp_scalar,
                                "regexp_match": _regexp_scalar, "regexp_split_to_array": _regexp_scalar, "jsonb_set": _jsonb_modify, "jsonb_insert": _jsonb_modify,
                                "jsonb_strip_nulls": _json_doc_fn, "json_strip_nulls": _json_doc_fn,
                                "jsonb_pretty": _json_doc_fn, "jsonb_extract_path": _json_extract_path,
@@ -1796,7 +1860,8 @@ _CALLS: dict[str, Callable] = {"pg_arr_flat": _array_helper, "pg_arr_one_dim": _
                                "isfinite": _isfinite, "trim_array": _trim_array, "array_fill": _array_fill,
                                "get_byte": _bytea_fn("get_byte", ("bytea", "int"), INT4),
                                "set_byte": _bytea_fn("set_byte", ("bytea", "int", "int"), ColType("bytea")),
-                               "quote_literal": _quote_value, "quote_nullable": _quote_value}
+                               "quote_literal": _quote_value, "quote_nullable": _quote_value,
+                               "concat": _no_such_call, "concat_ws": _no_such_call}
 
 
 def _anonymous(rw: Rewriter, e: exp.Anonymous, t, scope):
@@ -1808,12 +1873,6 @@ def _anonymous(rw: Rewriter, e: exp.Anonymous, t, scope):
         raise unsupported(f"the set-returning function {name} outside FROM and the select list")
     if name in _UNSUPPORTED_FUNCS:
         raise unsupported(f"the function {_UNSUPPORTED_FUNCS[name]}")
-    if name in ("jsonb_agg", "json_agg"):
-        src = t.get("expressions")
-        args, spec = list(e.expressions), lit(src.spec() if src else "text")
-        if args and isinstance(args[0], exp.Order):
-            args, spec = [args[0].this], _trailing_order(args[0], spec)
-        return fn("pg_" + name, *args, spec), JSONB if name == "jsonb_agg" else ColType("json")
     if name == "pg_typeof":
         arg = t.get("expressions")
         oid = arg.pg.oid if arg is not None and arg.key != "unknown" else 705
@@ -1864,7 +1923,18 @@ def _function_style_cast(rw: Rewriter, e: exp.Anonymous, name: str, scope: "Scop
 
 
 def _window(rw, e, t, scope):
+    parts = e.args.get("partition_by")
+    if parts:
+        e.set("partition_by", [compared_by_value(p, pt) for p, pt in zip(parts, t.get("partition_by[]") or [])])
     return e, t.get("this")
+
+
+def compared_by_value(node: exp.Expression, t: ColType | None) -> exp.Expression:
+    """A grouping, partitioning or DISTINCT key: a numeric's stored text compared by value, so 1.0
+    and 1.00 are one group as in PostgreSQL (SQLite groups by the collation of the key)."""
+    if t is not None and t.key == "numeric" and not isinstance(node, exp.Collate):
+        return exp.Collate(this=node, expression=exp.var("PGNUM"))
+    return node
 
 
 def _ranking(rw, e, t, scope):
@@ -2036,9 +2106,9 @@ def _array(rw, e, scope):
     if known and all(is_array(x) for x in known):
         return _array_of_arrays(items, its, known), known[0]
     if known:
-        # ARRAY[1, 2.5] is numeric[]: the elements' common type
+        # ARRAY[1, 2.5] is numeric[], ARRAY[1.5::float8, 2.5] double precision[]: the elements' common type
         elem = known[0] if any(is_array(x) for x in known) else common_type(known, "ARRAY")
-        if elem.key in ("int2", "int4", "int8", "float4", "float8") and any(x.key == "numeric" for x in known):
+        if elem.key in INTEGERS and any(x.key == "numeric" for x in known):
             elem = NUMERIC
         items = [fn("pg_cast", lit(ColType(elem.key).spec()), n, lit(x.spec())) if x is not None and x.key not in
                  (elem.key, "unknown") and x.key == "numeric" else n for n, x in zip(items, its)]
@@ -2126,25 +2196,117 @@ def _bracket(rw, e, t, scope):
 
 
 def _array_agg(rw, e, t, scope):
-    from .arrays import array_type
-    arg = e.this
-    if isinstance(arg, exp.Order):  # SQLite orders an aggregate's input itself (3.44+)
-        arg = _trailing_order(arg, arg.this)
+    from .arrays import array_type, is_array
+    arg = _sorted_distinct(e.this, t.get("this"))
     a = t.get("this")
-    from .arrays import is_array
     if is_array(a):  # array_agg of arrays: each one a row of an array of one more dimension
         return fn("pg_array_agg_rows", arg), a
     return fn("pg_array_agg", arg), array_type(ColType(a.key) if a is not None and a.key != "unknown" else TEXT)
 
 
 def _json_array_agg(rw, e, t, scope):
-    arg = e.this
+    """json_agg(x) and jsonb_agg(x) (one node, told apart by the name it was written with)."""
+    # SQLite's json_group_array would give text its own JSON and announce x's type
     src = t.get("this")
-    # json_agg(x): SQLite's json_group_array would give text its own JSON and announce x's type
     spec = lit(src.spec() if src is not None and src.key != "unknown" else "text")
+    arg, distinct = _without_distinct(_sorted_distinct(e.this, src))
+    name = "pg_jsonb_agg" if e.meta.get("pg_name") == "jsonb_agg" else "pg_json_agg"
+    return fn(name + ("_distinct" if distinct else ""), spec, arg), JSONB if name == "pg_jsonb_agg" else ColType("json")
+
+
+def _group_concat(rw, e, t, scope):
+    """string_agg(text, text) or string_agg(bytea, bytea): SQLite's group_concat for text, else
+    dotdo's own string_agg (functions.StringAgg) — for bytea, which group_concat would make text,
+    and under DISTINCT, which SQLite takes only in an aggregate of one argument."""
+    out = _string_agg_type(t.get("this"), t.get("separator"))
+    value = e.this.this if isinstance(e.this, exp.Order) else e.this
+    value = value.expressions[0] if isinstance(value, exp.Distinct) else value
+    if t.get("this") is not None and t.get("this").key == "bpchar":  # as text, without character(n)'s padding
+        value.replace(fn("rtrim", value.copy(), lit(" ")))
+    sep = e.args.get("separator") or lit(",")
+    if out.key == "bytea" and rw.untyped(sep, t.get("separator")):
+        sep = fn("pg_in", lit("bytea"), sep)
+    elif t.get("separator") is not None and t.get("separator").key == "bpchar":
+        sep = fn("rtrim", sep, lit(" "))
+        e.set("separator", sep)
+    arg, distinct = _without_distinct(_sorted_distinct(e.this, t.get("this"), sep))
+    if not distinct and out.key != "bytea":
+        return e, TEXT
+    name = "pg_string_agg_distinct" if distinct else "pg_string_agg"
+    if isinstance(arg, exp.Order):  # SQLite reads the aggregate's ORDER BY after its last argument
+        return fn(name, arg.this, exp.Order(this=sep, expressions=arg.expressions)), out
+    return fn(name, arg, sep), out
+
+
+def _string_agg_type(value: ColType | None, sep: ColType | None) -> ColType:
+    """string_agg's result type, or PostgreSQL's 42883 for arguments neither (text, text) nor (bytea, bytea)."""
+    known = [x for x in (value, sep) if x is not None and x.key != "unknown"]
+    out = ColType("bytea") if known and known[0].key == "bytea" else TEXT
+    if any((x.key == "bytea") != (out.key == "bytea") or (out.key == "text" and x.key not in TEXTS) for x in known):
+        from .errors import undefined_function
+        shown = ", ".join(x.display() if x is not None and x.key != "unknown" else "unknown" for x in (value, sep))
+        raise undefined_function("string_agg", shown)
+    return out
+
+
+def _aggregate_order(rw, e, t, scope):
+    """ORDER BY inside an aggregate call or a window, which SQLite (3.44+) runs itself: with DISTINCT
+    an aggregate's keys must be among its arguments (42P10, as PostgreSQL)."""
+    if isinstance(e.parent, exp.Window):
+        _sort_as_postgres(e, t)
+        return e, None
+    if not isinstance(e.parent, exp.AggFunc):
+        return e, None
+    if _windowed(e.parent):
+        raise PgError("0A000", "aggregate ORDER BY is not implemented for window functions")
+    if isinstance(e.this, exp.Distinct):
+        args = {x.sql() for x in e.this.expressions}
+        if isinstance(e.parent, exp.GroupConcat) and e.parent.args.get("separator") is not None:
+            args.add(e.parent.args["separator"].sql())
+        if any(o.this.sql() not in args for o in e.expressions):
+            raise PgError("42P10", "in an aggregate with DISTINCT, ORDER BY expressions must appear in argument list")
+    _sort_as_postgres(e, t)
+    return e, t.get("this")
+
+
+def _sort_as_postgres(order: exp.Order, t) -> None:
+    """NULLs last ascending and first descending unless written otherwise; numeric, jsonb and array
+    keys by value (their stored text would sort otherwise)."""
+    for o, kt in zip(order.expressions, t.get("expressions[]") or []):
+        if o.args.get("nulls_first") is None:
+            o.set("nulls_first", bool(o.args.get("desc")))
+        collation = order_collation(kt)
+        if collation is not None:
+            o.set("this", exp.Collate(this=o.this, expression=exp.var(collation)))
+
+
+def _sorted_distinct(arg: exp.Expression, t: ColType | None, *more: exp.Expression) -> exp.Expression:
+    """An order-sensitive aggregate's DISTINCT input with no ORDER BY: PostgreSQL sorts the values
+    (and its `more` arguments: string_agg's separator) to find the distinct ones, so they come out
+    ascending, NULL last; SQLite would keep the input's order."""
+    if not isinstance(arg, exp.Distinct) or len(arg.expressions) != 1:
+        return arg
+    key = arg.expressions[0].copy()
+    collation = order_collation(t)
+    if collation is not None and not isinstance(key, exp.Collate):
+        key = exp.Collate(this=key, expression=exp.var(collation))
+    keys = [key] + [m.copy() for m in more if not isinstance(m, exp.Literal)]
+    return exp.Order(this=arg, expressions=[exp.Ordered(this=k, desc=False, nulls_first=False) for k in keys])
+
+
+def _without_distinct(arg: exp.Expression) -> tuple[exp.Expression, bool]:
+    """An aggregate's input with its DISTINCT taken off (under any ORDER BY), and whether it had one:
+    SQLite takes DISTINCT only in an aggregate of one argument, so a helper of several arguments
+    is called as its _distinct variant instead (functions.Distinct)."""
+    inner = arg.this if isinstance(arg, exp.Order) else arg
+    if not isinstance(inner, exp.Distinct):
+        return arg, False
+    if len(inner.expressions) != 1:
+        raise unsupported("DISTINCT over several values in this aggregate")
     if isinstance(arg, exp.Order):
-        return fn("pg_json_agg_src", spec, _trailing_order(arg, arg.this)), ColType("json")
-    return fn("pg_json_agg_src", spec, arg), ColType("json")
+        arg.set("this", inner.expressions[0])
+        return arg, True
+    return inner.expressions[0], True
 
 
 def _array_size(rw, e, t, scope):
@@ -2167,15 +2329,21 @@ def _alias(rw, e, t, scope):
 
 
 def _distinct(rw, e, t, scope):
+    aggregate = e.parent.parent if isinstance(e.parent, exp.Order) else e.parent
+    if isinstance(aggregate, exp.AggFunc) and _windowed(aggregate):
+        raise PgError("0A000", "DISTINCT is not implemented for window functions")
+    if isinstance(aggregate, exp.AggFunc) and len(e.expressions) == 1:
+        e.set("expressions", [compared_by_value(e.expressions[0], t.get("expressions"))])
     return e, t.get("expressions")
 
 
+def _windowed(aggregate: exp.Expression) -> bool:
+    """Whether an aggregate call is the function of an OVER (...) window (FILTER between them)."""
+    parent = aggregate.parent.parent if isinstance(aggregate.parent, exp.Filter) else aggregate.parent
+    return isinstance(parent, exp.Window)
+
+
 def _ordered(rw, e, t, scope):
-    return e, t.get("this")
-
-
-def _aggregate_order(rw, e, t, scope):
-    # agg(x ORDER BY y) parses as agg(Order(x, y)): the argument is x, and so is its type
     return e, t.get("this")
 
 
@@ -2441,8 +2609,58 @@ def _escape_string(rw, e: exp.ByteString, scope):
     return exp.Literal.string(e.this), UNKNOWN  # E'...': sqlglot has already applied its escapes
 
 
+def _unicode_string(rw, e: exp.Expression, scope):
+    """U&'...' [UESCAPE 'c']: sqlglot keeps the escapes as written, SQLite would store them so."""
+    escape = e.args.get("escape")
+    return exp.Literal.string(_unicode_unescape(e.this, escape.this if isinstance(escape, exp.Literal) else "\\")), UNKNOWN
+
+
+_HEX = set("0123456789abcdefABCDEF")
+
+
+def _unicode_unescape(text: str, esc: str) -> str:
+    """The text of a U& string constant: esc then four hex digits, or esc + and six, is that code
+    point (a UTF-16 surrogate pair makes one); esc twice is esc itself (PostgreSQL's rules and errors)."""
+    if len(esc) != 1 or esc in _HEX or esc in "+'\" \t\n\r\f":
+        raise PgError("42601", f"invalid Unicode escape character at or near \"'{esc}'\"")
+    out: list[str] = []
+    high = None  # a high surrogate waiting for its low half
+    i = 0
+    while i < len(text):
+        c = text[i]
+        if c != esc:
+            if high is not None:
+                raise PgError("42601", "invalid Unicode surrogate pair")
+            out.append(c)
+            i += 1
+            continue
+        if text[i + 1:i + 2] == esc and high is None:
+            out.append(esc)
+            i += 2
+            continue
+        digits = text[i + 2:i + 8] if text[i + 1:i + 2] == "+" else text[i + 1:i + 5]
+        if len(digits) not in (4, 6) or not set(digits) <= _HEX:
+            raise PgError("42601", "invalid Unicode escape",
+                          hint="Unicode escapes must be \\XXXX or \\+XXXXXX.")
+        i += 1 + (len(digits) == 6) + len(digits)
+        code = int(digits, 16)
+        if 0xD800 <= code <= 0xDBFF and high is None:
+            high = code
+            continue
+        if (0xDC00 <= code <= 0xDFFF) != (high is not None):
+            raise PgError("42601", "invalid Unicode surrogate pair")
+        if high is not None:
+            code, high = 0x10000 + ((high - 0xD800) << 10) + (code - 0xDC00), None
+        if code == 0 or code > 0x10FFFF:
+            raise PgError("42601", "invalid Unicode escape value")
+        out.append(chr(code))
+    if high is not None:
+        raise PgError("42601", "invalid Unicode surrogate pair")
+    return "".join(out)
+
+
 _PRE: dict[type, Callable] = {
-    exp.ByteString: _escape_string,
+    exp.ByteString: _escape_string, exp.UnicodeString: _unicode_string,
     exp.Column: _column,
     exp.Parameter: _parameter,
     exp.Placeholder: _placeholder,
@@ -2469,6 +2687,8 @@ _RULES: dict[type, Callable] = {
     exp.Round: _round, exp.Ceil: _ceil_floor, exp.Floor: _ceil_floor, exp.Abs: _abs,
     exp.Coalesce: _coalesce, exp.Case: _case, exp.If: _if,
     exp.CurrentTimestamp: _now, exp.CurrentDate: _current_date, exp.CurrentUser: _current_user,
+    exp.Localtimestamp: _local_clock(ColType("timestamp")), exp.Localtime: _local_clock(ColType("time")),
+    exp.CurrentTime: _current_time,
     exp.JSONExtract: _json_get, exp.JSONExtractScalar: _json_text, exp.JSONBExtract: _json_path,
     exp.JSONBExtractScalar: _json_path_text, exp.ArrayContainsAll: _array_op("pg_arr_contains", "@>"),
     exp.ArrayContainedBy: _array_op("pg_arr_contains", "<@", swap=True), exp.ArrayOverlaps: _array_op("pg_arr_overlaps", "&&"),
@@ -2477,7 +2697,7 @@ _RULES: dict[type, Callable] = {
     exp.RegexpLike: _regex(""), exp.RegexpILike: _regex("i"),
     exp.GroupConcat: _group_concat, exp.Anonymous: _anonymous, exp.Window: _window,
     exp.RowNumber: _ranking, exp.Extract: _extract, exp.Paren: _paren, exp.Alias: _alias,
-    exp.Distinct: _distinct, exp.Ordered: _ordered, exp.Order: _aggregate_order, exp.Tuple: _row,
+    exp.Variadic: _same, exp.Distinct: _distinct, exp.Ordered: _ordered, exp.Order: _aggregate_order, exp.Tuple: _row,
     exp.Filter: _same,  # agg(x) FILTER (WHERE ...) is of the aggregate's type
 }
 for _name in ("Rank", "DenseRank", "Ntile", "PercentRank", "CumeDist"):
@@ -2488,10 +2708,11 @@ for _name in ("Lag", "Lead", "FirstValue", "LastValue", "NthValue"):
         _RULES[getattr(exp, _name)] = _same
 for _name, _target, _type in (("CurrentVersion", "version", TEXT), ("CurrentSchema", "current_schema", ColType("name")),
                               ("CurrentDatabase", "current_database", ColType("name")),
+                              ("CurrentCatalog", "current_database", ColType("name")),
                               ("Uuid", "gen_random_uuid", ColType("uuid"))):
     if hasattr(exp, _name):
         _RULES[getattr(exp, _name)] = (lambda target, typ: (lambda rw, e, t, s: (fn(target), typ)))(_target, _type)
-for _name in ("SessionUser",):
+for _name in ("SessionUser", "CurrentRole"):
     if hasattr(exp, _name):
         _RULES[getattr(exp, _name)] = _current_user
 for _name, _rule in (("StrPosition", _int4), ("Left", _text), ("Right", _text), ("Replace", _text),
@@ -2499,7 +2720,7 @@ for _name, _rule in (("StrPosition", _int4), ("Left", _text), ("Right", _text), 
                      ("Sqrt", _float_math("sqrt")), ("Pow", _float_math("power")),
                      ("Ln", _float_math("ln")), ("Exp", _float_math("exp")), ("Log", _float_math("log")),
                      ("Format", _format), ("Hex", _to_hex), ("Chr", _chr),
-                     ("SplitPart", _text), ("ArrayToString", _text), ("Pi", _float8), ("Degrees", _float8),
+                     ("SplitPart", _text), ("ArrayToString", _array_to_string), ("Pi", _float8), ("Degrees", _float8),
                      ("Radians", _float8), ("Sin", _float8), ("Cos", _float8), ("Tan", _float8), ("Atan2", _float8),
                      ("Asin", _float8), ("Acos", _float8), ("Atan", _float8), ("Cot", _float8),
                      ("ArrayAppend", _array_fn("append")), ("ArrayPrepend", _array_fn("prepend")),
@@ -2518,7 +2739,7 @@ for _name, _rule in (("StrPosition", _int4), ("Left", _text), ("Right", _text), 
                      ("BitwiseLeftShift", _bitwise("<<")), ("BitwiseRightShift", _bitwise(">>")),
                      ("ConcatWs", _concat_ws),
                      ("TimestampFromParts", _make_timestamp), ("TimeFromParts", _make_timestamp),
-                     ("StrToDate", _refuse("to_date(text, text)")), ("ToNumber", _refuse("to_number(text, text)")),
+                     ("ToNumber", _refuse("to_number(text, text)")),
                      ("Rand", _random), ("Trunc", _trunc_num), ("Sign", _sign), ("Pad", _text),
                      ("Greatest", _coalesce), ("Least", _coalesce), ("Nullif", _nullif),
                      ("LogicalAnd", lambda rw, e, t, s: (fn("bool_and", e.this), BOOL)),

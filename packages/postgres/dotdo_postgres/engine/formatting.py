@@ -1,4 +1,5 @@
-"""to_char: PostgreSQL's template patterns for date/time, interval and numeric values.
+"""to_char, to_timestamp(text, text) and to_date(text, text): PostgreSQL's template patterns for
+date/time, interval and numeric values, written and read.
 
 sqlglot turns to_char's template into strftime codes, which loses patterns (FM, MS, Month's
 padding); dotdo's dialect keeps the call as written and these functions read the template
@@ -6,6 +7,7 @@ themselves. A pattern dotdo does not render raises 0A000 naming it, never a wron
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
@@ -32,7 +34,8 @@ _UPPER_ALIASES = {k.lower(): k for k in sorted(_NUMERIC_KEYWORDS, key=len, rever
 
 
 def _tokens(fmt: str) -> list[tuple[str, str, bool]]:
-    """The template as (kind, text, fill-mode) items: kind 'kw' for a pattern, 'lit' for text."""
+    """The template as (kind, text, fill-mode) items: kind 'kw' for a pattern, 'lit' for a character
+    outside quotes, 'quoted' for text in double quotes."""
     out: list[tuple[str, str, bool]] = []
     i, n = 0, len(fmt)
     while i < n:
@@ -56,7 +59,7 @@ def _tokens(fmt: str) -> list[tuple[str, str, bool]]:
                     j += 1
                 buf.append(fmt[j])
                 j += 1
-            out.append(("lit", "".join(buf), False))
+            out.append(("quoted", "".join(buf), False))
             i = j + 1
             continue
         if c == "\\" and i + 1 < n and fmt[i + 1] == '"':
@@ -242,12 +245,12 @@ def to_char(v: Any, fmt: Any, kind: str) -> Any:
         months, days, micros = split(v)
         parts = []
         for t, text, fm in _tokens(str(fmt)):
-            parts.append(text if t == "lit" else _interval_field(text, months, days, micros, fm))
+            parts.append(text if t != "kw" else _interval_field(text, months, days, micros, fm))
         return "".join(parts)
     d = _parse(str(v), kind)
     out = []
     for t, text, fm in _tokens(str(fmt)):
-        out.append(text if t == "lit" else _datetime_field(text, d, fm, kind))
+        out.append(text if t != "kw" else _datetime_field(text, d, fm, kind))
     return "".join(out)
 
 
@@ -369,3 +372,258 @@ def _numeric(v: Any, fmt: str, kind: str) -> str:
     if not sign_done:
         out.insert(0, sign())
     return "".join(out)
+
+
+# -- to_timestamp(text, template) and to_date(text, template) ----------------------------------
+# A port of PostgreSQL 15's DCH_from_char and do_to_timestamp (formatting.c): the same skipping of
+# blanks and separators, the same field widths, the same errors. Patterns outside this list (the ISO
+# week family, WW, W, CC, J, D) answer 0A000; TZ and OF are PostgreSQL's own 0A000 in version 15.
+
+_WIDTHS = {"YYYY": 4, "YYY": 3, "YY": 2, "Y": 1, "MM": 2, "DD": 2, "DDD": 3, "HH": 2, "HH12": 2, "HH24": 2,
+           "MI": 2, "SS": 2, "MS": 3, "US": 6, "SSSS": 4, "SSSSS": 5, "Q": 1, "TZH": 2, "TZM": 2,
+           **{f"FF{n}": n for n in range(1, 7)}}
+_WORDS = {"MONTH": _MONTHS, "MON": [m[:3] for m in _MONTHS], "DAY": _DAYS, "DY": [d[:3] for d in _DAYS],
+          "RM": ["XII", "XI", "X", "IX", "VIII", "VII", "VI", "V", "IV", "III", "II", "I"],
+          "AM": ["am", "pm"], "PM": ["am", "pm"], "A.M.": ["a.m.", "p.m."], "P.M.": ["a.m.", "p.m."],
+          "AD": ["ad", "bc"], "BC": ["ad", "bc"], "A.D.": ["a.d.", "b.c."], "B.C.": ["a.d.", "b.c."]}
+_HINT_FM = 'If your source string is not fixed-width, try using the "FM" modifier.'
+_INT = re.compile(r"\s*[+-]?\d+")
+
+
+class _Fields:
+    """What the template read from the input (0: not given), as PostgreSQL's TmFromChar."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, int] = {}
+        self.clock12 = False
+        self.tzsign = 0
+
+    def get(self, name: str) -> int:
+        return self.values.get(name, 0)
+
+    def set(self, name: str, value: int, kw: str) -> None:
+        if self.values.get(name, 0) not in (0, value):
+            raise PgError("22007", f'conflicting values for "{kw}" field in formatting string',
+                          detail="This value contradicts a previous setting for the same field type.")
+        self.values[name] = value
+
+
+def to_timestamp_text(text: Any, fmt: Any, kind: str) -> Any:
+    """to_timestamp(text, template) (`kind` 'timestamptz') or to_date (`kind` 'date'): the stored value."""
+    if text is None or fmt is None:
+        return None
+    text, fmt = str(text), str(fmt)
+    d, offset = _timestamp_of(text, _from_char(text, fmt))
+    if kind == "date":
+        return d.date().isoformat()
+    from .types import fmt_timestamptz, timestamptz_from_local
+    if offset is None:
+        return timestamptz_from_local(d)  # read on the session zone's clock
+    return fmt_timestamptz(d.replace(tzinfo=dt.timezone(offset)))
+
+
+def _input_nodes(fmt: str) -> tuple[list[tuple[str, str, bool]], bool]:
+    """The template's items for reading: 'kw', 'space', 'sep' (a separator character) or 'char' (any
+    other, and each quoted character); and whether it starts with FX (exact blanks and separators)."""
+    fx = fmt[:2].upper() == "FX"
+    nodes = []
+    for kind, text, fm in _tokens(fmt[2:] if fx else fmt):
+        if kind == "kw":
+            nodes.append((kind, text, fm))
+            continue
+        for c in text:
+            nodes.append(("char" if kind == "quoted" else "space" if c.isspace() else "sep" if _is_separator(c) else "char",
+                          c, False))
+    if "FX" in fmt[2:].upper():  # _tokens drops FX wherever it stands: only a leading one is read
+        raise unsupported("FX in to_timestamp/to_date templates other than at the start")
+    return nodes, fx
+
+
+def _is_separator(c: str) -> bool:
+    return "\x20" < c < "\x7f" and not c.isalnum()
+
+
+def _from_char(text: str, fmt: str) -> _Fields:
+    nodes, fx = _input_nodes(fmt)
+    fields = _Fields()
+    s, extra, n = 0, 0, len(text)
+    for i, (kind, item, fm) in enumerate(nodes):
+        if s >= n:
+            break
+        if not fx and (kind == "kw" or i == 0):  # blanks before a field (and the input's first) are skipped
+            while s < n and text[s].isspace():
+                s, extra = s + 1, extra + 1
+        if kind in ("space", "sep"):
+            # one template blank or separator matches one input blank or separator, or nothing
+            if fx:
+                s += 1
+            else:
+                extra -= 1
+                if s < n and (text[s].isspace() or _is_separator(text[s])):
+                    s, extra = s + 1, extra + 1
+            continue
+        if kind == "char":  # consumes one input character, unless blanks skipped before stand for it
+            if not fx and extra > 0:
+                extra -= 1
+            else:
+                s += 1
+            continue
+        s = _read_field(fields, item, fm, text, s, extra, _next_is_separator(nodes, i))
+        if not fx:
+            extra = 0
+            while s < n and text[s].isspace():
+                s, extra = s + 1, extra + 1
+    return fields
+
+
+def _next_is_separator(nodes: list[tuple[str, str, bool]], i: int) -> bool:
+    """Whether a number field may take every digit there is: the template's next item is no digit."""
+    if i + 1 >= len(nodes):
+        return True
+    kind, item, _ = nodes[i + 1]
+    if kind == "kw":  # PostgreSQL's digit patterns (TZH, which may start with a sign, is none)
+        return item.upper() not in _WIDTHS and item.upper() != "Y,YYY" or item.upper() == "TZH"
+    return not item.isdigit()
+
+
+def _read_field(f: _Fields, kw: str, fm: bool, text: str, s: int, extra: int, greedy: bool) -> int:
+    k = kw.upper()
+    if k in ("TZ", "OF"):
+        raise PgError("0A000", f'formatting field "{kw}" is only supported in to_char')
+    if k == "Y,YYY":
+        m = re.match(r"\s*([+-]?\d+),\s*([+-]?\d{1,3})", text[s:])
+        if m is None:
+            raise PgError("22007", 'invalid input string for "Y,YYY"')
+        f.set("year", int(m.group(1)) * 1000 + int(m.group(2)), kw)
+        f.values["yysz"] = 4
+        return s + m.end()
+    if k in _WORDS:
+        return _read_word(f, kw, k, text, s)
+    if k not in _WIDTHS:
+        raise unsupported(f'the to_timestamp/to_date pattern "{kw}"')
+    if k == "TZH":
+        if s < len(text) and text[s] in "+- ":
+            f.tzsign, s = (-1 if text[s] == "-" else 1), s + 1
+        else:  # a minus read as a separator before the field is the offset's sign
+            f.tzsign = -1 if extra > 0 and text[s - 1] == "-" else 1
+    elif k == "TZM" and not f.tzsign:
+        f.tzsign = 1
+    value, s, used = _read_int(kw, text, s, _WIDTHS[k], fm or greedy)
+    _store_number(f, k, kw, value, used)
+    return s
+
+
+def _store_number(f: _Fields, k: str, kw: str, value: int, used: int) -> None:
+    if k in ("YYYY", "YYY", "YY", "Y"):
+        f.set("year", value, kw)
+        if k != "YYYY" and used < 4:  # PostgreSQL's two-digit years: 70..99 are 19xx, 00..69 20xx
+            f.values["year"] = value + (2000 if value < 70 else 1900 if value < 100 else 2000 if value < 520 else
+                                        1000 if value < 1000 else 0)
+    elif k in ("MS", "US") or k.startswith("FF"):
+        digits = 3 if k == "MS" else 6  # MS counts milliseconds; US and FF1..FF6 microseconds
+        scaled = value * 10 ** max(digits - used, 0)  # '.5' is half a second, whatever the width
+        f.set("ms" if k == "MS" else "us", scaled, kw)
+    elif k == "Q":
+        pass  # PostgreSQL reads the quarter and ignores it
+    else:
+        f.set({"HH": "hh", "HH12": "hh", "HH24": "hh", "SSSSS": "ssss"}.get(k, k.lower()), value, kw)
+        if k in ("HH", "HH12"):
+            f.clock12 = True
+
+
+def _read_word(f: _Fields, kw: str, k: str, text: str, s: int) -> int:
+    """A name from a fixed list, matched case-insensitively as a prefix of the input."""
+    rest = text[s:]
+    for i, word in enumerate(_WORDS[k]):
+        if word and rest[:len(word)].lower() == word.lower():
+            break
+    else:
+        shown = rest.split(None, 1)[0] if rest.split() else ""
+        raise PgError("22007", f'invalid value "{shown}" for "{kw}"',
+                      detail="The given value did not match any of the allowed values for this field.")
+    if k in ("MONTH", "MON"):
+        f.set("mm", i + 1, kw)
+    elif k == "RM":
+        f.set("mm", 12 - i, kw)
+    elif k in ("DAY", "DY"):
+        f.set("d", i + 1, kw)  # the day of the week: read, then unused, as PostgreSQL does outside ISO weeks
+    elif k in ("AM", "PM", "A.M.", "P.M."):
+        f.set("pm", i % 2, kw)
+        f.clock12 = True
+    else:
+        f.set("bc", i % 2, kw)
+    return s + len(_WORDS[k][i])
+
+
+def _read_int(kw: str, text: str, s: int, width: int, greedy: bool) -> tuple[int, int, int]:
+    """A number field: every digit there is when `greedy`, else exactly `width` characters."""
+    init = s
+    while s < len(text) and text[s].isspace():
+        s += 1
+    copy = text[s:s + width]
+    if greedy:
+        m = _INT.match(text, init)
+        value, s = (int(m.group()), m.end()) if m else (0, init)
+    else:
+        if len(copy) < width:
+            raise PgError("22007", f'source string too short for "{kw}" formatting field', hint=_HINT_FM,
+                          detail=f"Field requires {width} characters, but only {len(copy)} remain.")
+        m = _INT.match(copy)
+        used = m.end() if m else 0
+        if 0 < used < width:
+            raise PgError("22007", f'invalid value "{copy}" for "{kw}"', hint=_HINT_FM,
+                          detail=f"Field requires {width} characters, but only {used} could be parsed.")
+        value, s = (int(copy[:used]) if m else 0), s + used
+    if s == init:
+        raise PgError("22007", f'invalid value "{copy}" for "{kw}"', detail="Value must be an integer.")
+    if not -2**31 <= value < 2**31:
+        raise PgError("22008", f'value for "{kw}" in source string is out of range',
+                      detail="Value must be in the range -2147483648 to 2147483647.")
+    return value, s, s - init
+
+
+def _timestamp_of(text: str, f: _Fields) -> tuple[dt.datetime, dt.timedelta | None]:
+    """The fields as one wall-clock time and the offset TZH/TZM gave, checked as PostgreSQL checks them."""
+    hour = f.get("hh")
+    if f.clock12:
+        if not 1 <= hour <= 12:
+            raise PgError("22007", f'hour "{hour}" is invalid for the 12-hour clock',
+                          hint="Use the 24-hour clock, or give an hour between 1 and 12.")
+        hour = hour + 12 if f.get("pm") and hour < 12 else 0 if not f.get("pm") and hour == 12 else hour
+    minute, second = f.get("mi"), f.get("ss")
+    if f.get("ssss"):
+        hour, minute, second = f.get("ssss") // 3600, f.get("ssss") % 3600 // 60, f.get("ssss") % 60
+    year = f.get("year")
+    if not year or f.get("bc") or year < 0:
+        # no year reads as year 0, 1 BC, which no Python date holds
+        raise unsupported("to_timestamp/to_date results before the year 1 (a template without a year gives 1 BC)")
+    month, day = f.get("mm") or 1, f.get("dd") or 1
+    if f.get("ddd") and (month <= 1 or day <= 1):
+        month, day = _from_day_of_year(year, f.get("ddd"), month, day)
+    micros = f.get("ms") * 1000 + f.get("us")
+    out_of_range = PgError("22008", f'date/time field value out of range: "{text}"')
+    if not 1 <= month <= 12 or not 1 <= day <= 31 or not 0 <= hour < 24 or not 0 <= minute < 60 \
+            or not 0 <= second < 60 or not 0 <= micros < 10**6:
+        raise out_of_range
+    if year > 9999:
+        raise unsupported("timestamps outside the years 1 to 9999")
+    try:
+        d = dt.datetime(year, month, day, hour, minute, second, micros)
+    except ValueError:
+        raise out_of_range from None
+    offset = None
+    if f.tzsign:
+        offset = f.tzsign * dt.timedelta(hours=abs(f.get("tzh")), minutes=f.get("tzm"))
+    return d, offset
+
+
+def _from_day_of_year(year: int, ddd: int, month: int, day: int) -> tuple[int, int]:
+    """DDD with a year: the month and day it falls on (a month or day also given is kept)."""
+    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    lengths = [31, 29 if leap else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+    before = 0
+    for m, length in enumerate(lengths, start=1):
+        if ddd <= before + length or m == 12:
+            return (m if month <= 1 else month), (ddd - before if day <= 1 else day)
+        before += length
+    return month, day

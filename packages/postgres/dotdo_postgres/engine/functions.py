@@ -50,7 +50,16 @@ def _jsonb_scalar_for(doc: Any, to: T.ColType) -> Any:
 
 
 def pg_cast(spec: str, v: Any, src: str | None) -> Any:
-    """An explicit cast, knowing the source type (a numeric's text is a number, a text is text)."""
+    """An explicit cast, knowing the source type (a numeric's text is a number, a text is text);
+    time(p), timestamp(p) and timestamptz(p) round to p fractional digits."""
+    out = _cast(spec, v, src)
+    ct = _spec(spec)
+    if ct.mods and ct.key in ("time", "timestamp", "timestamptz"):
+        return T.round_fraction(ct.key, out, ct.mods[0])
+    return out
+
+
+def _cast(spec: str, v: Any, src: str | None) -> Any:
     if v is None:
         return None
     ct = _spec(spec)
@@ -970,17 +979,24 @@ class BoolOr(BoolAnd):
 
 class JsonAgg:
     """jsonb_agg (normal: one jsonb document) and json_agg, whose json values keep the text they
-    were written with (json_agg of '{"a" :  1}'::json repeats that spacing)."""
+    were written with (json_agg of '{"a" :  1}'::json repeats that spacing); `src` is the type
+    spec of the aggregated values. Also a window function (json_agg(x) OVER (...))."""
 
     def __init__(self, normal: bool) -> None:
         self.items: list = []
         self.normal = normal
 
-    def step(self, v: Any, src: str = "text") -> None:
+    def step(self, src: str, v: Any) -> None:
         if not self.normal and v is not None and src == "json":
             self.items.append(_WrittenJson(v))
         else:
             self.items.append(_to_json_value(v, src))
+
+    def inverse(self, *_: Any) -> None:
+        self.items.pop(0)  # a window frame loses its rows first in, first out
+
+    def value(self) -> Any:
+        return self.final()
 
     def final(self) -> Any:
         if not self.items:
@@ -988,6 +1004,51 @@ class JsonAgg:
         if self.normal:
             return T.jsonb_normal(self.items)
         return "[" + ", ".join(x if isinstance(x, _WrittenJson) else T.json_text(x) for x in self.items) + "]"
+
+
+class StringAgg:
+    """string_agg(x, sep) of bytea, and of text under DISTINCT (SQLite's group_concat makes blobs
+    text, and takes DISTINCT only without a separator): each value after the first is preceded by
+    its own row's separator (NULL: none). Also a window function."""
+
+    def __init__(self) -> None:
+        self.rows: list[tuple[Any, Any]] = []  # (value, separator) of the rows with a value
+
+    def step(self, v: Any, sep: Any) -> None:
+        if v is not None:
+            self.rows.append((v, sep))
+
+    def inverse(self, v: Any, sep: Any) -> None:
+        if v is not None:
+            self.rows.pop(0)  # a window frame loses its rows first in, first out
+
+    def value(self) -> Any:
+        return self.final()
+
+    def final(self) -> Any:
+        if not self.rows:
+            return None
+        parts = [self.rows[0][0]]
+        for v, sep in self.rows[1:]:
+            parts += [sep, v] if sep is not None else [v]
+        return (b"" if isinstance(parts[0], bytes) else "").join(parts)
+
+
+class Distinct:
+    """An aggregate that steps the one it wraps once per distinct tuple of arguments: SQLite takes
+    DISTINCT only in an aggregate of one argument, and dotdo's helpers take the type spec too."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.seen: set = set()
+
+    def step(self, *args: Any) -> None:
+        if args not in self.seen:
+            self.seen.add(args)
+            self.inner.step(*args)
+
+    def final(self) -> Any:
+        return self.inner.final()
 
 
 class _WrittenJson(str):
@@ -1629,6 +1690,7 @@ def register(conn, db: "Database") -> None:
     regex.register(conn)
     srf.register(conn)
     f("pg_to_char", formatting.to_char, 3, deterministic=True)
+    f("pg_to_timestamp_text", formatting.to_timestamp_text, 3)  # reads the session's time zone
     describe.register(conn, db)
     cluster.register(conn, db)
     datetime_ops.register(conn)
@@ -1640,10 +1702,12 @@ def register(conn, db: "Database") -> None:
     conn.create_aggregate_function("bool_and", lambda: (BoolAnd(), BoolAnd.step, BoolAnd.final))
     conn.create_aggregate_function("bool_or", lambda: (BoolOr(), BoolOr.step, BoolOr.final))
     conn.create_aggregate_function("every", lambda: (BoolAnd(), BoolAnd.step, BoolAnd.final))
-    conn.create_aggregate_function("pg_jsonb_agg", lambda: (JsonAgg(True), JsonAgg.step, JsonAgg.final))
-    conn.create_aggregate_function("pg_json_agg", lambda: (JsonAgg(False), JsonAgg.step, JsonAgg.final))
-    conn.create_aggregate_function("pg_json_agg_src", lambda: (JsonAgg(False), lambda self, src, v: self.step(v, src),
-                                                               JsonAgg.final))
+    conn.create_window_function("pg_jsonb_agg", lambda: JsonAgg(True))
+    conn.create_window_function("pg_json_agg", lambda: JsonAgg(False))
+    conn.create_window_function("pg_string_agg", StringAgg)
+    for name, aggregate in (("pg_jsonb_agg_distinct", lambda: JsonAgg(True)), ("pg_json_agg_distinct", lambda: JsonAgg(False)),
+                            ("pg_string_agg_distinct", StringAgg)):
+        conn.create_aggregate_function(name, (lambda make: lambda: (Distinct(make()), Distinct.step, Distinct.final))(aggregate))
 
 
 def lateral_row(*values: Any) -> str:

@@ -14,8 +14,9 @@ from typing import Any, Callable
 from sqlglot import exp
 
 from . import types as T
+from .dialect import NORMAL_FORMS
 from .errors import PgError, undefined_function
-from .expressions import FLOAT8, INT4, INT8, JSONB, TEXT, ColType, fn, lit, undefined_function_of
+from .expressions import BOOL, FLOAT8, INT4, INT8, JSONB, TEXT, ColType, fn, lit, undefined_function_of
 from .types import FLOATS, INTEGERS, TEXTS
 
 BYTEA = ColType("bytea")
@@ -80,22 +81,39 @@ def bit_length(v: Any) -> Any:
 
 # -- normalize(text [, form]) --------------------------------------------------------------------
 
-_FORMS = ("NFC", "NFD", "NFKC", "NFKD")
-
-
 def _normalize(rw, e, t, scope):
     a = t.get("this")
     if not (_untyped(a) or a.key in TEXTS):
         raise undefined_function("normalize", _shown([a]) + ", text")
     form = e.args.get("form")
     name = form.name.upper() if isinstance(form, (exp.Var, exp.Column)) else "NFC"
-    if name not in _FORMS:
+    if name not in NORMAL_FORMS:
         raise PgError("42601", f'syntax error at or near "{form.name}"')
     return fn("pg_normalize", e.this, lit(name)), TEXT
 
 
 def normalize(s: Any, form: str) -> Any:
     return None if s is None else unicodedata.normalize(form, s)
+
+
+def _is_normalized_rule(rw, e, t, scope):
+    """is_normalized(text [, form text]), also what x IS [form] NORMALIZED calls."""
+    ts = t.get("expressions[]") or []
+    if not 1 <= len(ts) <= 2 or any(not (_untyped(a) or a.key in TEXTS) for a in ts):
+        name = "pg_catalog.is_normalized" if e.meta.get("system_call") else "is_normalized"
+        raise undefined_function(name, _shown(ts))
+    text = e.expressions[0]
+    if ts[0] is not None and ts[0].key == "bpchar":  # cast to text, which drops character(n)'s padding
+        text = fn("rtrim", text, lit(" "))
+    return fn("pg_is_normalized", text, e.expressions[1] if len(ts) == 2 else lit("NFC")), BOOL
+
+
+def is_normalized(s: Any, form: Any) -> Any:
+    if s is None or form is None:
+        return None
+    if form.upper() not in NORMAL_FORMS:
+        raise PgError("22023", f"invalid normalization form: {form}")
+    return int(unicodedata.is_normalized(form.upper(), s))
 
 
 # -- parse_ident(text [, strict]) ----------------------------------------------------------------
@@ -377,7 +395,7 @@ RULES: dict[str, Callable] = {
 CALLS: dict[str, Callable] = {
     "sha224": _sha(224), "sha256": _sha(256), "sha384": _sha(384), "sha512": _sha(512),
     "parse_ident": _parse_ident_rule, "num_nulls": _count_nulls(True), "num_nonnulls": _count_nulls(False),
-    "array_to_json": _array_to_json, "date_bin": _date_bin_rule, "json_object": _json_object_rule, "jsonb_object": _json_object_rule,
+    "array_to_json": _array_to_json, "is_normalized": _is_normalized_rule, "date_bin": _date_bin_rule, "json_object": _json_object_rule, "jsonb_object": _json_object_rule,
 }
 
 
@@ -387,6 +405,7 @@ def register(conn) -> None:
     f("pg_sha", sha, 2, deterministic=True)
     f("pg_bit_length", bit_length, 1, deterministic=True)
     f("pg_normalize", normalize, 2, deterministic=True)
+    f("pg_is_normalized", is_normalized, 2, deterministic=True)
     f("pg_parse_ident", parse_ident, -1, deterministic=True)
     f("pg_json_object", json_object, -1, deterministic=True)
     f("pg_date_bin", date_bin, 3, deterministic=True)

@@ -223,7 +223,7 @@ def _column_name(e: exp.Expression) -> str:
     if isinstance(e, exp.Window):
         return column_name(e.this)
     if isinstance(e, exp.CurrentTimestamp):
-        return "now" if e.meta.get("pg_name") != "current_timestamp" else "current_timestamp"
+        return "current_timestamp"  # the keyword: now() is named by the name it was written with
     if isinstance(e, exp.CurrentDate):
         return "current_date"
     if isinstance(e, exp.CurrentUser):
@@ -917,6 +917,10 @@ class Translator:
             group.set("expressions", [self._ordinal_or(x, scope, width) for x in group.expressions])
         out: list[tuple[str, ColType | None]] = []
         new_exprs = []
+        # outputs SQLite compares (SELECT DISTINCT, GROUP BY 1 or an output name, UNION): numeric by value
+        compared_outputs = (q.args.get("distinct") is not None and distinct_on is None) or group is not None or \
+            isinstance(q.parent, (exp.Union, exp.Intersect, exp.Except))
+        from .expressions import compared_by_value
         for e in q.expressions:
             if (scope.lateral or scope.renamed) and (isinstance(e, exp.Star) or (isinstance(e, exp.Column) and isinstance(e.this, exp.Star))):
                 cols, exprs = self._star(e, scope)
@@ -932,6 +936,8 @@ class Translator:
             node, t = self.rw.rx(inner, scope)
             if t is not None and t.key == "unknown":
                 t = ColType("text")
+            if compared_outputs:
+                node = compared_by_value(node, t)
             out.append((name, t))
             new_exprs.append(exp.alias_(node, name, quoted=True))
         q.set("expressions", new_exprs)
@@ -1073,7 +1079,11 @@ class Translator:
             if e.this.isdigit() and not 1 <= int(e.this) <= width:
                 raise PgError("42P10", f"{clause} position {e.this} is not in select list")
             return e
-        return self.rw.rx(e, scope)[0]
+        node, t = self.rw.rx(e, scope)
+        if clause == "GROUP BY":
+            from .expressions import compared_by_value
+            return compared_by_value(node, t)
+        return node
 
     def _order_limit(self, q: exp.Expression, scope: Scope, out: list[tuple[str, ColType | None]],
                      set_operation: bool = False) -> None:

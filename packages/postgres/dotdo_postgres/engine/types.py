@@ -407,7 +407,7 @@ def _parse_date(v: str) -> dt.date:
     special = _special(v, "date")
     if special is not None:
         return special.date()
-    s = _iso_form(v.strip())
+    s = _midnight_before_offset(_iso_form(v.strip()), v, "date")
     try:
         return dt.date.fromisoformat(s)
     except ValueError:
@@ -417,7 +417,52 @@ def _parse_date(v: str) -> dt.date:
     except ValueError:
         if _out_of_range(s):
             raise PgError("22008", f'date/time field value out of range: "{v}"') from None
-        raise PgError("22007", f'invalid input syntax for type date: "{v}"') from None
+    # a date with a time, a zone ('2024-03-15 PST'), AM/PM: read as a timestamp, of which a date
+    # keeps the day as written (PostgreSQL ignores the zone)
+    return _parse_ts(v, "date").date()
+
+
+_LONG_YEAR = re.compile(r"\s*(\d{5,})-(\d{1,2})-(\d{1,2})(?=$|[\sT])")
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _refuse_bc(s: str, type_name: str) -> None:
+    """A year BC ('0044-03-15 BC'), which PostgreSQL reads and Python's dates cannot hold: 0A000."""
+    if s[-2:].upper() == "BC" and s[:-2].rstrip() != s[:-2] and any(c.isdigit() for c in s):
+        raise unsupported(f"{_KINDS.get(type_name, 'values')} before the year 1 (BC)")
+
+
+def _beyond_python_years(v: str, type_name: str) -> None:
+    """Input with a year of five digits or more, which PostgreSQL reads and Python's dates cannot
+    hold: PostgreSQL's own error where it has one (no such day, past its last year), else 0A000
+    naming the limit. Returns when the year is not that long."""
+    m = _LONG_YEAR.match(v)
+    if m is None:
+        return
+    year, month, day = map(int, m.groups())
+    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    if not 1 <= month <= 12 or not 1 <= day <= _MONTH_DAYS[month - 1] + (leap and month == 2):
+        raise PgError("22008", f'date/time field value out of range: "{v}"')
+    if year > (5874897 if type_name == "date" else 294276):
+        raise PgError("22008", f'{"date" if type_name == "date" else "timestamp"} out of range: "{v}"')
+    raise unsupported(f"{_KINDS.get(type_name, 'values')} outside the years 1 to 9999")
+
+
+_KINDS = {"date": "dates", "timestamp": "timestamps", "timestamp with time zone": "timestamps", "time": "times"}
+
+
+_DATE_THEN_OFFSET = re.compile(r"(\d{4}-\d\d-\d\d)([+-])(\d.*)")
+
+
+def _midnight_before_offset(s: str, v: str, type_name: str) -> str:
+    """'2024-03-15+08' is midnight at +08 (Python would read the + as the date/time separator);
+    '2024-03-15-08' is no input PostgreSQL reads (the minus continues the date)."""
+    m = _DATE_THEN_OFFSET.fullmatch(s)
+    if m is None:
+        return s
+    if m.group(2) == "-":
+        raise PgError("22007", f'invalid input syntax for type {type_name}: "{v}"')
+    return f"{m.group(1)} 00:00:00+{m.group(3)}"
 
 
 _TZ_SHORT = re.compile(r"(?<=\d)\s*([+-])(\d\d?)$")  # '+05', ' -8': an offset in whole hours
@@ -425,13 +470,14 @@ _TZ_SHORT = re.compile(r"(?<=\d)\s*([+-])(\d\d?)$")  # '+05', ' -8': an offset i
 
 def _parse_ts(v: str, type_name: str) -> dt.datetime:
     s = v.strip()
+    _refuse_bc(s, type_name)
     special = _special(v, "timestamp")
     if special is not None:
         return special
     s, zone = _split_zone(s, v, type_name)
     s, half = _split_meridiem(s)
     s = _CTIME.sub(r"\1 \3 \4 \2", s, count=1)
-    s = _iso_form(s)
+    s = _midnight_before_offset(_iso_form(s), v, type_name)
     s = _TZ_SHORT.sub(_whole_hours, s)
     if s.endswith(" UTC") or s.endswith(" utc"):
         s = s[:-4] + "+00:00"
@@ -456,6 +502,7 @@ def _parse_ts(v: str, type_name: str) -> dt.datetime:
     except ValueError:
         if _out_of_range(s):
             raise PgError("22008", f'date/time field value out of range: "{v}"') from None
+        _beyond_python_years(v, type_name)
         raise PgError("22007", f'invalid input syntax for type {type_name}: "{v}"') from None
 
 
@@ -506,19 +553,34 @@ def parse_time(v: str) -> str:
     total = ((hour * 60 + minute) * 60 + second) * 10**6 + micros
     if total > 24 * 3600 * 10**6:
         raise PgError("22008", f'date/time field value out of range: "{v}"')
-    return _time_text(total)
+    return time_text(total)
 
 
 _MINUTES_SECONDS = re.compile(r"^(\d{1,2}:\d{1,2}\.\d*)$")
 _TZ_OFFSET_AFTER_TIME = re.compile(r"(?<=\d)\s*[+-]\d{1,2}(?::?\d\d){0,2}$")
 
 
-def _time_text(micros: int) -> str:
+def time_text(micros: int) -> str:
     seconds, frac = divmod(micros, 10**6)
     minutes, sec = divmod(seconds, 60)
     hour, minute = divmod(minutes, 60)
     base = f"{hour:02d}:{minute:02d}:{sec:02d}"
     return base + f".{frac:06d}".rstrip("0") if frac else base
+
+
+def round_fraction(key: str, v: str | None, precision: int) -> str | None:
+    """A stored timestamp, timestamptz or time with its fractional seconds rounded (half up, as
+    PostgreSQL's typmod adjustment) to `precision` digits: a timestamp(0) column or cast,
+    CURRENT_TIMESTAMP(0), LOCALTIME(3)."""
+    if v is None or precision >= 6:
+        return v
+    step = 10 ** (6 - precision)
+    if key == "time":
+        micros = time_micros(v)
+        return time_text((micros + step // 2) // step * step)
+    d = dt.datetime.fromisoformat(v[:-3] if key == "timestamptz" else v)
+    rounded = d.replace(microsecond=0) + dt.timedelta(microseconds=(d.microsecond + step // 2) // step * step)
+    return fmt_timestamptz(rounded) if key == "timestamptz" else fmt_timestamp(rounded)
 
 
 def time_micros(v: str) -> int:
@@ -793,15 +855,9 @@ def coerce(ct: ColType, v):
         return v if isinstance(v, bytes) else bytea_in(str(v))
     if key == "date":
         return _parse_date(str(v)).isoformat()
-    if key == "time":
-        return parse_time(str(v))
-    if key == "timestamp":
-        return fmt_timestamp(_parse_ts(str(v), "timestamp").replace(tzinfo=None))
-    if key == "timestamptz":
-        d = _parse_ts(str(v), "timestamp with time zone")
-        if d.tzinfo is None:
-            return timestamptz_from_local(d)
-        return fmt_timestamptz(d)
+    if key in ("time", "timestamp", "timestamptz"):
+        stored = _clock_in(key, v)
+        return round_fraction(key, stored, ct.mods[0]) if ct.mods else stored
     if key == "uuid":
         if isinstance(v, bytes) and len(v) == 16:
             return str(uuid.UUID(bytes=v))
@@ -832,6 +888,18 @@ def coerce(ct: ColType, v):
             raise PgError("22P02", f'invalid input value for enum {key}: "{s}"')
         return s
     raise PgError("0A000", f"type {key} is not supported by dotdo")
+
+
+def _clock_in(key: str, v) -> str:
+    """time, timestamp or timestamptz input → its stored text."""
+    if key == "time":
+        return parse_time(str(v))
+    if key == "timestamp":
+        return fmt_timestamp(_parse_ts(str(v), "timestamp").replace(tzinfo=None))
+    d = _parse_ts(str(v), "timestamp with time zone")
+    if d.tzinfo is None:
+        return timestamptz_from_local(d)
+    return fmt_timestamptz(d)
 
 
 def _guess_key(v) -> str:
@@ -1070,7 +1138,7 @@ def param_in(oid: int, fmt: int, raw: bytes | None):
             micros = struct.unpack("!q", raw)[0]
             if not 0 <= micros <= 24 * 3600 * 10**6:
                 raise PgError("22008", "time out of range")
-            return _time_text(micros)
+            return time_text(micros)
         if oid == 1114:
             return fmt_timestamp(_PG_EPOCH + dt.timedelta(microseconds=struct.unpack("!q", raw)[0]))
         if oid == 1184:

@@ -122,7 +122,7 @@ _RE = {
     "set_tz": re.compile(r"^SET\s+(SESSION\s+|LOCAL\s+)?TIME\s+ZONE\s+(?P<value>.+)$", re.I | re.S),
     "set_names": re.compile(r"^SET\s+(SESSION\s+|LOCAL\s+)?NAMES\s+(?P<value>.+)$", re.I | re.S),
     "set": re.compile(r"^SET\s+(?P<scope>SESSION\s+|LOCAL\s+)?(?P<name>[\w.]+)\s*(=|\s+TO\s+)\s*(?P<value>.+)$", re.I | re.S),
-    "reset": re.compile(r"^RESET\s+(?P<name>[\w.]+)$", re.I),
+    "reset": re.compile(r"^RESET\s+(?P<name>[\w.]+|TIME\s+ZONE)$", re.I),
     "show": re.compile(r"^SHOW\s+(?P<name>[\w.]+|TRANSACTION\s+ISOLATION\s+LEVEL|TIME\s+ZONE)$", re.I),
     "discard": re.compile(r"^DISCARD\s+(ALL|PLANS|SEQUENCES|TEMP|TEMPORARY)$", re.I),
     "deallocate": re.compile(r"^DEALLOCATE\s+(PREPARE\s+)?(?P<name>\"[^\"]+\"|\w+)$", re.I),
@@ -215,6 +215,7 @@ def utility_plan(db: "Database", text: str) -> "Plan | None":
     m = _RE["reset"].match(t)
     if m:
         name = m.group("name")
+        name = "TimeZone" if name.upper().split() == ["TIME", "ZONE"] else name  # RESET TIME ZONE
         return Plan("utility", "RESET", run=lambda s, c, p: s.reset(name))
     m = _RE["show"].match(t)
     if m:
