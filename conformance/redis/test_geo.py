@@ -376,3 +376,12 @@ def test_command_info_docs_and_getkeys(r):
     assert r.command_getkeys("GEORADIUS", "src", "1", "2", "3", "km", "STORE", "a", "STOREDIST", "b") == ["src", "a", "b"]
     assert r.command_getkeys("GEORADIUSBYMEMBER", "src", "m", "3", "km", "STORE", "a", "STORE", "b") == ["src", "a"]
     assert r.command_getkeys("GEOSEARCHSTORE", "dst", "src", "FROMMEMBER", "m", "BYRADIUS", "1", "m") == ["dst", "src"]
+
+
+def test_geo_commands_from_a_script(sicily):
+    assert sicily.eval("return redis.call('GEOPOS', KEYS[1], 'Palermo')", 1, "Sicily") == \
+        [["13.36138933897018433", "38.11555639549629859"]]
+    assert sicily.eval("return redis.call('GEOSEARCH', KEYS[1], 'FROMMEMBER', 'Palermo', 'BYRADIUS', 200, 'km', 'ASC')",
+                       1, "Sicily") == ["Palermo", "Catania"]
+    assert error_text(lambda: sicily.eval("return redis.call('GEOADD', KEYS[1], 1, 200, 'x')", 1, "Sicily")).startswith(
+        "invalid longitude,latitude pair 1.000000,200.000000")

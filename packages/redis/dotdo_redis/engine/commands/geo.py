@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Callable
 
 from ..args import to_int
 from ..context import Ctx
@@ -106,6 +107,7 @@ _LAT_BITS = 0x5555555555555555
 
 
 def _neighbour(bits: int, step: int, dx: int, dy: int) -> int:
+    """The cell dx columns east and dy rows north of `bits` (each -1, 0 or 1)."""
     if dx:
         bits = _move(bits, step, _LON_BITS, dx)
     if dy:
@@ -115,7 +117,7 @@ def _neighbour(bits: int, step: int, dx: int, dy: int) -> int:
 
 # -- distances -------------------------------------------------------------------------------------
 
-def _c_math(fn, x: float) -> float:
+def _c_math(fn: Callable[[float], float], x: float) -> float:
     """C's libm answers NaN outside a function's domain (cos(inf), asin(1 + ε)); Python raises."""
     try:
         return fn(x)
@@ -309,18 +311,21 @@ def _estimate_step(meters: float, lat: float) -> int:
 _NEIGHBOURS = ((0, 0), (0, 1), (0, -1), (1, 0), (-1, 0), (1, 1), (-1, 1), (1, -1), (-1, -1))
 
 
+def _search_radius(shape: Shape) -> float:
+    """The radius in meters the precision is chosen for: a box's half diagonal."""
+    if not shape.box:
+        return shape.radius * shape.conversion
+    half_w, half_h = shape.width / 2, shape.height / 2
+    return math.sqrt(half_w * half_w + half_h * half_h) * shape.conversion
+
+
 def _cells(shape: Shape) -> list[tuple[int, int] | None]:
     """geohashCalculateAreasByShapeWGS84: the 9 cells (bits, step) to scan, None where a cell
     lies wholly outside the bounding box."""
     min_lon, min_lat, max_lon, max_lat = _bounds(shape)
-    if shape.box:
-        half_w, half_h = shape.width / 2, shape.height / 2
-        meters = math.sqrt(half_w * half_w + half_h * half_h)
-    else:
-        meters = shape.radius
-    step = _estimate_step(meters * shape.conversion, shape.lat)
+    step = _estimate_step(_search_radius(shape), shape.lat)
     centre = _encode(shape.lon, shape.lat, step)
-    # a neighbour too near the search area's edge: one step coarser
+    # when a side neighbour does not reach the bounding box's edge, cells one step coarser do
     north = _decode(_neighbour(centre, step, 0, 1), step)
     south = _decode(_neighbour(centre, step, 0, -1), step)
     east = _decode(_neighbour(centre, step, 1, 0), step)
@@ -330,8 +335,9 @@ def _cells(shape: Shape) -> list[tuple[int, int] | None]:
         centre = _encode(shape.lon, shape.lat, step)
     cells: list[tuple[int, int] | None] = [(_neighbour(centre, step, dx, dy), step) for dx, dy in _NEIGHBOURS]
     if step >= 2:
+        # the centre cell already reaches past an edge of the box: the cells beyond are useless
         lon_lo, lon_hi, lat_lo, lat_hi = _decode(centre, step)
-        for (dx, dy), i in zip(_NEIGHBOURS, range(9)):
+        for i, (dx, dy) in enumerate(_NEIGHBOURS):
             if (lat_lo < min_lat and dy < 0) or (lat_hi > max_lat and dy > 0) or \
                     (lon_lo < min_lon and dx < 0) or (lon_hi > max_lon and dx > 0):
                 cells[i] = None
