@@ -15,7 +15,22 @@ PONG = Simple("PONG")
 
 
 class Double(float):
-    """A floating-point reply: a RESP3 double, a bulk string in RESP2 (ZSCORE, INCRBYFLOAT ...)."""
+    """A floating-point reply: a RESP3 double, a bulk string in RESP2 (ZSCORE, INCRBYFLOAT ...).
+    `text`, when set, is the exact digits to send (Redis formats some doubles its own way)."""
+
+    text: bytes | None = None
+
+
+def human_double(value: float) -> Double:
+    """Redis's addReplyHumanLongDouble (GEOPOS, WITHCOORD): %.17Lf without trailing zeros."""
+    text = b"%.17f" % value
+    if b"." in text:
+        text = text.rstrip(b"0").rstrip(b".")
+    if text == b"-0":
+        text = b"0"
+    reply = Double(value)
+    reply.text = text
+    return reply
 
 
 class NullArray:
@@ -58,6 +73,9 @@ class Bool(int):
 def format_double(value: float) -> bytes:
     """Redis 7.0's double replies: integers without a fraction, inf/-inf, else C's %.17g
     (so 1.1 prints as 1.1000000000000001, exactly as ZSCORE shows it)."""
+    text = getattr(value, "text", None)
+    if text is not None:
+        return text
     if math.isinf(value):
         return b"inf" if value > 0 else b"-inf"
     if value == int(value) and abs(value) < 1e17:
