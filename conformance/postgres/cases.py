@@ -241,6 +241,8 @@ CASES: list[Case] = [
      "unnest(i.indkey, i.indoption) WITH ORDINALITY koi(key, option, arridx) WHERE i.indrelid = 'p'::regclass ORDER BY 1, 3", None),
     ("constraint_conkey", ["CREATE TABLE a (id int PRIMARY KEY)", "CREATE TABLE b (x int, y int REFERENCES a (id), UNIQUE (y, x), CHECK (x > 0))"],
      "SELECT contype, conkey::text, confkey::text FROM pg_constraint WHERE conrelid = 'b'::regclass ORDER BY contype", None),
+    ("regtype_from_text", [], "SELECT 'int4'::regtype, 'integer'::regtype::oid, 'text[]'::regtype, 23::regtype", None),
+    ("regtype_unknown_name", [], "SELECT 'nosuch'::regtype", None),
     ("syntax_error", [], "SELEC 1", None),
     ("column_of_a_table_not_in_from_is_a_missing_from_clause_entry", USERS, "SELECT nosuch.id FROM users", None),
     ("column_of_an_unknown_table_in_where_is_a_missing_from_clause_entry", USERS,

@@ -433,7 +433,7 @@ def _cast(rw: Rewriter, e: exp.Cast, scope: "Scope"):
         return _regclass(rw, e, scope)
     if kind == "USERDEFINED" and _kind(to) == "regproc":
         raise unsupported(f"casts to {_kind(to)}")
-    if kind == "USERDEFINED" and _kind(to) == "regtype":
+    if kind == "REGTYPE" or (kind == "USERDEFINED" and _kind(to) == "regtype"):
         inner, src = rw.rx(e.this, scope)
         return fn("pg_regtype", inner), ColType("regtype")
     if isinstance(to.this, exp.Interval) and to.this.args.get("unit") is not None:
