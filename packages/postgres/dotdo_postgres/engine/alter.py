@@ -225,7 +225,7 @@ def _rewrite_definition(tr: "Translator", conn, table: Table, retyped: str | Non
     made_with = dataclasses.replace(table, constraints=[c for c in table.constraints if c.via == "table"])
     new_sql = table_sql(tr, made_with)
     probe = "_dotdo_definition_probe"
-    conn.execute(table_sql(tr, made_with, name=probe).replace("CREATE TABLE", "CREATE TEMP TABLE", 1))
+    conn.execute(new_sql.replace(f"CREATE TABLE {q(table.name)}", f"CREATE TEMP TABLE {q(probe)}", 1))
     try:
         shape = "SELECT cid, name, CASE WHEN name = ? THEN '' ELSE type END, pk FROM pragma_table_xinfo(?, ?) ORDER BY cid"
         keys = "SELECT count(*) FROM pragma_index_list(?, ?) WHERE origin IN ('pk', 'u')"

@@ -386,9 +386,9 @@ def index_sql(table: Table, ix: Index, where_sql: str | None = None, key_sql: li
     return f"CREATE {unique}INDEX {q(ix.name)} ON {q(table.name)} ({', '.join(keys)}){where}"
 
 
-def index_key_sql(tr: "Translator", table: Table, text: str, alias: str | None = None) -> tuple[str, ColType | None]:
-    """An index expression (PostgreSQL text) as SQLite SQL and its type; with `alias`, its columns
-    are qualified by it (the unique-violation replay compares a row's keys with NEW's)."""
+def index_key_sql(tr: "Translator", table: Table, text: str, alias: str | None = None) -> tuple[exp.Expression, ColType | None]:
+    """An index expression (PostgreSQL text) as SQLite's expression and its type; with `alias`, its
+    columns are qualified by it (the unique-violation replay compares a row's keys with NEW's)."""
     from .translate import Scope
     node = sqlglot.parse_one(text, read=DotdoPostgres)
     if alias is not None:
@@ -396,8 +396,7 @@ def index_key_sql(tr: "Translator", table: Table, text: str, alias: str | None =
             c.set("table", exp.to_identifier(alias, quoted=True))
     scope = Scope()
     scope.add(alias or table.name, table.col_types())
-    out, t = tr.rw.rx(node, scope)
-    return out.sql("sqlite"), t
+    return tr.rw.rx(node, scope)
 
 
 def _key_label(name: str, text: str | None) -> str:
@@ -478,7 +477,7 @@ def _create_index_runner(tr: "Translator", stmt: exp.Create):
             if text is None and table.column(c) is None:
                 raise undefined_column(c)
         tr = db.translator()
-        key_sql = [q(c) if text is None else index_key_sql(tr, table, text)[0] for c, text in zip(cols, exprs)]
+        key_sql = [q(c) if text is None else index_key_sql(tr, table, text)[0].sql("sqlite") for c, text in zip(cols, exprs)]
         name = ix_node.name or f"{tname}_{'_'.join(_key_label(c, text) for c, text in zip(cols, exprs))}_idx"
         if db.catalog.relation_exists(name) or any(c.name == name for t in db.catalog.tables.values() for c in t.constraints if c.kind in "pu"):
             if stmt.args.get("exists"):

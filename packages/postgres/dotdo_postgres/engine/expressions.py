@@ -443,9 +443,8 @@ def _cast(rw: Rewriter, e: exp.Cast, scope: "Scope"):
     if isinstance(e.this, exp.Array) and not e.this.expressions and is_array(target):
         return fn("pg_array", lit(element(target).key)), target  # ARRAY[]::int[]
     inner, src = rw.rx(e.this, scope)
-    n = rw.tr._param_no(inner)
-    if n is not None and (src is None or src.key == "unknown"):
-        rw.tr.param_types.setdefault(n, target)  # $1::int: the parameter is an integer (ParameterDescription)
+    if src is None or src.key == "unknown":
+        _param_takes_type(rw, inner, target, modifiers=True)  # $1::int: the parameter is an integer
     if src is not None and src == target and src.key != "unknown":
         return inner, target
     if src is not None and src.key != target.key and (
@@ -499,9 +498,8 @@ def _arith(op: str):
             raise _no_modulo(e, a, b)
         ua, ub = rw.untyped(e.this, a), rw.untyped(e.expression, b)
         for node, other in ((e.this, b), (e.expression, a)):  # 1 + $1: the parameter takes the other side's type
-            n = rw.tr._param_no(node)
-            if n is not None and other is not None and other.key in INTEGERS + FLOATS + ("numeric",):
-                rw.tr.param_types.setdefault(n, ColType(other.key))
+            if other is not None and other.key in INTEGERS + FLOATS + ("numeric",):
+                _param_takes_type(rw, node, other)
         if ua and ub and isinstance(e.this, exp.Literal) and isinstance(e.expression, exp.Literal):
             raise PgError("42725", f"operator is not unique: unknown {op} unknown",
                           hint="Could not choose a best candidate operator. You might need to add explicit type casts.")
@@ -628,16 +626,23 @@ def _neg(rw, e, t, scope):
     return e, rt
 
 
+def _param_takes_type(rw: Rewriter, node: exp.Expression, t: ColType | None, modifiers: bool = False) -> None:
+    """A bare parameter whose type the client left open gets `t`, the type its place implies (what
+    ParameterDescription reports, and how a binary value of it is read); `t`'s modifiers only from
+    a cast ($1::varchar(5)), not from the other side of an operator."""
+    n = rw.tr._param_no(node)
+    if n is not None and t is not None and t.key != "unknown":
+        rw.tr.param_types.setdefault(n, t if modifiers else ColType(t.key))
+
+
 def _compare(rw: Rewriter, e, t, scope):
     a, b = t.get("this"), t.get("expression")
     left, right = e.this, e.expression
     if isinstance(left, exp.Tuple) and isinstance(right, exp.Tuple):
         return _compare_rows(rw, type(e), left, right, scope), BOOL
     # an untyped parameter compared with a typed expression takes its type (ParameterDescription)
-    for node, other in ((left, b), (right, a)):
-        n = rw.tr._param_no(node)
-        if n is not None and other is not None and other.key != "unknown":
-            rw.tr.param_types.setdefault(n, ColType(other.key))
+    _param_takes_type(rw, left, b)
+    _param_takes_type(rw, right, a)
     if isinstance(right, exp.Any) or isinstance(right, exp.All):
         raise unsupported("ANY/ALL over arrays")
     explicit = [n.meta.get("pg_collation") for n in (left, right)]

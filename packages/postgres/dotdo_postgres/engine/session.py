@@ -59,6 +59,10 @@ class LockedElsewhere(WouldBlock):
     the server's loop); nothing ran; retry after a short back-off."""
 
 
+# The alias a unique key's SQL is written over (Session._key_detail puts NEW. or the existing row there)
+_KEY_ROW = "_dotdo_key_row"
+
+
 @dataclass
 class Result:
     tag: str
@@ -584,37 +588,34 @@ class Session:
                       constraint=name, table=plan.table)
         if table is None or not cols:
             return err
-        keys = ", ".join(cols)
-        vals = " || ', ' || ".join(f"coalesce(pg_out('{table.column(c).type.key}', NEW.\"{c}\"), 'null')" for c in cols)
-        match = " AND ".join(f'x."{c}" = NEW."{c}"' for c in cols)
-        cond = f'EXISTS (SELECT 1 FROM main."{table.name}" AS x WHERE {match} AND x.rowid IS NOT NEW.rowid)'
-        found = self._replay(plan, conn, params, table.name, cond, f"'Key ({keys})=(' || {vals} || ') already exists.'")
-        if found is not None:
-            err.detail = found.detail
-        return err
+        keys = [(c, f'"{_KEY_ROW}"."{c}"', table.column(c).type.key) for c in cols]
+        return self._key_detail(plan, conn, params, table, err, keys)
 
     def _index_violation(self, plan: Plan, conn, params, table, ix) -> PgError:
         """23505 for a unique index with expression keys: "Key (lower(email))=(ann) already exists."."""
         from .ddl import index_key_sql
         err = PgError("23505", f'duplicate key value violates unique constraint "{ix.name}"',
                       constraint=ix.name, table=table.name)
-        mark = "_dotdo_key_row"
         tr = self.db.translator()
-        matches, values = [], []
+        keys = []
         for i, name in enumerate(ix.columns):
             text = ix.expression(i)
             if text is None:
-                key_sql, key_type = f'"{mark}"."{name}"', table.column(name).type.key
+                keys.append((name, f'"{_KEY_ROW}"."{name}"', table.column(name).type.key))
             else:
-                key_sql, t = index_key_sql(tr, table, text, alias=mark)
-                key_type = t.key if t is not None and t.key != "unknown" else "text"
-            new, old = key_sql.replace(f'"{mark}".', "NEW."), key_sql.replace(f'"{mark}".', "x.")
-            matches.append(f"{old} = {new}")
-            values.append(f"coalesce(pg_out('{key_type}', {new}), 'null')")
-        cond = f'EXISTS (SELECT 1 FROM main."{table.name}" AS x WHERE {" AND ".join(matches)} AND x.rowid IS NOT NEW.rowid)'
-        keys, vals = ", ".join(ix.columns).replace("'", "''"), " || ', ' || ".join(values)
-        detail = f"'Key ({keys})=(' || {vals} || ') already exists.'"
-        found = self._replay(plan, conn, params, table.name, cond, detail)
+                node, t = index_key_sql(tr, table, text, alias=_KEY_ROW)
+                keys.append((name, node.sql("sqlite"), t.key if t is not None and t.key != "unknown" else "text"))
+        return self._key_detail(plan, conn, params, table, err, keys)
+
+    def _key_detail(self, plan: Plan, conn, params, table, err: PgError, keys: list[tuple[str, str, str]]) -> PgError:
+        """Fill in err's "Key (...)=(...) already exists." by replaying the statement until a row's
+        keys equal an existing row's; `keys` are (shown name, SQL over the _KEY_ROW alias, type)."""
+        row = f'"{_KEY_ROW}".'
+        matches = " AND ".join(f"{sql.replace(row, 'x.')} = {sql.replace(row, 'NEW.')}" for _, sql, _ in keys)
+        values = " || ', ' || ".join(f"coalesce(pg_out('{key}', {sql.replace(row, 'NEW.')}), 'null')" for _, sql, key in keys)
+        shown = ", ".join(name for name, _, _ in keys).replace("'", "''")
+        cond = f'EXISTS (SELECT 1 FROM main."{table.name}" AS x WHERE {matches} AND x.rowid IS NOT NEW.rowid)'
+        found = self._replay(plan, conn, params, table.name, cond, f"'Key ({shown})=(' || {values} || ') already exists.'")
         if found is not None:
             err.detail = found.detail
         return err

@@ -1329,7 +1329,7 @@ class Translator:
         else:
             raise PgError("42P10", "there is no unique or exclusion constraint matching the ON CONFLICT specification")
         conflict.set("conflict_keys", [exp.to_identifier(n, quoted=True) if w is None else
-                                       sqlglot.parse_one(index_key_sql(self, table, w)[0], read="sqlite")
+                                       index_key_sql(self, table, w)[0]
                                        for w, n in zip(wanted, names)])
 
     def _conflict(self, conflict: exp.OnConflict, table: Table) -> None:
