@@ -84,6 +84,77 @@ class without_lock_wait:
         _no_wait.on = self._before
 
 
+class executor:
+    """`with executor(key):` — this thread runs work for `key`, an engine that lets one thread at a
+    time in under its own lock but on whichever thread (dotdo_postgres runs an embedded client's
+    statements on that client's thread, the rest on its loop). The write lock of a shard that
+    `share_lock_between_threads()` counts all of `key`'s threads as one owner, so a transaction
+    that one thread began another may continue and end."""
+
+    __slots__ = ("_key", "_before")
+
+    def __init__(self, key: object) -> None:
+        self._key = key
+
+    def __enter__(self) -> None:
+        self._before = getattr(_executor, "key", None)
+        _executor.key = self._key
+
+    def __exit__(self, *exc: Any) -> None:
+        _executor.key = self._before
+
+
+_executor = threading.local()
+
+
+class ExecutorRLock:
+    """A re-entrant lock owned by the running executor (see `executor`), else by the thread."""
+
+    __slots__ = ("_cond", "_owner", "_count")
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition(threading.Lock())
+        self._owner: object = None
+        self._count = 0
+
+    @staticmethod
+    def _me() -> object:
+        key = getattr(_executor, "key", None)
+        return key if key is not None else threading.get_ident()
+
+    def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
+        me = self._me()
+        with self._cond:
+            if self._owner == me:
+                self._count += 1
+                return True
+            if self._owner is not None:
+                if not blocking:
+                    return False
+                if not self._cond.wait_for(lambda: self._owner is None, None if timeout < 0 else timeout):
+                    return False
+            self._owner = me
+            self._count = 1
+            return True
+
+    def release(self) -> None:
+        with self._cond:
+            if self._owner != self._me() or not self._count:
+                raise RuntimeError("cannot release un-acquired lock")
+            self._count -= 1
+            if not self._count:
+                self._owner = None
+                self._cond.notify()
+
+    def _is_owned(self) -> bool:
+        return self._owner == self._me()
+
+    __enter__ = acquire
+
+    def __exit__(self, *exc: Any) -> None:
+        self.release()
+
+
 class _Write:
     """`with shard.write() as tx:` — commits on normal exit, rolls back on any exception."""
 
@@ -296,6 +367,12 @@ class Shard:
     def reader(self) -> _Read:
         """A connection for reads; inside this thread's write transaction it is that transaction's."""
         return _Read(self)
+
+    def share_lock_between_threads(self) -> None:
+        """Let the write lock pass between the threads of one executor (see `executor`). Called by
+        the shard's only user before it first writes; a no-op once done."""
+        if not isinstance(self._lock, ExecutorRLock):
+            self._lock = ExecutorRLock()
 
     def _reader(self) -> sqlite.Connection:
         if self._closed:

@@ -87,10 +87,15 @@ def resolve(dsn: str | None, data: str | None, kwargs: dict[str, Any]) -> tuple[
 
 
 def connect(dsn_or_url: str | None = None, *, data: str | None = None, **kwargs: Any):
-    """A genuine `psycopg.Connection` to the embedded dotdo PostgreSQL engine."""
+    """A genuine `psycopg.Connection` to the embedded dotdo PostgreSQL engine, whose statements
+    run on the calling thread (protocol/caller.py)."""
     import psycopg
+
+    from .protocol.caller import drive
     params, _ = resolve(dsn_or_url, data, kwargs)
-    return psycopg.connect(**params, **kwargs)
+    conn = psycopg.connect(**params, **kwargs)
+    drive(conn)
+    return conn
 
 
 async def connect_async(dsn_or_url: str | None = None, *, data: str | None = None, **kwargs: Any):

@@ -22,6 +22,7 @@ from .catalog import SCHEMA, Catalog
 from .errors import PgError
 from .expressions import FUNCTION_TYPES
 from .notify import Notifications
+from .serialized import Later, call_later, call_soon
 from .pg_names import callable_names
 from .sequences import Sequences
 from .split import split_statements
@@ -43,6 +44,8 @@ class Database:
         self.ns = store.namespace(scoped(tenant, name), kind="postgres")
         self.shard = self.ns.shards[0]
         self.shard.pin()  # wconn below is the shard's writer, kept with PostgreSQL's functions registered on it
+        # a transaction begun on an embedded client's thread may end on the server's loop (serialized.py)
+        self.shard.share_lock_between_threads()
         self.shard.ensure_schema("postgres_catalog", SCHEMA)
         self.catalog = Catalog()
         self.sequences = Sequences(self)
@@ -62,7 +65,11 @@ class Database:
         self._stamp = stamp if stamp is not None and stamp.usable else None
         self._snapshot_label: bytes | None = None  # the WAL-index header read before rconn's snapshot began
         self._snapshot_used = False
-        self._snapshot_timer: asyncio.TimerHandle | None = None
+        self._snapshot_timer: Later | None = None
+        try:  # the server's loop, where timers and wake-ups run whichever thread asks for them
+            self.loop: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
+        except RuntimeError:  # a database opened with no server (tests): nothing parks, no snapshot is held
+            self.loop = None
         # the functions a user's call may reach by name: PostgreSQL's, not SQLite's own nor dotdo's helpers
         self.function_names = callable_names({r[0].lower() for r in self.wconn.execute("PRAGMA function_list")},
                                              (n for n in FUNCTION_TYPES if n.startswith("pg_")))
@@ -113,23 +120,20 @@ class Database:
         if conn.in_transaction:
             conn.execute("COMMIT")
         self._snapshot_label = None
-        if not hold:
+        loop = self.loop
+        if not hold or loop is None:  # with no server, nothing would end an idle snapshot
             return conn
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            return conn  # not on the server's loop: nothing would end an idle snapshot
         conn.execute("BEGIN")  # deferred: the snapshot starts at the statement, after `label` was read
         self._snapshot_label = label
         self._snapshot_used = True
         if self._snapshot_timer is None:
-            self._snapshot_timer = loop.call_later(READ_SNAPSHOT_IDLE, self._end_idle_snapshot)
+            self._snapshot_timer = call_later(loop, READ_SNAPSHOT_IDLE, self._end_idle_snapshot)
         return conn
 
-    def _end_idle_snapshot(self) -> None:
+    def _end_idle_snapshot(self) -> None:  # on the loop, holding the engine lock (call_later)
         if self._snapshot_used and self.rconn.in_transaction:
             self._snapshot_used = False
-            self._snapshot_timer = asyncio.get_running_loop().call_later(READ_SNAPSHOT_IDLE, self._end_idle_snapshot)
+            self._snapshot_timer = call_later(self.loop, READ_SNAPSHOT_IDLE, self._end_idle_snapshot)
             return
         self._snapshot_timer = None
         self._snapshot_label = None
@@ -152,7 +156,7 @@ class Database:
             self.notifications.flush()
         if self._waiters and not self._wake_pending:
             self._wake_pending = True
-            asyncio.get_event_loop().call_soon(self._wake_waiters)
+            call_soon(self.loop, self._wake_waiters)
 
     def _wake_waiters(self) -> None:
         """Resume parked connections in arrival order while the writer is free. Waking them all on

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from dotdo_core.shard import ShardBusy
 
+from .serialized import ENGINE, call_later, on_loop
+
 if TYPE_CHECKING:
     from .database import Database
 
@@ -35,9 +37,13 @@ class Notifications:
 
     def listen(self, session: Any, channel: str) -> None:
         if self._watcher is None:
-            # LISTEN runs on the server's event loop; notifications committed from now on are delivered
+            # notifications committed from now on are delivered, by a watcher on the server's loop
             self._seen = self.db.shard.changes.last_seq()
-            self._watcher = asyncio.get_running_loop().create_task(self._watch())
+            loop = self.db.loop
+            if on_loop(loop):
+                self._watcher = loop.create_task(self._watch())
+            else:  # LISTEN ran on an embedded client's thread
+                self._watcher = asyncio.run_coroutine_threadsafe(self._watch(), loop)
         self.listeners.setdefault(channel, set()).add(session)
 
     def unlisten(self, session: Any, channel: str) -> None:
@@ -63,19 +69,24 @@ class Notifications:
             # another process holds the lock and the server's loop must not wait for it: the
             # committed transaction's notifications go out a little later, in order
             self.outbox[:0] = records
-            asyncio.get_running_loop().call_later(FLUSH_RETRY, self.flush)
+            call_later(self.db.loop, FLUSH_RETRY, self.flush)
 
     async def _watch(self) -> None:
         feed = self.db.shard.changes
         try:
-            while any(self.listeners.values()):
+            while True:
+                with ENGINE:  # LISTEN may run on an embedded client's thread meanwhile
+                    if not any(self.listeners.values()):
+                        self._watcher = None
+                        return
                 seq = await feed.wait_async(self._seen, IDLE_CHECK)
                 if seq > self._seen:
-                    self._seen = max(seq, self._deliver(feed))
+                    with ENGINE:
+                        self._seen = max(seq, self._deliver(feed))
         except Exception:  # noqa: BLE001 - a failed watch must not take the server down
             log.exception("LISTEN watcher failed")
-        finally:
-            self._watcher = None
+            with ENGINE:
+                self._watcher = None
 
     def _deliver(self, feed) -> int:
         channels = [PREFIX + c for c, sessions in self.listeners.items() if sessions]

@@ -25,6 +25,7 @@ from dotdo_core.tls import start_tls
 from ..engine import Database, LockedElsewhere, PgError, Session, WouldBlock
 from ..engine.session import SleepPending
 from ..engine.errors import unsupported
+from ..engine.serialized import call_later, serialized
 from ..engine.translate import Plan
 from ..engine.split import split_statements
 from ..engine.utility import REPORTED, parse_options
@@ -149,13 +150,18 @@ class PgConnection(asyncio.Protocol):
         self.sasl: ScramServer | None = None  # the SCRAM exchange under way, before the session exists
         self.login: tuple[str, str, dict[str, str]] | None = None  # user, database, settings
         self.reported: dict[str, str] = {}  # the ParameterStatus values the client last heard
+        self.caller: Any = None  # the embedded client's thread drives this connection (caller.py)
 
     # -- asyncio ---------------------------------------------------------------
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]
+        self.loop = asyncio.get_running_loop()
 
+    @serialized
     def connection_lost(self, exc: Exception | None) -> None:
         self.closed = True
+        if self.caller is not None:
+            self.caller.lost()
         if self.session is not None:
             try:
                 self.session.close()
@@ -165,9 +171,11 @@ class PgConnection(asyncio.Protocol):
             self.databases.release(self.db)
         if self.session is not None:
             self.databases.cancel_keys.pop(self.session.pid, None)
+            BY_PID.pop(self.session.pid, None)
             if self.session.sleep is not None and self.session.sleep.timer is not None:
                 self.session.sleep.timer.cancel()  # a pg_sleep parked when the client went away
 
+    @serialized
     def data_received(self, data: bytes) -> None:
         buf = self.buf
         buf += data
@@ -190,6 +198,7 @@ class PgConnection(asyncio.Protocol):
         return None
 
     # -- framing -----------------------------------------------------------------
+    @serialized
     def process(self) -> None:
         self.processing = True
         try:
@@ -269,7 +278,7 @@ class PgConnection(asyncio.Protocol):
         if self.wait_since is None:
             self.wait_since = now
         limit = self.session.wait_limit()  # type: ignore[union-attr]
-        timer: asyncio.TimerHandle | None = None
+        timer = None
 
         def wake() -> None:  # from Database._wake_waiters, on the loop, with the writer free
             if timer is not None:
@@ -287,7 +296,7 @@ class PgConnection(asyncio.Protocol):
                 self.parked = False
                 if not self.closed:
                     self.process()
-            timer = asyncio.get_event_loop().call_later(max(0.0, self.wait_since + seconds - now), expire)
+            timer = call_later(self.loop, max(0.0, self.wait_since + seconds - now), expire)
         self.db.wait_for_writer(wake)  # type: ignore[union-attr]
 
     def park_for_lock(self) -> None:
@@ -312,7 +321,7 @@ class PgConnection(asyncio.Protocol):
             self.parked = False
             if not self.closed:
                 self.process()
-        asyncio.get_event_loop().call_later(delay, retry)
+        call_later(self.loop, delay, retry)
 
     def park_for_sleep(self) -> None:
         """pg_sleep: the connection (not the loop) waits its time, then runs the message again
@@ -325,7 +334,7 @@ class PgConnection(asyncio.Protocol):
             self.parked = False
             if not self.closed:
                 self.process()
-        session.sleep.timer = asyncio.get_event_loop().call_later(session.sleep.pending, wake)  # type: ignore[union-attr]
+        session.sleep.timer = call_later(self.loop, session.sleep.pending, wake)  # type: ignore[union-attr]
         session.sleep.wake = wake  # type: ignore[union-attr]
 
     def cancel(self) -> None:
@@ -416,6 +425,7 @@ class PgConnection(asyncio.Protocol):
             out.append(M.parameter_status(name, value))
         secret = int.from_bytes(os.urandom(4), "big") >> 1
         self.databases.cancel_keys[pid] = (secret, self)
+        BY_PID[pid] = self
         out.append(M.backend_key(pid, secret))
         out.append(M.READY["I"])
         self.out.extend(out)
@@ -840,6 +850,11 @@ class PgConnection(asyncio.Protocol):
 
 class _Fatal(Exception):
     """The connection is closed; stop processing its input."""
+
+
+# Every open session's connection in this process by backend pid (pids are unique per process):
+# how an embedded client finds the connection its thread will drive (caller.py).
+BY_PID: dict[int, PgConnection] = {}
 
 
 def protocol_factory(store, tls=None) -> Any:
