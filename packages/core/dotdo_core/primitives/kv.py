@@ -28,14 +28,25 @@ class KeyValue:
         self._set_value = f"UPDATE {t} SET value = ?, ver = ? WHERE key = ?"
         self._touch = f"UPDATE {t} SET ver = ? WHERE key = ?"
         self._put_same_type = self._put_same_type_rows(1)
-        # Multi-row forms for put_many_if_same_type, one per power of two (a handful of cached statements).
-        self._put_same_type_chunks = [(n, self._put_same_type_rows(n)) for n in (64, 32, 16, 8)]
+        # Multi-row forms for put_values_if_same_type: one per power of two (a handful of cached
+        # statements), the remainder one row per statement.
+        self._put_values_chunks = [(n, self._put_values_rows(n)) for n in (128, 64, 32, 16, 8)]
+        self._put_values_one = self._put_values_rows(1)
         self._version = f"SELECT ver FROM {t} WHERE key = ? AND (expires_ms IS NULL OR expires_ms > ?)"
         self._delete = f"DELETE FROM {t} WHERE key = ?"
         self._expire = f"UPDATE {t} SET expires_ms = ?, ver = ? WHERE key = ? AND (expires_ms IS NULL OR expires_ms > ?)"
         self._scan = f"SELECT key FROM {t} WHERE key > +? AND (expires_ms IS NULL OR expires_ms > ?) ORDER BY key LIMIT ?+0"
         self._count = f"SELECT count(*) FROM {t} WHERE expires_ms IS NULL OR expires_ms > ?"
         self._expired = f"SELECT key, type FROM {t} WHERE expires_ms <= +? ORDER BY expires_ms LIMIT ?+0"
+
+    def _put_values_rows(self, n: int) -> str:
+        # The type (?1) and stamp (?2) are bound once for all rows: 2 parameters a row instead of 5
+        # (measured here 0.66 µs a row against 0.97 µs).
+        t = self.table
+        return (f"INSERT INTO {t}(key, type, value, expires_ms, ver) VALUES "
+                + ", ".join(f"(?{2 * i + 3}, ?1, ?{2 * i + 4}, NULL, ?2)" for i in range(n))
+                + f" ON CONFLICT(key) DO UPDATE SET value = excluded.value, expires_ms = NULL, "
+                  f"ver = excluded.ver WHERE {t}.type = excluded.type")
 
     def _put_same_type_rows(self, n: int) -> str:
         t = self.table
@@ -57,22 +68,24 @@ class KeyValue:
         tx.execute(self._put_same_type, (key, type, value, expires_ms, _stamp()))
         return tx.conn.changes() > 0
 
-    def put_many_if_same_type(self, tx: Tx, rows: list[tuple[bytes, str, bytes | None, int | None]]) -> int:
-        """put_if_same_type for many rows, in order (a key given twice ends with its last value);
-        returns how many were written. One multi-row statement per chunk: measured here 0.9 µs a
-        row against 1.65 µs for the same statement run once per row."""
+    def put_values_if_same_type(self, tx: Tx, type: str, pairs: list[tuple[bytes, bytes | None]]) -> int:
+        """put_if_same_type (no expiry) for many (key, value) pairs of one type, in order (a key given
+        twice ends with its last value); returns how many rows were written."""
         conn = tx.conn
         before = conn.total_changes()
         # One fresh stamp serves the whole batch: what WATCH needs is that each written row's stamp
         # changes, and a new random value does that for every row at once.
         ver = _stamp()
-        i, n = 0, len(rows)
-        for size, sql in self._put_same_type_chunks:
+        i, n = 0, len(pairs)
+        for size, sql in self._put_values_chunks:
             while n - i >= size:
-                conn.execute(sql, [v for row in rows[i:i + size] for v in (*row, ver)])
+                params: list = [type, ver]
+                for pair in pairs[i:i + size]:
+                    params += pair
+                conn.execute(sql, params)
                 i += size
-        if i < n:
-            conn.executemany(self._put_same_type, [(*row, ver) for row in rows[i:]])
+        for key, value in pairs[i:]:
+            conn.execute(self._put_values_one, (type, ver, key, value))
         return conn.total_changes() - before
 
     def put_many(self, tx: Tx, rows: Iterable[tuple[bytes, str, bytes | None, int | None]]) -> None:

@@ -305,7 +305,7 @@ class Engine:
         at a time, which rewrites the same values and clears the other types."""
         ks = batch.keyspace(0, session.db)
         p = ks.p
-        written = ks.kv.put_many_if_same_type(ks.tx, [(p + a[1], "string", a[2], None) for a in argvs])
+        written = ks.kv.put_values_if_same_type(ks.tx, "string", [(p + a[1], a[2]) for a in argvs])
         session.last_cmd = b"set"
         if written == len(argvs):
             return [OK] * len(argvs)
