@@ -219,6 +219,24 @@ class Store:
                     os.rmdir(folder)
             return True
 
+    def rename_namespace(self, old: str, new: str) -> bool:
+        """Give namespace `old` the name `new`; its shard files stay where they are (they are named by
+        catalog id). Returns whether `old` existed. `new` must be a valid name not in use; callers
+        make sure nothing in this process still uses `old` by its name."""
+        with self._lock:
+            if self._catalog_row(old) is None:
+                return False
+            names.check_namespace(new)
+            if self.exists(new):
+                raise NamespaceError(f"namespace {new!r} already exists")
+            with self._catalog.write() as tx:
+                tx.execute("UPDATE namespaces SET name = ? WHERE name = ?", (new, old))
+            ns = self._namespaces.pop(old, None)
+            if ns is not None:
+                ns.name = new
+                self._namespaces[new] = ns
+            return True
+
     def info(self) -> list[dict[str, Any]]:
         """Each namespace with its shards' sizes, for `dotdo info`."""
         out = []

@@ -60,8 +60,9 @@ def database_names(db: "Database") -> list[str]:
 
 
 def _check_database(db: "Database", name: Any) -> str:
+    from .databases import TEMPLATES
     name = str(name)
-    if name != db.name and name not in database_names(db):
+    if name != db.name and name not in TEMPLATES and name not in database_names(db):
         raise PgError("3D000", f'database "{name}" does not exist')
     return name
 
@@ -116,7 +117,10 @@ def database_size(db: "Database", name: Any) -> Any:
     if name == db.name:
         return db.shard.size_bytes()
     from dotdo_core.auth import scoped
+    from .databases import exists_as_namespace
     store = db.store
+    if not exists_as_namespace(db, name):
+        return 0  # template0, or a template1 nobody connected to: dotdo keeps no files for them
     if store.memory:
         return sum(s.size_bytes() for s in store.namespace(scoped(db.tenant, name), kind="postgres").shards)
     meta = next(n for n in store.namespaces() if n["name"] == scoped(db.tenant, name))
