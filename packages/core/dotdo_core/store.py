@@ -237,6 +237,22 @@ class Store:
                 self._namespaces[new] = ns
             return True
 
+    def open_elsewhere(self, name: str) -> set[int] | None:
+        """The other processes that have a shard of namespace `name` open (sharing this directory),
+        for callers that must not drop or rename it under them; None where that cannot be known."""
+        if self.memory:
+            return set()  # a :memory: store is this process's alone
+        row = self._catalog_row(name)
+        if row is None:
+            return set()
+        found: set[int] = set()
+        for index in range(row[2]):
+            pids = sqlite.processes_with_open(os.path.join(self.path, "ns", str(row[0]), f"shard-{index:04d}.db"))
+            if pids is None:
+                return None
+            found |= pids
+        return found
+
     def info(self) -> list[dict[str, Any]]:
         """Each namespace with its shards' sizes, for `dotdo info`."""
         out = []

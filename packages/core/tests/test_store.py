@@ -1,4 +1,6 @@
 """The store's promises: keys never move, failed transactions leave nothing, namespaces stay apart."""
+import os
+
 import pytest
 
 from dotdo_core import NamespaceError, Store
@@ -113,6 +115,41 @@ def test_rename_namespace_keeps_its_data_under_the_new_name(tmp_path):
             store.rename_namespace("new", "taken")
     with Store(tmp_path) as store:  # the catalog row itself was renamed: a reopen finds the data
         assert get(store.namespace("new", kind="postgres").shards[0], b"k") == b"v"
+
+
+def test_open_elsewhere_names_the_other_processes_holding_a_namespace_open(tmp_path):
+    import subprocess
+    import sys
+    if not os.path.exists("/proc/locks"):
+        pytest.skip("the kernel's lock table is read from /proc/locks (Linux)")
+    with Store(tmp_path) as store:
+        put(store.namespace("shared").shards[0], b"k", b"v")
+        store.namespace("alone")
+        assert store.open_elsewhere("shared") == set()  # this process's own connections do not count
+        holder = subprocess.Popen(
+            [sys.executable, "-c", "import sys, time; from dotdo_core import Store; "
+             "s = Store(sys.argv[1]); s.namespace('shared').shards[0].reader().__enter__(); "
+             "print('open', flush=True); time.sleep(30)", str(tmp_path)],
+            stdout=subprocess.PIPE, text=True)
+        try:
+            assert holder.stdout.readline().strip() == "open"
+            assert store.open_elsewhere("shared") == {holder.pid}
+            assert store.open_elsewhere("alone") == set()
+        finally:
+            holder.kill()
+            holder.wait()
+        assert store.open_elsewhere("shared") == set()
+
+
+def test_lock_table_lines_are_read_as_the_kernel_writes_them():
+    from dotdo_core.sqlite import _lock_holders
+    table = ("1: POSIX  ADVISORY  READ 4242 fe:00:77 128 128\n"
+             "2: -> POSIX  ADVISORY  WRITE 5151 fe:00:77 128 128\n"
+             "3: POSIX  ADVISORY  WRITE 6161 fe:00:77 0 EOF\n"
+             "4: POSIX  ADVISORY  READ 7171 fe:00:78 128 128\n"
+             "5: FLOCK  ADVISORY  WRITE 8181 fe:00:77 0 EOF\n"
+             "6: POSIX  ADVISORY  READ 9191 fe:00:77 120 127\n")
+    assert _lock_holders(table, "fe:00:77", 128) == {4242, 6161}
 
 
 def test_expired_keys_read_as_absent_and_are_purged(tmp_path):

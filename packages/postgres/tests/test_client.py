@@ -193,3 +193,34 @@ def test_a_terminated_session_in_a_transaction_leaves_the_writer_free(tmp_path):
         assert again.execute("SELECT x FROM t").fetchall() == [(2,)]
     admin.close()
     victim.close()
+
+
+def test_a_database_another_process_has_open_is_not_dropped_or_renamed(tmp_path, monkeypatch):
+    import os
+    import subprocess
+    import sys
+    from dotdo_postgres.engine import databases
+    if not os.path.exists("/proc/locks"):
+        pytest.skip("other processes' use is read from /proc/locks (Linux)")
+    monkeypatch.setattr(databases, "IN_USE_WAIT", 0.3)  # PostgreSQL's 5 s wait for others to leave, shortened
+    data = str(tmp_path)
+    with dotdo_postgres.connect("postgresql://u@localhost/held", data=data, autocommit=True) as c:
+        c.execute("CREATE TABLE t (x int)")
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time, dotdo_postgres; "
+         "c = dotdo_postgres.connect('postgresql://u@localhost/held', data=sys.argv[1], autocommit=True); "
+         "c.execute('SELECT count(*) FROM t'); print('open', flush=True); time.sleep(60)", data],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "open"
+        with dotdo_postgres.connect("postgresql://u@localhost/admin", data=data, autocommit=True) as admin:
+            for statement in ("DROP DATABASE held WITH (FORCE)", "ALTER DATABASE held RENAME TO moved"):
+                with pytest.raises(psycopg.errors.ObjectInUse) as e:
+                    admin.execute(statement)
+                assert e.value.diag.message_detail == "Another process sharing the data directory has the database open."
+            holder.kill()
+            holder.wait()
+            admin.execute("DROP DATABASE held")
+    finally:
+        holder.kill()
+        holder.wait()

@@ -398,8 +398,12 @@ class OthersLeaving(WouldBlock):
 
 
 def _not_in_use(cluster: Cluster, tenant: str, name: str, session: "Session") -> None:
+    """55006 while other sessions use the database: this server's, or another process's that shares
+    the data directory (it may hold the database open with no session: the same answer, its own DETAIL)."""
     others = len(cluster.others_using(tenant, name, session))
-    if others and session.can_park:
+    # None where the kernel's lock table cannot be read (not Linux): only this server's sessions count
+    elsewhere = session.db.store.open_elsewhere(scoped(tenant, name)) or set()
+    if (others or elsewhere) and session.can_park:
         # a client that has just closed its connection may not have been seen to leave yet
         now = time.monotonic()
         if session.leaving_since is None:
@@ -410,7 +414,12 @@ def _not_in_use(cluster: Cluster, tenant: str, name: str, session: "Session") ->
     if others:
         detail = (f"There is {others} other session using the database." if others == 1 else
                   f"There are {others} other sessions using the database.")
-        raise PgError("55006", f'database "{name}" is being accessed by other users', detail=detail)
+    elif elsewhere:
+        detail = ("Another process sharing the data directory has the database open." if len(elsewhere) == 1 else
+                  f"{len(elsewhere)} other processes sharing the data directory have the database open.")
+    else:
+        return
+    raise PgError("55006", f'database "{name}" is being accessed by other users', detail=detail)
 
 
 # -- pg_database ---------------------------------------------------------------------------------
