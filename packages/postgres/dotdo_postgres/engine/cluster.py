@@ -31,6 +31,9 @@ NAMESPACES = [(11, "pg_catalog", 10, '["postgres=UC/postgres","=U/postgres"]', "
               (13000, "information_schema", 10, '["postgres=UC/postgres","=U/postgres"]', None)]
 _DESCRIPTIONS = {(oid, "pg_namespace"): text for oid, _, _, _, text in NAMESPACES if text}
 BUILTIN_SCHEMAS = {11: "pg_catalog", 13000: "information_schema"}
+# pg_database OIDs (engine/databases.py) → initdb's comments: template1, template0, postgres
+_DATABASE_DESCRIPTIONS = {1: "default template for new databases", 4: "unmodifiable empty database",
+                          5: "default administrative connection database"}
 FIRST_USER_OID = 16384
 
 _DATABASE_PRIVILEGES = {"create", "connect", "temporary", "temp"}
@@ -159,8 +162,9 @@ def register(conn, db: "Database") -> None:
     f("pg_database_size", lambda name: database_size(db, name), 1)
     f("pg_get_userbyid", lambda oid: userbyid(db, oid), 1, deterministic=True)
     f("obj_description", description, -1, deterministic=True)
-    # pg_database rows carry no comments (COMMENT ON is refused)
-    f("shobj_description", lambda oid, catalog: None, 2, deterministic=True)
+    # COMMENT ON is refused: the only comments on databases are the ones initdb gives its own
+    f("shobj_description", lambda oid, catalog: _DATABASE_DESCRIPTIONS.get(oid) if catalog == "pg_database" else None,
+      2, deterministic=True)
     for name in ("pg_get_function_result", "pg_get_function_arguments", "pg_get_function_identity_arguments",
                  "pg_get_function_sqlbody", "pg_function_is_visible", "pg_get_functiondef"):
         f(name, lambda oid: _function_oid(oid), 1, deterministic=True)
