@@ -181,6 +181,25 @@ def test_force_ends_an_open_transaction(conn, target, dbname):
     assert name not in names(conn)
 
 
+def test_create_from_a_template_copies_its_tables_rows_and_sequences(conn, target, dbname):
+    source, copy, other = dbname(), dbname(), dbname()
+    conn.execute(f"CREATE DATABASE {source}")
+    s = connect_to(target, dbname, source)
+    s.execute("CREATE TABLE items (id serial PRIMARY KEY, v text UNIQUE)")
+    s.execute("INSERT INTO items (v) VALUES ('a'), ('b')")
+    # the session connected to the source may copy it; nobody else may be using it meanwhile
+    s.execute(f"CREATE DATABASE {copy} TEMPLATE {source}")
+    assert error(lambda: conn.execute(f"CREATE DATABASE {other} TEMPLATE = {source}")) == (
+        "55006", "ObjectInUse", f'source database "{source}" is being accessed by other users',
+        "There is 1 other session using the database.")
+    c = connect_to(target, dbname, copy)
+    assert c.execute("SELECT id, v FROM items ORDER BY id").fetchall() == [(1, "a"), (2, "b")]
+    assert c.execute("INSERT INTO items (v) VALUES ('c') RETURNING id").fetchone() == (3,)
+    with pytest.raises(errors.UniqueViolation):
+        c.execute("INSERT INTO items (v) VALUES ('a')")
+    assert s.execute("SELECT count(*) FROM items").fetchone() == (2,)  # the copy is its own database
+
+
 def test_rename_database(conn, target, dbname):
     old, new = dbname(), dbname()
     conn.execute(f"CREATE DATABASE {old}")

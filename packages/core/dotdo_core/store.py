@@ -237,6 +237,41 @@ class Store:
                 self._namespaces[new] = ns
             return True
 
+    def copy_namespace(self, source: str, name: str) -> Namespace:
+        """A new namespace `name` holding a copy of `source`'s committed data (its kind, shard count
+        and hash too), each shard copied with VACUUM INTO from a snapshot of its own. Callers make sure
+        nothing writes to `source` meanwhile if they need one point in time across shards."""
+        if self.memory:
+            raise NamespaceError("a :memory: store cannot copy a namespace")
+        with self._lock:
+            row = self._catalog_row(source)
+            if row is None:
+                raise KeyError(source)
+            names.check_namespace(name)
+            if self.exists(name):
+                raise NamespaceError(f"namespace {name!r} already exists")
+            src_id, kind, n, hash_, options = row
+            copies = [os.path.join(self.path, f".copy-{os.getpid()}-{name.encode().hex()[:32]}-{i}.db") for i in range(n)]
+            try:
+                for i, copy in enumerate(copies):
+                    conn = sqlite.connect(os.path.join(self.path, "ns", str(src_id), f"shard-{i:04d}.db"), readonly=True)
+                    try:
+                        conn.execute("VACUUM INTO ?", (copy,))
+                    finally:
+                        conn.close()
+                with self._catalog.write() as tx:
+                    tx.execute("INSERT INTO namespaces(name, kind, shards, hash, options, created_ms) VALUES (?,?,?,?,?,?)",
+                               (name, kind, n, hash_, options, int(time.time() * 1000)))
+                new_id = self._catalog_row(name)[0]
+                os.makedirs(os.path.join(self.path, "ns", str(new_id)), exist_ok=True)
+                for i, copy in enumerate(copies):
+                    os.replace(copy, os.path.join(self.path, "ns", str(new_id), f"shard-{i:04d}.db"))
+            finally:
+                for copy in copies:
+                    if os.path.exists(copy):
+                        os.remove(copy)
+        return self.namespace(name, kind=kind)
+
     def open_elsewhere(self, name: str) -> set[int] | None:
         """The other processes that have a shard of namespace `name` open (sharing this directory),
         for callers that must not drop or rename it under them; None where that cannot be known."""

@@ -152,6 +152,25 @@ def test_lock_table_lines_are_read_as_the_kernel_writes_them():
     assert _lock_holders(table, "fe:00:77", 128) == {4242, 6161}
 
 
+def test_copy_namespace_copies_committed_data_and_leaves_the_source_alone(tmp_path):
+    with Store(tmp_path) as store:
+        src = store.namespace("src", kind="postgres", shards=2)
+        for shard in src.shards:
+            put(shard, b"k", b"v%d" % shard.index)
+        copy = store.copy_namespace("src", "dst")
+        assert (copy.kind, copy.shard_count) == ("postgres", 2)
+        assert [get(s, b"k") for s in copy.shards] == [b"v0", b"v1"]
+        put(copy.shards[0], b"k", b"changed")
+        assert get(src.shards[0], b"k") == b"v0"
+        with pytest.raises(NamespaceError):
+            store.copy_namespace("src", "dst")
+        with pytest.raises(KeyError):
+            store.copy_namespace("nosuch", "other")
+        assert not [f for f in os.listdir(tmp_path) if f.startswith(".copy-")]
+    with Store(tmp_path) as store:
+        assert get(store.namespace("dst", kind="postgres").shards[0], b"k") == b"changed"
+
+
 def test_expired_keys_read_as_absent_and_are_purged(tmp_path):
     with Store(tmp_path) as store:
         shard = store.namespace("t").shards[0]

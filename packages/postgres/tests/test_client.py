@@ -224,3 +224,20 @@ def test_a_database_another_process_has_open_is_not_dropped_or_renamed(tmp_path,
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_a_filled_template1_is_what_new_databases_start_from(tmp_path):
+    data = str(tmp_path)
+    with dotdo_postgres.connect("postgresql://u@localhost/template1", data=data, autocommit=True) as t:
+        t.execute("CREATE TABLE settings (k text PRIMARY KEY, v text)")
+        t.execute("INSERT INTO settings VALUES ('theme', 'dark')")
+    with dotdo_postgres.connect("postgresql://u@localhost/admin", data=data, autocommit=True) as admin:
+        admin.execute("CREATE DATABASE copied")
+        admin.execute("CREATE DATABASE empty TEMPLATE template0")
+        rows = admin.execute("SELECT datname, datistemplate FROM pg_database WHERE datname LIKE 'template%' "
+                             "ORDER BY 1").fetchall()
+        assert rows == [("template0", True), ("template1", True)]  # listed once, though now a namespace
+    with dotdo_postgres.connect("postgresql://u@localhost/copied", data=data, autocommit=True) as c:
+        assert c.execute("SELECT v FROM settings").fetchall() == [("dark",)]
+    with dotdo_postgres.connect("postgresql://u@localhost/empty", data=data, autocommit=True) as c:
+        assert c.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'").fetchone() == (0,)

@@ -6,8 +6,9 @@ renames the namespace (its files are named by catalog id and stay where they are
 
 Who else uses a database is known only to the server that opened it (protocol/server.py's
 `Databases`, reached as `Database.cluster`); an engine used without a server has no other sessions.
-template0 and template1 always exist, as in PostgreSQL: template0 takes no connections, template1
-is the (empty) template every new database is copied from. Options whose value is what dotdo does
+template0 and template1 always exist, as in PostgreSQL: template0 takes no connections and is
+empty, template1 is what a new database is copied from (empty, with no files, until someone connects
+to it). TEMPLATE copies any database (Store.copy_namespace). Options whose value is what dotdo does
 anyway are accepted; any other value is refused by name (0A000), never recorded and ignored."""
 from __future__ import annotations
 
@@ -59,6 +60,7 @@ class Cluster(Protocol):
     def terminate(self, tenant: str, name: str, session: "Session") -> None: ...
     def forget(self, tenant: str, name: str, new_name: str | None = None) -> None: ...
     def changed(self, tenant: str) -> None: ...
+    def inherit(self, tenant: str, source: str, name: str) -> None: ...
 
 
 class Standalone:
@@ -69,6 +71,9 @@ class Standalone:
 
     def changed(self, tenant: str) -> None:
         databases_changed(self.db)
+
+    def inherit(self, tenant: str, source: str, name: str) -> None:
+        return None  # no sequence values are kept beyond the shard without a server
 
     def others_using(self, tenant: str, name: str, session: "Session") -> list[Any]:
         return []
@@ -304,26 +309,17 @@ def check_options(session: "Session", options: CreateOptions) -> None:
 
 
 def _check_template(db: "Database", name: str) -> None:
-    """template0 and template1 hold nothing, so a new database copied from them is an empty one;
-    copying any other database (or a template1 a user filled) is refused, never done half-way."""
-    if name == "template0":
-        return
     if not exists(db, name):
         raise PgError("3D000", f'template database "{name}" does not exist')
-    if name != "template1" or _has_objects(db, name):
-        raise unsupported(f'CREATE DATABASE with TEMPLATE {name} (copying a database that holds objects)')
 
 
-def _has_objects(db: "Database", name: str) -> bool:
-    """Whether a database (a namespace, perhaps never opened) holds tables, sequences or types."""
-    namespace = scoped(db.tenant, name)
-    if _kind(db, name) != "postgres":
-        return False
-    shard = db.store.namespace(namespace, kind="postgres").shards[0]
-    with shard.reader() as conn:
-        present = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND "
-                                              "name IN ('_pg_tables', '_pg_sequences', '_pg_enums')")]
-        return any(conn.execute(f"SELECT 1 FROM {t} LIMIT 1").fetchone() for t in present)
+def _template_source(db: "Database", options: CreateOptions) -> str | None:
+    """The database a new one is copied from, or None for an empty one: template0, or a template1
+    nobody has connected to (dotdo keeps no files for them; they hold nothing)."""
+    name = options.values.get("TEMPLATE") or "template1"
+    if name == "template0" or not exists_as_namespace(db, name):
+        return None
+    return str(name)
 
 
 def create_database(session: "Session", name: str, options: CreateOptions) -> None:
@@ -331,8 +327,7 @@ def create_database(session: "Session", name: str, options: CreateOptions) -> No
     db = session.db
     name = truncated(session, name)
     check_options(session, options)
-    if "TEMPLATE" not in options.values or options.values["TEMPLATE"] is None:
-        _check_template(db, "template1")
+    source = _template_source(db, options)
     if exists(db, name):
         raise PgError("42P04", f'database "{name}" already exists')
     _name_free(db, name, "CREATE DATABASE")
@@ -340,8 +335,17 @@ def create_database(session: "Session", name: str, options: CreateOptions) -> No
         check_namespace(scoped(db.tenant, name))
     except InvalidName as e:
         raise PgError("42602", f'invalid database name "{name}": {e.reason}') from None
-    db.store.namespace(scoped(db.tenant, name), kind="postgres")
-    _cluster(db).changed(db.tenant)
+    cluster = _cluster(db)
+    if source is None:
+        db.store.namespace(scoped(db.tenant, name), kind="postgres")
+    else:
+        if db.store.memory:
+            raise unsupported("CREATE DATABASE copying a database of a :memory: data directory")
+        # a copy is of one point in time: nobody else may be using the source (PostgreSQL's rule too)
+        _not_in_use(cluster, db.tenant, source, session, f'source database "{source}"')
+        db.store.copy_namespace(scoped(db.tenant, source), scoped(db.tenant, name))
+        cluster.inherit(db.tenant, source, name)
+    cluster.changed(db.tenant)
 
 
 def drop_database(session: "Session", name: str, if_exists: bool, force: bool) -> None:
@@ -397,7 +401,7 @@ class OthersLeaving(WouldBlock):
     after IN_USE_RETRY seconds, as PostgreSQL waits up to IN_USE_WAIT for them to end."""
 
 
-def _not_in_use(cluster: Cluster, tenant: str, name: str, session: "Session") -> None:
+def _not_in_use(cluster: Cluster, tenant: str, name: str, session: "Session", what: str | None = None) -> None:
     """55006 while other sessions use the database: this server's, or another process's that shares
     the data directory (it may hold the database open with no session: the same answer, its own DETAIL)."""
     others = len(cluster.others_using(tenant, name, session))
@@ -419,7 +423,8 @@ def _not_in_use(cluster: Cluster, tenant: str, name: str, session: "Session") ->
                   f"{len(elsewhere)} other processes sharing the data directory have the database open.")
     else:
         return
-    raise PgError("55006", f'database "{name}" is being accessed by other users', detail=detail)
+    subject = what or f'database "{name}"'
+    raise PgError("55006", f"{subject} is being accessed by other users", detail=detail)
 
 
 # -- pg_database ---------------------------------------------------------------------------------

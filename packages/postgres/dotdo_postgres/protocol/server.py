@@ -159,6 +159,14 @@ class Databases:
             if owner == tenant:
                 databases_changed(db)
 
+    def inherit(self, tenant: str, source: str, name: str) -> None:
+        """Database `name` was copied from `source`: the sequence values handed out in `source`
+        are not handed out again in the copy (PostgreSQL copies the sequences' state)."""
+        db = self._dbs.get((tenant, source))
+        marks = db.sequences.high_water() if db is not None else self._sequences.get((tenant, source), {})
+        if marks:
+            self._sequences[(tenant, name)] = dict(marks)
+
     def forget(self, tenant: str, name: str, new_name: str | None = None) -> None:
         """Database `name` is being dropped or renamed (no connection uses it): close it and carry
         its sequences' high-water marks to `new_name`, or let them go with it."""
