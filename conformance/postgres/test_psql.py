@@ -112,6 +112,23 @@ def test_psql_lists_databases_with_owner_and_encoding(library, dsn):
     assert [c.strip() for c in row.split("|")][1:3] == ["postgres", "UTF8"]
 
 
+def test_psql_lists_the_template_databases_with_their_privileges_and_descriptions(dsn):
+    lines = psql(dsn, r"\l+").splitlines()
+    rows = {}
+    for i, line in enumerate(lines):
+        cells = [c.strip() for c in line.split("|")]
+        if cells[0] in ("template0", "template1"):
+            more = [c.strip() for c in lines[i + 1].split("|")]  # the ACL's second item wraps
+            # Collate/Ctype differ (dotdo: C, this PostgreSQL: C.UTF-8) and so do sizes: not compared
+            rows[cells[0]] = (cells[1], cells[2], cells[6], cells[7].rstrip("+").strip() + " " + more[7],
+                              cells[9], cells[10])
+    assert rows == {
+        "template0": ("postgres", "UTF8", "libc", "=c/postgres postgres=CTc/postgres", "pg_default",
+                      "unmodifiable empty database"),
+        "template1": ("postgres", "UTF8", "libc", "=c/postgres postgres=CTc/postgres", "pg_default",
+                      "default template for new databases")}
+
+
 def test_psql_query_and_copy_round_trip(library, dsn, tmp_path):
     source = tmp_path / "authors.csv"
     source.write_text("Ada,ada@example.com\nGrace,\n")

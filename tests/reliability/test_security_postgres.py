@@ -94,8 +94,29 @@ def test_tenants_do_not_see_each_others_databases_or_tables(served):
     assert bob.execute("SELECT count(*) FROM secrets").fetchone() == (0,)
     assert alice.execute("SELECT v FROM secrets").fetchall() == [("alice only",)]
     served("bob", "pw-b", dbname="bobs_other")
-    assert sorted(r[0] for r in bob.execute("SELECT datname FROM pg_database")) == ["app", "bobs_other"]
-    assert [r[0] for r in alice.execute("SELECT datname FROM pg_database")] == ["app"]
+    own = "SELECT datname FROM pg_database WHERE NOT datistemplate ORDER BY 1"
+    assert [r[0] for r in bob.execute(own)] == ["app", "bobs_other"]
+    assert [r[0] for r in alice.execute(own)] == ["app"]
+
+
+def test_a_tenant_creates_renames_and_drops_only_its_own_databases(served, tmp_path):
+    alice, bob = served("alice", "pw-a"), served("bob", "pw-b")
+    alice.execute("CREATE DATABASE reports")
+    bob.execute("CREATE DATABASE reports")  # a name is per tenant: bob's is another database
+    served("alice", "pw-a", dbname="reports").execute("CREATE TABLE r (x int)")
+    own = "SELECT datname FROM pg_database WHERE NOT datistemplate ORDER BY 1"
+    assert [r[0] for r in alice.execute(own)] == ["app", "reports"]
+    served("bob", "pw-b", dbname="only_bob").close()
+    for verb in ("DROP DATABASE only_bob", "ALTER DATABASE only_bob RENAME TO mine"):
+        with pytest.raises(psycopg.errors.InvalidCatalogName, match='database "only_bob" does not exist'):
+            alice.execute(verb)
+    # alice's connection to her own "reports" keeps bob's drop of his waiting for nobody
+    bob.execute("DROP DATABASE reports")
+    with pytest.raises(psycopg.errors.ObjectInUse):
+        alice.execute("DROP DATABASE reports")
+    alice.execute("DROP DATABASE reports WITH (FORCE)")
+    names = {n["name"] for n in Store(tmp_path / "data").namespaces()}
+    assert names == {"tenant-a/app", "tenant-b/app", "tenant-b/only_bob"}
 
 
 def test_connections_past_the_limit_get_53300(served):

@@ -5,6 +5,8 @@ virtual tables) and measured faster than the stdlib module here (docs/storage.md
 """
 from __future__ import annotations
 
+import os
+
 import apsw
 
 SYNC_LEVELS = {"off": "OFF", "normal": "NORMAL", "full": "FULL"}
@@ -58,3 +60,39 @@ def close_keeping_wal(conn: apsw.Connection) -> None:
     and the next open reads it."""
     conn.config(apsw.SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1)
     conn.close()
+
+
+# In WAL mode every connection holds a shared POSIX lock on this byte of the database's -shm file
+# for as long as it is open (SQLite's UNIX_SHM_DMS, "dead man switch"), whatever it is doing.
+_SHM_DMS_BYTE = 128
+
+
+def processes_with_open(path: str) -> set[int] | None:
+    """The other processes that have SQLite database `path` open, read from the kernel's lock table
+    (/proc/locks) without opening the file (closing a descriptor of it would drop this process's own
+    SQLite locks on it). None where that cannot be known (no /proc/locks: not Linux)."""
+    try:
+        st = os.stat(path + "-shm")
+    except FileNotFoundError:
+        return set()  # no connection has it open in WAL mode
+    try:
+        with open("/proc/locks") as f:
+            table = f.read()
+    except OSError:
+        return None
+    file_id = f"{os.major(st.st_dev):02x}:{os.minor(st.st_dev):02x}:{st.st_ino}"
+    return {pid for pid in _lock_holders(table, file_id, _SHM_DMS_BYTE) if pid != os.getpid()}
+
+
+def _lock_holders(table: str, file_id: str, byte: int) -> set[int]:
+    """PIDs holding (not waiting for) a POSIX lock on `byte` of the file `file_id` in /proc/locks text
+    ("1: POSIX  ADVISORY  READ 4242 fe:00:2146392 128 128"; a waiter's line has "->")."""
+    pids = set()
+    for line in table.splitlines():
+        fields = line.split()
+        if len(fields) < 8 or "->" in fields or fields[1] != "POSIX" or fields[5] != file_id:
+            continue
+        start, end = int(fields[6]), fields[7]
+        if start <= byte and (end == "EOF" or byte <= int(end)) and fields[4].isdigit():
+            pids.add(int(fields[4]))
+    return pids

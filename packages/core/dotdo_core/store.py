@@ -219,6 +219,75 @@ class Store:
                     os.rmdir(folder)
             return True
 
+    def rename_namespace(self, old: str, new: str) -> bool:
+        """Give namespace `old` the name `new`; its shard files stay where they are (they are named by
+        catalog id). Returns whether `old` existed. `new` must be a valid name not in use; callers
+        make sure nothing in this process still uses `old` by its name."""
+        with self._lock:
+            if self._catalog_row(old) is None:
+                return False
+            names.check_namespace(new)
+            if self.exists(new):
+                raise NamespaceError(f"namespace {new!r} already exists")
+            with self._catalog.write() as tx:
+                tx.execute("UPDATE namespaces SET name = ? WHERE name = ?", (new, old))
+            ns = self._namespaces.pop(old, None)
+            if ns is not None:
+                ns.name = new
+                self._namespaces[new] = ns
+            return True
+
+    def copy_namespace(self, source: str, name: str) -> Namespace:
+        """A new namespace `name` holding a copy of `source`'s committed data (its kind, shard count
+        and hash too), each shard copied with VACUUM INTO from a snapshot of its own. Callers make sure
+        nothing writes to `source` meanwhile if they need one point in time across shards."""
+        if self.memory:
+            raise NamespaceError("a :memory: store cannot copy a namespace")
+        with self._lock:
+            row = self._catalog_row(source)
+            if row is None:
+                raise KeyError(source)
+            names.check_namespace(name)
+            if self.exists(name):
+                raise NamespaceError(f"namespace {name!r} already exists")
+            src_id, kind, n, hash_, options = row
+            copies = [os.path.join(self.path, f".copy-{os.getpid()}-{name.encode().hex()[:32]}-{i}.db") for i in range(n)]
+            try:
+                for i, copy in enumerate(copies):
+                    conn = sqlite.connect(os.path.join(self.path, "ns", str(src_id), f"shard-{i:04d}.db"), readonly=True)
+                    try:
+                        conn.execute("VACUUM INTO ?", (copy,))
+                    finally:
+                        conn.close()
+                with self._catalog.write() as tx:
+                    tx.execute("INSERT INTO namespaces(name, kind, shards, hash, options, created_ms) VALUES (?,?,?,?,?,?)",
+                               (name, kind, n, hash_, options, int(time.time() * 1000)))
+                new_id = self._catalog_row(name)[0]
+                os.makedirs(os.path.join(self.path, "ns", str(new_id)), exist_ok=True)
+                for i, copy in enumerate(copies):
+                    os.replace(copy, os.path.join(self.path, "ns", str(new_id), f"shard-{i:04d}.db"))
+            finally:
+                for copy in copies:
+                    if os.path.exists(copy):
+                        os.remove(copy)
+        return self.namespace(name, kind=kind)
+
+    def open_elsewhere(self, name: str) -> set[int] | None:
+        """The other processes that have a shard of namespace `name` open (sharing this directory),
+        for callers that must not drop or rename it under them; None where that cannot be known."""
+        if self.memory:
+            return set()  # a :memory: store is this process's alone
+        row = self._catalog_row(name)
+        if row is None:
+            return set()
+        found: set[int] = set()
+        for index in range(row[2]):
+            pids = sqlite.processes_with_open(os.path.join(self.path, "ns", str(row[0]), f"shard-{index:04d}.db"))
+            if pids is None:
+                return None
+            found |= pids
+        return found
+
     def info(self) -> list[dict[str, Any]]:
         """Each namespace with its shards' sizes, for `dotdo info`."""
         out = []

@@ -1,4 +1,6 @@
 """The store's promises: keys never move, failed transactions leave nothing, namespaces stay apart."""
+import os
+
 import pytest
 
 from dotdo_core import NamespaceError, Store
@@ -99,6 +101,74 @@ def test_drop_namespace_removes_its_data(tmp_path):
         assert store.drop_namespace("gone") is True
         assert not store.exists("gone")
         assert get(store.namespace("gone").shards[0], b"k") is None
+
+
+def test_rename_namespace_keeps_its_data_under_the_new_name(tmp_path):
+    with Store(tmp_path) as store:
+        put(store.namespace("old", kind="postgres").shards[0], b"k", b"v")
+        store.namespace("taken")
+        assert store.rename_namespace("old", "new") is True
+        assert not store.exists("old") and store.exists("new")
+        assert get(store.namespace("new", kind="postgres").shards[0], b"k") == b"v"
+        assert store.rename_namespace("nosuch", "other") is False
+        with pytest.raises(NamespaceError):
+            store.rename_namespace("new", "taken")
+    with Store(tmp_path) as store:  # the catalog row itself was renamed: a reopen finds the data
+        assert get(store.namespace("new", kind="postgres").shards[0], b"k") == b"v"
+
+
+def test_open_elsewhere_names_the_other_processes_holding_a_namespace_open(tmp_path):
+    import subprocess
+    import sys
+    if not os.path.exists("/proc/locks"):
+        pytest.skip("the kernel's lock table is read from /proc/locks (Linux)")
+    with Store(tmp_path) as store:
+        put(store.namespace("shared").shards[0], b"k", b"v")
+        store.namespace("alone")
+        assert store.open_elsewhere("shared") == set()  # this process's own connections do not count
+        holder = subprocess.Popen(
+            [sys.executable, "-c", "import sys, time; from dotdo_core import Store; "
+             "s = Store(sys.argv[1]); s.namespace('shared').shards[0].reader().__enter__(); "
+             "print('open', flush=True); time.sleep(30)", str(tmp_path)],
+            stdout=subprocess.PIPE, text=True)
+        try:
+            assert holder.stdout.readline().strip() == "open"
+            assert store.open_elsewhere("shared") == {holder.pid}
+            assert store.open_elsewhere("alone") == set()
+        finally:
+            holder.kill()
+            holder.wait()
+        assert store.open_elsewhere("shared") == set()
+
+
+def test_lock_table_lines_are_read_as_the_kernel_writes_them():
+    from dotdo_core.sqlite import _lock_holders
+    table = ("1: POSIX  ADVISORY  READ 4242 fe:00:77 128 128\n"
+             "2: -> POSIX  ADVISORY  WRITE 5151 fe:00:77 128 128\n"
+             "3: POSIX  ADVISORY  WRITE 6161 fe:00:77 0 EOF\n"
+             "4: POSIX  ADVISORY  READ 7171 fe:00:78 128 128\n"
+             "5: FLOCK  ADVISORY  WRITE 8181 fe:00:77 0 EOF\n"
+             "6: POSIX  ADVISORY  READ 9191 fe:00:77 120 127\n")
+    assert _lock_holders(table, "fe:00:77", 128) == {4242, 6161}
+
+
+def test_copy_namespace_copies_committed_data_and_leaves_the_source_alone(tmp_path):
+    with Store(tmp_path) as store:
+        src = store.namespace("src", kind="postgres", shards=2)
+        for shard in src.shards:
+            put(shard, b"k", b"v%d" % shard.index)
+        copy = store.copy_namespace("src", "dst")
+        assert (copy.kind, copy.shard_count) == ("postgres", 2)
+        assert [get(s, b"k") for s in copy.shards] == [b"v0", b"v1"]
+        put(copy.shards[0], b"k", b"changed")
+        assert get(src.shards[0], b"k") == b"v0"
+        with pytest.raises(NamespaceError):
+            store.copy_namespace("src", "dst")
+        with pytest.raises(KeyError):
+            store.copy_namespace("nosuch", "other")
+        assert not [f for f in os.listdir(tmp_path) if f.startswith(".copy-")]
+    with Store(tmp_path) as store:
+        assert get(store.namespace("dst", kind="postgres").shards[0], b"k") == b"changed"
 
 
 def test_expired_keys_read_as_absent_and_are_purged(tmp_path):

@@ -154,3 +154,39 @@ def test_mutated_sql_corpus_only_raises_postgres_errors(db):
             if s.in_tx:
                 run(db, s, "ROLLBACK")
     assert run(db, s, "SELECT count(*) FROM users").rows[0][0] >= 0
+
+
+def test_create_and_drop_database_without_a_server(db):
+    s = Session(db, "postgres", 1)
+    run(db, s, "CREATE DATABASE other ENCODING 'UTF8' TEMPLATE template0")
+    assert db.store.exists("other")
+    assert ("other",) in run(db, s, "SELECT datname FROM pg_database").rows
+    with pytest.raises(PgError) as e:
+        run(db, s, "CREATE DATABASE other")
+    assert e.value.sqlstate == "42P04"
+    with pytest.raises(PgError) as e:
+        run(db, s, "CREATE DATABASE latin ENCODING 'LATIN1'")
+    assert (e.value.sqlstate, e.value.message) == ("0A000", "CREATE DATABASE with ENCODING LATIN1 is not supported by dotdo")
+    run(db, s, "ALTER DATABASE other RENAME TO renamed")
+    run(db, s, "DROP DATABASE renamed")
+    assert not db.store.exists("renamed") and not db.store.exists("other")
+    assert ("renamed",) not in run(db, s, "SELECT datname FROM pg_database").rows
+    with pytest.raises(PgError) as e:
+        run(db, s, "DROP DATABASE app")
+    assert (e.value.sqlstate, e.value.message) == ("55006", "cannot drop the currently open database")
+
+
+def test_another_kind_of_namespace_is_not_a_database(db):
+    db.store.namespace("cache", kind="redis")
+    s = Session(db, "postgres", 1)
+    with pytest.raises(PgError) as e:
+        run(db, s, "DROP DATABASE cache")
+    assert e.value.sqlstate == "3D000"
+    with pytest.raises(PgError) as e:
+        run(db, s, "CREATE DATABASE cache")
+    assert e.value.sqlstate == "0A000" and "redis data" in e.value.message
+    run(db, s, "CREATE DATABASE other")
+    with pytest.raises(PgError) as e:
+        run(db, s, "ALTER DATABASE other RENAME TO cache")
+    assert e.value.sqlstate == "0A000"
+    assert db.store.exists("cache") and ("cache",) not in run(db, s, "SELECT datname FROM pg_database").rows

@@ -31,6 +31,9 @@ NAMESPACES = [(11, "pg_catalog", 10, '["postgres=UC/postgres","=U/postgres"]', "
               (13000, "information_schema", 10, '["postgres=UC/postgres","=U/postgres"]', None)]
 _DESCRIPTIONS = {(oid, "pg_namespace"): text for oid, _, _, _, text in NAMESPACES if text}
 BUILTIN_SCHEMAS = {11: "pg_catalog", 13000: "information_schema"}
+# pg_database OIDs (engine/databases.py) → initdb's comments: template1, template0, postgres
+_DATABASE_DESCRIPTIONS = {1: "default template for new databases", 4: "unmodifiable empty database",
+                          5: "default administrative connection database"}
 FIRST_USER_OID = 16384
 
 _DATABASE_PRIVILEGES = {"create", "connect", "temporary", "temp"}
@@ -60,8 +63,9 @@ def database_names(db: "Database") -> list[str]:
 
 
 def _check_database(db: "Database", name: Any) -> str:
+    from .databases import TEMPLATES
     name = str(name)
-    if name != db.name and name not in database_names(db):
+    if name != db.name and name not in TEMPLATES and name not in database_names(db):
         raise PgError("3D000", f'database "{name}" does not exist')
     return name
 
@@ -116,7 +120,10 @@ def database_size(db: "Database", name: Any) -> Any:
     if name == db.name:
         return db.shard.size_bytes()
     from dotdo_core.auth import scoped
+    from .databases import exists_as_namespace
     store = db.store
+    if not exists_as_namespace(db, name):
+        return 0  # template0, or a template1 nobody connected to: dotdo keeps no files for them
     if store.memory:
         return sum(s.size_bytes() for s in store.namespace(scoped(db.tenant, name), kind="postgres").shards)
     meta = next(n for n in store.namespaces() if n["name"] == scoped(db.tenant, name))
@@ -155,8 +162,9 @@ def register(conn, db: "Database") -> None:
     f("pg_database_size", lambda name: database_size(db, name), 1)
     f("pg_get_userbyid", lambda oid: userbyid(db, oid), 1, deterministic=True)
     f("obj_description", description, -1, deterministic=True)
-    # pg_database rows carry no comments (COMMENT ON is refused)
-    f("shobj_description", lambda oid, catalog: None, 2, deterministic=True)
+    # COMMENT ON is refused: the only comments on databases are the ones initdb gives its own
+    f("shobj_description", lambda oid, catalog: _DATABASE_DESCRIPTIONS.get(oid) if catalog == "pg_database" else None,
+      2, deterministic=True)
     for name in ("pg_get_function_result", "pg_get_function_arguments", "pg_get_function_identity_arguments",
                  "pg_get_function_sqlbody", "pg_function_is_visible", "pg_get_functiondef"):
         f(name, lambda oid: _function_oid(oid), 1, deterministic=True)

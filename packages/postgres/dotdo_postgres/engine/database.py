@@ -76,6 +76,7 @@ class Database:
         for name in self.catalog.enums:
             self.register_enum(name)
         self.owner = None
+        self.cluster = None  # the server's Databases, which knows the other sessions (engine/databases.py)
         self.notifications = Notifications(self)
         # Connections parked until the writer is free, first come first served; `_wake_pending` from
         # the moment _wake_waiters is scheduled until it has run (one at a time, however many releases).

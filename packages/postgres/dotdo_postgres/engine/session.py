@@ -104,6 +104,7 @@ class Session:
         self.can_park = False  # served on an event loop that parks the connection (SleepPending)
         self.sleep_parks = False  # the running statement's pg_sleep parks (Plan.sleeps == "park")
         self.sleep: SleepState | None = None  # the parking statement's pg_sleep progress
+        self.leaving_since: float | None = None  # DROP / ALTER DATABASE waiting for others to leave, since
         self._zone_text: str | None = None  # the TimeZone text self._zone was made from
         self._zone: dt.tzinfo | None = None
         self._zone_full: dt.tzinfo | None = None

@@ -133,8 +133,8 @@ def system_relation(tr: "Translator", schema: str, name: str) -> tuple[list[tupl
                 ("datistemplate", BOOL), ("datallowconn", BOOL), ("datconnlimit", INT4), ("dattablespace", OID),
                 ("datcollate", TEXT), ("datctype", TEXT), ("daticulocale", TEXT), ("datacl", ACL)]
         from .cluster import database_names
-        return _relation(cols, [(16384 + i, n, 10, 6, "c", False, True, -1, 1663, "C", "C", None, None)
-                                for i, n in enumerate(database_names(tr.db))])
+        from .databases import pg_database_rows
+        return _relation(cols, pg_database_rows(database_names(tr.db)))
     if name == "pg_tables":
         cols = [("schemaname", NAME), ("tablename", NAME), ("tableowner", NAME), ("hasindexes", BOOL)]
         return _relation(cols, [("public", t.name, "postgres", bool(t.indexes or t.constraints)) for t in tables

@@ -15,7 +15,7 @@ import struct
 import time
 from typing import Any
 
-from dotdo_core.auth import has_users
+from dotdo_core.auth import has_users, scoped
 from dotdo_core.names import InvalidName
 from dotdo_core.scram import MECHANISM, ScramError, ScramServer
 from dotdo_core.shard import without_lock_wait
@@ -24,6 +24,7 @@ from dotdo_core.tls import start_tls
 
 from ..engine import Database, LockedElsewhere, PgError, Session, WouldBlock
 from ..engine.session import SleepPending
+from ..engine.databases import IN_USE_RETRY, TEMPLATES, OthersLeaving, databases_changed
 from ..engine.errors import unsupported
 from ..engine.serialized import call_later, serialized
 from ..engine.translate import Plan
@@ -90,17 +91,24 @@ class Databases:
         self._idle: OrderedDict[tuple[str, str], None] = OrderedDict()  # open, no connection, oldest first
         self._sequences: dict[tuple[str, str], dict[str, int]] = {}  # high-water marks of closed ones
         self.cancel_keys: dict[int, tuple[int, PgConnection]] = {}  # pid → (BackendKeyData secret, connection)
+        self._conns: dict[tuple[str, str], set[PgConnection]] = {}  # the connections using each database
 
     def get(self, name: str, tenant: str = "") -> Database:
         key = (tenant, name)
         db = self._dbs.get(key)
         if db is None:
+            if name in TEMPLATES and not TEMPLATES[name][1]:
+                raise PgError("55000", f'database "{name}" is not currently accepting connections')
+            created = not self.store.exists(scoped(tenant, name))  # a first connection creates it
             try:
                 db = Database(self.store, name, tenant)
             except InvalidName as e:
                 raise PgError("42602", f'invalid database name "{name}": {e.reason}') from None
             db.sequences.restore(self._sequences.pop(key, {}))
+            db.cluster = self
             self._dbs[key] = db
+            if created:
+                self.changed(tenant)
         self._users[key] = self._users.get(key, 0) + 1
         self._idle.pop(key, None)
         return db
@@ -108,6 +116,8 @@ class Databases:
     def release(self, db: Database) -> None:
         """A connection using `db` ended: past IDLE_DATABASES unused ones, close the oldest."""
         key = (db.tenant, db.name)
+        if self._dbs.get(key) is not db:  # dropped or renamed (forget) while this connection ended
+            return
         left = self._users[key] - 1
         if left:
             self._users[key] = left
@@ -122,6 +132,55 @@ class Databases:
 
     def open_count(self) -> int:
         return len(self._dbs)
+
+    # -- what DROP / ALTER DATABASE ask (engine/databases.py's Cluster) ----------------------------
+    def attach(self, conn: "PgConnection") -> None:
+        db = conn.db
+        self._conns.setdefault((db.tenant, db.name), set()).add(conn)  # type: ignore[union-attr]
+
+    def detach(self, conn: "PgConnection") -> None:
+        db = conn.db
+        users = self._conns.get((db.tenant, db.name))  # type: ignore[union-attr]
+        if users is not None:
+            users.discard(conn)
+            if not users:
+                del self._conns[(db.tenant, db.name)]  # type: ignore[union-attr]
+        self.release(db)  # type: ignore[arg-type]
+
+    def others_using(self, tenant: str, name: str, session: Session) -> list["PgConnection"]:
+        return [c for c in self._conns.get((tenant, name), ()) if c.session is not session and not c.closed]
+
+    def terminate(self, tenant: str, name: str, session: Session) -> None:
+        for conn in self.others_using(tenant, name, session):
+            conn.terminate()
+
+    def changed(self, tenant: str) -> None:
+        """The tenant's set of databases changed: its open databases plan pg_database again."""
+        for (owner, _), db in self._dbs.items():
+            if owner == tenant:
+                databases_changed(db)
+
+    def inherit(self, tenant: str, source: str, name: str) -> None:
+        """Database `name` was copied from `source`: the sequence values handed out in `source`
+        are not handed out again in the copy (PostgreSQL copies the sequences' state)."""
+        db = self._dbs.get((tenant, source))
+        marks = db.sequences.high_water() if db is not None else self._sequences.get((tenant, source), {})
+        if marks:
+            self._sequences[(tenant, name)] = dict(marks)
+
+    def forget(self, tenant: str, name: str, new_name: str | None = None) -> None:
+        """Database `name` is being dropped or renamed (no connection uses it): close it and carry
+        its sequences' high-water marks to `new_name`, or let them go with it."""
+        key = (tenant, name)
+        db = self._dbs.pop(key, None)
+        self._idle.pop(key, None)
+        self._users.pop(key, None)  # closed connections not yet seen to end; they release nothing now
+        marks = self._sequences.pop(key, {})
+        if db is not None:
+            marks = db.sequences.high_water()
+            db.close()
+        if new_name is not None and marks:
+            self._sequences[(tenant, new_name)] = marks
 
 
 class PgConnection(asyncio.Protocol):
@@ -151,6 +210,7 @@ class PgConnection(asyncio.Protocol):
         self.login: tuple[str, str, dict[str, str]] | None = None  # user, database, settings
         self.reported: dict[str, str] = {}  # the ParameterStatus values the client last heard
         self.caller: Any = None  # the embedded client's thread drives this connection (caller.py)
+        self.detached = False  # no longer counted among its database's users (Databases.detach)
 
     # -- asyncio ---------------------------------------------------------------
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -167,8 +227,9 @@ class PgConnection(asyncio.Protocol):
                 self.session.close()
             except Exception:
                 pass
-        if self.db is not None:  # kept: a wake-up already scheduled may still look at it
-            self.databases.release(self.db)
+        if self.db is not None and not self.detached:  # kept: a wake-up already scheduled may still look at it
+            self.detached = True
+            self.databases.detach(self)
         if self.session is not None:
             self.databases.cancel_keys.pop(self.session.pid, None)
             BY_PID.pop(self.session.pid, None)
@@ -255,6 +316,9 @@ class PgConnection(asyncio.Protocol):
                 except SleepPending:
                     self.park_for_sleep()
                     break
+                except OthersLeaving:
+                    self.park_for_others()
+                    break
                 except WouldBlock:
                     self.park()
                     break
@@ -323,6 +387,17 @@ class PgConnection(asyncio.Protocol):
                 self.process()
         call_later(self.loop, delay, retry)
 
+    def park_for_others(self) -> None:
+        """DROP / ALTER DATABASE found other sessions on the database: run it again shortly
+        (engine/databases.py times the wait, as PostgreSQL does)."""
+        self.parked = True
+
+        def retry() -> None:
+            self.parked = False
+            if not self.closed:
+                self.process()
+        call_later(self.loop, IN_USE_RETRY, retry)
+
     def park_for_sleep(self) -> None:
         """pg_sleep: the connection (not the loop) waits its time, then runs the message again
         (Session.park_sleep); a cancel request ends the wait early (cancel_sleep)."""
@@ -350,6 +425,21 @@ class PgConnection(asyncio.Protocol):
             data = b"".join(self.out)
             self.out.clear()
             self.transport.write(data)
+
+    def terminate(self) -> None:
+        """Another session dropped this connection's database WITH (FORCE): end it as
+        pg_terminate_backend does, its transaction rolled back and a FATAL 57P01 sent."""
+        if self.closed:
+            return
+        try:
+            if self.session is not None:
+                self.session.close()
+        except Exception:  # noqa: BLE001 - the connection ends either way
+            log.exception("postgres: ending a terminated session failed")
+        if not self.detached:
+            self.detached = True
+            self.databases.detach(self)
+        self.fatal(PgError("57P01", "terminating connection due to administrator command"))
 
     def fatal(self, e: PgError) -> None:
         e.severity = "FATAL"
@@ -414,6 +504,7 @@ class PgConnection(asyncio.Protocol):
             pid = next(_pids)
             self.session = Session(self.db, user, pid, settings)
             self.session.can_park = True
+            self.databases.attach(self)
         except PgError as e:
             self.fatal(e)
             raise _Fatal() from None
