@@ -273,30 +273,39 @@ def constraintdef(cat: Catalog, oid: Any) -> str | None:
     return text
 
 
-def relname(cat: Catalog, oid: Any) -> Any:
-    """regclass output: the relation's name, or the number for an OID that names nothing."""
+def relname(cat: Catalog, oid: Any, path: tuple[str, ...] = ("public",)) -> Any:
+    """regclass output: the relation's name (schema-qualified when the search path would not find
+    it by its bare name), or the number for an OID that names nothing."""
+    from .schemas import display
     from .system import sequence_oid
     if not isinstance(oid, int):
         return oid
     t = _table_of(cat, oid)
     if t is not None:
-        return t.name
+        return display(cat, path, t.name)
     ix = _find_index(cat, oid)
     if ix is not None:
-        return ix.name
-    return next((s for s in cat.sequences if sequence_oid(s) == oid), str(oid))
+        return display(cat, path, ix.name)
+    found = next((s for s in cat.sequences if sequence_oid(s) == oid), None)
+    return display(cat, path, found) if found is not None else str(oid)
 
 
-def relation_oid(cat: Catalog, text: str) -> int:
+def relation_oid(cat: Catalog, text: str, path: tuple[str, ...] = ("public",)) -> int:
     """regclass input: a number, or a (possibly schema-qualified, quoted) relation name."""
     from .errors import undefined_table
+    from .schemas import lookup, split_qualified
     s = text.strip()
     if s.isdigit():
         return int(s)
-    name = s.split(".", 1)[1] if s.lower().startswith(("public.", "pg_catalog.")) else s
-    if name in CATALOG_OIDS:
+    schema, name = split_qualified(s)
+    if schema in (None, "pg_catalog") and name in CATALOG_OIDS:
         return CATALOG_OIDS[name]
-    name = name[1:-1].replace('""', '"') if name.startswith('"') and name.endswith('"') else name.lower()
+    if schema == "pg_catalog":
+        raise undefined_table(s)
+    found = lookup(cat, path, schema, name)
+    if found is None:
+        raise undefined_table(s)
+    name = found
     t = cat.tables.get(name)
     if t is not None:
         return t.oid
@@ -308,6 +317,19 @@ def relation_oid(cat: Catalog, text: str) -> int:
             if ix.name == name:
                 return ix.oid
     raise undefined_table(s)
+
+
+def _to_regclass(db, text: Any) -> Any:
+    """to_regclass(text): the relation as regclass prints it, NULL when it does not exist."""
+    from .errors import PgError
+    if text is None:
+        return None
+    try:
+        return relname(db.catalog, relation_oid(db.catalog, str(text), db.path), db.path)
+    except PgError as e:
+        if e.sqlstate in ("42P01", "3F000"):
+            return None
+        raise
 
 
 def deparse(text: str) -> str:
@@ -324,10 +346,12 @@ def db_sequences(conn) -> list[tuple]:
         "SELECT name, start, increment, max_value, min_value, type FROM _pg_sequences ORDER BY name")]
 
 
-def serial_sequence(cat: Catalog, table: Any, column: Any) -> str | None:
+def serial_sequence(cat: Catalog, table: Any, column: Any, path: tuple[str, ...] = ("public",)) -> str | None:
     if table is None or column is None:
         return None
-    name = str(table).split(".")[-1].strip('"')
+    from .schemas import lookup, split, split_qualified
+    schema, bare_name = split_qualified(str(table))
+    name = lookup(cat, path, schema, bare_name, "table") or ""
     t = cat.tables.get(name)
     if t is None:
         from .errors import undefined_table
@@ -336,7 +360,7 @@ def serial_sequence(cat: Catalog, table: Any, column: Any) -> str | None:
     if col is None:
         from .errors import undefined_column
         raise undefined_column(str(column), name)
-    return f"public.{col.sequence}" if col.sequence else None
+    return ".".join(split(col.sequence)) if col.sequence else None
 
 
 def _ident(name: str) -> str:
@@ -396,8 +420,9 @@ def register(conn, db: "Database") -> None:
     f("pg_get_expr", lambda expr, relid, pretty=False: expr, -1, deterministic=True)
     f("pg_get_indexdef", lambda oid, col=0, pretty=False: indexdef(db.catalog, oid, col or 0), -1)
     f("pg_get_constraintdef", lambda oid, pretty=False: constraintdef(db.catalog, oid), -1)
-    f("pg_relname", lambda oid: relname(db.catalog, oid), 1)
-    f("pg_regclass_in", lambda v: None if v is None else v if isinstance(v, int) else relation_oid(db.catalog, str(v)), 1)
-    f("pg_get_serial_sequence", lambda t, c: serial_sequence(db.catalog, t, c), 2)
+    f("pg_relname", lambda oid: relname(db.catalog, oid, db.path), 1)
+    f("pg_regclass_in", lambda v: None if v is None else v if isinstance(v, int) else relation_oid(db.catalog, str(v), db.path), 1)
+    f("to_regclass", lambda v: _to_regclass(db, v), 1)
+    f("pg_get_serial_sequence", lambda t, c: serial_sequence(db.catalog, t, c, db.path), 2)
     f("pg_collation_is_visible", lambda oid: 1, 1, deterministic=True)
     f("pg_encoding_to_char", lambda enc: "UTF8" if enc == 6 else "", 1, deterministic=True)

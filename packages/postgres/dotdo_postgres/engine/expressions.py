@@ -109,6 +109,7 @@ _COERCE_CMP = {"date", "time", "timestamp", "timestamptz", "uuid", "bool", "json
 
 _FUNC_TYPES: dict[str, ColType] = {
     "version": TEXT, "current_schema": ColType("name"), "current_database": ColType("name"),
+    "current_schemas": ColType("_name"), "to_regclass": TEXT,  # regclass prints as the name
     "gen_random_uuid": ColType("uuid"), "nextval": INT8, "currval": INT8, "setval": INT8, "lastval": INT8,
     "jsonb_build_object": JSONB, "json_build_object": ColType("json"), "jsonb_typeof": TEXT, "json_typeof": TEXT,
     "jsonb_array_length": INT4, "split_part": TEXT, "lpad": TEXT, "rpad": TEXT, "initcap": TEXT,
@@ -479,7 +480,7 @@ def _regclass(rw: Rewriter, e: exp.Cast, scope: "Scope"):
     an OID expression cast to regclass prints as the relation's name."""
     from .describe import relation_oid
     if isinstance(e.this, exp.Literal) and e.this.is_string:
-        return exp.Literal.number(relation_oid(rw.tr.catalog, e.this.this)), ColType("oid")
+        return exp.Literal.number(relation_oid(rw.tr.catalog, e.this.this, rw.tr.db.path)), ColType("oid")
     inner, src = rw.rx(e.this, scope)
     if src is not None and src.key in TEXTS:
         return fn("pg_regclass_in", inner), ColType("oid")  # a name (pg_get_serial_sequence's) to its OID
@@ -2717,6 +2718,9 @@ for _name, _target, _type in (("CurrentVersion", "version", TEXT), ("CurrentSche
                               ("Uuid", "gen_random_uuid", ColType("uuid"))):
     if hasattr(exp, _name):
         _RULES[getattr(exp, _name)] = (lambda target, typ: (lambda rw, e, t, s: (fn(target), typ)))(_target, _type)
+if hasattr(exp, "CurrentSchemas"):
+    # current_schemas(bool): its argument is already rewritten (t["this"] typed) by rx
+    _RULES[exp.CurrentSchemas] = lambda rw, e, t, s: (fn("current_schemas", e.this), ColType("_name"))
 for _name in ("SessionUser", "CurrentRole"):
     if hasattr(exp, _name):
         _RULES[getattr(exp, _name)] = _current_user

@@ -506,6 +506,18 @@ def num_round(a: Any, n: int = 0) -> Any:
     return T.num_text(_checked_numeric(_quantized(d, n)))
 
 
+def _current_schemas(session: Any, implicit: Any) -> Any:
+    """current_schemas(bool): the search path's existing schemas, pg_catalog first when asked for
+    the implicitly searched ones too (unless the path names it itself)."""
+    from .arrays import _store
+    if implicit is None:
+        return None
+    path = list(session.schema_path())
+    if implicit:
+        path = ["pg_catalog"] + path
+    return _store(path)
+
+
 def string_to_array(s: Any, delim: Any, null_text: Any = None) -> Any:
     from .arrays import _store
     if s is None:
@@ -1657,7 +1669,8 @@ def register(conn, db: "Database") -> None:
     f("md5", _md5, 1, deterministic=True)
     f("gen_random_uuid", lambda: str(uuid.uuid4()), 0)
     f("version", lambda: VERSION, 0)
-    f("current_schema", lambda: "public", 0)
+    f("current_schema", lambda: next(iter(db.session().schema_path()), None), 0)
+    f("current_schemas", lambda implicit: _current_schemas(db.session(), implicit), 1)
     f("current_database", lambda: db.name, 0)
     f("pg_backend_pid", lambda: db.session().pid, 0)
     f("pg_current_user", lambda: db.session().user, 0)

@@ -61,7 +61,7 @@ class Sequences:
         self._high.update(high)
 
     def nextval(self, conn, name: str) -> int:
-        name = _unquote(name)
+        name = self.resolve(name)
         if self.replaying and self.log:
             return self.log.pop(0)
         last, inc, lo, hi, called = self._row(conn, name)
@@ -80,7 +80,7 @@ class Sequences:
         return value
 
     def currval(self, name: str) -> int:
-        name = _unquote(name)
+        name = self.resolve(name)
         if name not in self.db.catalog.sequences:
             raise PgError("42P01", f'relation "{name}" does not exist')
         seen = self.db.session().currvals.get(name)
@@ -96,7 +96,7 @@ class Sequences:
         return s.lastval
 
     def setval(self, conn, name: str, value: Any, called: Any = True) -> int:
-        name = _unquote(name)
+        name = self.resolve(name)
         _, _, lo, hi, _ = self._row(conn, name)
         if not lo <= int(value) <= hi:
             raise PgError("22003", f'setval: value {value} is out of bounds for sequence "{name}" ({lo}..{hi})')
@@ -104,6 +104,17 @@ class Sequences:
                      (int(value), 1 if called else 0, name))
         self._high.pop(name, None)
         return int(value)
+
+    def resolve(self, text: str) -> str:
+        """The catalog key of the sequence a nextval/currval/setval argument names: a key itself (a
+        serial column's default carries one), 'schema.name', or a name looked up on the search path."""
+        from .schemas import lookup, split_qualified
+        seqs = self.db.catalog.sequences
+        if text in seqs:
+            return text
+        schema, name = split_qualified(text)
+        found = lookup(self.db.catalog, self.db.path, schema, name, "sequence")
+        return found if found is not None else name
 
     def restart(self, conn, name: str) -> None:
         conn.execute("UPDATE _pg_sequences SET last_value = start, is_called = 0 WHERE name = ?", (name,))

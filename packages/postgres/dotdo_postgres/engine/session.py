@@ -321,6 +321,7 @@ class Session:
             return Result("")
         if plan.kind == "utility":
             try:
+                self.db.path = self.schema_path()
                 rows = plan.run(self, None, params)
             except PgError:
                 self._fail()
@@ -427,9 +428,17 @@ class Session:
         if self.in_tx:
             self.failed = True
 
+    def schema_path(self) -> tuple[str, ...]:
+        """The schemas unqualified names resolve in, in order: search_path's existing ones."""
+        from .schemas import BUILTIN, effective_path, parse_path
+        names = parse_path(self.setting("search_path") or "")
+        return tuple(s for s in effective_path(tuple(names), self.user, self.db.catalog.schema_names())
+                     if s not in BUILTIN)
+
     def _run(self, plan: Plan, conn, params) -> Result:
         if plan.kind == "ddl":
             self.did_ddl = True
+            self.db.path = self.schema_path()  # DDL resolves its names when it runs
             try:
                 count = plan.run(self, conn, params)
             except BaseException:
@@ -647,7 +656,7 @@ class Session:
     def copy_columns(self, plan: Plan) -> list[str]:
         spec = plan.copy
         if spec.table is None:
-            return [n for n, _ in self.db.plans(spec.query)[0].columns or []]
+            return [n for n, _ in self.db.plans(spec.query, path=self.schema_path())[0].columns or []]
         table = self.db.catalog.tables.get(spec.table)
         if table is None:
             raise PgError("42P01", f'relation "{spec.table}" does not exist')
@@ -664,7 +673,7 @@ class Session:
         cols = self.copy_columns(plan)
         names = ", ".join(f'"{c}"' for c in cols)
         marks = ", ".join(f"${i}" for i in range(1, len(cols) + 1))
-        insert = self.db.plans(f'INSERT INTO "{spec.table}" ({names}) VALUES ({marks})')[0]
+        insert = self.db.plans(f'INSERT INTO "{spec.table}" ({names}) VALUES ({marks})', path=self.schema_path())[0]
         if spec.binary:
             from .copy import parse_binary_rows
             table = self.db.catalog.tables[spec.table]
@@ -727,7 +736,7 @@ class Session:
         else:
             cols = self.copy_columns(plan)
             query = f'SELECT {", ".join(chr(34) + c + chr(34) for c in cols)} FROM "{spec.table}"'
-        select = self.db.plans(query)[0]
+        select = self.db.plans(query, path=self.schema_path())[0]
         result = self.execute(select, ())
         from ..protocol.messages import resolve_types
         types = resolve_types(result.columns or [], result.rows)

@@ -21,6 +21,7 @@ from .catalog import Table
 from .dialect import DotdoPostgres
 from .errors import PgError, syntax_error, undefined_column, undefined_table, unsupported
 from .expressions import INT4, INT8, TABLE_FUNCTION_COLUMN, TABLE_FUNCTIONS, Rewriter, fn, lit, table_function_call
+from .schemas import lookup
 from .types import NUMBERS, ColType
 
 if TYPE_CHECKING:
@@ -48,6 +49,7 @@ class Plan:
     copy: Any = None                            # a COPY statement's CopySpec
     steps: Any = None                           # data-modifying WITH: ([(temp table, columns, plan)], own nparams)
     catalog_version: int = 0
+    path: tuple[str, ...] = ("public",)         # the schema search path it was planned under
     advances_sequences: bool = False            # calls nextval/setval, which write (see Database.reader)
     sleeps: str | None = None                   # calls pg_sleep: "park" (cooperatively) or "block" (see sleep_mode)
     cursor: str | None = None                   # FETCH / MOVE: the SQL cursor it reads (its columns are the cursor's)
@@ -611,18 +613,22 @@ class Translator:
                 sub_node = exp.Subquery(this=sqlglot.parse_one(sub, read="sqlite"), alias=exp.TableAlias(this=exp.to_identifier(alias)))
                 scope.add(alias, cols)
                 return sub_node
-            if db and db != "public":
-                raise PgError("3F000", f'schema "{db}" does not exist')
-            if name in scope.ctes:
+            if name in scope.ctes and not db:
                 cols = scope.ctes[name]
             else:
-                table = self.catalog.tables.get(name)
-                if table is None:
-                    raise undefined_table(name)
+                k = lookup(self.catalog, self.db.path, db, name, "table")
+                if k is None:
+                    raise undefined_table(f"{db}.{name}" if db else name)
+                table = self.catalog.tables[k]
                 cols = table.col_types()
-                scope.tables[alias] = name
-                self.read_tables.add(name)
+                scope.tables[alias] = k
+                self.read_tables.add(k)
                 node.set("db", None)
+                if k != name:
+                    # the SQLite table is the key; the alias keeps the PostgreSQL name for references
+                    node.set("this", exp.to_identifier(k, quoted=True))
+                    if node.args.get("alias") is None:
+                        node.set("alias", exp.TableAlias(this=exp.to_identifier(name)))
             alias_cols = node.args.get("alias").columns if node.args.get("alias") is not None else None
             if alias_cols:
                 cols = [(a.name, t) for a, (_, t) in zip(alias_cols, cols)] + cols[len(alias_cols):]
@@ -1144,12 +1150,16 @@ class Translator:
             # sqlglot accepts a few shapes PostgreSQL's grammar does not (`DELETE t`, `INSERT (a) ...`)
             raise syntax_error(node.sql("postgres")[:40] if isinstance(node, exp.Expression) else None, None)
         name = node.name
-        if node.db and node.db != "public":
-            raise PgError("3F000", f'schema "{node.db}" does not exist')
+        k = lookup(self.catalog, self.db.path, node.db, name, "table")
+        if k is None:
+            raise undefined_table(f"{node.db}.{name}" if node.db else name)
         node.set("db", None)
-        table = self.catalog.tables.get(name)
-        if table is None:
-            raise undefined_table(name)
+        if k != name:
+            # the SQLite table is the key; an alias keeps the PostgreSQL name for column references
+            node.set("this", exp.to_identifier(k, quoted=True))
+            if not node.alias:
+                node.set("alias", exp.TableAlias(this=exp.to_identifier(name)))
+        table = self.catalog.tables[k]
         if table.view is not None:
             raise unsupported(f'writing through the view "{name}"')
         return table

@@ -81,9 +81,7 @@ def check_setting(name: str, value: str) -> str:
             raise unsupported(f"DateStyle {v}")
         return "ISO, MDY"
     if low == "search_path":
-        names = {p.strip().strip('"').lower() for p in v.split(",")}
-        if not names <= {"public", "$user", "pg_catalog", ""}:
-            raise unsupported("schemas other than public in search_path")
+        # PostgreSQL accepts schemas that do not exist (yet): lookups skip them
         return v
     if low in ("transaction_isolation", "default_transaction_isolation"):
         if lv not in _LEVELS:
@@ -166,6 +164,11 @@ def utility_plan(db: "Database", text: str) -> "Plan | None":
     if head.startswith(("DECLARE", "FETCH", "MOVE", "CLOSE")):
         from .sql_cursors import cursor_plan
         plan = cursor_plan(db, t)
+        if plan is not None:
+            return plan
+    if head.startswith(("CREATE", "DROP", "ALTER")):
+        from .schema_ddl import schema_plan
+        plan = schema_plan(t)
         if plan is not None:
             return plan
     if not head.startswith(("BEGIN", "START", "COMMIT", "END", "ROLLBACK", "ABORT", "SAVEPOINT", "RELEASE", "SET",
