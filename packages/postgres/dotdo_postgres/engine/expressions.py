@@ -344,9 +344,23 @@ def _names_source(scope: "Scope", table: str) -> bool:
     return False
 
 
+def _check_schema_of(e: exp.Column, scope: "Scope") -> None:
+    """app.t.col: the FROM item `t` must be that schema's table (public.t and app.t are two tables)."""
+    from .schemas import key
+    level: "Scope | None" = scope
+    while level is not None:
+        if e.table in level.sources:
+            named = level.tables.get(e.table)
+            if named is not None and named != key(e.args["db"].name, e.table):
+                raise PgError("42P01", f'invalid reference to FROM-clause entry for table "{e.table}"')
+            return
+        level = level.parent
+
+
 def _column(rw: Rewriter, e: exp.Column, scope: "Scope") -> tuple[exp.Expression, ColType | None]:
     if e.args.get("db") is not None:
-        e.set("db", None)  # schema.table.column: the schema is public or a catalog schema, both in scope by name
+        _check_schema_of(e, scope)
+        e.set("db", None)  # schema.table.column: the table is in scope by its name (checked above)
     if isinstance(e.this, exp.Star):
         return e, None
     t = scope.lookup(e.name, e.table or None)

@@ -15,8 +15,8 @@ if TYPE_CHECKING:
 
 _IDENT = r'(?:"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)'
 _CREATE = re.compile(rf"^CREATE\s+SCHEMA\s+(?P<ine>IF\s+NOT\s+EXISTS\s+)?"
-                     rf"(?:(?P<name>{_IDENT})(?:\s+AUTHORIZATION\s+(?P<role>{_IDENT}))?"
-                     rf"|AUTHORIZATION\s+(?P<only_role>{_IDENT}))(?P<rest>.*)$", re.I | re.S)
+                     rf"(?:AUTHORIZATION\s+(?P<only_role>{_IDENT})"
+                     rf"|(?P<name>{_IDENT})(?:\s+AUTHORIZATION\s+(?P<role>{_IDENT}))?)(?P<rest>.*)$", re.I | re.S)
 _DROP = re.compile(rf"^DROP\s+SCHEMA\s+(?P<ie>IF\s+EXISTS\s+)?(?P<names>{_IDENT}(?:\s*,\s*{_IDENT})*)"
                    rf"(?:\s+(?P<behavior>CASCADE|RESTRICT))?\s*$", re.I | re.S)
 _ALTER = re.compile(rf"^ALTER\s+SCHEMA\s+(?P<name>{_IDENT})\s+(?P<rest>.*)$", re.I | re.S)
@@ -93,7 +93,7 @@ def schema_objects(cat, schema: str) -> list[tuple[str, str]]:
             objs.append((t.oid, "view" if t.view is not None else "table", k))
     for k in cat.sequences:
         if split(k)[0] == schema and k not in owned:
-            from .describe import sequence_oid
+            from .system import sequence_oid
             objs.append((sequence_oid(k), "sequence", k))
     return [(kind, k) for _, kind, k in sorted(objs)]
 
@@ -121,14 +121,19 @@ def _drop(names: list[str], cascade: bool, if_exists: bool):
                 continue
             objs = schema_objects(cat, name)
             outside = _outside_dependents(cat, name)
-            lines = [f"{_label(kind, k)} depends on schema {name}" for kind, k in objs]
-            if (objs or outside) and not cascade:
-                lines += [f"{what} depends on {on}" for what, on in outside]
+            # each object, then what outside the schema depends on it (PostgreSQL's order)
+            lines, drops = [], []
+            for kind, k in objs:
+                lines.append(f"{_label(kind, k)} depends on schema {name}")
+                drops.append(f"drop cascades to {_label(kind, k)}")
+                for what, on in outside:
+                    if on == k:
+                        lines.append(f"{what} depends on {kind} {_display(k)}")
+                        drops.append(f"drop cascades to {what}")
+            if objs and not cascade:
                 raise PgError("2BP01", f"cannot drop schema {name} because other objects depend on it",
                               detail="\n".join(lines), hint="Use DROP ... CASCADE to drop the dependent objects too.")
-            if objs:
-                drops = [f"drop cascades to {_label(kind, k)}" for kind, k in objs]
-                drops += [f"drop cascades to {what}" for what, _ in outside]
+            if drops:
                 session.notice("00000", drops[0] if len(drops) == 1 else f"drop cascades to {len(drops)} other objects")
             _drop_contents(session, conn, objs)
             cat.forget_schema(conn, name)
@@ -137,17 +142,19 @@ def _drop(names: list[str], cascade: bool, if_exists: bool):
 
 
 def _outside_dependents(cat, schema: str) -> list[tuple[str, str]]:
-    """Foreign keys and views elsewhere that depend on relations of `schema` (DROP ... CASCADE
-    drops them with the relations they depend on)."""
+    """(description, key depended on) of the foreign keys and views elsewhere that depend on
+    relations of `schema` (DROP ... CASCADE drops them with the relations they depend on)."""
     out = []
     for t in cat.tables.values():
         if split(t.name)[0] == schema:
             continue
         for c in t.constraints:
             if c.kind == "f" and c.ref_table and split(c.ref_table)[0] == schema:
-                out.append((f"constraint {c.name} on table {_display(t.name)}", f"table {_display(c.ref_table)}"))
-        if t.view is not None and any(split(d)[0] == schema for d in t.depends):
-            out.append((f"view {_display(t.name)}", "schema " + schema))
+                out.append((f"constraint {c.name} on table {_display(t.name)}", c.ref_table))
+        for d in t.depends if t.view is not None else []:
+            if split(d)[0] == schema:
+                out.append((f"view {_display(t.name)}", d))
+                break
     return out
 
 

@@ -78,9 +78,11 @@ def missing_schema(name: str) -> PgError:
     return PgError("3F000", f'schema "{name}" does not exist')
 
 
-def lookup(catalog, path: tuple[str, ...], schema: str | None, name: str, kind: str = "relation") -> str | None:
+def lookup(catalog, path: tuple[str, ...], schema: str | None, name: str, kind: str = "relation",
+           schema_missing_ok: bool = False) -> str | None:
     """The catalog key `schema.name` (or unqualified `name` on `path`) names, None when nothing by
-    that name exists there; 3F000 for a schema that does not exist. `kind` is what to look for:
+    that name exists there; 3F000 for a schema that does not exist (None with `schema_missing_ok`:
+    a query's `FROM nosuch.t` is 42P01 in PostgreSQL, DDL's is 3F000). `kind` is what to look for:
     "table" (tables and views), "sequence", "index" or any "relation"."""
     def exists(k: str) -> bool:
         if kind == "table":
@@ -92,6 +94,8 @@ def lookup(catalog, path: tuple[str, ...], schema: str | None, name: str, kind: 
         return catalog.relation_exists(k)
     if schema:
         if schema not in catalog.schema_names():
+            if schema_missing_ok:
+                return None
             raise missing_schema(schema)
         k = key(schema, name)
         return k if exists(k) else None

@@ -616,9 +616,13 @@ class Translator:
             if name in scope.ctes and not db:
                 cols = scope.ctes[name]
             else:
-                k = lookup(self.catalog, self.db.path, db, name, "table")
+                k = lookup(self.catalog, self.db.path, db, name, "table", schema_missing_ok=True)
                 if k is None:
                     raise undefined_table(f"{db}.{name}" if db else name)
+                if not node.alias and scope.tables.get(alias, k) != k:
+                    # public.t and app.t, both known as t: PostgreSQL tells them apart by schema
+                    # in column references; dotdo's scopes key sources by name alone
+                    raise unsupported("two tables of the same name from different schemas in one FROM without aliases")
                 table = self.catalog.tables[k]
                 cols = table.col_types()
                 scope.tables[alias] = k
@@ -1150,7 +1154,7 @@ class Translator:
             # sqlglot accepts a few shapes PostgreSQL's grammar does not (`DELETE t`, `INSERT (a) ...`)
             raise syntax_error(node.sql("postgres")[:40] if isinstance(node, exp.Expression) else None, None)
         name = node.name
-        k = lookup(self.catalog, self.db.path, node.db, name, "table")
+        k = lookup(self.catalog, self.db.path, node.db, name, "table", schema_missing_ok=True)
         if k is None:
             raise undefined_table(f"{node.db}.{name}" if node.db else name)
         node.set("db", None)
