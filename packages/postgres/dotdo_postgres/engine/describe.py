@@ -87,7 +87,7 @@ def index_class_rows(cat: Catalog) -> list[tuple]:
     return [(ix.oid, ix.name) for t in _tables(cat) if t.view is None for ix in indexes(t)]
 
 
-def relation(cat: Catalog, name: str, conn=None) -> tuple[list[tuple[str, ColType]], list[tuple]] | None:
+def relation(cat: Catalog, name: str, conn=None, path: tuple[str, ...] = ("public",)) -> tuple[list[tuple[str, ColType]], list[tuple]] | None:
     oid, name_t, text, int2, int4, bool_ = (ColType("oid"), ColType("name"), ColType("text"), ColType("int2"),
                                            ColType("int4"), ColType("bool"))
     char = ColType("bpchar", (1,))
@@ -109,7 +109,8 @@ def relation(cat: Catalog, name: str, conn=None) -> tuple[list[tuple[str, ColTyp
         return cols, rows
     if name == "pg_attrdef":
         cols = [("oid", oid), ("adrelid", oid), ("adnum", int2), ("adbin", text)]
-        return cols, [(t.oid * 256 + 64 + i, t.oid, i, c.default) for t in tables
+        from .schemas import shown_default
+        return cols, [(t.oid * 256 + 64 + i, t.oid, i, shown_default(cat, path, c.default)) for t in tables
                       for i, c in enumerate(t.columns, start=1) if c.default is not None and not c.identity]
     if name == "pg_depend":  # what dotdo tracks: a serial or identity column owns its sequence
         from .system import sequence_oid
@@ -174,6 +175,8 @@ def relation(cat: Catalog, name: str, conn=None) -> tuple[list[tuple[str, ColTyp
                              "; ".join(e for e in ix.exprs if e is not None) if ix.exprs else None))
         return cols, rows
     if name == "pg_constraint":
+        from .schemas import bare, split
+        from .system import nsp_oid
         cols = [("oid", oid), ("conname", name_t), ("connamespace", oid), ("contype", char),
                 ("condeferrable", bool_), ("condeferred", bool_), ("convalidated", bool_), ("conrelid", oid),
                 ("contypid", oid), ("conindid", oid), ("conparentid", oid), ("confrelid", oid),
@@ -187,7 +190,7 @@ def relation(cat: Catalog, name: str, conn=None) -> tuple[list[tuple[str, ColTyp
                 # a CHECK's columns are the ones its expression reads (Django's introspection lists them)
                 keys = c.columns or ([x.name for x in sqlglot.parse_one(c.check, read=DotdoPostgres).find_all(exp.Column)]
                                      if c.kind == "c" and c.check else [])
-                rows.append((constraint_oid(t, i), c.name, 2200, c.kind, False, False, True, t.oid, 0,
+                rows.append((constraint_oid(t, i), bare(c.name), nsp_oid(cat, split(t.name)[0]), c.kind, False, False, True, t.oid, 0,
                              by_name.get(c.name, 0), 0, ref.oid if ref is not None else 0,
                              _ACTION_CODES[c.on_update] if c.kind == "f" else " ",
                              _ACTION_CODES[c.on_delete] if c.kind == "f" else " ", "s" if c.kind == "f" else " ", True,
@@ -246,7 +249,9 @@ def indexdef(cat: Catalog, oid: Any, column: int = 0) -> str | None:
         return ix.key(column - 1) if column <= len(ix.columns) else ""
     cols = ", ".join(ix.key(i) for i in range(len(ix.columns)))
     where = f" WHERE ({ix.where})" if ix.where else ""
-    return f"CREATE {'UNIQUE ' if ix.unique else ''}INDEX {_ident(ix.name)} ON public.{_ident(ix.table.name)} " \
+    from .schemas import split
+    schema, table = split(ix.table.name)
+    return f"CREATE {'UNIQUE ' if ix.unique else ''}INDEX {_ident(split(ix.name)[1])} ON {_ident(schema)}.{_ident(table)} " \
            f"USING btree ({cols}){where}"
 
 
@@ -265,7 +270,11 @@ def constraintdef(cat: Catalog, oid: Any) -> str | None:
         return f"UNIQUE ({cols})"
     if c.kind == "c":
         return f"CHECK ({deparse(c.check or '')})"
-    text = f"FOREIGN KEY ({cols}) REFERENCES {_ident(c.ref_table or '')}({', '.join(_ident(x) for x in c.ref_columns)})"
+    from .schemas import split
+    ref_schema, ref_name = split(c.ref_table or "")
+    # a table outside public is shown qualified (PostgreSQL omits a schema the search path finds)
+    ref = _ident(ref_name) if ref_schema == "public" else f"{_ident(ref_schema)}.{_ident(ref_name)}"
+    text = f"FOREIGN KEY ({cols}) REFERENCES {ref}({', '.join(_ident(x) for x in c.ref_columns)})"
     if c.on_update != "NO ACTION":
         text += f" ON UPDATE {c.on_update}"
     if c.on_delete != "NO ACTION":

@@ -506,6 +506,17 @@ def num_round(a: Any, n: int = 0) -> Any:
     return T.num_text(_checked_numeric(_quantized(d, n)))
 
 
+def table_is_visible(db: Any, oid: Any) -> Any:
+    """pg_table_is_visible: whether the search path finds the relation by its bare name (the
+    catalog's own relations always)."""
+    from .describe import relname
+    if oid is None:
+        return None
+    name = relname(db.catalog, oid, db.path)
+    shown = relname(db.catalog, oid, ())  # with no path every user relation prints qualified
+    return 1 if name != shown or "." not in str(shown) or shown == str(oid) else 0
+
+
 def _current_schemas(session: Any, implicit: Any) -> Any:
     """current_schemas(bool): the search path's existing schemas, pg_catalog first when asked for
     the implicitly searched ones too (unless the path names it itself)."""
@@ -1690,7 +1701,7 @@ def register(conn, db: "Database") -> None:
     f("pg_notify", lambda ch, payload: db.session().notify(ch or "", payload or ""), 2)
     f("pg_regtype", _regtype, 1, deterministic=True)
     f("to_regtype", _to_regtype, 1, deterministic=True)
-    f("pg_table_is_visible", lambda oid: 1, 1, deterministic=True)
+    f("pg_table_is_visible", lambda oid: table_is_visible(db, oid), 1)
     f("pg_type_is_visible", lambda oid: 1, 1, deterministic=True)
     f("pg_lateral_row", lateral_row, -1, deterministic=True)
     f("pg_lateral_value", lateral_value, 2, deterministic=True)

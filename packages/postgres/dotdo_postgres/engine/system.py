@@ -203,7 +203,7 @@ def system_relation(tr: "Translator", schema: str, name: str) -> tuple[list[tupl
         return _relation(cols, [(canon, s.setting(canon)) for low, (canon, _) in sorted(SETTINGS.items())
                                 if low != "datestyle" or canon == "DateStyle"])
     from .describe import relation
-    found = relation(cat, name, tr.db.reader())
+    found = relation(cat, name, tr.db.reader(), tr.db.path)
     if found is not None:
         return _relation(*found)
     from .errors import unsupported
