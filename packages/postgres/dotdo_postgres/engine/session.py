@@ -75,6 +75,7 @@ class Session:
         self.db = db
         self.user = user
         self.pid = pid
+        self._path_memo: tuple[str, int, tuple[str, ...]] | None = None  # see schema_path
         self.settings: dict[str, str] = {}
         self.in_tx = False
         self.implicit = False
@@ -429,11 +430,18 @@ class Session:
             self.failed = True
 
     def schema_path(self) -> tuple[str, ...]:
-        """The schemas unqualified names resolve in, in order: search_path's existing ones."""
+        """The schemas unqualified names resolve in, in order: search_path's existing ones (kept
+        until the setting or the catalog changes: every statement asks)."""
         from .schemas import BUILTIN, effective_path, parse_path
-        names = parse_path(self.setting("search_path") or "")
-        return tuple(s for s in effective_path(tuple(names), self.user, self.db.catalog.schema_names())
+        value, version = self.setting("search_path") or "", self.db.catalog.version
+        memo = self._path_memo
+        if memo is not None and memo[0] == value and memo[1] == version:
+            return memo[2]
+        names = parse_path(value)
+        path = tuple(s for s in effective_path(tuple(names), self.user, self.db.catalog.schema_names())
                      if s not in BUILTIN)
+        self._path_memo = (value, version, path)
+        return path
 
     def _run(self, plan: Plan, conn, params) -> Result:
         if plan.kind == "ddl":
