@@ -213,6 +213,17 @@ CASES: list[Case] = [
     ("schema_to_regclass", SCHEMA_TWO_T,
      "SELECT to_regclass('app.t')::text, to_regclass('app.nope')::text, to_regclass('t')::text", None),
     ("schema_current_schema", [], "SELECT current_schema(), current_schemas(false), current_schemas(true)", None),
+    ("schema_alter_add_column", SCHEMA_TWO_T + ["ALTER TABLE app.t ADD COLUMN w int DEFAULT 5"],
+     "SELECT (SELECT array_agg(w ORDER BY id) FROM app.t), (SELECT count(*) FROM information_schema.columns "
+     "WHERE table_schema = 'public' AND table_name = 't')", None),
+    ("schema_alter_rename_column", SCHEMA_TWO_T + ["ALTER TABLE app.t RENAME COLUMN v TO vv"],
+     "SELECT vv FROM app.t WHERE id = 1", None),
+    ("schema_alter_missing", SCHEMA_APP, "ALTER TABLE app.nope ADD COLUMN x int", None),
+    ("schema_alter_add_fk_across", SCHEMA_TWO_T + ["INSERT INTO app.t VALUES (3, 'three')"],
+     "ALTER TABLE app.t ADD CONSTRAINT t_fk FOREIGN KEY (id) REFERENCES public.t(id)", None),
+    ("schema_truncate", SCHEMA_TWO_T + ["TRUNCATE app.t"],
+     "SELECT (SELECT count(*) FROM app.t), (SELECT count(*) FROM public.t)", None),
+    ("schema_truncate_missing_schema", [], "TRUNCATE nope.t", None),
     # parameters with nothing between them and the next token ($1,$2 once parsed as a dollar quote)
     ("param_glued_pair", [], "SELECT %s,%s", ("a", "b")),
     ("param_glued_casts", [], "SELECT %s::int,%s::int+1", ("1", "2")),

@@ -235,3 +235,15 @@ def test_schema_made_in_a_rolled_back_transaction_is_gone(conn):
     finally:
         conn.rollback()
         conn.autocommit = True
+
+
+def test_copy_in_and_out_of_a_table_in_a_schema(two):
+    with two.cursor() as cur:
+        with cur.copy("COPY app.t (id, v) FROM STDIN") as cp:
+            cp.write_row((2, "copied"))
+        with cur.copy("COPY app.t TO STDOUT") as cp:
+            assert list(cp.rows()) == [("1", "app"), ("2", "copied")]
+        two.execute("SET search_path TO app")
+        with cur.copy("COPY t (v) TO STDOUT") as cp:
+            assert list(cp.rows()) == [("app",), ("copied",)]
+    assert one(two, "SELECT count(*) FROM public.t") == (1,)

@@ -623,16 +623,18 @@ def drop_relation(session, conn, name: str, kind: str, cascade: bool, dropping: 
 
 
 def _truncate_runner(stmt: exp.TruncateTable):
-    names = [t.name for t in stmt.expressions]
+    written = [(t.db or None, t.name) for t in stmt.expressions]
     restart = (stmt.args.get("identity") or "").upper() == "RESTART"
     cascade = (str(stmt.args.get("option") or "")).lower() == "cascade"
 
     def run(session, conn, params) -> None:
-        cat = session.db.catalog
+        db = session.db
+        cat = db.catalog
         todo = []
-        for name in names:
-            if name not in cat.tables:
-                raise undefined_table(name)
+        for schema, bare_name in written:
+            name = lookup(cat, db.path, schema, bare_name, "table")
+            if name is None:
+                raise undefined_table(f"{schema}.{bare_name}" if schema else bare_name)
             todo.append(name)
         for name in list(todo):
             for child, c in cat.referencing(name):

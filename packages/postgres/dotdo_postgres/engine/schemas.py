@@ -99,6 +99,10 @@ def lookup(catalog, path: tuple[str, ...], schema: str | None, name: str, kind: 
             raise missing_schema(schema)
         k = key(schema, name)
         return k if exists(k) else None
+    if SEP in name:
+        # a key itself (dotdo's own statements, such as COPY's, name tables by key): no public
+        # name holds SEP, so it names exactly one relation
+        return name if exists(name) else None
     for s in path:
         k = key(s, name)
         if exists(k):

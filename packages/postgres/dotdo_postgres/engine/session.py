@@ -247,7 +247,8 @@ class Session:
             self.on_deallocate(name)
 
     def notice(self, sqlstate: str, message: str, severity: str = "NOTICE") -> None:
-        self.notices.append((severity, sqlstate, message))
+        from .errors import clean_text
+        self.notices.append((severity, sqlstate, clean_text(message) or ""))  # relations by bare name
 
     # -- time and sequences (read by SQL functions) ------------------------------
     def now(self) -> str:

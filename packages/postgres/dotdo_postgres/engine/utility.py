@@ -159,7 +159,7 @@ def utility_plan(db: "Database", text: str) -> "Plan | None":
     if head.startswith("COPY"):
         from .copy import check_table, parse_copy
         spec = parse_copy(t)
-        check_table(db.catalog, spec)
+        check_table(db.catalog, spec, db.path)
         return Plan("copy", "COPY", copy=spec, writes=spec.direction == "in")
     if head.startswith(("DECLARE", "FETCH", "MOVE", "CLOSE")):
         from .sql_cursors import cursor_plan
