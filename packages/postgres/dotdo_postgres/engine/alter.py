@@ -14,7 +14,7 @@ from .ddl import (_sqlstr, add_constraint, build_table, check_sql, column_sql, d
                   table_sql)
 from .dialect import DotdoPostgres
 from .errors import PgError, undefined_column, undefined_table, unsupported
-from .schemas import lookup, split
+from .schemas import bare, lookup, split
 from .types import text_out
 
 if TYPE_CHECKING:
@@ -304,7 +304,7 @@ def _add_constraint_later(tr: "Translator", session, conn, table: Table, name: s
 
 
 def _drop_constraint(conn, table: Table, name: str, if_exists: bool, session) -> None:
-    c = next((x for x in table.constraints if x.name == name), None)
+    c = next((x for x in table.constraints if bare(x.name) == name), None)  # generated names carry the key's prefix
     if c is None:
         if if_exists:
             session.notice("00000", f'constraint "{name}" of relation "{table.name}" does not exist, skipping')

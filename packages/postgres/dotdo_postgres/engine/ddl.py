@@ -230,7 +230,7 @@ def add_constraint(tr: "Translator", table: Table, name: str | None, node: exp.E
                        cols, ref_table, list(ref_cols), on_delete, on_update)
     else:
         raise unsupported(f"table constraint {node.sql('postgres')}")
-    if any(x.name == c.name for x in table.constraints):
+    if any(bare(x.name) == bare(c.name) for x in table.constraints):
         raise PgError("42710", f'constraint "{c.name}" for relation "{tname}" already exists')
     table.constraints.append(c)
     return c

@@ -16,6 +16,7 @@ from dotdo_core.shard import ShardBusy
 from dotdo_core.query_limits import query_limits
 
 from .errors import FAILED_TRANSACTION, PgError, unsupported
+from .schemas import bare
 from .translate import Plan
 from .types import RUNNING, ColType, fmt_timestamptz
 from .utility import REPORTED, SETTINGS, check_setting, parse_ms
@@ -552,7 +553,7 @@ class Session:
         if err.sqlstate == "23502" and err.column:
             cond = f'NEW."{err.column}" IS NULL'
         elif err.sqlstate == "23514" and err.constraint:
-            c = next((c for c in table.constraints if c.name == err.constraint), None)
+            c = next((c for c in table.constraints if bare(c.name) == err.constraint), None)  # err's is bare
             if c is None:
                 return
             cond = f"NOT ({check_sql(self.db.translator(), table, c, row='NEW')})"
@@ -936,10 +937,11 @@ def _missing_function(name: str) -> PgError:
 
 
 _SQLITE_ERRORS: list[tuple[re.Pattern, Callable[[re.Match, Plan], PgError]]] = [
-    (re.compile(r"NOT NULL constraint failed: (\w+)\.(\w+)"),
+    # (names may be keys of another schema, with SEP: PgError shows them bare)
+    (re.compile(r"NOT NULL constraint failed: ([\w\x1f]+)\.(\w+)"),
      lambda m, p: PgError("23502", f'null value in column "{m.group(2)}" of relation "{m.group(1)}" violates '
                                    f"not-null constraint", table=m.group(1), column=m.group(2))),
-    (re.compile(r"CHECK constraint failed: (\w+)"),
+    (re.compile(r"CHECK constraint failed: ([\w\x1f]+)"),
      lambda m, p: PgError("23514", f'new row for relation "{p.table}" violates check constraint "{m.group(1)}"',
                           constraint=m.group(1), table=p.table)),
     (re.compile(r"no such table:\s+(?:main\.)?(\S+)"), lambda m, p: PgError("42P01", f'relation "{m.group(1)}" does not exist')),

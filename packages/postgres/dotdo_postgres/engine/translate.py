@@ -21,7 +21,7 @@ from .catalog import Table
 from .dialect import DotdoPostgres
 from .errors import PgError, syntax_error, undefined_column, undefined_table, unsupported
 from .expressions import INT4, INT8, TABLE_FUNCTION_COLUMN, TABLE_FUNCTIONS, Rewriter, fn, lit, table_function_call
-from .schemas import lookup
+from .schemas import bare, lookup
 from .types import NUMBERS, ColType
 
 if TYPE_CHECKING:
@@ -1350,7 +1350,7 @@ class Translator:
         if conflict.args.get("constraint") is not None:
             cname = conflict.args["constraint"].name
             for c in table.constraints:
-                if c.name == cname and c.kind in ("p", "u"):
+                if bare(c.name) == cname and c.kind in ("p", "u"):  # generated names carry the key's prefix
                     conflict.set("constraint", None)
                     conflict.set("conflict_keys", [exp.to_identifier(x, quoted=True) for x in c.columns])
                     break
