@@ -247,3 +247,17 @@ def test_copy_in_and_out_of_a_table_in_a_schema(two):
         with cur.copy("COPY t (v) TO STDOUT") as cp:
             assert list(cp.rows()) == [("app",), ("copied",)]
     assert one(two, "SELECT count(*) FROM public.t") == (1,)
+
+
+def test_search_path_values_as_show_prints_them(conn):
+    conn.execute('CREATE SCHEMA "App"')
+    for written, shown, found in [('"App", public', '"App", public', ["App", "public"]),
+                                  ("'App'", '"App"', ["App"]),
+                                  ("App", "app", []),
+                                  ("''", '""', []),
+                                  ('"$user", public', '"$user", public', ["public"])]:
+        conn.execute(f"SET search_path TO {written}")
+        assert one(conn, "SHOW search_path") == (shown,), written
+        assert one(conn, "SELECT current_schemas(false)") == (found,), written
+    conn.execute("SET search_path TO DEFAULT")
+    assert one(conn, "SHOW search_path") == ('"$user", public',)

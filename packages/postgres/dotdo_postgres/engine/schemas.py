@@ -173,3 +173,20 @@ def shown_default(catalog, path: tuple[str, ...], text: str | None) -> str | Non
     if text is None or SEP not in text:
         return text
     return _KEY_LITERAL.sub(lambda m: "'" + display(catalog, path, key(m.group(1), m.group(2))).replace("'", "''") + "'", text)
+
+
+def canonical_path(written: str) -> str:
+    """SET search_path's list as PostgreSQL stores (and SHOW prints) it: each element an
+    identifier — a string literal or a quoted name kept as written, a bare name lower-cased —
+    quoted where it has to be, joined by ", "."""
+    out = []
+    for part in _split_on(written.strip(), ","):
+        part = part.strip()
+        if len(part) >= 2 and part[0] == part[-1] == "'":
+            name = part[1:-1].replace("''", "'")
+        elif len(part) >= 2 and part[0] == part[-1] == '"':
+            name = part[1:-1].replace('""', '"')
+        else:
+            name = part.lower()
+        out.append(name if re.fullmatch(r"[a-z_][a-z0-9_]*", name) else '"' + name.replace('"', '""') + '"')
+    return ", ".join(out)

@@ -212,6 +212,9 @@ def utility_plan(db: "Database", text: str) -> "Plan | None":
     m = _RE["set"].match(t)
     if m:
         name, value = m.group("name"), _value(m.group("value"))
+        if name.lower() == "search_path" and value.upper() != "DEFAULT":
+            from .schemas import canonical_path
+            value = canonical_path(m.group("value"))
         if value.upper() == "DEFAULT":
             return Plan("utility", "SET", run=lambda s, c, p: s.reset(name))
         return Plan("utility", "SET", run=lambda s, c, p: s.set(name, value, local=_is_local(m.group("scope"))))
