@@ -261,3 +261,20 @@ def test_search_path_values_as_show_prints_them(conn):
         assert one(conn, "SELECT current_schemas(false)") == (found,), written
     conn.execute("SET search_path TO DEFAULT")
     assert one(conn, "SHOW search_path") == ('"$user", public',)
+
+
+def test_statements_over_a_table_in_a_schema(conn):
+    for sql in ["CREATE SCHEMA app", "CREATE TABLE t (id int)", "INSERT INTO t VALUES (1), (2)",
+                "CREATE TABLE app.c AS SELECT id * 10 AS x FROM t", "CREATE VIEW pv AS SELECT x FROM app.c"]:
+        conn.execute(sql)
+    assert conn.execute("WITH ins AS (INSERT INTO app.c VALUES (30) RETURNING x) SELECT * FROM ins").fetchall() == [(30,)]
+    assert conn.execute("UPDATE app.c SET x = x + 1 FROM t WHERE t.id * 10 = app.c.x "
+                        "RETURNING app.c.x, t.id").fetchall() == [(11, 1), (21, 2)]
+    assert conn.execute("DELETE FROM app.c USING t WHERE t.id * 10 + 1 = c.x RETURNING c.x").fetchall() == [(11,), (21,)]
+    assert conn.execute("SELECT * FROM pv").fetchall() == [(30,)]
+    with pytest.raises(errors.DependentObjectsStillExist) as e:
+        conn.execute("DROP SCHEMA app")
+    assert e.value.diag.message_detail == "table app.c depends on schema app\nview pv depends on table app.c"
+    conn.execute("DROP SCHEMA app CASCADE")
+    with pytest.raises(errors.UndefinedTable):
+        conn.execute("SELECT * FROM pv")
