@@ -157,6 +157,12 @@ CASES: list[Case] = [
     ("schema_join_same_name", SCHEMA_TWO_T,
      "SELECT p.v AS pv, a.v AS av FROM public.t p JOIN app.t a ON a.id = p.id ORDER BY p.id", None),
     ("schema_column_wrong_schema", SCHEMA_TWO_T, "SELECT app.t.v FROM public.t", None),
+    ("schema_join_unaliased", SCHEMA_TWO_T,
+     "SELECT app.t.v, public.t.v FROM app.t JOIN public.t ON app.t.id = public.t.id ORDER BY 1", None),
+    ("schema_join_unaliased_public_first", SCHEMA_TWO_T,
+     "SELECT public.t.v, app.t.v FROM public.t, app.t WHERE app.t.id = public.t.id ORDER BY 1", None),
+    ("schema_join_unaliased_ambiguous", SCHEMA_TWO_T, "SELECT t.v FROM app.t JOIN public.t ON app.t.id = public.t.id", None),
+    ("schema_join_unaliased_star", SCHEMA_TWO_T, "SELECT * FROM app.t, public.t ORDER BY 1, 3", None),
     ("schema_alias", SCHEMA_TWO_T, "SELECT x.v FROM app.t AS x WHERE x.id = 1", None),
     ("schema_column_qualified", SCHEMA_TWO_T, "SELECT app.t.v FROM app.t ORDER BY app.t.id", None),
     ("schema_quoted_names", ['CREATE SCHEMA "App"', 'CREATE TABLE "App"."T" (id int, "V" text)',
@@ -2441,8 +2447,6 @@ CASES: list[Case] = [
 # feature_not_supported where PostgreSQL runs the statement. Never a wrong answer.
 REFUSED: list[Case] = [
     # schemas: what dotdo refuses (0A000) where PostgreSQL answers
-    ("refused_schema_join_unaliased", SCHEMA_TWO_T,
-     "SELECT app.t.v, public.t.v FROM app.t JOIN public.t ON app.t.id = public.t.id ORDER BY 1", None),
     ("refused_schema_enum_type", SCHEMA_APP, "CREATE TYPE app.mood AS ENUM ('a', 'b')", None),
     ("refused_schema_rename_not_empty", SCHEMA_APP + ["CREATE TABLE app.t (id int)"], "ALTER SCHEMA app RENAME TO app2", None),
     ("refused_schema_elements", [], "CREATE SCHEMA app CREATE TABLE t (id int)", None),

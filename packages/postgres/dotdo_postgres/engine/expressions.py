@@ -345,14 +345,34 @@ def _names_source(scope: "Scope", table: str) -> bool:
 
 
 def _check_schema_of(e: exp.Column, scope: "Scope") -> None:
-    """app.t.col: the FROM item `t` must be that schema's table (public.t and app.t are two tables)."""
+    """app.t.col: the FROM item `t` must be that schema's table (public.t and app.t are two
+    tables); when both are in FROM, the second one's internal alias (see Translator._source) is
+    the one meant."""
+    from .errors import SEP
     from .schemas import key
+    schema, table = e.args["db"].name, e.table
+    level: "Scope | None" = scope
+    while level is not None:
+        inner = f"{schema}{SEP}{table}"
+        if inner in level.sources and level.tables.get(inner) == key(schema, table):
+            e.set("table", exp.to_identifier(inner, quoted=True))
+            return
+        if table in level.sources:
+            named = level.tables.get(table)
+            if named is not None and named != key(schema, table):
+                raise PgError("42P01", f'invalid reference to FROM-clause entry for table "{table}"')
+            return
+        level = level.parent
+
+
+def _check_unique_reference(e: exp.Column, scope: "Scope") -> None:
+    """t.col with two FROM items called t (public.t and app.t): PostgreSQL's 42P09."""
+    from .errors import SEP
     level: "Scope | None" = scope
     while level is not None:
         if e.table in level.sources:
-            named = level.tables.get(e.table)
-            if named is not None and named != key(e.args["db"].name, e.table):
-                raise PgError("42P01", f'invalid reference to FROM-clause entry for table "{e.table}"')
+            if any(a.endswith(SEP + e.table) for a in level.sources if SEP in a):
+                raise PgError("42P09", f'table reference "{e.table}" is ambiguous')
             return
         level = level.parent
 
@@ -361,6 +381,8 @@ def _column(rw: Rewriter, e: exp.Column, scope: "Scope") -> tuple[exp.Expression
     if e.args.get("db") is not None:
         _check_schema_of(e, scope)
         e.set("db", None)  # schema.table.column: the table is in scope by its name (checked above)
+    elif e.table:
+        _check_unique_reference(e, scope)
     if isinstance(e.this, exp.Star):
         return e, None
     t = scope.lookup(e.name, e.table or None)

@@ -21,7 +21,8 @@ from .catalog import Table
 from .dialect import DotdoPostgres
 from .errors import PgError, syntax_error, undefined_column, undefined_table, unsupported
 from .expressions import INT4, INT8, TABLE_FUNCTION_COLUMN, TABLE_FUNCTIONS, Rewriter, fn, lit, table_function_call
-from .schemas import bare, lookup
+from .errors import SEP
+from .schemas import bare, lookup, split
 from .types import NUMBERS, ColType
 
 if TYPE_CHECKING:
@@ -619,10 +620,14 @@ class Translator:
                 k = lookup(self.catalog, self.db.path, db, name, "table", schema_missing_ok=True)
                 if k is None:
                     raise undefined_table(f"{db}.{name}" if db else name)
-                if not node.alias and scope.tables.get(alias, k) != k:
-                    # public.t and app.t, both known as t: PostgreSQL tells them apart by schema
-                    # in column references; dotdo's scopes key sources by name alone
-                    raise unsupported("two tables of the same name from different schemas in one FROM without aliases")
+                if not node.alias and alias in scope.sources and scope.tables.get(alias) not in (None, k):
+                    # public.t and app.t both go by t: PostgreSQL tells them apart by schema in
+                    # column references (app.t.v). Scopes key sources by name, so the second gets
+                    # an internal alias, schema + SEP + name, that _column maps app.t.v onto.
+                    if alias in scope.ctes or any(SEP in a for a in scope.sources):
+                        raise unsupported("three or more FROM items of one name")
+                    alias = f"{split(k)[0]}{SEP}{name}"
+                    node.set("alias", exp.TableAlias(this=exp.to_identifier(alias, quoted=True)))
                 table = self.catalog.tables[k]
                 cols = table.col_types()
                 scope.tables[alias] = k
