@@ -125,7 +125,7 @@ def system_relation(tr: "Translator", schema: str, name: str) -> tuple[list[tupl
     if name == "pg_namespace":
         from .cluster import NAMESPACES
         cols = [("oid", OID), ("nspname", NAME), ("nspowner", OID), ("nspacl", ACL)]
-        created = [(oid, nsp, 10, None) for nsp, (oid, _) in sorted(cat.schemas.items())]
+        created = [(oid, nsp, role_oid(owner), None) for nsp, (oid, owner) in sorted(cat.schemas.items())]
         return _relation(cols, [(oid, nsp, owner, acl) for oid, nsp, owner, acl, _ in NAMESPACES] + created)
     if name == "pg_tablespace":
         cols = [("oid", OID), ("spcname", NAME), ("spcowner", OID), ("spcacl", ACL),
@@ -183,8 +183,7 @@ def system_relation(tr: "Translator", schema: str, name: str) -> tuple[list[tupl
         # postgres (the superuser every unauthenticated session is) and the session's own user; a
         # tenant's users share its databases, other tenants' users are not listed
         user = tr.db.session().user
-        roles = [(10, "postgres", True)] + ([(16384 + zlib.crc32(user.encode()) % 1_000_000, user, False)]
-                                            if user and user != "postgres" else [])
+        roles = [(10, "postgres", True)] + ([(role_oid(user), user, False)] if user and user != "postgres" else [])
         if name == "pg_user":
             return _relation([("usename", NAME), ("usesysid", OID), ("usecreatedb", BOOL), ("usesuper", BOOL),
                               ("userepl", BOOL), ("usebypassrls", BOOL), ("passwd", TEXT), ("valuntil", TIMESTAMPTZ)],
@@ -208,6 +207,11 @@ def system_relation(tr: "Translator", schema: str, name: str) -> tuple[list[tupl
         return _relation(*found)
     from .errors import unsupported
     raise unsupported(f"the catalog relation pg_catalog.{name}")
+
+
+def role_oid(name: str) -> int:
+    """pg_roles' OID of a role: postgres is 10, a session's own user a stable number from its name."""
+    return 10 if name == "postgres" else 16384 + zlib.crc32(name.encode()) % 1_000_000
 
 
 def sequence_oid(name: str) -> int:
