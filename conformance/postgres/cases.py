@@ -236,6 +236,11 @@ CASES: list[Case] = [
      "INSERT INTO app.c VALUES (-1)", None),
     ("schema_not_null_violation", SCHEMA_APP + ["CREATE TABLE app.c (n int NOT NULL)"],
      "INSERT INTO app.c VALUES (NULL)", None),
+    ("schema_fk_constraintdef", SCHEMA_TWO_T + ["CREATE TABLE app.c (t_id int REFERENCES app.t)",
+                                                "CREATE TABLE c (t_id int REFERENCES app.t)"],
+     "SELECT conrelid::regclass::text, pg_get_constraintdef(oid) FROM pg_constraint WHERE contype = 'f' ORDER BY 1", None),
+    ("schema_fk_no_primary_key", SCHEMA_APP + ["CREATE TABLE app.n (id int)"],
+     "CREATE TABLE app.c (n_id int REFERENCES app.n)", None),
     ("schema_fk_violation_detail", SCHEMA_TWO_T + ["CREATE TABLE app.c (t_id int REFERENCES app.t)"],
      "INSERT INTO app.c VALUES (7)", None),
     # parameters with nothing between them and the next token ($1,$2 once parsed as a dollar quote)

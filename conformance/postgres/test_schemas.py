@@ -278,3 +278,9 @@ def test_statements_over_a_table_in_a_schema(conn):
     conn.execute("DROP SCHEMA app CASCADE")
     with pytest.raises(errors.UndefinedTable):
         conn.execute("SELECT * FROM pv")
+
+
+def test_create_schema_authorization_current_user_is_named_after_the_user(conn):
+    conn.execute("CREATE SCHEMA AUTHORIZATION CURRENT_USER")
+    assert one(conn, "SELECT nspname, pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = current_user") == \
+        ("postgres", "postgres")

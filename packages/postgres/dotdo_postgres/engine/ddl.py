@@ -217,7 +217,7 @@ def add_constraint(tr: "Translator", table: Table, name: str | None, node: exp.E
         if not ref_cols:
             pk = parent.primary_key()
             if pk is None:
-                raise PgError("42830", f'there is no primary key for referenced table "{ref_table}"')
+                raise PgError("42704", f'there is no primary key for referenced table "{ref_table}"')
             ref_cols = pk.columns
         for rc in ref_cols:
             if parent.column(rc) is None:

@@ -255,7 +255,7 @@ def indexdef(cat: Catalog, oid: Any, column: int = 0) -> str | None:
            f"USING btree ({cols}){where}"
 
 
-def constraintdef(cat: Catalog, oid: Any) -> str | None:
+def constraintdef(cat: Catalog, oid: Any, path: tuple[str, ...] = ("public",)) -> str | None:
     if not isinstance(oid, int):
         return None
     t = _table_of(cat, oid // 256)
@@ -270,10 +270,11 @@ def constraintdef(cat: Catalog, oid: Any) -> str | None:
         return f"UNIQUE ({cols})"
     if c.kind == "c":
         return f"CHECK ({deparse(c.check or '')})"
-    from .schemas import split
+    from .schemas import lookup, split
     ref_schema, ref_name = split(c.ref_table or "")
-    # a table outside public is shown qualified (PostgreSQL omits a schema the search path finds)
-    ref = _ident(ref_name) if ref_schema == "public" else f"{_ident(ref_schema)}.{_ident(ref_name)}"
+    # schema-qualified unless the search path finds the table by its bare name (as PostgreSQL prints it)
+    visible = lookup(cat, path, None, ref_name, "table") == c.ref_table
+    ref = _ident(ref_name) if visible else f"{_ident(ref_schema)}.{_ident(ref_name)}"
     text = f"FOREIGN KEY ({cols}) REFERENCES {ref}({', '.join(_ident(x) for x in c.ref_columns)})"
     if c.on_update != "NO ACTION":
         text += f" ON UPDATE {c.on_update}"
@@ -428,7 +429,7 @@ def register(conn, db: "Database") -> None:
     f("format_type", lambda oid, typmod: format_type(db.catalog, oid, typmod), 2)
     f("pg_get_expr", lambda expr, relid, pretty=False: expr, -1, deterministic=True)
     f("pg_get_indexdef", lambda oid, col=0, pretty=False: indexdef(db.catalog, oid, col or 0), -1)
-    f("pg_get_constraintdef", lambda oid, pretty=False: constraintdef(db.catalog, oid), -1)
+    f("pg_get_constraintdef", lambda oid, pretty=False: constraintdef(db.catalog, oid, db.path), -1)
     f("pg_relname", lambda oid: relname(db.catalog, oid, db.path), 1)
     f("pg_regclass_in", lambda v: None if v is None else v if isinstance(v, int) else relation_oid(db.catalog, str(v), db.path), 1)
     f("to_regclass", lambda v: _to_regclass(db, v), 1)

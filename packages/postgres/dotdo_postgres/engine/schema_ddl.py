@@ -41,7 +41,7 @@ def schema_plan(text: str) -> "Plan | None":
         if m.group("rest").strip():
             raise unsupported("schema elements in CREATE SCHEMA")
         role = _ident(m.group("role") or m.group("only_role")) if (m.group("role") or m.group("only_role")) else None
-        name = _ident(m.group("name")) if m.group("name") else role
+        name = _ident(m.group("name")) if m.group("name") else None  # None: named after its owner
         return Plan("ddl", "CREATE SCHEMA", writes=True, run=_create(name, role, bool(m.group("ine"))))
     m = _DROP.match(text)
     if m:
@@ -66,9 +66,10 @@ def _check_role(session, role: str | None) -> str:
     return role
 
 
-def _create(name: str, role: str | None, if_not_exists: bool):
+def _create(written: str | None, role: str | None, if_not_exists: bool):
     def run(session, conn, params) -> None:
         owner = _check_role(session, role)
+        name = written or owner
         cat = session.db.catalog
         if name in cat.schema_names() or name in BUILTIN:
             if if_not_exists:
@@ -86,6 +87,7 @@ def _create(name: str, role: str | None, if_not_exists: bool):
 def schema_objects(cat, schema: str) -> list[tuple[str, str]]:
     """(kind, key) of what lives in `schema`, in creation order: tables, views and standalone
     sequences (a serial's sequence goes with its table). Enum types live only in public."""
+    from .system import sequence_oid  # above every table OID: sequences keep no creation order
     owned = {c.sequence for t in cat.tables.values() for c in t.columns if c.sequence}
     objs: list[tuple[int, str, str]] = []
     for k, t in cat.tables.items():
@@ -93,7 +95,6 @@ def schema_objects(cat, schema: str) -> list[tuple[str, str]]:
             objs.append((t.oid, "view" if t.view is not None else "table", k))
     for k in cat.sequences:
         if split(k)[0] == schema and k not in owned:
-            from .system import sequence_oid
             objs.append((sequence_oid(k), "sequence", k))
     return [(kind, k) for _, kind, k in sorted(objs)]
 
@@ -164,7 +165,8 @@ def _display(k: str) -> str:
 
 
 def _drop_contents(session, conn, objs: list[tuple[str, str]]) -> None:
-    """Drop the relations and types of a schema being dropped with CASCADE."""
+    """Drop the tables, views and sequences of a schema being dropped with CASCADE (indexes and
+    owned sequences go with their tables, foreign keys and views elsewhere with what they need)."""
     from .ddl import drop_relation
     cat = session.db.catalog
     keys = {k for _, k in objs}
