@@ -21,6 +21,7 @@ _DROP = re.compile(rf"^DROP\s+SCHEMA\s+(?P<ie>IF\s+EXISTS\s+)?(?P<names>{_IDENT}
                    rf"(?:\s+(?P<behavior>CASCADE|RESTRICT))?\s*$", re.I | re.S)
 _ALTER = re.compile(rf"^ALTER\s+SCHEMA\s+(?P<name>{_IDENT})\s+(?P<rest>.*)$", re.I | re.S)
 _RENAME = re.compile(rf"^RENAME\s+TO\s+(?P<new>{_IDENT})\s*$", re.I | re.S)
+_OWNER = re.compile(rf"^OWNER\s+TO\s+(?P<role>{_IDENT})\s*$", re.I | re.S)
 _HEAD = re.compile(r"^(CREATE|DROP|ALTER)\s+SCHEMA\b", re.I)
 
 
@@ -51,9 +52,12 @@ def schema_plan(text: str) -> "Plan | None":
     m = _ALTER.match(text)
     if m:
         r = _RENAME.match(m.group("rest").strip())
-        if r is None:
-            raise unsupported("ALTER SCHEMA other than RENAME TO")
-        return Plan("ddl", "ALTER SCHEMA", writes=True, run=_rename(_ident(m.group("name")), _ident(r.group("new"))))
+        if r is not None:
+            return Plan("ddl", "ALTER SCHEMA", writes=True, run=_rename(_ident(m.group("name")), _ident(r.group("new"))))
+        o = _OWNER.match(m.group("rest").strip())
+        if o is not None:
+            return Plan("ddl", "ALTER SCHEMA", writes=True, run=_owner(_ident(m.group("name")), _ident(o.group("role"))))
+        raise unsupported("ALTER SCHEMA other than RENAME TO and OWNER TO")
     raise syntax_error(None)
 
 
@@ -176,6 +180,21 @@ def _drop_contents(session, conn, objs: list[tuple[str, str]]) -> None:
     for kind, k in objs:
         if kind == "sequence" and k in cat.sequences:
             session.db.sequences.drop(conn, k)
+
+
+def _owner(name: str, role: str):
+    def run(session, conn, params) -> None:
+        cat = session.db.catalog
+        owner = _check_role(session, role)
+        if name in BUILTIN or name == "public":
+            raise unsupported(f"ALTER SCHEMA {name} OWNER TO")
+        if name not in cat.schemas:
+            raise missing_schema(name)
+        oid, _ = cat.schemas[name]
+        cat.forget_schema(conn, name)
+        cat.save_schema(conn, name, owner, oid)
+        return None
+    return run
 
 
 def _rename(old: str, new: str):
