@@ -166,6 +166,8 @@ CASES: list[Case] = [
     ("schema_join_unaliased_public_first", SCHEMA_TWO_T,
      "SELECT public.t.v, app.t.v FROM public.t, app.t WHERE app.t.id = public.t.id ORDER BY 1", None),
     ("schema_join_unaliased_ambiguous", SCHEMA_TWO_T, "SELECT t.v FROM app.t JOIN public.t ON app.t.id = public.t.id", None),
+    ("schema_cte_and_table_same_name", SCHEMA_TWO_T, "WITH t AS (SELECT 5 AS x) SELECT * FROM t, app.t", None),
+    ("schema_subquery_and_table_same_name", SCHEMA_TWO_T, "SELECT * FROM (SELECT 1 AS q) t, public.t", None),
     ("schema_join_unaliased_star", SCHEMA_TWO_T, "SELECT * FROM app.t, public.t ORDER BY 1, 3", None),
     ("schema_alias", SCHEMA_TWO_T, "SELECT x.v FROM app.t AS x WHERE x.id = 1", None),
     ("schema_column_qualified", SCHEMA_TWO_T, "SELECT app.t.v FROM app.t ORDER BY app.t.id", None),

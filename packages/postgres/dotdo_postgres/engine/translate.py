@@ -19,9 +19,8 @@ from sqlglot.errors import ParseError, TokenError
 from . import from_returning
 from .catalog import Table
 from .dialect import DotdoPostgres
-from .errors import PgError, syntax_error, undefined_column, undefined_table, unsupported
+from .errors import SEP, PgError, syntax_error, undefined_column, undefined_table, unsupported
 from .expressions import INT4, INT8, TABLE_FUNCTION_COLUMN, TABLE_FUNCTIONS, Rewriter, fn, lit, table_function_call
-from .errors import SEP
 from .schemas import bare, lookup, split
 from .types import NUMBERS, ColType
 
@@ -620,11 +619,14 @@ class Translator:
                 k = lookup(self.catalog, self.db.path, db, name, "table", schema_missing_ok=True)
                 if k is None:
                     raise undefined_table(f"{db}.{name}" if db else name)
+                if db and not node.alias and alias in scope.sources and alias not in scope.tables:
+                    # WITH t AS (...) ... FROM t, public.t: two FROM items called t
+                    raise PgError("42712", f'table name "{alias}" specified more than once')
                 if not node.alias and alias in scope.sources and scope.tables.get(alias) not in (None, k):
                     # public.t and app.t both go by t: PostgreSQL tells them apart by schema in
                     # column references (app.t.v). Scopes key sources by name, so the second gets
                     # an internal alias, schema + SEP + name, that _column maps app.t.v onto.
-                    if alias in scope.ctes or any(SEP in a for a in scope.sources):
+                    if any(SEP in a for a in scope.sources):
                         raise unsupported("three or more FROM items of one name")
                     alias = f"{split(k)[0]}{SEP}{name}"
                     node.set("alias", exp.TableAlias(this=exp.to_identifier(alias, quoted=True)))
