@@ -284,3 +284,20 @@ def test_create_schema_authorization_current_user_is_named_after_the_user(conn):
     conn.execute("CREATE SCHEMA AUTHORIZATION CURRENT_USER")
     assert one(conn, "SELECT nspname, pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = current_user") == \
         ("postgres", "postgres")
+
+
+def test_drop_schema_cascade_notice_lists_what_it_drops(two):
+    two.execute("CREATE VIEW app.v AS SELECT id FROM app.t")
+    two.execute("CREATE TABLE ref (t_id int REFERENCES app.t)")
+    seen = []
+
+    def handler(d):
+        seen.append((d.severity, d.sqlstate, d.message_primary, d.message_detail))
+    two.add_notice_handler(handler)
+    try:
+        two.execute("DROP SCHEMA app CASCADE")
+    finally:
+        two.remove_notice_handler(handler)  # the connection is shared with later tests
+    assert seen == [("NOTICE", "00000", "drop cascades to 3 other objects",
+                     "drop cascades to table app.t\ndrop cascades to constraint ref_t_id_fkey on table ref\n"
+                     "drop cascades to view app.v")]

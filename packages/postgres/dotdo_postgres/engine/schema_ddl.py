@@ -139,7 +139,10 @@ def _drop(names: list[str], cascade: bool, if_exists: bool):
                 raise PgError("2BP01", f"cannot drop schema {name} because other objects depend on it",
                               detail="\n".join(lines), hint="Use DROP ... CASCADE to drop the dependent objects too.")
             if drops:
-                session.notice("00000", drops[0] if len(drops) == 1 else f"drop cascades to {len(drops)} other objects")
+                if len(drops) == 1:
+                    session.notice("00000", drops[0])
+                else:
+                    session.notice("00000", f"drop cascades to {len(drops)} other objects", detail="\n".join(drops))
             _drop_contents(session, conn, objs)
             cat.forget_schema(conn, name)
         return None

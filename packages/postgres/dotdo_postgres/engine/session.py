@@ -93,7 +93,7 @@ class Session:
         self.stmt_time: str | None = None  # statement_timestamp() inside a block, taken at its first call
         self.currvals: dict[str, tuple[int, int]] = {}
         self.lastval: int | None = None
-        self.notices: list[tuple[str, str, str]] = []   # (severity, sqlstate, message)
+        self.notices: list[tuple[str, str, str, str | None]] = []   # (severity, sqlstate, message, detail)
         self.on_deallocate: Callable[[str | None], None] | None = None
         self.on_notify: Callable[[int, str, str], None] | None = None
         self.pending_notifies: list[tuple[str, str]] = []
@@ -247,9 +247,9 @@ class Session:
         if self.on_deallocate is not None:
             self.on_deallocate(name)
 
-    def notice(self, sqlstate: str, message: str, severity: str = "NOTICE") -> None:
+    def notice(self, sqlstate: str, message: str, severity: str = "NOTICE", detail: str | None = None) -> None:
         from .errors import clean_text
-        self.notices.append((severity, sqlstate, clean_text(message) or ""))  # relations by bare name
+        self.notices.append((severity, sqlstate, clean_text(message) or "", clean_text(detail)))  # relations by bare name
 
     # -- time and sequences (read by SQL functions) ------------------------------
     def now(self) -> str:

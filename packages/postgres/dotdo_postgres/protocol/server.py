@@ -552,8 +552,8 @@ class PgConnection(asyncio.Protocol):
         if s is None:
             return
         if s.notices:
-            for severity, code, text in s.notices:
-                self.out.append(M.notice_response(severity, code, text))
+            for severity, code, text, detail in s.notices:
+                self.out.append(M.notice_response(severity, code, text, detail))
             s.notices.clear()
         if s.changed_settings:
             for name in s.changed_settings:
