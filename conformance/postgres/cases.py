@@ -135,6 +135,10 @@ CASES: list[Case] = [
                                             "CREATE VIEW app.v AS SELECT id FROM app.t"], "DROP SCHEMA app", None),
     ("schema_drop_not_empty_fk", SCHEMA_APP + ["CREATE TABLE app.t (id int PRIMARY KEY)",
                                                "CREATE TABLE p (t_id int REFERENCES app.t)"], "DROP SCHEMA app", None),
+    ("schema_drop_not_empty_order", SCHEMA_APP + [
+        "CREATE TABLE app.t (id serial PRIMARY KEY)", "CREATE TABLE app.u (id int REFERENCES app.t)",
+        "CREATE SEQUENCE app.s", "CREATE VIEW app.v AS SELECT * FROM app.t",
+        "CREATE TABLE p (id int REFERENCES app.t)"], "DROP SCHEMA app", None),
     ("schema_drop_cascade", SCHEMA_APP + ["CREATE TABLE app.t (id serial PRIMARY KEY)",
                                           "CREATE TABLE p (t_id int REFERENCES app.t)", "DROP SCHEMA app CASCADE"],
      "INSERT INTO p VALUES (42) RETURNING t_id", None),

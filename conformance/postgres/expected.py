@@ -291,6 +291,14 @@ EXPECTED = {'select_one': {'status': 'SELECT 1',
                               'message': 'cannot drop schema app because other objects depend on it',
                               'detail': 'table app.t depends on schema app\n'
                                         'constraint p_t_id_fkey on table p depends on table app.t'},
+ 'schema_drop_not_empty_order': {'error': '2BP01',
+                                 'class': 'DependentObjectsStillExist',
+                                 'message': 'cannot drop schema app because other objects depend on it',
+                                 'detail': 'table app.t depends on schema app\n'
+                                           'constraint p_id_fkey on table p depends on table app.t\n'
+                                           'table app.u depends on schema app\n'
+                                           'sequence app.s depends on schema app\n'
+                                           'view app.v depends on schema app'},
  'schema_drop_cascade': {'status': 'INSERT 0 1',
                          'rowcount': 1,
                          'columns': ['t_id'],

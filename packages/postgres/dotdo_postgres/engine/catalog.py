@@ -18,6 +18,7 @@ CREATE TABLE IF NOT EXISTS _pg_sequences (
 CREATE TABLE IF NOT EXISTS _pg_oids (next INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS _pg_enums (name TEXT PRIMARY KEY, oid INTEGER NOT NULL, labels TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS _pg_schemas (name TEXT PRIMARY KEY, oid INTEGER NOT NULL, owner TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS _pg_sequence_order (name TEXT PRIMARY KEY, oid INTEGER NOT NULL) WITHOUT ROWID;
 """
 
 FIRST_USER_OID = 16384
@@ -132,12 +133,16 @@ class Catalog:
         self.sequences: set[str] = set()
         self.enums: dict[str, tuple[int, list[str]]] = {}
         self.schemas: dict[str, tuple[int, str]] = {}  # user-created schemas: name → (oid, owner)
+        # standalone sequences outside public: their place in creation order among the relations
+        # (DROP SCHEMA lists a schema's objects in that order)
+        self.sequence_order: dict[str, int] = {}
         self.version = 0
 
     def load(self, conn) -> None:
         self.tables = {name: Table.from_json(d) for name, d in conn.execute("SELECT name, def FROM _pg_tables")}
         self.sequences = {r[0] for r in conn.execute("SELECT name FROM _pg_sequences")}
         self.schemas = {name: (oid, owner) for name, oid, owner in conn.execute("SELECT name, oid, owner FROM _pg_schemas")}
+        self.sequence_order = dict(conn.execute("SELECT name, oid FROM _pg_sequence_order").fetchall())
         for name in getattr(self, "enums", {}):
             undefine_enum(name)  # a rolled-back CREATE TYPE must not stay known
         self.enums = {name: (oid, json.loads(labels)) for name, oid, labels in

@@ -91,7 +91,7 @@ def _create(written: str | None, role: str | None, if_not_exists: bool):
 def schema_objects(cat, schema: str) -> list[tuple[str, str]]:
     """(kind, key) of what lives in `schema`, in creation order: tables, views and standalone
     sequences (a serial's sequence goes with its table). Enum types live only in public."""
-    from .system import sequence_oid  # above every table OID: sequences keep no creation order
+    from .system import sequence_oid
     owned = {c.sequence for t in cat.tables.values() for c in t.columns if c.sequence}
     objs: list[tuple[int, str, str]] = []
     for k, t in cat.tables.items():
@@ -99,7 +99,7 @@ def schema_objects(cat, schema: str) -> list[tuple[str, str]]:
             objs.append((t.oid, "view" if t.view is not None else "table", k))
     for k in cat.sequences:
         if split(k)[0] == schema and k not in owned:
-            objs.append((sequence_oid(k), "sequence", k))
+            objs.append((cat.sequence_order.get(k, sequence_oid(k)), "sequence", k))
     return [(kind, k) for _, kind, k in sorted(objs)]
 
 

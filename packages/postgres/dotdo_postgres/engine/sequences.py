@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .errors import PgError
+from .errors import SEP, PgError
 
 if TYPE_CHECKING:
     from .database import Database
@@ -37,11 +37,18 @@ class Sequences:
             "INSERT INTO _pg_sequences(name, last_value, start, increment, min_value, max_value, is_called, owner, type)"
             " VALUES (?,?,?,?,?,?,0,?,?)", (name, start, start, increment, min_value, max_value, owner, type_))
         self.db.catalog.sequences.add(name)
+        if owner is None and SEP in name:
+            order = self.db.catalog.new_oid(conn)
+            conn.execute("INSERT OR REPLACE INTO _pg_sequence_order(name, oid) VALUES (?, ?)", (name, order))
+            self.db.catalog.sequence_order[name] = order
         self._high.pop(name, None)
         self._gen[name] = self._gen.get(name, 0) + 1
 
     def drop(self, conn, name: str) -> None:
         conn.execute("DELETE FROM _pg_sequences WHERE name = ?", (name,))
+        if name in self.db.catalog.sequence_order:
+            conn.execute("DELETE FROM _pg_sequence_order WHERE name = ?", (name,))
+            del self.db.catalog.sequence_order[name]
         self.db.catalog.sequences.discard(name)
         self._high.pop(name, None)
 
