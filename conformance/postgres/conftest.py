@@ -65,7 +65,13 @@ def dsn_for(target: str) -> str:
 def clean(conn: psycopg.Connection) -> None:
     if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
         conn.rollback()
-    conn.execute("RESET ALL")  # a case's SET (TIME ZONE, ...) must not reach the next case
+    conn.execute("RESET ALL")  # a case's SET (TIME ZONE, search_path ...) must not reach the next case
+    # schemas a case created go first, with everything in them (and public's foreign keys to them)
+    schemas = [r[0] for r in conn.execute(
+        "SELECT nspname FROM pg_namespace WHERE nspname NOT IN ('public', 'information_schema') "
+        "AND nspname NOT LIKE 'pg\\_%'").fetchall()]
+    for s in schemas:
+        conn.execute(f'DROP SCHEMA IF EXISTS "{s}" CASCADE')
     tables = [r[0] for r in conn.execute(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'").fetchall()]
     if tables:

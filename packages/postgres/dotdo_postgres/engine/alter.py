@@ -14,6 +14,7 @@ from .ddl import (_sqlstr, add_constraint, build_table, check_sql, column_sql, d
                   table_sql)
 from .dialect import DotdoPostgres
 from .errors import PgError, undefined_column, undefined_table, unsupported
+from .schemas import bare, lookup, split
 from .types import text_out
 
 if TYPE_CHECKING:
@@ -21,18 +22,21 @@ if TYPE_CHECKING:
 
 
 def alter_runner(tr: "Translator", stmt: exp.Alter):
-    tname = stmt.this.name
+    schema, bare_name = stmt.this.db or None, stmt.this.name
+    written = f"{schema}.{bare_name}" if schema else bare_name
     actions = stmt.args.get("actions") or []
 
     def run(session, conn, params) -> None:
         db = session.db
         cat = db.catalog
-        table = cat.tables.get(tname)
+        tname = lookup(cat, db.path, schema, bare_name, "table", schema_missing_ok=bool(stmt.args.get("exists")))
+        table = cat.tables.get(tname or "")
         if table is None:
             if stmt.args.get("exists"):
-                session.notice("00000", f'relation "{tname}" does not exist, skipping')
+                session.notice("00000", f'relation "{written}" does not exist, skipping')
                 return None
-            raise undefined_table(tname)
+            raise undefined_table(written)
+        assert tname is not None
         trn = db.translator()
         for action in actions:
             if isinstance(action, exp.ColumnDef):
@@ -41,7 +45,10 @@ def alter_runner(tr: "Translator", stmt: exp.Alter):
                         session.notice("42701", f'column "{action.name}" of relation "{tname}" already exists, skipping')
                         continue
                     raise PgError("42701", f'column "{action.name}" of relation "{tname}" already exists')
-                fake = exp.Create(this=exp.Schema(this=exp.to_table(tname), expressions=[action]), kind="TABLE")
+                in_schema, own = split(tname)
+                fake = exp.Create(this=exp.Schema(this=exp.Table(this=exp.to_identifier(own, quoted=True),
+                                                                 db=exp.to_identifier(in_schema, quoted=True)),
+                                                  expressions=[action]), kind="TABLE")
                 new_def, seqs = build_table(trn, fake)
                 col = new_def.columns[0]
                 if new_def.constraints:
@@ -297,7 +304,7 @@ def _add_constraint_later(tr: "Translator", session, conn, table: Table, name: s
 
 
 def _drop_constraint(conn, table: Table, name: str, if_exists: bool, session) -> None:
-    c = next((x for x in table.constraints if x.name == name), None)
+    c = next((x for x in table.constraints if bare(x.name) == name), None)  # generated names carry the key's prefix
     if c is None:
         if if_exists:
             session.notice("00000", f'constraint "{name}" of relation "{table.name}" does not exist, skipping')

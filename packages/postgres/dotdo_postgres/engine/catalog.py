@@ -17,6 +17,8 @@ CREATE TABLE IF NOT EXISTS _pg_sequences (
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS _pg_oids (next INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS _pg_enums (name TEXT PRIMARY KEY, oid INTEGER NOT NULL, labels TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS _pg_schemas (name TEXT PRIMARY KEY, oid INTEGER NOT NULL, owner TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS _pg_sequence_order (name TEXT PRIMARY KEY, oid INTEGER NOT NULL) WITHOUT ROWID;
 """
 
 FIRST_USER_OID = 16384
@@ -130,11 +132,17 @@ class Catalog:
         self.tables: dict[str, Table] = {}
         self.sequences: set[str] = set()
         self.enums: dict[str, tuple[int, list[str]]] = {}
+        self.schemas: dict[str, tuple[int, str]] = {}  # user-created schemas: name → (oid, owner)
+        # standalone sequences outside public: their place in creation order among the relations
+        # (DROP SCHEMA lists a schema's objects in that order)
+        self.sequence_order: dict[str, int] = {}
         self.version = 0
 
     def load(self, conn) -> None:
         self.tables = {name: Table.from_json(d) for name, d in conn.execute("SELECT name, def FROM _pg_tables")}
         self.sequences = {r[0] for r in conn.execute("SELECT name FROM _pg_sequences")}
+        self.schemas = {name: (oid, owner) for name, oid, owner in conn.execute("SELECT name, oid, owner FROM _pg_schemas")}
+        self.sequence_order = dict(conn.execute("SELECT name, oid FROM _pg_sequence_order").fetchall())
         for name in getattr(self, "enums", {}):
             undefine_enum(name)  # a rolled-back CREATE TYPE must not stay known
         self.enums = {name: (oid, json.loads(labels)) for name, oid, labels in
@@ -168,6 +176,21 @@ class Catalog:
         conn.execute("DELETE FROM _pg_tables WHERE name = ?", (name,))
         self.tables.pop(name, None)
         self.version += 1
+
+    def save_schema(self, conn, name: str, owner: str, oid: int = 0) -> None:
+        oid = oid or self.new_oid(conn)
+        conn.execute("INSERT INTO _pg_schemas(name, oid, owner) VALUES (?, ?, ?)", (name, oid, owner))
+        self.schemas[name] = (oid, owner)
+        self.version += 1
+
+    def forget_schema(self, conn, name: str) -> None:
+        conn.execute("DELETE FROM _pg_schemas WHERE name = ?", (name,))
+        self.schemas.pop(name, None)
+        self.version += 1
+
+    def schema_names(self) -> set[str]:
+        """Every schema a relation may live in: public and the created ones."""
+        return {"public", *self.schemas}
 
     def new_oid(self, conn) -> int:
         row = conn.execute("SELECT next FROM _pg_oids").fetchone()

@@ -139,6 +139,11 @@ def userbyid(db: "Database", oid: Any) -> Any:
         return "postgres"
     if oid in PREDEFINED_ROLES:
         return PREDEFINED_ROLES[oid]
+    from .system import role_oid
+    # the session's own user and the users that own schemas (CREATE SCHEMA ... AUTHORIZATION)
+    for name in {db.session().user, *(owner for _, owner in db.catalog.schemas.values())}:
+        if role_oid(name) == oid:
+            return name
     return f"unknown (OID={oid})"
 
 

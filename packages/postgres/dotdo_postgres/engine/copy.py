@@ -14,7 +14,7 @@ from typing import Any
 from .errors import PgError, syntax_error, undefined_table, unsupported
 
 _COPY = re.compile(
-    r"^COPY\s+(?:(?P<table>[\w\"]+)\s*(?:\((?P<cols>[^)]*)\))?|\((?P<query>.+)\))\s+(?P<dir>FROM|TO)\s+"
+    r"^COPY\s+(?:(?P<table>[\w\"]+(?:\s*\.\s*[\w\"]+)?)\s*(?:\((?P<cols>[^)]*)\))?|\((?P<query>.+)\))\s+(?P<dir>FROM|TO)\s+"
     r"(?P<where>STDIN|STDOUT|'[^']*'|PROGRAM\s+'[^']*')\s*(?:WITH\s*)?(?P<opts>\(.*\)|.*)?$", re.I | re.S)
 
 
@@ -50,7 +50,8 @@ def parse_copy(text: str) -> CopySpec:
         raise syntax_error(m.group("where"))
     if m.group("query") and direction == "in":
         raise syntax_error("(")
-    spec = CopySpec(direction, _ident(m.group("table")) if m.group("table") else None,
+    # the table as written (maybe schema-qualified): check_table resolves it to its catalog key
+    spec = CopySpec(direction, m.group("table").strip() if m.group("table") else None,
                     [_ident(c) for c in m.group("cols").split(",")] if m.group("cols") else None, m.group("query"))
     opts = (m.group("opts") or "").strip()
     if opts.startswith("("):
@@ -263,12 +264,16 @@ def _csv_field(v: str, spec: CopySpec) -> str:
     return buf.getvalue()
 
 
-def check_table(catalog, spec: CopySpec) -> None:
+def check_table(catalog, spec: CopySpec, path: tuple[str, ...] = ("public",)) -> None:
+    from .schemas import lookup, split_qualified
     if spec.table is None:
         return
-    table = catalog.tables.get(spec.table)
+    schema, name = split_qualified(spec.table)
+    found = lookup(catalog, path, schema, name, "table", schema_missing_ok=True)
+    table = catalog.tables.get(found or "")
     if table is None:
-        raise undefined_table(spec.table)
+        raise undefined_table(f"{schema}.{name}" if schema else name)
+    spec.table = found
     for c in spec.columns or []:
         if table.column(c) is None:
             raise PgError("42703", f'column "{c}" of relation "{spec.table}" does not exist')

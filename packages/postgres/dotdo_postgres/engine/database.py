@@ -85,6 +85,9 @@ class Database:
         self._current = None
         self._default_session = None
         self._cache: OrderedDict[Any, list[Plan]] = OrderedDict()
+        # the schemas unqualified names resolve in for the statement being planned or run (the
+        # session's search_path with the missing schemas left out; see Session.schema_path)
+        self.path: tuple[str, ...] = ("public",)
         self.cache_hits = 0
         self.cache_misses = 0
 
@@ -184,10 +187,14 @@ class Database:
         self._cache.clear()
 
     # -- plans -----------------------------------------------------------------
-    def plans(self, sql: str, param_oids: tuple[int, ...] = ()) -> list[Plan]:
+    def plans(self, sql: str, param_oids: tuple[int, ...] = (), path: tuple[str, ...] = ("public",)) -> list[Plan]:
         """The plans for a query string, from the cache when the catalog has not changed since.
-        Parameter types the client declared (Parse) type the expressions using them, as in PostgreSQL."""
-        key = (sql, param_oids) if param_oids else sql
+        Parameter types the client declared (Parse) type the expressions using them, as in PostgreSQL.
+        `path` is the session's schema search path: the same text names other tables under another."""
+        self.path = path
+        key: Any = (sql, param_oids) if param_oids else sql
+        if path != ("public",):
+            key = (key, path)
         cached = self._cache.get(key)
         version = self.catalog.version
         if cached is not None and all(p.catalog_version == version for p in cached):
@@ -199,6 +206,7 @@ class Database:
             plans.append(self.plan_one(text, param_oids))
         for p in plans:
             p.catalog_version = version
+            p.path = path
         if all(p.kind != "ddl" for p in plans):
             self._cache[key] = plans
             if len(self._cache) > CACHE_SIZE:

@@ -19,6 +19,7 @@ from .catalog import Column, Constraint, Index, Table
 from .dialect import DotdoPostgres
 from .errors import PgError, undefined_column, undefined_table, unsupported
 from .expressions import coltype_of
+from .schemas import bare, creation_key, key, lookup, split
 from .types import ColType
 
 if TYPE_CHECKING:
@@ -84,15 +85,12 @@ def _ref_actions(options: list[str]) -> tuple[str, str]:
     return on_delete, on_update
 
 
-def _reference(ref: exp.Reference) -> tuple[str, list[str], str, str]:
+def _reference(ref: exp.Reference) -> tuple[tuple[str | None, str], list[str], str, str]:
     target = ref.this
-    if isinstance(target, exp.Schema):
-        name = target.this.name
-        cols = [i.name for i in target.expressions]
-    else:
-        name, cols = target.name, []
+    table = target.this if isinstance(target, exp.Schema) else target
+    cols = [i.name for i in target.expressions] if isinstance(target, exp.Schema) else []
     on_delete, on_update = _ref_actions(ref.args.get("options") or [])
-    return name, cols, on_delete, on_update
+    return (table.db or None, table.name), cols, on_delete, on_update
 
 
 def _choose(taken: set[str], base: str) -> str:
@@ -116,9 +114,7 @@ def build_table(tr: "Translator", stmt: exp.Create) -> tuple[Table, list[tuple[s
     schema = stmt.this
     if not isinstance(schema, exp.Schema):
         raise unsupported("CREATE TABLE ... AS")
-    tname = schema.this.name
-    if schema.this.db and schema.this.db != "public":
-        raise PgError("3F000", f'schema "{schema.this.db}" does not exist')
+    tname = creation_key(tr.catalog, tr.db.path, schema.this.db or None, schema.this.name)
     table = Table(tname, [])
     sequences: list[tuple[str, str, str]] = []
     taken = {n for n in tr.catalog.tables} | set(tr.catalog.sequences) | {
@@ -210,13 +206,18 @@ def add_constraint(tr: "Translator", table: Table, name: str | None, node: exp.E
             on_delete = str(node.args["delete"]).upper()
         if node.args.get("update"):
             on_update = str(node.args["update"]).upper()
-        parent = table if ref_table == tname else tr.catalog.tables.get(ref_table)
+        ref_schema, ref_name = ref_table
+        ref_key = lookup(tr.catalog, tr.db.path, ref_schema, ref_name, "table")
+        if ref_key is None and (ref_schema is None and ref_name == bare(tname) or key(ref_schema or "", ref_name) == tname):
+            ref_key = tname  # the table references itself
+        parent = table if ref_key == tname else tr.catalog.tables.get(ref_key or "")
         if parent is None:
-            raise undefined_table(ref_table)
+            raise undefined_table(f"{ref_schema}.{ref_name}" if ref_schema else ref_name)
+        ref_table = ref_key
         if not ref_cols:
             pk = parent.primary_key()
             if pk is None:
-                raise PgError("42830", f'there is no primary key for referenced table "{ref_table}"')
+                raise PgError("42704", f'there is no primary key for referenced table "{ref_table}"')
             ref_cols = pk.columns
         for rc in ref_cols:
             if parent.column(rc) is None:
@@ -229,7 +230,7 @@ def add_constraint(tr: "Translator", table: Table, name: str | None, node: exp.E
                        cols, ref_table, list(ref_cols), on_delete, on_update)
     else:
         raise unsupported(f"table constraint {node.sql('postgres')}")
-    if any(x.name == c.name for x in table.constraints):
+    if any(bare(x.name) == bare(c.name) for x in table.constraints):
         raise PgError("42710", f'constraint "{c.name}" for relation "{tname}" already exists')
     table.constraints.append(c)
     return c
@@ -469,16 +470,18 @@ def _create_index_runner(tr: "Translator", stmt: exp.Create):
 
     def run(session, conn, p) -> None:
         db = session.db
-        tname = ix_node.args["table"].name
-        table = db.catalog.tables.get(tname)
-        if table is None:
-            raise undefined_table(tname)
+        tnode = ix_node.args["table"]
+        tname = lookup(db.catalog, db.path, tnode.db or None, tnode.name, "table")
+        if tname is None:
+            raise undefined_table(f"{tnode.db}.{tnode.name}" if tnode.db else tnode.name)
+        table = db.catalog.tables[tname]
         for c, text in zip(cols, exprs):
             if text is None and table.column(c) is None:
                 raise undefined_column(c)
         tr = db.translator()
         key_sql = [q(c) if text is None else index_key_sql(tr, table, text)[0].sql("sqlite") for c, text in zip(cols, exprs)]
-        name = ix_node.name or f"{tname}_{'_'.join(_key_label(c, text) for c, text in zip(cols, exprs))}_idx"
+        # an index lives in its table's schema
+        name = key(split(tname)[0], ix_node.name) if ix_node.name else f"{tname}_{'_'.join(_key_label(c, text) for c, text in zip(cols, exprs))}_idx"
         if db.catalog.relation_exists(name) or any(c.name == name for t in db.catalog.tables.values() for c in t.constraints if c.kind in "pu"):
             if stmt.args.get("exists"):
                 session.notice("42P07", f'relation "{name}" already exists, skipping')
@@ -489,7 +492,7 @@ def _create_index_runner(tr: "Translator", stmt: exp.Create):
         if where is not None:
             from .translate import Scope
             scope = Scope()
-            scope.add(tname, table.col_types())
+            scope.add(bare(tname), table.col_types())
             where_pg = where.this.sql("postgres")
             node, _ = db.translator().rw.rx(sqlglot.parse_one(where_pg, read=DotdoPostgres), scope)
             where_sql = node.sql("sqlite")
@@ -522,9 +525,10 @@ def _create_sequence_runner(stmt: exp.Create):
                     raise unsupported(f"CREATE SEQUENCE ... {key.upper()}")
         else:
             raise unsupported(f"CREATE SEQUENCE option {p.sql('postgres')}")
-    name = stmt.this.name
+    schema, bare_name = stmt.this.db or None, stmt.this.name
 
     def run(session, conn, params) -> None:
+        name = creation_key(session.db.catalog, session.db.path, schema, bare_name)
         inc = opts.get("increment", 1)
         lo = opts.get("minvalue")
         hi = opts.get("maxvalue")
@@ -541,87 +545,96 @@ def _drop_runner(stmt: exp.Drop, kind: str):
     names = [(t.name, t.db) for t in stmt.args.get("tables") or [stmt.this]]
     cascade = bool(stmt.args.get("cascade"))
     if_exists = bool(stmt.args.get("exists"))
+    look = {"TABLE": "table", "VIEW": "table", "INDEX": "index", "SEQUENCE": "sequence"}[kind]
 
     def run(session, conn, params) -> None:
         db = session.db
-        cat = db.catalog
-        dropping = {n for n, _ in names}
+        keys: list[str | None] = []
         for name, schema in names:
-            if kind in ("TABLE", "VIEW"):
-                table = cat.tables.get(name)
-                if table is not None and (table.view is not None) != (kind == "VIEW"):
-                    other = "DROP VIEW" if table.view is not None else "DROP TABLE"
-                    raise PgError("42809", f'"{name}" is not a {"table" if kind == "TABLE" else "view"}',
-                                  hint=f"Use {other} to remove a {'view' if table.view is not None else 'table'}.")
-                for view in cat.views_on(name):
-                    if view.name in dropping:
-                        continue
-                    if not cascade:
-                        raise PgError("2BP01", f"cannot drop {kind.lower()} {name} because other objects depend on it",
-                                      detail=f"view {view.name} depends on {kind.lower()} {name}",
-                                      hint="Use DROP ... CASCADE to drop the dependent objects too.")
-                    conn.execute(f"DROP VIEW IF EXISTS {q(view.name)}")
-                    cat.forget(conn, view.name)
-                if table is not None and table.view is not None:
-                    conn.execute(f"DROP VIEW {q(name)}")
-                    cat.forget(conn, name)
+            if if_exists and schema and schema not in db.catalog.schema_names():
+                session.notice("00000", f'schema "{schema}" does not exist, skipping')
+                keys.append("")
+                continue
+            keys.append(lookup(db.catalog, db.path, schema or None, name, look))
+        dropping = {k for k in keys if k}
+        for (name, schema), k in zip(names, keys):
+            if k == "":
+                continue
+            if k is None:
+                word = kind.lower()
+                if if_exists:
+                    session.notice("00000", f'{word} "{name}" does not exist, skipping')
                     continue
-                if table is None:
-                    word = kind.lower()
-                    if if_exists:
-                        session.notice("00000", f'{word} "{name}" does not exist, skipping')
-                        continue
-                    raise PgError("42P01", f'{word} "{name}" does not exist')
-                for child, c in cat.referencing(name):
-                    if child.name in dropping:
-                        continue
-                    if not cascade:
-                        raise PgError("2BP01", f"cannot drop table {name} because other objects depend on it",
-                                      detail=f"constraint {c.name} on table {child.name} depends on table {name}",
-                                      hint="Use DROP ... CASCADE to drop the dependent objects too.")
-                    drop_fk_triggers(conn, child, c)
-                    child.constraints.remove(c)
-                    cat.save(conn, child)
-                for c in table.constraints:
-                    if c.kind == "f":
-                        drop_fk_triggers(conn, table, c)
-                conn.execute(f"DROP TABLE {q(name)}")
-                for col in table.columns:
-                    if col.sequence:
-                        db.sequences.drop(conn, col.sequence)
-                cat.forget(conn, name)
-            elif kind == "INDEX":
-                owner = cat.index_owner(name)
-                if owner is None:
-                    if if_exists:
-                        session.notice("00000", f'index "{name}" does not exist, skipping')
-                        continue
-                    raise PgError("42704", f'index "{name}" does not exist')
-                conn.execute(f"DROP INDEX {q(name)}")
-                owner.indexes = [ix for ix in owner.indexes if ix.name != name]
-                cat.save(conn, owner)
-            else:
-                if name not in cat.sequences:
-                    if if_exists:
-                        session.notice("00000", f'sequence "{name}" does not exist, skipping')
-                        continue
-                    raise PgError("42P01", f'sequence "{name}" does not exist')
-                db.sequences.drop(conn, name)
+                raise PgError("42704" if kind == "INDEX" else "42P01", f'{word} "{name}" does not exist')
+            drop_relation(session, conn, k, kind, cascade, dropping)
         return None
     return run
 
 
+def drop_relation(session, conn, name: str, kind: str, cascade: bool, dropping: set[str]) -> None:
+    """Drop the table, view, index or sequence whose catalog key is `name` (it exists)."""
+    db = session.db
+    cat = db.catalog
+    if kind in ("TABLE", "VIEW"):
+        table = cat.tables[name]
+        if (table.view is not None) != (kind == "VIEW"):
+            other = "DROP VIEW" if table.view is not None else "DROP TABLE"
+            raise PgError("42809", f'"{name}" is not a {"table" if kind == "TABLE" else "view"}',
+                          hint=f"Use {other} to remove a {'view' if table.view is not None else 'table'}.")
+        for view in cat.views_on(name):
+            if view.name in dropping:
+                continue
+            if not cascade:
+                raise PgError("2BP01", f"cannot drop {kind.lower()} {name} because other objects depend on it",
+                              detail=f"view {view.name} depends on {kind.lower()} {name}",
+                              hint="Use DROP ... CASCADE to drop the dependent objects too.")
+            conn.execute(f"DROP VIEW IF EXISTS {q(view.name)}")
+            cat.forget(conn, view.name)
+        if table.view is not None:
+            conn.execute(f"DROP VIEW {q(name)}")
+            cat.forget(conn, name)
+            return
+        for child, c in cat.referencing(name):
+            if child.name in dropping:
+                continue
+            if not cascade:
+                raise PgError("2BP01", f"cannot drop table {name} because other objects depend on it",
+                              detail=f"constraint {c.name} on table {child.name} depends on table {name}",
+                              hint="Use DROP ... CASCADE to drop the dependent objects too.")
+            drop_fk_triggers(conn, child, c)
+            child.constraints.remove(c)
+            cat.save(conn, child)
+        for c in table.constraints:
+            if c.kind == "f":
+                drop_fk_triggers(conn, table, c)
+        conn.execute(f"DROP TABLE {q(name)}")
+        for col in table.columns:
+            if col.sequence:
+                db.sequences.drop(conn, col.sequence)
+        cat.forget(conn, name)
+    elif kind == "INDEX":
+        owner = cat.index_owner(name)
+        assert owner is not None
+        conn.execute(f"DROP INDEX {q(name)}")
+        owner.indexes = [ix for ix in owner.indexes if ix.name != name]
+        cat.save(conn, owner)
+    else:
+        db.sequences.drop(conn, name)
+
+
 def _truncate_runner(stmt: exp.TruncateTable):
-    names = [t.name for t in stmt.expressions]
+    written = [(t.db or None, t.name) for t in stmt.expressions]
     restart = (stmt.args.get("identity") or "").upper() == "RESTART"
     cascade = (str(stmt.args.get("option") or "")).lower() == "cascade"
 
     def run(session, conn, params) -> None:
-        cat = session.db.catalog
+        db = session.db
+        cat = db.catalog
         todo = []
-        for name in names:
-            if name not in cat.tables:
-                raise undefined_table(name)
+        for schema, bare_name in written:
+            name = lookup(cat, db.path, schema, bare_name, "table")
+            if name is None:
+                raise undefined_table(f"{schema}.{bare_name}" if schema else bare_name)
             todo.append(name)
         for name in list(todo):
             for child, c in cat.referencing(name):

@@ -87,7 +87,7 @@ def index_class_rows(cat: Catalog) -> list[tuple]:
     return [(ix.oid, ix.name) for t in _tables(cat) if t.view is None for ix in indexes(t)]
 
 
-def relation(cat: Catalog, name: str, conn=None) -> tuple[list[tuple[str, ColType]], list[tuple]] | None:
+def relation(cat: Catalog, name: str, conn=None, path: tuple[str, ...] = ("public",)) -> tuple[list[tuple[str, ColType]], list[tuple]] | None:
     oid, name_t, text, int2, int4, bool_ = (ColType("oid"), ColType("name"), ColType("text"), ColType("int2"),
                                            ColType("int4"), ColType("bool"))
     char = ColType("bpchar", (1,))
@@ -109,7 +109,8 @@ def relation(cat: Catalog, name: str, conn=None) -> tuple[list[tuple[str, ColTyp
         return cols, rows
     if name == "pg_attrdef":
         cols = [("oid", oid), ("adrelid", oid), ("adnum", int2), ("adbin", text)]
-        return cols, [(t.oid * 256 + 64 + i, t.oid, i, c.default) for t in tables
+        from .schemas import shown_default
+        return cols, [(t.oid * 256 + 64 + i, t.oid, i, shown_default(cat, path, c.default)) for t in tables
                       for i, c in enumerate(t.columns, start=1) if c.default is not None and not c.identity]
     if name == "pg_depend":  # what dotdo tracks: a serial or identity column owns its sequence
         from .system import sequence_oid
@@ -174,6 +175,8 @@ def relation(cat: Catalog, name: str, conn=None) -> tuple[list[tuple[str, ColTyp
                              "; ".join(e for e in ix.exprs if e is not None) if ix.exprs else None))
         return cols, rows
     if name == "pg_constraint":
+        from .schemas import bare, split
+        from .system import nsp_oid
         cols = [("oid", oid), ("conname", name_t), ("connamespace", oid), ("contype", char),
                 ("condeferrable", bool_), ("condeferred", bool_), ("convalidated", bool_), ("conrelid", oid),
                 ("contypid", oid), ("conindid", oid), ("conparentid", oid), ("confrelid", oid),
@@ -187,7 +190,7 @@ def relation(cat: Catalog, name: str, conn=None) -> tuple[list[tuple[str, ColTyp
                 # a CHECK's columns are the ones its expression reads (Django's introspection lists them)
                 keys = c.columns or ([x.name for x in sqlglot.parse_one(c.check, read=DotdoPostgres).find_all(exp.Column)]
                                      if c.kind == "c" and c.check else [])
-                rows.append((constraint_oid(t, i), c.name, 2200, c.kind, False, False, True, t.oid, 0,
+                rows.append((constraint_oid(t, i), bare(c.name), nsp_oid(cat, split(t.name)[0]), c.kind, False, False, True, t.oid, 0,
                              by_name.get(c.name, 0), 0, ref.oid if ref is not None else 0,
                              _ACTION_CODES[c.on_update] if c.kind == "f" else " ",
                              _ACTION_CODES[c.on_delete] if c.kind == "f" else " ", "s" if c.kind == "f" else " ", True,
@@ -246,11 +249,13 @@ def indexdef(cat: Catalog, oid: Any, column: int = 0) -> str | None:
         return ix.key(column - 1) if column <= len(ix.columns) else ""
     cols = ", ".join(ix.key(i) for i in range(len(ix.columns)))
     where = f" WHERE ({ix.where})" if ix.where else ""
-    return f"CREATE {'UNIQUE ' if ix.unique else ''}INDEX {_ident(ix.name)} ON public.{_ident(ix.table.name)} " \
+    from .schemas import split
+    schema, table = split(ix.table.name)
+    return f"CREATE {'UNIQUE ' if ix.unique else ''}INDEX {_ident(split(ix.name)[1])} ON {_ident(schema)}.{_ident(table)} " \
            f"USING btree ({cols}){where}"
 
 
-def constraintdef(cat: Catalog, oid: Any) -> str | None:
+def constraintdef(cat: Catalog, oid: Any, path: tuple[str, ...] = ("public",)) -> str | None:
     if not isinstance(oid, int):
         return None
     t = _table_of(cat, oid // 256)
@@ -265,7 +270,12 @@ def constraintdef(cat: Catalog, oid: Any) -> str | None:
         return f"UNIQUE ({cols})"
     if c.kind == "c":
         return f"CHECK ({deparse(c.check or '')})"
-    text = f"FOREIGN KEY ({cols}) REFERENCES {_ident(c.ref_table or '')}({', '.join(_ident(x) for x in c.ref_columns)})"
+    from .schemas import lookup, split
+    ref_schema, ref_name = split(c.ref_table or "")
+    # schema-qualified unless the search path finds the table by its bare name (as PostgreSQL prints it)
+    visible = lookup(cat, path, None, ref_name, "table") == c.ref_table
+    ref = _ident(ref_name) if visible else f"{_ident(ref_schema)}.{_ident(ref_name)}"
+    text = f"FOREIGN KEY ({cols}) REFERENCES {ref}({', '.join(_ident(x) for x in c.ref_columns)})"
     if c.on_update != "NO ACTION":
         text += f" ON UPDATE {c.on_update}"
     if c.on_delete != "NO ACTION":
@@ -273,30 +283,39 @@ def constraintdef(cat: Catalog, oid: Any) -> str | None:
     return text
 
 
-def relname(cat: Catalog, oid: Any) -> Any:
-    """regclass output: the relation's name, or the number for an OID that names nothing."""
+def relname(cat: Catalog, oid: Any, path: tuple[str, ...] = ("public",)) -> Any:
+    """regclass output: the relation's name (schema-qualified when the search path would not find
+    it by its bare name), or the number for an OID that names nothing."""
+    from .schemas import display
     from .system import sequence_oid
     if not isinstance(oid, int):
         return oid
     t = _table_of(cat, oid)
     if t is not None:
-        return t.name
+        return display(cat, path, t.name)
     ix = _find_index(cat, oid)
     if ix is not None:
-        return ix.name
-    return next((s for s in cat.sequences if sequence_oid(s) == oid), str(oid))
+        return display(cat, path, ix.name)
+    found = next((s for s in cat.sequences if sequence_oid(s) == oid), None)
+    return display(cat, path, found) if found is not None else str(oid)
 
 
-def relation_oid(cat: Catalog, text: str) -> int:
+def relation_oid(cat: Catalog, text: str, path: tuple[str, ...] = ("public",)) -> int:
     """regclass input: a number, or a (possibly schema-qualified, quoted) relation name."""
     from .errors import undefined_table
+    from .schemas import lookup, split_qualified
     s = text.strip()
     if s.isdigit():
         return int(s)
-    name = s.split(".", 1)[1] if s.lower().startswith(("public.", "pg_catalog.")) else s
-    if name in CATALOG_OIDS:
+    schema, name = split_qualified(s)
+    if schema in (None, "pg_catalog") and name in CATALOG_OIDS:
         return CATALOG_OIDS[name]
-    name = name[1:-1].replace('""', '"') if name.startswith('"') and name.endswith('"') else name.lower()
+    if schema == "pg_catalog":
+        raise undefined_table(s)
+    found = lookup(cat, path, schema, name)
+    if found is None:
+        raise undefined_table(s)
+    name = found
     t = cat.tables.get(name)
     if t is not None:
         return t.oid
@@ -308,6 +327,19 @@ def relation_oid(cat: Catalog, text: str) -> int:
             if ix.name == name:
                 return ix.oid
     raise undefined_table(s)
+
+
+def _to_regclass(db, text: Any) -> Any:
+    """to_regclass(text): the relation as regclass prints it, NULL when it does not exist."""
+    from .errors import PgError
+    if text is None:
+        return None
+    try:
+        return relname(db.catalog, relation_oid(db.catalog, str(text), db.path), db.path)
+    except PgError as e:
+        if e.sqlstate in ("42P01", "3F000"):
+            return None
+        raise
 
 
 def deparse(text: str) -> str:
@@ -324,10 +356,12 @@ def db_sequences(conn) -> list[tuple]:
         "SELECT name, start, increment, max_value, min_value, type FROM _pg_sequences ORDER BY name")]
 
 
-def serial_sequence(cat: Catalog, table: Any, column: Any) -> str | None:
+def serial_sequence(cat: Catalog, table: Any, column: Any, path: tuple[str, ...] = ("public",)) -> str | None:
     if table is None or column is None:
         return None
-    name = str(table).split(".")[-1].strip('"')
+    from .schemas import lookup, split, split_qualified
+    schema, bare_name = split_qualified(str(table))
+    name = lookup(cat, path, schema, bare_name, "table") or ""
     t = cat.tables.get(name)
     if t is None:
         from .errors import undefined_table
@@ -336,7 +370,7 @@ def serial_sequence(cat: Catalog, table: Any, column: Any) -> str | None:
     if col is None:
         from .errors import undefined_column
         raise undefined_column(str(column), name)
-    return f"public.{col.sequence}" if col.sequence else None
+    return ".".join(split(col.sequence)) if col.sequence else None
 
 
 def _ident(name: str) -> str:
@@ -395,9 +429,10 @@ def register(conn, db: "Database") -> None:
     f("format_type", lambda oid, typmod: format_type(db.catalog, oid, typmod), 2)
     f("pg_get_expr", lambda expr, relid, pretty=False: expr, -1, deterministic=True)
     f("pg_get_indexdef", lambda oid, col=0, pretty=False: indexdef(db.catalog, oid, col or 0), -1)
-    f("pg_get_constraintdef", lambda oid, pretty=False: constraintdef(db.catalog, oid), -1)
-    f("pg_relname", lambda oid: relname(db.catalog, oid), 1)
-    f("pg_regclass_in", lambda v: None if v is None else v if isinstance(v, int) else relation_oid(db.catalog, str(v)), 1)
-    f("pg_get_serial_sequence", lambda t, c: serial_sequence(db.catalog, t, c), 2)
+    f("pg_get_constraintdef", lambda oid, pretty=False: constraintdef(db.catalog, oid, db.path), -1)
+    f("pg_relname", lambda oid: relname(db.catalog, oid, db.path), 1)
+    f("pg_regclass_in", lambda v: None if v is None else v if isinstance(v, int) else relation_oid(db.catalog, str(v), db.path), 1)
+    f("to_regclass", lambda v: _to_regclass(db, v), 1)
+    f("pg_get_serial_sequence", lambda t, c: serial_sequence(db.catalog, t, c, db.path), 2)
     f("pg_collation_is_visible", lambda oid: 1, 1, deterministic=True)
     f("pg_encoding_to_char", lambda enc: "UTF8" if enc == 6 else "", 1, deterministic=True)

@@ -1,6 +1,20 @@
 """PostgreSQL errors as the engine raises them: SQLSTATE, message, detail — what ErrorResponse carries."""
 from __future__ import annotations
 
+import re
+
+# The separator of a non-public schema's catalog keys (schemas.py): errors show relations by their
+# bare names, as PostgreSQL does, so a key's schema prefix is dropped from every text an error carries.
+SEP = "\x1f"
+_PREFIX = re.compile(f"[^{SEP}\"'\\s(),]*{SEP}")
+
+
+def clean_text(text: str | None) -> str | None:
+    """`text` with each catalog key shown by its bare name (`relation "t" already exists`)."""
+    if text is None or SEP not in text:
+        return text
+    return _PREFIX.sub("", text)
+
 
 class PgError(Exception):
     """An error a PostgreSQL server would report; the genuine client maps `sqlstate` to its own class."""
@@ -8,15 +22,16 @@ class PgError(Exception):
     def __init__(self, sqlstate: str, message: str, *, detail: str | None = None, hint: str | None = None,
                  position: int | None = None, severity: str = "ERROR", constraint: str | None = None,
                  table: str | None = None, column: str | None = None) -> None:
+        message = clean_text(message)  # type: ignore[assignment]
         super().__init__(message)
         self.sqlstate = sqlstate
         self.message = message
-        self.detail = detail
-        self.hint = hint
+        self.detail = clean_text(detail)
+        self.hint = clean_text(hint)
         self.position = position
         self.severity = severity
-        self.constraint = constraint
-        self.table = table
+        self.constraint = clean_text(constraint)
+        self.table = clean_text(table)
         self.column = column
 
     def __repr__(self) -> str:

@@ -109,6 +109,7 @@ _COERCE_CMP = {"date", "time", "timestamp", "timestamptz", "uuid", "bool", "json
 
 _FUNC_TYPES: dict[str, ColType] = {
     "version": TEXT, "current_schema": ColType("name"), "current_database": ColType("name"),
+    "current_schemas": ColType("_name"), "to_regclass": TEXT,  # regclass prints as the name
     "gen_random_uuid": ColType("uuid"), "nextval": INT8, "currval": INT8, "setval": INT8, "lastval": INT8,
     "jsonb_build_object": JSONB, "json_build_object": ColType("json"), "jsonb_typeof": TEXT, "json_typeof": TEXT,
     "jsonb_array_length": INT4, "split_part": TEXT, "lpad": TEXT, "rpad": TEXT, "initcap": TEXT,
@@ -343,9 +344,45 @@ def _names_source(scope: "Scope", table: str) -> bool:
     return False
 
 
+def _check_schema_of(e: exp.Column, scope: "Scope") -> None:
+    """app.t.col: the FROM item `t` must be that schema's table (public.t and app.t are two
+    tables); when both are in FROM, the second one's internal alias (see Translator._source) is
+    the one meant."""
+    from .errors import SEP
+    from .schemas import key
+    schema, table = e.args["db"].name, e.table
+    level: "Scope | None" = scope
+    while level is not None:
+        inner = f"{schema}{SEP}{table}"
+        if inner in level.sources and level.tables.get(inner) == key(schema, table):
+            e.set("table", exp.to_identifier(inner, quoted=True))
+            return
+        if table in level.sources:
+            named = level.tables.get(table)
+            if named is not None and named != key(schema, table):
+                raise PgError("42P01", f'invalid reference to FROM-clause entry for table "{table}"')
+            return
+        level = level.parent
+
+
+def _check_unique_reference(e: exp.Column, scope: "Scope") -> None:
+    """t.col with two FROM items called t (public.t and app.t): PostgreSQL's 42P09."""
+    from .errors import SEP
+    level: "Scope | None" = scope
+    while level is not None:
+        if e.table in level.sources:
+            if any(a.endswith(SEP + e.table) for a in level.sources if SEP in a):
+                raise PgError("42P09", f'table reference "{e.table}" is ambiguous')
+            return
+        level = level.parent
+
+
 def _column(rw: Rewriter, e: exp.Column, scope: "Scope") -> tuple[exp.Expression, ColType | None]:
     if e.args.get("db") is not None:
-        e.set("db", None)  # schema.table.column: the schema is public or a catalog schema, both in scope by name
+        _check_schema_of(e, scope)
+        e.set("db", None)  # schema.table.column: the table is in scope by its name (checked above)
+    elif e.table:
+        _check_unique_reference(e, scope)
     if isinstance(e.this, exp.Star):
         return e, None
     t = scope.lookup(e.name, e.table or None)
@@ -479,7 +516,7 @@ def _regclass(rw: Rewriter, e: exp.Cast, scope: "Scope"):
     an OID expression cast to regclass prints as the relation's name."""
     from .describe import relation_oid
     if isinstance(e.this, exp.Literal) and e.this.is_string:
-        return exp.Literal.number(relation_oid(rw.tr.catalog, e.this.this)), ColType("oid")
+        return exp.Literal.number(relation_oid(rw.tr.catalog, e.this.this, rw.tr.db.path)), ColType("oid")
     inner, src = rw.rx(e.this, scope)
     if src is not None and src.key in TEXTS:
         return fn("pg_regclass_in", inner), ColType("oid")  # a name (pg_get_serial_sequence's) to its OID
@@ -2717,6 +2754,9 @@ for _name, _target, _type in (("CurrentVersion", "version", TEXT), ("CurrentSche
                               ("Uuid", "gen_random_uuid", ColType("uuid"))):
     if hasattr(exp, _name):
         _RULES[getattr(exp, _name)] = (lambda target, typ: (lambda rw, e, t, s: (fn(target), typ)))(_target, _type)
+if hasattr(exp, "CurrentSchemas"):
+    # current_schemas(bool): its argument is already rewritten (t["this"] typed) by rx
+    _RULES[exp.CurrentSchemas] = lambda rw, e, t, s: (fn("current_schemas", e.this), ColType("_name"))
 for _name in ("SessionUser", "CurrentRole"):
     if hasattr(exp, _name):
         _RULES[getattr(exp, _name)] = _current_user

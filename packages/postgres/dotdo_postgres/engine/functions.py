@@ -506,6 +506,29 @@ def num_round(a: Any, n: int = 0) -> Any:
     return T.num_text(_checked_numeric(_quantized(d, n)))
 
 
+def table_is_visible(db: Any, oid: Any) -> Any:
+    """pg_table_is_visible: whether the search path finds the relation by its bare name (the
+    catalog's own relations always)."""
+    from .describe import relname
+    if oid is None:
+        return None
+    name = relname(db.catalog, oid, db.path)
+    shown = relname(db.catalog, oid, ())  # with no path every user relation prints qualified
+    return 1 if name != shown or "." not in str(shown) or shown == str(oid) else 0
+
+
+def _current_schemas(session: Any, implicit: Any) -> Any:
+    """current_schemas(bool): the search path's existing schemas, pg_catalog first when asked for
+    the implicitly searched ones too (unless the path names it itself)."""
+    from .arrays import _store
+    if implicit is None:
+        return None
+    path = list(session.schema_path())
+    if implicit:
+        path = ["pg_catalog"] + path
+    return _store(path)
+
+
 def string_to_array(s: Any, delim: Any, null_text: Any = None) -> Any:
     from .arrays import _store
     if s is None:
@@ -1657,7 +1680,8 @@ def register(conn, db: "Database") -> None:
     f("md5", _md5, 1, deterministic=True)
     f("gen_random_uuid", lambda: str(uuid.uuid4()), 0)
     f("version", lambda: VERSION, 0)
-    f("current_schema", lambda: "public", 0)
+    f("current_schema", lambda: next(iter(db.session().schema_path()), None), 0)
+    f("current_schemas", lambda implicit: _current_schemas(db.session(), implicit), 1)
     f("current_database", lambda: db.name, 0)
     f("pg_backend_pid", lambda: db.session().pid, 0)
     f("pg_current_user", lambda: db.session().user, 0)
@@ -1677,7 +1701,7 @@ def register(conn, db: "Database") -> None:
     f("pg_notify", lambda ch, payload: db.session().notify(ch or "", payload or ""), 2)
     f("pg_regtype", _regtype, 1, deterministic=True)
     f("to_regtype", _to_regtype, 1, deterministic=True)
-    f("pg_table_is_visible", lambda oid: 1, 1, deterministic=True)
+    f("pg_table_is_visible", lambda oid: table_is_visible(db, oid), 1)
     f("pg_type_is_visible", lambda oid: 1, 1, deterministic=True)
     f("pg_lateral_row", lateral_row, -1, deterministic=True)
     f("pg_lateral_value", lateral_value, 2, deterministic=True)

@@ -7,6 +7,7 @@ from sqlglot import exp
 from .catalog import Column, Table
 from .ddl import create_table, q
 from .errors import PgError, unsupported
+from .schemas import creation_key
 from .types import ColType
 
 
@@ -15,11 +16,12 @@ def create_table_as_runner(stmt: exp.Create):
     if props is not None and any(isinstance(p, exp.TemporaryProperty) for p in props.expressions):
         raise unsupported("temporary tables")
     target = stmt.this
-    name = target.this.name if isinstance(target, exp.Schema) else target.name
+    table_node = target.this if isinstance(target, exp.Schema) else target
     names = [i.name for i in target.expressions] if isinstance(target, exp.Schema) else None
 
     def run(session, conn, params) -> int | None:
         db = session.db
+        name = creation_key(db.catalog, db.path, table_node.db or None, table_node.name)
         if db.catalog.relation_exists(name):
             if stmt.args.get("exists"):
                 session.notice("42P07", f'relation "{name}" already exists, skipping')
@@ -42,14 +44,13 @@ def create_table_as_runner(stmt: exp.Create):
 
 def create_view_runner(stmt: exp.Create):
     target = stmt.this
-    name = target.this.name if isinstance(target, exp.Schema) else target.name
+    view_node = target.this if isinstance(target, exp.Schema) else target
     names = [i.name for i in target.expressions] if isinstance(target, exp.Schema) else None
-    if (target.this.db if isinstance(target, exp.Schema) else target.db) not in ("", None, "public"):
-        raise unsupported("schemas other than public")
     pg_text = stmt.expression.sql("postgres")
 
     def run(session, conn, params) -> None:
         db = session.db
+        name = creation_key(db.catalog, db.path, view_node.db or None, view_node.name)
         existing = db.catalog.tables.get(name)
         if existing is not None and not (stmt.args.get("replace") and existing.view is not None):
             raise PgError("42P07", f'relation "{name}" already exists')
@@ -87,9 +88,14 @@ def create_enum_runner(stmt: exp.Create):
     name = stmt.this.name
     labels = [e.this if isinstance(e, exp.Literal) else e.name for e in body.expressions]
 
+    schema = stmt.this.db or None
+
     def run(session, conn, params) -> None:
+        from .schemas import creation_key
         from .types import TYPES
         db = session.db
+        if creation_key(db.catalog, db.path, schema, name) != name:
+            raise unsupported("enum types in schemas other than public")
         if name in db.catalog.enums or name in TYPES or name in ALIAS_NAMES or db.catalog.relation_exists(name):
             raise PgError("42710", f'type "{name}" already exists')
         if len(set(labels)) != len(labels):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .errors import PgError
+from .errors import SEP, PgError
 
 if TYPE_CHECKING:
     from .database import Database
@@ -37,11 +37,18 @@ class Sequences:
             "INSERT INTO _pg_sequences(name, last_value, start, increment, min_value, max_value, is_called, owner, type)"
             " VALUES (?,?,?,?,?,?,0,?,?)", (name, start, start, increment, min_value, max_value, owner, type_))
         self.db.catalog.sequences.add(name)
+        if owner is None and SEP in name:
+            order = self.db.catalog.new_oid(conn)
+            conn.execute("INSERT OR REPLACE INTO _pg_sequence_order(name, oid) VALUES (?, ?)", (name, order))
+            self.db.catalog.sequence_order[name] = order
         self._high.pop(name, None)
         self._gen[name] = self._gen.get(name, 0) + 1
 
     def drop(self, conn, name: str) -> None:
         conn.execute("DELETE FROM _pg_sequences WHERE name = ?", (name,))
+        if name in self.db.catalog.sequence_order:
+            conn.execute("DELETE FROM _pg_sequence_order WHERE name = ?", (name,))
+            del self.db.catalog.sequence_order[name]
         self.db.catalog.sequences.discard(name)
         self._high.pop(name, None)
 
@@ -61,7 +68,7 @@ class Sequences:
         self._high.update(high)
 
     def nextval(self, conn, name: str) -> int:
-        name = _unquote(name)
+        name = self.resolve(name)
         if self.replaying and self.log:
             return self.log.pop(0)
         last, inc, lo, hi, called = self._row(conn, name)
@@ -80,7 +87,7 @@ class Sequences:
         return value
 
     def currval(self, name: str) -> int:
-        name = _unquote(name)
+        name = self.resolve(name)
         if name not in self.db.catalog.sequences:
             raise PgError("42P01", f'relation "{name}" does not exist')
         seen = self.db.session().currvals.get(name)
@@ -96,7 +103,7 @@ class Sequences:
         return s.lastval
 
     def setval(self, conn, name: str, value: Any, called: Any = True) -> int:
-        name = _unquote(name)
+        name = self.resolve(name)
         _, _, lo, hi, _ = self._row(conn, name)
         if not lo <= int(value) <= hi:
             raise PgError("22003", f'setval: value {value} is out of bounds for sequence "{name}" ({lo}..{hi})')
@@ -104,6 +111,17 @@ class Sequences:
                      (int(value), 1 if called else 0, name))
         self._high.pop(name, None)
         return int(value)
+
+    def resolve(self, text: str) -> str:
+        """The catalog key of the sequence a nextval/currval/setval argument names: a key itself (a
+        serial column's default carries one), 'schema.name', or a name looked up on the search path."""
+        from .schemas import lookup, split_qualified
+        seqs = self.db.catalog.sequences
+        if text in seqs:
+            return text
+        schema, name = split_qualified(text)
+        found = lookup(self.db.catalog, self.db.path, schema, name, "sequence")
+        return found if found is not None else name
 
     def restart(self, conn, name: str) -> None:
         conn.execute("UPDATE _pg_sequences SET last_value = start, is_called = 0 WHERE name = ?", (name,))

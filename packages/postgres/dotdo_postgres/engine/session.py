@@ -16,6 +16,7 @@ from dotdo_core.shard import ShardBusy
 from dotdo_core.query_limits import query_limits
 
 from .errors import FAILED_TRANSACTION, PgError, unsupported
+from .schemas import bare
 from .translate import Plan
 from .types import RUNNING, ColType, fmt_timestamptz
 from .utility import REPORTED, SETTINGS, check_setting, parse_ms
@@ -75,6 +76,7 @@ class Session:
         self.db = db
         self.user = user
         self.pid = pid
+        self._path_memo: tuple[str, int, tuple[str, ...]] | None = None  # see schema_path
         self.settings: dict[str, str] = {}
         self.in_tx = False
         self.implicit = False
@@ -91,7 +93,7 @@ class Session:
         self.stmt_time: str | None = None  # statement_timestamp() inside a block, taken at its first call
         self.currvals: dict[str, tuple[int, int]] = {}
         self.lastval: int | None = None
-        self.notices: list[tuple[str, str, str]] = []   # (severity, sqlstate, message)
+        self.notices: list[tuple[str, str, str, str | None]] = []   # (severity, sqlstate, message, detail)
         self.on_deallocate: Callable[[str | None], None] | None = None
         self.on_notify: Callable[[int, str, str], None] | None = None
         self.pending_notifies: list[tuple[str, str]] = []
@@ -246,8 +248,9 @@ class Session:
         if self.on_deallocate is not None:
             self.on_deallocate(name)
 
-    def notice(self, sqlstate: str, message: str, severity: str = "NOTICE") -> None:
-        self.notices.append((severity, sqlstate, message))
+    def notice(self, sqlstate: str, message: str, severity: str = "NOTICE", detail: str | None = None) -> None:
+        from .errors import clean_text
+        self.notices.append((severity, sqlstate, clean_text(message) or "", clean_text(detail)))  # relations by bare name
 
     # -- time and sequences (read by SQL functions) ------------------------------
     def now(self) -> str:
@@ -322,6 +325,7 @@ class Session:
             return Result("")
         if plan.kind == "utility":
             try:
+                self.db.path = self.schema_path()
                 rows = plan.run(self, None, params)
             except PgError:
                 self._fail()
@@ -428,9 +432,24 @@ class Session:
         if self.in_tx:
             self.failed = True
 
+    def schema_path(self) -> tuple[str, ...]:
+        """The schemas unqualified names resolve in, in order: search_path's existing ones (kept
+        until the setting or the catalog changes: every statement asks)."""
+        from .schemas import BUILTIN, effective_path, parse_path
+        value, version = self.setting("search_path") or "", self.db.catalog.version
+        memo = self._path_memo
+        if memo is not None and memo[0] == value and memo[1] == version:
+            return memo[2]
+        names = parse_path(value)
+        path = tuple(s for s in effective_path(tuple(names), self.user, self.db.catalog.schema_names())
+                     if s not in BUILTIN)
+        self._path_memo = (value, version, path)
+        return path
+
     def _run(self, plan: Plan, conn, params) -> Result:
         if plan.kind == "ddl":
             self.did_ddl = True
+            self.db.path = self.schema_path()  # DDL resolves its names when it runs
             try:
                 count = plan.run(self, conn, params)
             except BaseException:
@@ -535,7 +554,7 @@ class Session:
         if err.sqlstate == "23502" and err.column:
             cond = f'NEW."{err.column}" IS NULL'
         elif err.sqlstate == "23514" and err.constraint:
-            c = next((c for c in table.constraints if c.name == err.constraint), None)
+            c = next((c for c in table.constraints if bare(c.name) == err.constraint), None)  # err's is bare
             if c is None:
                 return
             cond = f"NOT ({check_sql(self.db.translator(), table, c, row='NEW')})"
@@ -648,7 +667,7 @@ class Session:
     def copy_columns(self, plan: Plan) -> list[str]:
         spec = plan.copy
         if spec.table is None:
-            return [n for n, _ in self.db.plans(spec.query)[0].columns or []]
+            return [n for n, _ in self.db.plans(spec.query, path=self.schema_path())[0].columns or []]
         table = self.db.catalog.tables.get(spec.table)
         if table is None:
             raise PgError("42P01", f'relation "{spec.table}" does not exist')
@@ -665,7 +684,7 @@ class Session:
         cols = self.copy_columns(plan)
         names = ", ".join(f'"{c}"' for c in cols)
         marks = ", ".join(f"${i}" for i in range(1, len(cols) + 1))
-        insert = self.db.plans(f'INSERT INTO "{spec.table}" ({names}) VALUES ({marks})')[0]
+        insert = self.db.plans(f'INSERT INTO "{spec.table}" ({names}) VALUES ({marks})', path=self.schema_path())[0]
         if spec.binary:
             from .copy import parse_binary_rows
             table = self.db.catalog.tables[spec.table]
@@ -728,7 +747,7 @@ class Session:
         else:
             cols = self.copy_columns(plan)
             query = f'SELECT {", ".join(chr(34) + c + chr(34) for c in cols)} FROM "{spec.table}"'
-        select = self.db.plans(query)[0]
+        select = self.db.plans(query, path=self.schema_path())[0]
         result = self.execute(select, ())
         from ..protocol.messages import resolve_types
         types = resolve_types(result.columns or [], result.rows)
@@ -919,10 +938,11 @@ def _missing_function(name: str) -> PgError:
 
 
 _SQLITE_ERRORS: list[tuple[re.Pattern, Callable[[re.Match, Plan], PgError]]] = [
-    (re.compile(r"NOT NULL constraint failed: (\w+)\.(\w+)"),
+    # (names may be keys of another schema, with SEP: PgError shows them bare)
+    (re.compile(r"NOT NULL constraint failed: ([\w\x1f]+)\.(\w+)"),
      lambda m, p: PgError("23502", f'null value in column "{m.group(2)}" of relation "{m.group(1)}" violates '
                                    f"not-null constraint", table=m.group(1), column=m.group(2))),
-    (re.compile(r"CHECK constraint failed: (\w+)"),
+    (re.compile(r"CHECK constraint failed: ([\w\x1f]+)"),
      lambda m, p: PgError("23514", f'new row for relation "{p.table}" violates check constraint "{m.group(1)}"',
                           constraint=m.group(1), table=p.table)),
     (re.compile(r"no such table:\s+(?:main\.)?(\S+)"), lambda m, p: PgError("42P01", f'relation "{m.group(1)}" does not exist')),

@@ -6,6 +6,7 @@ import zlib
 from typing import TYPE_CHECKING, Any
 
 from .errors import undefined_table
+from .schemas import bare, shown_default, split
 from .types import BY_OID, TYPES, ColType
 
 if TYPE_CHECKING:
@@ -37,6 +38,15 @@ def _relation(cols: list[tuple[str, ColType]], rows: list[tuple]) -> tuple[list[
     return cols, f"SELECT {names} FROM (VALUES {values})"
 
 
+def nsp_oid(cat, schema: str) -> int:
+    """The pg_namespace OID of a schema relations may live in."""
+    return PUBLIC_OID if schema == "public" else cat.schemas[schema][0]
+
+
+def _sch(k: str) -> str:
+    return split(k)[0]
+
+
 def _data_type(ct: ColType) -> str:
     return ct.pg.sql_name
 
@@ -48,7 +58,7 @@ def system_relation(tr: "Translator", schema: str, name: str) -> tuple[list[tupl
     if schema == "information_schema":
         if name == "tables":
             cols = [("table_catalog", NAME), ("table_schema", NAME), ("table_name", NAME), ("table_type", TEXT)]
-            return _relation(cols, [(dbname, "public", t.name, "VIEW" if t.view is not None else "BASE TABLE")
+            return _relation(cols, [(dbname, _sch(t.name), bare(t.name), "VIEW" if t.view is not None else "BASE TABLE")
                                     for t in tables])
         if name == "columns":
             cols = [("table_catalog", NAME), ("table_schema", NAME), ("table_name", NAME), ("column_name", NAME),
@@ -63,29 +73,32 @@ def system_relation(tr: "Translator", schema: str, name: str) -> tuple[list[tupl
                     scale = 0 if ct.key in ("int2", "int4", "int8") else None
                     if ct.key == "numeric" and ct.mods:
                         prec, scale = ct.mods[0], (ct.mods + (0,))[1]
-                    rows.append((dbname, "public", t.name, c.name, i, c.default, "NO" if c.not_null else "YES",
+                    rows.append((dbname, _sch(t.name), bare(t.name), c.name, i, shown_default(cat, tr.db.path, c.default),
+                                 "NO" if c.not_null else "YES",
                                  _data_type(ct), ct.mods[0] if ct.key in ("varchar", "bpchar") and ct.mods else None,
                                  prec, scale, ct.key, "YES" if c.identity else "NO", c.identity))
             return _relation(cols, rows)
         if name == "schemata":
             cols = [("catalog_name", NAME), ("schema_name", NAME), ("schema_owner", NAME)]
-            return _relation(cols, [(dbname, s, "postgres") for s in ("information_schema", "pg_catalog", "public")])
+            owned = [(s, owner) for s, (_, owner) in cat.schemas.items()]
+            return _relation(cols, [(dbname, s, owner) for s, owner in sorted(
+                [("information_schema", "postgres"), ("pg_catalog", "postgres"), ("public", "pg_database_owner")] + owned)])
         if name == "table_constraints":
             cols = [("constraint_catalog", NAME), ("constraint_schema", NAME), ("constraint_name", NAME),
                     ("table_catalog", NAME), ("table_schema", NAME), ("table_name", NAME), ("constraint_type", TEXT)]
             kinds = {"p": "PRIMARY KEY", "u": "UNIQUE", "c": "CHECK", "f": "FOREIGN KEY"}
-            return _relation(cols, [(dbname, "public", c.name, dbname, "public", t.name, kinds[c.kind])
+            return _relation(cols, [(dbname, _sch(t.name), bare(c.name), dbname, _sch(t.name), bare(t.name), kinds[c.kind])
                                     for t in tables for c in t.constraints])
         if name == "key_column_usage":
             cols = [("constraint_catalog", NAME), ("constraint_schema", NAME), ("constraint_name", NAME),
                     ("table_catalog", NAME), ("table_schema", NAME), ("table_name", NAME), ("column_name", NAME),
                     ("ordinal_position", INT4)]
-            return _relation(cols, [(dbname, "public", c.name, dbname, "public", t.name, col, i)
+            return _relation(cols, [(dbname, _sch(t.name), bare(c.name), dbname, _sch(t.name), bare(t.name), col, i)
                                     for t in tables for c in t.constraints if c.kind in "puf"
                                     for i, col in enumerate(c.columns, start=1)])
         if name == "sequences":
             cols = [("sequence_catalog", NAME), ("sequence_schema", NAME), ("sequence_name", NAME)]
-            return _relation(cols, [(dbname, "public", s) for s in sorted(cat.sequences)])
+            return _relation(cols, [(dbname, _sch(s), bare(s)) for s in sorted(cat.sequences)])
         raise undefined_table(f"information_schema.{name}")
     if name == "pg_type":
         cols = [("oid", OID), ("typname", NAME), ("typnamespace", OID), ("typlen", ColType("int2")),
@@ -112,7 +125,8 @@ def system_relation(tr: "Translator", schema: str, name: str) -> tuple[list[tupl
     if name == "pg_namespace":
         from .cluster import NAMESPACES
         cols = [("oid", OID), ("nspname", NAME), ("nspowner", OID), ("nspacl", ACL)]
-        return _relation(cols, [(oid, nsp, owner, acl) for oid, nsp, owner, acl, _ in NAMESPACES])
+        created = [(oid, nsp, role_oid(owner), None) for nsp, (oid, owner) in sorted(cat.schemas.items())]
+        return _relation(cols, [(oid, nsp, owner, acl) for oid, nsp, owner, acl, _ in NAMESPACES] + created)
     if name == "pg_tablespace":
         cols = [("oid", OID), ("spcname", NAME), ("spcowner", OID), ("spcacl", ACL),
                 ("spcoptions", ColType("_text"))]
@@ -137,11 +151,11 @@ def system_relation(tr: "Translator", schema: str, name: str) -> tuple[list[tupl
         return _relation(cols, pg_database_rows(database_names(tr.db)))
     if name == "pg_tables":
         cols = [("schemaname", NAME), ("tablename", NAME), ("tableowner", NAME), ("hasindexes", BOOL)]
-        return _relation(cols, [("public", t.name, "postgres", bool(t.indexes or t.constraints)) for t in tables
-                                if t.view is None])
+        return _relation(cols, [(_sch(t.name), bare(t.name), "postgres", bool(t.indexes or t.constraints))
+                                for t in tables if t.view is None])
     if name == "pg_views":
         cols = [("schemaname", NAME), ("viewname", NAME), ("viewowner", NAME), ("definition", TEXT)]
-        return _relation(cols, [("public", t.name, "postgres", t.view) for t in tables if t.view is not None])
+        return _relation(cols, [(_sch(t.name), bare(t.name), "postgres", t.view) for t in tables if t.view is not None])
     if name == "pg_class":
         from .describe import index_class_rows
         cols = [("oid", OID), ("relname", NAME), ("relnamespace", OID), ("relkind", CHAR), ("relowner", OID),
@@ -152,15 +166,15 @@ def system_relation(tr: "Translator", schema: str, name: str) -> tuple[list[tupl
                 ("relnatts", ColType("int2")), ("reloptions", ColType("_text")), ("relacl", ACL),
                 ("reltype", OID)]  # 0: dotdo keeps no composite row type per table (asyncpg joins on it)
         rest = (False, False, False, 0, 0, "d", 0, None)
-        rows = [(t.oid, t.name, PUBLIC_OID, "v" if t.view is not None else "r", 10, 2 if t.view is None else 0, "p",
+        rows = [(t.oid, bare(t.name), nsp_oid(cat, _sch(t.name)), "v" if t.view is not None else "r", 10, 2 if t.view is None else 0, "p",
                  bool(t.indexes or any(c.kind in "pu" for c in t.constraints)),
                  sum(1 for c in t.constraints if c.kind == "c"), t.view is not None,
                  any(c.kind == "f" for c in t.constraints) or any(c.kind == "f" and c.ref_table == t.name
                                                                   for o in tables for c in o.constraints))
                 + rest + (len(t.columns), None, None) for t in tables]
-        rows += [(oid, ix, PUBLIC_OID, "i", 10, 403, "p", False, 0, False, False) + rest + (0, None, None)
+        rows += [(oid, bare(ix), nsp_oid(cat, _sch(ix)), "i", 10, 403, "p", False, 0, False, False) + rest + (0, None, None)
                  for oid, ix in index_class_rows(cat)]
-        rows += [(sequence_oid(s), s, PUBLIC_OID, "S", 10, 0, "p", False, 0, False, False) + rest + (3, None, None)
+        rows += [(sequence_oid(s), bare(s), nsp_oid(cat, _sch(s)), "S", 10, 0, "p", False, 0, False, False) + rest + (3, None, None)
                  for s in sorted(cat.sequences)]
         return _relation(cols, [r + (0,) for r in rows])
     if name == "pg_am":
@@ -169,8 +183,7 @@ def system_relation(tr: "Translator", schema: str, name: str) -> tuple[list[tupl
         # postgres (the superuser every unauthenticated session is) and the session's own user; a
         # tenant's users share its databases, other tenants' users are not listed
         user = tr.db.session().user
-        roles = [(10, "postgres", True)] + ([(16384 + zlib.crc32(user.encode()) % 1_000_000, user, False)]
-                                            if user and user != "postgres" else [])
+        roles = [(10, "postgres", True)] + ([(role_oid(user), user, False)] if user and user != "postgres" else [])
         if name == "pg_user":
             return _relation([("usename", NAME), ("usesysid", OID), ("usecreatedb", BOOL), ("usesuper", BOOL),
                               ("userepl", BOOL), ("usebypassrls", BOOL), ("passwd", TEXT), ("valuntil", TIMESTAMPTZ)],
@@ -189,11 +202,16 @@ def system_relation(tr: "Translator", schema: str, name: str) -> tuple[list[tupl
         return _relation(cols, [(canon, s.setting(canon)) for low, (canon, _) in sorted(SETTINGS.items())
                                 if low != "datestyle" or canon == "DateStyle"])
     from .describe import relation
-    found = relation(cat, name, tr.db.reader())
+    found = relation(cat, name, tr.db.reader(), tr.db.path)
     if found is not None:
         return _relation(*found)
     from .errors import unsupported
     raise unsupported(f"the catalog relation pg_catalog.{name}")
+
+
+def role_oid(name: str) -> int:
+    """pg_roles' OID of a role: postgres is 10, a session's own user a stable number from its name."""
+    return 10 if name == "postgres" else 16384 + zlib.crc32(name.encode()) % 1_000_000
 
 
 def sequence_oid(name: str) -> int:

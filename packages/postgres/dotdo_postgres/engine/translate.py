@@ -19,8 +19,9 @@ from sqlglot.errors import ParseError, TokenError
 from . import from_returning
 from .catalog import Table
 from .dialect import DotdoPostgres
-from .errors import PgError, syntax_error, undefined_column, undefined_table, unsupported
+from .errors import SEP, PgError, syntax_error, undefined_column, undefined_table, unsupported
 from .expressions import INT4, INT8, TABLE_FUNCTION_COLUMN, TABLE_FUNCTIONS, Rewriter, fn, lit, table_function_call
+from .schemas import bare, lookup, split
 from .types import NUMBERS, ColType
 
 if TYPE_CHECKING:
@@ -48,6 +49,7 @@ class Plan:
     copy: Any = None                            # a COPY statement's CopySpec
     steps: Any = None                           # data-modifying WITH: ([(temp table, columns, plan)], own nparams)
     catalog_version: int = 0
+    path: tuple[str, ...] = ("public",)         # the schema search path it was planned under
     advances_sequences: bool = False            # calls nextval/setval, which write (see Database.reader)
     sleeps: str | None = None                   # calls pg_sleep: "park" (cooperatively) or "block" (see sleep_mode)
     cursor: str | None = None                   # FETCH / MOVE: the SQL cursor it reads (its columns are the cursor's)
@@ -611,18 +613,33 @@ class Translator:
                 sub_node = exp.Subquery(this=sqlglot.parse_one(sub, read="sqlite"), alias=exp.TableAlias(this=exp.to_identifier(alias)))
                 scope.add(alias, cols)
                 return sub_node
-            if db and db != "public":
-                raise PgError("3F000", f'schema "{db}" does not exist')
-            if name in scope.ctes:
+            if name in scope.ctes and not db:
                 cols = scope.ctes[name]
             else:
-                table = self.catalog.tables.get(name)
-                if table is None:
-                    raise undefined_table(name)
+                k = lookup(self.catalog, self.db.path, db, name, "table", schema_missing_ok=True)
+                if k is None:
+                    raise undefined_table(f"{db}.{name}" if db else name)
+                if db and not node.alias and alias in scope.sources and alias not in scope.tables:
+                    # WITH t AS (...) ... FROM t, public.t: two FROM items called t
+                    raise PgError("42712", f'table name "{alias}" specified more than once')
+                if not node.alias and alias in scope.sources and scope.tables.get(alias) not in (None, k):
+                    # public.t and app.t both go by t: PostgreSQL tells them apart by schema in
+                    # column references (app.t.v). Scopes key sources by name, so the second gets
+                    # an internal alias, schema + SEP + name, that _column maps app.t.v onto.
+                    if any(SEP in a for a in scope.sources):
+                        raise unsupported("three or more FROM items of one name")
+                    alias = f"{split(k)[0]}{SEP}{name}"
+                    node.set("alias", exp.TableAlias(this=exp.to_identifier(alias, quoted=True)))
+                table = self.catalog.tables[k]
                 cols = table.col_types()
-                scope.tables[alias] = name
-                self.read_tables.add(name)
+                scope.tables[alias] = k
+                self.read_tables.add(k)
                 node.set("db", None)
+                if k != name:
+                    # the SQLite table is the key; the alias keeps the PostgreSQL name for references
+                    node.set("this", exp.to_identifier(k, quoted=True))
+                    if node.args.get("alias") is None:
+                        node.set("alias", exp.TableAlias(this=exp.to_identifier(name)))
             alias_cols = node.args.get("alias").columns if node.args.get("alias") is not None else None
             if alias_cols:
                 cols = [(a.name, t) for a, (_, t) in zip(alias_cols, cols)] + cols[len(alias_cols):]
@@ -1144,12 +1161,16 @@ class Translator:
             # sqlglot accepts a few shapes PostgreSQL's grammar does not (`DELETE t`, `INSERT (a) ...`)
             raise syntax_error(node.sql("postgres")[:40] if isinstance(node, exp.Expression) else None, None)
         name = node.name
-        if node.db and node.db != "public":
-            raise PgError("3F000", f'schema "{node.db}" does not exist')
+        k = lookup(self.catalog, self.db.path, node.db, name, "table", schema_missing_ok=True)
+        if k is None:
+            raise undefined_table(f"{node.db}.{name}" if node.db else name)
         node.set("db", None)
-        table = self.catalog.tables.get(name)
-        if table is None:
-            raise undefined_table(name)
+        if k != name:
+            # the SQLite table is the key; an alias keeps the PostgreSQL name for column references
+            node.set("this", exp.to_identifier(k, quoted=True))
+            if not node.alias:
+                node.set("alias", exp.TableAlias(this=exp.to_identifier(name)))
+        table = self.catalog.tables[k]
         if table.view is not None:
             raise unsupported(f'writing through the view "{name}"')
         return table
@@ -1336,7 +1357,7 @@ class Translator:
         if conflict.args.get("constraint") is not None:
             cname = conflict.args["constraint"].name
             for c in table.constraints:
-                if c.name == cname and c.kind in ("p", "u"):
+                if bare(c.name) == cname and c.kind in ("p", "u"):  # generated names carry the key's prefix
                     conflict.set("constraint", None)
                     conflict.set("conflict_keys", [exp.to_identifier(x, quoted=True) for x in c.columns])
                     break

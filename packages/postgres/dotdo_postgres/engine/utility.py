@@ -81,9 +81,7 @@ def check_setting(name: str, value: str) -> str:
             raise unsupported(f"DateStyle {v}")
         return "ISO, MDY"
     if low == "search_path":
-        names = {p.strip().strip('"').lower() for p in v.split(",")}
-        if not names <= {"public", "$user", "pg_catalog", ""}:
-            raise unsupported("schemas other than public in search_path")
+        # PostgreSQL accepts schemas that do not exist (yet): lookups skip them
         return v
     if low in ("transaction_isolation", "default_transaction_isolation"):
         if lv not in _LEVELS:
@@ -161,11 +159,16 @@ def utility_plan(db: "Database", text: str) -> "Plan | None":
     if head.startswith("COPY"):
         from .copy import check_table, parse_copy
         spec = parse_copy(t)
-        check_table(db.catalog, spec)
+        check_table(db.catalog, spec, db.path)
         return Plan("copy", "COPY", copy=spec, writes=spec.direction == "in")
     if head.startswith(("DECLARE", "FETCH", "MOVE", "CLOSE")):
         from .sql_cursors import cursor_plan
         plan = cursor_plan(db, t)
+        if plan is not None:
+            return plan
+    if head.startswith(("CREATE", "DROP", "ALTER")):
+        from .schema_ddl import schema_plan
+        plan = schema_plan(t)
         if plan is not None:
             return plan
     if not head.startswith(("BEGIN", "START", "COMMIT", "END", "ROLLBACK", "ABORT", "SAVEPOINT", "RELEASE", "SET",
@@ -213,6 +216,9 @@ def utility_plan(db: "Database", text: str) -> "Plan | None":
     m = _RE["set"].match(t)
     if m:
         name, value = m.group("name"), _value(m.group("value"))
+        if name.lower() == "search_path" and value.upper() != "DEFAULT":
+            from .schemas import canonical_path
+            value = canonical_path(m.group("value"))
         if value.upper() == "DEFAULT":
             return Plan("utility", "SET", run=lambda s, c, p: s.reset(name))
         return Plan("utility", "SET", run=lambda s, c, p: s.set(name, value, local=_is_local(m.group("scope"))))

@@ -72,8 +72,9 @@ def error_response(e: PgError) -> bytes:
     return message(b"E", error_fields(e))
 
 
-def notice_response(severity: str, sqlstate: str, text: str) -> bytes:
-    body = b"S" + cstr(severity) + b"V" + cstr(severity) + b"C" + cstr(sqlstate) + b"M" + cstr(text) + b"\x00"
+def notice_response(severity: str, sqlstate: str, text: str, detail: str | None = None) -> bytes:
+    body = b"S" + cstr(severity) + b"V" + cstr(severity) + b"C" + cstr(sqlstate) + b"M" + cstr(text) + \
+        (b"D" + cstr(detail) if detail is not None else b"") + b"\x00"
     return message(b"N", body)
 
 

@@ -50,8 +50,8 @@ def answer(conn: Any) -> bool:
     if prepared is None:
         return False
     plan = prepared.plan
-    if plan.catalog_version != conn.db.catalog.version or plan.sleeps:
-        return False
+    if plan.catalog_version != conn.db.catalog.version or plan.sleeps or plan.path != session.schema_path():
+        return False  # (a plan made under another search_path is made again on the ordinary path)
     if plan.writes:
         if plan.kind != "dml" or plan.columns is not None or session.in_tx or conn.wait_since is not None:
             return False

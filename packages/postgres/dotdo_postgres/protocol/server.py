@@ -653,8 +653,8 @@ class PgConnection(asyncio.Protocol):
         if s is None:
             return
         if s.notices:
-            for severity, code, text in s.notices:
-                self.out.append(M.notice_response(severity, code, text))
+            for severity, code, text, detail in s.notices:
+                self.out.append(M.notice_response(severity, code, text, detail))
             s.notices.clear()
         if s.changed_settings:
             for name in s.changed_settings:
@@ -696,7 +696,7 @@ class PgConnection(asyncio.Protocol):
                 continue
             try:
                 # planned one at a time: a statement may use a table the one before it created
-                plan = self.db.plans(text)[0]  # type: ignore[union-attr]
+                plan = self.db.plans(text, path=session.schema_path())[0]  # type: ignore[union-attr]
                 if plan.kind == "copy":
                     if self.start_copy(plan):
                         self.simple_done = 0
@@ -747,7 +747,7 @@ class PgConnection(asyncio.Protocol):
         oids = list(struct.unpack_from(f"!{n}i", body, pos + 2)) if n else []
         if name and name in self.prepared:
             raise PgError("42P05", f'prepared statement "{name}" already exists')
-        plans = self.db.plans(sql, tuple(oids))  # type: ignore[union-attr]
+        plans = self.db.plans(sql, tuple(oids), path=self.session.schema_path())  # type: ignore[union-attr]
         if len(plans) > 1:
             raise PgError("42601", "cannot insert multiple commands into a prepared statement")
         plan = plans[0] if plans else Plan("empty", "")
@@ -761,9 +761,11 @@ class PgConnection(asyncio.Protocol):
         if prepared is None:
             raise PgError("26000", f'prepared statement "{stmt}" does not exist')
         plan = prepared.plan
-        if plan.kind != "empty" and plan.catalog_version != self.db.catalog.version:  # type: ignore[union-attr]
-            # DDL since it was prepared: plan again, as PostgreSQL re-plans an invalidated statement
-            fresh = self.db.plans(prepared.sql, tuple(prepared.param_oids))[0]  # type: ignore[union-attr]
+        path = self.session.schema_path()  # type: ignore[union-attr]
+        if plan.kind != "empty" and (plan.catalog_version != self.db.catalog.version or plan.path != path):  # type: ignore[union-attr]
+            # DDL (or another search_path) since it was prepared: plan again, as PostgreSQL re-plans
+            # an invalidated statement
+            fresh = self.db.plans(prepared.sql, tuple(prepared.param_oids), path=path)[0]  # type: ignore[union-attr]
             if plan.columns is not None and fresh.columns != plan.columns:
                 raise PgError("0A000", "cached plan must not change result type")
             prepared.plan = fresh
