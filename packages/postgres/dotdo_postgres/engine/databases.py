@@ -322,6 +322,16 @@ def _template_source(db: "Database", options: CreateOptions) -> str | None:
     return str(name)
 
 
+def _usable_name(db: "Database", name: str, statement: str) -> None:
+    """`name` may become one of the tenant's databases: no other kind of data holds it, and it is a
+    valid namespace name (42602 otherwise)."""
+    _name_free(db, name, statement)
+    try:
+        check_namespace(scoped(db.tenant, name))
+    except InvalidName as e:
+        raise PgError("42602", f'invalid database name "{name}": {e.reason}') from None
+
+
 def create_database(session: "Session", name: str, options: CreateOptions) -> None:
     _outside_block(session, "CREATE DATABASE")
     db = session.db
@@ -330,11 +340,7 @@ def create_database(session: "Session", name: str, options: CreateOptions) -> No
     source = _template_source(db, options)
     if exists(db, name):
         raise PgError("42P04", f'database "{name}" already exists')
-    _name_free(db, name, "CREATE DATABASE")
-    try:
-        check_namespace(scoped(db.tenant, name))
-    except InvalidName as e:
-        raise PgError("42602", f'invalid database name "{name}": {e.reason}') from None
+    _usable_name(db, name, "CREATE DATABASE")
     cluster = _cluster(db)
     if source is None:
         db.store.namespace(scoped(db.tenant, name), kind="postgres")
@@ -384,11 +390,7 @@ def rename_database(session: "Session", old: str, new: str) -> None:
         raise PgError("0A000", "current database cannot be renamed")
     if old in TEMPLATES:
         raise unsupported("renaming a template database")
-    _name_free(db, new, "ALTER DATABASE RENAME")
-    try:
-        check_namespace(scoped(db.tenant, new))
-    except InvalidName as e:
-        raise PgError("42602", f'invalid database name "{new}": {e.reason}') from None
+    _usable_name(db, new, "ALTER DATABASE RENAME")
     cluster = _cluster(db)
     _not_in_use(cluster, db.tenant, old, session)
     cluster.forget(db.tenant, old, new)
