@@ -95,7 +95,9 @@ def relation(cat: Catalog, name: str, conn=None, path: tuple[str, ...] = ("publi
     if name == "pg_attribute":
         cols = [("attrelid", oid), ("attname", name_t), ("atttypid", oid), ("attlen", int2), ("attnum", int2),
                 ("atttypmod", int4), ("attnotnull", bool_), ("atthasdef", bool_), ("attisdropped", bool_),
-                ("attidentity", char), ("attgenerated", char), ("attcollation", oid), ("attacl", ColType("_aclitem"))]
+                ("attidentity", char), ("attgenerated", char), ("attcollation", oid), ("attacl", ColType("_aclitem")),
+                # what psql's \d+ shows: PostgreSQL's storage of the type, no compression, the default statistics target
+                ("attstorage", char), ("attcompression", char), ("attstattarget", int4)]
         rows = []
         for t in tables:
             pk = t.primary_key()
@@ -105,7 +107,7 @@ def relation(cat: Catalog, name: str, conn=None, path: tuple[str, ...] = ("publi
                              bool(c.not_null or (pk is not None and c.name in pk.columns)),
                              bool(c.default is not None and not c.identity), False,
                              {"ALWAYS": "a", "BY DEFAULT": "d"}.get(c.identity or "", ""), "",
-                             DEFAULT_COLLATION if c.type.key in COLLATED else 0, None))
+                             DEFAULT_COLLATION if c.type.key in COLLATED else 0, None, _storage(pgt[1], c.type), "", -1))
         return cols, rows
     if name == "pg_attrdef":
         cols = [("oid", oid), ("adrelid", oid), ("adnum", int2), ("adbin", text)]
@@ -138,8 +140,9 @@ def relation(cat: Catalog, name: str, conn=None, path: tuple[str, ...] = ("publi
         return [("oid", oid), ("extname", name_t), ("extowner", oid), ("extnamespace", oid),
                 ("extrelocatable", bool_), ("extversion", text), ("extconfig", ColType("_oid")),
                 ("extcondition", ColType("_text"))], []
-    if name == "pg_description":  # COMMENT ON is not kept: no object has a description
-        return [("objoid", oid), ("classoid", oid), ("objsubid", int4), ("description", text)], []
+    if name == "pg_description":  # the comments COMMENT ON keeps (engine/comments.py)
+        from .comments import description_rows
+        return [("objoid", oid), ("classoid", oid), ("objsubid", int4), ("description", text)], description_rows(cat)
     if name == "pg_sequence":
         from .system import sequence_oid
         int8 = ColType("int8")
@@ -210,6 +213,14 @@ def _pgtype(cat: Catalog, ct: ColType) -> tuple[int, int]:
         return cat.enums[ct.key][0], 4
     pg = TYPES.get(ct.key)
     return (pg.oid, pg.size) if pg is not None else (0, -1)
+
+
+def _storage(size: int, ct: ColType) -> str:
+    """attstorage as PostgreSQL's types declare it: plain for fixed-size types, main for numeric,
+    extended for the other variable-length ones."""
+    if size != -1:
+        return "p"
+    return "m" if ct.key == "numeric" else "x"
 
 
 def _find_index(cat: Catalog, oid: int) -> IndexInfo | None:
