@@ -96,6 +96,10 @@ CASES: list[Case] = [
      "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relname = 't' ORDER BY 1", None),
     ("comment_empty_string_removes", COMMENTED + ["COMMENT ON TABLE t IS ''", "COMMENT ON COLUMN t.a IS NULL"],
      "SELECT obj_description('t'::regclass, 'pg_class'), col_description('t'::regclass, 1)", None),
+    ("comment_on_constraint_index_by_regclass", COMMENTED + ["COMMENT ON INDEX t_pkey IS 'pk index'"],
+     "SELECT 't_pkey'::regclass = (SELECT oid FROM pg_class WHERE relname = 't_pkey'), "
+     "obj_description('t_pkey'::regclass, 'pg_class')", None),
+    ("create_table_named_like_a_constraint_index", COMMENTED, "CREATE TABLE t_pkey (x int)", None),
     ("comment_quote_in_text", ["CREATE TABLE t (a int)", "COMMENT ON TABLE t IS 'it''s t'"],
      "SELECT obj_description('t'::regclass, 'pg_class')", None),
     ("comment_status", ["CREATE TABLE t (a int)"], "COMMENT ON TABLE t IS 'x'", None),

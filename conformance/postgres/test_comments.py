@@ -24,10 +24,11 @@ def one(conn, sql, params=None):
 
 def _cells(text: str, leave_out: str) -> list[list[str]]:
     """psql's aligned output as rows of cells (header first) without the column `leave_out`: the
-    Size column's figures differ (SQLite's pages are not PostgreSQL's), and with them its width."""
+    Size column's figures differ (SQLite's pages are not PostgreSQL's), and with them its width. A
+    line that continues the left-out column's multi-line value goes with it."""
     rows = [[cell.strip() for cell in line.split("|")] for line in text.splitlines() if "|" in line]
     drop = rows[0].index(leave_out)
-    return [r[:drop] + r[drop + 1:] for r in rows]
+    return [kept for r in rows if any(kept := r[:drop] + r[drop + 1:])]
 
 
 def test_psql_describe_plus_shows_column_descriptions(noted, dsn):
@@ -119,3 +120,13 @@ def test_sqlalchemy_reflects_and_creates_comments(noted, target):
         md.drop_all(engine)
     finally:
         engine.dispose()
+
+
+def test_psql_lists_schema_and_type_descriptions(conn, dsn):
+    for sql in ["CREATE SCHEMA app", "COMMENT ON SCHEMA app IS 'the app'", "CREATE TYPE mood AS ENUM ('ok')",
+                "COMMENT ON TYPE mood IS 'how it went'"]:
+        conn.execute(sql)
+    assert _cells(psql(dsn, r"\dn+"), "Access privileges") == [
+        ["Name", "Owner", "Description"], ["app", "postgres", "the app"],
+        ["public", "pg_database_owner", "standard public schema"]]
+    assert _cells(psql(dsn, r"\dT mood"), "Schema") == [["Name", "Description"], ["mood", "how it went"]]

@@ -244,4 +244,7 @@ class Catalog:
         return None
 
     def relation_exists(self, name: str) -> bool:
-        return name in self.tables or name in self.sequences or self.index_owner(name) is not None
+        """Whether a relation has this key: a table, view, sequence or index, a primary key's or
+        unique constraint's own index included ('t_pkey'::regclass names it, as in PostgreSQL)."""
+        return name in self.tables or name in self.sequences or self.index_owner(name) is not None or any(
+            c.name == name and c.kind in "pu" for t in self.tables.values() for c in t.constraints)
