@@ -102,6 +102,10 @@ CASES: list[Case] = [
     ("create_table_named_like_a_constraint_index", COMMENTED, "CREATE TABLE t_pkey (x int)", None),
     ("comment_quote_in_text", ["CREATE TABLE t (a int)", "COMMENT ON TABLE t IS 'it''s t'"],
      "SELECT obj_description('t'::regclass, 'pg_class')", None),
+    ("comment_escape_and_dollar_quoted", ["CREATE TABLE t (a int, b int)", "COMMENT ON TABLE t IS E'two\\nlines, it\\'s'",
+                                          "COMMENT ON COLUMN t.a IS $$it's a$$", "COMMENT ON COLUMN t.b IS $q$b is b$q$"],
+     "SELECT obj_description('t'::regclass, 'pg_class'), col_description('t'::regclass, 1), "
+     "col_description('t'::regclass, 2)", None),
     ("comment_status", ["CREATE TABLE t (a int)"], "COMMENT ON TABLE t IS 'x'", None),
     ("comment_gone_with_drop_table", COMMENTED + ["DROP TABLE t CASCADE", "CREATE TABLE t (a int, b text)"],
      "SELECT obj_description('t'::regclass, 'pg_class'), col_description('t'::regclass, 1), "
@@ -2549,6 +2553,7 @@ REFUSED: list[Case] = [
     ("refused_comment_on_function", [], "COMMENT ON FUNCTION now() IS 'x'", None),
     ("refused_comment_on_role", [], "COMMENT ON ROLE postgres IS 'x'", None),
     ("refused_comment_on_builtin_type", [], "COMMENT ON TYPE int4 IS 'x'", None),
+    ("refused_comment_on_system_catalog", [], "COMMENT ON TABLE pg_class IS 'x'", None),
     # schemas: what dotdo refuses (0A000) where PostgreSQL answers
     ("refused_schema_enum_type", SCHEMA_APP, "CREATE TYPE app.mood AS ENUM ('a', 'b')", None),
     ("refused_schema_rename_not_empty", SCHEMA_APP + ["CREATE TABLE app.t (id int)"], "ALTER SCHEMA app RENAME TO app2", None),

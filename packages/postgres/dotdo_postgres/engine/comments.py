@@ -26,7 +26,7 @@ _STATEMENT = re.compile(
     r"^COMMENT\s+ON\s+(?P<kind>MATERIALIZED\s+VIEW|FOREIGN\s+TABLE|FOREIGN\s+DATA\s+WRAPPER|EVENT\s+TRIGGER|"
     r"ACCESS\s+METHOD|LARGE\s+OBJECT|OPERATOR\s+(?:CLASS|FAMILY)|PROCEDURAL\s+LANGUAGE|TRANSFORM\s+FOR|"
     r"TEXT\s+SEARCH\s+(?:CONFIGURATION|DICTIONARY|PARSER|TEMPLATE)|[A-Za-z]+)\s+(?P<target>.+?)\s+IS\s+"
-    r"(?P<value>NULL|'(?:[^']|'')*')\s*$", re.I | re.S)
+    r"(?P<value>NULL|'(?:[^']|'')*'|[Ee]'(?:[^'\\]|''|\\.)*'|(?P<tag>\$\w*\$).*?(?P=tag))\s*$", re.I | re.S)
 _CONSTRAINT_TARGET = re.compile(rf"^(?P<name>{_IDENT})\s+ON\s+(?P<domain>DOMAIN\s+)?(?P<rel>{_NAME})$", re.I | re.S)
 SUPPORTED = ("TABLE", "COLUMN", "VIEW", "INDEX", "SEQUENCE", "SCHEMA", "DATABASE", "TYPE", "CONSTRAINT")
 # the other kinds PostgreSQL can comment on: dotdo has no such objects, or does not keep comments on them
@@ -58,10 +58,18 @@ def _names(text: str) -> list[str]:
 
 
 def _text(value: str) -> str | None:
-    """IS 'text' | NULL: the comment to keep, None to remove (an empty string removes it too)."""
+    """IS 'text' | E'text' | $$text$$ | NULL: the comment to keep, None to remove (an empty string
+    removes it too). sqlglot reads the string constant, escapes and dollar quotes included."""
+    import sqlglot
+
+    from .dialect import DotdoPostgres
     if value.upper() == "NULL":
         return None
-    return value[1:-1].replace("''", "'") or None
+    try:
+        node = sqlglot.parse_one("SELECT " + value, read=DotdoPostgres).expressions[0]
+    except sqlglot.errors.SqlglotError:
+        raise syntax_error(value[:1]) from None
+    return node.this or None
 
 
 def comment_plan(text: str) -> "Plan":
@@ -119,13 +127,17 @@ def _relation_key(db: "Database", parts: list[str]) -> str:
     if len(parts) == 3 and parts[0] != db.name:
         raise PgError("0A000", f'cross-database references are not implemented: "{".".join(parts)}"')
     schema, name = (parts[-2] if len(parts) > 1 else None), parts[-1]
+    from .describe import CATALOG_OIDS
     cat = db.catalog
+    if schema in BUILTIN or (schema is None and name in CATALOG_OIDS):
+        # pg_catalog is searched first: PostgreSQL would comment on its own catalog relation
+        raise unsupported("COMMENT ON a system catalog relation")
     if schema is not None:
-        if schema not in cat.schema_names() and schema not in BUILTIN:
+        if schema not in cat.schema_names():
             raise missing_schema(schema)
         found = key(schema, name) if _relkind(cat, key(schema, name)) else None
     else:
-        found = next((key(s, name) for s in db.path if s not in BUILTIN and _relkind(cat, key(s, name))), None)
+        found = next((key(s, name) for s in db.path if _relkind(cat, key(s, name))), None)
     if found is None:
         raise undefined_table(".".join(parts[-2:]))
     return found
