@@ -149,6 +149,9 @@ class Catalog:
         # COMMENT ON the objects that are not part of a table's definition (schemas, sequences, enum
         # types, the database): (classoid, objoid) → text; None overrides a built-in schema's comment
         self.comments: dict[tuple[int, int], str | None] = {}
+        # pg_description by (objoid, classoid, objsubid), for the catalog version it was built at
+        # (psql's \dt+ calls obj_description once per row)
+        self.descriptions: tuple[int, dict[tuple[int, int, int], str]] | None = None
         self.version = 0
 
     def load(self, conn) -> None:

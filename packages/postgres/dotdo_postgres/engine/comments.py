@@ -295,23 +295,29 @@ def _index_comment(t: Table, ix) -> str | None:
     return next((i.comment for i in t.indexes if i.name == ix.name), None)
 
 
+def _descriptions(cat: Catalog) -> dict[tuple[int, int, int], str]:
+    """pg_description by (objoid, classoid, objsubid), rebuilt when the catalog has changed."""
+    if cat.descriptions is None or cat.descriptions[0] != cat.version:
+        cat.descriptions = (cat.version, {(o, c, sub): text for o, c, sub, text in description_rows(cat)})
+    return cat.descriptions[1]
+
+
 def obj_description(cat: Catalog, oid: Any, catalog: Any = None) -> Any:
     """obj_description(oid, catalog): the comment on the object (objsubid 0); without a catalog,
-    the first one of any catalog (PostgreSQL's deprecated form)."""
+    the one of any catalog (PostgreSQL's deprecated form)."""
     if not isinstance(oid, int):
         return None
-    classoid = _CATALOGS.get(str(catalog)) if catalog is not None else None
-    if catalog is not None and classoid is None:
-        return None
-    return next((text for objoid, cls, sub, text in description_rows(cat)
-                 if objoid == oid and sub == 0 and (classoid is None or cls == classoid)), None)
+    found = _descriptions(cat)
+    if catalog is None:
+        return next((found[k] for k in ((oid, c, 0) for c in _CATALOGS.values()) if k in found), None)
+    classoid = _CATALOGS.get(str(catalog))
+    return found.get((oid, classoid, 0)) if classoid is not None else None
 
 
 def col_description(cat: Catalog, table_oid: Any, attnum: Any) -> Any:
-    if not isinstance(table_oid, int) or not isinstance(attnum, int) or attnum < 1:
+    if not isinstance(table_oid, int) or not isinstance(attnum, int):
         return None
-    t = next((t for t in cat.tables.values() if t.oid == table_oid), None)
-    return t.columns[attnum - 1].comment if t is not None and attnum <= len(t.columns) else None
+    return _descriptions(cat).get((table_oid, PG_CLASS, attnum))
 
 
 def shobj_description(db: "Database", oid: Any, catalog: Any) -> Any:
