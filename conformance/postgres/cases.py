@@ -106,6 +106,9 @@ CASES: list[Case] = [
                                           "COMMENT ON COLUMN t.a IS $$it's a$$", "COMMENT ON COLUMN t.b IS $q$b is b$q$"],
      "SELECT obj_description('t'::regclass, 'pg_class'), col_description('t'::regclass, 1), "
      "col_description('t'::regclass, 2)", None),
+    ("comment_bind_parameter", ["CREATE TABLE t (a int)"], "COMMENT ON TABLE t IS %s", ("x",)),
+    ("comment_without_text", ["CREATE TABLE t (a int)"], "COMMENT ON TABLE t IS", None),
+    ("comment_text_not_a_string", ["CREATE TABLE t (a int)"], "COMMENT ON TABLE t IS 42", None),
     ("comment_status", ["CREATE TABLE t (a int)"], "COMMENT ON TABLE t IS 'x'", None),
     ("comment_gone_with_drop_table", COMMENTED + ["DROP TABLE t CASCADE", "CREATE TABLE t (a int, b text)"],
      "SELECT obj_description('t'::regclass, 'pg_class'), col_description('t'::regclass, 1), "

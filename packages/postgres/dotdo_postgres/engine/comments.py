@@ -72,12 +72,22 @@ def _text(value: str) -> str | None:
     return node.this or None
 
 
+def _syntax_error(text: str) -> PgError:
+    """Where PostgreSQL's parser stops: at what follows IS when that is no string constant or NULL
+    (a bind parameter: `IS $1`), else at the end of the statement."""
+    after_is = re.findall(r"\sIS\s+(\S+)", text, re.I)
+    if after_is:
+        param = re.match(r"\$\d+", after_is[-1])
+        return syntax_error(param.group() if param else after_is[-1])
+    return syntax_error(None)
+
+
 def comment_plan(text: str) -> "Plan":
     """The plan of a COMMENT ON statement (text has no leading comments or trailing semicolon)."""
     from .translate import Plan
     m = _STATEMENT.match(text)
     if m is None:
-        raise syntax_error(text.split()[2] if len(text.split()) > 2 else None)
+        raise _syntax_error(text)
     kind = " ".join(m.group("kind").upper().split())
     if kind not in SUPPORTED:
         if kind in OTHER_KINDS:
