@@ -130,3 +130,15 @@ def test_psql_lists_schema_and_type_descriptions(conn, dsn):
         ["Name", "Owner", "Description"], ["app", "postgres", "the app"],
         ["public", "pg_database_owner", "standard public schema"]]
     assert _cells(psql(dsn, r"\dT mood"), "Schema") == [["Name", "Description"], ["mood", "how it went"]]
+
+
+def test_psql_lists_constraint_descriptions(noted, dsn):
+    noted.execute("COMMENT ON CONSTRAINT notes_pkey ON notes IS 'one note per id'")
+    assert psql(dsn, r"\dd") == '''\
+                   Object descriptions
+ Schema |    Name    |      Object      |   Description   
+--------+------------+------------------+-----------------
+ public | notes_pkey | table constraint | one note per id
+(1 row)
+
+'''

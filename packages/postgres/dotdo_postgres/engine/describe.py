@@ -26,7 +26,8 @@ PG_CLASS = 1259
 CATALOG_OIDS = {"pg_type": 1247, "pg_attribute": 1249, "pg_proc": 1255, "pg_class": PG_CLASS, "pg_attrdef": 2604,
                 "pg_constraint": 2606, "pg_depend": 2608, "pg_description": 2609, "pg_index": 2610,
                 "pg_namespace": 2615, "pg_database": 1262, "pg_trigger": 2620, "pg_am": 2601, "pg_language": 2612,
-                "pg_extension": 3079, "pg_enum": 3501, "pg_range": 3541}
+                "pg_extension": 3079, "pg_enum": 3501, "pg_range": 3541, "pg_opclass": 2616,
+                "pg_opfamily": 2753, "pg_rewrite": 2618}
 COLLATED = ("text", "varchar", "bpchar")
 # Catalog relations that are always empty in dotdo: no row security, extended statistics,
 # publications, inheritance or user triggers (foreign keys are enforced by internal triggers).
@@ -153,8 +154,14 @@ def relation(cat: Catalog, name: str, conn=None, path: tuple[str, ...] = ("publi
         return cols, rows
     if name == "pg_opclass":  # one default btree operator class per type: the only kind dotdo has
         cols = [("oid", oid), ("opcmethod", oid), ("opcname", name_t), ("opcnamespace", oid), ("opcintype", oid),
-                ("opcdefault", bool_)]
-        return cols, [(10000 + t.oid, 403, t.key + "_ops", 11, t.oid, True) for t in TYPES.values() if t.key != "unknown"]
+                ("opcdefault", bool_), ("opcfamily", oid), ("tableoid", oid)]
+        return cols, [(10000 + t.oid, 403, t.key + "_ops", 11, t.oid, True, 20000 + t.oid, CATALOG_OIDS["pg_opclass"])
+                      for t in TYPES.values() if t.key != "unknown"]
+    if name == "pg_opfamily":  # each operator class above is alone in its family, as dotdo has them
+        cols = [("oid", oid), ("opfmethod", oid), ("opfname", name_t), ("opfnamespace", oid), ("opfowner", oid),
+                ("tableoid", oid)]
+        return cols, [(20000 + t.oid, 403, t.key + "_ops", 11, 10, CATALOG_OIDS["pg_opfamily"])
+                      for t in TYPES.values() if t.key != "unknown"]
     if name == "pg_collation":
         cols = [("oid", oid), ("collname", name_t), ("collnamespace", oid), ("collprovider", char)]
         return cols, [(DEFAULT_COLLATION, "default", 11, "d"), (950, "C", 11, "c"), (951, "POSIX", 11, "c")]
@@ -184,7 +191,8 @@ def relation(cat: Catalog, name: str, conn=None, path: tuple[str, ...] = ("publi
                 ("condeferrable", bool_), ("condeferred", bool_), ("convalidated", bool_), ("conrelid", oid),
                 ("contypid", oid), ("conindid", oid), ("conparentid", oid), ("confrelid", oid),
                 ("confupdtype", char), ("confdeltype", char), ("confmatchtype", char), ("conislocal", bool_),
-                ("conkey", ColType("_int2")), ("confkey", ColType("_int2"))]
+                ("conkey", ColType("_int2")), ("confkey", ColType("_int2")),
+                ("tableoid", oid)]  # the system column psql's \dd joins pg_description's classoid on
         rows = []
         for t in tables:
             by_name = {ix.name: ix.oid for ix in indexes(t)}
@@ -199,7 +207,8 @@ def relation(cat: Catalog, name: str, conn=None, path: tuple[str, ...] = ("publi
                              _ACTION_CODES[c.on_delete] if c.kind == "f" else " ", "s" if c.kind == "f" else " ", True,
                              json.dumps(sorted({_attnum(t, k) for k in keys if _attnum(t, k)}) if c.kind == "c"
                                         else [_attnum(t, k) for k in keys]),
-                             json.dumps([_attnum(ref, k) for k in c.ref_columns]) if ref is not None else None))
+                             json.dumps([_attnum(ref, k) for k in c.ref_columns]) if ref is not None else None,
+                             CATALOG_OIDS["pg_constraint"]))
         return cols, rows
     return None
 

@@ -120,6 +120,7 @@ _FUNC_TYPES: dict[str, ColType] = {
     "log": FLOAT8, "sign": None, "clock_timestamp": TIMESTAMPTZ, "statement_timestamp": TIMESTAMPTZ,
     "transaction_timestamp": TIMESTAMPTZ, "timeofday": TEXT, "to_jsonb": JSONB, "pg_typeof": ColType("regtype"),
     "to_regtype": ColType("regtype"), "pg_table_is_visible": BOOL, "pg_type_is_visible": BOOL,
+    "pg_opclass_is_visible": BOOL, "pg_opfamily_is_visible": BOOL,
     "pg_get_userbyid": ColType("name"), "pg_table_size": ColType("int8"), "pg_relation_size": ColType("int8"),
     "pg_size_pretty": ColType("text"), "obj_description": ColType("text"), "col_description": ColType("text"), "pg_notify": ColType("text"), "cardinality": INT4,
     "format_type": TEXT, "pg_get_expr": TEXT, "pg_get_indexdef": TEXT, "pg_get_constraintdef": TEXT,
