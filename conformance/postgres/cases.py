@@ -62,12 +62,90 @@ RENAME_FK = ["CREATE TABLE a (id int PRIMARY KEY, o text)", "INSERT INTO a VALUE
              "CREATE TABLE b (id int PRIMARY KEY, a_id int REFERENCES a (id) ON DELETE CASCADE CHECK (a_id > 0))"]
 EXPRIX = ["CREATE TABLE people (email text NOT NULL, n int)", "CREATE UNIQUE INDEX people_email_lower ON people (lower(email))",
           "INSERT INTO people (email, n) VALUES ('Ann@x.com', 1)"]
+# a table with a comment on it and on its first column, a view on it, an index and a sequence
+COMMENTED = ["CREATE TABLE t (a int PRIMARY KEY, b text CHECK (b <> ''))", "CREATE VIEW tv AS SELECT a, b FROM t",
+             "CREATE INDEX t_b_idx ON t (b)", "CREATE SEQUENCE s",
+             "COMMENT ON TABLE t IS 'the table'", "COMMENT ON COLUMN t.a IS 'the key'"]
+COMMENTED_COLUMN = ["CREATE TABLE t (a int, b text)", "COMMENT ON COLUMN t.a IS 'the a'"]
 
 Case = tuple[str, list[str], str, Any]
 
 CASES: list[Case] = [
     # -- literals and expressions -----------------------------------------------------
     ("select_one", [], "SELECT 1", None),
+    # -- COMMENT ON and the functions and catalog that read comments ----------------------
+    ("comment_on_table_and_column", COMMENTED, "SELECT obj_description('t'::regclass, 'pg_class'), "
+     "obj_description('t'::regclass), col_description('t'::regclass, 1), col_description('t'::regclass, 2)", None),
+    ("comment_pg_description_relations", COMMENTED + [
+        "COMMENT ON VIEW tv IS 'the view'", "COMMENT ON COLUMN tv.a IS 'view column'",
+        "COMMENT ON INDEX t_pkey IS 'pk index'", "COMMENT ON INDEX t_b_idx IS 'b index'",
+        "COMMENT ON SEQUENCE s IS 'a sequence'"],
+     "SELECT c.relname, c.relkind, d.objsubid, d.description FROM pg_description d "
+     "JOIN pg_class c ON c.oid = d.objoid AND d.classoid = 'pg_class'::regclass ORDER BY 1, 3", None),
+    ("comment_on_constraint", COMMENTED + ["COMMENT ON CONSTRAINT t_b_check ON t IS 'b is not empty'"],
+     "SELECT c.conname, d.description, obj_description(c.oid, 'pg_constraint') FROM pg_constraint c "
+     "JOIN pg_description d ON d.objoid = c.oid AND d.classoid = 'pg_constraint'::regclass", None),
+    ("comment_on_schema_and_type", SCHEMA_APP + [
+        "CREATE TYPE mood AS ENUM ('ok')", "COMMENT ON SCHEMA app IS 'the app'", "COMMENT ON TYPE mood IS 'moods'"],
+     "SELECT (SELECT obj_description(oid, 'pg_namespace') FROM pg_namespace WHERE nspname = 'app'), "
+     "(SELECT obj_description(oid, 'pg_type') FROM pg_type WHERE typname = 'mood'), "
+     "(SELECT obj_description(oid, 'pg_namespace') FROM pg_namespace WHERE nspname = 'public')", None),
+    ("comment_schema_qualified", SCHEMA_TWO_T + ["COMMENT ON TABLE app.t IS 'in app'",
+                                                 "COMMENT ON COLUMN app.t.v IS 'app v'"],
+     "SELECT n.nspname, obj_description(c.oid, 'pg_class'), col_description(c.oid, 2) FROM pg_class c "
+     "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relname = 't' ORDER BY 1", None),
+    ("comment_empty_string_removes", COMMENTED + ["COMMENT ON TABLE t IS ''", "COMMENT ON COLUMN t.a IS NULL"],
+     "SELECT obj_description('t'::regclass, 'pg_class'), col_description('t'::regclass, 1)", None),
+    ("comment_on_constraint_index_by_regclass", COMMENTED + ["COMMENT ON INDEX t_pkey IS 'pk index'"],
+     "SELECT 't_pkey'::regclass = (SELECT oid FROM pg_class WHERE relname = 't_pkey'), "
+     "obj_description('t_pkey'::regclass, 'pg_class')", None),
+    ("create_table_named_like_a_constraint_index", COMMENTED, "CREATE TABLE t_pkey (x int)", None),
+    ("comment_quote_in_text", ["CREATE TABLE t (a int)", "COMMENT ON TABLE t IS 'it''s t'"],
+     "SELECT obj_description('t'::regclass, 'pg_class')", None),
+    ("comment_escape_and_dollar_quoted", ["CREATE TABLE t (a int, b int)", "COMMENT ON TABLE t IS E'two\\nlines, it\\'s'",
+                                          "COMMENT ON COLUMN t.a IS $$it's a$$", "COMMENT ON COLUMN t.b IS $q$b is b$q$"],
+     "SELECT obj_description('t'::regclass, 'pg_class'), col_description('t'::regclass, 1), "
+     "col_description('t'::regclass, 2)", None),
+    ("comment_bind_parameter", ["CREATE TABLE t (a int)"], "COMMENT ON TABLE t IS %s", ("x",)),
+    ("comment_without_text", ["CREATE TABLE t (a int)"], "COMMENT ON TABLE t IS", None),
+    ("comment_text_not_a_string", ["CREATE TABLE t (a int)"], "COMMENT ON TABLE t IS 42", None),
+    ("comment_status", ["CREATE TABLE t (a int)"], "COMMENT ON TABLE t IS 'x'", None),
+    ("comment_gone_with_drop_table", COMMENTED + ["DROP TABLE t CASCADE", "CREATE TABLE t (a int, b text)"],
+     "SELECT obj_description('t'::regclass, 'pg_class'), col_description('t'::regclass, 1), "
+     "(SELECT count(*) FROM pg_description d JOIN pg_class c ON c.oid = d.objoid WHERE c.relname = 't')", None),
+    ("comment_gone_with_drop_column", COMMENTED_COLUMN + ["ALTER TABLE t DROP COLUMN a", "ALTER TABLE t ADD COLUMN a int"],
+     "SELECT attname, col_description(attrelid, attnum) FROM pg_attribute WHERE attrelid = 't'::regclass "
+     "AND attnum > 0 AND NOT attisdropped ORDER BY attnum", None),
+    ("comment_follows_rename_column", COMMENTED_COLUMN + ["ALTER TABLE t RENAME COLUMN a TO z"],
+     "SELECT attname, col_description(attrelid, attnum) FROM pg_attribute WHERE attrelid = 't'::regclass "
+     "AND attnum > 0 ORDER BY attnum", None),
+    ("comment_gone_with_drop_schema", SCHEMA_APP + ["COMMENT ON SCHEMA app IS 'old'", "DROP SCHEMA app",
+                                                    "CREATE SCHEMA app"],
+     "SELECT obj_description(oid, 'pg_namespace') FROM pg_namespace WHERE nspname = 'app'", None),
+    ("comment_gone_with_drop_sequence", ["CREATE SEQUENCE s", "COMMENT ON SEQUENCE s IS 'old'", "DROP SEQUENCE s",
+                                         "CREATE SEQUENCE s"],
+     "SELECT obj_description('s'::regclass, 'pg_class')", None),
+    ("comment_gone_with_drop_index", COMMENTED + ["COMMENT ON INDEX t_b_idx IS 'old'", "DROP INDEX t_b_idx",
+                                                  "CREATE INDEX t_b_idx ON t (a, b)"],
+     "SELECT obj_description('t_b_idx'::regclass, 'pg_class')", None),
+    ("comment_gone_with_drop_type", ["CREATE TYPE mood AS ENUM ('ok')", "COMMENT ON TYPE mood IS 'old'", "DROP TYPE mood",
+                                     "CREATE TYPE mood AS ENUM ('ok')"],
+     "SELECT obj_description(oid, 'pg_type') FROM pg_type WHERE typname = 'mood'", None),
+    ("comment_on_table_of_a_view", COMMENTED, "COMMENT ON TABLE tv IS 'x'", None),
+    ("comment_on_view_of_a_table", COMMENTED, "COMMENT ON VIEW t IS 'x'", None),
+    ("comment_on_index_of_a_table", COMMENTED, "COMMENT ON INDEX t IS 'x'", None),
+    ("comment_on_table_of_a_sequence", COMMENTED, "COMMENT ON TABLE s IS 'x'", None),
+    ("comment_on_column_of_a_sequence", COMMENTED, "COMMENT ON COLUMN s.last_value IS 'x'", None),
+    ("comment_on_missing_table", [], "COMMENT ON TABLE nosuch IS 'x'", None),
+    ("comment_on_missing_column", COMMENTED, "COMMENT ON COLUMN t.nosuch IS 'x'", None),
+    ("comment_on_unqualified_column", COMMENTED, "COMMENT ON COLUMN a IS 'x'", None),
+    ("comment_on_missing_schema", [], "COMMENT ON SCHEMA nosuch IS 'x'", None),
+    ("comment_in_missing_schema", [], "COMMENT ON TABLE nosuch.t IS 'x'", None),
+    ("comment_on_missing_constraint", COMMENTED, "COMMENT ON CONSTRAINT nosuch ON t IS 'x'", None),
+    ("comment_on_constraint_of_missing_table", [], "COMMENT ON CONSTRAINT c ON nosuch IS 'x'", None),
+    ("comment_on_missing_type", [], "COMMENT ON TYPE nosuch IS 'x'", None),
+    ("comment_on_missing_database", [], "COMMENT ON DATABASE nosuch_database IS 'x'", None),
+    ("comment_on_other_database_table", COMMENTED, "COMMENT ON COLUMN other.public.t.a IS 'x'", None),
     ("select_literals", [], "SELECT 1 AS a, 'x' AS b, 2.50 AS c, true AS d, NULL AS e", None),
     ("select_unnamed_columns", [], "SELECT 1, 'x', 1 + 1", None),
     ("select_big_int_literal", [], "SELECT 3000000000", None),
@@ -2480,6 +2558,11 @@ CASES: list[Case] = [
 # Cases whose expected answer on dotdo deliberately differs: dotdo refuses with 0A000
 # feature_not_supported where PostgreSQL runs the statement. Never a wrong answer.
 REFUSED: list[Case] = [
+    # COMMENT ON kinds of object dotdo has none of, or keeps no comments on
+    ("refused_comment_on_function", [], "COMMENT ON FUNCTION now() IS 'x'", None),
+    ("refused_comment_on_role", [], "COMMENT ON ROLE postgres IS 'x'", None),
+    ("refused_comment_on_builtin_type", [], "COMMENT ON TYPE int4 IS 'x'", None),
+    ("refused_comment_on_system_catalog", [], "COMMENT ON TABLE pg_class IS 'x'", None),
     # schemas: what dotdo refuses (0A000) where PostgreSQL answers
     ("refused_schema_enum_type", SCHEMA_APP, "CREATE TYPE app.mood AS ENUM ('a', 'b')", None),
     ("refused_schema_rename_not_empty", SCHEMA_APP + ["CREATE TABLE app.t (id int)"], "ALTER SCHEMA app RENAME TO app2", None),

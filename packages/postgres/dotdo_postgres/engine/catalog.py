@@ -19,9 +19,14 @@ CREATE TABLE IF NOT EXISTS _pg_oids (next INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS _pg_enums (name TEXT PRIMARY KEY, oid INTEGER NOT NULL, labels TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS _pg_schemas (name TEXT PRIMARY KEY, oid INTEGER NOT NULL, owner TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS _pg_sequence_order (name TEXT PRIMARY KEY, oid INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS _pg_comments (
+    classoid INTEGER NOT NULL, objoid INTEGER NOT NULL, description TEXT, PRIMARY KEY (classoid, objoid)
+) WITHOUT ROWID;
 """
 
 FIRST_USER_OID = 16384
+# the catalogs pg_description's classoid names
+PG_CLASS, PG_TYPE, PG_NAMESPACE, PG_CONSTRAINT, PG_DATABASE = 1259, 1247, 2615, 2606, 1262
 
 
 @dataclass
@@ -32,6 +37,7 @@ class Column:
     default: str | None = None   # the PostgreSQL expression text, as information_schema shows it
     identity: str | None = None  # 'ALWAYS' / 'BY DEFAULT' for identity columns
     sequence: str | None = None  # owned sequence feeding serial/identity
+    comment: str | None = None   # COMMENT ON COLUMN: kept here so it goes with DROP and follows RENAME
 
 
 @dataclass
@@ -45,6 +51,8 @@ class Constraint:
     on_update: str = "NO ACTION"
     check: str | None = None     # the PostgreSQL expression text
     via: str = "table"           # enforced by the SQLite table ("table"), a unique "index" or "trigger"s
+    comment: str | None = None   # COMMENT ON CONSTRAINT
+    index_comment: str | None = None  # COMMENT ON INDEX of a primary key's / unique constraint's index
 
 
 @dataclass
@@ -54,6 +62,7 @@ class Index:
     unique: bool
     where: str | None = None
     exprs: list[str | None] | None = None  # per key: the PostgreSQL expression, None for a plain column
+    comment: str | None = None   # COMMENT ON INDEX
 
     def expression(self, i: int) -> str | None:
         return self.exprs[i] if self.exprs else None
@@ -83,6 +92,7 @@ class Table:
     oid: int = 0
     view: str | None = None                                 # a view's defining query (PostgreSQL text)
     depends: list[str] = field(default_factory=list)        # tables a view reads
+    comment: str | None = None                              # COMMENT ON TABLE / VIEW
 
     def column(self, name: str) -> Column | None:
         for c in self.columns:
@@ -124,7 +134,7 @@ class Table:
             cols.append(Column(type=ColType(key, tuple(mods)), **c))
         return cls(name=d["name"], columns=cols, constraints=[Constraint(**c) for c in d["constraints"]],
                    indexes=[Index(**i) for i in d["indexes"]], oid=d.get("oid", 0), view=d.get("view"),
-                   depends=d.get("depends", []))
+                   depends=d.get("depends", []), comment=d.get("comment"))
 
 
 class Catalog:
@@ -136,6 +146,12 @@ class Catalog:
         # standalone sequences outside public: their place in creation order among the relations
         # (DROP SCHEMA lists a schema's objects in that order)
         self.sequence_order: dict[str, int] = {}
+        # COMMENT ON the objects that are not part of a table's definition (schemas, sequences, enum
+        # types, the database): (classoid, objoid) → text; None overrides a built-in schema's comment
+        self.comments: dict[tuple[int, int], str | None] = {}
+        # pg_description by (objoid, classoid, objsubid), for the catalog version it was built at
+        # (psql's \dt+ calls obj_description once per row)
+        self.descriptions: tuple[int, dict[tuple[int, int, int], str]] | None = None
         self.version = 0
 
     def load(self, conn) -> None:
@@ -143,6 +159,7 @@ class Catalog:
         self.sequences = {r[0] for r in conn.execute("SELECT name FROM _pg_sequences")}
         self.schemas = {name: (oid, owner) for name, oid, owner in conn.execute("SELECT name, oid, owner FROM _pg_schemas")}
         self.sequence_order = dict(conn.execute("SELECT name, oid FROM _pg_sequence_order").fetchall())
+        self.comments = {(c, o): text for c, o, text in conn.execute("SELECT classoid, objoid, description FROM _pg_comments")}
         for name in getattr(self, "enums", {}):
             undefine_enum(name)  # a rolled-back CREATE TYPE must not stay known
         self.enums = {name: (oid, json.loads(labels)) for name, oid, labels in
@@ -159,6 +176,8 @@ class Catalog:
         self.version += 1
 
     def forget_enum(self, conn, name: str) -> None:
+        if name in self.enums:
+            self.set_comment(conn, PG_TYPE, self.enums[name][0], None)
         conn.execute("DELETE FROM _pg_enums WHERE name = ?", (name,))
         self.enums.pop(name, None)
         undefine_enum(name)
@@ -183,9 +202,23 @@ class Catalog:
         self.schemas[name] = (oid, owner)
         self.version += 1
 
-    def forget_schema(self, conn, name: str) -> None:
+    def forget_schema(self, conn, name: str, keep_comment: bool = False) -> None:
+        if name in self.schemas and not keep_comment:
+            self.set_comment(conn, PG_NAMESPACE, self.schemas[name][0], None)
         conn.execute("DELETE FROM _pg_schemas WHERE name = ?", (name,))
         self.schemas.pop(name, None)
+        self.version += 1
+
+    def set_comment(self, conn, classoid: int, objoid: int, text: str | None, keep_none: bool = False) -> None:
+        """Store (text) or remove (None) the comment of an object outside the table definitions;
+        `keep_none` records a removal that must hide a built-in comment (public's)."""
+        if text is None and not keep_none:
+            conn.execute("DELETE FROM _pg_comments WHERE classoid = ? AND objoid = ?", (classoid, objoid))
+            self.comments.pop((classoid, objoid), None)
+        else:
+            conn.execute("INSERT OR REPLACE INTO _pg_comments(classoid, objoid, description) VALUES (?, ?, ?)",
+                         (classoid, objoid, text))
+            self.comments[(classoid, objoid)] = text
         self.version += 1
 
     def schema_names(self) -> set[str]:
@@ -214,4 +247,7 @@ class Catalog:
         return None
 
     def relation_exists(self, name: str) -> bool:
-        return name in self.tables or name in self.sequences or self.index_owner(name) is not None
+        """Whether a relation has this key: a table, view, sequence or index, a primary key's or
+        unique constraint's own index included ('t_pkey'::regclass names it, as in PostgreSQL)."""
+        return name in self.tables or name in self.sequences or self.index_owner(name) is not None or any(
+            c.name == name and c.kind in "pu" for t in self.tables.values() for c in t.constraints)

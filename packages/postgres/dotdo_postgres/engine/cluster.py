@@ -29,7 +29,6 @@ NAMESPACES = [(11, "pg_catalog", 10, '["postgres=UC/postgres","=U/postgres"]', "
               (2200, "public", PG_DATABASE_OWNER,
                '["pg_database_owner=UC/pg_database_owner","=U/pg_database_owner"]', "standard public schema"),
               (13000, "information_schema", 10, '["postgres=UC/postgres","=U/postgres"]', None)]
-_DESCRIPTIONS = {(oid, "pg_namespace"): text for oid, _, _, _, text in NAMESPACES if text}
 BUILTIN_SCHEMAS = {11: "pg_catalog", 13000: "information_schema"}
 # pg_database OIDs (engine/databases.py) → initdb's comments: template1, template0, postgres
 _DATABASE_DESCRIPTIONS = {1: "default template for new databases", 4: "unmodifiable empty database",
@@ -147,13 +146,6 @@ def userbyid(db: "Database", oid: Any) -> Any:
     return f"unknown (OID={oid})"
 
 
-def description(oid: Any, catalog: Any = None) -> Any:
-    """obj_description: COMMENT ON is refused, so only the schemas PostgreSQL ships have one."""
-    if catalog is None:
-        return next((text for (o, _), text in _DESCRIPTIONS.items() if o == oid), None)
-    return _DESCRIPTIONS.get((oid, str(catalog)))
-
-
 def _function_oid(oid: Any) -> None:
     """Functions taking a pg_proc OID: there is no user function, and dotdo does not describe built-in ones."""
     if isinstance(oid, int) and 0 < oid < FIRST_USER_OID:
@@ -166,10 +158,11 @@ def register(conn, db: "Database") -> None:
     f("pg_has_role", lambda *a: pg_has_role(db, *a), -1)
     f("pg_database_size", lambda name: database_size(db, name), 1)
     f("pg_get_userbyid", lambda oid: userbyid(db, oid), 1, deterministic=True)
-    f("obj_description", description, -1, deterministic=True)
-    # COMMENT ON is refused: the only comments on databases are the ones initdb gives its own
-    f("shobj_description", lambda oid, catalog: _DATABASE_DESCRIPTIONS.get(oid) if catalog == "pg_database" else None,
-      2, deterministic=True)
+    from .comments import col_description, obj_description, shobj_description
+    # not deterministic: COMMENT ON changes the answer for the same arguments
+    f("obj_description", lambda oid, catalog=None: obj_description(db.catalog, oid, catalog), -1)
+    f("col_description", lambda oid, attnum: col_description(db.catalog, oid, attnum), 2)
+    f("shobj_description", lambda oid, catalog: shobj_description(db, oid, catalog), 2)
     for name in ("pg_get_function_result", "pg_get_function_arguments", "pg_get_function_identity_arguments",
                  "pg_get_function_sqlbody", "pg_function_is_visible", "pg_get_functiondef"):
         f(name, lambda oid: _function_oid(oid), 1, deterministic=True)

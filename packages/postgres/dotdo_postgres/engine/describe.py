@@ -26,7 +26,8 @@ PG_CLASS = 1259
 CATALOG_OIDS = {"pg_type": 1247, "pg_attribute": 1249, "pg_proc": 1255, "pg_class": PG_CLASS, "pg_attrdef": 2604,
                 "pg_constraint": 2606, "pg_depend": 2608, "pg_description": 2609, "pg_index": 2610,
                 "pg_namespace": 2615, "pg_database": 1262, "pg_trigger": 2620, "pg_am": 2601, "pg_language": 2612,
-                "pg_extension": 3079, "pg_enum": 3501, "pg_range": 3541}
+                "pg_extension": 3079, "pg_enum": 3501, "pg_range": 3541, "pg_opclass": 2616,
+                "pg_opfamily": 2753, "pg_rewrite": 2618}
 COLLATED = ("text", "varchar", "bpchar")
 # Catalog relations that are always empty in dotdo: no row security, extended statistics,
 # publications, inheritance or user triggers (foreign keys are enforced by internal triggers).
@@ -95,7 +96,9 @@ def relation(cat: Catalog, name: str, conn=None, path: tuple[str, ...] = ("publi
     if name == "pg_attribute":
         cols = [("attrelid", oid), ("attname", name_t), ("atttypid", oid), ("attlen", int2), ("attnum", int2),
                 ("atttypmod", int4), ("attnotnull", bool_), ("atthasdef", bool_), ("attisdropped", bool_),
-                ("attidentity", char), ("attgenerated", char), ("attcollation", oid), ("attacl", ColType("_aclitem"))]
+                ("attidentity", char), ("attgenerated", char), ("attcollation", oid), ("attacl", ColType("_aclitem")),
+                # what psql's \d+ shows: PostgreSQL's storage of the type, no compression, the default statistics target
+                ("attstorage", char), ("attcompression", char), ("attstattarget", int4)]
         rows = []
         for t in tables:
             pk = t.primary_key()
@@ -105,7 +108,7 @@ def relation(cat: Catalog, name: str, conn=None, path: tuple[str, ...] = ("publi
                              bool(c.not_null or (pk is not None and c.name in pk.columns)),
                              bool(c.default is not None and not c.identity), False,
                              {"ALWAYS": "a", "BY DEFAULT": "d"}.get(c.identity or "", ""), "",
-                             DEFAULT_COLLATION if c.type.key in COLLATED else 0, None))
+                             DEFAULT_COLLATION if c.type.key in COLLATED else 0, None, _storage(pgt[1], c.type), "", -1))
         return cols, rows
     if name == "pg_attrdef":
         cols = [("oid", oid), ("adrelid", oid), ("adnum", int2), ("adbin", text)]
@@ -138,8 +141,9 @@ def relation(cat: Catalog, name: str, conn=None, path: tuple[str, ...] = ("publi
         return [("oid", oid), ("extname", name_t), ("extowner", oid), ("extnamespace", oid),
                 ("extrelocatable", bool_), ("extversion", text), ("extconfig", ColType("_oid")),
                 ("extcondition", ColType("_text"))], []
-    if name == "pg_description":  # COMMENT ON is not kept: no object has a description
-        return [("objoid", oid), ("classoid", oid), ("objsubid", int4), ("description", text)], []
+    if name == "pg_description":  # the comments COMMENT ON keeps (engine/comments.py)
+        from .comments import description_rows
+        return [("objoid", oid), ("classoid", oid), ("objsubid", int4), ("description", text)], description_rows(cat)
     if name == "pg_sequence":
         from .system import sequence_oid
         int8 = ColType("int8")
@@ -150,8 +154,14 @@ def relation(cat: Catalog, name: str, conn=None, path: tuple[str, ...] = ("publi
         return cols, rows
     if name == "pg_opclass":  # one default btree operator class per type: the only kind dotdo has
         cols = [("oid", oid), ("opcmethod", oid), ("opcname", name_t), ("opcnamespace", oid), ("opcintype", oid),
-                ("opcdefault", bool_)]
-        return cols, [(10000 + t.oid, 403, t.key + "_ops", 11, t.oid, True) for t in TYPES.values() if t.key != "unknown"]
+                ("opcdefault", bool_), ("opcfamily", oid), ("tableoid", oid)]
+        return cols, [(10000 + t.oid, 403, t.key + "_ops", 11, t.oid, True, 20000 + t.oid, CATALOG_OIDS["pg_opclass"])
+                      for t in TYPES.values() if t.key != "unknown"]
+    if name == "pg_opfamily":  # each operator class above is alone in its family, as dotdo has them
+        cols = [("oid", oid), ("opfmethod", oid), ("opfname", name_t), ("opfnamespace", oid), ("opfowner", oid),
+                ("tableoid", oid)]
+        return cols, [(20000 + t.oid, 403, t.key + "_ops", 11, 10, CATALOG_OIDS["pg_opfamily"])
+                      for t in TYPES.values() if t.key != "unknown"]
     if name == "pg_collation":
         cols = [("oid", oid), ("collname", name_t), ("collnamespace", oid), ("collprovider", char)]
         return cols, [(DEFAULT_COLLATION, "default", 11, "d"), (950, "C", 11, "c"), (951, "POSIX", 11, "c")]
@@ -181,7 +191,8 @@ def relation(cat: Catalog, name: str, conn=None, path: tuple[str, ...] = ("publi
                 ("condeferrable", bool_), ("condeferred", bool_), ("convalidated", bool_), ("conrelid", oid),
                 ("contypid", oid), ("conindid", oid), ("conparentid", oid), ("confrelid", oid),
                 ("confupdtype", char), ("confdeltype", char), ("confmatchtype", char), ("conislocal", bool_),
-                ("conkey", ColType("_int2")), ("confkey", ColType("_int2"))]
+                ("conkey", ColType("_int2")), ("confkey", ColType("_int2")),
+                ("tableoid", oid)]  # the system column psql's \dd joins pg_description's classoid on
         rows = []
         for t in tables:
             by_name = {ix.name: ix.oid for ix in indexes(t)}
@@ -196,7 +207,8 @@ def relation(cat: Catalog, name: str, conn=None, path: tuple[str, ...] = ("publi
                              _ACTION_CODES[c.on_delete] if c.kind == "f" else " ", "s" if c.kind == "f" else " ", True,
                              json.dumps(sorted({_attnum(t, k) for k in keys if _attnum(t, k)}) if c.kind == "c"
                                         else [_attnum(t, k) for k in keys]),
-                             json.dumps([_attnum(ref, k) for k in c.ref_columns]) if ref is not None else None))
+                             json.dumps([_attnum(ref, k) for k in c.ref_columns]) if ref is not None else None,
+                             CATALOG_OIDS["pg_constraint"]))
         return cols, rows
     return None
 
@@ -210,6 +222,14 @@ def _pgtype(cat: Catalog, ct: ColType) -> tuple[int, int]:
         return cat.enums[ct.key][0], 4
     pg = TYPES.get(ct.key)
     return (pg.oid, pg.size) if pg is not None else (0, -1)
+
+
+def _storage(size: int, ct: ColType) -> str:
+    """attstorage as PostgreSQL's types declare it: plain for fixed-size types, main for numeric,
+    extended for the other variable-length ones."""
+    if size != -1:
+        return "p"
+    return "m" if ct.key == "numeric" else "x"
 
 
 def _find_index(cat: Catalog, oid: int) -> IndexInfo | None:

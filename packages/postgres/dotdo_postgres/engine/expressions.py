@@ -120,8 +120,9 @@ _FUNC_TYPES: dict[str, ColType] = {
     "log": FLOAT8, "sign": None, "clock_timestamp": TIMESTAMPTZ, "statement_timestamp": TIMESTAMPTZ,
     "transaction_timestamp": TIMESTAMPTZ, "timeofday": TEXT, "to_jsonb": JSONB, "pg_typeof": ColType("regtype"),
     "to_regtype": ColType("regtype"), "pg_table_is_visible": BOOL, "pg_type_is_visible": BOOL,
+    "pg_opclass_is_visible": BOOL, "pg_opfamily_is_visible": BOOL,
     "pg_get_userbyid": ColType("name"), "pg_table_size": ColType("int8"), "pg_relation_size": ColType("int8"),
-    "pg_size_pretty": ColType("text"), "obj_description": ColType("text"), "pg_notify": ColType("text"), "cardinality": INT4,
+    "pg_size_pretty": ColType("text"), "obj_description": ColType("text"), "col_description": ColType("text"), "pg_notify": ColType("text"), "cardinality": INT4,
     "format_type": TEXT, "pg_get_expr": TEXT, "pg_get_indexdef": TEXT, "pg_get_constraintdef": TEXT,
     "pg_encoding_to_char": ColType("name"), "pg_relname": TEXT, "pg_get_serial_sequence": TEXT,
     "pg_collation_is_visible": BOOL, "has_database_privilege": BOOL, "pg_has_role": BOOL,
@@ -518,6 +519,11 @@ def _regclass(rw: Rewriter, e: exp.Cast, scope: "Scope"):
     if isinstance(e.this, exp.Literal) and e.this.is_string:
         return exp.Literal.number(relation_oid(rw.tr.catalog, e.this.this, rw.tr.db.path)), ColType("oid")
     inner, src = rw.rx(e.this, scope)
+    if src is None and rw.tr.is_param(inner):
+        # CAST($1 AS regclass) (SQLAlchemy's reflection): the value is a relation's name, read as
+        # regclass input reads it; the parameter is sent as text
+        _param_takes_type(rw, inner, TEXT)
+        return fn("pg_regclass_in", inner), ColType("oid")
     if src is not None and src.key in TEXTS:
         return fn("pg_regclass_in", inner), ColType("oid")  # a name (pg_get_serial_sequence's) to its OID
     return fn("pg_relname", inner), TEXT

@@ -1703,6 +1703,9 @@ def register(conn, db: "Database") -> None:
     f("to_regtype", _to_regtype, 1, deterministic=True)
     f("pg_table_is_visible", lambda oid: table_is_visible(db, oid), 1)
     f("pg_type_is_visible", lambda oid: 1, 1, deterministic=True)
+    # operator classes and families are all pg_catalog's (see describe.py), always on the path
+    f("pg_opclass_is_visible", lambda oid: 1, 1, deterministic=True)
+    f("pg_opfamily_is_visible", lambda oid: 1, 1, deterministic=True)
     f("pg_lateral_row", lateral_row, -1, deterministic=True)
     f("pg_lateral_value", lateral_value, 2, deterministic=True)
     f("pg_out", lambda key, v: None if v is None else T.text_out(key, v), 2, deterministic=True)

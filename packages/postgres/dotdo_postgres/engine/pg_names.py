@@ -32,7 +32,7 @@ POSTGRES_PG_PREFIXED = frozenset({
     "pg_get_function_identity_arguments", "pg_get_function_result", "pg_get_function_sqlbody",
     "pg_get_functiondef", "pg_get_indexdef", "pg_get_serial_sequence", "pg_get_userbyid", "pg_has_role",
     "pg_notify", "pg_relation_size", "pg_size_pretty", "pg_sleep", "pg_table_is_visible", "pg_table_size",
-    "pg_type_is_visible",
+    "pg_type_is_visible", "pg_opclass_is_visible", "pg_opfamily_is_visible",
 })
 
 # function names sqlglot's parser knows that PostgreSQL has too (its function or its syntax):

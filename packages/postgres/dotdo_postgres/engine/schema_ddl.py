@@ -194,7 +194,7 @@ def _owner(name: str, role: str):
         if name not in cat.schemas:
             raise missing_schema(name)
         oid, _ = cat.schemas[name]
-        cat.forget_schema(conn, name)
+        cat.forget_schema(conn, name, keep_comment=True)
         cat.save_schema(conn, name, owner, oid)
         return None
     return run
@@ -216,7 +216,7 @@ def _rename(old: str, new: str):
             # the relations' SQLite names carry the schema: renaming them all is not done yet
             raise unsupported("ALTER SCHEMA ... RENAME TO of a schema that holds objects")
         oid, owner = cat.schemas[old]
-        cat.forget_schema(conn, old)
+        cat.forget_schema(conn, old, keep_comment=True)  # the comment, kept by OID, follows the rename
         cat.save_schema(conn, new, owner, oid)
         return None
     return run

@@ -45,6 +45,11 @@ class Sequences:
         self._gen[name] = self._gen.get(name, 0) + 1
 
     def drop(self, conn, name: str) -> None:
+        from .catalog import PG_CLASS
+        from .system import sequence_oid
+        # a sequence's OID comes from its name: its comment must not reappear on a new one of that name
+        if (PG_CLASS, sequence_oid(name)) in self.db.catalog.comments:
+            self.db.catalog.set_comment(conn, PG_CLASS, sequence_oid(name), None)
         conn.execute("DELETE FROM _pg_sequences WHERE name = ?", (name,))
         if name in self.db.catalog.sequence_order:
             conn.execute("DELETE FROM _pg_sequence_order WHERE name = ?", (name,))

@@ -131,7 +131,7 @@ _REFUSED = re.compile(
     r"(SCHEMA|MATERIALIZED|TYPE(?!\s+[\w\"]+\s+AS\s+ENUM)|EXTENSION|FUNCTION|PROCEDURE|TRIGGER|RULE|ROLE|USER|DOMAIN|POLICY|"
     r"PUBLICATION|SUBSCRIPTION|SERVER|TEMP|TEMPORARY|UNLOGGED)|DROP\s+(SCHEMA|EXTENSION|FUNCTION|"
     r"TRIGGER|ROLE|USER|DOMAIN|MATERIALIZED)|ALTER\s+(SCHEMA|VIEW|TYPE|SEQUENCE|ROLE|USER|INDEX|SYSTEM|"
-    r"EXTENSION|FUNCTION|DOMAIN)|COMMENT|SELECT\s+.*\bINTO\b\s+(TEMP|TEMPORARY|UNLOGGED|TABLE)\b)",
+    r"EXTENSION|FUNCTION|DOMAIN)|SELECT\s+.*\bINTO\b\s+(TEMP|TEMPORARY|UNLOGGED|TABLE)\b)",
     re.I | re.S)
 
 _NOTIFY = re.compile(r"^(LISTEN|UNLISTEN|NOTIFY)\s+(\"[^\"]+\"|\w+|\*)(?:\s*,\s*('(?:[^']|'')*'))?$", re.I | re.S)
@@ -166,6 +166,9 @@ def utility_plan(db: "Database", text: str) -> "Plan | None":
         plan = cursor_plan(db, t)
         if plan is not None:
             return plan
+    if head.startswith("COMMENT"):
+        from .comments import comment_plan
+        return comment_plan(t)
     if head.startswith(("CREATE", "DROP", "ALTER")):
         from .schema_ddl import schema_plan
         plan = schema_plan(t)
