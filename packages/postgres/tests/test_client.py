@@ -241,3 +241,13 @@ def test_a_filled_template1_is_what_new_databases_start_from(tmp_path):
         assert c.execute("SELECT v FROM settings").fetchall() == [("dark",)]
     with dotdo_postgres.connect("postgresql://u@localhost/empty", data=data, autocommit=True) as c:
         assert c.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'").fetchone() == (0,)
+
+
+def test_two_databases_in_one_process_each_create_an_enum_of_the_same_name(tmp_path):
+    first = dotdo_postgres.connect(data=str(tmp_path / "a"), autocommit=True)
+    second = dotdo_postgres.connect(data=str(tmp_path / "b"), autocommit=True)
+    first.execute("CREATE TYPE mood AS ENUM ('sad', 'ok')")
+    second.execute("CREATE TYPE mood AS ENUM ('sad', 'ok')")
+    second.execute("CREATE TABLE t (m mood)")
+    second.execute("INSERT INTO t VALUES ('ok')")
+    assert second.execute("SELECT m FROM t").fetchone() == ("ok",)

@@ -92,11 +92,13 @@ def create_enum_runner(stmt: exp.Create):
 
     def run(session, conn, params) -> None:
         from .schemas import creation_key
-        from .types import TYPES
+        from .types import ENUM_LABELS, TYPES
         db = session.db
         if creation_key(db.catalog, db.path, schema, name) != name:
             raise unsupported("enum types in schemas other than public")
-        if name in db.catalog.enums or name in TYPES or name in ALIAS_NAMES or db.catalog.relation_exists(name):
+        # TYPES also holds the enums of this process's other databases: only a built-in name is taken
+        builtin = name in TYPES and name not in ENUM_LABELS
+        if name in db.catalog.enums or builtin or name in ALIAS_NAMES or db.catalog.relation_exists(name):
             raise PgError("42710", f'type "{name}" already exists')
         if len(set(labels)) != len(labels):
             dup = next(x for x in labels if labels.count(x) > 1)

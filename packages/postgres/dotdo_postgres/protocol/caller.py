@@ -24,7 +24,7 @@ from .server import BY_PID, PgConnection
 SWEEP_EVERY = 1.0  # seconds: how soon a connection dropped without close() is noticed
 RECV_SIZE = 256 * 1024
 _driven: "weakref.WeakSet[CallerTransport]" = weakref.WeakSet()
-_sweeping: set[int] = set()  # the loops with a sweep scheduled
+_sweeping: dict[int, Any] = {}  # the loops with a sweep scheduled (by id, the loop kept to tell a new one of that id)
 
 
 class CallerTransport:
@@ -153,8 +153,8 @@ async def _take(proto: PgConnection) -> CallerTransport | None:
         proto.caller = transport
         _driven.add(transport)
         loop = asyncio.get_running_loop()
-        if id(loop) not in _sweeping:
-            _sweeping.add(id(loop))
+        if _sweeping.get(id(loop)) is not loop:
+            _sweeping[id(loop)] = loop
             call_later(loop, SWEEP_EVERY, lambda: _sweep(loop))
         return transport
 
@@ -168,7 +168,7 @@ def _sweep(loop: asyncio.AbstractEventLoop) -> None:
     if any(t.proto.loop is loop for t in _driven):
         call_later(loop, SWEEP_EVERY, lambda: _sweep(loop))
     else:
-        _sweeping.discard(id(loop))
+        _sweeping.pop(id(loop), None)
 
 
 class _Wait:
