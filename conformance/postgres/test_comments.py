@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from .test_psql import psql
+from .test_schemas import one
 
 
 @pytest.fixture
@@ -16,10 +17,6 @@ def noted(conn):
                 "COMMENT ON VIEW recent IS 'the latest notes'"]:
         conn.execute(sql)
     return conn
-
-
-def one(conn, sql, params=None):
-    return conn.execute(sql, params).fetchone()
 
 
 def _cells(text: str, leave_out: str) -> list[list[str]]:

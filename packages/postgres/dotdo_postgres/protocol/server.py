@@ -259,8 +259,9 @@ class PgConnection(asyncio.Protocol):
         return None
 
     # -- framing -----------------------------------------------------------------
-    @serialized
     def process(self) -> None:
+        # Its callers already hold the engine: data_received, and the wake-ups, which run through
+        # serialized.call_soon / call_later.
         self.processing = True
         try:
             if self.session is None:
