@@ -86,6 +86,35 @@ def test_drop_invalidates_collection_stream(items):
         assert not stream.alive
 
 
+def test_dropping_the_database_ends_a_collection_stream_with_drop_and_invalidate(items):
+    with items.watch(max_await_time_ms=200) as stream:
+        items.insert_one({"_id": 1})
+        items.database.client.drop_database(items.database.name)
+        assert [stream.next()["operationType"] for _ in range(3)] == ["insert", "drop", "invalidate"]
+        assert not stream.alive
+
+
+def test_dropping_the_database_reports_each_collection_then_the_database(db):
+    db.a.insert_one({"_id": 1})
+    db.b.insert_one({"_id": 1})
+    with db.watch(max_await_time_ms=200) as stream:
+        db.client.drop_database(db.name)
+        events = [stream.next() for _ in range(4)]
+        assert not stream.alive
+    assert [(e["operationType"], e.get("ns")) for e in events] == [
+        ("drop", {"db": db.name, "coll": "a"}), ("drop", {"db": db.name, "coll": "b"}),
+        ("dropDatabase", {"db": db.name}), ("invalidate", None)]
+
+
+def test_a_stream_on_a_missing_collection_goes_on_after_the_database_is_dropped(db):
+    db.other.insert_one({"_id": 1})
+    with db.missing.watch(max_await_time_ms=200) as stream:
+        db.client.drop_database(db.name)
+        assert stream.try_next() is None and stream.alive
+        db.missing.insert_one({"_id": 2})
+        assert stream.next()["fullDocument"] == {"_id": 2}
+
+
 @pytest.fixture
 def imaged(db):
     db.create_collection("imaged", changeStreamPreAndPostImages={"enabled": True})

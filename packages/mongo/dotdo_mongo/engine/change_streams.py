@@ -15,6 +15,7 @@ pre-image; what a stream sees is the same: an image exists exactly for the write
 option was on."""
 from __future__ import annotations
 
+import asyncio
 import datetime
 import time
 from typing import Any
@@ -34,7 +35,8 @@ BEFORE_CHANGE_MODES = ("off", "whenAvailable", "required")
 IMAGE_OPTION = "changeStreamPreAndPostImages"
 # Events only streams opened with showExpandedEvents see (mongod 6.0+); drop and rename are for all.
 EXPANDED_ONLY = {"create", "createIndexes", "dropIndexes", "modify"}
-CATALOG_EVENTS = EXPANDED_ONLY | {"drop", "rename"}
+CATALOG_EVENTS = EXPANDED_ONLY | {"drop", "rename", "dropDatabase"}
+DROPPED_DB_POLL_S = 0.05  # how often a stream whose database was dropped looks for it to come back
 
 
 # -- the collection option ----------------------------------------------------------------------
@@ -160,6 +162,9 @@ class ChangeStream:
             self.after = self.feed.last_seq()
         self.run = compile_pipeline(pipeline, Env(engine, db))
         self.invalidated = False
+        # The records not yet read when the database was dropped (its files go with it); None while
+        # the database this stream reads is the one it opened on.
+        self.leftover: list | None = None
 
     def _oldest(self) -> int | None:
         with self.dbs.shard.reader() as conn:
@@ -180,8 +185,7 @@ class ChangeStream:
         """Events committed after the cursor's position (advancing it), through the user's stages."""
         if self.invalidated:
             return []
-        channels = [self.coll] if self.coll is not None else None
-        records = self.feed.read(self.after, channels, limit=limit)
+        records = self._records(limit)
         events = []
         for seq, channel, payload in records:
             if payload is not None:
@@ -196,6 +200,30 @@ class ChangeStream:
         _check_tokens_kept(events, out)
         return out
 
+    def _records(self, limit: int) -> list:
+        if self.leftover is not None:
+            if self.leftover:
+                out, self.leftover = self.leftover[:limit], self.leftover[limit:]
+                return out
+            if not self._rebind():
+                return []
+        return self.feed.read(self.after, [self.coll] if self.coll is not None else None, limit=limit)
+
+    def database_dropped(self) -> None:
+        """The database is about to go, its change records with it (the caller holds the engine's
+        gate, so no getMore runs in between): keep what this stream has not read yet."""
+        channels = [self.coll] if self.coll is not None else None
+        self.leftover = self.feed.read(self.after, channels, limit=2**62)
+
+    def _rebind(self) -> bool:
+        """A stream the drop did not invalidate (it watches a collection that did not exist) goes on
+        with the database of the same name once something creates it again, from its first record."""
+        dbs = self.engine.database(self.db)
+        if dbs is None:
+            return False
+        self.dbs, self.feed, self.after, self.leftover = dbs, dbs.shard.changes, 0, None
+        return True
+
     def _events(self, seq: int, coll: str, p: dict) -> list[dict]:
         op = p["op"]
         if op in EXPANDED_ONLY and not self.expanded:
@@ -205,14 +233,16 @@ class ChangeStream:
                     "clusterTime": Timestamp(p["t"] // 1000, seq & 0xFFFFFFFF), "wallTime": wall}
         if self.expanded and "c" in p:
             ev["collectionUUID"] = p["c"]
-        ev["ns"] = {"db": self.db, "coll": coll}
+        ev["ns"] = {"db": self.db, "coll": coll} if op != "dropDatabase" else {"db": self.db}
         if op in CATALOG_EVENTS:
             return self._catalog_events(ev, p)
         ev["documentKey"] = {"_id": p["k"]}
         if op in ("insert", "replace"):
             ev["fullDocument"] = p.get("d")
         elif op == "update":
-            if self.full_document == "updateLookup":
+            if self.full_document == "updateLookup" and self.leftover is not None:
+                ev["fullDocument"] = None  # the database, and the document, are gone
+            elif self.full_document == "updateLookup":
                 current = self.engine.collection(self.db, coll)
                 with self.dbs.shard.reader() as conn:
                     ev["fullDocument"] = current.get(conn, p["k"]) if current is not None else None
@@ -234,7 +264,7 @@ class ChangeStream:
 
     def _catalog_events(self, ev: dict, p: dict) -> list[dict]:
         """A catalog change's event; a drop or rename of the watched collection also invalidates the
-        stream (a database's stream goes on)."""
+        stream (a database's stream goes on), and dropping the database invalidates its stream."""
         if "n" in p:
             ev["to"] = {"db": self.db, "coll": p["n"]}
         if self.expanded:
@@ -242,14 +272,23 @@ class ChangeStream:
                 ev["operationDescription"] = p["o"]
             if "s" in p:
                 ev["stateBeforeChange"] = p["s"]
-        if ev["operationType"] not in ("drop", "rename") or self.coll is None:
+        op = ev["operationType"]
+        if op not in ("drop", "rename", "dropDatabase") or (self.coll is None and op != "dropDatabase"):
             return [ev]
         self.invalidated = True
         return [ev, {"_id": ev["_id"], "operationType": "invalidate", "clusterTime": ev["clusterTime"],
                      "wallTime": ev["wallTime"]}]
 
     async def wait(self, max_ms: float) -> None:
-        await self.feed.wait_async(self.after, max_ms / 1000)
+        if self.leftover is None:
+            await self.feed.wait_async(self.after, max_ms / 1000)
+            return
+        deadline = time.monotonic() + max_ms / 1000
+        while not self.leftover and self.engine.database(self.db) is None:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return
+            await asyncio.sleep(min(left, DROPPED_DB_POLL_S))
 
 
 def _mode(options: dict, name: str, default: str, modes: tuple[str, ...]) -> str:

@@ -65,6 +65,10 @@ class Cursors:
         cur.touched = time.monotonic()
         return cur.stream
 
+    def streams(self) -> list[Any]:
+        with self._lock:
+            return [cur.stream for cur in self._open.values() if cur.stream is not None]
+
     def is_stream(self, cid: int) -> bool:
         cur = self._open.get(cid)
         return cur is not None and cur.stream is not None

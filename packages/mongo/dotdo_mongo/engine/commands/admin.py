@@ -210,7 +210,19 @@ def list_databases(ctx: Ctx) -> dict:
 @command("dropDatabase")
 def drop_database(ctx: Ctx) -> dict:
     from ...storage import ns_name
+    from ..change_streams import emit_ddl
 
+    dbs = ctx.engine.database(ctx.db)
+    if dbs is not None:
+        # As mongod: a drop event for each collection, then the database's; every stream on the
+        # database is handed what it has not read, since the records go with the database's files.
+        with dbs.shard.write() as tx:
+            for name, uuid, options, _ in list(dbs.collection_rows(tx.conn)):
+                emit_ddl(tx, name, "drop", None if "viewOn" in options else uuid)
+            emit_ddl(tx, "", "dropDatabase", None)
+        for stream in ctx.engine.cursors.streams():
+            if stream.dbs is dbs:
+                stream.database_dropped()
     ctx.engine.forget_database(ctx.db)
     ctx.engine.store.drop_namespace(ns_name(ctx.db, ctx.engine.tenant))
     return {"dropped": ctx.db}
