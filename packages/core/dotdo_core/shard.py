@@ -54,6 +54,17 @@ class Tx:
         self._after_commit.append(fn)
 
 
+# PRAGMA user_version of a shard whose namespace was dropped ("drop"): written, under the shard's
+# write lock, before the files are deleted, so a writer in another process that still has the file
+# open learns of it when it next takes the lock, instead of committing to a deleted file.
+DROPPED_MARK = 0x64726F70
+
+
+class ShardDropped(Exception):
+    """The shard's namespace was dropped by another connection (another process, say) while this
+    one had it open. Nothing was written; the caller reopens the namespace by name."""
+
+
 class ShardBusy(sqlite.BusyError):
     """A write that was asked not to wait found the shard's write lock taken (by another thread of
     this process or by another process). Nothing was written; try again later. Callers that do not
@@ -193,10 +204,21 @@ class _Write:
                 writer.execute("BEGIN IMMEDIATE")
             else:
                 _begin_now(writer)
+            if not shard.memory:
+                # Another connection committed since our last commit (0.1 µs to tell): it may have
+                # been the drop of this shard's namespace, which marks the file before deleting it.
+                now = writer.data_version()
+                if now != shard._own_version:
+                    shard._epoch += 1
+                    shard._own_version = now
+                    if writer.execute("PRAGMA user_version").fetchone()[0] == DROPPED_MARK:
+                        _rollback(writer)
+                        raise ShardDropped(f"{shard.path}: its namespace was dropped by another connection")
         except BaseException:
             shard._lock.release()
             raise
         tx = self._tx = shard._tx = Tx(shard, shard._writer)
+        tx._epoch_checked = not shard.memory
         return tx
 
     def __exit__(self, exc_type, exc, tb) -> None:
@@ -471,13 +493,7 @@ class Shard:
         tx = self._tx
         if tx is None or self.memory or not self._lock._is_owned():  # type: ignore[attr-defined]
             return None
-        if not tx._epoch_checked:
-            now = tx.conn.data_version()
-            if now != self._own_version:
-                self._epoch += 1
-                self._own_version = now
-            tx._epoch_checked = True
-        return self._epoch
+        return self._epoch  # compared at the transaction's BEGIN
 
     def ensure_schema(self, name: str, ddl: str) -> None:
         """Run a module's idempotent DDL once per shard object (CREATE ... IF NOT EXISTS). Where
@@ -515,6 +531,14 @@ class Shard:
             except OSError:
                 pass
         return total
+
+    def mark_dropped(self) -> None:
+        """Record in the file, under the write lock (after any transaction in flight anywhere), that
+        its namespace is being dropped: see DROPPED_MARK."""
+        if self.memory:
+            return
+        with self.write() as tx:
+            tx.execute(f"PRAGMA user_version = {DROPPED_MARK}")
 
     def close(self, read_wait: float = CLOSE_READ_WAIT) -> None:
         """Close the connections; reads already running in other threads may finish first (up to

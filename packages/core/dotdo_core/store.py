@@ -17,7 +17,7 @@ from typing import Any
 
 from . import names, sqlite
 from .hashing import HASHES
-from .shard import Shard
+from .shard import Shard, ShardDropped
 
 MEMORY = ":memory:"
 DEFAULT_DIR = ".dotdo"
@@ -196,6 +196,42 @@ class Store:
             return conn.execute("SELECT name, kind FROM namespaces WHERE name >= ? AND name < ? ORDER BY name",
                                 (prefix, prefix + "\U0010ffff")).fetchall()
 
+    # -- namespaces dropped or renamed by other processes -----------------------------------
+    # The catalog's PRAGMA user_version counts the drops and renames of namespaces, so a process can
+    # tell with one cheap read whether a namespace it holds open may have gone (or changed name).
+    @staticmethod
+    def _bump_drops(tx) -> None:
+        tx.execute("PRAGMA user_version = " + str(tx.execute("PRAGMA user_version").fetchone()[0] + 1))
+
+    def drops(self) -> int:
+        """How many namespaces were dropped or renamed in this directory, by any process: when it
+        changes, look for `stale_namespaces()` (engines check it before each command)."""
+        if self.memory:
+            return 0
+        with self._catalog.reader() as conn:
+            return conn.execute("PRAGMA user_version").fetchone()[0]
+
+    def stale_namespaces(self) -> list[str]:
+        """The namespaces this process holds open whose catalog entry has gone or now names another
+        namespace (dropped or renamed elsewhere). `forget` them; their names then lead to what the
+        catalog holds now."""
+        with self._catalog.reader() as conn:
+            current = dict(conn.execute("SELECT name, id FROM namespaces").fetchall())
+        with self._lock:
+            return [name for name, ns in self._namespaces.items() if current.get(name) != ns.id]
+
+    def forget(self, name: str) -> None:
+        """Close the namespace this process holds open under `name` and let go of it."""
+        with self._lock:
+            ns = self._namespaces.pop(name, None)
+        if ns is not None:
+            for shard in ns.shards:
+                shard.close()
+
+    def holds(self, ns: Namespace) -> bool:
+        """Whether `ns` is still the namespace this store has open under its name."""
+        return self._namespaces.get(ns.name) is ns
+
     def exists(self, name: str) -> bool:
         return name in self._namespaces or self._catalog_row(name) is not None
 
@@ -206,11 +242,19 @@ class Store:
             if row is None:
                 return False
             ns = self._namespaces.pop(name, None)
-            if ns is not None:
-                for shard in ns.shards:
-                    shard.close()
             with self._catalog.write() as tx:
                 tx.execute("DELETE FROM namespaces WHERE name = ?", (name,))
+                self._bump_drops(tx)
+            # Then mark each file, under its write lock, so a process that still has it open and did
+            # not yet look at the catalog is refused its next write (ShardDropped) rather than commit
+            # it to a deleted file; by then the catalog tells it where the name leads now.
+            shards = ns.shards if ns is not None else [self._open_shard(row[0], i) for i in range(row[2])]
+            for shard in shards:
+                try:
+                    shard.mark_dropped()
+                except ShardDropped:
+                    pass  # another process is dropping it too
+                shard.close()
             if not self.memory:
                 folder = os.path.join(self.path, "ns", str(row[0]))
                 for entry in os.listdir(folder) if os.path.isdir(folder) else ():
@@ -231,6 +275,7 @@ class Store:
                 raise NamespaceError(f"namespace {new!r} already exists")
             with self._catalog.write() as tx:
                 tx.execute("UPDATE namespaces SET name = ? WHERE name = ?", (new, old))
+                self._bump_drops(tx)
             ns = self._namespaces.pop(old, None)
             if ns is not None:
                 ns.name = new

@@ -103,6 +103,22 @@ def test_drop_namespace_removes_its_data(tmp_path):
         assert get(store.namespace("gone").shards[0], b"k") is None
 
 
+def test_a_write_to_a_namespace_another_store_dropped_is_refused_not_lost(tmp_path):
+    from dotdo_core.shard import ShardDropped
+
+    with Store(tmp_path) as mine, Store(tmp_path) as other:  # two processes' views of one directory
+        shard = mine.namespace("gone").shards[0]
+        put(shard, b"k", b"v")
+        drops = mine.drops()
+        assert other.drop_namespace("gone") is True
+        with pytest.raises(ShardDropped):
+            put(shard, b"k", b"after")  # it would have gone to the deleted file
+        assert mine.drops() != drops and mine.stale_namespaces() == ["gone"]
+        mine.forget("gone")
+        put(mine.namespace("gone").shards[0], b"k", b"new")
+        assert get(other.namespace("gone").shards[0], b"k") == b"new"
+
+
 def test_rename_namespace_keeps_its_data_under_the_new_name(tmp_path):
     with Store(tmp_path) as store:
         put(store.namespace("old", kind="postgres").shards[0], b"k", b"v")

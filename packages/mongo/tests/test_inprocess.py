@@ -197,3 +197,35 @@ def test_pre_images_written_by_another_process_reach_this_ones_stream(tmp_path):
         change = stream.next()
     c.close()
     assert change["fullDocumentBeforeChange"] == {"_id": 1, "n": 1}
+
+
+def _drop_in_another_process(data: str, db: str) -> None:
+    import subprocess
+    import sys
+
+    subprocess.run([sys.executable, "-c", "import sys; from dotdo_mongo import MongoClient; "
+                    "MongoClient(data=sys.argv[1]).drop_database(sys.argv[2])", data, db], check=True)
+
+
+def test_writes_after_another_process_dropped_the_database_are_kept(tmp_path):
+    c = MongoClient(data=str(tmp_path))
+    c.db.c.insert_one({"_id": 1})
+    _drop_in_another_process(str(tmp_path), "db")
+    assert c.db.c.find_one({"_id": 1}) is None  # not the deleted files' copy
+    c.db.c.insert_one({"_id": 2})
+    c.close()
+    again = MongoClient(data=str(tmp_path))
+    assert list(again.db.c.find()) == [{"_id": 2}]
+    again.close()
+
+
+def test_a_stream_sees_another_processes_database_drop_and_ends(tmp_path):
+    c = MongoClient(data=str(tmp_path))
+    c.db.c.insert_one({"_id": 1})
+    with c.db.c.watch(max_await_time_ms=200) as stream:
+        c.db.c.insert_one({"_id": 2})
+        _drop_in_another_process(str(tmp_path), "db")
+        events = [stream.next()["operationType"] for _ in range(3)]
+        assert not stream.alive
+    c.close()
+    assert events == ["insert", "drop", "invalidate"]

@@ -15,7 +15,7 @@ from typing import Any, Callable
 from dotdo_core import sqlite
 from dotdo_core.names import InvalidName
 from dotdo_core.query_limits import query_limits
-from dotdo_core.shard import ShardBusy
+from dotdo_core.shard import ShardBusy, ShardDropped
 from dotdo_core.store import Store
 
 from ..storage import TXN, DbStorage, database_names, decode, ns_name
@@ -108,6 +108,7 @@ class Engine:
         self._last_optime = Timestamp(0, 0)
         self._dbs: dict[str, DbStorage] = {}
         self._colls: dict[tuple[str, str], tuple[tuple, Collection]] = {}
+        self._drops_seen = store.drops()  # see _follow_drops
         self._lock = threading.Lock()
         self.started_pid = os.getpid()
         self.limits = query_limits()  # `dotdo serve --max-query-time/--max-query-rows`; None: one check a command
@@ -241,7 +242,14 @@ class Engine:
 
     def _reply(self, body: dict, connection: Any) -> dict:
         try:
-            return self._run(body, connection)
+            try:
+                return self._run(body, connection)
+            except ShardDropped:
+                # Another process dropped the database between our look at the catalog and the
+                # write (which wrote nothing): the catalog says so by now; run it on what the name
+                # leads to — a new database, as on mongod when a write follows a dropDatabase.
+                self._drops_seen = None
+                return self._run(body, connection)
         except MongoError as e:
             return e.reply()
         except RecursionError:
@@ -261,9 +269,31 @@ class Engine:
             return MongoError(24, "the data directory is locked by another process (SQLite busy timeout); "
                                   "the write was not applied").reply()
 
+    def _follow_drops(self) -> None:
+        """Databases dropped by another process (the catalog counts drops: one cheap read per
+        command): let go of them, so reads do not see their deleted files and writes go to the
+        database the name leads to now. A change stream on one first takes what it had not read."""
+        drops = self.store.drops()
+        if drops == self._drops_seen:
+            return
+        self._drops_seen = drops
+        stale = set(self.store.stale_namespaces())
+        for name, dbs in list(self._dbs.items()):
+            if dbs.ns.name in stale or not self.store.holds(dbs.ns):
+                for stream in self.cursors.streams():
+                    if stream.dbs is dbs and stream.leftover is None:
+                        try:
+                            stream.database_dropped()
+                        except sqlite.Error:  # its files' connections were closed: nothing left to read
+                            stream.leftover = []
+                self.forget_database(name)
+        for name in stale:
+            self.store.forget(name)
+
     def _run(self, body: dict, connection: Any) -> dict:
         if not body:
             raise MongoError(59, "no such command: ''")
+        self._follow_drops()
         name = next(iter(body))
         name = ALIASES.get(name, name)
         handler = COMMANDS.get(name)
