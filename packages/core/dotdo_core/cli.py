@@ -31,13 +31,16 @@ The data directory is --data, else $DOTDO_DATA, else ./.dotdo.
 
 
 def _fronts_or_exit(names: list[str]):
-    available = plugins.fronts()
-    if not available:
+    installed = plugins.installed()
+    if not installed:
         sys.exit("dotdo: no drop-in packages are installed (pip install dotdo-redis, ...)")
-    unknown = [n for n in names if n not in available]
+    unknown = [n for n in names if n not in installed]
     if unknown:
-        sys.exit(f"dotdo: unknown protocol(s) {', '.join(unknown)}; installed: {', '.join(available)}")
-    return {n: available[n] for n in (names or available)}
+        sys.exit(f"dotdo: unknown protocol(s) {', '.join(unknown)}; installed: {', '.join(installed)}")
+    available = plugins.fronts(names)
+    if not available:
+        sys.exit("dotdo: none of the drop-ins asked for could be loaded")
+    return {n: available[n] for n in (names or available) if n in available}
 
 
 def _parse_ports(specs: list[str]) -> dict[str, int]:

@@ -19,10 +19,17 @@ def _sorted(names):
     return sorted(names, key=lambda n: (ORDER.index(n) if n in ORDER else len(ORDER), n))
 
 
-def _load(group: str) -> dict:
+def installed(group: str = FRONTS_GROUP) -> list[str]:
+    """The names registered in `group`, without importing their packages."""
+    return _sorted({ep.name for ep in entry_points(group=group)})
+
+
+def _load(group: str, only: list[str] | None = None) -> dict:
     found = {ep.name: ep for ep in entry_points(group=group)}
     loaded = {}
     for name in _sorted(found):
+        if only and name not in only:
+            continue  # importing a drop-in costs its client library's import (seconds for several)
         try:
             loaded[name] = found[name].load()
         except ImportError as e:  # a package installed without its optional parts must not break the others
@@ -30,8 +37,9 @@ def _load(group: str) -> dict:
     return loaded
 
 
-def fronts() -> dict[str, Front]:
-    return _load(FRONTS_GROUP)
+def fronts(only: list[str] | None = None) -> dict[str, Front]:
+    """The installed fronts (only those named in `only`, when given)."""
+    return _load(FRONTS_GROUP, only)
 
 
 def demos() -> dict[str, Callable[[str], list[tuple[str, str]]]]:
