@@ -229,3 +229,22 @@ def test_a_stream_sees_another_processes_database_drop_and_ends(tmp_path):
         assert not stream.alive
     c.close()
     assert events == ["insert", "drop", "invalidate"]
+
+
+def test_a_write_that_races_another_processes_drop_goes_to_the_new_database(tmp_path):
+    from dotdo_core import Store
+    from dotdo_mongo.client import endpoint
+
+    c = MongoClient(data=str(tmp_path))
+    c.db.c.insert_one({"_id": 1})
+    engine = endpoint(str(tmp_path)).engine
+    with Store(tmp_path) as elsewhere:  # another process's view of the directory
+        elsewhere.drop_namespace(next(n for n, _ in elsewhere.namespace_names() if n.endswith("db")))
+    # The drop landed after this process looked at the catalog (as if between the look and the write):
+    engine._drops_seen = engine.store.drops()
+    c.db.c.insert_one({"_id": 2})  # refused by the dropped file's mark, then run on the new database
+    assert list(c.db.c.find()) == [{"_id": 2}]
+    c.close()
+    again = MongoClient(data=str(tmp_path))
+    assert list(again.db.c.find()) == [{"_id": 2}]
+    again.close()
