@@ -102,6 +102,16 @@ def test_cursor_close_kills_server_cursor(coll):
     assert e.value.code == 43
 
 
+def test_a_cursor_whose_collection_was_dropped_fails_rather_than_end_early(coll):
+    coll.insert_many([{"_id": i} for i in range(300)])
+    cur = coll.find({}, batch_size=10)
+    next(cur)
+    coll.drop()
+    with pytest.raises(pymongo.errors.OperationFailure) as e:
+        list(cur)
+    assert e.value.code == 175  # QueryPlanKilled
+
+
 def test_limit_with_batch_size(coll):
     coll.insert_many([{"_id": i} for i in range(20)])
     assert len(list(coll.find({}, limit=7, batch_size=3))) == 7

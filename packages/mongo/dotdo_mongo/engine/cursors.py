@@ -4,7 +4,7 @@ from __future__ import annotations
 import random
 import threading
 import time
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import bson
 from bson import Int64
@@ -15,7 +15,7 @@ IDLE_TIMEOUT_S = 600  # MongoDB's cursorTimeoutMillis default
 
 
 class Cursor:
-    __slots__ = ("id", "ns", "source", "touched", "stream", "no_timeout")
+    __slots__ = ("id", "ns", "source", "touched", "stream", "no_timeout", "guard")
 
     def __init__(self, cid: int, ns: str, source: Iterator[Any]) -> None:
         self.id = cid
@@ -24,6 +24,7 @@ class Cursor:
         self.touched = time.monotonic()
         self.stream: Any = None
         self.no_timeout = False
+        self.guard: Callable[[], None] | None = None  # raises when the cursor's source has gone
 
 
 class Cursors:
@@ -32,13 +33,16 @@ class Cursors:
         self._lock = threading.Lock()
 
     def first_batch(self, ns: str, results: Iterator[Any], batch_size: int | None, single_batch: bool = False,
-                    no_timeout: bool = False) -> dict:
+                    no_timeout: bool = False, guard: Callable[[], None] | None = None) -> dict:
+        """`guard`, if given, runs before each getMore and raises (killing the cursor) once what the
+        results stream from has gone."""
         batch = _take(results, batch_size)
         more = not single_batch and _peek(results)
         cid = 0
         if more is not None and more is not False:
             cid = self._register(ns, more)
             self._open[cid].no_timeout = no_timeout
+            self._open[cid].guard = guard
         return {"cursor": {"firstBatch": batch, "id": Int64(cid), "ns": ns}, "ok": 1.0}
 
     def _register(self, ns: str, source: Iterator[Any]) -> int:
@@ -81,6 +85,12 @@ class Cursors:
         if cur.ns != ns:
             raise MongoError(13, f"Requested getMore on namespace '{ns}', but cursor belongs to a different namespace {cur.ns}")
         cur.touched = time.monotonic()
+        if cur.guard is not None:
+            try:
+                cur.guard()
+            except MongoError:
+                self.kill(cid)
+                raise
         batch = _take(cur.source, batch_size)
         rest = _peek(cur.source)
         if rest is None:

@@ -1,6 +1,7 @@
 """find, getMore, killCursors, count, distinct."""
 from __future__ import annotations
 
+import uuid as uuidlib
 from typing import Any
 
 from bson import Int64
@@ -75,7 +76,19 @@ def find(ctx: Ctx) -> dict:
         if limit and size is not None and size > limit:
             size = limit
         return ctx.engine.cursors.first_batch(ns, results, size, bool(b.get("singleBatch")),
-                                              no_timeout=bool(b.get("noCursorTimeout")))
+                                              no_timeout=bool(b.get("noCursorTimeout")),
+                                              guard=_collection_kept(ctx.engine, ctx.db, name, coll.uuid))
+
+
+def _collection_kept(engine, db: str, name: str, uuid: bytes):
+    """A find cursor streams from its collection: once that is dropped (or dropped and made again),
+    its next getMore fails as mongod's does, rather than end early as if the results were complete."""
+    def guard() -> None:
+        now = engine.collection(db, name)
+        if now is None or now.uuid != uuid:
+            raise MongoError(175, f"Executor error during getMore :: caused by :: collection dropped. UUID "
+                                  f"{uuidlib.UUID(bytes=uuid)}")
+    return guard
 
 
 def _returned_key(coll, flt: dict | None, sort: Any, hint: Any):
