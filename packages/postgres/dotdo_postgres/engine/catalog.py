@@ -19,6 +19,7 @@ CREATE TABLE IF NOT EXISTS _pg_oids (next INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS _pg_enums (name TEXT PRIMARY KEY, oid INTEGER NOT NULL, labels TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS _pg_schemas (name TEXT PRIMARY KEY, oid INTEGER NOT NULL, owner TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS _pg_sequence_order (name TEXT PRIMARY KEY, oid INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS _pg_catalog_stamp (v INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS _pg_comments (
     classoid INTEGER NOT NULL, objoid INTEGER NOT NULL, description TEXT, PRIMARY KEY (classoid, objoid)
 ) WITHOUT ROWID;
@@ -153,6 +154,14 @@ class Catalog:
         # (psql's \dt+ calls obj_description once per row)
         self.descriptions: tuple[int, dict[tuple[int, int, int], str]] | None = None
         self.version = 0
+        # the count of catalog changes committed to the file (_pg_catalog_stamp), as of the last load
+        # or of this process's own change: another process's DDL shows as a different count
+        self.stamp = 0
+
+    def bump(self, conn) -> None:
+        """Count a catalog change, in the transaction making it (see Database.check_catalog)."""
+        conn.execute("UPDATE _pg_catalog_stamp SET v = v + 1")
+        self.stamp = conn.execute("SELECT v FROM _pg_catalog_stamp").fetchone()[0]
 
     def load(self, conn) -> None:
         self.tables = {name: Table.from_json(d) for name, d in conn.execute("SELECT name, def FROM _pg_tables")}
@@ -166,6 +175,8 @@ class Catalog:
                       conn.execute("SELECT name, oid, labels FROM _pg_enums")}
         for name, (oid, labels) in self.enums.items():
             define_enum(name, oid, labels)
+        row = conn.execute("SELECT v FROM _pg_catalog_stamp").fetchone()
+        self.stamp = row[0] if row is not None else 0
         self.version += 1
 
     def save_enum(self, conn, name: str, labels: list[str]) -> None:
@@ -174,6 +185,7 @@ class Catalog:
         self.enums[name] = (oid, labels)
         define_enum(name, oid, labels)
         self.version += 1
+        self.bump(conn)
 
     def forget_enum(self, conn, name: str) -> None:
         if name in self.enums:
@@ -182,6 +194,7 @@ class Catalog:
         self.enums.pop(name, None)
         undefine_enum(name)
         self.version += 1
+        self.bump(conn)
 
     def save(self, conn, table: Table) -> None:
         if not table.oid:
@@ -190,17 +203,20 @@ class Catalog:
                      (table.name, table.to_json(), table.oid))
         self.tables[table.name] = table
         self.version += 1
+        self.bump(conn)
 
     def forget(self, conn, name: str) -> None:
         conn.execute("DELETE FROM _pg_tables WHERE name = ?", (name,))
         self.tables.pop(name, None)
         self.version += 1
+        self.bump(conn)
 
     def save_schema(self, conn, name: str, owner: str, oid: int = 0) -> None:
         oid = oid or self.new_oid(conn)
         conn.execute("INSERT INTO _pg_schemas(name, oid, owner) VALUES (?, ?, ?)", (name, oid, owner))
         self.schemas[name] = (oid, owner)
         self.version += 1
+        self.bump(conn)
 
     def forget_schema(self, conn, name: str, keep_comment: bool = False) -> None:
         if name in self.schemas and not keep_comment:
@@ -208,6 +224,7 @@ class Catalog:
         conn.execute("DELETE FROM _pg_schemas WHERE name = ?", (name,))
         self.schemas.pop(name, None)
         self.version += 1
+        self.bump(conn)
 
     def set_comment(self, conn, classoid: int, objoid: int, text: str | None, keep_none: bool = False) -> None:
         """Store (text) or remove (None) the comment of an object outside the table definitions;
@@ -220,6 +237,7 @@ class Catalog:
                          (classoid, objoid, text))
             self.comments[(classoid, objoid)] = text
         self.version += 1
+        self.bump(conn)
 
     def schema_names(self) -> set[str]:
         """Every schema a relation may live in: public and the created ones."""

@@ -52,6 +52,8 @@ class Database:
         with self.shard.write() as tx:
             self.wconn = tx.conn
             functions.register(self.wconn, self)
+            if tx.execute("SELECT 1 FROM _pg_catalog_stamp").fetchone() is None:
+                tx.execute("INSERT INTO _pg_catalog_stamp(v) VALUES (0)")
             self.catalog.load(self.wconn)
         if self.shard.memory:
             self.rconn = self.wconn
@@ -64,6 +66,7 @@ class Database:
         stamp = None if self.shard.memory else WalStamp(self.shard.path)
         self._stamp = stamp if stamp is not None and stamp.usable else None
         self._snapshot_label: bytes | None = None  # the WAL-index header read before rconn's snapshot began
+        self._catalog_label: bytes | None = None  # the WAL-index header when check_catalog last looked
         self._snapshot_used = False
         self._snapshot_timer: Later | None = None
         try:  # the server's loop, where timers and wake-ups run whichever thread asks for them
@@ -186,12 +189,30 @@ class Database:
         self.catalog.load(self.wconn)
         self._cache.clear()
 
+    def check_catalog(self) -> None:
+        """Before a statement is planned: DDL another process committed (the shard's WAL-index header
+        moved, and the catalog's change count with it) reloads the catalog, so no plan of the old
+        tables — a dropped column's position, say — runs against the new ones."""
+        stamp = self._stamp
+        if stamp is None:
+            return
+        label = stamp.read()
+        if label == self._catalog_label:
+            return
+        # through the writer: one autocommit read (or, inside a transaction, what it will commit),
+        # leaving the reader's held snapshot alone
+        row = self.wconn.execute("SELECT v FROM _pg_catalog_stamp").fetchone()
+        self._catalog_label = label
+        if row is not None and row[0] != self.catalog.stamp:
+            self.reload_catalog()
+
     # -- plans -----------------------------------------------------------------
     def plans(self, sql: str, param_oids: tuple[int, ...] = (), path: tuple[str, ...] = ("public",)) -> list[Plan]:
         """The plans for a query string, from the cache when the catalog has not changed since.
         Parameter types the client declared (Parse) type the expressions using them, as in PostgreSQL.
         `path` is the session's schema search path: the same text names other tables under another."""
         self.path = path
+        self.check_catalog()
         key: Any = (sql, param_oids) if param_oids else sql
         if path != ("public",):
             key = (key, path)

@@ -43,6 +43,7 @@ class Sequences:
             self.db.catalog.sequence_order[name] = order
         self._high.pop(name, None)
         self._gen[name] = self._gen.get(name, 0) + 1
+        self.db.catalog.bump(conn)
 
     def drop(self, conn, name: str) -> None:
         from .catalog import PG_CLASS
@@ -56,6 +57,7 @@ class Sequences:
             del self.db.catalog.sequence_order[name]
         self.db.catalog.sequences.discard(name)
         self._high.pop(name, None)
+        self.db.catalog.bump(conn)
 
     def _row(self, conn, name: str):
         row = conn.execute("SELECT last_value, increment, min_value, max_value, is_called FROM _pg_sequences"

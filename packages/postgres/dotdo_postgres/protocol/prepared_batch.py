@@ -50,6 +50,7 @@ def answer(conn: Any) -> bool:
     if prepared is None:
         return False
     plan = prepared.plan
+    conn.db.check_catalog()
     if plan.catalog_version != conn.db.catalog.version or plan.sleeps or plan.path != session.schema_path():
         return False  # (a plan made under another search_path is made again on the ordinary path)
     if plan.writes:

@@ -763,6 +763,7 @@ class PgConnection(asyncio.Protocol):
             raise PgError("26000", f'prepared statement "{stmt}" does not exist')
         plan = prepared.plan
         path = self.session.schema_path()  # type: ignore[union-attr]
+        self.db.check_catalog()
         if plan.kind != "empty" and (plan.catalog_version != self.db.catalog.version or plan.path != path):  # type: ignore[union-attr]
             # DDL (or another search_path) since it was prepared: plan again, as PostgreSQL re-plans
             # an invalidated statement
