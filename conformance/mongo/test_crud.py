@@ -208,6 +208,12 @@ def test_collections_and_databases_listed(client, db):
     assert db.list_collection_names() == ["two"]
 
 
+def test_a_database_whose_last_collection_was_dropped_is_not_listed(client, db):
+    db.only.insert_one({})
+    db.only.drop()
+    assert db.name not in client.list_database_names()
+
+
 def test_rename_collection(db):
     db.a.insert_one({"_id": 1})
     db.a.rename("b")

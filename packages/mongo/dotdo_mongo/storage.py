@@ -132,6 +132,10 @@ class DbStorage:
         else:
             conn.close()
 
+    def has_collections(self, conn) -> bool:
+        """Whether any collection or view exists (what makes a database exist on mongod)."""
+        return conn.execute("SELECT 1 FROM _mongo_collections LIMIT 1").fetchone() is not None
+
     def collection_rows(self, conn) -> Iterator[tuple[str, bytes, dict, list]]:
         for name, uuid, options, indexes in conn.execute(
             "SELECT name, uuid, options, indexes FROM _mongo_collections ORDER BY name"

@@ -193,6 +193,11 @@ def list_databases(ctx: Ctx) -> dict:
     flt = ctx.body.get("filter")
     for name in sorted(ctx.engine.database_names()):
         dbs_ = ctx.engine.database(name)
+        if dbs_ is None:
+            continue
+        with dbs_.shard.reader() as conn:
+            if not dbs_.has_collections(conn):
+                continue  # as on mongod, a database exists while it has a collection or view
         size = sum(s.size_bytes() for s in dbs_.ns.shards)
         total += size
         entry = {"name": name, "sizeOnDisk": Int64(size), "empty": size == 0}
