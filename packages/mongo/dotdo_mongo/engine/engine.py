@@ -108,7 +108,7 @@ class Engine:
         self._last_optime = Timestamp(0, 0)
         self._dbs: dict[str, DbStorage] = {}
         self._colls: dict[tuple[str, str], tuple[tuple, Collection]] = {}
-        self._drops_seen = store.drops()  # see _follow_drops
+        self._drops_seen = store.drops()  # see follow_drops
         self._lock = threading.Lock()
         self.started_pid = os.getpid()
         self.limits = query_limits()  # `dotdo serve --max-query-time/--max-query-rows`; None: one check a command
@@ -269,7 +269,7 @@ class Engine:
             return MongoError(24, "the data directory is locked by another process (SQLite busy timeout); "
                                   "the write was not applied").reply()
 
-    def _follow_drops(self) -> None:
+    def follow_drops(self) -> None:
         """Databases dropped by another process (the catalog counts drops: one cheap read per
         command): let go of them, so reads do not see their deleted files and writes go to the
         database the name leads to now. A change stream on one first takes what it had not read."""
@@ -293,7 +293,7 @@ class Engine:
     def _run(self, body: dict, connection: Any) -> dict:
         if not body:
             raise MongoError(59, "no such command: ''")
-        self._follow_drops()
+        self.follow_drops()
         name = next(iter(body))
         name = ALIASES.get(name, name)
         handler = COMMANDS.get(name)

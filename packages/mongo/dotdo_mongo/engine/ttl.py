@@ -30,6 +30,7 @@ def purge_expired(engine, now: datetime.datetime | None = None) -> int:
 
     now = now or datetime.datetime.now(datetime.timezone.utc)
     deleted = 0
+    engine.follow_drops()  # databases another process dropped (and maybe made again) since the last command
     for db in engine.database_names():
         known = engine.opened_database(db)
         if known is not None and not known.base_shard.is_open:
