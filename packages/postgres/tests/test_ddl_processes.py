@@ -56,3 +56,10 @@ def test_a_table_another_process_dropped_is_gone(conn, tmp_path):
     elsewhere(str(tmp_path), "DROP TABLE t")
     with pytest.raises(psycopg.errors.UndefinedTable):
         conn.execute("SELECT * FROM t")
+
+
+def test_a_database_another_process_created_is_listed(conn, tmp_path):
+    names = "SELECT datname FROM pg_database WHERE datname = 'made_elsewhere'"
+    assert conn.execute(names).fetchall() == []
+    elsewhere(str(tmp_path), "CREATE DATABASE made_elsewhere")
+    assert conn.execute(names).fetchall() == [("made_elsewhere",)]

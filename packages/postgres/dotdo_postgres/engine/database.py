@@ -93,6 +93,7 @@ class Database:
         self.path: tuple[str, ...] = ("public",)
         self.cache_hits = 0
         self.cache_misses = 0
+        self.planned_database_list = False  # set while planning a statement that reads pg_database
 
     # -- sessions --------------------------------------------------------------
     def session(self):
@@ -223,12 +224,15 @@ class Database:
             return cached
         self.cache_misses += 1
         plans = []
+        self.planned_database_list = False
         for text in split_statements(sql):
             plans.append(self.plan_one(text, param_oids))
         for p in plans:
             p.catalog_version = version
             p.path = path
-        if all(p.kind != "ddl" for p in plans):
+        # pg_database's rows are put in the plan; another process may create or drop a database
+        # unseen by this catalog, so such a plan is made afresh each time
+        if all(p.kind != "ddl" for p in plans) and not self.planned_database_list:
             self._cache[key] = plans
             if len(self._cache) > CACHE_SIZE:
                 self._cache.popitem(last=False)

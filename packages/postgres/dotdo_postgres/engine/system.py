@@ -148,6 +148,7 @@ def system_relation(tr: "Translator", schema: str, name: str) -> tuple[list[tupl
                 ("datcollate", TEXT), ("datctype", TEXT), ("daticulocale", TEXT), ("datacl", ACL)]
         from .cluster import database_names
         from .databases import pg_database_rows
+        tr.db.planned_database_list = True  # rows of the moment: the plan is not cached (see Database.plans)
         return _relation(cols, pg_database_rows(database_names(tr.db)))
     if name == "pg_tables":
         cols = [("schemaname", NAME), ("tablename", NAME), ("tableowner", NAME), ("hasindexes", BOOL)]
