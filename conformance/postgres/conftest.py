@@ -55,6 +55,16 @@ def open_conn(target: str, **kwargs) -> psycopg.Connection:
     return dotdo_postgres.connect(data=_dotdo_data(), dbname="conformance", **kwargs)
 
 
+def sqlalchemy_engine(target: str):
+    """A SQLAlchemy engine (psycopg dialect) on the target's conformance database."""
+    from sqlalchemy import create_engine
+    if target == "real":
+        return create_engine(_real_dsn().replace("postgresql://", "postgresql+psycopg://"))
+    import dotdo_postgres
+    data = _dotdo_data()
+    return create_engine("postgresql+psycopg://", creator=lambda: dotdo_postgres.connect(data=data, dbname="conformance"))
+
+
 def dsn_for(target: str) -> str:
     if target == "real":
         return _real_dsn()

@@ -11,7 +11,7 @@ from psycopg.rows import dict_row
 from sqlalchemy import ForeignKey, Numeric, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from .conftest import _dotdo_data, _real_dsn
+from .conftest import _dotdo_data, _real_dsn, sqlalchemy_engine
 
 
 # -- psycopg ----------------------------------------------------------------------------
@@ -228,14 +228,7 @@ def test_psycopg2_dict_cursor_and_types(pg2):
 
 @pytest.fixture
 def sa_engine(target, conn):
-    from sqlalchemy import create_engine
-    if target == "real":
-        engine = create_engine(_real_dsn().replace("postgresql://", "postgresql+psycopg://"))
-    else:
-        import dotdo_postgres
-        data = _dotdo_data()
-        engine = create_engine("postgresql+psycopg://",
-                               creator=lambda: dotdo_postgres.connect(data=data, dbname="conformance"))
+    engine = sqlalchemy_engine(target)
     yield engine
     engine.dispose()
 

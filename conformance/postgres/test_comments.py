@@ -93,14 +93,8 @@ def test_comment_on_public_schema_replaces_and_removes_the_built_in_one(conn):
 
 def test_sqlalchemy_reflects_and_creates_comments(noted, target):
     sa = pytest.importorskip("sqlalchemy")
-    from .test_clients import _dotdo_data, _real_dsn
-    if target == "real":
-        engine = sa.create_engine(_real_dsn().replace("postgresql://", "postgresql+psycopg://"))
-    else:
-        import dotdo_postgres
-        data = _dotdo_data()
-        engine = sa.create_engine("postgresql+psycopg://",
-                                  creator=lambda: dotdo_postgres.connect(data=data, dbname="conformance"))
+    from .conftest import sqlalchemy_engine
+    engine = sqlalchemy_engine(target)
     try:
         insp = sa.inspect(engine)
         assert insp.get_table_comment("notes") == {"text": "what people wrote"}

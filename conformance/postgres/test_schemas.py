@@ -166,15 +166,9 @@ Indexes:
 
 def test_sqlalchemy_metadata_in_a_schema(conn, target):
     sa = pytest.importorskip("sqlalchemy")
-    from .test_clients import _dotdo_data, _real_dsn
+    from .conftest import sqlalchemy_engine
     conn.execute("CREATE SCHEMA app")
-    if target == "real":
-        engine = sa.create_engine(_real_dsn().replace("postgresql://", "postgresql+psycopg://"))
-    else:
-        import dotdo_postgres
-        data = _dotdo_data()
-        engine = sa.create_engine("postgresql+psycopg://",
-                                  creator=lambda: dotdo_postgres.connect(data=data, dbname="conformance"))
+    engine = sqlalchemy_engine(target)
     try:
         md = sa.MetaData(schema="app")
         users = sa.Table("users", md, sa.Column("id", sa.Integer, primary_key=True),

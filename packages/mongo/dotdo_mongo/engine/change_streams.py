@@ -147,6 +147,7 @@ class ChangeStream:
         self.engine = engine
         self.db = db
         self.coll = coll
+        self.channels = [coll] if coll is not None else None  # a database's stream reads every channel
         self.dbs = engine.database(db, create=True)
         self.feed = self.dbs.shard.changes
         resume = options.get("resumeAfter") or options.get("startAfter")
@@ -207,13 +208,12 @@ class ChangeStream:
                 return out
             if not self._rebind():
                 return []
-        return self.feed.read(self.after, [self.coll] if self.coll is not None else None, limit=limit)
+        return self.feed.read(self.after, self.channels, limit=limit)
 
     def database_dropped(self) -> None:
         """The database is about to go, its change records with it (the caller holds the engine's
         gate, so no getMore runs in between): keep what this stream has not read yet."""
-        channels = [self.coll] if self.coll is not None else None
-        self.leftover = self.feed.read(self.after, channels, limit=2**62)
+        self.leftover = self.feed.read(self.after, self.channels, limit=2**62)
 
     def _rebind(self) -> bool:
         """A stream the drop did not invalidate (it watches a collection that did not exist) goes on

@@ -160,8 +160,7 @@ class Catalog:
 
     def bump(self, conn) -> None:
         """Count a catalog change, in the transaction making it (see Database.check_catalog)."""
-        conn.execute("UPDATE _pg_catalog_stamp SET v = v + 1")
-        self.stamp = conn.execute("SELECT v FROM _pg_catalog_stamp").fetchone()[0]
+        self.stamp = conn.execute("UPDATE _pg_catalog_stamp SET v = v + 1 RETURNING v").fetchall()[0][0]
 
     def load(self, conn) -> None:
         self.tables = {name: Table.from_json(d) for name, d in conn.execute("SELECT name, def FROM _pg_tables")}
