@@ -552,7 +552,7 @@ def test_blocked_clients_are_served_in_the_order_they_blocked(client):
         t = threading.Thread(target=wait, args=(i,))
         t.start()
         threads.append(t)
-        time.sleep(0.1)  # each blocks before the next
+        time.sleep(0.5)  # each blocks before the next (0.1 s was too short on a loaded, slow machine)
     for j in range(4):
         pusher.rpush("fifo", f"item{j}")
         time.sleep(0.05)
