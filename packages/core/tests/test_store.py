@@ -237,3 +237,31 @@ def test_namespace_names_lists_exactly_those_under_a_prefix(tmp_path, prefix, ex
         for name, kind in [("mongo:root", "mongo"), ("a/mongo:x", "mongo"), ("ab/mongo:y", "mongo"), ("pg", "postgres")]:
             store.namespace(name, kind=kind)
         assert [n for n, _ in store.namespace_names(prefix)] == expected
+
+
+@pytest.mark.parametrize("n", [1, 2, 9, 100, 127, 128, 129, 300])
+def test_put_values_writes_every_pair_in_order_whatever_the_batch_size(tmp_path, n):
+    with Store(tmp_path) as store:
+        shard = store.namespace("t").shard_for(b"")
+        kv = KeyValue(shard)
+        keys = [f"k{i % max(n - 1, 1)}".encode() for i in range(n)]  # the last key repeats the first
+        values = [f"v{i}".encode() for i in range(n)]
+        with shard.write() as tx:
+            assert kv.put_values_if_same_type(tx, "string", keys, values) == n
+        with shard.reader() as conn:
+            for key in set(keys):
+                last = max(i for i, k in enumerate(keys) if k == key)
+                assert kv.get(conn, key, 0) == ("string", values[last], None)
+
+
+def test_put_values_leaves_keys_of_another_type_and_says_so(tmp_path):
+    with Store(tmp_path) as store:
+        shard = store.namespace("t").shard_for(b"")
+        kv = KeyValue(shard)
+        with shard.write() as tx:
+            kv.put(tx, b"h", "hash", None)
+            written = kv.put_values_if_same_type(tx, "string", [b"a", b"h", b"b"], [b"1", b"2", b"3"])
+        assert written == 2
+        with shard.reader() as conn:
+            assert kv.get(conn, b"h", 0) == ("hash", None, None)
+            assert kv.get(conn, b"b", 0) == ("string", b"3", None)

@@ -17,6 +17,7 @@ from urllib.parse import urlparse
 
 import redis
 from redis._parsers.base import BaseParser
+from redis.client import CaseInsensitiveDict
 from redis.exceptions import ConnectionError as RedisConnectionError, DataError, ResponseError, TimeoutError as RedisTimeoutError
 from redis.maint_notifications import MaintNotificationsConfig
 from redis.utils import SENTINEL
@@ -307,6 +308,31 @@ class InProcessPool(redis.ConnectionPool):
         return f"<{type(self).__module__}.{type(self).__name__}(<dotdo in-process {self.engine.store.path}>)>"
 
 
+class CallbackTable(CaseInsensitiveDict):
+    """redis-py's response-callback table with the same contents and answers, looked up without
+    upper-casing a name that is already in upper case (as redis-py's own commands pass them): the
+    stock table upper-cases twice per reply, ≈3% of a pipelined SET here."""
+
+    def __init__(self, table: dict) -> None:
+        dict.__init__(self)
+        dict.update(self, table)  # its keys are upper case already: it is a CaseInsensitiveDict
+
+    def __contains__(self, k: Any) -> bool:
+        return dict.__contains__(self, k) or dict.__contains__(self, k.upper())
+
+    def __getitem__(self, k: Any) -> Any:
+        try:
+            return dict.__getitem__(self, k)
+        except KeyError:
+            return dict.__getitem__(self, k.upper())
+
+
+def _with_fast_callbacks(client: Any) -> Any:
+    if type(client.response_callbacks) is CaseInsensitiveDict:
+        client.response_callbacks = CallbackTable(client.response_callbacks)
+    return client
+
+
 def make_client(cls: type, data: str | None, args: tuple, kwargs: dict) -> Any:
     """A genuine `cls` (redis.Redis) whose pool is in-process, configured by redis-py's own constructor."""
     engine = engine_for(data, **pop_dotdo_options(kwargs))
@@ -320,7 +346,7 @@ def make_client(cls: type, data: str | None, args: tuple, kwargs: dict) -> Any:
     if single:
         client._single_connection_client = True
         client.connection = client.connection_pool.get_connection()
-    return client
+    return _with_fast_callbacks(client)
 
 
 def from_url_client(cls: type, url: str, data: str | None, kwargs: dict) -> Any:
@@ -333,4 +359,4 @@ def from_url_client(cls: type, url: str, data: str | None, kwargs: dict) -> Any:
     pool = InProcessPool(engine, **stock.connection_kwargs)
     client = cls(connection_pool=pool, single_connection_client=single)
     client.auto_close_connection_pool = True
-    return client
+    return _with_fast_callbacks(client)

@@ -86,6 +86,8 @@ class ShardTables:
         self.kv = KeyValue(shard, "r_keys")
         shard.ensure_schema("redis-companions", COMPANION_SCHEMA)
         self.raw_get = f"SELECT type, value, expires_ms FROM {self.kv.table} WHERE key = ?"
+        # Stored list key → (stamp, head, tail) as this process last wrote them: see lists.py.
+        self.list_ends: dict[bytes, tuple[int, int, int]] = {}
         self._local = threading.local()
 
     def read_cache(self, conn, db: int) -> dict | None:
@@ -226,9 +228,9 @@ class Keyspace:
             self._clear_companions_if_any(sk)
             self.kv.put(self.tx, sk, "string", value, expires_ms)
 
-    def set_value(self, key: bytes, value: bytes | None) -> None:
-        """Replace an existing key's inline value, keeping its type and TTL."""
-        self.kv.set_value(self.tx, self.p + key, value)
+    def set_value(self, key: bytes, value: bytes | None) -> int:
+        """Replace an existing key's inline value, keeping its type and TTL; returns its new stamp."""
+        return self.kv.set_value(self.tx, self.p + key, value)
 
     def create(self, key: bytes, type: str, value: bytes | None = None, expires_ms: int | None = None) -> None:
         """Make a new key of `type` (the caller checked it is absent); clears remnants of an expired one."""

@@ -20,18 +20,22 @@ class KeyValue:
         self.table = t = table
         shard.ensure_schema(
             f"kv:{t}",
-            f"CREATE TABLE IF NOT EXISTS {t} (key BLOB PRIMARY KEY, type TEXT NOT NULL, value BLOB, expires_ms INTEGER, ver INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
+            # A rowid table, not WITHOUT ROWID: a write that rewrites a row's value in place costs
+            # measurably less (here 0.86 against 1.24 µs a row in a 100-row upsert of existing keys),
+            # and a key lookup's extra seek is cheap. Files made before keep their WITHOUT ROWID
+            # table: every statement below reads and writes both layouts alike.
+            f"CREATE TABLE IF NOT EXISTS {t} (key BLOB NOT NULL PRIMARY KEY, type TEXT NOT NULL, value BLOB, expires_ms INTEGER, ver INTEGER NOT NULL DEFAULT 0);"
             f"CREATE INDEX IF NOT EXISTS {t}_expiry ON {t}(expires_ms) WHERE expires_ms IS NOT NULL;",
         )
         self._get = f"SELECT type, value, expires_ms FROM {t} WHERE key = ? AND (expires_ms IS NULL OR expires_ms > ?)"
         self._put = f"INSERT OR REPLACE INTO {t}(key, type, value, expires_ms, ver) VALUES (?, ?, ?, ?, ?)"
         self._set_value = f"UPDATE {t} SET value = ?, ver = ? WHERE key = ?"
+        self._set_value_if = (f"UPDATE {t} SET value = ?1, ver = ?2 WHERE key = ?3 AND ver = ?4 AND type = ?5 "
+                              f"AND (expires_ms IS NULL OR expires_ms > ?6)")
         self._touch = f"UPDATE {t} SET ver = ? WHERE key = ?"
         self._put_same_type = self._put_same_type_rows(1)
-        # Multi-row forms for put_values_if_same_type: one per power of two (a handful of cached
-        # statements), the remainder one row per statement.
-        self._put_values_chunks = [(n, self._put_values_rows(n)) for n in (128, 64, 32, 16, 8)]
-        self._put_values_one = self._put_values_rows(1)
+        # Multi-row forms for put_values_if_same_type, made when first used: one per size on the ladder.
+        self._put_values_sql: dict[int, str] = {}
         self._version = f"SELECT ver FROM {t} WHERE key = ? AND (expires_ms IS NULL OR expires_ms > ?)"
         self._delete = f"DELETE FROM {t} WHERE key = ?"
         self._expire = f"UPDATE {t} SET expires_ms = ?, ver = ? WHERE key = ? AND (expires_ms IS NULL OR expires_ms > ?)"
@@ -68,32 +72,44 @@ class KeyValue:
         tx.execute(self._put_same_type, (key, type, value, expires_ms, _stamp()))
         return tx.conn.changes() > 0
 
-    def put_values_if_same_type(self, tx: Tx, type: str, pairs: list[tuple[bytes, bytes | None]]) -> int:
-        """put_if_same_type (no expiry) for many (key, value) pairs of one type, in order (a key given
-        twice ends with its last value); returns how many rows were written."""
+    def put_values_if_same_type(self, tx: Tx, type: str, keys: list[bytes], values: list[bytes | None]) -> int:
+        """put_if_same_type (no expiry) for many keys of one type, keys[i] getting values[i], in
+        order (a key given twice ends with its last value). Returns len(keys) when every key was
+        written, less when a row of another type held some key."""
         conn = tx.conn
         before = conn.total_changes()
         # One fresh stamp serves the whole batch: what WATCH needs is that each written row's stamp
         # changes, and a new random value does that for every row at once.
         ver = _stamp()
-        i, n = 0, len(pairs)
-        for size, sql in self._put_values_chunks:
-            while n - i >= size:
-                params: list = [type, ver]
-                for pair in pairs[i:i + size]:
-                    params += pair
-                conn.execute(sql, params)
-                i += size
-        for key, value in pairs[i:]:
-            conn.execute(self._put_values_one, (type, ver, key, value))
+        i, n = 0, len(keys)
+        while i < n:
+            size = _ladder_size(n - i)
+            sql = self._put_values_sql.get(size)
+            if sql is None:
+                sql = self._put_values_sql[size] = self._put_values_rows(size)
+            params: list = [None] * (2 + 2 * size)
+            params[0], params[1] = type, ver
+            params[2::2], params[3::2] = keys[i:i + size], values[i:i + size]
+            conn.execute(sql, params)
+            i += size
         return conn.total_changes() - before
 
     def put_many(self, tx: Tx, rows: Iterable[tuple[bytes, str, bytes | None, int | None]]) -> None:
         tx.executemany(self._put, [(*row, _stamp()) for row in rows])
 
-    def set_value(self, tx: Tx, key: bytes, value: bytes | None) -> None:
-        """Replace the value, keeping the type and expiry."""
-        tx.execute(self._set_value, (value, _stamp(), key))
+    def set_value(self, tx: Tx, key: bytes, value: bytes | None) -> int:
+        """Replace the value, keeping the type and expiry; returns the row's new stamp."""
+        ver = _stamp()
+        tx.execute(self._set_value, (value, ver, key))
+        return ver
+
+    def set_value_if(self, tx: Tx, key: bytes, value: bytes | None, ver: int, type: str, now_ms: int) -> int | None:
+        """set_value, only if the live row still has stamp `ver` and this type (so it holds what the
+        caller last saw it hold: every write changes the stamp). The new stamp, or None if nothing
+        was written."""
+        new = _stamp()
+        tx.execute(self._set_value_if, (value, new, key, ver, type, now_ms))
+        return new if tx.conn.changes() == 1 else None
 
     def touch(self, tx: Tx, key: bytes) -> None:
         """Mark the key modified (its data changed somewhere other than the value column)."""
@@ -126,6 +142,21 @@ class KeyValue:
         if rows:
             tx.executemany(self._delete, [(r[0],) for r in rows])
         return [(r[0], r[1]) for r in rows]
+
+
+# Statement sizes for put_values_if_same_type: every size to 8, then four steps per doubling up to
+# 128. A batch is cut greedily into the largest sizes that fit: at most three statements for up to
+# 128 rows (one-row statements for a tail cost 2.3 µs each here), from 24 statement shapes in all,
+# which the connection's statement cache keeps.
+_LADDER = (128, 112, 96, 80, 64, 56, 48, 40, 32, 28, 24, 20, 16, 14, 12, 10, 8, 7, 6, 5, 4, 3, 2, 1)
+
+
+def _ladder_size(n: int) -> int:
+    """The largest statement size on the ladder for at most `n` (≥ 1) rows."""
+    for size in _LADDER:
+        if size <= n:
+            return size
+    raise ValueError("no rows")
 
 
 def stamp() -> int:

@@ -305,7 +305,7 @@ class Engine:
         at a time, which rewrites the same values and clears the other types."""
         ks = batch.keyspace(0, session.db)
         p = ks.p
-        written = ks.kv.put_values_if_same_type(ks.tx, "string", [(p + a[1], a[2]) for a in argvs])
+        written = ks.kv.put_values_if_same_type(ks.tx, "string", [p + a[1] for a in argvs], [a[2] for a in argvs])
         session.last_cmd = b"set"
         if written == len(argvs):
             return [OK] * len(argvs)
@@ -346,7 +346,8 @@ class Engine:
                     raise refusal
             session.multi.append(argv)
             return QUEUED
-        if session.protocol == 2 and session.subscribed \
+        # (the sets themselves, not the `subscribed` count: this runs for every command)
+        if session.protocol == 2 and (session.channels or session.patterns or session.shard_channels) \
                 and name not in SUBSCRIBED_ALLOWED:
             raise RedisError(
                 f"ERR Can't execute '{cmd.name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context"

@@ -5,6 +5,11 @@ addition away from a primary-key lookup and the length is tail - head + 1: pushe
 either end, pops and LTRIM cut the ends, and the rare middle edits (LINSERT, LREM) move
 the rows on the shorter side. The key row's inline value holds (head, tail), so a push is
 one read of the key row, the inserts and one update of it.
+
+A push to a list this process pushed to last skips the read: the ends it wrote are remembered
+with the key row's stamp, and one conditional update checks the stamp (every write of a key row
+changes it, in any process) while writing the new ends. A stamp that moved — another command,
+process or a rolled-back transaction — makes that update write nothing, and the push reads.
 """
 from __future__ import annotations
 
@@ -104,7 +109,8 @@ class _List:
 
     def save(self) -> None:
         """Record the ends in the key row (which also stamps it for WATCH)."""
-        self.ks.set_value(self.key, _ENDS.pack(self.head, self.tail))
+        ver = self.ks.set_value(self.key, _ENDS.pack(self.head, self.tail))
+        _remember(self.ks, self.sk, ver, self.head, self.tail)
 
     def pop(self, count: int, left: bool) -> list[bytes]:
         count = min(count, len(self))
@@ -182,7 +188,47 @@ def replace_with_list(ctx: Ctx, dest: bytes, values: list[bytes]) -> int:
 
 # -- pushes ----------------------------------------------------------------------------
 
+_REMEMBERED = 4096  # list keys per shard whose ends are remembered
+
+
+def _remember(ks, sk: bytes, ver: int, head: int, tail: int) -> None:
+    ends = ks.tables.list_ends
+    if len(ends) >= _REMEMBERED and sk not in ends:
+        ends.clear()
+    ends[sk] = (ver, head, tail)
+
+
+def _push_remembered(ks, sk: bytes, values: tuple[bytes, ...], left: bool) -> int | None:
+    """A push to a list whose ends this process wrote last (see the module's doc): the new length,
+    or None when the key row changed since, or was never seen."""
+    known = ks.tables.list_ends.get(sk)
+    if known is None:
+        return None
+    ver, head, tail = known
+    n = len(values)
+    if left:
+        rows = [(sk, head - 1 - i, v) for i, v in enumerate(values)]
+        head -= n
+    else:
+        rows = [(sk, tail + 1 + i, v) for i, v in enumerate(values)]
+        tail += n
+    new = ks.kv.set_value_if(ks.tx, sk, _ENDS.pack(head, tail), ver, "list", ks.now_ms)
+    if new is None:
+        del ks.tables.list_ends[sk]
+        return None
+    ks.tables.list_ends[sk] = (new, head, tail)
+    if n == 1:
+        ks.tx.execute("INSERT INTO r_list(key, pos, value) VALUES (?, ?, ?)", rows[0])
+    else:
+        ks.tx.executemany("INSERT INTO r_list(key, pos, value) VALUES (?, ?, ?)", rows)
+    return tail - head + 1
+
+
 def _push(ctx: Ctx, key: bytes, values: tuple[bytes, ...], left: bool, only_existing: bool) -> int:
+    ks = ctx.ks
+    length = _push_remembered(ks, ks.p + key, values, left)
+    if length is not None:
+        return length
     lst = _List(ctx, key)
     if only_existing and not lst.exists:
         return 0
