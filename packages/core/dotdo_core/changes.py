@@ -95,9 +95,12 @@ class ChangeFeed:
             row = conn.execute("SELECT max(seq) FROM _changes").fetchone()
         return row[0] or 0
 
-    def read(self, after: int, channels: Iterable[str] | None = None, limit: int = 1000) -> list[tuple[int, str, bytes | None]]:
-        """Records with seq > after, oldest first, optionally only those on the given channels."""
-        with self._shard.reader() as conn:
+    def read(self, after: int, channels: Iterable[str] | None = None, limit: int = 1000, *,
+             already_open: bool = False) -> list[tuple[int, str, bytes | None]]:
+        """Records with seq > after, oldest first, optionally only those on the given channels.
+        already_open: through a connection already open (Shard.reader_already_open), for the
+        last read of a shard another process dropped."""
+        with (self._shard.reader_already_open() if already_open else self._shard.reader()) as conn:
             if channels is None:
                 rows = conn.execute(
                     "SELECT seq, channel, payload FROM _changes WHERE seq > +? ORDER BY seq LIMIT ?+0", (after, limit)

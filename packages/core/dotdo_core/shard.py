@@ -11,11 +11,12 @@ open shards than its budget and this one is idle (open_shards.py); a later use r
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import threading
 import time
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 from . import sqlite, walstamp
 from .changes import SCHEMA as CHANGES_SCHEMA, ChangeFeed
@@ -389,6 +390,21 @@ class Shard:
     def reader(self) -> _Read:
         """A connection for reads; inside this thread's write transaction it is that transaction's."""
         return _Read(self)
+
+    @contextlib.contextmanager
+    def reader_already_open(self) -> Iterator[sqlite.Connection]:
+        """A read through a connection this process has open already — this thread's reader, else
+        the writer — never a new one: for a file another process may have deleted (its namespace
+        dropped), which a new connection would create again, empty. sqlite.Error if none is open."""
+        local = self._local
+        if getattr(local, "conn", None) is not None and local.generation == self._generation:
+            with self.reader() as conn:
+                yield conn
+            return
+        with self._lock:  # no transaction of another thread runs on the writer meanwhile
+            if self._writer is None:
+                raise sqlite.Error(f"{self.path}: no connection to it is open")
+            yield self._writer
 
     def share_lock_between_threads(self) -> None:
         """Let the write lock pass between the threads of one executor (see `executor`). Called by

@@ -45,12 +45,13 @@ def release(db_path: str) -> None:
 
 
 class WalStamp:
-    __slots__ = ("_fd",)
+    __slots__ = ("_fd", "_path")
 
     def __init__(self, db_path: str) -> None:
         # pread, not mmap: Python's mmap duplicates the descriptor and closes the duplicate with the
         # mapping, which drops this process's locks on the file just as closing our own would.
         self._fd: int | None = None
+        self._path = db_path
         try:
             fd = _shm_fd(db_path)
             if os.fstat(fd).st_size >= HEADER_BYTES:
@@ -64,7 +65,12 @@ class WalStamp:
 
     def read(self) -> bytes:
         """The current WAL-index header: different bytes mean some commit happened since."""
-        return os.pread(self._fd, HEADER_BYTES, 0)  # type: ignore[arg-type]
+        fd = self._fd
+        if _fds.get(self._path) != fd:
+            # Released meanwhile — another Shard object of the same file closed (two Stores on one
+            # directory in a process) — so the number may name another file by now: open it again.
+            fd = self._fd = _shm_fd(self._path)
+        return os.pread(fd, HEADER_BYTES, 0)  # type: ignore[arg-type]
 
     def close(self) -> None:
         self._fd = None  # the descriptor is the file's, closed by `release`

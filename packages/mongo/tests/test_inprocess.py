@@ -231,6 +231,26 @@ def test_a_stream_sees_another_processes_database_drop_and_ends(tmp_path):
     assert events == ["insert", "drop", "invalidate"]
 
 
+def test_a_stream_sees_another_processes_drop_that_a_background_thread_noticed_first(tmp_path):
+    """The TTL monitor looks for drops too: the stream's last records must still be read through a
+    connection that has the deleted files open, not a new one (which would find an empty file)."""
+    from dotdo_mongo.client import endpoint
+
+    c = MongoClient(data=str(tmp_path))
+    c.db.c.insert_one({"_id": 1})
+    engine = endpoint(str(tmp_path)).engine
+    with c.db.c.watch(max_await_time_ms=200) as stream:
+        c.db.c.insert_one({"_id": 2})
+        _drop_in_another_process(str(tmp_path), "db")
+        monitor = threading.Thread(target=engine.follow_drops)
+        monitor.start()
+        monitor.join()
+        events = [stream.next()["operationType"] for _ in range(3)]
+        assert not stream.alive
+    c.close()
+    assert events == ["insert", "drop", "invalidate"]
+
+
 def test_a_write_that_races_another_processes_drop_goes_to_the_new_database(tmp_path):
     from dotdo_core import Store
     from dotdo_mongo.client import endpoint

@@ -213,7 +213,9 @@ class ChangeStream:
     def database_dropped(self) -> None:
         """The database is about to go, its change records with it (the caller holds the engine's
         gate, so no getMore runs in between): keep what this stream has not read yet."""
-        self.leftover = self.feed.read(self.after, self.channels, limit=2**62)
+        # Through a connection already open: the files may be deleted (another process dropped the
+        # database), and a new connection would make an empty one in their place.
+        self.leftover = self.feed.read(self.after, self.channels, limit=2**62, already_open=True)
 
     def _rebind(self) -> bool:
         """A stream the drop did not invalidate (it watches a collection that did not exist) goes on
