@@ -55,6 +55,8 @@ class ChangeFeed:
 
     def _committed(self) -> None:
         self.commits += 1
+        if not self.waiters and not self._async_waiters:
+            return  # nobody to wake (every waiting thread counts itself in `waiters` first)
         with self._cond:
             self._cond.notify_all()
         for loop, event in list(self._async_waiters):
@@ -126,7 +128,11 @@ class ChangeFeed:
             if remaining is not None and remaining <= 0:
                 return seq
             with self._cond:
-                self._cond.wait(poll if remaining is None else min(poll, remaining))
+                self.waiters += 1
+                try:
+                    self._cond.wait(poll if remaining is None else min(poll, remaining))
+                finally:
+                    self.waiters -= 1
             poll = min(poll * 2, POLL_MAX)
 
     async def wait_async(self, after: int, timeout: float | None) -> int:

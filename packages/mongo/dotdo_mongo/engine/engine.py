@@ -459,11 +459,17 @@ class Engine:
             now = time.time()
             if in_process:
                 record = (number, dict(reply), now)
-                tx.after_commit(lambda: self._retry_replies.__setitem__(key, record))
+
+                def committed() -> None:
+                    self._retry_replies[key] = record
+                    self._retry_numbers[key] = (number, now)
             else:
                 tx.execute("INSERT OR REPLACE INTO _mongo_retry(lsid, txn, reply, at) VALUES (?, ?, ?, ?)",
                            (key, number, bson.encode(reply), now))
-            tx.after_commit(lambda: self._retry_numbers.__setitem__(key, (number, now)))
+
+                def committed() -> None:
+                    self._retry_numbers[key] = (number, now)
+            tx.after_commit(committed)
             self._retry_writes += 1
             if self._retry_writes % 1000 == 0:  # records of sessions that have expired
                 tx.execute("DELETE FROM _mongo_retry WHERE at < ?", (now - TIMEOUT_S,))
