@@ -216,16 +216,15 @@ class Store:
         if self.memory:
             return 0
         stamp = self._drops_stamp
-        if stamp is None:
-            with self._catalog.reader() as conn:
-                return conn.execute("PRAGMA user_version").fetchone()[0]
-        label = stamp.read()  # before the count: a commit in between makes the next call read again
+        # the header before the count: a commit in between makes the next call read again
+        label = stamp.read() if stamp is not None else None
         seen = self._drops_seen
-        if seen is not None and seen[0] == label:
+        if label is not None and seen is not None and seen[0] == label:
             return seen[1]
         with self._catalog.reader() as conn:
             count = conn.execute("PRAGMA user_version").fetchone()[0]
-        self._drops_seen = (label, count)
+        if label is not None:
+            self._drops_seen = (label, count)
         return count
 
     def stale_namespaces(self) -> list[str]:

@@ -457,18 +457,15 @@ class Engine:
             if fault is not None and "failBeforeCommitExceptionCode" in fault:
                 raise FailBeforeCommit(fault["failBeforeCommitExceptionCode"], fault.get("closeConnection", True))
             now = time.time()
-            if in_process:
-                record = (number, dict(reply), now)
-
-                def committed() -> None:
-                    self._retry_replies[key] = record
-                    self._retry_numbers[key] = (number, now)
-            else:
+            record = (number, dict(reply), now) if in_process else None
+            if record is None:
                 tx.execute("INSERT OR REPLACE INTO _mongo_retry(lsid, txn, reply, at) VALUES (?, ?, ?, ?)",
                            (key, number, bson.encode(reply), now))
 
-                def committed() -> None:
-                    self._retry_numbers[key] = (number, now)
+            def committed() -> None:
+                if record is not None:
+                    self._retry_replies[key] = record
+                self._retry_numbers[key] = (number, now)
             tx.after_commit(committed)
             self._retry_writes += 1
             if self._retry_writes % 1000 == 0:  # records of sessions that have expired

@@ -162,6 +162,11 @@ class Catalog:
         """Count a catalog change, in the transaction making it (see Database.check_catalog)."""
         self.stamp = conn.execute("UPDATE _pg_catalog_stamp SET v = v + 1 RETURNING v").fetchall()[0][0]
 
+    def _changed(self, conn) -> None:
+        """After a change of this catalog: plans made before it are stale, and other processes are told."""
+        self.version += 1
+        self.bump(conn)
+
     def load(self, conn) -> None:
         self.tables = {name: Table.from_json(d) for name, d in conn.execute("SELECT name, def FROM _pg_tables")}
         self.sequences = {r[0] for r in conn.execute("SELECT name FROM _pg_sequences")}
@@ -183,8 +188,7 @@ class Catalog:
         conn.execute("INSERT INTO _pg_enums(name, oid, labels) VALUES (?, ?, ?)", (name, oid, json.dumps(labels)))
         self.enums[name] = (oid, labels)
         define_enum(name, oid, labels)
-        self.version += 1
-        self.bump(conn)
+        self._changed(conn)
 
     def forget_enum(self, conn, name: str) -> None:
         if name in self.enums:
@@ -192,8 +196,7 @@ class Catalog:
         conn.execute("DELETE FROM _pg_enums WHERE name = ?", (name,))
         self.enums.pop(name, None)
         undefine_enum(name)
-        self.version += 1
-        self.bump(conn)
+        self._changed(conn)
 
     def save(self, conn, table: Table) -> None:
         if not table.oid:
@@ -201,29 +204,25 @@ class Catalog:
         conn.execute("INSERT OR REPLACE INTO _pg_tables(name, def, oid) VALUES (?, ?, ?)",
                      (table.name, table.to_json(), table.oid))
         self.tables[table.name] = table
-        self.version += 1
-        self.bump(conn)
+        self._changed(conn)
 
     def forget(self, conn, name: str) -> None:
         conn.execute("DELETE FROM _pg_tables WHERE name = ?", (name,))
         self.tables.pop(name, None)
-        self.version += 1
-        self.bump(conn)
+        self._changed(conn)
 
     def save_schema(self, conn, name: str, owner: str, oid: int = 0) -> None:
         oid = oid or self.new_oid(conn)
         conn.execute("INSERT INTO _pg_schemas(name, oid, owner) VALUES (?, ?, ?)", (name, oid, owner))
         self.schemas[name] = (oid, owner)
-        self.version += 1
-        self.bump(conn)
+        self._changed(conn)
 
     def forget_schema(self, conn, name: str, keep_comment: bool = False) -> None:
         if name in self.schemas and not keep_comment:
             self.set_comment(conn, PG_NAMESPACE, self.schemas[name][0], None)
         conn.execute("DELETE FROM _pg_schemas WHERE name = ?", (name,))
         self.schemas.pop(name, None)
-        self.version += 1
-        self.bump(conn)
+        self._changed(conn)
 
     def set_comment(self, conn, classoid: int, objoid: int, text: str | None, keep_none: bool = False) -> None:
         """Store (text) or remove (None) the comment of an object outside the table definitions;
@@ -235,8 +234,7 @@ class Catalog:
             conn.execute("INSERT OR REPLACE INTO _pg_comments(classoid, objoid, description) VALUES (?, ?, ?)",
                          (classoid, objoid, text))
             self.comments[(classoid, objoid)] = text
-        self.version += 1
-        self.bump(conn)
+        self._changed(conn)
 
     def schema_names(self) -> set[str]:
         """Every schema a relation may live in: public and the created ones."""

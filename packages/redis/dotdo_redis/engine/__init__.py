@@ -346,8 +346,7 @@ class Engine:
                     raise refusal
             session.multi.append(argv)
             return QUEUED
-        # (the sets themselves, not the `subscribed` count: this runs for every command)
-        if session.protocol == 2 and (session.channels or session.patterns or session.shard_channels) \
+        if session.protocol == 2 and session.subscribed \
                 and name not in SUBSCRIBED_ALLOWED:
             raise RedisError(
                 f"ERR Can't execute '{cmd.name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context"

@@ -91,20 +91,12 @@ class _List:
         new = self.head is None
         if new:
             self.head, self.tail = 1, 0
-        if left:
-            rows = [(self.sk, self.head - 1 - i, v) for i, v in enumerate(values)]
-            self.head -= len(values)
-        else:
-            rows = [(self.sk, self.tail + 1 + i, v) for i, v in enumerate(values)]
-            self.tail += len(values)
+        rows, self.head, self.tail = _pushed_rows(self.sk, self.head, self.tail, values, left)
         if new:
             ks.create(self.key, "list", _ENDS.pack(self.head, self.tail))
         else:
             self.save()
-        if len(rows) == 1:
-            ks.tx.execute("INSERT INTO r_list(key, pos, value) VALUES (?, ?, ?)", rows[0])
-        else:
-            ks.tx.executemany("INSERT INTO r_list(key, pos, value) VALUES (?, ?, ?)", rows)
+        _insert_rows(ks.tx, rows)
         return len(self)
 
     def save(self) -> None:
@@ -188,6 +180,20 @@ def replace_with_list(ctx: Ctx, dest: bytes, values: list[bytes]) -> int:
 
 # -- pushes ----------------------------------------------------------------------------
 
+def _pushed_rows(sk: bytes, head: int, tail: int, values, left: bool) -> tuple[list, int, int]:
+    """The r_list rows a push of `values` adds at one end, and the ends after it."""
+    if left:
+        return [(sk, head - 1 - i, v) for i, v in enumerate(values)], head - len(values), tail
+    return [(sk, tail + 1 + i, v) for i, v in enumerate(values)], head, tail + len(values)
+
+
+def _insert_rows(tx, rows: list) -> None:
+    if len(rows) == 1:
+        tx.execute("INSERT INTO r_list(key, pos, value) VALUES (?, ?, ?)", rows[0])
+    else:
+        tx.executemany("INSERT INTO r_list(key, pos, value) VALUES (?, ?, ?)", rows)
+
+
 _REMEMBERED = 4096  # list keys per shard whose ends are remembered
 
 
@@ -205,22 +211,13 @@ def _push_remembered(ks, sk: bytes, values: tuple[bytes, ...], left: bool) -> in
     if known is None:
         return None
     ver, head, tail = known
-    n = len(values)
-    if left:
-        rows = [(sk, head - 1 - i, v) for i, v in enumerate(values)]
-        head -= n
-    else:
-        rows = [(sk, tail + 1 + i, v) for i, v in enumerate(values)]
-        tail += n
+    rows, head, tail = _pushed_rows(sk, head, tail, values, left)
     new = ks.kv.set_value_if(ks.tx, sk, _ENDS.pack(head, tail), ver, "list", ks.now_ms)
     if new is None:
         del ks.tables.list_ends[sk]
         return None
     ks.tables.list_ends[sk] = (new, head, tail)
-    if n == 1:
-        ks.tx.execute("INSERT INTO r_list(key, pos, value) VALUES (?, ?, ?)", rows[0])
-    else:
-        ks.tx.executemany("INSERT INTO r_list(key, pos, value) VALUES (?, ?, ?)", rows)
+    _insert_rows(ks.tx, rows)
     return tail - head + 1
 
 
