@@ -18,7 +18,7 @@ import threading
 import time
 from typing import Any, Callable, Iterable, Iterator
 
-from . import sqlite, walstamp
+from . import sqlite, walstamp, walsync
 from .changes import SCHEMA as CHANGES_SCHEMA, ChangeFeed
 from .open_shards import POOL, clock
 
@@ -250,6 +250,9 @@ class _Write:
                 if changed:
                     shard.commits += 1
                     _this_thread.commits = getattr(_this_thread, "commits", 0) + 1
+                    if not shard._wal_sync_due:
+                        shard._wal_sync_due = True
+                        walsync.schedule(shard)
             else:
                 _rollback(tx.conn)
                 return
@@ -355,6 +358,9 @@ class Shard:
         self._readers: list[sqlite.Connection] = []
         self._reader_threads: list[threading.Thread] = []  # who owns each of _readers
         self.commits = 0  # commits through this object that changed something (for cheap "anything new?" checks)
+        # Whether a background sync of the WAL is already due (walsync.py); always, for the shards
+        # whose WAL that thread leaves alone: in memory, or synced by SQLite at every commit (full) or never (off).
+        self._wal_sync_due = self.memory or sync != "normal"
         self._readers_lock = threading.Lock()
         self._schemas: set[str] = set()
         self._closed = False
@@ -532,6 +538,27 @@ class Shard:
         with self.write() as tx:
             tx.conn.execute(ddl)
         self._schemas.add(name)
+
+    def checkpoint_when_idle(self, min_frames: int) -> bool:
+        """Copy the WAL back into the database file now, if at least `min_frames` frames wait and no
+        thread of this process is writing to the shard (never waiting for one): the copy that would
+        otherwise fall on whichever commit next crosses sqlite.WAL_AUTOCHECKPOINT_PAGES. Returns
+        whether it did. For walsync's thread, on a shard whose commits have paused."""
+        if self.memory or self._closed or not self._lock.acquire(blocking=False):
+            return False
+        try:
+            writer = self._writer
+            if writer is None or self._tx is not None:
+                return False
+            waiting = walstamp.backlog(self.path)
+            if waiting is None or waiting < min_frames:
+                return False
+            sqlite.checkpoint_passive(writer)
+            return True
+        except sqlite.Error:
+            return False  # another connection is checkpointing: the work is being done
+        finally:
+            self._lock.release()
 
     # -- facts -------------------------------------------------------------
     def size_bytes(self) -> int:

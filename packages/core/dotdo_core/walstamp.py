@@ -19,6 +19,7 @@ of them could re-initialise the index under our readers.
 from __future__ import annotations
 
 import os
+import sys
 import threading
 
 HEADER_BYTES = 48
@@ -42,6 +43,26 @@ def release(db_path: str) -> None:
         fd = _fds.pop(db_path, None)
     if fd is not None:
         os.close(fd)
+
+
+# In the -shm file, after two copies of the WAL-index header: the checkpoint information, whose first
+# field is nBackfill (frames already copied into the database). Both counts are in native byte order.
+_MX_FRAME_AT = 16
+_BACKFILL_AT = 96
+
+
+def backlog(db_path: str) -> int | None:
+    """Frames of the WAL not yet copied back into the database file (a checkpoint's work), or None
+    where the -shm cannot be read. Only while this process has a connection to the file open."""
+    try:
+        data = os.pread(_shm_fd(db_path), _BACKFILL_AT + 4, 0)
+    except OSError:
+        return None
+    if len(data) < _BACKFILL_AT + 4:
+        return None
+    mx_frame = int.from_bytes(data[_MX_FRAME_AT:_MX_FRAME_AT + 4], sys.byteorder)
+    backfilled = int.from_bytes(data[_BACKFILL_AT:_BACKFILL_AT + 4], sys.byteorder)
+    return max(0, mx_frame - backfilled)
 
 
 class WalStamp:
