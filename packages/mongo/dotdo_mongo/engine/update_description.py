@@ -61,7 +61,10 @@ def describe(old: dict, new: dict, named: list[tuple[str, bool]] | None) -> dict
     `named` paths, or None for a pipeline update. None back means "reported as a replace"."""
     out = Description()
     if named is not None:
-        _named_doc(old, new, [], _trie(named), out)
+        if all("." not in path and not appends for path, appends in named):
+            _top_level_doc(old, new, out)
+        else:
+            _named_doc(old, new, [], _trie(named), out)
         return out.as_dict()
     delta = _doc_delta(old, new, padding=DELTA_METADATA)
     if delta is None:
@@ -93,6 +96,20 @@ def _named_doc(old: dict, new: dict, path: list, trie: dict, out: Description) -
     for k in old:
         if k not in new:
             out.remove(path + [k])
+
+
+def _top_level_doc(old: dict, new: dict, out: Description) -> None:
+    """_named_doc where every named path is a top-level field (`$inc: {n: 1}`, the commonest update):
+    each changed field is reported whole, without the walk's per-level paths and trie."""
+    updated = out.updated
+    for k, v in new.items():
+        if k not in old or differs(v, old[k]):
+            if k.isdigit() or "." in k:
+                out.ambiguous[k] = [k]
+            updated[k] = v
+    for k in old:
+        if k not in new:
+            out.remove([k])
 
 
 def _named_value(old: Any, new: Any, path: list, trie: dict | None, out: Description) -> None:
