@@ -87,6 +87,11 @@ def _run() -> None:
         quiet = due
 
 
+def _datasync(fd: int) -> None:
+    # os.fdatasync where the platform has it (not macOS); looked up at call time, so tests can watch it.
+    getattr(os, "fdatasync", os.fsync)(fd)
+
+
 def sync_file(path: str) -> bool:
     """fdatasync `path` if it exists; whether it did."""
     try:
@@ -94,7 +99,7 @@ def sync_file(path: str) -> bool:
     except OSError:
         return False  # no WAL (yet, or any more): nothing to sync
     try:
-        os.fdatasync(fd)
+        _datasync(fd)
         return True
     except OSError:
         return False  # a file system without fdatasync on read-only descriptors: SQLite's own syncs remain
