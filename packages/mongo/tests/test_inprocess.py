@@ -268,3 +268,26 @@ def test_a_write_that_races_another_processes_drop_goes_to_the_new_database(tmp_
     again = MongoClient(data=str(tmp_path))
     assert list(again.db.c.find()) == [{"_id": 2}]
     again.close()
+
+
+def test_a_resume_token_of_a_dropped_database_is_refused_by_the_database_created_after_it(client):
+    """Each incarnation of a database numbers its changes afresh, so a token of the dropped one must
+    not be read as a position in the new one (that silently skipped the new one's first events)."""
+    db = client["tokens"]
+    with db.items.watch(max_await_time_ms=200) as stream:
+        for i in range(5):
+            db.items.insert_one({"_id": i})
+        old = [stream.next() for _ in range(5)][-1]["_id"]
+    client.drop_database("tokens")
+    db.items.insert_one({"_id": "new"})
+    with pytest.raises(OperationFailure) as e:
+        with db.items.watch(resume_after=old, max_await_time_ms=200) as stream:
+            stream.try_next()
+    assert e.value.code == 286  # ChangeStreamHistoryLost: the resume point is not in this database's history
+    with db.items.watch(max_await_time_ms=200) as stream:  # a stream opened now works as ever
+        db.items.insert_one({"_id": "later"})
+        event = stream.next()
+        assert event["documentKey"] == {"_id": "later"}
+    with db.items.watch(resume_after=event["_id"], max_await_time_ms=200) as stream:
+        db.items.insert_one({"_id": "last"})
+        assert stream.next()["documentKey"] == {"_id": "last"}

@@ -3,7 +3,12 @@
 resume token and turns them into MongoDB change events. A getMore with no new events waits for
 a commit (up to maxTimeMS, 1 s by default) without blocking the server's loop.
 
-Resume tokens are `{_data: <16 hex digits of the shard sequence>}`; database-wide streams read
+Resume tokens are `{_data: <8 hex digits of the database's incarnation><16 of its change sequence>}`:
+a database dropped and created again numbers its changes from 1 again, so a token names the
+incarnation (the store's namespace id, never reused) and one of another incarnation is refused with
+ChangeStreamHistoryLost (286), as mongod refuses a resume point no longer in its oplog — the dropped
+incarnation's records went with its files. Tokens of 16 digits (before the incarnation was added)
+are read as positions in the current one. Database-wide streams read
 every collection's channel of that database. Cluster-wide streams (`watch()` on a client) are
 refused: each database is its own shard with its own sequence.
 
@@ -115,15 +120,20 @@ def emit_create(tx, coll: str, uuid: bytes, options: dict, indexes: list[dict]) 
 
 # -- reader side --------------------------------------------------------------------------------
 
-def token(seq: int) -> dict:
-    return {"_data": f"{seq:016x}"}
+def token(incarnation: int, seq: int) -> dict:
+    return {"_data": f"{incarnation:08x}{seq:016x}"}
 
 
-def _parse_token(t: Any) -> int:
+def _parse_token(t: Any) -> tuple[int | None, int]:
+    """(incarnation, seq) of a resume token; incarnation None for a token of 16 digits."""
     try:
-        return int(t["_data"], 16)
+        data = t["_data"]
+        if isinstance(data, str) and len(data) in (16, 24):
+            seq = int(data[-16:], 16)
+            return (int(data[:8], 16) if len(data) == 24 else None), seq
     except (TypeError, KeyError, ValueError):
-        raise MongoError(260, "invalid resume token: it was not produced by this server")
+        pass
+    raise MongoError(260, "invalid resume token: it was not produced by this server")
 
 
 from .stages import BUILDERS  # noqa: E402  (the stage registry; stages do not import this module)
@@ -152,9 +162,10 @@ class ChangeStream:
         self.feed = self.dbs.shard.changes
         resume = options.get("resumeAfter") or options.get("startAfter")
         if resume is not None:
-            self.after = _parse_token(resume)
+            incarnation, self.after = _parse_token(resume)
             oldest = self._oldest()
-            if oldest is not None and self.after < oldest - 1:
+            if (incarnation is not None and incarnation != self.dbs.ns.id) or (
+                    oldest is not None and self.after < oldest - 1):
                 raise MongoError(286, "Resume of change stream was not possible, as the resume point may no longer "
                                       "be in the oplog.")
         elif options.get("startAtOperationTime") is not None:
@@ -180,7 +191,7 @@ class ChangeStream:
 
     @property
     def resume_token(self) -> dict:
-        return token(self.after)
+        return token(self.dbs.ns.id, self.after)
 
     def ready(self, limit: int) -> list[dict]:
         """Events committed after the cursor's position (advancing it), through the user's stages."""
@@ -231,7 +242,7 @@ class ChangeStream:
         if op in EXPANDED_ONLY and not self.expanded:
             return []
         wall = datetime.datetime.fromtimestamp(p["t"] / 1000, datetime.timezone.utc)
-        ev: dict = {"_id": token(seq), "operationType": op,
+        ev: dict = {"_id": token(self.dbs.ns.id, seq), "operationType": op,
                     "clusterTime": Timestamp(p["t"] // 1000, seq & 0xFFFFFFFF), "wallTime": wall}
         if self.expanded and "c" in p:
             ev["collectionUUID"] = p["c"]
