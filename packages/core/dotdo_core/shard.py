@@ -367,6 +367,7 @@ class Shard:
         # Open/closed state of the connections: `_reading` counts reads in progress, `_generation`
         # tells each thread whether its reader predates a close.
         self._state = threading.Lock()
+        self._stamp_retained = False  # counted among the file's users in walstamp (see _retain_stamp)
         self._reading = 0
         self._generation = 0
         self._pins = 0  # pin() minus unpin(): engines holding a connection beyond a transaction
@@ -425,6 +426,7 @@ class Shard:
         conn = getattr(local, "conn", None)
         if conn is None or local.generation != self._generation:
             conn = sqlite.connect(self.path, sync=self.sync)
+            self._retain_stamp()
             with self._readers_lock:
                 self._close_readers_of_finished_threads()
                 self._readers.append(conn)
@@ -452,8 +454,19 @@ class Shard:
             raise sqlite.Error("shard is closed")
         self._writer = writer = sqlite.connect(self.path, sync=self.sync)
         if not self.memory:
+            self._retain_stamp()
             POOL.opened(self)
         return writer
+
+    def _retain_stamp(self) -> None:
+        """Count this object among the file's users in walstamp (once while it has connections)."""
+        if self.memory:
+            return
+        with self._state:
+            if self._stamp_retained:
+                return
+            self._stamp_retained = True
+        walstamp.retain(self.path)
 
     # -- open connections ----------------------------------------------------------
     @property
@@ -493,10 +506,13 @@ class Shard:
                 for conn in readers:
                     sqlite.close_keeping_wal(conn)
                 writer, self._writer = self._writer, None
+                # A reader opened from here on counts itself again: the release below is ours.
+                retained, self._stamp_retained = self._stamp_retained, False
             if writer is not None:
                 sqlite.close_keeping_wal(writer)
             self._own_version = None  # a new writer's versions start afresh
-            walstamp.release(self.path)
+            if retained:
+                walstamp.release(self.path)  # after every connection of ours is closed
             return True
         finally:
             self._lock.release()
@@ -598,14 +614,15 @@ class Shard:
                                 conn.close()
                             self._readers.clear()
                             self._reader_threads.clear()
+                        retained, self._stamp_retained = self._stamp_retained, False
                         break
                 time.sleep(0.001)
             if self._writer is not None:
                 self._writer.close()
                 self._writer = None
             self._own_version = None  # a new writer's versions start afresh
-            if not self.memory:
-                walstamp.release(self.path)
+            if retained:
+                walstamp.release(self.path)  # after every connection of ours is closed
         POOL.closed(self)
 
     def __repr__(self) -> str:

@@ -11,10 +11,11 @@ The mapping is only trusted while the caller keeps a connection to the shard ope
 never deletes or truncates a `-shm` that another connection still uses): callers make a new
 WalStamp whenever they open a new connection.
 
-The `-shm` descriptor is opened once per file and kept until the shard's own connections are all
-closed (`release`): closing a descriptor of a file drops every POSIX lock this process holds on it,
-SQLite's included — its lock on the `-shm` that tells other processes the WAL index is in use, so one
-of them could re-initialise the index under our readers.
+The `-shm` descriptor is opened once per file and kept until no Shard object of this process has
+connections to the file open (`retain`/`release` count them: two Stores on one directory each have
+one): closing a descriptor of a file drops every POSIX lock this process holds on it, SQLite's
+included — its lock on the `-shm` that tells other processes the WAL index is in use, so one of them
+could re-initialise the index under our readers.
 """
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ import threading
 HEADER_BYTES = 48
 
 _fds: dict[str, int] = {}
+_users: dict[str, int] = {}  # Shard objects with connections to the file open (retain − release)
 _fds_lock = threading.Lock()
 
 
@@ -36,10 +38,21 @@ def _shm_fd(db_path: str) -> int:
         return fd
 
 
-def release(db_path: str) -> None:
-    """Close the file's `-shm` descriptor: only once no SQLite connection of this process has the file
-    open (a shard calls it after closing its connections), since the close drops the process's locks."""
+def retain(db_path: str) -> None:
+    """A Shard object of the file opened connections to it (once, until its `release`)."""
     with _fds_lock:
+        _users[db_path] = _users.get(db_path, 0) + 1
+
+
+def release(db_path: str) -> None:
+    """A Shard object closed its connections to the file. The last one closes the `-shm` descriptor:
+    the close drops the process's locks on the file, so not while another still has connections."""
+    with _fds_lock:
+        left = _users.get(db_path, 0) - 1
+        if left > 0:
+            _users[db_path] = left
+            return
+        _users.pop(db_path, None)
         fd = _fds.pop(db_path, None)
     if fd is not None:
         os.close(fd)

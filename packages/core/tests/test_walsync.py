@@ -156,3 +156,4 @@ def test_a_forked_child_syncs_its_own_commits(tmp_path):
     _, status = os.waitpid(pid, 0)
     parent.close()
     assert os.waitstatus_to_exitcode(status) == 0
+
