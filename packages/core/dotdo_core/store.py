@@ -7,6 +7,8 @@ name, so no user-chosen name ever becomes a path.
 """
 from __future__ import annotations
 
+import contextlib
+
 import json
 import os
 import threading
@@ -106,6 +108,7 @@ class Store:
         self._drops_seen: tuple[bytes, int] | None = None
         stamp = None if self.memory else WalStamp(self._catalog.path)
         self._drops_stamp = stamp if stamp is not None and stamp.usable else None
+        self.remove_orphans()
 
     @classmethod
     def shared(cls, path: str | None = None, *, sync: str = "normal") -> "Store":
@@ -265,19 +268,64 @@ class Store:
             # not yet look at the catalog is refused its next write (ShardDropped) rather than commit
             # it to a deleted file; by then the catalog tells it where the name leads now.
             shards = ns.shards if ns is not None else [self._open_shard(row[0], i) for i in range(row[2])]
+            unmarked: sqlite.Error | None = None
             for shard in shards:
                 try:
                     shard.mark_dropped()
                 except ShardDropped:
                     pass  # another process is dropping it too
+                except sqlite.Error as e:  # its write lock stayed held for the whole busy timeout
+                    unmarked = unmarked or e
                 shard.close()
+            if unmarked is not None:
+                # The name is gone from the catalog; the files stay until no other process has them
+                # open (remove_orphans), since a writer that did not see the mark could still commit.
+                raise unmarked
             if not self.memory:
                 folder = os.path.join(self.path, "ns", str(row[0]))
                 for entry in os.listdir(folder) if os.path.isdir(folder) else ():
                     os.remove(os.path.join(folder, entry))
                 if os.path.isdir(folder):
                     os.rmdir(folder)
+                self.remove_orphans()
             return True
+
+    def remove_orphans(self) -> list[int]:
+        """Delete the folders of namespaces the catalog no longer has — a drop that could not mark
+        every file (another process held its write lock past the busy timeout) leaves them — once no
+        other process has their files open. Returns the namespace ids removed. Run when a store opens
+        and after each drop."""
+        if self.memory:
+            return []
+        root = os.path.join(self.path, "ns")
+        try:
+            # Listed before the catalog is read: a namespace's catalog row commits before its folder
+            # is made, so a folder seen here whose row exists is in the catalog read below.
+            folders = [entry for entry in os.listdir(root) if entry.isdigit()]
+        except FileNotFoundError:
+            return []
+        if not folders:
+            return []
+        with self._catalog.reader() as conn:
+            live = {str(row[0]) for row in conn.execute("SELECT id FROM namespaces")}
+        removed = []
+        for entry in folders:
+            if entry in live:
+                continue
+            folder = os.path.join(root, entry)
+            try:
+                files = os.listdir(folder)
+            except FileNotFoundError:
+                continue
+            if any(sqlite.processes_with_open(os.path.join(folder, f)) != set() for f in files if f.endswith(".db")):
+                continue  # in use elsewhere (or that cannot be known here): a later sweep
+            for f in files:
+                with contextlib.suppress(FileNotFoundError):
+                    os.remove(os.path.join(folder, f))
+            with contextlib.suppress(OSError):
+                os.rmdir(folder)
+            removed.append(int(entry))
+        return removed
 
     def rename_namespace(self, old: str, new: str) -> bool:
         """Give namespace `old` the name `new`; its shard files stay where they are (they are named by

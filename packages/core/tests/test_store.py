@@ -265,3 +265,57 @@ def test_put_values_leaves_keys_of_another_type_and_says_so(tmp_path):
         with shard.reader() as conn:
             assert kv.get(conn, b"h", 0) == ("hash", None, None)
             assert kv.get(conn, b"b", 0) == ("string", b"3", None)
+
+
+def test_a_drop_that_cannot_mark_its_files_leaves_them_to_a_later_sweep(tmp_path, monkeypatch):
+    from dotdo_core import sqlite
+    from dotdo_core.shard import Shard
+
+    with Store(tmp_path) as store:
+        ns = store.namespace("tenant", shards=2)
+        put(ns.shards[0], b"k", b"v")
+        folder = os.path.join(str(tmp_path), "ns", str(ns.id))
+
+        def busy(self):
+            raise sqlite.BusyError("database is locked")
+
+        monkeypatch.setattr(Shard, "mark_dropped", busy)
+        with pytest.raises(sqlite.BusyError):
+            store.drop_namespace("tenant")
+        monkeypatch.undo()
+        assert not store.exists("tenant")
+        assert os.path.isdir(folder)  # not deleted under a writer that may not have seen the drop
+    with Store(tmp_path) as store:  # nobody else has the files open: the next store removes them
+        assert not os.path.isdir(folder)
+        assert store.namespace("tenant").shard_count == 1  # the name is free, and leads to a new namespace
+
+
+def test_the_sweep_leaves_an_orphan_another_process_still_has_open(tmp_path, monkeypatch):
+    import subprocess
+    import sys
+
+    from dotdo_core import sqlite
+    from dotdo_core.shard import Shard
+
+    with Store(tmp_path) as store:
+        ns = store.namespace("tenant")
+        put(ns.shards[0], b"k", b"v")
+        path = ns.shards[0].path
+        monkeypatch.setattr(Shard, "mark_dropped", lambda self: (_ for _ in ()).throw(sqlite.BusyError("locked")))
+        with pytest.raises(sqlite.BusyError):
+            store.drop_namespace("tenant")
+        monkeypatch.undo()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import apsw, sys; c = apsw.Connection(sys.argv[1]); "
+         "c.execute('SELECT count(*) FROM sqlite_schema').fetchall(); print('open', flush=True); sys.stdin.read()",
+         path], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "open"
+        with Store(tmp_path) as store:
+            assert store.remove_orphans() == []
+            assert os.path.exists(path)
+    finally:
+        holder.stdin.close()
+        holder.wait(10)
+    with Store(tmp_path) as store:
+        assert not os.path.exists(path)
