@@ -86,6 +86,31 @@ def test_blpop_over_the_wire_is_woken_by_another_connection(wire):
     t.join()
 
 
+def test_a_connection_blocked_over_the_wire_counts_in_info_clients(wire):
+    import re
+    import threading
+    import time
+
+    waiter, watcher, pusher = wire(), wire(), wire()
+
+    def blocked() -> int:
+        return int(re.search(rb"blocked_clients:(\d+)", watcher.call("INFO", "clients")).group(1))
+
+    before = blocked()
+    t = threading.Thread(target=lambda: waiter.call("BLPOP", "q", "5"))
+    t.start()
+    deadline = time.monotonic() + 3
+    while blocked() != before + 1 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert blocked() == before + 1
+    pusher.call("RPUSH", "q", "v")
+    t.join(5)
+    deadline = time.monotonic() + 3
+    while blocked() != before and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert blocked() == before
+
+
 @pytest.mark.parametrize("command, error", [
     (("HSET", "h", "a"), b"-ERR wrong number of arguments for 'hset' command\r\n"),
     (("LPOS", "l", "x", "RANK", "0"), b"-ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list\r\n"),

@@ -232,6 +232,7 @@ class Engine:
         with self._waiting_lock:
             self._waiting[me] = (session, argv, feed)
         poll = 0.001
+        session.blocking = reply
         try:
             while me not in self._served:
                 remaining = None if deadline is None else deadline - time.monotonic()
@@ -241,6 +242,7 @@ class Engine:
                 poll = min(poll * 2, POLL_MAX)
                 self._sweep(feed)
         finally:
+            session.blocking = None
             with self._waiting_lock:
                 self._waiting.pop(me, None)
                 # a reply a sweep served just as the wait timed out stands: its pop happened

@@ -41,6 +41,7 @@ class Session:
         self.closed = False
         self.quitting = False  # QUIT answered: the front closes the connection after the reply
         self.waker = None  # set by a front that must be told when the inbox gets a message
+        self.blocking = None  # the Blocked reply of a command waiting now (BLPOP ...): INFO and CLIENT LIST show it
         self.pid = os.getpid()
 
     @property

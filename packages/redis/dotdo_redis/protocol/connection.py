@@ -333,6 +333,7 @@ class RespConnection(asyncio.Protocol):
         waiting = self.server.waiting
         waiting[self] = (argv, feed)
         poll = 0.001
+        self.session.blocking = first
         try:
             while True:
                 remaining = None if deadline is None else deadline - self.loop.time()
@@ -347,6 +348,7 @@ class RespConnection(asyncio.Protocol):
         except asyncio.CancelledError:
             return
         finally:
+            self.session.blocking = None
             waiting.pop(self, None)
         self.resolve(reply)
 

@@ -149,7 +149,9 @@ def _check_name(name: bytes) -> None:
 
 def client_info_line(s, now: float) -> bytes:
     flags = "N"
-    if s.multi is not None:
+    if s.blocking is not None:
+        flags = "b"
+    elif s.multi is not None:
         flags = "x"
     elif s.subscribed:
         flags = "P"

@@ -361,10 +361,14 @@ def info_section(ctx: Ctx, name: str) -> list[tuple[str, Any]] | None:
         ]
     if name == "clients":
         sessions = [s for s in list(engine.sessions) if not s.closed]
+        blocked = [s.blocking for s in sessions if s.blocking is not None]
         return [
             ("connected_clients", len(sessions)), ("cluster_connections", 0), ("maxclients", state.config["maxclients"]),
             ("client_recent_max_input_buffer", 0), ("client_recent_max_output_buffer", 0),
-            ("tracking_clients", 0), ("pubsub_clients", sum(1 for s in sessions if s.subscribed)),
+            ("blocked_clients", len(blocked)), ("tracking_clients", 0),
+            # a client blocked with a timeout is in Redis's timeout table; one blocked forever is not
+            ("clients_in_timeout_table", sum(1 for b in blocked if b.timeout)),
+            ("pubsub_clients", sum(1 for s in sessions if s.subscribed)),
         ]
     if name == "memory":
         used = _data_bytes(engine)
