@@ -129,3 +129,42 @@ def test_a_shard_opens_and_reads_while_another_process_holds_its_write_lock(tmp_
     finally:
         holder.stdin.close()
         holder.wait(timeout=30)
+
+
+def _open_new_shard_together(path, barrier, results):
+    from dotdo_core.shard import Shard
+
+    barrier.wait()
+    try:
+        shard = Shard(path)
+        shard.ensure_schema("t", "CREATE TABLE IF NOT EXISTS t(x)")
+        with shard.write() as tx:
+            tx.execute("INSERT INTO t VALUES (1)")
+        shard.close()
+        results.put("ok")
+    except Exception as e:  # reported, not raised: the parent asserts
+        results.put(repr(e))
+
+
+def test_processes_opening_one_new_shard_at_once_all_open_it(tmp_path):
+    """Switching a new file to WAL takes an exclusive lock, for which SQLite answers BUSY at once
+    rather than waiting: without waiting ourselves, about one round in three failed here."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+    for round_ in range(15):
+        path = str(tmp_path / f"r{round_}.db")
+        barrier, results = ctx.Barrier(6), ctx.Queue()
+        procs = [ctx.Process(target=_open_new_shard_together, args=(path, barrier, results)) for _ in range(6)]
+        for p in procs:
+            p.start()
+        got = [results.get(timeout=60) for _ in procs]
+        for p in procs:
+            p.join(30)
+        assert got == ["ok"] * 6
+        from dotdo_core.shard import Shard
+
+        check = Shard(path)
+        with check.reader() as conn:
+            assert conn.execute("SELECT count(*) FROM t").fetchone()[0] == 6
+        check.close()
