@@ -48,6 +48,12 @@ def test_info_section_filters_fields(r, section, present, absent):
     assert absent not in info
 
 
+def test_info_clients_has_redis_7_0s_fields_in_its_order(r):
+    assert list(r.info("clients")) == [
+        "connected_clients", "cluster_connections", "maxclients", "client_recent_max_input_buffer",
+        "client_recent_max_output_buffer", "blocked_clients", "tracking_clients", "clients_in_timeout_table"]
+
+
 def test_info_of_unknown_section_is_empty(r):
     assert r.info("no-such-section") == {}
 

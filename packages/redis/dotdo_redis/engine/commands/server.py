@@ -368,7 +368,6 @@ def info_section(ctx: Ctx, name: str) -> list[tuple[str, Any]] | None:
             ("blocked_clients", len(blocked)), ("tracking_clients", 0),
             # a client blocked with a timeout is in Redis's timeout table; one blocked forever is not
             ("clients_in_timeout_table", sum(1 for b in blocked if b.timeout)),
-            ("pubsub_clients", sum(1 for s in sessions if s.subscribed)),
         ]
     if name == "memory":
         used = _data_bytes(engine)
