@@ -17,6 +17,7 @@ import importlib
 import os
 import shutil
 import subprocess
+import time
 from collections import defaultdict
 from pathlib import Path
 
@@ -104,6 +105,17 @@ def real_url(service: str) -> str:
     if service in required_real():
         pytest.fail(reason + f" (DOTDO_REQUIRE_REAL names {service})", pytrace=False)
     pytest.skip(reason)
+
+
+def until(predicate, seconds: float = 3.0) -> bool:
+    """Whether `predicate()` came true within `seconds`, asked every 20 ms: for cases that wait for
+    another connection's state (a client blocking, say) on either target."""
+    deadline = time.monotonic() + seconds
+    while not predicate():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

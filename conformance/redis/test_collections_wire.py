@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from conformance import harness
+
 
 
 SETUP = [
@@ -89,7 +91,6 @@ def test_blpop_over_the_wire_is_woken_by_another_connection(wire):
 def test_a_connection_blocked_over_the_wire_counts_in_info_clients(wire):
     import re
     import threading
-    import time
 
     waiter, watcher, pusher = wire(), wire(), wire()
 
@@ -99,16 +100,10 @@ def test_a_connection_blocked_over_the_wire_counts_in_info_clients(wire):
     before = blocked()
     t = threading.Thread(target=lambda: waiter.call("BLPOP", "q", "5"))
     t.start()
-    deadline = time.monotonic() + 3
-    while blocked() != before + 1 and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert blocked() == before + 1
+    assert harness.until(lambda: blocked() == before + 1)
     pusher.call("RPUSH", "q", "v")
     t.join(5)
-    deadline = time.monotonic() + 3
-    while blocked() != before and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert blocked() == before
+    assert harness.until(lambda: blocked() == before)
 
 
 @pytest.mark.parametrize("command, error", [

@@ -561,15 +561,6 @@ def test_blocked_clients_are_served_in_the_order_they_blocked(client):
     assert [got[i] for i in range(4)] == [(b"fifo", f"item{j}".encode()) for j in range(4)]
 
 
-def _until(predicate, seconds=3.0):
-    deadline = time.monotonic() + seconds
-    while not predicate():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.02)
-    return True
-
-
 @pytest.mark.parametrize("timeout, in_timeout_table", [(5, 1), (0, 0)])
 def test_a_client_waiting_in_blpop_shows_as_blocked_in_info_and_client_list(client, timeout, in_timeout_table):
     waiter, watcher = client(), client()
@@ -583,7 +574,7 @@ def test_a_client_waiting_in_blpop_shows_as_blocked_in_info_and_client_list(clie
     t = threading.Thread(target=wait)
     t.start()
     try:
-        assert _until(lambda: watcher.info("clients")["blocked_clients"] == before["blocked_clients"] + 1)
+        assert harness.until(lambda: watcher.info("clients")["blocked_clients"] == before["blocked_clients"] + 1)
         waiter_id = ids[0]
         now = watcher.info("clients")
         assert now["clients_in_timeout_table"] == before["clients_in_timeout_table"] + in_timeout_table
@@ -591,5 +582,5 @@ def test_a_client_waiting_in_blpop_shows_as_blocked_in_info_and_client_list(clie
     finally:
         watcher.rpush("q", "x")
         t.join(5)
-    assert _until(lambda: watcher.info("clients")["blocked_clients"] == before["blocked_clients"])
+    assert harness.until(lambda: watcher.info("clients")["blocked_clients"] == before["blocked_clients"])
     assert {c["id"]: c["flags"] for c in watcher.client_list()}[str(waiter_id)] == "N"

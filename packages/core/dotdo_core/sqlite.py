@@ -96,6 +96,13 @@ def processes_with_open(path: str) -> set[int] | None:
     """The other processes that have SQLite database `path` open, read from the kernel's lock table
     (/proc/locks) without opening the file (closing a descriptor of it would drop this process's own
     SQLite locks on it). None where that cannot be known (no /proc/locks: not Linux)."""
+    holders = processes_holding_wal_index(path)
+    return None if holders is None else holders - {os.getpid()}
+
+
+def processes_holding_wal_index(path: str) -> set[int] | None:
+    """Every process, this one included, whose SQLite connections hold database `path`'s WAL index
+    in use (the lock on its `-shm`); None where that cannot be known (no /proc/locks)."""
     try:
         st = os.stat(path + "-shm")
     except FileNotFoundError:
@@ -106,7 +113,7 @@ def processes_with_open(path: str) -> set[int] | None:
     except OSError:
         return None
     file_id = f"{os.major(st.st_dev):02x}:{os.minor(st.st_dev):02x}:{st.st_ino}"
-    return {pid for pid in _lock_holders(table, file_id, _SHM_DMS_BYTE) if pid != os.getpid()}
+    return _lock_holders(table, file_id, _SHM_DMS_BYTE)
 
 
 def _lock_holders(table: str, file_id: str, byte: int) -> set[int]:

@@ -8,7 +8,6 @@ name, so no user-chosen name ever becomes a path.
 from __future__ import annotations
 
 import contextlib
-
 import json
 import os
 import threading

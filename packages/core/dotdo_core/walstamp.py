@@ -101,8 +101,8 @@ class WalStamp:
         """The current WAL-index header: different bytes mean some commit happened since."""
         fd = self._fd
         if _fds.get(self._path) != fd:
-            # Released meanwhile — another Shard object of the same file closed (two Stores on one
-            # directory in a process) — so the number may name another file by now: open it again.
+            # Released meanwhile — every Shard object of the file closed its connections (the
+            # open-shard budget, say) — so the number may name another file by now: open it again.
             fd = self._fd = _shm_fd(self._path)
         return os.pread(fd, HEADER_BYTES, 0)  # type: ignore[arg-type]
 

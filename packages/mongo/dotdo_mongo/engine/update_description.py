@@ -25,6 +25,11 @@ EVERY = object()  # a positional segment of a named path: any array element
 APPENDS = object()  # marks where a path of an operator that only appends to an array ends
 
 
+def _ambiguous(field: str) -> bool:
+    """Whether a field name reads as something else once dotted: an array position, or two fields."""
+    return field.isdigit() or "." in field
+
+
 class Description:
     """updatedFields, removedFields, truncatedArrays and disambiguatedPaths, gathered path by path."""
 
@@ -36,7 +41,7 @@ class Description:
 
     def _key(self, path: list) -> str:
         key = ".".join(str(c) for c in path)
-        if any(isinstance(c, str) and (c.isdigit() or "." in c) for c in path):
+        if any(isinstance(c, str) and _ambiguous(c) for c in path):
             self.ambiguous[key] = list(path)
         return key
 
@@ -104,7 +109,7 @@ def _top_level_doc(old: dict, new: dict, out: Description) -> None:
     updated = out.updated
     for k, v in new.items():
         if k not in old or differs(v, old[k]):
-            if k.isdigit() or "." in k:
+            if _ambiguous(k):
                 out.ambiguous[k] = [k]
             updated[k] = v
     for k in old:
