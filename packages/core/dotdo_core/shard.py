@@ -576,6 +576,28 @@ class Shard:
         finally:
             self._lock.release()
 
+    def truncate_wal_when_idle(self, min_bytes: int) -> bool:
+        """Empty a WAL file of at least `min_bytes` into the database and cut it to nothing, if no
+        thread of this process is writing to the shard and no connection anywhere reads from the
+        WAL (never waiting for either). Returns whether it did. For walsync's thread, on a shard
+        that took no commit for walsync.TRUNCATE_IDLE_S."""
+        if self.memory or self._closed or not self._lock.acquire(blocking=False):
+            return False
+        try:
+            writer = self._writer
+            if writer is None or self._tx is not None:
+                return False
+            try:
+                if os.path.getsize(self.path + "-wal") < min_bytes:
+                    return False
+            except OSError:
+                return False  # no WAL file
+            return sqlite.checkpoint_truncate(writer)
+        except sqlite.Error:
+            return False
+        finally:
+            self._lock.release()
+
     # -- facts -------------------------------------------------------------
     def size_bytes(self) -> int:
         if self.memory:

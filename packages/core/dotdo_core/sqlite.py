@@ -78,6 +78,20 @@ def checkpoint_passive(conn: apsw.Connection) -> tuple[int, int]:
     return conn.wal_checkpoint(mode=apsw.SQLITE_CHECKPOINT_PASSIVE)
 
 
+def checkpoint_truncate(conn: apsw.Connection) -> bool:
+    """Copy the whole WAL into the database file and cut the WAL file to zero bytes, unless that
+    would wait — for a connection still reading from the WAL, or another writer, in any process.
+    Whether it did. SQLite's TRUNCATE checkpoint, with the busy handler off for the call."""
+    conn.set_busy_timeout(0)
+    try:
+        conn.wal_checkpoint(mode=apsw.SQLITE_CHECKPOINT_TRUNCATE)
+        return True
+    except apsw.BusyError:
+        return False
+    finally:
+        conn.set_busy_timeout(BUSY_TIMEOUT_MS)
+
+
 def close_keeping_wal(conn: apsw.Connection) -> None:
     """Close without the checkpoint SQLite runs when the last connection to a file closes: that
     checkpoint (fsyncs, deleting the WAL) cost 1-2 ms per shard here, against 0.08 ms without, and an

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from dotdo_core import walstamp, walsync
+from dotdo_core import sqlite, walstamp, walsync
 from dotdo_core.shard import Shard
 
 
@@ -136,6 +136,95 @@ def test_the_idle_checkpoint_never_waits_for_a_writer(tmp_path):
             t.join()
         assert shard.checkpoint_when_idle(1) is True
         assert walstamp.backlog(shard.path) == 0
+    finally:
+        shard.close()
+
+
+def _wal_bytes(shard) -> int:
+    try:
+        return os.path.getsize(shard.path + "-wal")
+    except FileNotFoundError:
+        return 0
+
+
+@pytest.fixture
+def short_rest(monkeypatch):
+    monkeypatch.setattr(walsync, "TRUNCATE_IDLE_S", 0.3)
+
+
+def test_a_shard_idle_for_a_while_has_its_wal_file_cut_to_nothing(tmp_path, short_rest):
+    shard = _shard(tmp_path)
+    try:
+        with shard.write() as tx:
+            epoch = shard.write_epoch()
+        _write(shard, rows=200, size=8000)  # ≈ 400 pages: a 1.6 MB file
+        with shard.write():
+            assert shard.write_epoch() == epoch
+        assert _wal_bytes(shard) >= walsync.TRUNCATE_MIN_BYTES
+        assert _until(lambda: _wal_bytes(shard) == 0)
+        with shard.reader() as conn:
+            assert conn.execute("SELECT count(*) FROM t").fetchone()[0] == 200
+            assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        with shard.write():  # the shard's own cut is not another connection's commit
+            assert shard.write_epoch() == epoch
+        _write(shard)
+    finally:
+        shard.close()
+    reopened = Shard(shard.path)
+    try:
+        with reopened.reader() as conn:
+            assert conn.execute("SELECT count(*) FROM t").fetchone()[0] == 201
+    finally:
+        reopened.close()
+
+
+def test_a_shard_that_keeps_writing_keeps_its_wal_file(tmp_path, short_rest):
+    shard = _shard(tmp_path)
+    try:
+        _write(shard, rows=200, size=8000)
+        smallest = _wal_bytes(shard)
+        deadline = time.monotonic() + walsync.TRUNCATE_IDLE_S * 4
+        while time.monotonic() < deadline:
+            _write(shard)
+            time.sleep(walsync.TRUNCATE_IDLE_S / 6)
+            smallest = min(smallest, _wal_bytes(shard))
+        assert smallest >= walsync.TRUNCATE_MIN_BYTES
+    finally:
+        shard.close()
+
+
+def test_a_small_wal_file_is_left_as_it_is(tmp_path, short_rest):
+    shard = _shard(tmp_path)
+    try:
+        _write(shard, rows=3)
+        size = _wal_bytes(shard)
+        assert 0 < size < walsync.TRUNCATE_MIN_BYTES
+        time.sleep(walsync.TRUNCATE_IDLE_S + walsync.INTERVAL_S * 4)
+        assert _wal_bytes(shard) == size
+    finally:
+        shard.close()
+
+
+def test_the_wal_is_not_cut_under_a_reader_and_the_cut_never_waits_for_one(tmp_path):
+    shard = _shard(tmp_path)
+    try:
+        _write(shard, rows=200, size=8000)
+        other = sqlite.connect(shard.path)  # a reader elsewhere, in the middle of a read transaction
+        other.execute("BEGIN")
+        other.execute("SELECT count(*) FROM t").fetchone()
+        try:
+            size = _wal_bytes(shard)
+            started = time.monotonic()
+            assert shard.truncate_wal_when_idle(0) is False
+            assert time.monotonic() - started < 1
+            assert _wal_bytes(shard) == size
+        finally:
+            other.execute("COMMIT")
+            other.close()
+        assert shard.truncate_wal_when_idle(0) is True
+        assert _wal_bytes(shard) == 0
+        with shard.reader() as conn:
+            assert conn.execute("SELECT count(*) FROM t").fetchone()[0] == 200
     finally:
         shard.close()
 
