@@ -198,6 +198,11 @@ class Collection:
     def index_by_hint(self, hint: Any) -> IndexSpec | None:
         if hint is None:
             return None
+        if isinstance(hint, str) and "clusteredIndex" in self.options:  # the _id index goes by the clustered name
+            if hint == self.options["clusteredIndex"]["name"]:
+                return None
+            if hint == "_id_":
+                raise MongoError(2, "hint provided does not correspond to an existing index")
         for s in self.index_specs:
             if (isinstance(hint, str) and s["name"] == hint) or (isinstance(hint, dict) and dict(s["key"]) == dict(hint)):
                 if s["name"] == "_id_":

@@ -1,4 +1,5 @@
-"""TTL indexes: documents whose indexed date is older than `expireAfterSeconds` are deleted by a
+"""TTL indexes: documents whose indexed date (or, in a clustered collection created with
+`expireAfterSeconds`, whose `_id` date) is older than `expireAfterSeconds` are deleted by a
 monitor that runs every `TTL_MONITOR_SLEEP_SECS` (MongoDB's ttlMonitorSleepSecs, 60 by default),
 so — as in MongoDB — an expired document can linger until the next pass."""
 from __future__ import annotations
@@ -42,12 +43,15 @@ def purge_expired(engine, now: datetime.datetime | None = None) -> int:
             rows = list(dbs.collection_rows(conn))
         for name, _, options, specs in rows:
             ttl = [s for s in specs if "expireAfterSeconds" in s]
-            if not ttl or "viewOn" in options:
+            by_id = options.get("expireAfterSeconds") if "clusteredIndex" in options else None
+            if (not ttl and by_id is None) or "viewOn" in options:
                 continue
             with dbs.shard.write() as tx:
                 coll = engine.collection(db, name, tx.conn)
                 if coll is None:
                     continue
+                if by_id is not None:
+                    deleted += _purge_by_id(coll, tx, now - datetime.timedelta(seconds=by_id))
                 for spec in ttl:
                     (field, direction), = spec["key"].items()
                     cutoff = now - datetime.timedelta(seconds=spec["expireAfterSeconds"])
@@ -65,6 +69,24 @@ def purge_expired(engine, now: datetime.datetime | None = None) -> int:
                             coll.remove(tx, doc)
                             deleted += 1
     return deleted
+
+
+def _purge_by_id(coll, tx, cutoff: datetime.datetime) -> int:
+    """A clustered collection's TTL (create option expireAfterSeconds): documents whose `_id` is a
+    date before `cutoff`, read in `_id` order — dates sort together — in chunks, so no cursor reads
+    the table the deletes change."""
+    stop = encode(cutoff.astimezone(datetime.timezone.utc).replace(tzinfo=None))
+    after, deleted = type_floor(DATE), 0
+    while True:
+        chunk = list(coll.docs.scan(tx.conn, coll.name, after=after, limit=1000))
+        for id_key, body in chunk:
+            if id_key >= stop:
+                return deleted
+            coll.remove(tx, decode(body))
+            deleted += 1
+        if len(chunk) < 1000:
+            return deleted
+        after = chunk[-1][0]
 
 
 def schedule(engine, loop) -> None:

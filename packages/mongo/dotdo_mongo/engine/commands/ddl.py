@@ -5,7 +5,7 @@ import uuid as uuidlib
 
 from bson import Binary
 
-from .. import capped
+from .. import capped, clustered
 from ..change_streams import IMAGE_OPTION, emit_create, emit_ddl, image_option
 from ..validation import check_options
 from ..common.filter import compile_filter
@@ -18,8 +18,9 @@ CREATE_OPTIONS = {"create", "$db", "lsid", "$readPreference", "writeConcern", "c
 VIEW_OPTIONS = {"viewOn", "pipeline"}
 VALIDATION_OPTIONS = {"validator", "validationLevel", "validationAction"}
 CAPPED_OPTIONS = {"capped", "size", "max"}
-UNSUPPORTED_CREATE = {"timeseries", "clusteredIndex", "encryptedFields", "expireAfterSeconds", "collation",
-                      "storageEngine", "indexOptionDefaults"}
+CLUSTERED_OPTIONS = {"clusteredIndex", "expireAfterSeconds"}
+KNOWN_CREATE = CREATE_OPTIONS | VIEW_OPTIONS | VALIDATION_OPTIONS | CAPPED_OPTIONS | CLUSTERED_OPTIONS | {IMAGE_OPTION}
+UNSUPPORTED_CREATE = {"timeseries", "encryptedFields", "collation", "storageEngine", "indexOptionDefaults"}
 
 
 @command("create")
@@ -28,8 +29,9 @@ def create(ctx: Ctx) -> dict:
     for opt in ctx.body:
         if opt in UNSUPPORTED_CREATE:
             raise MongoError(238, f"create option '{opt}' is not supported by dotdo")
-        if opt not in CREATE_OPTIONS | VIEW_OPTIONS | VALIDATION_OPTIONS | CAPPED_OPTIONS | {IMAGE_OPTION}:
+        if opt not in KNOWN_CREATE:
             raise MongoError(40415, f"BSON field 'create.{opt}' is an unknown field.")
+    cluster = clustered.parse_create(ctx.body)
     options: dict = {}
     images = image_option("create", ctx.body[IMAGE_OPTION]) if IMAGE_OPTION in ctx.body else None
     if "viewOn" in ctx.body:
@@ -55,6 +57,7 @@ def create(ctx: Ctx) -> dict:
             raise MongoError(72, "the 'size' and 'max' fields are only allowed when 'capped' is true")
         if images:
             options[IMAGE_OPTION] = images
+        options.update(cluster)
     dbs = ctx.engine.database(ctx.db, create=True)
     with dbs.shard.write() as tx:
         if dbs.collection_row(tx.conn, name) is not None:
@@ -95,8 +98,9 @@ def list_collections(ctx: Ctx) -> dict:
                 entry = {"name": name, "type": "view", "options": options, "info": {"readOnly": True}}
             else:
                 entry = {"name": name, "type": "collection", "options": options,
-                         "info": {"readOnly": False, "uuid": Binary(uuid, 4)},
-                         "idIndex": {"v": 2, "key": {"_id": 1}, "name": "_id_"}}
+                         "info": {"readOnly": False, "uuid": Binary(uuid, 4)}}
+                if not clustered.is_clustered(options):  # a clustered collection has no separate _id index
+                    entry["idIndex"] = {"v": 2, "key": {"_id": 1}, "name": "_id_"}
             if flt(entry):
                 out.append({"name": name, "type": entry["type"]} if ctx.body.get("nameOnly") else entry)
     batch = (ctx.body.get("cursor") or {}).get("batchSize")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import clustered
 from ..change_streams import emit_ddl
 from ..collection import Collection
 from ..engine import Ctx, command
@@ -95,6 +96,8 @@ def create_indexes(ctx: Ctx) -> dict:
         existing = list(coll.index_specs)
         added = []
         for spec in wanted:
+            if spec["key"] == {"_id": 1} and clustered.is_clustered(coll.options):
+                raise MongoError(67, "cannot create the _id index on a clustered collection")
             same_name = next((e for e in existing if e["name"] == spec["name"]), None)
             same_key = next((e for e in existing if dict(e["key"]) == spec["key"] and e["name"] != spec["name"]
                              and _same({**e, "name": ""}, {**spec, "name": ""})), None)
@@ -155,7 +158,8 @@ def list_indexes(ctx: Ctx) -> dict:
     if coll.view_on is not None:
         raise MongoError(166, f"Namespace {ctx.db}.{name} is a view, not a collection")
     size = (ctx.body.get("cursor") or {}).get("batchSize")
-    return ctx.engine.cursors.first_batch(f"{ctx.db}.{name}", iter([_public(s) for s in coll.index_specs]),
+    shown = [_public(clustered.present_index(s, coll.options)) for s in coll.index_specs]
+    return ctx.engine.cursors.first_batch(f"{ctx.db}.{name}", iter(shown),
                                           size if size is not None else 10**9)
 
 
@@ -180,6 +184,8 @@ def drop_indexes(ctx: Ctx) -> dict:
             names = which if isinstance(which, list) else [which]
             drop = []
             for w in names:
+                if clustered.names_clustered_index(w, coll.options):
+                    raise MongoError(5979800, "It is illegal to drop the clusteredIndex")
                 if isinstance(w, dict):
                     match = [s for s in specs if dict(s["key"]) == dict(w)]
                     if not match:
