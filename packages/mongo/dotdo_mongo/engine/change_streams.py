@@ -9,8 +9,8 @@ incarnation (the store's namespace id, never reused) and one of another incarnat
 ChangeStreamHistoryLost (286), as mongod refuses a resume point no longer in its oplog — the dropped
 incarnation's records went with its files. Tokens of 16 digits (before the incarnation was added)
 are read as positions in the current one. Database-wide streams read
-every collection's channel of that database. Cluster-wide streams (`watch()` on a client) are
-refused: each database is its own shard with its own sequence.
+every collection's channel of that database. Cluster-wide streams (`watch()` on a client) merge
+every database's sequence (cluster_stream.py).
 
 Pre- and post-images (collection option changeStreamPreAndPostImages): a write to such a collection
 puts the document as it was before the write into its change record ("b"), and an update also its
@@ -28,6 +28,8 @@ from typing import Any
 import bson
 from bson import Binary, Int64, Timestamp
 
+from dotdo_core import sqlite
+
 from .common import render
 from .common.bsontypes import type_name
 from .errors import MongoError
@@ -41,6 +43,7 @@ IMAGE_OPTION = "changeStreamPreAndPostImages"
 # Events only streams opened with showExpandedEvents see (mongod 6.0+); drop and rename are for all.
 EXPANDED_ONLY = {"create", "createIndexes", "dropIndexes", "modify"}
 CATALOG_EVENTS = EXPANDED_ONLY | {"drop", "rename", "dropDatabase"}
+INTERNAL_DATABASES = {"admin", "config", "local"}  # no stream of their own; a cluster-wide one skips them
 DROPPED_DB_POLL_S = 0.05  # how often a stream whose database was dropped looks for it to come back
 
 
@@ -105,7 +108,9 @@ def emit_ddl(tx, coll: str, op: str, uuid: bytes | None, description: dict | Non
 
 
 def _record(tx, coll: str, payload: dict) -> None:
-    payload["t"] = int(time.time() * 1000)  # wallTime, and clusterTime's seconds
+    micros = time.time_ns() // 1000
+    payload["t"] = micros // 1000  # wallTime, and clusterTime's seconds
+    payload["h"] = micros % 1000  # the microseconds: cluster-wide streams order databases' changes by time
     tx.emit(coll, bson.encode({"v": payload}))
 
 
@@ -119,6 +124,27 @@ def emit_create(tx, coll: str, uuid: bytes, options: dict, indexes: list[dict]) 
 
 
 # -- reader side --------------------------------------------------------------------------------
+
+def recorded_micros(payload: dict) -> int:
+    """When a change was recorded, in microseconds since the epoch (records written before the
+    microseconds were kept have their millisecond)."""
+    return payload["t"] * 1000 + payload.get("h", 0)
+
+
+def cluster_time(payload: dict) -> Timestamp:
+    """An event's clusterTime: its second, and as increment its microsecond within it (plus one), so
+    the events of every database order by it — and startAtOperationTime finds the event again."""
+    micros = recorded_micros(payload)
+    return Timestamp(micros // 1_000_000, micros % 1_000_000 + 1)
+
+
+def micros_of(ts: Any) -> int:
+    """The microsecond a startAtOperationTime names; an increment past a second's microseconds (not
+    one of ours) names the second."""
+    if not isinstance(ts, Timestamp):
+        return 0
+    return ts.time * 1_000_000 + (ts.inc - 1 if 0 < ts.inc <= 1_000_000 else 0)
+
 
 def token(incarnation: int, seq: int) -> dict:
     return {"_data": f"{incarnation:08x}{seq:016x}"}
@@ -142,15 +168,16 @@ from .stages import BUILDERS  # noqa: E402  (the stage registry; stages do not i
 class ChangeStream:
     """The server-side state of a change stream cursor."""
 
-    def __init__(self, engine, db: str, coll: str | None, options: dict, pipeline: list) -> None:
+    def __init__(self, engine, db: str, coll: str | None, options: dict, pipeline: list, *,
+                 cluster: bool = False) -> None:
+        """cluster: one database's part of a cluster-wide stream (cluster_stream.py), which positions
+        it, runs the pipeline and builds the tokens; such a part is never invalidated."""
         from .stages import Env, compile_pipeline
 
-        for k in options:
-            if k not in STREAM_OPTIONS:
-                raise MongoError(40415, f"BSON field '$changeStream.{k}' is an unknown field.")
-        if options.get("allChangesForCluster"):
-            raise MongoError(238, "cluster-wide change streams are not supported by dotdo; watch a database or a "
-                                  "collection")
+        check_stream_options(options)
+        if db in INTERNAL_DATABASES and not cluster:
+            raise MongoError(73, f"$changeStream may not be opened on the internal {db} database")
+        self.cluster = cluster
         self.full_document = _mode(options, "fullDocument", "default", FULL_DOCUMENT_MODES)
         self.before_change = _mode(options, "fullDocumentBeforeChange", "off", BEFORE_CHANGE_MODES)
         self.expanded = _flag(options, "showExpandedEvents")
@@ -184,10 +211,16 @@ class ChangeStream:
         return row[0]
 
     def _seq_at_or_after_time(self, ts: Any) -> int:
-        ms = ts.time * 1000 if isinstance(ts, Timestamp) else 0
+        """The first change recorded at or after cluster time `ts` (an event's clusterTime names its
+        microsecond; an operationTime, whose increment counts operations, names about its second)."""
+        micros = micros_of(ts)
         with self.dbs.shard.reader() as conn:
-            row = conn.execute("SELECT min(seq) FROM _changes WHERE at_ms >= ?", (ms,)).fetchone()
-        return row[0] if row[0] is not None else self.feed.last_seq() + 1
+            # at_ms is the feed's own clock reading, taken beside the record's: allow it a millisecond
+            for seq, payload in conn.execute("SELECT seq, payload FROM _changes WHERE at_ms >= ? ORDER BY seq",
+                                             (micros // 1000 - 1,)):
+                if payload is None or recorded_micros(bson.decode(payload)["v"]) >= micros:
+                    return seq
+        return self.feed.last_seq() + 1
 
     @property
     def resume_token(self) -> dict:
@@ -221,6 +254,14 @@ class ChangeStream:
                 return []
         return self.feed.read(self.after, self.channels, limit=limit)
 
+    def before_drop(self, dbs) -> None:
+        """The engine lets go of database `dbs` (dropped, by any process)."""
+        if self.dbs is dbs and self.leftover is None:
+            try:
+                self.database_dropped()
+            except sqlite.Error:  # its files' connections were closed: nothing left to read
+                self.leftover = []
+
     def database_dropped(self) -> None:
         """The database is about to go, its change records with it (the caller holds the engine's
         gate, so no getMore runs in between): keep what this stream has not read yet."""
@@ -243,7 +284,7 @@ class ChangeStream:
             return []
         wall = datetime.datetime.fromtimestamp(p["t"] / 1000, datetime.timezone.utc)
         ev: dict = {"_id": token(self.dbs.ns.id, seq), "operationType": op,
-                    "clusterTime": Timestamp(p["t"] // 1000, seq & 0xFFFFFFFF), "wallTime": wall}
+                    "clusterTime": cluster_time(p), "wallTime": wall}
         if self.expanded and "c" in p:
             ev["collectionUUID"] = p["c"]
         ev["ns"] = {"db": self.db, "coll": coll} if op != "dropDatabase" else {"db": self.db}
@@ -286,7 +327,8 @@ class ChangeStream:
             if "s" in p:
                 ev["stateBeforeChange"] = p["s"]
         op = ev["operationType"]
-        if op not in ("drop", "rename", "dropDatabase") or (self.coll is None and op != "dropDatabase"):
+        if self.cluster or op not in ("drop", "rename", "dropDatabase") or (
+                self.coll is None and op != "dropDatabase"):
             return [ev]
         self.invalidated = True
         return [ev, {"_id": ev["_id"], "operationType": "invalidate", "clusterTime": ev["clusterTime"],
@@ -302,6 +344,14 @@ class ChangeStream:
             if left <= 0:
                 return
             await asyncio.sleep(min(left, DROPPED_DB_POLL_S))
+
+
+def check_stream_options(options: dict) -> None:
+    for k in options:
+        if k not in STREAM_OPTIONS:
+            raise MongoError(40415, f"BSON field '$changeStream.{k}' is an unknown field.")
+    if "resumeAfter" in options and "startAfter" in options:
+        raise MongoError(50865, "Do not specify both 'resumeAfter' and 'startAfter' in a $changeStream stage")
 
 
 def _mode(options: dict, name: str, default: str, modes: tuple[str, ...]) -> str:
@@ -366,7 +416,16 @@ def open_stream(ctx, coll: str | None, pipeline: list, batch_size: int | None) -
             if name not in BUILDERS and name not in KNOWN_ELSEWHERE:
                 raise MongoError(40324, f"Unrecognized pipeline stage name: '{name}'")
             raise MongoError(2, f"{name} is not permitted in a $changeStream pipeline")
-    stream = ChangeStream(ctx.engine, ctx.db, coll, spec, pipeline[1:])
+    if spec.get("allChangesForCluster"):
+        if ctx.db != "admin" or coll is not None:
+            raise MongoError(72, "A $changeStream with 'allChangesForCluster:true' may only be opened on the "
+                                 f"'admin' database, and with no collection name; found {ctx.db}."
+                                 f"{coll if coll is not None else '$cmd.aggregate'}")
+        from .cluster_stream import ClusterStream
+
+        stream: Any = ClusterStream(ctx.engine, spec, pipeline[1:])
+    else:
+        stream = ChangeStream(ctx.engine, ctx.db, coll, spec, pipeline[1:])
     ns = f"{ctx.db}.{coll if coll is not None else '$cmd.aggregate'}"
     first = stream.ready(batch_size if batch_size is not None else 101) if batch_size != 0 else []
     cid = ctx.engine.cursors.register_stream(ns, stream)

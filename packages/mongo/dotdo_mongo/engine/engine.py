@@ -281,11 +281,7 @@ class Engine:
         for name, dbs in list(self._dbs.items()):
             if dbs.ns.name in stale or not self.store.holds(dbs.ns):
                 for stream in self.cursors.streams():
-                    if stream.dbs is dbs and stream.leftover is None:
-                        try:
-                            stream.database_dropped()
-                        except sqlite.Error:  # its files' connections were closed: nothing left to read
-                            stream.leftover = []
+                    stream.before_drop(dbs)
                 self.forget_database(name)
         for name in stale:
             self.store.forget(name)

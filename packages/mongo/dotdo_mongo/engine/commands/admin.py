@@ -226,8 +226,7 @@ def drop_database(ctx: Ctx) -> dict:
                 emit_ddl(tx, name, "drop", None if "viewOn" in options else uuid)
             emit_ddl(tx, "", "dropDatabase", None)
         for stream in ctx.engine.cursors.streams():
-            if stream.dbs is dbs:
-                stream.database_dropped()
+            stream.before_drop(dbs)
     ctx.engine.forget_database(ctx.db)
     ctx.engine.store.drop_namespace(ns_name(ctx.db, ctx.engine.tenant))
     return {"dropped": ctx.db}
