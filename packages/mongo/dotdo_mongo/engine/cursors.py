@@ -9,13 +9,15 @@ from typing import Any, Callable, Iterator
 import bson
 from bson import Int64
 
+from ..storage import TXN
 from .errors import MongoError
+from .snapshot_reads import Snapshot
 
 IDLE_TIMEOUT_S = 600  # MongoDB's cursorTimeoutMillis default
 
 
 class Cursor:
-    __slots__ = ("id", "ns", "source", "touched", "stream", "no_timeout", "guard")
+    __slots__ = ("id", "ns", "source", "touched", "stream", "no_timeout", "guard", "snapshot")
 
     def __init__(self, cid: int, ns: str, source: Iterator[Any]) -> None:
         self.id = cid
@@ -25,6 +27,7 @@ class Cursor:
         self.stream: Any = None
         self.no_timeout = False
         self.guard: Callable[[], None] | None = None  # raises when the cursor's source has gone
+        self.snapshot: Any = None  # the snapshot (snapshot_reads.py) a snapshot read's getMores read at
 
 
 class Cursors:
@@ -43,6 +46,9 @@ class Cursors:
             cid = self._register(ns, more)
             self._open[cid].no_timeout = no_timeout
             self._open[cid].guard = guard
+            current = TXN.get()
+            if isinstance(current, Snapshot):
+                self._open[cid].snapshot = current
         return {"cursor": {"firstBatch": batch, "id": Int64(cid), "ns": ns}, "ok": 1.0}
 
     def _register(self, ns: str, source: Iterator[Any]) -> int:
@@ -91,8 +97,13 @@ class Cursors:
             except MongoError:
                 self.kill(cid)
                 raise
-        batch = _take(cur.source, batch_size)
-        rest = _peek(cur.source)
+        token = TXN.set(cur.snapshot) if cur.snapshot is not None else None
+        try:
+            batch = _take(cur.source, batch_size)
+            rest = _peek(cur.source)
+        finally:
+            if token is not None:
+                TXN.reset(token)
         if rest is None:
             self.kill(cid)
             out = 0

@@ -19,6 +19,7 @@ from dotdo_core.shard import ShardBusy, ShardDropped
 from dotdo_core.store import Store
 
 from ..storage import TXN, DbStorage, database_names, decode, ns_name
+from .snapshot_reads import SnapshotReads
 from .change_streams import emit_create
 from .collection import Collection
 from . import api_version, deadline, validation
@@ -96,6 +97,7 @@ class Engine:
         self.gate: threading.RLock = root.gate if root is not None else threading.RLock()
         self.loop: asyncio.AbstractEventLoop | None = None  # the server loop commands wait on
         self.transactions = Transactions(self.gate)
+        self.snapshot_reads = SnapshotReads()
         self.failpoints: FailPoints = root.failpoints if root is not None else FailPoints()
         self._retry_writes = 0
         self._retry_numbers: dict[bytes, tuple[int, float]] = {}  # session id -> (txnNumber, when) committed here
@@ -316,13 +318,30 @@ class Engine:
             api_version.check_strict(ctx.name, body)
         if "autocommit" in body or "startTransaction" in body:
             return self._in_transaction(handler, ctx)
+        snapshot = False
         if "readConcern" in body:
-            check_snapshot_read(ctx.name, body["readConcern"])
+            snapshot = check_snapshot_read(ctx.name, body["readConcern"])
         if self._blocked(ctx):
             return self._after_release(ctx)
         if "txnNumber" in body:
             return self._retryable(handler, ctx)
+        if snapshot:
+            return self._at_snapshot(handler, ctx)
         return self._execute(handler, ctx)
+
+    def _at_snapshot(self, handler: Handler, ctx: Ctx) -> dict:
+        """A read at snapshot read concern outside a transaction (snapshot_reads.py)."""
+        snap = self.snapshot_reads.begin(ctx.body["readConcern"], self._operation_time)
+        token = TXN.set(snap)
+        try:
+            reply = self._execute(handler, ctx)
+        finally:
+            TXN.reset(token)
+            snap.fresh = False
+        if type(reply) is dict:
+            target = reply["cursor"] if isinstance(reply.get("cursor"), dict) else reply
+            target["atClusterTime"] = snap.at
+        return reply
 
     # -- fail points (configureFailPoint; see failpoints.py) -----------------------------------
     def _faulted(self, fault: dict, handler: Handler, ctx: Ctx) -> Any:
@@ -537,9 +556,17 @@ class Engine:
 SNAPSHOT_READS = {"find", "aggregate", "distinct"}
 
 
-def check_snapshot_read(name: str, read_concern: Any) -> None:
-    if isinstance(read_concern, dict) and read_concern.get("level") == "snapshot" and name not in SNAPSHOT_READS:
+def check_snapshot_read(name: str, read_concern: Any) -> bool:
+    """Whether the command reads at a snapshot (refusing the commands that cannot)."""
+    if not isinstance(read_concern, dict) or read_concern.get("level") != "snapshot":
+        if isinstance(read_concern, dict) and "atClusterTime" in read_concern:
+            raise MongoError(72, "atClusterTime is only supported with readConcern level 'snapshot'")
+        return False
+    if name in ("getMore", "killCursors"):  # drivers send a snapshot session's read concern on its cursors too
+        return False
+    if name not in SNAPSHOT_READS:
         raise MongoError(72, f'Command {name} does not support {{ readConcern: {{ level: "snapshot" }} }}')
+    return True
 
 
 def check_db_name(name: str) -> None:
