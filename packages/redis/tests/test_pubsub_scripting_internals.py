@@ -150,3 +150,33 @@ def test_scripts_cannot_reach_python_objects(tmp_path, script):
     with pytest.raises(redis.ResponseError) as e:
         r.eval(script, 0)
     assert "access to Python attributes is not allowed from scripts" in str(e.value)
+
+
+def test_function_kill_stops_a_running_read_only_function_and_stats_show_it(tmp_path):
+    runner, killer = Redis(data=str(tmp_path)), Redis(data=str(tmp_path))
+    runner.function_load("#!lua name=busy\nredis.register_function{function_name='spin', "
+                         "callback=function(keys, args) local i = 0 while true do i = i + 1 end end, flags={'no-writes'}}")
+    outcome = {}
+
+    def run():
+        try:
+            runner.fcall("spin", 0, "a1")
+        except redis.ResponseError as e:
+            outcome["error"] = str(e)
+
+    t = threading.Thread(target=run)
+    t.start()
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        stats = killer.execute_command("FUNCTION", "STATS")
+        if stats[b"running_script"] is not None:
+            break
+        time.sleep(0.01)
+    running = stats[b"running_script"]
+    assert running[b"name"] == b"spin" and running[b"command"] == [b"FCALL", b"spin", b"0", b"a1"]
+    with pytest.raises(redis.ResponseError) as e:
+        killer.script_kill()  # SCRIPT KILL is for EVAL scripts: Redis points to FUNCTION KILL
+    assert str(e.value) == "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE."
+    assert killer.execute_command("FUNCTION", "KILL") == b"OK"
+    t.join(5)
+    assert outcome["error"].startswith("Script killed by user with FUNCTION KILL... script: spin")

@@ -118,12 +118,14 @@ local proxy = setmetatable({}, {
 })
 real._G = proxy
 
+local function user_code(source) return source == "@user_script" or source == "@user_function" end
+
 local function where(e)
   local level = 2
   while true do
     local info = getinfo(level, "Sl")
     if not info then return {e, 0} end
-    if info.source == "@user_script" then return {e, info.currentline} end
+    if user_code(info.source) then return {e, info.currentline} end
     level = level + 1
   end
 end
@@ -134,9 +136,116 @@ runner.current_line = function()
   while true do
     local info = getinfo(level, "Sl")
     if not info then return 0 end
-    if info.source == "@user_script" then return info.currentline end
+    if user_code(info.source) then return info.currentline end
     level = level + 1
   end
+end
+
+-- Function libraries (FUNCTION LOAD): the library's code runs once, at load, seeing only the load
+-- API (redis.register_function, redis.log, the log levels and the version); the functions it
+-- registers run later with the globals scripts see, but never KEYS and ARGV (their keys and
+-- arguments are their parameters).
+-- level 3: the user code that indexed (missing <- __index <- user code)
+local function missing(k) error("Script attempted to access nonexistent global variable '" .. tostring(k) .. "'", 3) end
+local function readonly() error("Attempt to modify a readonly table", 2) end
+local function checked(fields)
+  return setmetatable({}, {
+    __index = function(_, k) local v = fields[k]; if v == nil then missing(k) end; return v end,
+    __newindex = readonly, __metatable = false,
+  })
+end
+local registered = nil  -- while a library loads: name -> {callback, flags, description}
+local FLAGS = {["no-writes"] = true, ["allow-oom"] = true, ["allow-stale"] = true, ["no-cluster"] = true,
+               ["allow-cross-slot-keys"] = true}
+local function fail(msg) error({err = "ERR " .. msg}) end
+local function register(...)
+  local n = select("#", ...)
+  local name, callback, flags, description
+  if n == 1 then
+    local args = ...
+    if raw_type(args) ~= "table" then
+      fail("calling redis.register_function with a single argument is only applicable to Lua table (representing named arguments).")
+    end
+    for k, v in pairs(args) do
+      if k == "function_name" then name = v
+      elseif k == "callback" then callback = v
+      elseif k == "flags" then
+        if raw_type(v) ~= "table" then fail("flags argument to redis.register_function must be a table representing function flags") end
+        flags = v
+      elseif k == "description" then description = v
+      else fail("unknown argument given to redis.register_function") end
+    end
+    if name == nil then fail("redis.register_function must get a function name argument") end
+    if callback == nil then fail("redis.register_function must get a callback argument") end
+    if raw_type(callback) ~= "function" then fail("callback argument given to redis.register_function must be a function") end
+  elseif n == 2 then
+    name, callback = ...
+    if raw_type(name) ~= "string" and raw_type(name) ~= "number" then
+      fail("first argument to redis.register_function must be a string")
+    end
+    if raw_type(callback) ~= "function" then fail("second argument to redis.register_function must be a function") end
+  else
+    fail("wrong number of arguments to redis.register_function")
+  end
+  if raw_type(name) ~= "string" and raw_type(name) ~= "number" then
+    fail("function_name argument given to redis.register_function must be a string")
+  end
+  name = tostring(name)
+  if not name:match("^[%w_]+$") then
+    fail("Library names can only contain letters, numbers, or underscores(_) and must be at least one character long")
+  end
+  local names = {}
+  for _, f in ipairs(flags or {}) do
+    if raw_type(f) ~= "string" or not FLAGS[f] then fail("unknown flag given") end
+    names[#names + 1] = f
+  end
+  if description ~= nil then
+    if raw_type(description) ~= "string" and raw_type(description) ~= "number" then
+      fail("description argument given to redis.register_function must be a string")
+    end
+    description = tostring(description)
+  end
+  local key = name:lower()
+  if registered[key] then fail("Function already exists in the library") end
+  registered[key] = {name, callback, names, description}
+end
+local load_redis = checked({
+  register_function = register, log = py.log, LOG_DEBUG = 0, LOG_VERBOSE = 1, LOG_NOTICE = 2,
+  LOG_WARNING = 3, REDIS_VERSION = py.version, REDIS_VERSION_NUM = py.version_num,
+})
+local load_globals = {redis = load_redis}
+local loading = false
+local library_env = setmetatable({}, {
+  __index = function(_, k)
+    local v
+    if loading then v = load_globals[k] elseif k ~= "KEYS" and k ~= "ARGV" then v = real[k] end
+    if v == nil then missing(k) end
+    return v
+  end,
+  __newindex = readonly, __metatable = false,
+})
+runner.load_library = function(code)
+  local fn, err = real_loadstring(code, "@user_function")
+  if not fn then return false, "compile", err end
+  set_env(fn, library_env)
+  registered = {}
+  loading = true
+  local ok, e = real_xpcall(fn, function(e) return e end)
+  loading = false
+  local found = registered
+  registered = nil
+  if not ok then
+    if raw_type(e) == "table" and e.err then return false, "register", e.err end
+    if is_error(e) then e = error_text(e) end
+    return false, "register", "ERR " .. tostring(e)
+  end
+  return true, found
+end
+runner.call_function = function(fn, keys, args, check, every)
+  sethook(function() local killed = check(); if killed then raise(killed) end end, "", every)
+  local r = {real_xpcall(function() return fn(keys, args) end, where)}
+  sethook()
+  return r[1], r[2]
 end
 runner.compile = function(body)
   local fn, err = real_loadstring(body, "@user_script")
@@ -220,6 +329,10 @@ class LuaState:
         self._compile = self.runner[b"compile"]
         self._run = self.runner[b"run"]
         self._current_line = self.runner[b"current_line"]
+        self._load_library = self.runner[b"load_library"]
+        self._call_function = self.runner[b"call_function"]
+        self.source = "user_script"  # or user_function, while a function runs: errors name it
+        self.libraries: dict[tuple[str, str], dict[str, tuple[Any, frozenset[str]]]] = {}
 
     def _make_cjson(self, null: Any, is_null: Any) -> Any:
         codec = CJson(self.lua, null, is_null)
@@ -273,7 +386,7 @@ class LuaState:
     def _positioned(self, message: str) -> "ScriptError":
         # A Lua-library error: it carries the script position and gets the ERR prefix, as in Redis.
         line = self._current_line()
-        return ScriptError(f"user_script:{line}: {message}".encode(), lua_error=True)
+        return ScriptError(f"{self.source}:{line}: {message}".encode(), lua_error=True)
 
     def _mark(self, message: Any) -> None:
         self.marked = message
@@ -349,17 +462,55 @@ class LuaState:
     def run(self, fn: Any, sha: str, keys: list[bytes], argv: list[bytes], call: Callable[..., tuple[bool, Any]],
             check: Callable[[], None]) -> Any:
         """Run a compiled script; returns the reply (a RedisError instance for an error reply)."""
+        return self._invoke(self._run, fn, sha, keys, argv, call, check)
+
+    def run_function(self, fn: Any, name: str, keys: list[bytes], argv: list[bytes],
+                     call: Callable[..., tuple[bool, Any]], check: Callable[[], None]) -> Any:
+        """Run a library's function (FCALL) with its keys and arguments as parameters."""
+        self.source = "user_function"
+        try:
+            return self._invoke(self._call_function, fn, name, keys, argv, call, check)
+        finally:
+            self.source = "user_script"
+
+    def _invoke(self, runner: Any, fn: Any, name: str, keys: list[bytes], argv: list[bytes],
+                call: Callable[..., tuple[bool, Any]], check: Callable[[], None]) -> Any:
         self.call = call
         self.marked = None
         self.resp = 2
         try:
-            ok, value = self._run(fn, self.table_from(keys), self.table_from(argv), check, 100_000)
+            ok, value = runner(fn, self.table_from(keys), self.table_from(argv), check, 100_000)
         finally:
             self.call = None
         if ok:
             return self.to_reply(value)
         err, line = (value[1], value[2]) if lua51.lua_type(value) == "table" else (value, 0)
-        return RedisError(self._error_text(err, sha, line))
+        return RedisError(self._error_text(err, name, line))
+
+    def library(self, name: str, code: bytes) -> dict[str, tuple[Any, str, frozenset[str], str | None]]:
+        """The functions library `name` registers, by lowercased name: (callback, name, flags,
+        description). Loaded once per state and code; raises Redis's FUNCTION LOAD errors."""
+        key = (name, sha1hex(code))
+        found = self.libraries.get(key)
+        if found is None:
+            # From the shebang's own newline on: line numbers count the shebang as line 1, as Redis's do.
+            result = self._load_library(code[code.index(b"\n"):])
+            if not result[0]:
+                stage, message = result[1], result[2]
+                text = message.decode("utf-8", "replace") if isinstance(message, bytes) else str(message)
+                if stage == b"compile":
+                    raise RedisError(f"ERR Error compiling function: {text}".replace("\n", " "))
+                raise RedisError(f"ERR Error registering functions: {text}".replace("\n", " "))
+            found = {}
+            for key_name, entry in result[1].items():
+                flags = frozenset(f.decode() for f in entry[3].values())
+                desc = entry[4]
+                found[key_name.decode()] = (entry[2], entry[1].decode(), flags,
+                                            desc.decode() if isinstance(desc, bytes) else None)
+            if not found:
+                raise RedisError("ERR No functions registered")
+            self.libraries[key] = found
+        return found
 
     def _error_text(self, err: Any, sha: str, line: Any) -> str:
         if isinstance(err, ScriptError):
@@ -376,7 +527,7 @@ class LuaState:
         else:
             text = f"ERR {err}"
         text = text.replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
-        return f"{text} script: {sha}, on @user_script:{int(line or 0)}."
+        return f"{text} script: {sha}, on @{self.source}:{int(line or 0)}."
 
     # -- Lua value → Redis reply ------------------------------------------------------
     def to_reply(self, value: Any) -> Any:
@@ -533,4 +684,13 @@ def lua_state() -> LuaState:
     state = getattr(_states, "state", None)
     if state is None:
         state = _states.state = LuaState()
+    return state
+
+
+def function_state() -> LuaState:
+    """The thread's Lua state for function libraries: a state of its own, as Redis's function engine
+    is, so functions never see what EVAL scripts left in the globals (KEYS, ARGV)."""
+    state = getattr(_states, "functions", None)
+    if state is None:
+        state = _states.functions = LuaState()
     return state

@@ -132,17 +132,25 @@ def run_script(ctx: Ctx, sha: str, body: bytes, numkeys: bytes, args: tuple[byte
     n = _parse_numkeys(numkeys, args)
     keys, argv = list(args[:n]), list(args[n:])
     flags = parse_shebang(body)
+    state = lua_state()
+    fn = state.compile(sha, body)
+    return run_lua(ctx, state, keys, flags, readonly, lambda call, check: state.run(fn, sha, keys, argv, call, check))
+
+
+def run_lua(ctx: Ctx, state: Any, keys: list[bytes], flags: set[str] | frozenset[str], readonly: bool,
+            invoke: Any, function: str | None = None, command_argv: list[bytes] | None = None) -> Any:
+    """Run a script or a library function (`invoke(call, check)` runs it in `state`) in one write
+    transaction on its keys' shard. `function`: the function's name, for FUNCTION STATS and KILL."""
     engine = ctx.engine
     if "no-writes" in flags:
         readonly = True
     if "no-cluster" in flags and engine.cluster:
         raise RedisError("ERR Can not run script on cluster, 'no-cluster' flag is set.")
-    state = lua_state()
-    fn = state.compile(sha, body)
     index = engine.shard_index_for(keys)
     session = ctx.session
     store = scripts_for(engine)
-    running = {"killed": False, "wrote": False, "started": time.monotonic(), "over_time": False}
+    running = {"killed": False, "wrote": False, "started": time.monotonic(), "over_time": False,
+               "function": function, "command": command_argv}
     limit = max_script_time()
 
     def call(*cargs: Any) -> tuple[bool, Any]:
@@ -189,7 +197,7 @@ def run_script(ctx: Ctx, sha: str, body: bytes, numkeys: bytes, args: tuple[byte
 
     def check() -> bytes | None:
         if running["killed"]:
-            return b"ERR Script killed by user with SCRIPT KILL..."
+            return b"ERR Script killed by user with %s KILL..." % (b"SCRIPT" if function is None else b"FUNCTION")
         if limit is not None and time.monotonic() - running["started"] > limit:
             running["over_time"] = True
             return f"ERR Script exceeded the server's max-script-time of {limit:g} seconds and was stopped; its writes were rolled back".encode()
@@ -201,7 +209,7 @@ def run_script(ctx: Ctx, sha: str, body: bytes, numkeys: bytes, args: tuple[byte
     try:
         with engine.tables[index].shard.write() as tx:
             batch = _ScriptBatch(index, tx, engine.tables[index])
-            reply = state.run(fn, sha, keys, argv, call, check)
+            reply = invoke(call, check)
             if running["over_time"] and isinstance(reply, RedisError):
                 raise reply  # inside the transaction: nothing the script wrote is kept
     finally:
@@ -306,8 +314,11 @@ def script(ctx: Ctx, sub: bytes, *args: bytes):
         if args:
             raise wrong_arity("script|kill")
         with store.lock:
-            running = [r for sid, r in store.running.items() if sid != ctx.session.id]
+            others = [r for sid, r in store.running.items() if sid != ctx.session.id]
+        running = [r for r in others if r["function"] is None]
         if not running:
+            if others:  # a function runs: Redis points to FUNCTION KILL
+                raise RedisError("BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.")
             raise RedisError("NOTBUSY No scripts in execution right now.")
         if any(r["wrote"] for r in running):
             raise RedisError(
