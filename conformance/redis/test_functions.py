@@ -292,3 +292,74 @@ def test_function_list_and_stats_reply_bytes_in_resp2_and_resp3(fr, raw):
     assert raw("FUNCTION", "STATS") == (
         b"%2\r\n$14\r\nrunning_script\r\n_\r\n$7\r\nengines\r\n%1\r\n$3\r\nLUA\r\n%2\r\n$15\r\nlibraries_count\r\n"
         b":1\r\n$15\r\nfunctions_count\r\n:1\r\n")
+
+
+# FUNCTION DUMP of Redis 7.0.15 holding one library: its code LZF-compressed, as Redis writes long
+# strings (captured from the machine's redis-server).
+REDIS_DUMP = (
+    b"\xf5\xc3@\xb9A\x12\x1f#!lua name=mylib\nredis.register_\x0bfunction('my@\x0b\x02', @\x06`\x12\x11keys, args) "
+    b"return \x06@=\x08call('set -@$\x02[1]\x80' \x08\x05) end)\xe0\x0ff\x00{\xc0\\\x00_`\x92\x02'ro B@N\x04back="
+    b"\xc0\x1c\xe0\x17y\x00g\xe0\x03y`p \xb5\x1alags={'no-writes'}, descrip@\xcd k\x02ead \x15\n\x00\xc0\xa1\xce(\xbeL"
+    b"\x9e3")
+
+
+def test_dump_and_restore_bring_the_libraries_back(fr):
+    fr.function_load(LIB)
+    fr.function_load("#!lua name=other\nredis.register_function('x1', function() return 1 end)")
+    payload = fr.function_dump()
+    fr.function_flush()
+    assert fr.function_restore(payload) is True
+    assert fr.fcall("x1", 0) == 1 and fr.fcall("set_echo", 1, "k", "v") == [b"k", b"v", 1, 1]
+    assert sorted(lib[b"library_name"] for lib in _libraries(fr)) == [b"mylib", b"other"]
+
+
+def test_restore_policies(fr):
+    fr.function_load(LIB)
+    payload = fr.function_dump()
+    assert _error(lambda: fr.function_restore(payload)) == "Library mylib already exists"  # APPEND, the default
+    assert fr.function_restore(payload, "REPLACE") is True
+    fr.function_load("#!lua name=extra\nredis.register_function('x1', function() return 1 end)")
+    assert fr.function_restore(payload, "FLUSH") is True
+    assert [lib[b"library_name"] for lib in _libraries(fr)] == [b"mylib"]
+    assert _error(lambda: fr.function_restore(payload, "BAD")) == (
+        "Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.")
+
+
+def test_restore_refuses_a_function_another_library_has_and_changes_nothing(fr):
+    fr.function_load(LIB.replace("name=mylib", "name=tmp").replace("set_echo", "echo2"))
+    payload_of_tmp = fr.function_dump()
+    fr.function_flush()
+    fr.function_load("#!lua name=x\nredis.register_function('echo2', function() return 1 end)")
+    assert _error(lambda: fr.function_restore(payload_of_tmp, "REPLACE")) == "Function echo2 already exists"
+    assert [lib[b"library_name"] for lib in _libraries(fr)] == [b"x"]
+
+
+def test_restore_replaces_the_libraries_it_names_before_checking_functions(fr):
+    fr.function_load("#!lua name=x\nredis.register_function('set_echo', function() return 1 end)")
+    fr.function_load(LIB.replace("name=mylib", "name=tmp").replace("set_echo", "echo2"))
+    both = fr.function_dump()  # x with set_echo, tmp with echo2
+    fr.function_flush()
+    fr.function_load("#!lua name=x\nredis.register_function('echo2', function() return 1 end)")
+    assert fr.function_restore(both, "REPLACE") is True  # x's echo2 goes with the x it replaces
+    assert fr.fcall("echo2", 1, "k", "v") == [b"k", b"v", 1, 1]
+
+
+def test_a_payload_redis_wrote_restores(fr):
+    assert fr.function_restore(REDIS_DUMP) is True
+    assert fr.fcall("myfunc", 1, "k", "v") == b"OK" and fr.fcall_ro("ro", 1, "k") == b"v"
+
+
+@pytest.mark.parametrize("payload, message", [
+    (REDIS_DUMP[:-1], "DUMP payload version or checksum are wrong"),
+    (REDIS_DUMP[:5], "DUMP payload version or checksum are wrong"),
+    (REDIS_DUMP[:-10] + b"\x0b\x00" + REDIS_DUMP[-8:], "DUMP payload version or checksum are wrong"),
+])
+def test_a_damaged_payload_is_refused(fr, payload, message):
+    assert _error(lambda: fr.function_restore(payload)) == message
+    assert fr.function_list() == []
+
+
+def test_an_empty_dump_restores_to_nothing(fr):
+    payload = fr.function_dump()
+    assert fr.function_restore(payload) is True
+    assert fr.function_list() == []

@@ -7,6 +7,8 @@ data directory (and every database, as in Redis) sees the same ones; each thread
 Lua state of its own (lua.function_state), loading a library there at its first call. A function
 runs like a script (scripting.run_lua): one write transaction on its keys' shard, redis.call joins
 it, errors end it keeping the writes made. Function names are case-insensitive, library names not.
+FUNCTION DUMP / RESTORE move libraries as Redis's RDB payloads (rdb.py): Redis reads ours, and
+ours read Redis's (LZF-compressed strings included).
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from typing import Any
 from ..args import to_int
 from ..context import Ctx
 from ..errors import RedisError, unknown_subcommand, wrong_arity
+from .. import rdb
 from ..lua import function_state
 from ..registry import command
 from ..replies import OK, Map, SetReply, Simple
@@ -31,9 +34,6 @@ NAME_RULE = re.compile(r"[A-Za-z0-9_]+")
 BAD_NAME = "ERR Library names can only contain letters, numbers, or underscores(_) and must be at least one character long"
 FLAG_ORDER = ("no-writes", "allow-oom", "allow-stale", "no-cluster", "allow-cross-slot-keys")  # as Redis lists them
 BUSY = "BUSY Redis is busy running a script. You can only call {} KILL or SHUTDOWN NOSAVE."
-NOT_SUPPORTED_DUMP = ("ERR FUNCTION {} is not supported by dotdo: it has no RDB payloads (FUNCTION LIST WITHCODE and "
-                      "FUNCTION LOAD move libraries between servers)")
-
 
 class FunctionStore:
     """The libraries of one engine's data directory: code by library, and each function's library."""
@@ -66,6 +66,36 @@ class FunctionStore:
                                 [(lname, name) for lname in functions])
             tx.execute("INSERT OR REPLACE INTO r_functions(name, code) VALUES (?, ?)", (name, code))
         return name
+
+    def dump(self) -> bytes:
+        """FUNCTION DUMP's payload: every library's code in RDB form (rdb.py)."""
+        return rdb.with_footer(b"".join(bytes((rdb.OPCODE_FUNCTION2,)) + rdb.encode_string(code)
+                                        for _, code in self.libraries()))
+
+    def restore(self, payload: bytes, policy: str) -> None:
+        """FUNCTION RESTORE: the payload's libraries, all or none, by policy FLUSH, APPEND or REPLACE."""
+        codes = _payload_libraries(payload)
+        state = function_state()
+        incoming = {}
+        for code in codes:
+            name = _library_name(code)
+            incoming[name] = (code, state.library(name, code))
+        with self.shard.write() as tx:
+            if policy == "FLUSH":
+                tx.execute("DELETE FROM r_function_names")
+                tx.execute("DELETE FROM r_functions")
+            for name in incoming:  # the libraries replaced go before any function is checked, as in Redis
+                exists = tx.execute("SELECT 1 FROM r_functions WHERE name = ?", (name,)).fetchone()
+                if exists and policy == "APPEND":
+                    raise RedisError(f"ERR Library {name} already exists")
+                tx.execute("DELETE FROM r_function_names WHERE library = ?", (name,))
+            for name, (code, functions) in incoming.items():
+                for lname, (_, fname, _, _) in functions.items():
+                    row = tx.execute("SELECT library FROM r_function_names WHERE lname = ?", (lname,)).fetchone()
+                    if row is not None:
+                        raise RedisError(f"ERR Function {fname} already exists")
+                    tx.execute("INSERT INTO r_function_names(lname, library) VALUES (?, ?)", (lname, name))
+                tx.execute("INSERT OR REPLACE INTO r_functions(name, code) VALUES (?, ?)", (name, code))
 
     def delete(self, name: str) -> bool:
         with self.shard.write() as tx:
@@ -112,6 +142,25 @@ def _library_name(code: bytes) -> str:
     if not NAME_RULE.fullmatch(name):
         raise RedisError(BAD_NAME)
     return name
+
+
+def _payload_libraries(payload: bytes) -> list[bytes]:
+    try:
+        reader = rdb.Reader(rdb.verify_footer(payload))
+    except rdb.RdbError:
+        raise RedisError("ERR DUMP payload version or checksum are wrong") from None
+    codes = []
+    try:
+        while not reader.done():
+            opcode = reader.byte()
+            if opcode == rdb.OPCODE_FUNCTION_PRE_GA:
+                raise RedisError("ERR Pre-GA function format not supported")
+            if opcode != rdb.OPCODE_FUNCTION2:
+                raise RedisError("ERR given type is not a function")
+            codes.append(reader.string())
+    except rdb.RdbError:
+        raise RedisError("ERR Failed loading library payload") from None
+    return codes
 
 
 # -- FCALL ---------------------------------------------------------------------------------------
@@ -292,10 +341,18 @@ def function(ctx: Ctx, sub: bytes, *args: bytes):
         for r in running:
             r["killed"] = True
         return OK
-    if op in (b"dump", b"restore"):
-        if (op == b"dump" and args) or (op == b"restore" and not 1 <= len(args) <= 2):
-            raise wrong_arity(f"function|{op.decode()}")
-        raise RedisError(NOT_SUPPORTED_DUMP.format(op.decode().upper()))
+    if op == b"dump":
+        if args:
+            raise wrong_arity("function|dump")
+        return store.dump()
+    if op == b"restore":
+        if not 1 <= len(args) <= 2:
+            raise wrong_arity("function|restore")
+        policy = args[1].decode("utf-8", "replace").upper() if len(args) == 2 else "APPEND"
+        if policy not in ("FLUSH", "APPEND", "REPLACE"):
+            raise RedisError("ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.")
+        store.restore(args[0], policy)
+        return OK
     if op == b"help":
         if args:
             raise wrong_arity("function|help")
