@@ -3,6 +3,7 @@ server, so on the real target every case runs on a private redis-server of its o
 from __future__ import annotations
 
 import socket
+from pathlib import Path
 
 import pytest
 import redis
@@ -294,13 +295,8 @@ def test_function_list_and_stats_reply_bytes_in_resp2_and_resp3(fr, raw):
         b":1\r\n$15\r\nfunctions_count\r\n:1\r\n")
 
 
-# FUNCTION DUMP of Redis 7.0.15 holding one library: its code LZF-compressed, as Redis writes long
-# strings (captured from the machine's redis-server).
-REDIS_DUMP = (
-    b"\xf5\xc3@\xb9A\x12\x1f#!lua name=mylib\nredis.register_\x0bfunction('my@\x0b\x02', @\x06`\x12\x11keys, args) "
-    b"return \x06@=\x08call('set -@$\x02[1]\x80' \x08\x05) end)\xe0\x0ff\x00{\xc0\\\x00_`\x92\x02'ro B@N\x04back="
-    b"\xc0\x1c\xe0\x17y\x00g\xe0\x03y`p \xb5\x1alags={'no-writes'}, descrip@\xcd k\x02ead \x15\n\x00\xc0\xa1\xce(\xbeL"
-    b"\x9e3")
+# FUNCTION DUMP of Redis 7.0.15 holding one library, its code LZF-compressed (conformance/vectors/redis).
+REDIS_DUMP = (Path(__file__).parents[1] / "vectors" / "redis" / "function-dump-7.0.15.bin").read_bytes()
 
 
 def test_dump_and_restore_bring_the_libraries_back(fr):
