@@ -37,3 +37,11 @@ def db(client):
 @pytest.fixture
 def coll(db):
     return db["items"]
+
+
+@pytest.fixture
+def other(client):
+    """A second database of the same server, dropped afterwards."""
+    name = "conf_" + uuid.uuid4().hex[:12]
+    yield client[name]
+    client.drop_database(name)

@@ -14,13 +14,6 @@ def streams_supported(db, target):
         pytest.skip("this real server is a standalone mongod: it refuses change streams")
 
 
-@pytest.fixture
-def other(client):
-    name = "conf_" + uuid.uuid4().hex[:12]
-    yield client[name]
-    client.drop_database(name)
-
-
 def _watch(client, names, **kw):
     """A client-wide stream showing only these databases' events (other tests share the server)."""
     return client.watch([{"$match": {"ns.db": {"$in": list(names)}}}], max_await_time_ms=300, **kw)

@@ -2,8 +2,6 @@
 its first read, while other sessions see later writes."""
 from __future__ import annotations
 
-import uuid
-
 import pytest
 from bson import Timestamp
 from pymongo.errors import OperationFailure
@@ -59,33 +57,25 @@ def test_a_time_outside_the_snapshot_history_is_too_old(db):
     assert e.value.code == 239
 
 
-def test_a_database_changed_since_the_snapshot_time_is_too_old_to_read_at_it(client, db):
-    other = client["conf_" + uuid.uuid4().hex[:12]]
-    try:
-        other.c.insert_one({"_id": 1})
-        db.c.insert_one({"_id": 1})
-        with client.start_session(snapshot=True) as s:
-            assert db.c.find_one({}, session=s) == {"_id": 1}
-            other.c.insert_one({"_id": 2})
-            with pytest.raises(OperationFailure) as e:
-                other.c.find_one({}, session=s)
-            assert e.value.code == 239
-    finally:
-        client.drop_database(other.name)
+def test_a_database_changed_since_the_snapshot_time_is_too_old_to_read_at_it(client, db, other):
+    other.c.insert_one({"_id": 1})
+    db.c.insert_one({"_id": 1})
+    with client.start_session(snapshot=True) as s:
+        assert db.c.find_one({}, session=s) == {"_id": 1}
+        other.c.insert_one({"_id": 2})
+        with pytest.raises(OperationFailure) as e:
+            other.c.find_one({}, session=s)
+        assert e.value.code == 239
 
 
-def test_a_database_unchanged_since_the_snapshot_time_is_read_at_it(client, db):
-    other = client["conf_" + uuid.uuid4().hex[:12]]
-    try:
-        other.c.insert_one({"_id": 1})
-        db.c.insert_one({"_id": 1})
-        with client.start_session(snapshot=True) as s:
-            assert db.c.find_one({}, session=s) == {"_id": 1}
-            assert other.c.find_one({}, session=s) == {"_id": 1}
-            other.c.insert_one({"_id": 2})
-            assert other.c.count_documents({}, session=s) == 1
-    finally:
-        client.drop_database(other.name)
+def test_a_database_unchanged_since_the_snapshot_time_is_read_at_it(client, db, other):
+    other.c.insert_one({"_id": 1})
+    db.c.insert_one({"_id": 1})
+    with client.start_session(snapshot=True) as s:
+        assert db.c.find_one({}, session=s) == {"_id": 1}
+        assert other.c.find_one({}, session=s) == {"_id": 1}
+        other.c.insert_one({"_id": 2})
+        assert other.c.count_documents({}, session=s) == 1
 
 
 @pytest.mark.parametrize("command", [{"count": "items"}, {"listIndexes": "items"}])

@@ -555,48 +555,45 @@ class Shard:
             tx.conn.execute(ddl)
         self._schemas.add(name)
 
+    @contextlib.contextmanager
+    def _idle_writer(self) -> Iterator[sqlite.Connection | None]:
+        """The writer connection while no thread of this process writes to the shard (taken
+        without waiting for one); None when one does, or the shard has no writer open."""
+        if self.memory or self._closed or not self._lock.acquire(blocking=False):
+            yield None
+            return
+        try:
+            yield self._writer if self._tx is None else None
+        finally:
+            self._lock.release()
+
     def checkpoint_when_idle(self, min_frames: int) -> bool:
         """Copy the WAL back into the database file now, if at least `min_frames` frames wait and no
         thread of this process is writing to the shard (never waiting for one): the copy that would
         otherwise fall on whichever commit next crosses sqlite.WAL_AUTOCHECKPOINT_PAGES. Returns
         whether it did. For walsync's thread, on a shard whose commits have paused."""
-        if self.memory or self._closed or not self._lock.acquire(blocking=False):
-            return False
-        try:
-            writer = self._writer
-            if writer is None or self._tx is not None:
-                return False
-            waiting = walstamp.backlog(self.path)
+        with self._idle_writer() as writer:
+            waiting = walstamp.backlog(self.path) if writer is not None else None
             if waiting is None or waiting < min_frames:
                 return False
-            sqlite.checkpoint_passive(writer)
+            try:
+                sqlite.checkpoint_passive(writer)
+            except sqlite.Error:
+                return False  # another connection is checkpointing: the work is being done
             return True
-        except sqlite.Error:
-            return False  # another connection is checkpointing: the work is being done
-        finally:
-            self._lock.release()
 
     def truncate_wal_when_idle(self, min_bytes: int) -> bool:
         """Empty a WAL file of at least `min_bytes` into the database and cut it to nothing, if no
         thread of this process is writing to the shard and no connection anywhere reads from the
         WAL (never waiting for either). Returns whether it did. For walsync's thread, on a shard
         that took no commit for walsync.TRUNCATE_IDLE_S."""
-        if self.memory or self._closed or not self._lock.acquire(blocking=False):
-            return False
-        try:
-            writer = self._writer
-            if writer is None or self._tx is not None:
-                return False
+        with self._idle_writer() as writer:
             try:
-                if os.path.getsize(self.path + "-wal") < min_bytes:
+                if writer is None or os.path.getsize(self.path + "-wal") < min_bytes:
                     return False
-            except OSError:
-                return False  # no WAL file
-            return sqlite.checkpoint_truncate(writer)
-        except sqlite.Error:
-            return False
-        finally:
-            self._lock.release()
+                return sqlite.checkpoint_truncate(writer)
+            except (OSError, sqlite.Error):
+                return False  # no WAL file, or the checkpoint could not run
 
     # -- facts -------------------------------------------------------------
     def size_bytes(self) -> int:

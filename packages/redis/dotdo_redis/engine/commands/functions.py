@@ -24,7 +24,7 @@ from ..lua import function_state
 from ..registry import command
 from ..replies import OK, Map, SetReply, Simple
 from .glob import glob_match
-from .scripting import run_lua, scripts_for
+from .scripting import kill_running, run_lua, scripts_for
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS r_functions (name TEXT PRIMARY KEY, code BLOB NOT NULL) WITHOUT ROWID;
@@ -33,7 +33,6 @@ CREATE TABLE IF NOT EXISTS r_function_names (lname TEXT PRIMARY KEY, library TEX
 NAME_RULE = re.compile(r"[A-Za-z0-9_]+")
 BAD_NAME = "ERR Library names can only contain letters, numbers, or underscores(_) and must be at least one character long"
 FLAG_ORDER = ("no-writes", "allow-oom", "allow-stale", "no-cluster", "allow-cross-slot-keys")  # as Redis lists them
-BUSY = "BUSY Redis is busy running a script. You can only call {} KILL or SHUTDOWN NOSAVE."
 
 class FunctionStore:
     """The libraries of one engine's data directory: code by library, and each function's library."""
@@ -271,12 +270,11 @@ def _list(ctx: Ctx, args: tuple[bytes, ...]) -> list:
     return out
 
 
-def _running(ctx: Ctx, functions: bool = True) -> list[dict]:
-    """What other clients are running: their functions, or (functions=False) their EVAL scripts."""
+def _running(ctx: Ctx) -> list[dict]:
+    """The functions other clients are running."""
     store = scripts_for(ctx.engine)
     with store.lock:
-        return [r for sid, r in store.running.items()
-                if sid != ctx.session.id and (r["function"] is not None) == functions]
+        return [r for sid, r in store.running.items() if sid != ctx.session.id and r["function"] is not None]
 
 
 def _stats(ctx: Ctx) -> Map:
@@ -328,19 +326,7 @@ def function(ctx: Ctx, sub: bytes, *args: bytes):
     if op == b"kill":
         if args:
             raise wrong_arity("function|kill")
-        running = _running(ctx)
-        if not running:
-            if _running(ctx, functions=False):
-                raise RedisError(BUSY.format("SCRIPT"))
-            raise RedisError("NOTBUSY No scripts in execution right now.")
-        if any(r["wrote"] for r in running):
-            raise RedisError(
-                "UNKILLABLE Sorry the script already executed write commands against the dataset. "
-                "You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command."
-            )
-        for r in running:
-            r["killed"] = True
-        return OK
+        return kill_running(ctx, functions=True)
     if op == b"dump":
         if args:
             raise wrong_arity("function|dump")

@@ -221,6 +221,28 @@ def run_lua(ctx: Ctx, state: Any, keys: list[bytes], flags: set[str] | frozenset
     return reply
 
 
+def kill_running(ctx: Ctx, functions: bool) -> Any:
+    """SCRIPT KILL (functions=False) and FUNCTION KILL: stop what other clients run of that kind,
+    unless it already wrote (a script's writes are never half undone)."""
+    store = scripts_for(ctx.engine)
+    with store.lock:
+        others = [r for sid, r in store.running.items() if sid != ctx.session.id]
+    running = [r for r in others if (r["function"] is not None) == functions]
+    if not running:
+        if others:  # the other kind runs: Redis points to its KILL
+            raise RedisError(f"BUSY Redis is busy running a script. You can only call "
+                             f"{'SCRIPT' if functions else 'FUNCTION'} KILL or SHUTDOWN NOSAVE.")
+        raise RedisError("NOTBUSY No scripts in execution right now.")
+    if any(r["wrote"] for r in running):
+        raise RedisError(
+            "UNKILLABLE Sorry the script already executed write commands against the dataset. "
+            "You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command."
+        )
+    for r in running:
+        r["killed"] = True
+    return OK
+
+
 NO_MATCHING_SCRIPT = "NOSCRIPT No matching script. Please use EVAL."
 
 
@@ -313,21 +335,7 @@ def script(ctx: Ctx, sub: bytes, *args: bytes):
     if op == b"kill":
         if args:
             raise wrong_arity("script|kill")
-        with store.lock:
-            others = [r for sid, r in store.running.items() if sid != ctx.session.id]
-        running = [r for r in others if r["function"] is None]
-        if not running:
-            if others:  # a function runs: Redis points to FUNCTION KILL
-                raise RedisError("BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.")
-            raise RedisError("NOTBUSY No scripts in execution right now.")
-        if any(r["wrote"] for r in running):
-            raise RedisError(
-                "UNKILLABLE Sorry the script already executed write commands against the dataset. "
-                "You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command."
-            )
-        for r in running:
-            r["killed"] = True
-        return OK
+        return kill_running(ctx, functions=False)
     if op == b"debug":
         if len(args) != 1:
             raise wrong_arity("script|debug")
