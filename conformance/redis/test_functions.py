@@ -359,3 +359,11 @@ def test_an_empty_dump_restores_to_nothing(fr):
     payload = fr.function_dump()
     assert fr.function_restore(payload) is True
     assert fr.function_list() == []
+
+
+def test_a_library_whose_loading_runs_too_long_is_stopped(fr):
+    assert _error(lambda: fr.function_load("#!lua name=loop\nwhile true do end")) == (
+        "Error registering functions: ERR FUNCTION LOAD timeout")
+    assert fr.function_list() == []
+    fr.function_load("#!lua name=ok\nredis.register_function('f', function() return 1 end)")
+    assert fr.fcall("f", 0) == 1

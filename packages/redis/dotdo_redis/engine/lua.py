@@ -14,6 +14,7 @@ import hashlib
 import logging
 import math
 import threading
+import time
 from typing import Any, Callable
 
 import lupa.lua51 as lua51
@@ -28,6 +29,7 @@ from .replies import Bool, Double, Map, NullArray, SetReply, Simple, Verbatim, f
 log = logging.getLogger("dotdo.redis.lua")
 
 REDIS_VERSION = b"7.0.15"
+LOAD_TIMEOUT_S = 0.5  # Redis's LOAD_TIMEOUT_MS: how long a library's code may run while it loads
 REDIS_VERSION_NUM = 0x07000F
 LOG_LEVELS = {0: logging.DEBUG, 1: logging.DEBUG, 2: logging.INFO, 3: logging.WARNING}
 
@@ -230,7 +232,10 @@ runner.load_library = function(code)
   set_env(fn, library_env)
   registered = {}
   loading = true
+  -- Redis stops a library whose loading runs past 500 ms (it holds the server meanwhile).
+  sethook(function() if py.load_expired() then error({err = "ERR FUNCTION LOAD timeout"}) end end, "", 100000)
   local ok, e = real_xpcall(fn, function(e) return e end)
+  sethook()
   loading = false
   local found = registered
   registered = nil
@@ -306,6 +311,7 @@ class LuaState:
         self.call: Callable[..., tuple[bool, Any]] | None = None  # set per run
         self.marked: Any = None
         self.resp = 2
+        self.load_deadline = 0.0
         py = self.lua.table_from({
             b"version": REDIS_VERSION,
             b"version_num": REDIS_VERSION_NUM,
@@ -324,6 +330,7 @@ class LuaState:
             b"cjson": self._make_cjson,
             b"cmsgpack": self._make_cmsgpack(),
             b"struct": self._make_struct(),
+            b"load_expired": lambda: time.monotonic() > self.load_deadline,
         })
         self.runner = self.lua.execute(SETUP, py)
         self._compile = self.runner[b"compile"]
@@ -494,6 +501,7 @@ class LuaState:
         found = self.libraries.get(key)
         if found is None:
             # From the shebang's own newline on: line numbers count the shebang as line 1, as Redis's do.
+            self.load_deadline = time.monotonic() + LOAD_TIMEOUT_S
             result = self._load_library(code[code.index(b"\n"):])
             if not result[0]:
                 stage, message = result[1], result[2]
