@@ -29,6 +29,10 @@ def extra_markdown() -> str:
         "Implemented: " + ", ".join(f"`{c}`" for c in done),
         "",
         "Not implemented: " + (", ".join(f"`{c}`" for c in missing) or "none"),
+        "",
+        "Partly: `DUMP` and `RESTORE` move strings, lists, sets, hashes and sorted sets as Redis's payloads both "
+        "ways (Redis's compact encodings read, plain ones written), but not streams, and `RESTORE` refuses "
+        "`IDLETIME` and `FREQ` (dotdo keeps no access time or frequency); each answers an error that names it.",
     ]
     if extra:
         lines += ["", "Beyond 7.0's list: " + ", ".join(f"`{c}`" for c in extra)]
