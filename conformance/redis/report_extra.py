@@ -32,7 +32,10 @@ def extra_markdown() -> str:
         "",
         "Partly: `DUMP` and `RESTORE` move strings, lists, sets, hashes and sorted sets as Redis's payloads both "
         "ways (Redis's compact encodings read, plain ones written), but not streams, and `RESTORE` refuses "
-        "`IDLETIME` and `FREQ` (dotdo keeps no access time or frequency); each answers an error that names it.",
+        "`IDLETIME` and `FREQ` (dotdo keeps no access time or frequency); each answers an error that names it. "
+        "`CLUSTER` answers, for a database with several shards, as a cluster of one master holding every slot "
+        "(redis-py's RedisCluster connects to `dotdo serve`); subcommands that change a cluster's shape answer an "
+        "error naming them, and a one-shard (standalone) database answers Redis's \"cluster support disabled\".",
     ]
     if extra:
         lines += ["", "Beyond 7.0's list: " + ", ".join(f"`{c}`" for c in extra)]

@@ -282,3 +282,10 @@ def test_memory_usage_grows_with_the_value(r):
     r.set("small", "x")
     r.set("big", "x" * 10000)
     assert r.memory_usage("big") > r.memory_usage("small") + 9000
+
+
+@pytest.mark.parametrize("args", [("INFO",), ("KEYSLOT", "somekey"), ("SLOTS",), ("MYID",), ("HELP",)])
+def test_cluster_commands_on_a_standalone_server_say_cluster_support_is_disabled(r, args):
+    with pytest.raises(redis.ResponseError) as e:
+        r.execute_command("CLUSTER", *args)
+    assert str(e.value) == "This instance has cluster support disabled"
