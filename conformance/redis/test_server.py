@@ -289,3 +289,9 @@ def test_cluster_commands_on_a_standalone_server_say_cluster_support_is_disabled
     with pytest.raises(redis.ResponseError) as e:
         r.execute_command("CLUSTER", *args)
     assert str(e.value) == "This instance has cluster support disabled"
+
+
+def test_asking_on_a_standalone_server_says_cluster_support_is_disabled(r):
+    with pytest.raises(redis.ResponseError) as e:
+        r.execute_command("ASKING")
+    assert str(e.value) == "This instance has cluster support disabled"

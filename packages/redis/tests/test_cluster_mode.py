@@ -106,6 +106,7 @@ def test_cluster_slots_shards_nodes_and_myid_describe_one_master(served_cluster)
     assert raw.execute_command("CLUSTER", "NODES") == (
         myid + f" 127.0.0.1:{port}@{port + 10000} myself,master - 0 0 1 connected 0-16383\n".encode())
     assert b"cluster_state:ok\r\n" in raw.execute_command("CLUSTER", "INFO")
+    assert raw.execute_command("ASKING") is True
     raw.close()
 
 

@@ -154,3 +154,12 @@ def cluster(ctx: Ctx, sub: bytes, *args: bytes) -> Any:
             raise RedisError(f"ERR Unknown node {args[0].decode('utf-8', 'replace')}")
         return 0 if op == b"count-failure-reports" else []
     return [Simple(line) for line in HELP]
+
+
+@command("asking", arity=1, flags="fast", keys=None)
+def asking(ctx: Ctx) -> Any:
+    """A client's note that its next command follows an ASK redirect: one server holding every slot
+    never sends one, so it changes nothing."""
+    if not ctx.engine.cluster:
+        raise RedisError(DISABLED)
+    return Simple("OK")
