@@ -35,7 +35,9 @@ def extra_markdown() -> str:
         "`IDLETIME` and `FREQ` (dotdo keeps no access time or frequency); each answers an error that names it. "
         "`CLUSTER` answers, for a database with several shards, as a cluster of one master holding every slot "
         "(redis-py's RedisCluster connects to `dotdo serve`); subcommands that change a cluster's shape answer an "
-        "error naming them, and a one-shard (standalone) database answers Redis's \"cluster support disabled\".",
+        "error naming them, and a one-shard (standalone) database answers Redis's \"cluster support disabled\". `LATENCY` answers "
+        "as Redis does with latency monitoring off (its default, the only setting dotdo has); `LATENCY HISTOGRAM` "
+        "answers an error naming it (no per-command histograms are kept).",
     ]
     if extra:
         lines += ["", "Beyond 7.0's list: " + ", ".join(f"`{c}`" for c in extra)]

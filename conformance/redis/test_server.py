@@ -295,3 +295,26 @@ def test_asking_on_a_standalone_server_says_cluster_support_is_disabled(r):
     with pytest.raises(redis.ResponseError) as e:
         r.execute_command("ASKING")
     assert str(e.value) == "This instance has cluster support disabled"
+
+
+@pytest.mark.parametrize("args, expected", [
+    (("LATEST",), []),
+    (("HISTORY", "command"), []),
+    (("RESET",), 0),
+    (("RESET", "command", "fork"), 0),
+])
+def test_latency_with_monitoring_off_reports_no_samples(r, args, expected):
+    assert r.config_get("latency-monitor-threshold") == {"latency-monitor-threshold": "0"} or \
+        r.config_get("latency-monitor-threshold") == {b"latency-monitor-threshold": b"0"}
+    assert r.execute_command("LATENCY", *args) == expected
+
+
+def test_latency_doctor_graph_and_errors(r):
+    assert r.execute_command("LATENCY", "DOCTOR").startswith(b"I'm sorry, Dave, I can't do that. Latency monitoring")
+    for args, message in [(("GRAPH", "command"), "No samples available for event 'command'"),
+                          (("HISTORY",), "wrong number of arguments for 'latency|history' command"),
+                          (("BOGUS",), "unknown subcommand 'BOGUS'. Try LATENCY HELP.")]:
+        with pytest.raises(redis.ResponseError) as e:
+            r.execute_command("LATENCY", *args)
+        assert str(e.value) == message
+    assert r.execute_command("LATENCY", "HELP")[-1] == b"    Prints this help."

@@ -43,3 +43,15 @@ def test_a_failing_command_reaches_only_its_client_and_rolls_back_nothing_else(p
         bad.get("victim")
     assert good.exists("victim") == 0  # the bug's partial write was rolled back
     assert good.incr("after") == 1  # and the server still serves
+
+
+def test_latency_monitoring_cannot_be_turned_on_and_histograms_are_refused_by_name(tmp_path):
+    from dotdo_redis import Redis
+
+    r = Redis(data=str(tmp_path))
+    with pytest.raises(redis.ResponseError, match="dotdo does not monitor latency spikes"):
+        r.config_set("latency-monitor-threshold", 100)
+    assert r.config_set("latency-monitor-threshold", 0) is True
+    with pytest.raises(redis.ResponseError, match="LATENCY HISTOGRAM is not supported by dotdo"):
+        r.execute_command("LATENCY", "HISTOGRAM", "set")
+    r.close()

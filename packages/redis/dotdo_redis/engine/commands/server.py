@@ -205,6 +205,7 @@ PARAMS: dict[str, Param] = {
     "stream-node-max-bytes": Param("4096", None),
     "stream-node-max-entries": Param("100", None),
     "latency-tracking": Param("yes", None),
+    "latency-monitor-threshold": Param("0", _only("0", "dotdo does not monitor latency spikes (LATENCY): only 0, off, is supported", lambda t: str(int(t)) if t.lstrip("-").isdigit() else t)),
     "enable-debug-command": Param("no", None),
     "replica-read-only": Param("yes", None),
     "slave-read-only": Param("yes", None),
