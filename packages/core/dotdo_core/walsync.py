@@ -42,8 +42,9 @@ IDLE_CHECKPOINT_FRAMES = 1024
 # ever busy, and read whole by the recovery of each later open once the shard's connections closed
 # (measured here: reopening a shard with a 33.7 MB WAL took 9.3 ms, 0.56 ms once it was truncated).
 # Long enough that pauses between bursts keep their WAL: commits into a file that has to grow again
-# cost ≈ 20% more than commits reusing its space (docs/storage.md).
-TRUNCATE_IDLE_S = 10.0
+# cost ≈ 20% more than commits reusing its space (docs/storage.md) — a benchmark's read-only phases
+# of ten seconds and more must not make its next writes pay that.
+TRUNCATE_IDLE_S = 60.0
 TRUNCATE_MIN_BYTES = 256 * 1024
 
 
