@@ -37,7 +37,8 @@ def extra_markdown() -> str:
         "(redis-py's RedisCluster connects to `dotdo serve`); subcommands that change a cluster's shape answer an "
         "error naming them, and a one-shard (standalone) database answers Redis's \"cluster support disabled\". `LATENCY` answers "
         "as Redis does with latency monitoring off (its default, the only setting dotdo has); `LATENCY HISTOGRAM` "
-        "answers an error naming it (no per-command histograms are kept).",
+        "answers an error naming it (no per-command histograms are kept). `MONITOR` shows what this process "
+        "runs (a data directory shared by several processes: each monitor sees its own process's commands).",
     ]
     if extra:
         lines += ["", "Beyond 7.0's list: " + ", ".join(f"`{c}`" for c in extra)]

@@ -176,6 +176,7 @@ class Engine:
         self.sessions: "weakref.WeakSet[Session]" = weakref.WeakSet()
         self.started = time.time()
         self.extensions: dict[str, Any] = {}  # per-engine state of command families (pubsub hub, scripts ...)
+        self.monitors: list[Session] = []  # sessions in MONITOR mode (commands/monitor.py); replaced, never mutated
         # In-process threads blocked in BLPOP & co., oldest first, and what a sweep served them.
         self._waiting: dict[object, tuple[Session, list[bytes], Any]] = {}
         self._served: dict[object, Any] = {}
@@ -299,7 +300,8 @@ class Engine:
     def _plain_sets_allowed(self, session: Session) -> bool:
         """Whether a run of `SET key value` may be written as one statement: nothing queues them
         (MULTI), refuses them (RESP2 subscriber mode) or must check their slots (cluster mode)."""
-        return not self.cluster and session.multi is None and not (session.protocol == 2 and session.subscribed)
+        return not self.cluster and session.multi is None and not (session.protocol == 2 and session.subscribed) \
+            and not self.monitors  # a monitor sees each SET
 
     def _plain_sets(self, batch: _Batch, session: Session, argvs: list[list[bytes]]) -> list[Any]:
         """A pipeline's run of `SET key value`: one multi-row statement, as many OKs. Should a key
@@ -369,8 +371,11 @@ class Engine:
                 raise RedisError(CROSSSLOT)
         return self.ns.shard_index(keys[0])
 
-    def run(self, cmd: Command, session: Session, argv: list[bytes], batch: _Batch | None, in_batch: bool) -> Any:
+    def run(self, cmd: Command, session: Session, argv: list[bytes], batch: _Batch | None, in_batch: bool,
+            fed: bool = False) -> Any:
         """Run an already-admitted command (also used by EXEC and scripts)."""
+        if self.monitors and not fed:
+            return self._run_monitored(cmd, session, argv, batch, in_batch)
         now = time.time_ns() // 1_000_000 if batch is None else batch.now
         if cmd.keys is None:
             return cmd.fn(Ctx(self, session, None, now, argv, in_batch), *argv[1:])
@@ -386,6 +391,25 @@ class Engine:
             db = session.db
             ks = Keyspace(tables, conn, None, db, now, tables.read_cache(conn, db))
             return cmd.fn(Ctx(self, session, ks, now, argv, in_batch), *argv[1:])
+
+    def _run_monitored(self, cmd: Command, session: Session, argv: list[bytes], batch: _Batch | None,
+                       in_batch: bool) -> Any:
+        """`run` while clients MONITOR: as in Redis, a command shows once it ran (so EXEC after the
+        commands it ran), a script's EVAL / FCALL before the calls it makes."""
+        from .commands.monitor import SCRIPT_CALLERS, feed
+
+        lua = getattr(batch, "is_script", False)
+        if cmd.name in SCRIPT_CALLERS:
+            feed(self, session, argv, lua)
+            return self.run(cmd, session, argv, batch, in_batch, fed=True)
+        try:
+            reply = self.run(cmd, session, argv, batch, in_batch, fed=True)
+        except RedisError as e:
+            if not e.message.startswith("ERR unknown subcommand"):  # Redis refuses those before running
+                feed(self, session, argv, lua)
+            raise
+        feed(self, session, argv, lua)
+        return reply
 
     # -- shards, for keyless commands -----------------------------------------------
     def keyspaces(self, session: Session, *, write: bool, db: int | None = None):

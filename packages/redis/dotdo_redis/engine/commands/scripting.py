@@ -93,6 +93,7 @@ class _ScriptBatch:
     """Hands the script's own transaction to the commands it calls (no savepoint per call)."""
 
     __slots__ = ("index", "tx_", "tables", "now")
+    is_script = True  # MONITOR shows the commands a script calls as coming from "lua"
 
     def __init__(self, index: int, tx: Any, tables: Any) -> None:
         self.index = index
