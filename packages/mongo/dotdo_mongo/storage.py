@@ -126,6 +126,18 @@ class DbStorage:
         shard = self.base_shard
         return sqlite.connect(shard.path, sync=shard.sync)
 
+    def take_snapshot(self) -> tuple[sqlite.Connection, int]:
+        """A connection of its own in a read transaction begun now, and the change sequence it
+        sees: the state a transaction's or a snapshot read's later reads all see."""
+        conn = self.take_connection()
+        try:
+            conn.execute("BEGIN")
+            seq = conn.execute("SELECT max(seq) FROM _changes").fetchone()[0] or 0  # starts the read snapshot
+        except BaseException:
+            self.give_back(conn)
+            raise
+        return conn, seq
+
     def give_back(self, conn: sqlite.Connection) -> None:
         if len(self._spare) < 4:
             self._spare.append(conn)

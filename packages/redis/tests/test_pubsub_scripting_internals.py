@@ -56,18 +56,24 @@ def test_subscriptions_of_a_live_other_process_are_kept(tmp_path):
     r.close()
 
 
-def test_script_kill_stops_a_running_read_only_script(tmp_path):
-    runner, killer = Redis(data=str(tmp_path)), Redis(data=str(tmp_path))
+def _in_thread(call):
+    """(the thread running `call`, what it ended with: {"value": ...} or {"error": its message})."""
     outcome = {}
 
     def run():
         try:
-            runner.eval("local i = 0 while true do i = i + 1 end", 0)
+            outcome["value"] = call()
         except redis.ResponseError as e:
             outcome["error"] = str(e)
 
     t = threading.Thread(target=run)
     t.start()
+    return t, outcome
+
+
+def test_script_kill_stops_a_running_read_only_script(tmp_path):
+    runner, killer = Redis(data=str(tmp_path)), Redis(data=str(tmp_path))
+    t, outcome = _in_thread(lambda: runner.eval("local i = 0 while true do i = i + 1 end", 0))
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline:
         try:
@@ -82,17 +88,8 @@ def test_script_kill_stops_a_running_read_only_script(tmp_path):
 
 def test_script_that_wrote_cannot_be_killed(tmp_path):
     runner, killer = Redis(data=str(tmp_path)), Redis(data=str(tmp_path))
-    result = {}
-
-    def run():
-        try:
-            result["value"] = runner.eval(
-                "redis.call('set', 'w', '1') local i = 0 while redis.call('exists', 'stop') == 0 do i = i + 1 end return i", 0)
-        except redis.ResponseError as e:
-            result["error"] = str(e)
-
-    t = threading.Thread(target=run)
-    t.start()
+    t, result = _in_thread(lambda: runner.eval(
+        "redis.call('set', 'w', '1') local i = 0 while redis.call('exists', 'stop') == 0 do i = i + 1 end return i", 0))
     time.sleep(0.2)
     with pytest.raises(redis.ResponseError) as e:
         killer.script_kill()
@@ -156,16 +153,7 @@ def test_function_kill_stops_a_running_read_only_function_and_stats_show_it(tmp_
     runner, killer = Redis(data=str(tmp_path)), Redis(data=str(tmp_path))
     runner.function_load("#!lua name=busy\nredis.register_function{function_name='spin', "
                          "callback=function(keys, args) local i = 0 while true do i = i + 1 end end, flags={'no-writes'}}")
-    outcome = {}
-
-    def run():
-        try:
-            runner.fcall("spin", 0, "a1")
-        except redis.ResponseError as e:
-            outcome["error"] = str(e)
-
-    t = threading.Thread(target=run)
-    t.start()
+    t, outcome = _in_thread(lambda: runner.fcall("spin", 0, "a1"))
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline:
         stats = killer.execute_command("FUNCTION", "STATS")

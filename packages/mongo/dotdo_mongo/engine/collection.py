@@ -11,7 +11,7 @@ from bson.raw_bson import RawBSONDocument
 from dotdo_core.primitives.documents import DuplicateId
 
 from ..storage import DbStorage, decode
-from . import capped
+from . import capped, clustered
 from .change_streams import emit, images_enabled
 from .common import render
 from .common.keys import encode
@@ -198,8 +198,8 @@ class Collection:
     def index_by_hint(self, hint: Any) -> IndexSpec | None:
         if hint is None:
             return None
-        if isinstance(hint, str) and "clusteredIndex" in self.options:  # the _id index goes by the clustered name
-            if hint == self.options["clusteredIndex"]["name"]:
+        if isinstance(hint, str) and clustered.is_clustered(self.options):  # the _id index goes by the clustered name
+            if hint == clustered.clustered_name(self.options):
                 return None
             if hint == "_id_":
                 raise MongoError(2, "hint provided does not correspond to an existing index")

@@ -47,13 +47,7 @@ class Snapshot:
             return found[1]
         if not self.fresh and _changed_since(dbs, self.micros):
             raise _too_old(self.at)
-        conn = dbs.take_connection()
-        try:
-            conn.execute("BEGIN")
-            conn.execute("SELECT 1 FROM _mongo_collections LIMIT 1").fetchall()  # the read transaction starts here
-        except BaseException:
-            dbs.give_back(conn)
-            raise
+        conn, _ = dbs.take_snapshot()
         self.pinned[dbs.key] = (dbs, conn)
         return conn
 

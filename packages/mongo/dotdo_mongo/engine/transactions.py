@@ -82,13 +82,7 @@ class Txn:
         found = self.snapshots.get(dbs.key)
         if found is not None:
             return found[1]
-        conn = dbs.take_connection()
-        try:
-            conn.execute("BEGIN")
-            seq = conn.execute("SELECT max(seq) FROM _changes").fetchone()[0] or 0  # starts the read snapshot
-        except BaseException:
-            dbs.give_back(conn)
-            raise
+        conn, seq = dbs.take_snapshot()
         self.snapshots[dbs.key] = (dbs, conn, seq)
         return conn
 

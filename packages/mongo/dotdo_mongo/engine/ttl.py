@@ -8,6 +8,7 @@ import datetime
 import logging
 from typing import Any
 
+from . import clustered
 from .common.bsontypes import DATE
 from .common.keys import encode, type_floor
 from ..storage import decode
@@ -43,7 +44,7 @@ def purge_expired(engine, now: datetime.datetime | None = None) -> int:
             rows = list(dbs.collection_rows(conn))
         for name, _, options, specs in rows:
             ttl = [s for s in specs if "expireAfterSeconds" in s]
-            by_id = options.get("expireAfterSeconds") if "clusteredIndex" in options else None
+            by_id = options.get("expireAfterSeconds") if clustered.is_clustered(options) else None
             if (not ttl and by_id is None) or "viewOn" in options:
                 continue
             with dbs.shard.write() as tx:

@@ -100,24 +100,24 @@ _G.type = function(v)
   return t
 end
 
-_G.redis = setmetatable({}, {
-  __index = redis,
-  __newindex = function() error("Attempt to modify a readonly table", 2) end,
-  __metatable = false,
-})
+-- Redis's errors for a missing global and for an assignment to a protected table. Level 3 for a
+-- missing name: the user code that indexed (missing <- __index <- user code).
+local function missing(k) error("Script attempted to access nonexistent global variable '" .. tostring(k) .. "'", 3) end
+local function readonly() error("Attempt to modify a readonly table", 2) end
+-- A read-only view of `fields` in which a missing name is an error.
+local function checked(fields)
+  return setmetatable({}, {
+    __index = function(_, k) local v = fields[k]; if v == nil then missing(k) end; return v end,
+    __newindex = readonly, __metatable = false,
+  })
+end
+
+_G.redis = setmetatable({}, {__index = redis, __newindex = readonly, __metatable = false})
 bit = py.bit
 
 -- Scripts see the globals through a proxy: missing names and assignments are errors.
 local real = _G
-local proxy = setmetatable({}, {
-  __index = function(_, k)
-    local v = real[k]
-    if v == nil then error("Script attempted to access nonexistent global variable '" .. tostring(k) .. "'", 2) end
-    return v
-  end,
-  __newindex = function() error("Attempt to modify a readonly table", 2) end,
-  __metatable = false,
-})
+local proxy = checked(real)
 real._G = proxy
 
 local function user_code(source) return source == "@user_script" or source == "@user_function" end
@@ -147,15 +147,6 @@ end
 -- API (redis.register_function, redis.log, the log levels and the version); the functions it
 -- registers run later with the globals scripts see, but never KEYS and ARGV (their keys and
 -- arguments are their parameters).
--- level 3: the user code that indexed (missing <- __index <- user code)
-local function missing(k) error("Script attempted to access nonexistent global variable '" .. tostring(k) .. "'", 3) end
-local function readonly() error("Attempt to modify a readonly table", 2) end
-local function checked(fields)
-  return setmetatable({}, {
-    __index = function(_, k) local v = fields[k]; if v == nil then missing(k) end; return v end,
-    __newindex = readonly, __metatable = false,
-  })
-end
 local registered = nil  -- while a library loads: name -> {callback, flags, description}
 local FLAGS = {["no-writes"] = true, ["allow-oom"] = true, ["allow-stale"] = true, ["no-cluster"] = true,
                ["allow-cross-slot-keys"] = true}

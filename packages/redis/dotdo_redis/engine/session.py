@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import socket
 import threading
 import time
 from collections import deque
@@ -43,6 +44,26 @@ class Session:
         self.waker = None  # set by a front that must be told when the inbox gets a message
         self.blocking = None  # the Blocked reply of a command waiting now (BLPOP ...): INFO and CLIENT LIST show it
         self.pid = os.getpid()
+
+    def local_address(self) -> tuple[str, int] | None:
+        """The (ip, port) this client's TCP connection reached the server at; None without one
+        (in-process clients, unix sockets)."""
+        if self.fd < 0:
+            return None
+        for family in (socket.AF_INET, socket.AF_INET6):
+            try:
+                probe = socket.fromfd(self.fd, family, socket.SOCK_STREAM)
+            except OSError:
+                return None
+            try:
+                name = probe.getsockname()
+                if isinstance(name, tuple):
+                    return name[0], name[1]
+            except OSError:
+                pass
+            finally:
+                probe.close()
+        return None
 
     @property
     def subscribed(self) -> int:

@@ -10,7 +10,6 @@ slot, which no client sees. With one shard (a standalone server) every subcomman
 from __future__ import annotations
 
 import hashlib
-import socket
 from typing import Any
 
 from dotdo_core.hashing import REDIS_SLOTS, redis_slot
@@ -64,22 +63,7 @@ def node_id(ctx: Ctx) -> str:
 
 def _address(ctx: Ctx) -> tuple[str, int]:
     """The address this connection reached the server at (what a cluster client should dial)."""
-    fd = ctx.session.fd
-    if fd >= 0:
-        for family in (socket.AF_INET, socket.AF_INET6):
-            try:
-                probe = socket.fromfd(fd, family, socket.SOCK_STREAM)
-            except OSError:
-                continue
-            try:
-                name = probe.getsockname()
-                if isinstance(name, tuple):
-                    return name[0], name[1]
-            except OSError:
-                pass
-            finally:
-                probe.close()
-    return "127.0.0.1", 0  # an in-process client: no socket
+    return ctx.session.local_address() or ("127.0.0.1", 0)  # an in-process client: no socket
 
 
 def _slot(arg: bytes, message: str = "ERR Invalid slot") -> int:

@@ -55,16 +55,24 @@ class FunctionStore:
         with self.shard.write() as tx:
             if not replace and tx.execute("SELECT 1 FROM r_functions WHERE name = ?", (name,)).fetchone():
                 raise RedisError(f"ERR Library '{name}' already exists")
-            functions = function_state().library(name, code)
-            for lname, (_, fname, _, _) in functions.items():
-                row = tx.execute("SELECT library FROM r_function_names WHERE lname = ?", (lname,)).fetchone()
-                if row is not None and row[0] != name:
-                    raise RedisError(f"ERR Function {fname} already exists")
-            tx.execute("DELETE FROM r_function_names WHERE library = ?", (name,))
-            tx.conn.executemany("INSERT INTO r_function_names(lname, library) VALUES (?, ?)",
-                                [(lname, name) for lname in functions])
-            tx.execute("INSERT OR REPLACE INTO r_functions(name, code) VALUES (?, ?)", (name, code))
+            self._put(tx, name, code, function_state().library(name, code))
         return name
+
+    @staticmethod
+    def _put(tx: Any, name: str, code: bytes, functions: dict) -> None:
+        """Library `name` with its `functions`, in place of its earlier version; a function another
+        library has refuses it (the caller's transaction then rolls back)."""
+        tx.execute("DELETE FROM r_function_names WHERE library = ?", (name,))
+        for lname, (_, fname, _, _) in functions.items():
+            if tx.execute("SELECT 1 FROM r_function_names WHERE lname = ?", (lname,)).fetchone():
+                raise RedisError(f"ERR Function {fname} already exists")
+            tx.execute("INSERT INTO r_function_names(lname, library) VALUES (?, ?)", (lname, name))
+        tx.execute("INSERT OR REPLACE INTO r_functions(name, code) VALUES (?, ?)", (name, code))
+
+    @staticmethod
+    def _clear(tx: Any) -> None:
+        tx.execute("DELETE FROM r_function_names")
+        tx.execute("DELETE FROM r_functions")
 
     def dump(self) -> bytes:
         """FUNCTION DUMP's payload: every library's code in RDB form (rdb.py)."""
@@ -81,20 +89,14 @@ class FunctionStore:
             incoming[name] = (code, state.library(name, code))
         with self.shard.write() as tx:
             if policy == "FLUSH":
-                tx.execute("DELETE FROM r_function_names")
-                tx.execute("DELETE FROM r_functions")
+                self._clear(tx)
             for name in incoming:  # the libraries replaced go before any function is checked, as in Redis
                 exists = tx.execute("SELECT 1 FROM r_functions WHERE name = ?", (name,)).fetchone()
                 if exists and policy == "APPEND":
                     raise RedisError(f"ERR Library {name} already exists")
                 tx.execute("DELETE FROM r_function_names WHERE library = ?", (name,))
             for name, (code, functions) in incoming.items():
-                for lname, (_, fname, _, _) in functions.items():
-                    row = tx.execute("SELECT library FROM r_function_names WHERE lname = ?", (lname,)).fetchone()
-                    if row is not None:
-                        raise RedisError(f"ERR Function {fname} already exists")
-                    tx.execute("INSERT INTO r_function_names(lname, library) VALUES (?, ?)", (lname, name))
-                tx.execute("INSERT OR REPLACE INTO r_functions(name, code) VALUES (?, ?)", (name, code))
+                self._put(tx, name, code, functions)
 
     def delete(self, name: str) -> bool:
         with self.shard.write() as tx:
@@ -104,8 +106,7 @@ class FunctionStore:
 
     def flush(self) -> None:
         with self.shard.write() as tx:
-            tx.execute("DELETE FROM r_function_names")
-            tx.execute("DELETE FROM r_functions")
+            self._clear(tx)
 
 
 def functions_for(engine: Any) -> FunctionStore:

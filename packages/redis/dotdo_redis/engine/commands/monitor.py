@@ -8,21 +8,23 @@ directory are not seen.
 """
 from __future__ import annotations
 
-import json
+import functools
 import threading
 import time
-from pathlib import Path
 from typing import Any
 
 from ..context import Ctx
 from ..registry import command
 from ..replies import OK, Simple
+from .server import command_table
 
 
+@functools.lru_cache(maxsize=1)
 def _skipped() -> tuple[frozenset[bytes], frozenset[bytes]]:
-    table = json.loads((Path(__file__).resolve().parent.parent / "command_table.json").read_text())["commands"]
+    """Redis's admin commands and subcommands (the command table's "admin" flag): never shown.
+    Read at the first command a monitor sees, not when the engine loads."""
     names, subs = set(), set()
-    for name, spec in table.items():
+    for name, spec in command_table().items():
         if "admin" in spec["flags"]:
             names.add(name.encode())
         for sub, sub_spec in spec.get("subcommands", {}).items():
@@ -31,7 +33,6 @@ def _skipped() -> tuple[frozenset[bytes], frozenset[bytes]]:
     return frozenset(names), frozenset(subs)
 
 
-SKIPPED, SKIPPED_SUBCOMMANDS = _skipped()
 # Shown before they run (the commands their scripts call follow): Redis's skip_monitor commands,
 # which it feeds to monitors itself as the script starts.
 SCRIPT_CALLERS = frozenset({"eval", "eval_ro", "evalsha", "evalsha_ro", "fcall", "fcall_ro"})
@@ -92,7 +93,8 @@ def monitors_for(engine: Any) -> Monitors:
 def feed(engine: Any, session: Any, argv: list[bytes], lua: bool) -> None:
     """Show one command to every monitoring session (not to the one that sent it, if it monitors)."""
     name = argv[0].lower()
-    if name in SKIPPED or (len(argv) > 1 and name + b"|" + argv[1].lower() in SKIPPED_SUBCOMMANDS):
+    skipped, skipped_subcommands = _skipped()
+    if name in skipped or (len(argv) > 1 and name + b"|" + argv[1].lower() in skipped_subcommands):
         return
     now = time.time()
     line = (f"{int(now)}.{int(now * 1_000_000) % 1_000_000:06d} [{session.db} {'lua' if lua else session.addr}] "

@@ -12,7 +12,6 @@ import logging
 import os
 import platform
 import resource
-import socket
 import sys
 import threading
 import time
@@ -290,19 +289,8 @@ def _human(n: float) -> str:
 
 
 def _tcp_port(session: Any) -> int:
-    if session.fd < 0:
-        return 0
-    try:
-        probe = socket.fromfd(session.fd, socket.AF_INET, socket.SOCK_STREAM)
-    except OSError:
-        return 0
-    try:
-        name = probe.getsockname()
-        return name[1] if isinstance(name, tuple) else 0
-    except OSError:
-        return 0
-    finally:
-        probe.close()
+    address = session.local_address()
+    return address[1] if address is not None else 0
 
 
 def _rss() -> int:
