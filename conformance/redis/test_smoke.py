@@ -79,3 +79,19 @@ def test_resp3_hello_reports_protocol_3(r3):
     assert r3.ping() is True
     assert r3.set("k", "v") is True
     assert r3.get("k") == "v"
+
+
+@pytest.mark.parametrize("protocol", [None, 2, 3])
+def test_a_stock_pool_built_from_the_clients_connection_settings_reaches_the_same_data(client, protocol):
+    # What rq's scheduler does: a plain redis.ConnectionPool from connection_class + connection_kwargs.
+    r = client() if protocol is None else client(protocol=protocol)
+    r.set("shared", b"1")
+    pool = r.connection_pool
+    again = redis.Redis(connection_pool=redis.ConnectionPool(connection_class=pool.connection_class,
+                                                             **pool.connection_kwargs))
+    try:
+        assert again.get("shared") == b"1"
+        again.incr("shared")
+        assert r.get("shared") == b"2"
+    finally:
+        again.close()

@@ -63,6 +63,12 @@ class _InProcessParser(BaseParser):
 class InProcessConnection(redis.Connection):
     def __init__(self, *, engine: Engine, **kwargs: Any) -> None:
         kwargs["parser_class"] = _InProcessParser
+        # Maintenance notifications announce node moves, which an engine in this process never makes.
+        # Off here, not only in InProcessPool: libraries (rq's scheduler) build a stock ConnectionPool
+        # from our connection_class and connection_kwargs, and that pool would switch them on.
+        kwargs.pop("maint_notifications_pool_handler", None)
+        kwargs.pop("oss_cluster_maint_notifications_handler", None)
+        kwargs["maint_notifications_config"] = MaintNotificationsConfig(enabled=False)
         super().__init__(**kwargs)
         self._engine = engine
         self._session = None
