@@ -162,3 +162,12 @@ def wire(target, client):
         w.close()
     if runtime is not None:
         runtime.stop()
+
+
+def connection_of(client: redis.Redis) -> redis.Connection:
+    """A connection of the client's pool, however its redis-py release asks for one (before 5.1 a
+    command name was required; from 5.3 passing one is deprecated)."""
+    try:
+        return client.connection_pool.get_connection()
+    except TypeError:
+        return client.connection_pool.get_connection("_")

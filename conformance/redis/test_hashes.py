@@ -4,6 +4,8 @@ import time
 import pytest
 import redis
 
+from .conftest import connection_of
+
 WRONGTYPE = "WRONGTYPE Operation against a key holding the wrong kind of value"
 
 
@@ -302,7 +304,7 @@ def test_hash_write_in_watch_aborts_other_transaction(client):
 # -- reply shapes, RESP2 and RESP3, as the connection parses them (before redis-py's callbacks) --
 
 def raw(c, *args):
-    conn = c.connection_pool.get_connection()
+    conn = connection_of(c)
     try:
         conn.send_command(*args)
         return conn.read_response()

@@ -12,6 +12,8 @@ import redis
 
 from conformance import harness
 
+from .conftest import connection_of
+
 WRONGTYPE = "WRONGTYPE Operation against a key holding the wrong kind of value"
 
 
@@ -490,7 +492,7 @@ def test_blpop_resp3_shapes(r3):
 # -- reply shapes, RESP2 and RESP3, as the connection parses them (before redis-py's callbacks) --
 
 def raw(c, *args):
-    conn = c.connection_pool.get_connection()
+    conn = connection_of(c)
     try:
         conn.send_command(*args)
         return conn.read_response()

@@ -9,6 +9,8 @@ import uuid
 import pytest
 import redis
 
+from .conftest import connection_of
+
 
 @pytest.fixture
 def ch():
@@ -214,7 +216,7 @@ def test_pubsub_shardchannels_and_shardnumsub(client, ch):
 
 def test_only_pubsub_commands_are_allowed_while_subscribed_in_resp2(client, ch):
     r = client(protocol=2)
-    conn = r.connection_pool.get_connection()
+    conn = connection_of(r)
     try:
         conn.send_command("SUBSCRIBE", ch + "a")
         assert conn.read_response() == [b"subscribe", (ch + "a").encode(), 1]

@@ -5,10 +5,12 @@ import time
 import pytest
 import redis
 
+from .conftest import connection_of
+
 
 def raw(r, *args):
     """A reply as the connection reads it, before redis-py's response callbacks."""
-    conn = r.connection_pool.get_connection()
+    conn = connection_of(r)
     try:
         conn.send_command(*args)
         return conn.read_response()

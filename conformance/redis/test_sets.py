@@ -3,6 +3,8 @@ SINTERCARD, SSCAN, RESP3 set replies and error texts."""
 import pytest
 import redis
 
+from .conftest import connection_of
+
 WRONGTYPE = "WRONGTYPE Operation against a key holding the wrong kind of value"
 
 
@@ -325,7 +327,7 @@ def test_sadd_in_pipeline_then_read(r):
 # -- reply shapes, RESP2 and RESP3, as the connection parses them (before redis-py's callbacks) --
 
 def raw(c, *args):
-    conn = c.connection_pool.get_connection()
+    conn = connection_of(c)
     try:
         conn.send_command(*args)
         return conn.read_response()
@@ -361,7 +363,7 @@ def test_reply_shapes(client, protocol, command, expected):
 
 def test_integer_set_lists_members_in_numeric_order(r):
     r.sadd("s", 30, -5, 7, 100, 0)
-    conn = r.connection_pool.get_connection()
+    conn = connection_of(r)
     try:
         conn.send_command("SMEMBERS", "s")
         assert conn.read_response() == [b"-5", b"0", b"7", b"30", b"100"]

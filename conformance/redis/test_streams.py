@@ -12,10 +12,12 @@ import redis
 
 from conformance import harness
 
+from .conftest import connection_of
+
 
 def raw(r, *args):
     """Send a command as typed; the reply as the protocol parser gives it (no redis-py callback), or the error text."""
-    conn = r.connection_pool.get_connection()
+    conn = connection_of(r)
     try:
         conn.send_command(*args)
         return conn.read_response()

@@ -7,13 +7,15 @@ import time
 import pytest
 import redis
 
+from .conftest import connection_of
+
 WRONGTYPE = "WRONGTYPE Operation against a key holding the wrong kind of value"
 NAN = "resulting score is not a number (NaN)"
 
 
 def raw(client, *args):
     """The reply as the connection parsed it, before redis-py's per-command callbacks."""
-    conn = client.connection_pool.get_connection()
+    conn = connection_of(client)
     try:
         conn.send_command(*args)
         return conn.read_response()

@@ -46,6 +46,10 @@ class _AsyncInProcessParser(BaseParser):
     def set_pubsub_push_handler(self, func: Any) -> None:
         self.pubsub_push_handler_func = func
 
+    async def handle_pubsub_push_response(self, response: Any) -> Any:
+        """The parser's own handler, which redis-py 8.2 and later put back when a PubSub resets."""
+        return response
+
     def on_connect(self, connection: "AsyncInProcessConnection") -> None:
         self.conn = connection
         self.encoder = connection.encoder
@@ -114,9 +118,12 @@ class AsyncInProcessConnection(aioredis.Connection):
 
     async def disconnect(self, nowait: bool = False, error: Exception | None = None, failure_count: int | None = None,
                          health_check_failed: bool = False) -> None:
-        self._reset_himport_state()
+        # Per-connection state of newer redis-py (HIMPORT, node moves), reset as its disconnect does.
+        for reset in ("_reset_himport_state", "reset_should_reconnect"):
+            method = getattr(self, reset, None)
+            if method is not None:
+                method()
         self._parser.on_disconnect()
-        self.reset_should_reconnect()
         self._reader = None
         self._writer = None
         self._replies.clear()

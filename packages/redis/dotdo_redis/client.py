@@ -8,6 +8,7 @@ locks, exceptions — is redis-py's own code.
 """
 from __future__ import annotations
 
+import inspect
 import os
 import threading
 import time
@@ -19,14 +20,33 @@ import redis
 from redis._parsers.base import BaseParser
 from redis.client import CaseInsensitiveDict
 from redis.exceptions import ConnectionError as RedisConnectionError, DataError, ResponseError, TimeoutError as RedisTimeoutError
-from redis.maint_notifications import MaintNotificationsConfig
-from redis.utils import SENTINEL
+
+try:
+    from redis.utils import SENTINEL  # what newer redis-py passes for "no read timeout given"
+except ImportError:
+    SENTINEL = object()
+try:
+    from redis.maint_notifications import MaintNotificationsConfig
+except ImportError:  # redis-py before 7.0: no maintenance notifications to turn off
+    MaintNotificationsConfig = None
 
 from dotdo_core.store import MEMORY, Store
 
 from .convert import to_python
 from .engine import Blocked, Engine
 from .engine.replies import NO_REPLY, OK, Push
+
+
+def _without_maint_notifications(kwargs: dict) -> None:
+    """Maintenance notifications announce node moves, which an engine in this process never makes."""
+    if MaintNotificationsConfig is not None:
+        kwargs["maint_notifications_config"] = MaintNotificationsConfig(enabled=False)
+
+
+def _should_reconnect(connection: Any) -> bool:
+    """redis-py 7 and later mark a connection to be remade after a node move; older ones never do."""
+    method = getattr(connection, "should_reconnect", None)
+    return method is not None and method()
 
 
 class _EngineSocket:
@@ -50,6 +70,11 @@ class _InProcessParser(BaseParser):
         """PubSub(push_handler_func=...): RESP3 pushes go through it, as redis-py's RESP3 parser does."""
         self.pubsub_push_handler_func = func
 
+    def handle_pubsub_push_response(self, response: Any) -> Any:
+        """The parser's own handler (a push is the message itself): redis-py 8.2 and later put it back
+        when a PubSub with a push_handler_func resets."""
+        return response
+
     def on_connect(self, connection: "InProcessConnection") -> None:
         self.encoder = connection.encoder
 
@@ -63,12 +88,11 @@ class _InProcessParser(BaseParser):
 class InProcessConnection(redis.Connection):
     def __init__(self, *, engine: Engine, **kwargs: Any) -> None:
         kwargs["parser_class"] = _InProcessParser
-        # Maintenance notifications announce node moves, which an engine in this process never makes.
         # Off here, not only in InProcessPool: libraries (rq's scheduler) build a stock ConnectionPool
         # from our connection_class and connection_kwargs, and that pool would switch them on.
         kwargs.pop("maint_notifications_pool_handler", None)
         kwargs.pop("oss_cluster_maint_notifications_handler", None)
-        kwargs["maint_notifications_config"] = MaintNotificationsConfig(enabled=False)
+        _without_maint_notifications(kwargs)
         super().__init__(**kwargs)
         self._engine = engine
         self._session = None
@@ -266,6 +290,11 @@ def pop_dotdo_options(kwargs: dict) -> dict:
     return {k: kwargs.pop(k) for k in DOTDO_OPTIONS if k in kwargs}
 
 
+_POOL_NEEDS_COMMAND_NAME = inspect.signature(redis.ConnectionPool.get_connection).parameters.get(
+    "command_name", inspect.Parameter("command_name", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None)
+).default is inspect.Parameter.empty
+
+
 class InProcessPool(redis.ConnectionPool):
     """redis-py's pool, plus a lock-free fast path: each thread keeps the connection it last
     released and takes it back without touching the shared lists (≈11 µs a command saved).
@@ -277,8 +306,7 @@ class InProcessPool(redis.ConnectionPool):
             kwargs.pop(key, None)
         kwargs["connection_class"] = InProcessConnection
         kwargs["engine"] = engine
-        # Maintenance notifications announce cluster node moves; an in-process engine never moves.
-        kwargs["maint_notifications_config"] = MaintNotificationsConfig(enabled=False)
+        _without_maint_notifications(kwargs)
         super().__init__(**kwargs)
         self.engine = engine
         self._local = threading.local()
@@ -295,13 +323,14 @@ class InProcessPool(redis.ConnectionPool):
                 conn.connect()
             return conn
         if command_name is None and not keys and not options:
-            return super().get_connection()
+            # redis-py before 5.1 requires a command name (and ignores it, as later ones do)
+            return super().get_connection("_") if _POOL_NEEDS_COMMAND_NAME else super().get_connection()
         return super().get_connection(command_name, *keys, **options)
 
     def release(self, connection: Any) -> None:
         local = self._local
         if getattr(local, "idle", None) is None and self.pid == os.getpid() and connection in self._in_use_connections \
-                and not connection.should_reconnect():
+                and not _should_reconnect(connection):
             local.idle = connection
             return
         super().release(connection)

@@ -58,7 +58,7 @@ def test_cluster_refusals(cluster, args, message):
     cluster.set("a", "v")
     with pytest.raises(redis.ResponseError) as e:
         cluster.execute_command(*args)
-    assert str(e.value) == message
+    assert str(e.value).removeprefix("CROSSSLOT ") == message  # redis-py 5 keeps the code word
 
 
 def test_cluster_rename_within_a_slot(cluster):

@@ -66,9 +66,17 @@ def _in_thread(call):
         except redis.ResponseError as e:
             outcome["error"] = str(e)
 
-    t = threading.Thread(target=run)
+    # A daemon: should a test fail before it stops the script, the run still ends.
+    t = threading.Thread(target=run, daemon=True)
     t.start()
     return t, outcome
+
+
+def _as_dict(reply):
+    """A map reply as redis-py 6+ parses FUNCTION STATS (older ones hand back the flat list)."""
+    if isinstance(reply, list):
+        return dict(zip(reply[::2], reply[1::2]))
+    return reply
 
 
 def test_script_kill_stops_a_running_read_only_script(tmp_path):
@@ -156,11 +164,11 @@ def test_function_kill_stops_a_running_read_only_function_and_stats_show_it(tmp_
     t, outcome = _in_thread(lambda: runner.fcall("spin", 0, "a1"))
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline:
-        stats = killer.execute_command("FUNCTION", "STATS")
+        stats = _as_dict(killer.execute_command("FUNCTION", "STATS"))
         if stats[b"running_script"] is not None:
             break
         time.sleep(0.01)
-    running = stats[b"running_script"]
+    running = _as_dict(stats[b"running_script"])
     assert running[b"name"] == b"spin" and running[b"command"] == [b"FCALL", b"spin", b"0", b"a1"]
     with pytest.raises(redis.ResponseError) as e:
         killer.script_kill()  # SCRIPT KILL is for EVAL scripts: Redis points to FUNCTION KILL
