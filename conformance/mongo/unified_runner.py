@@ -626,12 +626,14 @@ class UnifiedTest:
     def _dispatch(self, obj: Any, name: str, args: dict) -> Any:
         import gridfs
         from pymongo.change_stream import ChangeStream
+        from pymongo.collection import Collection
         from pymongo.command_cursor import CommandCursor
         from pymongo.cursor import Cursor
+        from pymongo.database import Database
 
-        if isinstance(obj, pymongo.collection.Collection):
+        if isinstance(obj, Collection):
             return run_collection_op(obj, name, args)
-        if isinstance(obj, pymongo.database.Database):
+        if isinstance(obj, Database):
             return self._database_op(obj, name, args)
         if isinstance(obj, ClientSession):
             return self._session_op(obj, name, args)
