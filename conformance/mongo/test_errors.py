@@ -131,3 +131,36 @@ def test_negative_max_time_ms_is_bad_value(db):
     with pytest.raises(OperationFailure) as e:
         db.command("find", "c", maxTimeMS=-1)
     assert e.value.code == 2
+
+
+# Server-side JavaScript: dotdo has no JavaScript engine, and answers as a mongod started with
+# --noscripting does (codes and texts from mongod's sources and its noscripting jstests).
+NO_JAVASCRIPT = "Cannot run server-side javascript without the javascript engine enabled"
+FUNCTION = {"$function": {"body": "function(a) { return a }", "args": ["$a"], "lang": "js"}}
+ACCUMULATOR = {"$accumulator": {"init": "function() { return 0 }", "accumulate": "function(s) { return s }",
+                                "accumulateArgs": [], "merge": "function(a, b) { return a }", "lang": "js"}}
+
+
+def test_where_is_refused_while_parsing_even_on_an_empty_collection(coll):
+    with pytest.raises(OperationFailure) as e:
+        list(coll.find({"$where": "this.a == 1"}))
+    assert (e.value.code, e.value.details["errmsg"]) == (6108304, "no globalScriptEngine in $where parsing")
+
+
+@pytest.mark.parametrize("pipeline", [[{"$project": {"x": FUNCTION}}], [{"$group": {"_id": None, "x": ACCUMULATOR}}]],
+                         ids=["$function", "$accumulator"])
+def test_javascript_expressions_fail_once_a_document_reaches_them(coll, pipeline):
+    assert list(coll.aggregate(pipeline)) == []  # parsed; nothing evaluated yet
+    coll.insert_one({"a": 1})
+    with pytest.raises(OperationFailure) as e:
+        list(coll.aggregate(pipeline))
+    assert (e.value.code, e.value.details["errmsg"]) == (31264, NO_JAVASCRIPT)
+    assert coll.count_documents({}) == 1
+
+
+def test_map_reduce_needs_the_javascript_engine(coll):
+    coll.insert_one({"x": 1})
+    with pytest.raises(OperationFailure) as e:
+        coll.database.command("mapReduce", coll.name, map="function() { emit(this.x, 1) }",
+                              reduce="function(k, v) { return 1 }", out={"inline": 1})
+    assert (e.value.code, e.value.details["errmsg"]) == (31264, NO_JAVASCRIPT)

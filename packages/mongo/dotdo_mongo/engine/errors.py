@@ -99,6 +99,8 @@ CODE_NAMES = {
     31249: "Location31249",
     31250: "Location31250",
     31254: "Location31254",
+    31264: "Location31264",
+    6108304: "Location6108304",
     40352: "Location40352",
     40353: "Location40353",
     40323: "Location40323",

@@ -4,6 +4,7 @@ from __future__ import annotations
 from ..engine import Ctx, command
 from ..errors import MongoError
 from ..query import matching
+from ..common.expr.javascript import refuse_javascript
 from ..stages import Env, compile_pipeline, terminal
 
 ALLOWED = {"pipeline", "cursor", "explain", "allowDiskUse", "let", "hint", "collation", "comment", "maxTimeMS",
@@ -102,3 +103,9 @@ def aggregate(ctx: Ctx) -> dict:
         results = []
     return ctx.engine.cursors.first_batch(ns, iter(results), size)
 
+
+
+@command("mapReduce", "mapreduce")
+def map_reduce(ctx: Ctx) -> dict:
+    """Its map and reduce are JavaScript: answered as a mongod without its JavaScript engine answers."""
+    refuse_javascript()

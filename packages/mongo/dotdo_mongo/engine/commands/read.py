@@ -7,6 +7,7 @@ from typing import Any
 from bson import Int64
 
 from ..common.compare import equal
+from ..common.filter import compile_filter
 from ..common.paths import MISSING, get_value
 from ..common.projection import Projection
 from ..engine import Ctx, command
@@ -57,6 +58,7 @@ def find(ctx: Ctx) -> dict:
         if b.get("hint") not in (None, {"$natural": 1}, {"$natural": -1}):
             raise MongoError(2, "error processing query: ns=" + ns + " planner returned error :: caused by :: "
                                 "hint provided does not correspond to an existing index")
+        _parse_filter(flt)
         return ctx.engine.cursors.first_batch(ns, iter(()), size)
     hint = b.get("hint")
     if isinstance(hint, dict) and "$natural" in hint:
@@ -174,3 +176,13 @@ def distinct(ctx: Ctx) -> dict:
 
     out = [d["v"] for d in sort_docs([{"v": x} for x in out], [("v", 1)])]
     return {"values": out}
+
+
+def _parse_filter(flt: dict | None) -> None:
+    """A filter's parse errors where there is no collection to read: mongod parses before it looks.
+    ($text stays unanswered here: it needs a text index, which a missing collection cannot have.)"""
+    try:
+        compile_filter(flt)
+    except MongoError as e:
+        if e.code != 238:
+            raise

@@ -8,6 +8,7 @@ from ..errors import MongoError
 from . import arith
 from .bsontypes import is_number
 from .compare import compare, equal
+from .expr.javascript import refuse_javascript
 from .paths import MISSING
 
 
@@ -47,6 +48,8 @@ class Accumulator:
     __slots__ = ("name", "vals", "first", "seen")
 
     def __init__(self, name: str) -> None:
+        if name == "$accumulator":  # JavaScript: as a mongod without its engine, once a group forms
+            refuse_javascript()
         self.name = name
         self.vals: list = []
         self.first: Any = MISSING
@@ -80,7 +83,7 @@ class Accumulator:
         return reduce_values(n, self.vals)
 
 
-ACCUMULATORS = {"$sum", "$avg", "$min", "$max", "$first", "$last", "$push", "$addToSet", "$count"}
+ACCUMULATORS = {"$sum", "$avg", "$min", "$max", "$first", "$last", "$push", "$addToSet", "$count", "$accumulator"}
 
 
 def check(name: str) -> None:

@@ -61,7 +61,9 @@ def _top(key: str, value: Any, variables: dict | None) -> Pred:
         if key == "$text":  # query.matching answers it at the top level, through the text index
             raise MongoError(238, "dotdo answers $text at the top level of a find, count, delete or update filter "
                                   "or of an aggregation's first $match only")
-        if key in ("$where", "$sampleRate"):
+        if key == "$where":  # JavaScript: refused at parse time, as by a mongod without its engine
+            raise MongoError(6108304, "no globalScriptEngine in $where parsing")
+        if key == "$sampleRate":
             raise MongoError(238, f"{key} is not supported by dotdo")
         raise MongoError(2, f"unknown top level operator: {key}. If you have a field name that starts with a '$' "
                             "symbol, consider using $getField or $setField.")

@@ -101,4 +101,4 @@ def _args(arg: Any, n: int | None = None, name: str = "") -> list[Ev]:
     return [compile_expr(x) for x in items]
 
 
-from . import arithmetic, array_reductions, arrays, dates, fields, logic, strings, types  # noqa: E402,F401  (register)
+from . import arithmetic, array_reductions, arrays, dates, fields, javascript, logic, strings, types  # noqa: E402,F401  (register)
