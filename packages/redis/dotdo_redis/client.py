@@ -43,10 +43,9 @@ def _without_maint_notifications(kwargs: dict) -> None:
         kwargs["maint_notifications_config"] = MaintNotificationsConfig(enabled=False)
 
 
-def _should_reconnect(connection: Any) -> bool:
-    """redis-py 7 and later mark a connection to be remade after a node move; older ones never do."""
-    method = getattr(connection, "should_reconnect", None)
-    return method is not None and method()
+# redis-py 7 and later mark a connection to be remade after a node move; older ones never do. Known
+# once, not looked up on each release: release runs after every command.
+_MAY_NEED_RECONNECT = hasattr(redis.Connection, "should_reconnect")
 
 
 class _EngineSocket:
@@ -330,7 +329,7 @@ class InProcessPool(redis.ConnectionPool):
     def release(self, connection: Any) -> None:
         local = self._local
         if getattr(local, "idle", None) is None and self.pid == os.getpid() and connection in self._in_use_connections \
-                and not _should_reconnect(connection):
+                and not (_MAY_NEED_RECONNECT and connection.should_reconnect()):
             local.idle = connection
             return
         super().release(connection)

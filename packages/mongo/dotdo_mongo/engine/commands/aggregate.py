@@ -1,10 +1,10 @@
 """aggregate: a leading $match/$sort/$skip/$limit runs through the planner, the rest streams."""
 from __future__ import annotations
 
+from ..common.expr.javascript import refuse_javascript
 from ..engine import Ctx, command
 from ..errors import MongoError
 from ..query import matching
-from ..common.expr.javascript import refuse_javascript
 from ..stages import Env, compile_pipeline, terminal
 
 ALLOWED = {"pipeline", "cursor", "explain", "allowDiskUse", "let", "hint", "collation", "comment", "maxTimeMS",
@@ -102,7 +102,6 @@ def aggregate(ctx: Ctx) -> dict:
         terminal.write(ctx.engine, ctx.db, last, results)
         results = []
     return ctx.engine.cursors.first_batch(ns, iter(results), size)
-
 
 
 @command("mapReduce", "mapreduce")
