@@ -350,8 +350,8 @@ class Engine:
                     raise refusal
             session.multi.append(argv)
             return QUEUED
-        if session.protocol == 2 and session.subscribed \
-                and name not in SUBSCRIBED_ALLOWED:
+        if session.protocol == 2 and (session.channels or session.patterns or session.shard_channels) \
+                and name not in SUBSCRIBED_ALLOWED:  # `session.subscribed`, without a call per command
             raise RedisError(
                 f"ERR Can't execute '{cmd.name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context"
             )

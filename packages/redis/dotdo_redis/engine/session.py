@@ -43,6 +43,7 @@ class Session:
         self.quitting = False  # QUIT answered: the front closes the connection after the reply
         self.waker = None  # set by a front that must be told when the inbox gets a message
         self.blocking = None  # the Blocked reply of a command waiting now (BLPOP ...): INFO and CLIENT LIST show it
+        self.login = None  # set by AUTH / HELLO AUTH for the front to move the connection to the user's tenant
         self.pid = os.getpid()
 
     def local_address(self) -> tuple[str, int] | None:

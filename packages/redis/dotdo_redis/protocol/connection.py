@@ -181,6 +181,7 @@ class RespConnection(asyncio.Protocol):
         self.blocked: asyncio.Task | None = None
         self.transport: asyncio.Transport | None = None
         self.closing = False
+        self.closing_after = False  # QUIT: close once the replies are out
         self.moved = False
 
     # -- asyncio.Protocol ---------------------------------------------------------
@@ -225,12 +226,12 @@ class RespConnection(asyncio.Protocol):
     # -- running ----------------------------------------------------------------------
     def run_queue(self, batch: Any) -> list[list[bytes]]:
         """Run queued requests inside the shared batch, up to a blocking one."""
-        self.taken = []
-        engine, session = self.engine, self.session
-        while self.queue and not self.closing:
-            argv = self.queue.popleft()
-            self.taken.append(argv)
-            session.last_active = time.time()
+        self.taken = taken = []
+        engine, session, queue = self.engine, self.session, self.queue
+        session.last_active = time.time()  # the batch's requests run in the same instant
+        while queue and not self.closing:
+            argv = queue.popleft()
+            taken.append(argv)
             if not session.authenticated and self.auth_required:
                 name = argv[0].lower()
                 if name not in NO_AUTH:
@@ -240,7 +241,7 @@ class RespConnection(asyncio.Protocol):
                     self.add_reply(NOAUTH_HELLO)
                     continue
             reply = engine.execute_in(batch, session, argv)
-            logged_in = getattr(session, "login", None)
+            logged_in = session.login
             if logged_in is not None or (self.auth_required and argv[0].lower() == b"reset"):
                 session.login = None
                 self.parser.unauthenticated = logged_in is None
@@ -255,7 +256,7 @@ class RespConnection(asyncio.Protocol):
             if session.quitting:
                 self.closing_after = True
                 break
-        return self.taken
+        return taken
 
     def _move_to(self, user: "auth.User | None") -> bool:
         """After AUTH (user) or RESET (None): serve this connection from the user's tenant's engine,
@@ -297,10 +298,13 @@ class RespConnection(asyncio.Protocol):
         self.flush()
 
     def flush(self) -> None:
-        if self.out and self.transport is not None and not self.transport.is_closing():
-            self.transport.write(bytes(self.out))
-        self.out = bytearray()
-        if getattr(self, "closing_after", False) or self.session.quitting:
+        out = self.out
+        if out:
+            self.out = bytearray()
+            transport = self.transport
+            if transport is not None and not transport.is_closing():
+                transport.write(out)  # ours alone from here: a new buffer takes the next replies
+        if self.closing_after or self.session.quitting:
             self.closing = True
             self.transport.close()
 
