@@ -131,6 +131,16 @@ class Wire:
         reply, self.buf = self.buf[:end], self.buf[end:]
         return reply
 
+    def pipeline(self, *commands) -> list[bytes]:
+        """Every command in one write (so dotdo serve runs them in one batch); each reply's bytes."""
+        self.sock.sendall(b"".join(_frame(args) for args in commands))
+        replies = []
+        for _ in commands:
+            end = self._end(0)
+            replies.append(self.buf[:end])
+            self.buf = self.buf[end:]
+        return replies
+
     def close(self) -> None:
         self.sock.close()
 

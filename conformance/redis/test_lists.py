@@ -586,3 +586,67 @@ def test_a_client_waiting_in_blpop_shows_as_blocked_in_info_and_client_list(clie
         t.join(5)
     assert harness.until(lambda: watcher.info("clients")["blocked_clients"] == before["blocked_clients"])
     assert {c["id"]: c["flags"] for c in watcher.client_list()}[str(waiter_id)] == "N"
+
+
+# -- many pushes to one list in one pipeline (dotdo writes them out together) ---------------------
+
+def test_pushes_in_one_pipeline_are_seen_by_every_later_command_in_it(r):
+    pipe = r.pipeline(transaction=False)
+    for i in range(6):
+        pipe.rpush("q", f"r{i}")
+    pipe.lpush("q", "l0", "l1").llen("q").lrange("q", 0, -1).lindex("q", -1)
+    pipe.rpush("q", "after").rpushx("q", "x").lpop("q").rpop("q", 2).llen("q")
+    assert pipe.execute() == [
+        1, 2, 3, 4, 5, 6, 8, 8, [b"l1", b"l0", b"r0", b"r1", b"r2", b"r3", b"r4", b"r5"], b"r5",
+        9, 10, b"l1", [b"x", b"after"], 7,
+    ]
+    assert r.lrange("q", 0, -1) == [b"l0", b"r0", b"r1", b"r2", b"r3", b"r4", b"r5"]
+
+
+def test_a_list_pushed_to_and_then_overwritten_in_one_pipeline_is_the_new_value(r):
+    pipe = r.pipeline(transaction=False)
+    for i in range(5):
+        pipe.rpush("q", i)
+    pipe.set("q", "s").type("q").rpush("q", "late").get("q")
+    replies = pipe.execute(raise_on_error=False)
+    assert replies[:7] == [1, 2, 3, 4, 5, True, b"string"]
+    assert isinstance(replies[7], redis.ResponseError) and str(replies[7]).startswith("WRONGTYPE")
+    assert replies[8] == b"s"
+    assert r.exists("q") == 1 and r.get("q") == b"s"
+
+
+def test_pushes_then_a_script_and_a_blocking_pop_in_one_pipeline(r):
+    pipe = r.pipeline(transaction=False)
+    for v in "abcde":
+        pipe.rpush("q", v)
+    pipe.eval("return redis.call('LRANGE', KEYS[1], 0, -1)", 1, "q")
+    pipe.blpop("q", timeout=1).llen("q")
+    assert pipe.execute() == [1, 2, 3, 4, 5, [b"a", b"b", b"c", b"d", b"e"], (b"q", b"a"), 4]
+
+
+def test_pushes_in_a_pipeline_break_another_clients_watch(client):
+    a, b = client(), client()
+    a.rpush("q", "0")
+    with a.pipeline() as tx:
+        tx.watch("q")
+        pushes = b.pipeline(transaction=False)
+        for i in range(5):
+            pushes.rpush("q", i)
+        pushes.execute()
+        tx.multi()
+        tx.llen("q")
+        with pytest.raises(redis.WatchError):
+            tx.execute()
+    assert a.llen("q") == 6
+
+
+def test_pushes_and_reads_in_one_packet_answer_in_order_on_the_wire(wire):
+    w = wire()
+    pushes = [("RPUSH", "q", str(i)) for i in range(6)]
+    replies = w.pipeline(*pushes, ("LRANGE", "q", "0", "-1"), ("LPUSH", "q", "a"), ("LPUSH", "q", "b"),
+                         ("LPUSH", "q", "c"), ("LLEN", "q"), ("LPOP", "q"), ("TYPE", "q"))
+    assert replies == [b":%d\r\n" % (i + 1) for i in range(6)] + [
+        b"*6\r\n$1\r\n0\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n3\r\n$1\r\n4\r\n$1\r\n5\r\n",
+        b":7\r\n", b":8\r\n", b":9\r\n", b":9\r\n", b"$1\r\nc\r\n", b"+list\r\n",
+    ]
+    assert w.call("LRANGE", "q", "0", "1") == b"*2\r\n$1\r\nb\r\n$1\r\na\r\n"

@@ -165,6 +165,9 @@ def test_msetnx_is_all_or_nothing(r):
     ("-5", lambda r: r.decrby("k", 5), -10),
     (None, lambda r: r.decrby("k", 3), -3),
     ("9223372036854775806", lambda r: r.incr("k"), 9223372036854775807),
+    ("-9223372036854775808", lambda r: r.incr("k"), -9223372036854775807),
+    ("0", lambda r: r.decrby("k", 9223372036854775807), -9223372036854775807),
+    ("-1", lambda r: r.incr("k"), 0),
 ])
 def test_integer_counters(r, initial, call, expected):
     if initial is not None:
@@ -182,6 +185,12 @@ def test_integer_counters(r, initial, call, expected):
     ("1.5", ("INCR", "k"), "value is not an integer or out of range"),
     (" 1", ("INCR", "k"), "value is not an integer or out of range"),
     ("01", ("INCR", "k"), "value is not an integer or out of range"),
+    ("-0", ("INCR", "k"), "value is not an integer or out of range"),
+    ("+1", ("INCR", "k"), "value is not an integer or out of range"),
+    ("", ("INCR", "k"), "value is not an integer or out of range"),
+    ("1\n", ("INCR", "k"), "value is not an integer or out of range"),
+    ("9223372036854775808", ("INCR", "k"), "value is not an integer or out of range"),
+    ("1e3", ("INCRBY", "k", "5"), "value is not an integer or out of range"),
     ("1", ("INCRBY", "k", "1.0"), "value is not an integer or out of range"),
     ("1", ("INCRBY", "k", "9223372036854775808"), "value is not an integer or out of range"),
 ])
@@ -195,6 +204,13 @@ def test_incr_keeps_ttl(r):
     r.set("k", "1", ex=100)
     r.incr("k")
     assert r.ttl("k") > 90
+
+
+def test_incr_of_an_expired_key_starts_from_zero_without_a_ttl(r):
+    r.set("k", "41", px=1)
+    time.sleep(0.01)
+    assert r.incr("k") == 1
+    assert r.ttl("k") == -1
 
 
 def test_incr_on_wrong_type(r):

@@ -127,7 +127,7 @@ class Keyspace:
 
     Methods take and return user keys; the db prefix is added here and nowhere else."""
 
-    __slots__ = ("tables", "kv", "conn", "tx", "db", "p", "now_ms", "cache")
+    __slots__ = ("tables", "kv", "conn", "tx", "db", "p", "now_ms", "cache", "deferred")
 
     def __init__(self, tables: ShardTables, conn, tx: Tx | None, db: int, now_ms: int, cache: dict | None = None) -> None:
         self.tables = tables
@@ -138,6 +138,7 @@ class Keyspace:
         self.p = prefix(db)
         self.now_ms = now_ms
         self.cache = cache  # ShardTables.read_cache, for read-only keyspaces
+        self.deferred: dict | None = None  # a batch's held-back writes (engine._Batch), where it may hold them
 
     def sk(self, key: bytes) -> bytes:
         """The stored key (db byte + key)."""

@@ -31,6 +31,24 @@ def test_concurrent_clients_share_commits_without_losing_increments(port):
     assert redis.Redis(port=port).get("n") == b"1600"
 
 
+def test_concurrent_clients_pushing_to_one_list_lose_nothing_and_keep_each_clients_order(port):
+    def work(n):
+        c = redis.Redis(port=port)
+        for i in range(200):
+            c.rpush("queue", f"{n}:{i}")
+        c.close()
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    items = [v.decode() for v in redis.Redis(port=port).lrange("queue", 0, -1)]
+    assert len(items) == 1600
+    for n in range(8):
+        assert [int(v.split(":")[1]) for v in items if v.startswith(f"{n}:")] == list(range(200))
+
+
 def test_a_failing_command_reaches_only_its_client_and_rolls_back_nothing_else(port, monkeypatch):
     def broken(ctx, key):
         ctx.ks.set_string(key, b"half-written")

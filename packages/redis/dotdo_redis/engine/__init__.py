@@ -89,6 +89,11 @@ def abort_transaction(session: Session, cause: RedisError) -> RedisError:
     return RedisError(f"EXECABORT Transaction discarded because of: {reason}")
 
 
+# Commands that may hold their writes back in a batch (commands/lists.py: pushes to a list a push
+# of this batch already wrote); any other command first writes out what is held back.
+DEFERRING = frozenset({"lpush", "rpush", "lpushx", "rpushx"})
+
+
 class _Batch:
     """Write transactions opened lazily per shard for a pipeline, committed together at the end."""
 
@@ -99,13 +104,23 @@ class _Batch:
         # of small commands spends measurable time re-making them.
         self.now = time.time_ns() // 1_000_000
         self.keyspaces: dict[tuple[int, int], Keyspace] = {}
+        # Writes held back until the next command of another kind, or the commit (stored key ->
+        # an object with flush()): consecutive pushes to one list become one update and one insert.
+        self.deferred: dict[bytes, Any] = {}
 
     def keyspace(self, index: int, db: int) -> Keyspace:
         ks = self.keyspaces.get((index, db))
         if ks is None:
             tx = self.tx(index)
             ks = self.keyspaces[(index, db)] = Keyspace(self.engine.tables[index], tx.conn, tx, db, self.now)
+            ks.deferred = self.deferred
         return ks
+
+    def flush_deferred(self) -> None:
+        deferred = list(self.deferred.values())
+        self.deferred.clear()
+        for write in deferred:
+            write.flush()
 
     def tx(self, index: int):
         entry = self.open.get(index)
@@ -116,6 +131,13 @@ class _Batch:
 
     def close(self, exc: BaseException | None) -> None:
         first_error = None
+        if self.deferred:
+            if exc is None:
+                try:
+                    self.flush_deferred()
+                except BaseException as e:  # nothing of the batch may commit then
+                    exc = first_error = e
+            self.deferred.clear()
         for ctx, _ in self.open.values():
             try:
                 if exc is None:
@@ -376,7 +398,12 @@ class Engine:
         """Run an already-admitted command (also used by EXEC and scripts)."""
         if self.monitors and not fed:
             return self._run_monitored(cmd, session, argv, batch, in_batch)
-        now = time.time_ns() // 1_000_000 if batch is None else batch.now
+        if batch is None:
+            now = time.time_ns() // 1_000_000
+        else:
+            now = batch.now
+            if batch.deferred and cmd.name not in DEFERRING:  # it may read what they would write
+                batch.flush_deferred()
         if cmd.keys is None:
             return cmd.fn(Ctx(self, session, None, now, argv, in_batch), *argv[1:])
         # Standalone (one shard): every key is on shard 0, no need to look at them.

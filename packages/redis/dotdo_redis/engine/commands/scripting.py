@@ -94,6 +94,7 @@ class _ScriptBatch:
 
     __slots__ = ("index", "tx_", "tables", "now")
     is_script = True  # MONITOR shows the commands a script calls as coming from "lua"
+    deferred = None  # a script's commands write at once
 
     def __init__(self, index: int, tx: Any, tables: Any) -> None:
         self.index = index

@@ -188,6 +188,9 @@ def msetnx(ctx: Ctx, *pairs: bytes):
 
 def _incr(ctx: Ctx, key: bytes, delta: int) -> int:
     ks = ctx.ks
+    result = ks.kv.add_to_int(ks.tx, ks.p + key, delta, ks.now_ms)
+    if result is not None:  # the common case, one statement; what it leaves alone is decided below
+        return result
     entry = ks.entry(key)
     if entry is None:
         current = 0
