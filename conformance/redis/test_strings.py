@@ -5,6 +5,8 @@ import time
 import pytest
 import redis
 
+from .test_durability import client_code, run_process  # noqa: F401  (client_code is a fixture)
+
 WRONGTYPE = "WRONGTYPE Operation against a key holding the wrong kind of value"
 
 
@@ -211,6 +213,50 @@ def test_incr_of_an_expired_key_starts_from_zero_without_a_ttl(r):
     time.sleep(0.01)
     assert r.incr("k") == 1
     assert r.ttl("k") == -1
+
+
+@pytest.mark.parametrize("change, expected", [
+    (lambda r: r.set("k", "100"), 101),
+    (lambda r: r.delete("k"), 1),
+    (lambda r: r.append("k", "0"), 31),
+    (lambda r: r.setrange("k", 0, "9"), 10),
+    (lambda r: r.execute_command("INCRBYFLOAT", "k", "1"), 5),
+    (lambda r: r.rename("k", "j") and r.set("j", "7") and r.rename("j", "k"), 8),
+    (lambda r: r.eval("return redis.call('SET', KEYS[1], '-40')", 1, "k"), -39),
+])
+def test_a_counter_changed_by_any_other_command_increments_from_its_new_value(client, change, expected):
+    counting, other = client(), client()
+    assert [counting.incr("k") for _ in range(3)] == [1, 2, 3]
+    change(other)
+    assert counting.incr("k") == expected
+
+
+def test_a_counter_changed_by_another_process_increments_from_its_new_value(r, client_code):
+    assert [r.incr("k") for _ in range(3)] == [1, 2, 3]
+    done = run_process(client_code + "r.set('k', '1000')\n")
+    assert done.returncode == 0, done.stderr
+    assert r.incr("k") == 1001
+
+
+def test_a_counter_that_expired_restarts_at_the_increment(r):
+    assert [r.incr("k") for _ in range(3)] == [1, 2, 3]
+    r.pexpire("k", 1)
+    time.sleep(0.01)
+    assert r.incrby("k", 5) == 5
+    assert r.ttl("k") == -1
+
+
+def test_a_counter_in_a_rolled_back_transaction_keeps_its_value(client):
+    r, other = client(), client()
+    assert [r.incr("k") for _ in range(3)] == [1, 2, 3]
+    with r.pipeline() as tx:
+        tx.watch("k")
+        tx.multi()
+        tx.incr("k")
+        other.set("k", "50")
+        with pytest.raises(redis.WatchError):
+            tx.execute()
+    assert r.incr("k") == 51
 
 
 def test_incr_on_wrong_type(r):

@@ -88,6 +88,8 @@ class ShardTables:
         self.raw_get = f"SELECT type, value, expires_ms FROM {self.kv.table} WHERE key = ?"
         # Stored list key → (stamp, head, tail) as this process last wrote them: see lists.py.
         self.list_ends: dict[bytes, tuple[int, int, int]] = {}
+        # Stored key → (stamp, integer) of a counter as this process last wrote it: see strings.py.
+        self.counters: dict[bytes, tuple[int, int]] = {}
         self._local = threading.local()
 
     def read_cache(self, conn, db: int) -> dict | None:

@@ -13,9 +13,6 @@ from typing import Iterable
 from ..shard import Shard, Tx
 
 
-INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
-
-
 class KeyValue:
     def __init__(self, shard: Shard, table: str = "kv") -> None:
         if not table.isidentifier():
@@ -36,16 +33,6 @@ class KeyValue:
         self._set_value_if = (f"UPDATE {t} SET value = ?1, ver = ?2 WHERE key = ?3 AND ver = ?4 AND type = ?5 "
                               f"AND (expires_ms IS NULL OR expires_ms > ?6)")
         self._touch = f"UPDATE {t} SET ver = ? WHERE key = ?"
-        # A live integer string, written as its canonical decimal (what reads back the same after a
-        # round trip through INTEGER: no sign or zero padding, no spaces, within 64 bits), plus
-        # ?2; or a new key holding ?2. ?5..?6: the old values the sum may start from without
-        # leaving 64 bits. Anything else writes nothing.
-        self._add_to_int = (
-            f"INSERT INTO {t}(key, type, value, expires_ms, ver) VALUES (?1, 'string', CAST(?2 AS BLOB), NULL, ?3) "
-            f"ON CONFLICT(key) DO UPDATE SET value = CAST(CAST({t}.value AS INTEGER) + ?2 AS BLOB), ver = ?3 "
-            f"WHERE {t}.type = 'string' AND ({t}.expires_ms IS NULL OR {t}.expires_ms > ?4) "
-            f"AND CAST(CAST({t}.value AS INTEGER) AS BLOB) = {t}.value "
-            f"AND CAST({t}.value AS INTEGER) BETWEEN ?5 AND ?6 RETURNING value")
         self._put_same_type = self._put_same_type_rows(1)
         # Multi-row forms for put_values_if_same_type, made when first used: one per size on the ladder.
         self._put_values_sql: dict[int, str] = {}
@@ -123,16 +110,6 @@ class KeyValue:
         new = _stamp()
         tx.execute(self._set_value_if, (value, new, key, ver, type, now_ms))
         return new if tx.conn.changes() == 1 else None
-
-    def add_to_int(self, tx: Tx, key: bytes, delta: int, now_ms: int) -> int | None:
-        """INCRBY in one statement for a live key holding a canonical 64-bit integer string, or a
-        missing key (created as `delta`, no expiry): the new value. None when nothing was written
-        (another type, an expired row, a value that is not such an integer, an overflow): the
-        caller decides what Redis answers then."""
-        low = INT64_MIN - delta if delta < 0 else INT64_MIN
-        high = INT64_MAX - delta if delta > 0 else INT64_MAX
-        row = tx.conn.execute(self._add_to_int, (key, delta, _stamp(), now_ms, low, high)).fetchone()
-        return None if row is None else int(row[0])
 
     def touch(self, tx: Tx, key: bytes) -> None:
         """Mark the key modified (its data changed somewhere other than the value column)."""

@@ -186,11 +186,27 @@ def msetnx(ctx: Ctx, *pairs: bytes):
 
 # -- counters ------------------------------------------------------------------------------------
 
+_COUNTERS = 4096  # counter keys per shard whose value is remembered
+
+
 def _incr(ctx: Ctx, key: bytes, delta: int) -> int:
+    """INCRBY. A counter this process wrote last skips the read, as a list push does (lists.py):
+    its value is remembered with the key row's stamp, and one conditional update checks the stamp
+    (every write of a key row changes it, in any process) while writing the sum. A stamp that
+    moved makes that update write nothing, and the increment reads."""
     ks = ctx.ks
-    result = ks.kv.add_to_int(ks.tx, ks.p + key, delta, ks.now_ms)
-    if result is not None:  # the common case, one statement; what it leaves alone is decided below
-        return result
+    sk = ks.p + key
+    counters = ks.tables.counters
+    known = counters.get(sk)
+    if known is not None:
+        ver, current = known
+        result = current + delta
+        if INT64_MIN <= result <= INT64_MAX:
+            new = ks.kv.set_value_if(ks.tx, sk, str(result).encode(), ver, "string", ks.now_ms)
+            if new is not None:
+                counters[sk] = (new, result)
+                return result
+        del counters[sk]
     entry = ks.entry(key)
     if entry is None:
         current = 0
@@ -205,7 +221,10 @@ def _incr(ctx: Ctx, key: bytes, delta: int) -> int:
     if entry is None:
         ks.set_string(key, text, None)
     else:
-        ks.set_value(key, text)  # a new stamp: any encoding mark retires, the value is int-encoded
+        ver = ks.set_value(key, text)  # a new stamp: any encoding mark retires, the value is int-encoded
+        if len(counters) >= _COUNTERS:
+            counters.clear()
+        counters[sk] = (ver, result)
     return result
 
 
