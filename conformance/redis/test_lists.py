@@ -650,3 +650,16 @@ def test_pushes_and_reads_in_one_packet_answer_in_order_on_the_wire(wire):
         b":7\r\n", b":8\r\n", b":9\r\n", b":9\r\n", b"$1\r\nc\r\n", b"+list\r\n",
     ]
     assert w.call("LRANGE", "q", "0", "1") == b"*2\r\n$1\r\nb\r\n$1\r\na\r\n"
+
+
+def test_forty_pushes_at_both_ends_in_one_pipeline_keep_their_order(r):
+    pipe = r.pipeline(transaction=False)
+    for i in range(40):
+        (pipe.rpush if i % 3 else pipe.lpush)("q", i)
+    pipe.lrange("q", 0, -1)
+    replies = pipe.execute()
+    assert replies[:40] == list(range(1, 41))
+    lefts = [str(i).encode() for i in range(40) if i % 3 == 0]
+    rights = [str(i).encode() for i in range(40) if i % 3]
+    assert replies[40] == lefts[::-1] + rights
+    assert r.lrange("q", 0, -1) == replies[40]
