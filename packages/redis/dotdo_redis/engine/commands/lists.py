@@ -253,12 +253,8 @@ class _HeldPushes:
 
 def _push_remembered(ks, sk: bytes, values: tuple[bytes, ...], left: bool) -> int | None:
     """A push to a list whose ends this process wrote last (see the module's doc): the new length,
-    or None when the key row changed since, or was never seen."""
-    deferred = ks.deferred
-    if deferred is not None:
-        held = deferred.get(sk)
-        if held is not None:
-            return held.push(values, left)
+    or None when the key row changed since, or was never seen. In a batch, later pushes to the
+    list are held (`_HeldPushes`)."""
     known = ks.tables.list_ends.get(sk)
     if known is None:
         return None
@@ -270,15 +266,15 @@ def _push_remembered(ks, sk: bytes, values: tuple[bytes, ...], left: bool) -> in
         return None
     ks.tables.list_ends[sk] = (new, head, tail)
     _insert_rows(ks.tx, rows)
-    if deferred is not None:
-        deferred[sk] = _HeldPushes(ks, sk, head, tail)
+    if ks.deferred is not None:
+        ks.deferred[sk] = _HeldPushes(ks, sk, head, tail)
     return tail - head + 1
 
 
 def _push(ctx: Ctx, key: bytes, values: tuple[bytes, ...], left: bool, only_existing: bool) -> int:
     ks = ctx.ks
     sk = ks.p + key
-    if ks.deferred:
+    if ks.deferred:  # a push of this batch wrote the list: this one waits with it
         held = ks.deferred.get(sk)
         if held is not None:
             return held.push(values, left)
