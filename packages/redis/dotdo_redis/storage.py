@@ -78,6 +78,17 @@ class _ThreadCache:
         self.rows: dict[int, dict[bytes, tuple | None]] = {}  # db → user key → row
 
 
+REMEMBERED = 4096  # keys per shard whose last write a memo of ShardTables keeps (list ends, counters)
+
+
+def remember(memo: dict, sk: bytes, entry: tuple) -> None:
+    """Keep what this process last wrote to `sk` in one of ShardTables' memos (each entry holds the key
+    row's stamp, so a stale one is caught); a full memo starts afresh rather than grow."""
+    if len(memo) >= REMEMBERED and sk not in memo:
+        memo.clear()
+    memo[sk] = entry
+
+
 class ShardTables:
     """Per-shard objects made once: the key-value primitive and the companion schema."""
 

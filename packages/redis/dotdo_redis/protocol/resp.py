@@ -35,8 +35,8 @@ class ProtocolError(Exception):
 class RequestParser:
     """Incremental: feed bytes, take complete argument lists.
 
-    Well-formed multibulk requests are split by hiredis (a SET here: 0.6 µs against 2.9 µs in
-    Python); this module's own parser stays the authority on everything else. Our buffer keeps
+    Well-formed multibulk requests are split by hiredis (a SET frame here: 1.8 µs against 2.9 µs
+    in Python alone); this module's own parser stays the authority on everything else. Our buffer keeps
     every byte hiredis holds, and each request hiredis hands out is checked to have been written
     exactly as Redis requires ('*' count, then '$' bulk strings only, canonical lengths), which
     also tells how many bytes it took. Anything else — inline commands, other RESP types, errors,

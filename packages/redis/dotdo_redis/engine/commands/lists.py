@@ -26,6 +26,7 @@ from ..context import Ctx
 from ..errors import INDEX_OUT_OF_RANGE, NO_SUCH_KEY, SYNTAX, RedisError, wrong_arity
 from ..registry import command
 from ..replies import NULL_ARRAY, OK
+from ...storage import remember
 from .collection_helpers import (
     mpop_count,
     blocked,
@@ -188,6 +189,10 @@ def replace_with_list(ctx: Ctx, dest: bytes, values: list[bytes]) -> int:
 
 def _pushed_rows(sk: bytes, head: int, tail: int, values, left: bool) -> tuple[list, int, int]:
     """The r_list rows a push of `values` adds at one end, and the ends after it."""
+    if len(values) == 1:  # the commonest push, without a comprehension
+        if left:
+            return [(sk, head - 1, values[0])], head - 1, tail
+        return [(sk, tail + 1, values[0])], head, tail + 1
     if left:
         return [(sk, head - 1 - i, v) for i, v in enumerate(values)], head - len(values), tail
     return [(sk, tail + 1 + i, v) for i, v in enumerate(values)], head, tail + len(values)
@@ -208,14 +213,8 @@ def _insert_rows(tx, rows: list) -> None:
         tx.executemany("INSERT INTO r_list(key, pos, value) VALUES (?, ?, ?)", rows[full:])
 
 
-_REMEMBERED = 4096  # list keys per shard whose ends are remembered
-
-
 def _remember(ks, sk: bytes, ver: int, head: int, tail: int) -> None:
-    ends = ks.tables.list_ends
-    if len(ends) >= _REMEMBERED and sk not in ends:
-        ends.clear()
-    ends[sk] = (ver, head, tail)
+    remember(ks.tables.list_ends, sk, (ver, head, tail))
 
 
 class _HeldPushes:
@@ -230,16 +229,8 @@ class _HeldPushes:
         self.rows: list = []
 
     def push(self, values, left: bool) -> int:
-        if len(values) == 1:  # the common push, without the general path's lists
-            if left:
-                self.head -= 1
-                self.rows.append((self.sk, self.head, values[0]))
-            else:
-                self.tail += 1
-                self.rows.append((self.sk, self.tail, values[0]))
-        else:
-            rows, self.head, self.tail = _pushed_rows(self.sk, self.head, self.tail, values, left)
-            self.rows += rows
+        rows, self.head, self.tail = _pushed_rows(self.sk, self.head, self.tail, values, left)
+        self.rows += rows
         return self.tail - self.head + 1
 
     def flush(self) -> None:
@@ -248,7 +239,7 @@ class _HeldPushes:
         ks, sk = self.ks, self.sk
         ver = ks.kv.set_value(ks.tx, sk, _ENDS.pack(self.head, self.tail))
         _insert_rows(ks.tx, self.rows)
-        ks.tables.list_ends[sk] = (ver, self.head, self.tail)
+        _remember(ks, sk, ver, self.head, self.tail)
 
 
 def _push_remembered(ks, sk: bytes, values: tuple[bytes, ...], left: bool) -> int | None:

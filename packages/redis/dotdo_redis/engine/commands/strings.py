@@ -6,6 +6,7 @@ from ..context import Ctx
 from ..errors import INVALID_EXPIRE, NOT_FLOAT, OVERFLOW, SYNTAX, WRONGTYPE, RedisError, wrong_arity
 from ..registry import command
 from ..replies import OK, Map
+from ...storage import remember
 from . import longdouble
 from .keys import set_expiry_keeping_encoding, set_string_encoding
 
@@ -186,9 +187,6 @@ def msetnx(ctx: Ctx, *pairs: bytes):
 
 # -- counters ------------------------------------------------------------------------------------
 
-_COUNTERS = 4096  # counter keys per shard whose value is remembered
-
-
 def _incr(ctx: Ctx, key: bytes, delta: int) -> int:
     """INCRBY. A counter this process wrote last skips the read, as a list push does (lists.py):
     its value is remembered with the key row's stamp, and one conditional update checks the stamp
@@ -222,9 +220,7 @@ def _incr(ctx: Ctx, key: bytes, delta: int) -> int:
         ks.set_string(key, text, None)
     else:
         ver = ks.set_value(key, text)  # a new stamp: any encoding mark retires, the value is int-encoded
-        if len(counters) >= _COUNTERS:
-            counters.clear()
-        counters[sk] = (ver, result)
+        remember(counters, sk, (ver, result))
     return result
 
 
