@@ -4,9 +4,13 @@ exactly what the Python parser alone gives: the same requests in the same order,
 protocol error at the same point."""
 from __future__ import annotations
 
+import re
+
+import hiredis
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
+from dotdo_redis.protocol import resp
 from dotdo_redis.protocol.resp import FAST_PARTIAL_MAX, ProtocolError, RequestParser
 
 
@@ -23,10 +27,10 @@ def parse(data: bytes, cuts: list[int], fast: bool, unauthenticated: bool = Fals
     for end in sorted(set(cuts)) + [len(data)]:
         if end <= start:
             continue
-        parser.feed(data[start:end])
+        piece = data[start:end]
         start = end
         try:
-            taken += parser.requests()
+            taken += parser.parse(piece)
         except ProtocolError as e:
             return taken, str(e)
     return taken, None
@@ -75,26 +79,34 @@ def test_a_request_arriving_byte_by_byte_is_whole_once_its_last_byte_arrives():
 
 def test_a_huge_bulk_length_is_refused_as_soon_as_its_header_arrives():
     parser = RequestParser()
-    parser.feed(frame([b"PING"]) + b"*2\r\n$3\r\nSET\r\n$536870913\r\n")
     with pytest.raises(ProtocolError, match="invalid bulk length"):
-        parser.requests()
+        parser.parse(frame([b"PING"]) + b"*2\r\n$3\r\nSET\r\n$536870913\r\n")
 
 
 @pytest.mark.parametrize("data", [
     b"*2147483647\r\n", b"*1\r\n~2147483647\r\n", b"*2\r\n$1\r\naXY>2147483647\r\n$1\r\n",
-    frame([b"PING"]) + b"*2147483647\r\n",
+    frame([b"PING"]) + b"*2147483647\r\n", frame([b"PING"]) + b"*1000000\r\n",
 ])
-def test_a_huge_aggregate_count_never_reaches_hiredis(data):
+def test_a_huge_aggregate_count_never_reaches_hiredis(data, monkeypatch):
     # hiredis allocates the whole list when it reads the count: seconds to free, 16 GB of address space.
-    for step in (1, 5, len(data)):
+    fed: list[bytes] = []
+
+    class Watched(hiredis.Reader):
+        def feed(self, chunk, *args):
+            fed.append(bytes(chunk))
+            return super().feed(chunk, *args)
+
+    monkeypatch.setattr(resp.hiredis, "Reader", Watched)
+    # Step 14 sends the PING alone, then the count as a read of its own into a drained buffer.
+    for step in (1, 5, 14, len(data)):
         parser = RequestParser()
         for i in range(0, len(data), step):
-            parser.feed(data[i:i + step])
             try:
-                parser.requests()
+                parser.parse(data[i:i + step])
             except ProtocolError:
                 break
         assert parser._reader is None
+    assert not any(re.search(rb"[*~>%|][0-9]{7}", chunk) for chunk in fed)
 
 
 def test_a_big_value_arriving_in_pieces_is_buffered_once_and_parsed_whole():
@@ -103,8 +115,7 @@ def test_a_big_value_arriving_in_pieces_is_buffered_once_and_parsed_whole():
     parser = RequestParser()
     taken = []
     for i in range(0, len(data), 65536):
-        parser.feed(data[i:i + 65536])
-        taken += parser.requests()
+        taken += parser.parse(data[i:i + 65536])
         assert parser._reader is None or parser.pending <= FAST_PARTIAL_MAX
     assert taken == [[b"SET", b"big", value], [b"GET", b"big"]]
 
@@ -112,8 +123,6 @@ def test_a_big_value_arriving_in_pieces_is_buffered_once_and_parsed_whole():
 def test_after_authentication_the_pending_bytes_are_split_with_the_rest():
     parser = RequestParser()
     parser.unauthenticated = True
-    parser.feed(frame([b"AUTH", b"pw"]) + frame([b"SET", b"k", b"x" * 2000])[:30])
-    assert parser.requests() == [[b"AUTH", b"pw"]]
+    assert parser.parse(frame([b"AUTH", b"pw"]) + frame([b"SET", b"k", b"x" * 2000])[:30]) == [[b"AUTH", b"pw"]]
     parser.unauthenticated = False
-    parser.feed(frame([b"SET", b"k", b"x" * 2000])[30:])
-    assert parser.requests() == [[b"SET", b"k", b"x" * 2000]]
+    assert parser.parse(frame([b"SET", b"k", b"x" * 2000])[30:]) == [[b"SET", b"k", b"x" * 2000]]

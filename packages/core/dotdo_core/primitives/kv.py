@@ -83,7 +83,7 @@ class KeyValue:
         ver = _stamp()
         i, n = 0, len(keys)
         while i < n:
-            size = _ladder_size(n - i)
+            size = ladder_size(n - i)
             sql = self._put_values_sql.get(size)
             if sql is None:
                 sql = self._put_values_sql[size] = self._put_values_rows(size)
@@ -144,16 +144,16 @@ class KeyValue:
         return [(r[0], r[1]) for r in rows]
 
 
-# Statement sizes for put_values_if_same_type: every size to 8, then four steps per doubling up to
+# Statement sizes for multi-row statements (put_values_if_same_type; the Redis list pushes): every size to 8, then four steps per doubling up to
 # 128. A batch is cut greedily into the largest sizes that fit: at most three statements for up to
 # 128 rows (one-row statements for a tail cost 2.3 µs each here), from 24 statement shapes in all,
 # which the connection's statement cache keeps.
-_LADDER = (128, 112, 96, 80, 64, 56, 48, 40, 32, 28, 24, 20, 16, 14, 12, 10, 8, 7, 6, 5, 4, 3, 2, 1)
+LADDER = (128, 112, 96, 80, 64, 56, 48, 40, 32, 28, 24, 20, 16, 14, 12, 10, 8, 7, 6, 5, 4, 3, 2, 1)
 
 
-def _ladder_size(n: int) -> int:
+def ladder_size(n: int) -> int:
     """The largest statement size on the ladder for at most `n` (≥ 1) rows."""
-    for size in _LADDER:
+    for size in LADDER:
         if size <= n:
             return size
     raise ValueError("no rows")

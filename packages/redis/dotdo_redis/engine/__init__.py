@@ -379,7 +379,7 @@ class Engine:
             )
         session.last_cmd = name
         # A pipeline or a group commit may block (as on a socket); only EXEC and scripts pass in_batch=True.
-        return self.run(cmd, session, argv, batch, in_batch=False)
+        return self.run(cmd, session, argv, batch, False)
 
     def shard_index_for(self, keys: list[bytes]) -> int:
         """The one shard `keys` live on; CROSSSLOT if a cluster-mode db would need several slots."""

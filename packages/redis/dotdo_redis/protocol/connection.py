@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import time
 from collections import deque
 from typing import Any
 
@@ -183,6 +182,8 @@ class RespConnection(asyncio.Protocol):
         self.closing = False
         self.closing_after = False  # QUIT: close once the replies are out
         self.moved = False
+        self.lock_wait_since: float | None = None  # waiting for another process's write lock since (lock_waits)
+        self.lock_retry = 0.0
 
     # -- asyncio.Protocol ---------------------------------------------------------
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -201,14 +202,14 @@ class RespConnection(asyncio.Protocol):
     def data_received(self, data: bytes) -> None:
         if self.closing:
             return
-        self.parser.feed(data)
+        parser = self.parser
         try:
-            requests = self.parser.requests()
+            requests = parser.parse(data)
         except ProtocolError as e:
             self.out += b"-" + str(e).encode() + b"\r\n"
             self._close_after_flush()
             return
-        if self.parser.pending > MAX_PENDING_INPUT:
+        if parser.pending > MAX_PENDING_INPUT:
             self._close_after_flush()
             return
         if requests:
@@ -227,12 +228,14 @@ class RespConnection(asyncio.Protocol):
     def run_queue(self, batch: Any) -> list[list[bytes]]:
         """Run queued requests inside the shared batch, up to a blocking one."""
         self.taken = taken = []
-        engine, session, queue = self.engine, self.session, self.queue
-        session.last_active = time.time()  # the batch's requests run in the same instant
+        session, queue, out = self.session, self.queue, self.out
+        execute_in = self.engine.execute_in
+        guarded = self.auth_required  # requests may need AUTH first, and AUTH may move the connection
+        session.last_active = batch.now / 1000  # the batch's requests run in the same instant
         while queue and not self.closing:
             argv = queue.popleft()
             taken.append(argv)
-            if not session.authenticated and self.auth_required:
+            if guarded and not session.authenticated:
                 name = argv[0].lower()
                 if name not in NO_AUTH:
                     self.add_reply(NOAUTH)
@@ -240,19 +243,23 @@ class RespConnection(asyncio.Protocol):
                 if name == b"hello" and b"auth" not in (a.lower() for a in argv[2:]):
                     self.add_reply(NOAUTH_HELLO)
                     continue
-            reply = engine.execute_in(batch, session, argv)
+            reply = execute_in(batch, session, argv)
             logged_in = session.login
-            if logged_in is not None or (self.auth_required and argv[0].lower() == b"reset"):
+            if logged_in is not None or (guarded and argv[0].lower() == b"reset"):
                 session.login = None
                 self.parser.unauthenticated = logged_in is None
                 if self._move_to(logged_in):
                     self.add_reply(reply)
                     break
                 session = self.session
-            if isinstance(reply, Blocked):
+            if type(reply) is Blocked:
                 self.blocked = asyncio.ensure_future(self._wait_blocked(argv, reply))
                 break
-            self.add_reply(reply)
+            # add_reply, without the call for the commonest case
+            if reply is not NO_REPLY:
+                encode(reply, session.protocol == 3, out)
+            if session.inbox:
+                self.add_reply(NO_REPLY)
             if session.quitting:
                 self.closing_after = True
                 break

@@ -62,12 +62,12 @@ class LockWaits:
         """The connections that can run in `batch` now; the others are retried later."""
         admitted = []
         every = engine.ns.shard_count
-        for conn in conns:
-            if conn.blocked is not None or not conn.queue:
-                admitted.append(conn)
-                continue
+        for i, conn in enumerate(conns):
             if len(batch.open) == every:  # the batch holds every shard's write lock: nothing can wait
-                conn.lock_wait_since = None
+                for rest in conns[i:]:
+                    rest.lock_wait_since = None
+                return admitted + conns[i:] if admitted else conns[i:]
+            if conn.blocked is not None or not conn.queue:
                 admitted.append(conn)
                 continue
             needed = shards_written(engine, conn.queue)
@@ -92,7 +92,7 @@ class LockWaits:
 
     def _defer(self, engine: "Engine", conn: "RespConnection") -> None:
         now = time.monotonic()
-        if getattr(conn, "lock_wait_since", None) is None:
+        if conn.lock_wait_since is None:
             conn.lock_wait_since = now
             conn.lock_retry = RETRY_MIN
         if now - conn.lock_wait_since >= sqlite.BUSY_TIMEOUT_MS / 1000:

@@ -28,6 +28,36 @@ FAST_PARTIAL_MAX = 1024 * 1024
 _BIG_AGGREGATE = re.compile(rb"[*~>%|][0-9]{7}")
 
 
+def _take_exact(reader: hiredis.Reader, buf: bytes | bytearray, pos: int) -> tuple[list[list[bytes]], int] | None:
+    """Every request `reader` has complete, whose bytes start at buf[pos], and where the last ends;
+    None unless each was written exactly as Redis requires: "*<n>" CRLF, then per argument
+    "$<len>" CRLF <bytes> CRLF, with canonical numbers (hiredis alone accepts more)."""
+    out = []
+    try:
+        while True:
+            req = reader.gets()
+            if req is False:
+                return out, pos
+            if type(req) is not list or not req:
+                return None
+            n = len(req)
+            at = pos + (4 if n < 10 else 3 + len(str(n)))
+            if buf[pos] != 0x2A or buf[at - 2] != 0x0D:
+                return None
+            for arg in req:
+                if type(arg) is not bytes:
+                    return None
+                size = len(arg)
+                digits = 1 if size < 10 else 2 if size < 100 else len(str(size))
+                if buf[at] != 0x24 or buf[at + 1 + digits] != 0x0D:
+                    return None
+                at += digits + size + 5
+            pos = at
+            out.append(req)
+    except (hiredis.ProtocolError, IndexError):
+        return None
+
+
 class ProtocolError(Exception):
     """The client broke RESP: reply with this message, then close the connection (as Redis does)."""
 
@@ -92,35 +122,32 @@ class RequestParser:
             if req:  # an empty inline line is skipped, as Redis does
                 out.append(req)
 
+    def parse(self, data: bytes) -> list[list[bytes]]:
+        """`feed(data)`, then `requests()`: the connection's one call per read."""
+        reader = self._reader
+        if reader is not None and not self._buf and not self.unauthenticated \
+                and _BIG_AGGREGATE.search(data) is None:
+            # The commonest read: whole requests with nothing buffered before them, checked against
+            # `data` itself rather than copied into the buffer first.
+            reader.feed(data)
+            taken = _take_exact(reader, data, 0)
+            if taken is not None and taken[1] == len(data):
+                return taken[0]
+            # Anything else starts again from the buffer, as if fed: a fresh reader, or `_one`.
+            self._reader = None
+            self._buf += data
+            return self.requests()
+        self.feed(data)
+        return self.requests()
+
     def _split_by_hiredis(self) -> list[list[bytes]] | None:
         """The requests hiredis finds, each checked byte-exact; None to leave the buffer to `_one`."""
-        buf, reader = self._buf, self._reader
-        pos = start = self._pos
-        out = []
-        try:
-            while True:
-                req = reader.gets()
-                if req is False:
-                    break
-                if type(req) is not list or not req:
-                    return None
-                # "*<n>\r\n", then per argument "$<len>\r\n<bytes>\r\n"
-                n = len(req)
-                at = pos + (4 if n < 10 else 3 + len(str(n)))
-                if buf[pos] != 0x2A or buf[at - 2] != 0x0D:
-                    return None
-                for arg in req:
-                    if type(arg) is not bytes:
-                        return None
-                    size = len(arg)
-                    digits = 1 if size < 10 else 2 if size < 100 else len(str(size))
-                    if buf[at] != 0x24 or buf[at + 1 + digits] != 0x0D:
-                        return None
-                    at += digits + size + 5
-                pos = at
-                out.append(req)
-        except (hiredis.ProtocolError, IndexError):
+        buf = self._buf
+        start = self._pos
+        taken = _take_exact(self._reader, buf, start)
+        if taken is None:
             return None
+        out, pos = taken
         end = len(buf)
         if pos > end:
             return None
