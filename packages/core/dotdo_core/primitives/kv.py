@@ -144,10 +144,11 @@ class KeyValue:
         return [(r[0], r[1]) for r in rows]
 
 
-# Statement sizes for multi-row statements (put_values_if_same_type; the Redis list pushes): every size to 8, then four steps per doubling up to
-# 128. A batch is cut greedily into the largest sizes that fit: at most three statements for up to
-# 128 rows (one-row statements for a tail cost 2.3 µs each here), from 24 statement shapes in all,
-# which the connection's statement cache keeps.
+# Statement sizes for multi-row statements (put_values_if_same_type here, the Redis list pushes'
+# inserts): every size to 8, then four steps per doubling up to 128. A batch is cut greedily into
+# the largest sizes that fit: at most three statements for up to 128 rows (one-row statements for a
+# tail cost 2.3 µs each here), from 24 statement shapes in all, which the connection's statement
+# cache keeps.
 LADDER = (128, 112, 96, 80, 64, 56, 48, 40, 32, 28, 24, 20, 16, 14, 12, 10, 8, 7, 6, 5, 4, 3, 2, 1)
 
 

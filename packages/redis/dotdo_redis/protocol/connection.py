@@ -240,7 +240,7 @@ class RespConnection(asyncio.Protocol):
     def run_queue(self, batch: Any) -> list[list[bytes]]:
         """Run queued requests inside the shared batch, up to a blocking one."""
         self.taken = taken = []
-        session, queue, out = self.session, self.queue, self.out
+        session, queue = self.session, self.queue
         execute_in = self.engine.execute_in
         guarded = self.auth_required  # requests may need AUTH first, and AUTH may move the connection
         session.last_active = batch.now / 1000  # the batch's requests run in the same instant
@@ -267,11 +267,7 @@ class RespConnection(asyncio.Protocol):
             if type(reply) is Blocked:
                 self.blocked = asyncio.ensure_future(self._wait_blocked(argv, reply))
                 break
-            # add_reply, without the call for the commonest case
-            if reply is not NO_REPLY:
-                encode(reply, session.protocol == 3, out)
-            if session.inbox:
-                self.add_reply(NO_REPLY)
+            self.add_reply(reply)
             if session.quitting:
                 self.closing_after = True
                 break

@@ -62,12 +62,12 @@ class LockWaits:
         """The connections that can run in `batch` now; the others are retried later."""
         admitted = []
         every = engine.ns.shard_count
-        for i, conn in enumerate(conns):
-            if len(batch.open) == every:  # the batch holds every shard's write lock: nothing can wait
-                for rest in conns[i:]:
-                    rest.lock_wait_since = None
-                return admitted + conns[i:] if admitted else conns[i:]
+        for conn in conns:
             if conn.blocked is not None or not conn.queue:
+                admitted.append(conn)
+                continue
+            if len(batch.open) == every:  # the batch holds every shard's write lock: nothing can wait
+                conn.lock_wait_since = None
                 admitted.append(conn)
                 continue
             needed = shards_written(engine, conn.queue)
