@@ -509,3 +509,24 @@ def test_pipelined_sets_break_a_watch_and_queue_inside_multi(r, client):
     p = r.pipeline(transaction=True)
     p.set("pw:m", "a").set("pw:n", "b").get("pw:m")
     assert p.execute() == [True, True, b"a"]
+
+
+def test_a_pipeline_of_nothing_but_sets_overwrites_other_types_and_clears_ttls(r):
+    r.hset("oset:h", "f", "v")
+    r.set("oset:ttl", "old", ex=100)
+    p = r.pipeline(transaction=False)
+    p.set("oset:h", "1").set(b"oset:ttl", b"2").set("oset:\u00e9", "\u00e9")
+    assert p.execute() == [True] * 3
+    assert r.type("oset:h") == b"string" and r.ttl("oset:ttl") == -1
+    assert r.mget(["oset:h", "oset:ttl", "oset:\u00e9"]) == [b"1", b"2", "\u00e9".encode()]
+    p = r.pipeline(transaction=False)
+    p.set("oset:n", 7).set(b"oset:f", 1.5).set("oset:s", "s")
+    assert p.execute() == [True] * 3
+    assert r.mget(["oset:n", "oset:f", "oset:s"]) == [b"7", b"1.5", b"s"]
+
+
+def test_a_pipeline_of_sets_on_a_decoding_client_answers_true_and_reads_back_text(rd):
+    p = rd.pipeline(transaction=False)
+    p.set("dset:a", "x").set("dset:b", "\u00fc")
+    assert p.execute() == [True, True]
+    assert rd.mget(["dset:a", "dset:b"]) == ["x", "\u00fc"]

@@ -128,8 +128,9 @@ class InProcessConnection(redis.Connection):
     def pack_command(self, *args: Any) -> list[list[bytes]]:
         return [self._encode_argv(args)]
 
-    def pack_commands(self, commands: Any) -> list[list[bytes]]:
-        return encode_argvs(self.encoder, commands)
+    def pack_commands(self, commands: Any) -> "list[list[bytes]] | SetRun":
+        run = set_run(self.encoder, commands)
+        return run if run is not None else encode_argvs(self.encoder, commands)
 
     def send_packed_command(self, command: Any, check_health: bool = True) -> None:
         if not self._sock:
@@ -139,7 +140,9 @@ class InProcessConnection(redis.Connection):
         if isinstance(command, (str, bytes)):
             raise DataError("the in-process connection takes argument lists, not raw RESP")
         engine, session = self._engine, self._session
-        if len(command) == 1:
+        if type(command) is SetRun:
+            self._replies.extend(engine.execute_set_run(session, command.keys, command.values))
+        elif len(command) == 1:
             self._push(engine.execute_blocking(session, command[0]))
         else:
             replies = engine.execute_batch(session, command)
@@ -203,6 +206,49 @@ class InProcessConnection(redis.Connection):
             if not session.inbox:
                 raise RedisConnectionError("Connection closed by server.")
             return session.inbox.popleft()
+
+
+class SetRun:
+    """A pipeline of nothing but `SET key value`, packed as its keys and values: the engine writes
+    them with one statement (Engine.execute_set_run) without taking argument lists apart, which
+    measured here 0.15 µs a command cheaper than packing argument lists and finding the run in them."""
+
+    __slots__ = ("keys", "values")
+
+    def __init__(self, keys: list[bytes], values: list[bytes]) -> None:
+        self.keys, self.values = keys, values
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+
+def set_run(encoder: Any, commands: Any) -> SetRun | None:
+    """The SetRun for a pipeline's commands when each is ("SET", str or bytes key, str or bytes value), as
+    redis-py's `set(name, value)` queues them (two or more of them); else None."""
+    if type(commands) is not list or len(commands) < 2:
+        return None
+    encoding, errors = encoder.encoding, encoder.encoding_errors
+    keys: list[bytes] = []
+    values: list[bytes] = []
+    add_key, add_value = keys.append, values.append
+    for cmd in commands:
+        if len(cmd) != 3 or cmd[0] != "SET":
+            return None
+        key, value = cmd[1], cmd[2]
+        tk, tv = type(key), type(value)
+        if tk is str:
+            add_key(key.encode(encoding, errors))
+        elif tk is bytes:
+            add_key(key)
+        else:
+            return None
+        if tv is bytes:
+            add_value(value)
+        elif tv is str:
+            add_value(value.encode(encoding, errors))
+        else:
+            return None
+    return SetRun(keys, values)
 
 
 _NAMES: dict[str, bytes] = {}  # command names redis-py passes as str ("SET"), encoded once

@@ -304,7 +304,8 @@ class Engine:
                     while j < n and len(argvs[j]) == 3 and argvs[j][0] in _PLAIN_SET:
                         j += 1
                     if j - i > 1 and self._plain_sets_allowed(session):
-                        replies += self._plain_sets(batch, session, argvs[i:j])
+                        run = argvs[i:j]
+                        replies += self._plain_sets(batch, session, [a[1] for a in run], [a[2] for a in run])
                         i = j
                         continue
                 reply = self.execute_in(batch, session, argv)
@@ -325,17 +326,30 @@ class Engine:
         return not self.cluster and session.multi is None and not (session.protocol == 2 and session.subscribed) \
             and not self.monitors  # a monitor sees each SET
 
-    def _plain_sets(self, batch: _Batch, session: Session, argvs: list[list[bytes]]) -> list[Any]:
+    def execute_set_run(self, session: Session, keys: list[bytes], values: list[bytes]) -> list[Any]:
+        """execute_batch for a pipeline of nothing but `SET keys[i] values[i]` (client.SetRun)."""
+        if not self._plain_sets_allowed(session):
+            return self.execute_batch(session, [[b"SET", k, v] for k, v in zip(keys, values)])
+        batch = _Batch(self)
+        try:
+            replies = self._plain_sets(batch, session, keys, values)
+        except BaseException as e:
+            batch.close(e)
+            raise
+        batch.close(None)
+        return replies
+
+    def _plain_sets(self, batch: _Batch, session: Session, keys: list[bytes], values: list[bytes]) -> list[Any]:
         """A pipeline's run of `SET key value`: one multi-row statement, as many OKs. Should a key
         hold another type (the statement leaves such rows alone), the run is set again one command
         at a time, which rewrites the same values and clears the other types."""
         ks = batch.keyspace(0, session.db)
         p = ks.p
-        written = ks.kv.put_values_if_same_type(ks.tx, "string", [p + a[1] for a in argvs], [a[2] for a in argvs])
+        written = ks.kv.put_values_if_same_type(ks.tx, "string", [p + k for k in keys], values)
         session.last_cmd = b"set"
-        if written == len(argvs):
-            return [OK] * len(argvs)
-        return [self.execute_in(batch, session, argv) for argv in argvs]
+        if written == len(keys):
+            return [OK] * len(keys)
+        return [self.execute_in(batch, session, [b"SET", k, v]) for k, v in zip(keys, values)]
 
     def batch(self) -> _Batch:
         """A group commit: `execute_in` commands of any sessions, then `close(None)` commits them all."""

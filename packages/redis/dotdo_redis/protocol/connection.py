@@ -81,7 +81,7 @@ class RespServer:
             self.ready.append(conn)
         if not self.scheduled:
             self.scheduled = True
-            loop = asyncio.get_running_loop()
+            loop = conn.loop  # not asyncio.get_running_loop(): that makes a getpid() system call
             if self.last_batch >= GATHER_SIBLINGS:
                 loop.call_soon(loop.call_soon, self.process)  # runs after the loop's next look at the sockets
             else:
