@@ -151,6 +151,20 @@ def test_mset_odd_arguments(r, command):
     assert error_text(lambda: r.execute_command(command, "a", "1", "b")) == f"wrong number of arguments for '{command.lower()}' command"
 
 
+def test_mset_overwrites_keys_of_any_type_clears_their_ttls_and_keeps_the_last_of_a_repeated_key(r):
+    r.hset("ms:h", "f", "v")
+    r.rpush("ms:l", "a")
+    r.set("ms:ttl", "old", ex=100)
+    pairs = [(f"ms:{i % 70}", f"v{i}") for i in range(150)] + [("ms:h", "H"), ("ms:l", "L"), ("ms:ttl", "T")]
+    assert r.execute_command("MSET", *[x for pair in pairs for x in pair]) is True
+    assert r.mget(["ms:0", "ms:69", "ms:h", "ms:l", "ms:ttl"]) == [b"v140", b"v139", b"H", b"L", b"T"]
+    assert [r.type(k) for k in ("ms:h", "ms:l")] == [b"string", b"string"] and r.ttl("ms:ttl") == -1
+    r.rpush("ms:l2", "x")
+    assert r.lrange("ms:l2", 0, -1) == [b"x"]
+    assert r.msetnx({"ms:n1": "1", "ms:n2": "2"}) is True
+    assert r.mget(["ms:n1", "ms:n2"]) == [b"1", b"2"]
+
+
 def test_msetnx_is_all_or_nothing(r):
     assert r.msetnx({"a": "1", "b": "2"}) is True
     assert r.msetnx({"b": "3", "c": "4"}) is False

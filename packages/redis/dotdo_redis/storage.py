@@ -242,6 +242,14 @@ class Keyspace:
             self._clear_companions_if_any(sk)
             self.kv.put(self.tx, sk, "string", value, expires_ms)
 
+    def set_strings(self, keys: list[bytes], values: list[bytes]) -> None:
+        """set_string (no expiry) for keys[i] ← values[i] in order, with a few multi-row statements
+        when no key holds another type (else key by key, rewriting the same values)."""
+        p = self.p
+        if self.kv.put_values_if_same_type(self.tx, "string", [p + k for k in keys], values) < len(keys):
+            for key, value in zip(keys, values):
+                self.set_string(key, value)
+
     def set_value(self, key: bytes, value: bytes | None) -> int:
         """Replace an existing key's inline value, keeping its type and TTL; returns its new stamp."""
         return self.kv.set_value(self.tx, self.p + key, value)

@@ -167,9 +167,7 @@ def mget(ctx: Ctx, *keys: bytes):
 def mset(ctx: Ctx, *pairs: bytes):
     if len(pairs) % 2:
         raise wrong_arity("mset")
-    ks = ctx.ks
-    for i in range(0, len(pairs), 2):
-        ks.set_string(pairs[i], pairs[i + 1], None)
+    ctx.ks.set_strings(list(pairs[0::2]), list(pairs[1::2]))
     return OK
 
 
@@ -180,8 +178,7 @@ def msetnx(ctx: Ctx, *pairs: bytes):
     ks = ctx.ks
     if any(ks.exists(pairs[i]) for i in range(0, len(pairs), 2)):
         return 0
-    for i in range(0, len(pairs), 2):
-        ks.set_string(pairs[i], pairs[i + 1], None)
+    ks.set_strings(list(pairs[0::2]), list(pairs[1::2]))
     return 1
 
 
