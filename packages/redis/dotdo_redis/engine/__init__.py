@@ -31,6 +31,7 @@ from .registry import COMMANDS, Command
 from .blocking import Blocked
 from .replies import NULL_ARRAY, OK, QUEUED
 from .session import Session
+from .slowlog import SlowLog
 
 for _mod in pkgutil.iter_modules(_commands_pkg.__path__):
     importlib.import_module(f"{_commands_pkg.__name__}.{_mod.name}")
@@ -92,6 +93,10 @@ def abort_transaction(session: Session, cause: RedisError) -> RedisError:
 # Commands that may hold their writes back in a batch (commands/lists.py: pushes to a list a push
 # of this batch already wrote); any other command first writes out what is held back.
 DEFERRING = frozenset({"lpush", "rpush", "lpushx", "rpushx"})
+
+
+def _set_argvs(keys: list[bytes], values: list[bytes]) -> list[list[bytes]]:
+    return [[b"SET", k, v] for k, v in zip(keys, values)]
 
 
 class _Batch:
@@ -199,6 +204,7 @@ class Engine:
         self.started = time.time()
         self.extensions: dict[str, Any] = {}  # per-engine state of command families (pubsub hub, scripts ...)
         self.monitors: list[Session] = []  # sessions in MONITOR mode (commands/monitor.py); replaced, never mutated
+        self.slowlog = SlowLog()
         # In-process threads blocked in BLPOP & co., oldest first, and what a sweep served them.
         self._waiting: dict[object, tuple[Session, list[bytes], Any]] = {}
         self._served: dict[object, Any] = {}
@@ -305,7 +311,7 @@ class Engine:
                         j += 1
                     if j - i > 1 and self._plain_sets_allowed(session):
                         run = argvs[i:j]
-                        replies += self._plain_sets(batch, session, [a[1] for a in run], [a[2] for a in run])
+                        replies += self._plain_sets(batch, session, [a[1] for a in run], [a[2] for a in run], run)
                         i = j
                         continue
                 reply = self.execute_in(batch, session, argv)
@@ -339,17 +345,26 @@ class Engine:
         batch.close(None)
         return replies
 
-    def _plain_sets(self, batch: _Batch, session: Session, keys: list[bytes], values: list[bytes]) -> list[Any]:
+    def _plain_sets(self, batch: _Batch, session: Session, keys: list[bytes], values: list[bytes],
+                    argvs: list[list[bytes]] | None = None) -> list[Any]:
         """A pipeline's run of `SET key value`: one multi-row statement, as many OKs. Should a key
         hold another type (the statement leaves such rows alone), the run is set again one command
-        at a time, which rewrites the same values and clears the other types."""
+        at a time, which rewrites the same values and clears the other types. `argvs`: the
+        commands as sent, when the caller has them (else they are `SET key value`)."""
         ks = batch.keyspace(0, session.db)
         p = ks.p
+        slowlog = self.slowlog
+        started = time.perf_counter_ns() if slowlog.slower_than_us >= 0 else None
         written = ks.kv.put_values_if_same_type(ks.tx, "string", [p + k for k in keys], values)
         session.last_cmd = b"set"
         if written == len(keys):
+            if started is not None:
+                share = (time.perf_counter_ns() - started) // 1000 // len(keys)
+                if slowlog.wants(share):
+                    for argv in argvs or _set_argvs(keys, values):
+                        slowlog.add(session, argv, share)
             return [OK] * len(keys)
-        return [self.execute_in(batch, session, [b"SET", k, v]) for k, v in zip(keys, values)]
+        return [self.execute_in(batch, session, argv) for argv in argvs or _set_argvs(keys, values)]
 
     def batch(self) -> _Batch:
         """A group commit: `execute_in` commands of any sessions, then `close(None)` commits them all."""
@@ -393,7 +408,20 @@ class Engine:
             )
         session.last_cmd = name
         # A pipeline or a group commit may block (as on a socket); only EXEC and scripts pass in_batch=True.
-        return self.run(cmd, session, argv, batch, False)
+        slowlog = self.slowlog
+        if slowlog.slower_than_us < 0 or name == b"exec":  # EXEC logs the commands it ran instead
+            return self.run(cmd, session, argv, batch, False)
+        started = time.perf_counter_ns()
+        try:
+            reply = self.run(cmd, session, argv, batch, False)
+        except RedisError:  # an error reply: the command ran, as far as the slow log is concerned
+            slowlog.note(session, argv, started)
+            raise
+        # (inline, not slowlog.note: a call per command costs more than the two clock readings)
+        took_us = (time.perf_counter_ns() - started) // 1000
+        if took_us >= slowlog.slower_than_us >= 0 and not isinstance(reply, Blocked):
+            slowlog.add(session, argv, took_us)  # a Blocked command is logged once served, as in Redis
+        return reply
 
     def shard_index_for(self, keys: list[bytes]) -> int:
         """The one shard `keys` live on; CROSSSLOT if a cluster-mode db would need several slots."""

@@ -14,6 +14,7 @@ import time
 from typing import Any
 
 from ..context import Ctx
+from ..redact import redacted
 from ..registry import command
 from ..replies import OK, Simple
 from .server import command_table
@@ -47,19 +48,6 @@ def quote(arg: bytes) -> str:
         out.append(escaped if escaped is not None else chr(b) if 32 <= b < 127 else f"\\x{b:02x}")
     out.append('"')
     return "".join(out)
-
-
-def _redacted(argv: list[bytes]) -> list[bytes]:
-    name = argv[0].lower()
-    if name == b"auth":
-        return [argv[0]] + [b"(redacted)"] * (len(argv) - 1)
-    if name == b"hello":
-        out = list(argv)
-        for i, a in enumerate(argv):
-            if a.lower() == b"auth" and i + 2 < len(argv):
-                out[i + 1] = out[i + 2] = b"(redacted)"
-        return out
-    return argv
 
 
 class Monitors:
@@ -98,7 +86,7 @@ def feed(engine: Any, session: Any, argv: list[bytes], lua: bool) -> None:
         return
     now = time.time()
     line = (f"{int(now)}.{int(now * 1_000_000) % 1_000_000:06d} [{session.db} {'lua' if lua else session.addr}] "
-            + " ".join(quote(a) for a in _redacted(argv)))
+            + " ".join(quote(a) for a in redacted(argv)))
     for target in engine.monitors:
         if target is not session and not target.closed:
             target.deliver(Simple(line))

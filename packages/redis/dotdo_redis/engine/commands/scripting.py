@@ -20,6 +20,7 @@ from ..lua import lua_state, parse_shebang, sha1hex
 from ...storage import Keyspace
 from ..registry import COMMANDS, command
 from ..replies import OK
+from ..slowlog import SCRIPT_CLIENT
 
 SCRIPTS_SCHEMA = "CREATE TABLE IF NOT EXISTS r_scripts (sha TEXT PRIMARY KEY, body BLOB NOT NULL) WITHOUT ROWID;"
 
@@ -185,10 +186,12 @@ def run_lua(ctx: Ctx, state: Any, keys: list[bytes], flags: set[str] | frozenset
             # a command shapes its reply for the script's RESP version (2 unless redis.setresp(3)),
             # never for the caller's connection: ZRANGE WITHSCORES is flat to a script even under HELLO 3
             session.protocol = state.resp
+            started = time.perf_counter_ns()
             try:
                 reply = engine.run(cmd, session, cmd_argv, batch, in_batch=True)
             finally:
                 session.protocol = caller_protocol
+                engine.slowlog.note(SCRIPT_CLIENT, cmd_argv, started)
         except RedisError as e:
             return False, e.message.encode()
         if isinstance(reply, RedisError):

@@ -148,13 +148,38 @@ _LOG_LEVELS = {"debug": logging.DEBUG, "verbose": logging.DEBUG, "notice": loggi
                "nothing": logging.CRITICAL + 1}
 
 
-def _set_loglevel(value: str) -> None:
+def _set_loglevel(engine: Any, value: str) -> None:
     # Redis's server log is dotdo's "dotdo.redis" Python logger (redis.log writes there too).
     logging.getLogger("dotdo.redis").setLevel(_LOG_LEVELS[value])
 
 
-# Effects of a setting, applied only once every pair of a CONFIG SET has been validated.
-APPLY: dict[str, Callable[[str], None]] = {"loglevel": _set_loglevel}
+def _integer(low: int, high: int = (1 << 63) - 1) -> Callable[[str], str]:
+    """A numeric setting as Redis parses one (no spaces, sign or leading zeros), within [low, high]."""
+    def check(text: str) -> str:
+        digits = text[1:] if text[:1] == "-" else text
+        if not digits.isascii() or not digits.isdigit() or (len(digits) > 1 and digits[0] == "0") or text == "-0" \
+                or not -(1 << 63) <= int(text) < 1 << 63:
+            raise ValueError("argument couldn't be parsed into an integer")
+        if not low <= int(text) <= high:
+            raise ValueError(f"argument must be between {low} and {high} inclusive")
+        return text
+    return check
+
+
+def _set_slowlog_threshold(engine: Any, value: str) -> None:
+    engine.slowlog.slower_than_us = int(value)
+
+
+def _set_slowlog_max_len(engine: Any, value: str) -> None:
+    engine.slowlog.max_len = int(value)  # the log is cut to it at its next entry, as in Redis
+
+
+# Effects of a setting on the engine, applied only once every pair of a CONFIG SET has been validated.
+APPLY: dict[str, Callable[[Any, str], None]] = {
+    "loglevel": _set_loglevel,
+    "slowlog-log-slower-than": _set_slowlog_threshold,
+    "slowlog-max-len": _set_slowlog_max_len,
+}
 
 
 # What clients probe. Settable only where dotdo honours the value: persistence settings are
@@ -178,8 +203,8 @@ PARAMS: dict[str, Param] = {
     "client-query-buffer-limit": Param("1073741824", None),
     "lua-time-limit": Param("5000", None),
     "busy-reply-threshold": Param("5000", None),
-    "slowlog-log-slower-than": Param("10000", None),
-    "slowlog-max-len": Param("128", None),
+    "slowlog-log-slower-than": Param("10000", _integer(-1)),
+    "slowlog-max-len": Param("128", _integer(0)),
     "hz": Param("10", None),
     "port": Param("6379", None),
     "bind": Param("* -::*", None),
@@ -260,7 +285,7 @@ def config(ctx: Ctx, sub: bytes, *args: bytes):
             state.config.update(changes)
             for name, value in changes.items():
                 if name in APPLY:
-                    APPLY[name](value)
+                    APPLY[name](ctx.engine, value)
         return OK
     if op == b"resetstat":
         if args:

@@ -6,6 +6,8 @@ transaction, so no writer — in this process or another — can slip in between
 and the commands."""
 from __future__ import annotations
 
+import time
+
 from ..context import Ctx
 from ..errors import (
     DISCARD_WITHOUT_MULTI, EXEC_WITHOUT_MULTI, EXECABORT, NESTED_MULTI, WATCH_IN_MULTI, RedisError,
@@ -75,9 +77,12 @@ def exec_(ctx: Ctx):
             if Keyspace(tables, tx.conn, tx, db, ctx.now_ms).version(key) != version:
                 return NULL_ARRAY
         replies = []
+        slowlog = engine.slowlog
         for cmd, argv in queued:
+            started = time.perf_counter_ns()
             try:
                 replies.append(engine.run(cmd, s, argv, None, in_batch=True))
             except RedisError as e:
                 replies.append(e)
+            slowlog.note(s, argv, started)
         return replies
