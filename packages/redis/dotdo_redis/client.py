@@ -218,9 +218,6 @@ class SetRun:
     def __init__(self, keys: list[bytes], values: list[bytes]) -> None:
         self.keys, self.values = keys, values
 
-    def __len__(self) -> int:
-        return len(self.keys)
-
 
 def set_run(encoder: Any, commands: Any) -> SetRun | None:
     """The SetRun for a pipeline's commands when each is ("SET", str or bytes key, str or bytes value), as

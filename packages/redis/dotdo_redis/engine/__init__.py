@@ -335,7 +335,7 @@ class Engine:
     def execute_set_run(self, session: Session, keys: list[bytes], values: list[bytes]) -> list[Any]:
         """execute_batch for a pipeline of nothing but `SET keys[i] values[i]` (client.SetRun)."""
         if not self._plain_sets_allowed(session):
-            return self.execute_batch(session, [[b"SET", k, v] for k, v in zip(keys, values)])
+            return self.execute_batch(session, _set_argvs(keys, values))
         batch = _Batch(self)
         try:
             replies = self._plain_sets(batch, session, keys, values)

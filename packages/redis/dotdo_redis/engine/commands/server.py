@@ -156,11 +156,11 @@ def _set_loglevel(engine: Any, value: str) -> None:
 def _integer(low: int, high: int = (1 << 63) - 1) -> Callable[[str], str]:
     """A numeric setting as Redis parses one (no spaces, sign or leading zeros), within [low, high]."""
     def check(text: str) -> str:
-        digits = text[1:] if text[:1] == "-" else text
-        if not digits.isascii() or not digits.isdigit() or (len(digits) > 1 and digits[0] == "0") or text == "-0" \
-                or not -(1 << 63) <= int(text) < 1 << 63:
-            raise ValueError("argument couldn't be parsed into an integer")
-        if not low <= int(text) <= high:
+        try:
+            value = to_int(text.encode())
+        except RedisError:
+            raise ValueError("argument couldn't be parsed into an integer") from None
+        if not low <= value <= high:
             raise ValueError(f"argument must be between {low} and {high} inclusive")
         return text
     return check

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..args import to_int
 from ..context import Ctx
 from ..errors import RedisError, unknown_subcommand, wrong_arity
 from ..registry import command
@@ -27,11 +28,8 @@ BAD_COUNT = "ERR count should be greater than or equal to -1"
 
 def _count(arg: bytes) -> int | None:
     """GET's count: None for all (-1). Redis answers BAD_COUNT for anything but an integer ≥ -1."""
-    s = arg[1:] if arg[:1] == b"-" else arg
-    if not s.isdigit() or (len(s) > 1 and s[:1] == b"0") or arg == b"-0" or len(arg) > 20:
-        raise RedisError(BAD_COUNT)
-    count = int(arg)
-    if count < -1 or count > (1 << 63) - 1:
+    count = to_int(arg, BAD_COUNT)
+    if count < -1:
         raise RedisError(BAD_COUNT)
     return None if count == -1 else count
 
