@@ -544,3 +544,79 @@ def test_a_pipeline_of_sets_on_a_decoding_client_answers_true_and_reads_back_tex
     p.set("dset:a", "x").set("dset:b", "\u00fc")
     assert p.execute() == [True, True]
     assert rd.mget(["dset:a", "dset:b"]) == ["x", "\u00fc"]
+
+
+# -- writes a batch holds back (SET, counters): every later command sees them -------------------------
+
+def test_a_pipelined_set_between_other_commands_is_seen_by_every_later_command(r):
+    r.hset("hs:h", "f", "v")
+    r.rpush("hs:l", "a")
+    r.set("hs:ttl", "old", ex=100)
+    p = r.pipeline(transaction=False)
+    p.set("hs:h", "1").type("hs:h").hget("hs:h", "f")
+    p.set("hs:k", "a").set("hs:k", "b").append("hs:k", "c").get("hs:k")
+    p.set("hs:l", "s").lpush("hs:l", "x").get("hs:l")
+    p.set("hs:ttl", "new").ttl("hs:ttl")
+    p.set("hs:n", "1").incr("hs:n").set("hs:n", "10").get("hs:n")
+    p.set("hs:x", "old").set("hs:x", "new", get=True).set("hs:x", "newest", nx=True).get("hs:x")
+    out = p.execute(raise_on_error=False)
+    assert isinstance(out[2], redis.ResponseError) and "WRONGTYPE" in str(out[2])
+    assert isinstance(out[8], redis.ResponseError) and "WRONGTYPE" in str(out[8])
+    out[2] = out[8] = "WRONGTYPE"
+    assert out == [True, b"string", "WRONGTYPE",
+                   True, True, 2, b"bc",
+                   True, "WRONGTYPE", b"s",
+                   True, -1,
+                   True, 2, True, b"10",
+                   True, b"old", None, b"new"]
+    assert r.mget(["hs:h", "hs:k", "hs:l", "hs:ttl", "hs:n", "hs:x"]) == [b"1", b"bc", b"s", b"new", b"10", b"new"]
+    assert r.type("hs:l") == b"string" and r.ttl("hs:ttl") == -1
+
+
+def test_pipelined_counters_add_up_and_an_overflow_leaves_the_counter_as_it_was(r):
+    r.set("hc:c", "5")
+    p = r.pipeline(transaction=False)
+    p.incr("hc:c").incr("hc:c").incrby("hc:c", 10).decr("hc:c").decrby("hc:c", 2).get("hc:c")
+    p.incrby("hc:c", 9223372036854775807).incr("hc:c").get("hc:c")
+    p.set("hc:c", "100").incr("hc:c").incr("hc:other").incr("hc:c").hset("hc:c", "f", "v").incr("hc:c")
+    out = p.execute(raise_on_error=False)
+    assert isinstance(out[6], redis.ResponseError) and str(out[6]) == "increment or decrement would overflow"
+    assert isinstance(out[13], redis.ResponseError) and "WRONGTYPE" in str(out[13])
+    out[6], out[13] = "OVERFLOW", "WRONGTYPE"
+    assert out == [6, 7, 17, 16, 14, b"14", "OVERFLOW", 15, b"15", True, 101, 1, 102, "WRONGTYPE", 103]
+    assert r.get("hc:c") == b"103" and r.get("hc:other") == b"1"
+    r.set("hc:max", "9223372036854775806")
+    p = r.pipeline(transaction=False)
+    p.incr("hc:max").incr("hc:max").decr("hc:max").get("hc:max")
+    out = p.execute(raise_on_error=False)
+    assert out[0] == 9223372036854775807 and isinstance(out[1], redis.ResponseError)
+    assert out[2:] == [9223372036854775806, b"9223372036854775806"]
+
+
+def test_counters_and_sets_held_in_a_pipeline_break_another_clients_watch(r, client):
+    other = client()
+    r.set("hw:c", "1")
+    r.set("hw:s", "1")
+    for key, queue in (("hw:c", lambda p: p.incr("hw:c").incr("hw:c")), ("hw:s", lambda p: p.get("hw:c").set("hw:s", "2"))):
+        with r.pipeline() as watcher:
+            watcher.watch(key)
+            queue(other.pipeline(transaction=False)).execute()
+            watcher.multi()
+            watcher.get(key)
+            with pytest.raises(redis.WatchError):
+                watcher.execute()
+    assert r.mget(["hw:c", "hw:s"]) == [b"3", b"2"]
+
+
+def test_one_write_of_many_sets_and_counters_answers_each_in_order(wire):
+    w = wire()
+    replies = w.pipeline(("SET", "hb:k", "a"), ("SET", "hb:k", "b"), ("GET", "hb:k"),
+                         ("INCR", "hb:n"), ("INCR", "hb:n"), ("INCRBY", "hb:n", "5"), ("GET", "hb:n"),
+                         ("SET", "hb:n", "x"), ("INCR", "hb:n"), ("LPUSH", "hb:k", "v"), ("SET", "hb:k", "c", "XX"),
+                         ("GET", "hb:k"))
+    assert replies == [b"+OK\r\n", b"+OK\r\n", b"$1\r\nb\r\n",
+                       b":1\r\n", b":2\r\n", b":7\r\n", b"$1\r\n7\r\n",
+                       b"+OK\r\n", b"-ERR value is not an integer or out of range\r\n",
+                       b"-WRONGTYPE Operation against a key holding the wrong kind of value\r\n", b"+OK\r\n",
+                       b"$1\r\nc\r\n"]
+    assert wire().call("MGET", "hb:k", "hb:n") == b"*2\r\n$1\r\nc\r\n$1\r\nx\r\n"

@@ -394,6 +394,11 @@ class Shard:
         for a block whose exceptions always abort the enclosing one (no savepoint to pay for)."""
         return _Write(self, wait, join)
 
+    @property
+    def in_transaction(self) -> bool:
+        """Whether a write transaction of this object's is open (in any thread)."""
+        return self._tx is not None
+
     def reader(self) -> _Read:
         """A connection for reads; inside this thread's write transaction it is that transaction's."""
         return _Read(self)

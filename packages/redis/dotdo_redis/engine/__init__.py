@@ -90,9 +90,23 @@ def abort_transaction(session: Session, cause: RedisError) -> RedisError:
     return RedisError(f"EXECABORT Transaction discarded because of: {reason}")
 
 
-# Commands that may hold their writes back in a batch (commands/lists.py: pushes to a list a push
-# of this batch already wrote); any other command first writes out what is held back.
-DEFERRING = frozenset({"lpush", "rpush", "lpushx", "rpushx"})
+# Commands that may hold their writes back in a batch, by the kind of write they hold: pushes to a
+# list a push of this batch already wrote (commands/lists.py), `SET key value` (any key), counters a
+# counter command of this batch already wrote (commands/strings.py). Held writes are of one kind at
+# a time: any other command (or SET with options) first writes out what is held back, so every
+# command sees the effects of those before it.
+HOLDS = {"lpush": "push", "rpush": "push", "lpushx": "push", "rpushx": "push",
+         "set": "set", "incr": "counter", "decr": "counter", "incrby": "counter", "decrby": "counter"}
+
+
+class Held(dict):
+    """A batch's held-back writes (key -> an object with flush()) and the kind they are of."""
+
+    __slots__ = ("kind",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.kind: str | None = None
 
 
 def _set_argvs(keys: list[bytes], values: list[bytes]) -> list[list[bytes]]:
@@ -111,7 +125,29 @@ class _Batch:
         self.keyspaces: dict[tuple[int, int], Keyspace] = {}
         # Writes held back until the next command of another kind, or the commit (stored key ->
         # an object with flush()): consecutive pushes to one list become one update and one insert.
-        self.deferred: dict[bytes, Any] = {}
+        self.deferred = Held()
+        # Reads: one reader per shard, taken at the first read and given back at the close, and one
+        # read Keyspace per (shard, db), its cache checked again for each command (read_keyspace).
+        self.readers: dict[int, tuple[Any, Any]] = {}
+        self.read_keyspaces: dict[tuple[int, int], Keyspace] = {}
+
+    def read_keyspace(self, index: int, db: int) -> Keyspace | None:
+        """The Keyspace a read-only command of the batch reads through, with its cache checked for
+        commits since the last command; None where the command must take a reader of its own:
+        while a write transaction is open on the shard (the batch's writes are read through it),
+        or for an in-memory shard (whose reads hold its lock)."""
+        shard = self.engine.tables[index].shard
+        if shard.in_transaction or shard.memory:
+            return None
+        ks = self.read_keyspaces.get((index, db))
+        if ks is None:
+            entry = self.readers.get(index)
+            if entry is None:
+                ctx = shard.reader()
+                entry = self.readers[index] = (ctx, ctx.__enter__())
+            ks = self.read_keyspaces[(index, db)] = Keyspace(self.engine.tables[index], entry[1], None, db, self.now)
+        ks.cache = ks.tables.read_cache(ks.conn, db)
+        return ks
 
     def keyspace(self, index: int, db: int) -> Keyspace:
         ks = self.keyspaces.get((index, db))
@@ -153,6 +189,10 @@ class _Batch:
                 first_error = first_error or e
         self.open.clear()
         self.keyspaces.clear()
+        for ctx, _ in self.readers.values():
+            ctx.__exit__(None, None, None)
+        self.readers.clear()
+        self.read_keyspaces.clear()
         if first_error is not None:
             raise first_error
 
@@ -351,6 +391,8 @@ class Engine:
         hold another type (the statement leaves such rows alone), the run is set again one command
         at a time, which rewrites the same values and clears the other types. `argvs`: the
         commands as sent, when the caller has them (else they are `SET key value`)."""
+        if batch.deferred:  # written first: the run's statement must come after them
+            batch.flush_deferred()
         ks = batch.keyspace(0, session.db)
         p = ks.p
         slowlog = self.slowlog
@@ -444,8 +486,12 @@ class Engine:
             now = time.time_ns() // 1_000_000
         else:
             now = batch.now
-            if batch.deferred and cmd.name not in DEFERRING:  # it may read what they would write
-                batch.flush_deferred()
+            deferred = batch.deferred
+            if deferred is not None:  # (a script's batch holds nothing back)
+                kind = HOLDS.get(cmd.name)
+                if deferred and (kind is None or kind != deferred.kind or (kind == "set" and len(argv) != 3)):
+                    batch.flush_deferred()  # it may read, or overwrite, what they would write
+                deferred.kind = kind
         if cmd.keys is None:
             return cmd.fn(Ctx(self, session, None, now, argv, in_batch), *argv[1:])
         # Standalone (one shard): every key is on shard 0, no need to look at them.
@@ -456,6 +502,10 @@ class Engine:
                 return cmd.fn(Ctx(self, session, batch.keyspace(index, session.db), now, argv, in_batch), *argv[1:])
             with tables.shard.write() as tx:
                 return cmd.fn(Ctx(self, session, Keyspace(tables, tx.conn, tx, session.db, now), now, argv, in_batch), *argv[1:])
+        if batch is not None:
+            ks = batch.read_keyspace(index, session.db)
+            if ks is not None:
+                return cmd.fn(Ctx(self, session, ks, now, argv, in_batch), *argv[1:])
         with tables.shard.reader() as conn:
             db = session.db
             ks = Keyspace(tables, conn, None, db, now, tables.read_cache(conn, db))

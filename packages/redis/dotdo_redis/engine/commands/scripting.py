@@ -113,6 +113,9 @@ class _ScriptBatch:
         tx = self.tx(index)
         return Keyspace(self.tables, tx.conn, tx, db, self.now)
 
+    def read_keyspace(self, index: int, db: int) -> None:
+        return None  # reads go through the script's transaction, as a read of the batch's shard would
+
 
 def _parse_numkeys(numkeys: bytes, args: tuple[bytes, ...]) -> int:
     n = to_int(numkeys)

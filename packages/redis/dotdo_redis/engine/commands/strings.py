@@ -73,10 +73,34 @@ def get(ctx: Ctx, key: bytes):
     return ctx.ks.get_string(key)
 
 
+class _HeldSets:
+    """`SET key value` in a batch: whatever a key held, it ends as this string with no expiry, so
+    the writes can wait to go out together as one multi-row statement — when the batch runs any
+    other command, or commits (engine.HOLDS). A key set twice is written once, with its last value."""
+
+    __slots__ = ("ks", "values")
+
+    def __init__(self, ks) -> None:
+        self.ks = ks
+        self.values: dict[bytes, bytes] = {}
+
+    def flush(self) -> None:
+        values = self.values
+        self.ks.set_strings(list(values), list(values.values()))
+
+
 @command("set", arity=-3, flags="write denyoom")
 def set_(ctx: Ctx, key: bytes, value: bytes, *options: bytes):
     if not options:
-        ctx.ks.set_string(key, value, None)
+        ks = ctx.ks
+        deferred = ks.deferred
+        if deferred is not None and deferred.kind == "set":
+            held = deferred.get(ks)
+            if held is None:
+                held = deferred[ks] = _HeldSets(ks)
+            held.values[key] = value
+            return OK
+        ks.set_string(key, value, None)
         return OK
     flags, unit, amount = parse_set_options(options, "set")
     expires = expiry_ms(ctx, "set", unit, amount) if unit is not None else None
@@ -184,6 +208,31 @@ def msetnx(ctx: Ctx, *pairs: bytes):
 
 # -- counters ------------------------------------------------------------------------------------
 
+class _HeldCounter:
+    """Counter commands on a key that one earlier in the same batch wrote: that one checked the key
+    row's stamp, and the batch holds the shard's write lock, so the key holds an integer this
+    object knows, and the sum can wait to be written once — when the batch runs any other command,
+    or commits (engine.HOLDS)."""
+
+    __slots__ = ("ks", "sk", "value", "written")
+
+    def __init__(self, ks, sk: bytes, value: int) -> None:
+        self.ks, self.sk, self.value, self.written = ks, sk, value, True
+
+    def add(self, delta: int) -> int:
+        result = self.value + delta
+        if not INT64_MIN <= result <= INT64_MAX:
+            raise RedisError(OVERFLOW)
+        self.value, self.written = result, False
+        return result
+
+    def flush(self) -> None:
+        if self.written:  # no counter command after the one that wrote: nothing is held
+            return
+        ks, sk = self.ks, self.sk
+        remember(ks.tables.counters, sk, (ks.kv.set_value(ks.tx, sk, str(self.value).encode()), self.value))
+
+
 def _incr(ctx: Ctx, key: bytes, delta: int) -> int:
     """INCRBY. A counter this process wrote last skips the read, as a list push does (lists.py):
     its value is remembered with the key row's stamp, and one conditional update checks the stamp
@@ -191,6 +240,11 @@ def _incr(ctx: Ctx, key: bytes, delta: int) -> int:
     moved makes that update write nothing, and the increment reads."""
     ks = ctx.ks
     sk = ks.p + key
+    deferred = ks.deferred
+    if deferred:  # a counter command of this batch wrote the key: this one waits with it
+        held = deferred.get(sk)
+        if held is not None:
+            return held.add(delta)
     counters = ks.tables.counters
     known = counters.get(sk)
     if known is not None:
@@ -200,6 +254,8 @@ def _incr(ctx: Ctx, key: bytes, delta: int) -> int:
             new = ks.kv.set_value_if(ks.tx, sk, str(result).encode(), ver, "string", ks.now_ms)
             if new is not None:
                 counters[sk] = (new, result)
+                if deferred is not None and deferred.kind == "counter":
+                    deferred[sk] = _HeldCounter(ks, sk, result)
                 return result
         del counters[sk]
     entry = ks.entry(key)
