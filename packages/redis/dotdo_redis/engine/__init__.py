@@ -279,7 +279,7 @@ class Engine:
         """Run one command; returns its reply, a RedisError, or Blocked. A bug in a command has
         already rolled back its own transaction when it reaches here; the client gets an error reply."""
         try:
-            return self._dispatch(session, argv, None)
+            return self.dispatch(session, argv, None)
         except RedisError as e:
             return e
         except Exception as e:
@@ -414,11 +414,12 @@ class Engine:
 
     def execute_in(self, batch: _Batch, session: Session, argv: list[bytes]) -> Any:
         try:
-            return self._dispatch(session, argv, batch)
+            return self.dispatch(session, argv, batch)
         except RedisError as e:
             return e
 
-    def _dispatch(self, session: Session, argv: list[bytes], batch: _Batch | None) -> Any:
+    def dispatch(self, session: Session, argv: list[bytes], batch: _Batch | None) -> Any:
+        """Admit and run one command (inside `batch`, if given); a Redis error is raised."""
         name = argv[0].lower()
         cmd = COMMANDS.get(name)
         if cmd is None:

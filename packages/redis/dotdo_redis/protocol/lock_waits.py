@@ -29,6 +29,22 @@ RETRY_MAX = 0.02
 KEYLESS_WRITERS = {b"exec", b"eval", b"evalsha", b"fcall", b"function", b"swapdb", b"move", b"copy"}
 
 
+# Command name as sent (any case) -> whether it may write: one lookup per request on the common path.
+_MAY_WRITE: dict[bytes, bool] = {}
+_MAY_WRITE_MAX = 4096  # names as clients spell them; past this, unseen spellings are looked up each time
+
+
+def may_write(name: bytes) -> bool:
+    known = _MAY_WRITE.get(name)
+    if known is None:
+        lower = name.lower()
+        cmd = COMMANDS.get(lower)
+        known = cmd is not None and (cmd.writes or (cmd.keys is None and lower in KEYLESS_WRITERS))
+        if len(_MAY_WRITE) < _MAY_WRITE_MAX:
+            _MAY_WRITE[name] = known
+    return known
+
+
 def shards_written(engine: "Engine", queue: Any) -> set[int]:
     """The shards a connection's queued requests may write (all of them for EXEC and scripts)."""
     out: set[int] = set()
@@ -63,14 +79,17 @@ class LockWaits:
         admitted = []
         every = engine.ns.shard_count
         for conn in conns:
-            if conn.blocked is not None or not conn.queue:
+            queue = conn.queue
+            if conn.blocked is not None or not queue:
                 admitted.append(conn)
                 continue
-            if len(batch.open) == every:  # the batch holds every shard's write lock: nothing can wait
+            # The batch holds every shard's write lock, or nothing queued writes: nothing can wait.
+            if len(batch.open) == every or (len(queue) == 1 and not _MAY_WRITE.get(queue[0][0], True)) \
+                    or not any(may_write(argv[0]) for argv in queue):
                 conn.lock_wait_since = None
                 admitted.append(conn)
                 continue
-            needed = shards_written(engine, conn.queue)
+            needed = shards_written(engine, queue)
             if not needed or self._claim(engine, batch, needed):
                 conn.lock_wait_since = None
                 admitted.append(conn)

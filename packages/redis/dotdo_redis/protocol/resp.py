@@ -26,6 +26,13 @@ FAST_PARTIAL_MAX = 1024 * 1024
 # string) are never fed to it; this module's parser, which stores arguments only as they arrive,
 # takes them.
 _BIG_AGGREGATE = re.compile(rb"[*~>%|][0-9]{7}")
+# Digits to "0", every other byte to "x": bytes with no run of seven digits cannot match
+# _BIG_AGGREGATE, and translate-then-find is ≈ half the instructions of the regex's scan.
+_DIGIT_RUNS = bytes(0x30 if 0x30 <= i <= 0x39 else 0x78 for i in range(256))
+
+
+def _may_hold_big_count(data: bytes) -> bool:
+    return data.translate(_DIGIT_RUNS).find(b"0000000") != -1 and _BIG_AGGREGATE.search(data) is not None
 
 
 def _take_exact(reader: hiredis.Reader, buf: bytes | bytearray, pos: int) -> tuple[list[list[bytes]], int] | None:
@@ -125,8 +132,7 @@ class RequestParser:
     def parse(self, data: bytes) -> list[list[bytes]]:
         """`feed(data)`, then `requests()`: the connection's one call per read."""
         reader = self._reader
-        if reader is not None and not self._buf and not self.unauthenticated \
-                and _BIG_AGGREGATE.search(data) is None:
+        if reader is not None and not self._buf and not self.unauthenticated and not _may_hold_big_count(data):
             # The commonest read: whole requests with nothing buffered before them, checked against
             # `data` itself rather than copied into the buffer first.
             reader.feed(data)
