@@ -34,9 +34,30 @@ class Table:
     title: str
     baseline: str
     rows: dict[str, dict[str, float]] = field(default_factory=dict)
+    # (workload, target) -> its rate in each round, for paired ratios (add_round).
+    rounds: dict[tuple[str, str], list[float]] = field(default_factory=dict)
 
     def add(self, workload: str, target: str, rate: float) -> None:
         self.rows.setdefault(workload, {})[target] = rate
+
+    def add_round(self, workload: str, target: str, rate: float) -> None:
+        """One round's rate; the table shows each target's best round."""
+        self.rounds.setdefault((workload, target), []).append(rate)
+        if rate > self.rows.get(workload, {}).get(target, 0.0):
+            self.add(workload, target, rate)
+
+    def paired(self, workload: str, target: str, against: str | None = None) -> float:
+        """The median over rounds of target ÷ baseline within the same round. On a machine whose
+        speed swings within a run, a target's best round and the baseline's best round may come
+        from different moments; two targets measured a few seconds apart in one round were
+        measured under the same conditions."""
+        mine = self.rounds.get((workload, target), [])
+        base = self.rounds.get((workload, against or self.baseline), [])
+        ratios = sorted(t / b for t, b in zip(mine, base) if b)
+        if not ratios:
+            return float("nan")
+        mid = len(ratios) // 2
+        return ratios[mid] if len(ratios) % 2 else (ratios[mid - 1] + ratios[mid]) / 2
 
     def ratio(self, workload: str, target: str, against: str | None = None) -> float:
         row = self.rows[workload]

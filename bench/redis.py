@@ -100,14 +100,17 @@ def prepare(name: str, client) -> tuple[str, dict]:
 
 
 def measure_interleaved(table: Table, targets: list[tuple[str, dict]], seconds: float, rounds: int = 5) -> None:
-    """Every workload on every target, in `rounds` rounds over the whole list of workloads, each
-    target keeping its best slice. A workload's slices are a round apart (some twenty seconds), not
-    side by side: a slowdown of the machine lasting a few seconds then costs one slice of each target
+    """Every workload on every target, in `rounds` rounds over the whole list of workloads (the
+    table shows each target's best slice; `Table.paired` pairs the slices of one round). A
+    workload's slices are a round apart (some twenty seconds), not side by side: a slowdown of the machine lasting a few seconds then costs one slice of each target
     it catches, where with a workload's slices back to back it could catch all of them, and
     unevenly (seen here: every target ran 20–35% slow through one workload's slices)."""
     # Every workload some target could run, in workloads()'s order.
     names = list(dict.fromkeys(w for _, ops in targets for w in ops))
-    best: dict[tuple[str, str], float] = {}
+    for workload in names:  # rows in workloads()'s order, targets in the given order
+        for name, ops in targets:
+            if workload in ops:
+                table.add(workload, name, 0.0)
     for _ in range(rounds):
         for workload in names:
             per_call = 100 if workload.startswith("pipeline") else 1
@@ -115,12 +118,7 @@ def measure_interleaved(table: Table, targets: list[tuple[str, dict]], seconds: 
                 op = ops.get(workload)
                 if op is None:
                     continue
-                rate = ops_per_second(op, seconds / rounds, rounds=1, per_call=per_call)
-                best[(workload, name)] = max(best.get((workload, name), 0.0), rate)
-    for workload in names:
-        for name, _ in targets:
-            if (workload, name) in best:
-                table.add(workload, name, best[(workload, name)])
+                table.add_round(workload, name, ops_per_second(op, seconds / rounds, rounds=1, per_call=per_call))
 
 
 class _NoServer(redis.Connection):
@@ -198,40 +196,43 @@ def main() -> int:
         measure_interleaved(table, targets, args.seconds * 3)
         table.print()
 
+        # The verdicts take the median of the five rounds' paired ratios (Table.paired); the best
+        # slices' ratio is shown beside it.
         verdicts = []
         if "real (unix)" in next(iter(table.rows.values()), {}):
             for w in table.rows:
                 if "dotdo in-process" not in table.rows[w]:
                     continue
-                ratio = table.ratio(w, "dotdo in-process")
                 goal = 3.0 if w in READS else 1.3 if w in WRITES else 1.2 if w.startswith("pipeline") else None
                 if goal:
-                    verdicts.append((w, ratio, goal))
+                    verdicts.append((w, table.paired(w, "dotdo in-process"), table.ratio(w, "dotdo in-process"), goal))
             if "pipeline of 100 SETs" in table.rows and "fakeredis" in table.rows["pipeline of 100 SETs"]:
-                verdicts.append(("pipeline of 100 SETs vs fakeredis",
-                                 table.ratio("pipeline of 100 SETs", "dotdo in-process", "fakeredis"), 4.0))
-        for w, ratio, goal in verdicts:
-            print(f"  {'ok  ' if ratio >= goal else 'MISS'} dotdo in-process {w}: {ratio:.2f}× (goal ≥ {goal}×)")
+                w = "pipeline of 100 SETs"
+                verdicts.append((f"{w} vs fakeredis", table.paired(w, "dotdo in-process", "fakeredis"),
+                                 table.ratio(w, "dotdo in-process", "fakeredis"), 4.0))
+        for w, paired, best, goal in verdicts:
+            print(f"  {'ok  ' if paired >= goal else 'MISS'} dotdo in-process {w}: {paired:.2f}× "
+                  f"(median of paired rounds; best slices {best:.2f}×) (goal ≥ {goal}×)")
         ceiling = "redis-py alone (no server)"
         if "fakeredis" in table.rows.get("pipeline of 100 SETs", {}) and ceiling in table.rows["pipeline of 100 SETs"]:
             print(f"  note: redis-py alone (a connection that does nothing) pipelines at "
-                  f"{table.ratio('pipeline of 100 SETs', ceiling, 'fakeredis'):.2f}× fakeredis in this run: "
+                  f"{table.paired('pipeline of 100 SETs', ceiling, 'fakeredis'):.2f}× fakeredis in this run: "
                   f"no server behind redis-py can show a higher ratio")
 
         if args.redis_benchmark and shutil.which("redis-benchmark"):
             # Same transport on both sides: TCP on loopback (the machine's Redis, db BENCH_DB), plus the
             # private unix-socket server for reference.
             rb = Table(f"redis-benchmark -q -n {args.n} (50 clients)", baseline="real (tcp)")
-            # Each test on each server in turn, twice, keeping the better run (as for redis-py above).
+            # Each test on each server in turn, three rounds (as for redis-py above: the table shows
+            # the best round, the verdict the median of the rounds' paired ratios).
             servers = [("real (tcp)", 6379, None, BENCH_DB), ("dotdo serve (tcp)", listener.port, None, 0)]
             if real:
                 servers.append(("real (unix)", None, real[1], 0))
             for test in ("set", "get", "incr", "lpush"):
-                for _ in range(2):
+                for _ in range(3):
                     for name, port, sock, db in servers:
                         for label, rate in redis_benchmark(port, sock, args.n, db=db, tests=test).items():
-                            if rate > rb.rows.get(label, {}).get(name, 0.0):
-                                rb.add(label, name, rate)
+                            rb.add_round(label, name, rate)
             cleanup = redis.Redis(host="127.0.0.1", port=6379, db=BENCH_DB)
             for pattern in ("key:*", "counter:*", "mylist"):  # what redis-benchmark wrote, nothing else
                 for key in cleanup.scan_iter(match=pattern, count=1000):
@@ -239,8 +240,9 @@ def main() -> int:
             rb.print()
             for test in rb.rows:
                 if "dotdo serve (tcp)" in rb.rows[test] and "real (tcp)" in rb.rows[test]:
-                    ratio = rb.ratio(test, "dotdo serve (tcp)")
-                    print(f"  {'ok  ' if ratio >= 0.5 else 'MISS'} redis-benchmark {test}, dotdo serve vs real (tcp): {ratio:.2f}× (goal ≥ 0.5×)")
+                    paired = rb.paired(test, "dotdo serve (tcp)")
+                    print(f"  {'ok  ' if paired >= 0.5 else 'MISS'} redis-benchmark {test}, dotdo serve vs real (tcp): "
+                          f"{paired:.2f}× (median of paired rounds; best runs {rb.ratio(test, 'dotdo serve (tcp)'):.2f}×) (goal ≥ 0.5×)")
         runtime.stop()
     finally:
         if real:

@@ -663,3 +663,22 @@ def test_forty_pushes_at_both_ends_in_one_pipeline_keep_their_order(r):
     rights = [str(i).encode() for i in range(40) if i % 3]
     assert replies[40] == lefts[::-1] + rights
     assert r.lrange("q", 0, -1) == replies[40]
+
+
+def test_multi_value_pushes_at_both_ends_in_one_pipeline_keep_redis_order(r):
+    r.rpush("mq", "m")  # written in an earlier batch: the pipeline's first push already takes the held path
+    pipe = r.pipeline(transaction=False)
+    pipe.lpush("mq", "a", "b").rpush("mq", "c", "d", "e").lpushx("mq", "f").rpushx("mq", "g", "h").lpush("mq", "i")
+    pipe.lrange("mq", 0, -1).lpushx("mq-none", "x").lpush("mq", "j")
+    assert pipe.execute() == [3, 6, 7, 9, 10, [b"i", b"f", b"b", b"a", b"m", b"c", b"d", b"e", b"g", b"h"], 0, 11]
+    assert r.lrange("mq", 0, -1) == [b"j", b"i", b"f", b"b", b"a", b"m", b"c", b"d", b"e", b"g", b"h"]
+    assert r.exists("mq-none") == 0
+
+
+def test_pushes_held_in_one_packet_are_all_stored_on_the_wire(wire):
+    w = wire()
+    assert w.call("RPUSH", "wq", "m") == b":1\r\n"
+    assert w.pipeline(("LPUSH", "wq", "a", "b"), ("RPUSH", "wq", "c"), ("LPUSH", "wq", "d")) == [b":3\r\n", b":4\r\n", b":5\r\n"]
+    assert wire().call("LRANGE", "wq", "0", "-1") == b"*5\r\n$1\r\nd\r\n$1\r\nb\r\n$1\r\na\r\n$1\r\nm\r\n$1\r\nc\r\n"
+    assert w.pipeline(("LPUSH", "wq", "e")) == [b":6\r\n"]  # a lone push, after the held ones were written
+    assert w.call("LINDEX", "wq", "0") == b"$1\r\ne\r\n" and w.call("LLEN", "wq") == b":6\r\n"

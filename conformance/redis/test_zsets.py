@@ -1,11 +1,16 @@
 """Sorted sets through redis-py: ZADD flags, ranges by rank/score/lex, ranks, pops (blocking
 too), random members, union/intersection/difference, ZSCAN, RESP3 shapes and error texts."""
 import math
+import os
+import subprocess
+import sys
 import threading
 import time
 
 import pytest
 import redis
+
+from conformance import harness
 
 from .conftest import connection_of
 
@@ -783,3 +788,38 @@ def test_scan_of_missing_key_answers_before_reading_options(r2, args):
 def test_error_precedence_other_families(r, args, message):
     r.set("str", "x")
     assert error_text(lambda: r.execute_command(*args)) == message
+
+
+# -- a range read again and again (dotdo keeps small results until anything commits) ---------------
+
+def test_a_repeated_range_read_sees_every_write_of_any_client_between_reads(r, client):
+    other = client()
+    r.zadd("lb", {"a": 1, "b": 2, "c": 3})
+    assert r.zrange("lb", 0, 1) == [b"a", b"b"]
+    assert r.zrange("lb", 0, 1) == [b"a", b"b"]
+    other.zadd("lb", {"z": 0})
+    assert r.zrange("lb", 0, 1) == [b"z", b"a"]
+    other.zincrby("lb", 10, "z")
+    assert r.zrange("lb", 0, 1, withscores=True) == [(b"a", 1.0), (b"b", 2.0)]
+    assert r.zrevrange("lb", 0, 0) == [b"z"]
+    reply = r.zrange("lb", 0, 1)
+    reply.append(b"x")  # a reply is the caller's: changing it changes no later reply
+    assert r.zrange("lb", 0, 1) == [b"a", b"b"]
+    other.zrem("lb", "a")
+    other.set("unrelated", "1")
+    assert r.zrange("lb", 0, 1) == [b"b", b"c"]
+    assert r.zrangebyscore("lb", 2, 3) == [b"b", b"c"]
+    other.delete("lb")
+    assert r.zrange("lb", 0, 1) == [] and r.zrangebyscore("lb", 2, 3) == []
+
+
+def test_a_repeated_range_read_sees_a_write_of_another_process(target, r):
+    r.zadd("lb", {"a": 1, "b": 2})
+    assert r.zrange("lb", 0, 0) == [b"a"]
+    if target == "real":
+        make = f"redis.Redis.from_url({harness.real_url('redis')!r})"
+    else:
+        make = f"dotdo_redis.Redis(data={str(r.connection_pool.engine.store.path)!r})"
+    code = f"import redis, dotdo_redis\nc = {make}\nc.zadd('lb', {{'first': 0}})\n"
+    subprocess.run([sys.executable, "-c", code], env=dict(os.environ), check=True, timeout=60)
+    assert r.zrange("lb", 0, 0) == [b"first"]

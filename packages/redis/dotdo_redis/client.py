@@ -13,6 +13,7 @@ import os
 import threading
 import time
 from collections import deque
+from itertools import repeat
 from typing import Any
 from urllib.parse import urlparse
 
@@ -291,9 +292,9 @@ def encode_argv(encoder: Any, args: tuple) -> list[bytes]:
         out = [first if type(first) is bytes else encoder.encode(first)]
     encoding, errors, encode = encoder.encoding, encoder.encoding_errors, encoder.encode
     if len(args) > 8:  # many arguments (MGET, MSET ...), usually all str: one comprehension for all
-        try:  # bytes, ints and floats have no .encode
-            return out + [arg.encode(encoding, errors) for arg in args[1:]]
-        except AttributeError:
+        try:  # str.encode refuses bytes, ints and floats: those take the loop below
+            return out + list(map(str.encode, args[1:], repeat(encoding), repeat(errors)))  # (no bytecode per argument)
+        except TypeError:
             pass
     for arg in args[1:]:
         t = type(arg)

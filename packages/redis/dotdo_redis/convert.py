@@ -12,6 +12,7 @@ from .engine.errors import RedisError
 from .engine.replies import Bool, Double, Map, NullArray, Simple, Verbatim, format_double
 
 parse_error = BaseParser.parse_error
+_BULKS = frozenset({bytes, type(None)})
 
 
 def to_python(reply: Any, resp3: bool, decode: Callable[[Any], Any] | None) -> Any:
@@ -28,6 +29,8 @@ def to_python(reply: Any, resp3: bool, decode: Callable[[Any], Any] | None) -> A
         return decode(raw) if decode else raw
     if isinstance(reply, list):  # list, SetReply, Push
         if decode is None:  # bulk strings and nils (MGET, LRANGE ...) pass through as they are
+            if t is list and _BULKS.issuperset(map(type, reply)):  # (checked in C; a copy: the engine's may be shared)
+                return reply.copy()
             return [x if x is None or type(x) is bytes else to_python(x, resp3, None) for x in reply]
         return [to_python(x, resp3, decode) for x in reply]
     if t is Map:

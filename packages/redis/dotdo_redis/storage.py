@@ -12,6 +12,7 @@ stamp) and `drop_if_empty` (Redis deletes empty collections).
 from __future__ import annotations
 
 import threading
+from itertools import repeat
 from typing import Iterator
 
 from dotdo_core.primitives.kv import KeyValue
@@ -68,6 +69,27 @@ def _cacheable(row: tuple | None) -> bool:
     return row is None or row[1] is None or len(row[1]) <= CACHE_VALUE_BYTES
 
 
+class _Rows(dict):
+    """One db's cached key rows (user key → row, or None for an absent key), and beside them, in
+    `plain`, what MGET answers for every cached key whose row has no expiry — its value if it holds
+    a string, else None — so that MGET of cached keys is two passes in C (Keyspace.strings); in
+    `queries`, small results of companion-table reads ((sql, args) → rows: zsets.py's ranges)."""
+
+    __slots__ = ("plain", "queries")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.plain: dict[bytes, bytes | None] = {}
+        self.queries: dict[tuple, list] = {}
+
+    def put(self, key: bytes, row: tuple | None) -> None:
+        self[key] = row
+        if row is None:
+            self.plain[key] = None
+        elif row[2] is None:
+            self.plain[key] = row[1] if row[0] == "string" else None
+
+
 class _ThreadCache:
     __slots__ = ("conn", "stamp", "label", "rows")
 
@@ -75,7 +97,7 @@ class _ThreadCache:
         self.conn = conn
         self.stamp = stamp
         self.label: object = None
-        self.rows: dict[int, dict[bytes, tuple | None]] = {}  # db → user key → row
+        self.rows: dict[int, _Rows] = {}
 
 
 REMEMBERED = 4096  # keys per shard whose last write a memo of ShardTables keeps (list ends, counters)
@@ -103,7 +125,7 @@ class ShardTables:
         self.counters: dict[bytes, tuple[int, int]] = {}
         self._local = threading.local()
 
-    def read_cache(self, conn, db: int) -> dict | None:
+    def read_cache(self, conn, db: int) -> _Rows | None:
         """This thread's cache of db's key rows (user key → (type, inline value, expires_ms) or None,
         expired rows included), for reads through `conn`; emptied whenever anything committed to
         the shard since it was last used — a write of this process or of any other — so a cached
@@ -131,7 +153,7 @@ class ShardTables:
             c.label = label
         rows = c.rows.get(db)
         if rows is None or len(rows) >= CACHE_ROWS:
-            rows = c.rows[db] = {}
+            rows = c.rows[db] = _Rows()
         return rows
 
 
@@ -166,16 +188,21 @@ class Keyspace:
         if row is _MISS:
             row = self.conn.execute(self.tables.raw_get, (self.p + key,)).fetchone()
             if _cacheable(row):
-                cache[key] = row
+                cache.put(key, row)
         if row is not None and row[2] is not None and row[2] <= self.now_ms:
             return None
         return row
 
     def strings(self, keys: tuple[bytes, ...]) -> list[bytes | None]:
         """MGET: each key's string value, None for a missing key or one of another type."""
-        cache = self.cache if self.cache is not None else {}
-        get = cache.get
-        rows = [get(key, _MISS) for key in keys]
+        cache = self.cache
+        if cache is not None:  # every key cached, none with a TTL: two passes in C
+            values = list(map(cache.plain.get, keys, repeat(_MISS)))
+            if _MISS not in values:
+                return values
+        else:
+            cache = _Rows()
+        rows = list(map(cache.get, keys, repeat(_MISS)))  # (no bytecode per key)
         if _MISS in rows:
             read = self._fill(cache, [key for key, row in zip(keys, rows) if row is _MISS])
             # From what was read, not from the cache: it does not keep large values.
@@ -186,7 +213,7 @@ class Keyspace:
             for row in rows
         ]
 
-    def _fill(self, cache: dict, keys: list[bytes]) -> dict:
+    def _fill(self, cache: _Rows, keys: list[bytes]) -> dict:
         """Read the rows of `keys` into `cache` (None for absent keys), a few statements for all;
         returns every row read (the cache keeps only the small ones)."""
         p = self.p
@@ -202,7 +229,7 @@ class Keyspace:
             return read
         for key, row in read.items():
             if _cacheable(row):
-                cache[key] = row
+                cache.put(key, row)
         return read
 
     def entry(self, key: bytes) -> tuple[str, bytes | None, int | None] | None:

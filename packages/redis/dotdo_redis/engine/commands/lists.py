@@ -223,48 +223,68 @@ def _remember(ks, sk: bytes, ver: int, head: int, tail: int) -> None:
 
 
 class _HeldPushes:
-    """Pushes to a list that a push earlier in the same batch (transaction) wrote: that push checked
-    the key row's stamp, and the batch holds the shard's write lock, so the rows and the new ends
-    can wait to be written at once — when the batch runs any other command, or commits."""
+    """Pushes to a list in a batch (transaction), after the first: that one checked the key row's
+    stamp and wrote the new ends, and the batch holds the shard's write lock, so the elements of
+    every push — the first's included — and the final ends can wait to be written at once: when
+    the batch runs any other command, or commits (engine.HOLDS)."""
 
-    __slots__ = ("ks", "sk", "head", "tail", "rows")
+    __slots__ = ("ks", "sk", "base_head", "base_tail", "head", "tail", "written", "left", "right")
 
     def __init__(self, ks, sk: bytes, head: int, tail: int) -> None:
-        self.ks, self.sk, self.head, self.tail = ks, sk, head, tail
-        self.rows: list = []
+        self.ks, self.sk = ks, sk
+        # Ends before the first held element; its elements then go outward from them, in order.
+        self.base_head, self.base_tail = head, tail
+        self.head, self.tail = head, tail
+        self.written = (head, tail)  # the ends the key row holds
+        self.left: list[bytes] = []
+        self.right: list[bytes] = []
 
     def push(self, values, left: bool) -> int:
-        rows, self.head, self.tail = _pushed_rows(self.sk, self.head, self.tail, values, left)
-        self.rows += rows
+        if left:
+            self.left += values
+            self.head -= len(values)
+        else:
+            self.right += values
+            self.tail += len(values)
         return self.tail - self.head + 1
 
     def flush(self) -> None:
-        if not self.rows:  # no push after the one that wrote: nothing is held
-            return
-        ks, sk = self.ks, self.sk
-        ver = ks.kv.set_value(ks.tx, sk, _ENDS.pack(self.head, self.tail))
-        _insert_rows(ks.tx, self.rows)
-        _remember(ks, sk, ver, self.head, self.tail)
+        ks, sk, head, tail = self.ks, self.sk, self.head, self.tail
+        if (head, tail) != self.written:
+            _remember(ks, sk, ks.kv.set_value(ks.tx, sk, _ENDS.pack(head, tail)), head, tail)
+        rows = [(sk, pos, v) for pos, v in zip(range(self.base_head - 1, head - 1, -1), self.left)]
+        rows += [(sk, pos, v) for pos, v in zip(range(self.base_tail + 1, tail + 1), self.right)]
+        _insert_rows(ks.tx, rows)
 
 
 def _push_remembered(ks, sk: bytes, values: tuple[bytes, ...], left: bool) -> int | None:
     """A push to a list whose ends this process wrote last (see the module's doc): the new length,
-    or None when the key row changed since, or was never seen. In a batch, later pushes to the
-    list are held (`_HeldPushes`)."""
+    or None when the key row changed since, or was never seen. In a batch its elements, and those
+    of later pushes to the list, are held (`_HeldPushes`)."""
     known = ks.tables.list_ends.get(sk)
     if known is None:
         return None
     ver, head, tail = known
-    rows, head, tail = _pushed_rows(sk, head, tail, values, left)
+    deferred = ks.deferred
+    if deferred is not None and deferred.kind == "push":
+        held = _HeldPushes(ks, sk, head, tail)
+        length = held.push(values, left)
+        head, tail = held.head, held.tail
+    else:
+        held = None
+        rows, head, tail = _pushed_rows(sk, head, tail, values, left)
+        length = tail - head + 1
     new = ks.kv.set_value_if(ks.tx, sk, _ENDS.pack(head, tail), ver, "list", ks.now_ms)
     if new is None:
         del ks.tables.list_ends[sk]
         return None
     ks.tables.list_ends[sk] = (new, head, tail)
-    _insert_rows(ks.tx, rows)
-    if ks.deferred is not None:
-        ks.deferred[sk] = _HeldPushes(ks, sk, head, tail)
-    return tail - head + 1
+    if held is None:
+        _insert_rows(ks.tx, rows)
+    else:
+        held.written = (head, tail)
+        deferred[sk] = held
+    return length
 
 
 def _push(ctx: Ctx, key: bytes, values: tuple[bytes, ...], left: bool, only_existing: bool) -> int:

@@ -64,11 +64,30 @@ def _score(ctx: Ctx, key: bytes, member: bytes) -> float | None:
     return None if row is None else row[0]
 
 
+# Small results of a read are kept in the read cache (storage._Rows.queries), emptied with it when
+# anything commits to the shard: a leaderboard's ZRANGE 0 9 read again and again costs no query.
+_CACHED_QUERIES = 1024
+_CACHED_RANGE_ROWS = 64
+_CACHED_MEMBER_BYTES = 256
+
+
 def _select(ctx: Ctx, key: bytes, where: str = "", params: tuple = (), rev: bool = False,
             offset: int = 0, limit: int = -1) -> list[tuple[bytes, float]]:
     # `+?` and `?+0`: the statement is not re-prepared per execution (see dotdo_core/sqlite.py).
     sql = f"SELECT member, score FROM r_zset WHERE key = +?{where} {_DESC if rev else _ASC} LIMIT ?+0 OFFSET ?+0"
-    return ctx.ks.conn.execute(sql, (ctx.ks.sk(key), *params, limit, offset)).fetchall()
+    ks = ctx.ks
+    args = (ks.sk(key), *params, limit, offset)
+    cache = ks.cache
+    if cache is None:  # writing, or no cheap change check
+        return ks.conn.execute(sql, args).fetchall()
+    queries = cache.queries
+    found = queries.get((sql, args))
+    if found is None:
+        found = ks.conn.execute(sql, args).fetchall()
+        if len(found) <= _CACHED_RANGE_ROWS and len(queries) < _CACHED_QUERIES \
+                and all(len(member) <= _CACHED_MEMBER_BYTES for member, _ in found):
+            queries[(sql, args)] = found
+    return found.copy()  # callers may reorder what they get
 
 
 def _all(ctx: Ctx, key: bytes) -> list[tuple[bytes, float]]:
