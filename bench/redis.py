@@ -102,9 +102,10 @@ def prepare(name: str, client) -> tuple[str, dict]:
 def measure_interleaved(table: Table, targets: list[tuple[str, dict]], seconds: float, rounds: int = 5) -> None:
     """Every workload on every target, in `rounds` rounds over the whole list of workloads (the
     table shows each target's best slice; `Table.paired` pairs the slices of one round). A
-    workload's slices are a round apart (some twenty seconds), not side by side: a slowdown of the machine lasting a few seconds then costs one slice of each target
-    it catches, where with a workload's slices back to back it could catch all of them, and
-    unevenly (seen here: every target ran 20–35% slow through one workload's slices)."""
+    workload's slices are a round apart (some twenty seconds), not side by side: a slowdown of the
+    machine lasting a few seconds then costs one slice of each target it catches, where with a
+    workload's slices back to back it could catch all of them, and unevenly (seen here: every
+    target ran 20–35% slow through one workload's slices)."""
     # Every workload some target could run, in workloads()'s order.
     names = list(dict.fromkeys(w for _, ops in targets for w in ops))
     for workload in names:  # rows in workloads()'s order, targets in the given order

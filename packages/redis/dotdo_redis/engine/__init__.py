@@ -136,7 +136,8 @@ class _Batch:
         commits since the last command; None where the command must take a reader of its own:
         while a write transaction is open on the shard (the batch's writes are read through it),
         or for an in-memory shard (whose reads hold its lock)."""
-        shard = self.engine.tables[index].shard
+        tables = self.engine.tables[index]
+        shard = tables.shard
         if shard.in_transaction or shard.memory:
             return None
         ks = self.read_keyspaces.get((index, db))
@@ -145,8 +146,8 @@ class _Batch:
             if entry is None:
                 ctx = shard.reader()
                 entry = self.readers[index] = (ctx, ctx.__enter__())
-            ks = self.read_keyspaces[(index, db)] = Keyspace(self.engine.tables[index], entry[1], None, db, self.now)
-        ks.cache = ks.tables.read_cache(ks.conn, db)
+            ks = self.read_keyspaces[(index, db)] = Keyspace(tables, entry[1], None, db, self.now)
+        ks.cache = tables.read_cache(ks.conn, db)
         return ks
 
     def keyspace(self, index: int, db: int) -> Keyspace:
@@ -387,26 +388,21 @@ class Engine:
 
     def _plain_sets(self, batch: _Batch, session: Session, keys: list[bytes], values: list[bytes],
                     argvs: list[list[bytes]] | None = None) -> list[Any]:
-        """A pipeline's run of `SET key value`: one multi-row statement, as many OKs. Should a key
-        hold another type (the statement leaves such rows alone), the run is set again one command
-        at a time, which rewrites the same values and clears the other types. `argvs`: the
+        """A pipeline's run of `SET key value`: a few multi-row statements (Keyspace.set_strings,
+        which sets key by key should some key hold another type), as many OKs. `argvs`: the
         commands as sent, when the caller has them (else they are `SET key value`)."""
         if batch.deferred:  # written first: the run's statement must come after them
             batch.flush_deferred()
-        ks = batch.keyspace(0, session.db)
-        p = ks.p
         slowlog = self.slowlog
         started = time.perf_counter_ns() if slowlog.slower_than_us >= 0 else None
-        written = ks.kv.put_values_if_same_type(ks.tx, "string", [p + k for k in keys], values)
+        batch.keyspace(0, session.db).set_strings(keys, values)
         session.last_cmd = b"set"
-        if written == len(keys):
-            if started is not None:
-                share = (time.perf_counter_ns() - started) // 1000 // len(keys)
-                if slowlog.wants(share):
-                    for argv in argvs or _set_argvs(keys, values):
-                        slowlog.add(session, argv, share)
-            return [OK] * len(keys)
-        return [self.execute_in(batch, session, argv) for argv in argvs or _set_argvs(keys, values)]
+        if started is not None:
+            share = (time.perf_counter_ns() - started) // 1000 // len(keys)
+            if slowlog.wants(share):
+                for argv in argvs or _set_argvs(keys, values):
+                    slowlog.add(session, argv, share)
+        return [OK] * len(keys)
 
     def batch(self) -> _Batch:
         """A group commit: `execute_in` commands of any sessions, then `close(None)` commits them all."""

@@ -35,6 +35,8 @@ _MAY_WRITE_MAX = 4096  # names as clients spell them; past this, unseen spelling
 
 
 def may_write(name: bytes) -> bool:
+    """Whether the command called `name` (as sent) may write: a writing command, or a keyless one
+    that writes through the shards themselves (KEYLESS_WRITERS). False for an unknown name."""
     known = _MAY_WRITE.get(name)
     if known is None:
         lower = name.lower()
@@ -45,21 +47,23 @@ def may_write(name: bytes) -> bool:
     return known
 
 
+def _queue_may_write(queue: Any) -> bool:
+    if len(queue) == 1:  # the commonest queue: a lookup in the memo, no generator
+        known = _MAY_WRITE.get(queue[0][0])
+        return may_write(queue[0][0]) if known is None else known
+    return any(may_write(argv[0]) for argv in queue)
+
+
 def shards_written(engine: "Engine", queue: Any) -> set[int]:
     """The shards a connection's queued requests may write (all of them for EXEC and scripts)."""
     out: set[int] = set()
     every = engine.ns.shard_count
     for argv in queue:
-        name = argv[0].lower()
-        cmd = COMMANDS.get(name)
-        if cmd is None:
+        if not may_write(argv[0]):
             continue
+        cmd = COMMANDS[argv[0].lower()]
         if cmd.keys is None:
-            if cmd.writes or name in KEYLESS_WRITERS:
-                return set(range(every))
-            continue
-        if not cmd.writes:
-            continue
+            return set(range(every))
         if every == 1:
             out.add(0)
             continue
@@ -84,8 +88,7 @@ class LockWaits:
                 admitted.append(conn)
                 continue
             # The batch holds every shard's write lock, or nothing queued writes: nothing can wait.
-            if len(batch.open) == every or (len(queue) == 1 and not _MAY_WRITE.get(queue[0][0], True)) \
-                    or not any(may_write(argv[0]) for argv in queue):
+            if len(batch.open) == every or not _queue_may_write(queue):
                 conn.lock_wait_since = None
                 admitted.append(conn)
                 continue
